@@ -1,0 +1,63 @@
+# Samenspel — the two commands that matter are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: run test check lint typecheck format migrate demo-data console clean locales \
+        eval-search bench-search bench-delivery bench-signup bench-load
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the project's declared dependencies change.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	@echo 'Installing Samenspel into $(VENV) …' >&2
+	@$(PIP) install -e . >&2
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	@echo 'Installing Samenspel and its test tools into $(VENV) …' >&2
+	@$(PIP) install -e '.[test]' >&2
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	@$(BIN)/samenspel run
+
+console: $(VENV)/.installed-run
+	@$(BIN)/samenspel console
+
+migrate: $(VENV)/.installed-run
+	$(BIN)/samenspel migrate
+
+demo-data: $(VENV)/.installed-run
+	$(BIN)/samenspel demo-data
+
+test: $(VENV)/.installed-test
+	$(BIN)/pytest -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+eval-search: $(VENV)/.installed-test
+	$(BIN)/python scripts/eval_search.py
+
+bench-search: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench_search.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
+
+# Refresh the translation catalogs after adding or changing texts; then fill in the Dutch.
+locales: $(VENV)/.installed-test
+	$(BIN)/python scripts/update_catalogs.py

@@ -1,0 +1,132 @@
+"""The `samenspel` command line (also `python -m bot`): run, console, migrate, demo-data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.lifecycle import DatabaseUnavailableError, prepare_database
+
+logger = logging.getLogger("samenspel")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="samenspel",
+        description="Samenspel: the Telegram bot of the residents' initiatives of Utrecht.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parser(
+        "run",
+        help="migrate and start the bot (console mode when BOT_TOKEN is not set)",
+        description="Apply migrations and start the bot: long polling, or a webhook server when "
+        "WEBHOOK_URL is set. Without BOT_TOKEN it opens console mode on demo data.",
+    )
+    commands.add_parser(
+        "console",
+        help="chat with the bot in this terminal, on demo data",
+        description="Open console mode: the real bot with the terminal as chat. Type :help there.",
+    )
+    commands.add_parser(
+        "migrate",
+        help="bring the database to the newest schema",
+        description="Apply all database migrations to DATABASE_URL.",
+    )
+    demo = commands.add_parser(
+        "demo-data",
+        help="load demo personas and data",
+        description="Load the demo personas (and demo data) into the database.",
+    )
+    demo.add_argument("--if-empty", action="store_true", help="only when the database is empty")
+    return parser
+
+
+def _configure_logging(console_mode: bool, settings: Settings) -> None:
+    level = logging.INFO
+    if console_mode:
+        # The terminal is the chat; the log goes to a file beside the database.
+        log_dir = (settings.sqlite_path() or Path("data/samenspel.db")).parent
+        log_dir.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(
+            filename=log_dir / "console.log",
+            level=level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+    else:
+        logging.basicConfig(
+            stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+
+
+async def _run(settings: Settings) -> None:
+    if settings.token is None:
+        await _console(settings)
+        return
+    from bot.app import close_application, create_application
+    from bot.runner import run_polling, run_webhook
+
+    await prepare_database(settings, demo_data=False)
+    app = create_application(settings)
+    try:
+        if settings.uses_webhook:
+            await run_webhook(app)
+        else:
+            await run_polling(app)
+    finally:
+        await close_application(app)
+
+
+async def _console(settings: Settings) -> None:
+    from bot.console import run_console
+
+    await prepare_database(settings, demo_data=True)
+    await run_console(settings)
+
+
+async def _migrate(settings: Settings) -> None:
+    await prepare_database(settings, demo_data=False)
+    print("database is up to date")
+
+
+async def _demo_data(settings: Settings, if_empty: bool) -> None:
+    added = await prepare_database(settings, demo_data=True, only_if_empty=if_empty)
+    print(f"demo data: {added} rows added")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        console_mode = args.command == "console" or (args.command == "run" and not settings.token)
+        _configure_logging(console_mode, settings)
+        actions: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
+            "run": lambda: _run(settings),
+            "console": lambda: _console(settings),
+            "migrate": lambda: _migrate(settings),
+            "demo-data": lambda: _demo_data(settings, args.if_empty),
+        }
+        asyncio.run(actions[args.command]())
+    except (ConfigError, DatabaseUnavailableError) as exc:
+        print(f"samenspel: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        logger.exception("samenspel stopped by an unexpected error")
+        print(
+            f"samenspel: stopped by an unexpected error ({type(exc).__name__}); see the log",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

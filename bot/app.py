@@ -1,0 +1,150 @@
+"""The composition root: the only place that builds the Bot, Dispatcher and scheduler."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import Clock, SystemClock
+from bot.commands import register_commands
+from bot.config import Settings
+from bot.i18n import CatalogI18n, create_i18n
+from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.i18n import LocaleMiddleware
+from bot.middlewares.throttling import ThrottlingMiddleware
+from bot.middlewares.user import UserMiddleware
+from handlers import create_root_router
+from scheduler.setup import build_scheduler
+from storage.engine import SessionPool, create_engine, create_session_pool
+from storage.models import Role
+from storage.repositories import Repo
+
+logger = logging.getLogger(__name__)
+
+# A syntactically valid token for console mode, where nothing talks to Telegram.
+CONSOLE_TOKEN = "1000000001:console-mode-has-no-telegram-token-x"
+
+
+@dataclass
+class Application:
+    settings: Settings
+    engine: AsyncEngine
+    session_pool: SessionPool
+    bot: Bot
+    dispatcher: Dispatcher
+    scheduler: AsyncIOScheduler
+    clock: Clock
+    i18n: CatalogI18n
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """A Bot that talks to Telegram, to a self-hosted Bot API server, or to `session`."""
+    if session is None:
+        session = AiohttpSession()
+        if settings.telegram_api_url:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    return Bot(
+        token=settings.token or CONSOLE_TOKEN,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def build_fsm_storage(settings: Settings) -> BaseStorage:
+    """Conversation state in Redis when REDIS_URL is set, else in memory."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
+
+
+def build_dispatcher(
+    settings: Settings,
+    *,
+    session_pool: SessionPool,
+    clock: Clock,
+    i18n: CatalogI18n,
+    scheduler: AsyncIOScheduler,
+    storage: BaseStorage | None = None,
+    throttling: ThrottlingMiddleware | None = None,
+) -> Dispatcher:
+    dispatcher = Dispatcher(
+        storage=storage or build_fsm_storage(settings),
+        settings=settings,
+        session_pool=session_pool,
+        clock=clock,
+        i18n=i18n,
+        scheduler=scheduler,
+    )
+    # Order: a DB session first, so the user can be looked up, so their language can be chosen.
+    dispatcher.update.outer_middleware(DatabaseMiddleware())
+    dispatcher.update.outer_middleware(UserMiddleware())
+    dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
+    dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
+    dispatcher.include_router(create_root_router())
+    dispatcher.startup.register(_on_startup)
+    dispatcher.shutdown.register(_on_shutdown)
+    return dispatcher
+
+
+async def _on_startup(
+    bot: Bot,
+    settings: Settings,
+    i18n: CatalogI18n,
+    session_pool: SessionPool,
+    scheduler: AsyncIOScheduler,
+) -> None:
+    async with session_pool() as session:
+        coordinators = await Repo(session).users.with_role(Role.COORDINATOR)
+    chat_ids = set(settings.coordinator_ids) | {user.id for user in coordinators}
+    await register_commands(bot, i18n, sorted(chat_ids))
+    if not scheduler.running:
+        scheduler.start()
+    logger.info("bot started")
+
+
+async def _on_shutdown(scheduler: AsyncIOScheduler) -> None:
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+    logger.info("bot stopped")
+
+
+def create_application(
+    settings: Settings, *, clock: Clock | None = None, bot_session: BaseSession | None = None
+) -> Application:
+    engine = create_engine(settings.database_url)
+    session_pool = create_session_pool(engine)
+    clock = clock or SystemClock()
+    i18n = create_i18n(settings.default_locale)
+    scheduler = build_scheduler()
+    dispatcher = build_dispatcher(
+        settings, session_pool=session_pool, clock=clock, i18n=i18n, scheduler=scheduler
+    )
+    return Application(
+        settings=settings,
+        engine=engine,
+        session_pool=session_pool,
+        bot=build_bot(settings, bot_session),
+        dispatcher=dispatcher,
+        scheduler=scheduler,
+        clock=clock,
+        i18n=i18n,
+    )
+
+
+async def close_application(app: Application) -> None:
+    await app.bot.session.close()
+    await app.engine.dispose()

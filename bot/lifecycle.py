@@ -1,0 +1,53 @@
+"""Getting a database ready before the bot starts: reachable, migrated, demo data if asked."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.demo import database_is_empty, load_demo_data
+from storage import migrate
+from storage.engine import create_engine, create_session_pool
+from storage.repositories import Repo
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableError(Exception):
+    """The database cannot be reached or used; the message says what to check."""
+
+
+async def prepare_database(
+    settings: Settings, *, demo_data: bool, only_if_empty: bool = True
+) -> int:
+    """Check the connection, apply migrations and optionally load demo data (rows added)."""
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(settings.database_url)
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:160]
+        raise DatabaseUnavailableError(
+            f"DATABASE_URL: cannot connect to the database ({reason}). "
+            "Check that the server runs and that the URL is right."
+        ) from None
+    try:
+        await migrate.upgrade(engine)
+        if not demo_data:
+            return 0
+        async with create_session_pool(engine)() as session:
+            repo = Repo(session)
+            if only_if_empty and not await database_is_empty(repo):
+                return 0
+            added = await load_demo_data(repo, SystemClock())
+            logger.info("demo data loaded: %s rows", added)
+            return added
+    finally:
+        await engine.dispose()

@@ -1,0 +1,92 @@
+"""Use-cases about the people who talk to the bot: first sight, language, reachability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.config import SUPPORTED_LOCALES
+from storage.models import Role, User
+from storage.repositories import Repo
+
+# Writing "last seen" on every update costs a write; once every few minutes is precise enough.
+LAST_SEEN_PRECISION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramPerson:
+    """The fields of a Telegram user that we keep, independent of aiogram's types."""
+
+    id: int
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language_code: str | None
+
+
+class UnsupportedLanguageError(ValueError):
+    pass
+
+
+async def see_user(
+    repo: Repo, person: TelegramPerson, *, now: datetime, coordinator_ids: tuple[int, ...]
+) -> User:
+    """Record that a person used the bot; create them on first sight, keep names current.
+
+    Most updates come from people we know whose details did not change: those cost one read.
+    """
+    known = await repo.users.get(person.id)
+    if known is not None and not _needs_update(known, person, now, coordinator_ids):
+        await repo.commit()  # end the read; the handler's use-case starts its own transaction
+        return known
+    await repo.begin_write()
+    user, _created = await repo.users.ensure(
+        person.id,
+        first_name=person.first_name[:128],
+        last_name=person.last_name[:128] if person.last_name else None,
+        username=person.username,
+        telegram_language=person.language_code,
+        now=now,
+    )
+    user.first_name = person.first_name[:128]
+    user.last_name = person.last_name[:128] if person.last_name else None
+    user.username = person.username
+    user.telegram_language = person.language_code
+    user.last_seen_at = now
+    if person.id in coordinator_ids:
+        user.role = Role.COORDINATOR.value
+    await repo.commit()
+    return user
+
+
+def _needs_update(
+    user: User, person: TelegramPerson, now: datetime, coordinator_ids: tuple[int, ...]
+) -> bool:
+    stored = (user.first_name, user.last_name, user.username, user.telegram_language)
+    fresh = (
+        person.first_name[:128],
+        person.last_name[:128] if person.last_name else None,
+        person.username,
+        person.language_code,
+    )
+    return (
+        stored != fresh
+        or now - user.last_seen_at >= LAST_SEEN_PRECISION
+        or (person.id in coordinator_ids and user.role != Role.COORDINATOR)
+    )
+
+
+async def choose_language(repo: Repo, user: User, language: str) -> None:
+    if language not in SUPPORTED_LOCALES:
+        raise UnsupportedLanguageError(language)
+    await repo.begin_write()
+    user.language = language
+    await repo.commit()
+
+
+async def mark_reachable(repo: Repo, user_id: int, reachable: bool, *, now: datetime) -> bool:
+    """The user started or unblocked (True) or blocked (False) the bot; True when it changed."""
+    await repo.begin_write()
+    changed = await repo.users.set_reachable(user_id, reachable, now)
+    await repo.commit()
+    return changed

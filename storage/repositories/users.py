@@ -1,0 +1,72 @@
+"""Reading and writing users. Never commits: the calling use-case does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Role, User
+from storage.upsert import insert_or_ignore
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> User | None:
+        return await self._session.get(User, user_id)
+
+    async def ensure(
+        self,
+        user_id: int,
+        *,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+        telegram_language: str | None,
+        now: datetime,
+    ) -> tuple[User, bool]:
+        """The user row and whether it was created now; safe when two updates of a new user race."""
+        created = await insert_or_ignore(
+            self._session,
+            User,
+            {
+                "id": user_id,
+                "first_name": first_name,
+                "last_name": last_name,
+                "username": username,
+                "telegram_language": telegram_language,
+                "role": Role.RESIDENT.value,
+                "is_reachable": True,
+                "created_at": now,
+                "last_seen_at": now,
+            },
+        )
+        user = await self._session.get(User, user_id, populate_existing=True)
+        assert user is not None
+        return user, created
+
+    async def by_username(self, username: str) -> User | None:
+        result = await self._session.execute(
+            select(User).where(func.lower(User.username) == username.lower().lstrip("@"))
+        )
+        return result.scalars().first()
+
+    async def with_role(self, role: Role) -> Sequence[User]:
+        result = await self._session.execute(select(User).where(User.role == role.value))
+        return result.scalars().all()
+
+    async def count(self) -> int:
+        return int(await self._session.scalar(select(func.count()).select_from(User)) or 0)
+
+    async def set_reachable(self, user_id: int, reachable: bool, now: datetime) -> bool:
+        """Mark a user (un)reachable; True when something changed."""
+        result = await self._session.execute(
+            update(User)
+            .where(User.id == user_id, User.is_reachable.is_not(reachable))
+            .values(is_reachable=reachable, unreachable_since=None if reachable else now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,20 @@
+"""Dialect-aware "insert unless it exists", the one place that knows SQLite from PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+
+async def insert_or_ignore(
+    session: AsyncSession, model: type[DeclarativeBase], values: dict[str, Any]
+) -> bool:
+    """Insert a row unless one with the same unique key exists; True when a row was inserted."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,121 @@
+"""A strict FIFO Bot API session for tests: every call the bot makes is queued, and a test must
+take each one off the queue and check it. A call left over fails the test (see conftest)."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, PhotoSize, User
+
+BOT_USER = User(id=42, is_bot=True, first_name="Samenspel", username="samenspel_test_bot")
+M = TypeVar("M", bound=TelegramMethod[Any])
+
+
+class MockedBotAPI(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: deque[TelegramMethod[Any]] = deque()
+        self.results: deque[Any] = deque()
+        self._message_ids = itertools.count(10_000)
+
+    def will_return(self, result: Any) -> None:
+        """The next call gets `result` (an exception instance is raised instead)."""
+        self.results.append(result)
+
+    def take(self, kind: type[M]) -> M:
+        """The oldest call the bot made, which must be of the given kind."""
+        assert self.calls, f"expected a {kind.__name__} call, but the bot made no more calls"
+        call = self.calls.popleft()
+        assert isinstance(call, kind), f"expected {kind.__name__}, the bot called {call!r}"
+        return call
+
+    def take_all(self) -> list[TelegramMethod[Any]]:
+        calls = list(self.calls)
+        self.calls.clear()
+        return calls
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
+        self.calls.append(method)
+        if self.results:
+            result = self.results.popleft()
+            if isinstance(result, BaseException):
+                raise result
+            return result
+        return self._default_result(method)
+
+    def _default_result(self, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetMe):
+            return BOT_USER
+        if isinstance(method, SendMessage | SendDocument | SendPhoto):
+            return self._message(method)
+        if isinstance(method, EditMessageText | EditMessageReplyMarkup):
+            markup = (
+                method.reply_markup
+                if isinstance(method.reply_markup, InlineKeyboardMarkup)
+                else None
+            )
+            return Message(
+                message_id=method.message_id or 1,
+                date=datetime.now(UTC),
+                chat=Chat(id=int(method.chat_id or 0), type="private"),
+                from_user=BOT_USER,
+                text=getattr(method, "text", None),
+                reply_markup=markup,
+            )
+        return True
+
+    def _message(self, method: SendMessage | SendDocument | SendPhoto) -> Message:
+        markup = (
+            method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
+        )
+        extra: dict[str, Any] = {}
+        if isinstance(method, SendDocument):
+            extra["document"] = Document(file_id="doc", file_unique_id="doc")
+        if isinstance(method, SendPhoto):
+            extra["photo"] = [PhotoSize(file_id="p", file_unique_id="p", width=1, height=1)]
+        return Message(
+            message_id=next(self._message_ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=int(method.chat_id), type="private"),
+            from_user=BOT_USER,
+            text=method.text if isinstance(method, SendMessage) else None,
+            caption=getattr(method, "caption", None),
+            reply_markup=markup,
+            **extra,
+        )
+
+
+def button_rows(markup: Any) -> list[list[str]]:
+    """The labels of a keyboard, row by row, as a user sees them."""
+    rows = markup.inline_keyboard if isinstance(markup, InlineKeyboardMarkup) else markup.keyboard
+    return [[button if isinstance(button, str) else button.text for button in row] for row in rows]

@@ -1,0 +1,80 @@
+"""Console mode: lines in, readable chat out, buttons by number, personas, replies, locations."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.console import run_console
+from bot.lifecycle import prepare_database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def _chat(tmp_path: Path, lines: str) -> str:
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")  # type: ignore[call-arg]
+    await prepare_database(settings, demo_data=True)
+    out = io.StringIO()
+    await run_console(settings, stdin=io.StringIO(lines), out=out)
+    return out.getvalue()
+
+
+async def test_start_prints_the_dutch_welcome_with_numbered_buttons(tmp_path: Path) -> None:
+    output = await _chat(tmp_path, "/start\n:quit\n")
+    assert output == (
+        "Hoi Anna! 👋 Welkom bij Samenspel.\n\n"
+        "Hier vind je bewonersinitiatieven in de provincie Utrecht, meld je je aan voor "
+        "dialoogtafels en trainingen, en kom je met elkaar in contact.\n\n"
+        "Kies hieronder wat je wilt doen. Je kunt ook /help typen.\n"
+        "[1] ❓ Hulp  [2] 🌐 Taal\n\n"
+    )
+
+
+async def test_typing_a_number_presses_that_button(tmp_path: Path) -> None:
+    output = await _chat(tmp_path, "/start\n2\n2\n/menu\n:quit\n")
+    assert (
+        "Welke taal wil je? / Which language do you want?\n[1] ✓ 🇳🇱 Nederlands  [2] 🇬🇧 English"
+        in output
+    )
+    assert "  · Language changed." in output
+    assert "From now on I'll speak English with you.\n[1] ❓ Help  [2] 🌐 Language" in output
+    assert output.rstrip().endswith("What do you want to do?\n[1] ❓ Help  [2] 🌐 Language")
+
+
+async def test_personas_reply_and_location(tmp_path: Path) -> None:
+    output = await _chat(
+        tmp_path,
+        ":as emma\n/start\n:reply thanks\n:location 52.09 5.12\n:as nobody\n7\n:quit\n",
+    )
+    assert "» you are now Emma (resident)" in output
+    assert "Hi Emma! 👋 Welcome to Samenspel." in output
+    assert "I didn't quite understand that. Choose what you want to do:" in output
+    assert "I can't do anything with this here. Choose what you want to do:" in output
+    assert "» unknown persona; choose from anna, fatima, kees, emma" in output
+    assert "» choose a button from 1 to 2" in output
+
+
+async def test_end_of_input_ends_the_chat(tmp_path: Path) -> None:
+    output = await _chat(tmp_path, "/menu\n")
+    assert output == "Wat wil je doen?\n[1] ❓ Hulp  [2] 🌐 Taal\n\n"
+
+
+def test_piped_console_run_prints_the_welcome_and_exits_cleanly(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="/start\n:quit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Hoi Anna! 👋 Welkom bij Samenspel.")
+    assert "[1] ❓ Hulp  [2] 🌐 Taal" in result.stdout
+    assert result.stderr == ""

@@ -1,0 +1,118 @@
+"""/start, /help and /menu through the real Dispatcher, in Dutch and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aiogram.methods import SendMessage
+from aiogram.types import Message
+
+from handlers.deeplinks import deep_link
+from storage.repositories import Repo
+from tests.factories import make_user, message_update
+from tests.mocked_bot import MockedBotAPI, button_rows
+
+DUTCH_WELCOME = (
+    "Hoi Anna! 👋 Welkom bij <b>Samenspel</b>.\n\n"
+    "Hier vind je bewonersinitiatieven in de provincie Utrecht, meld je je aan voor "
+    "dialoogtafels en trainingen, en kom je met elkaar in contact.\n\n"
+    "Kies hieronder wat je wilt doen. Je kunt ook /help typen."
+)
+ENGLISH_WELCOME = (
+    "Hi Emma! 👋 Welcome to <b>Samenspel</b>.\n\n"
+    "Here you can find residents' initiatives in the province of Utrecht, sign up for "
+    "dialogue tables and trainings, and get in touch with each other.\n\n"
+    "Choose below what you want to do. You can also type /help."
+)
+
+
+async def test_start_greets_in_dutch_with_the_menu(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo
+) -> None:
+    anna = make_user(first_name="Anna", language_code="nl")
+    await feed(message_update(anna, "/start"))
+
+    reply = bot_api.take(SendMessage)
+    assert reply.chat_id == anna.id
+    assert reply.text == DUTCH_WELCOME
+    assert button_rows(reply.reply_markup) == [["❓ Hulp", "🌐 Taal"]]
+    stored = await repo.users.get(anna.id)
+    assert stored is not None and stored.first_name == "Anna" and stored.role == "resident"
+
+
+async def test_start_greets_in_english_when_telegram_speaks_english(
+    feed: Any, bot_api: MockedBotAPI
+) -> None:
+    emma = make_user(first_name="Emma", language_code="en-GB")
+    await feed(message_update(emma, "/start"))
+
+    reply = bot_api.take(SendMessage)
+    assert reply.text == ENGLISH_WELCOME
+    assert button_rows(reply.reply_markup) == [["❓ Help", "🌐 Language"]]
+
+
+async def test_start_uses_dutch_for_languages_we_do_not_speak(
+    feed: Any, bot_api: MockedBotAPI
+) -> None:
+    await feed(message_update(make_user(first_name="Anna", language_code="tr"), "/start"))
+    assert bot_api.take(SendMessage).text == DUTCH_WELCOME
+
+
+async def test_start_escapes_the_name_as_html(feed: Any, bot_api: MockedBotAPI) -> None:
+    await feed(
+        message_update(make_user(first_name="<b>Bob</b> & co", language_code="en"), "/start")
+    )
+    assert bot_api.take(SendMessage).text.startswith("Hi &lt;b&gt;Bob&lt;/b&gt; &amp; co! 👋")
+
+
+async def test_registered_deep_link_opens_its_target(
+    feed: Any, bot_api: MockedBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("handlers.deeplinks._OPENERS", {})
+    opened: list[str] = []
+
+    @deep_link("testlink_")
+    async def open_test_link(message: Message, argument: str, data: dict[str, Any]) -> bool:
+        opened.append(argument)
+        await message.answer(f"opened {argument}")
+        return True
+
+    await feed(message_update(make_user(), "/start testlink_42"))
+
+    assert opened == ["42"]
+    assert bot_api.take(SendMessage).text == "opened 42"
+
+
+async def test_unknown_deep_link_says_so_and_greets(feed: Any, bot_api: MockedBotAPI) -> None:
+    await feed(message_update(make_user(first_name="Anna"), "/start zz_nothing"))
+
+    assert bot_api.take(SendMessage).text == "Deze link werkt niet (meer). Hier is het menu."
+    assert bot_api.take(SendMessage).text == DUTCH_WELCOME
+
+
+async def test_help_explains_the_commands_in_english(feed: Any, bot_api: MockedBotAPI) -> None:
+    await feed(message_update(make_user(language_code="en"), "/help"))
+
+    reply = bot_api.take(SendMessage)
+    assert reply.text.startswith("<b>What can I do?</b>\n\n/menu – everything at a glance")
+    assert "your Telegram account is your login" in reply.text
+
+
+async def test_menu_shows_the_menu_in_dutch(feed: Any, bot_api: MockedBotAPI) -> None:
+    await feed(message_update(make_user(), "/menu"))
+
+    reply = bot_api.take(SendMessage)
+    assert reply.text == "Wat wil je doen?"
+    assert button_rows(reply.reply_markup) == [["❓ Hulp", "🌐 Taal"]]
+
+
+async def test_coordinator_ids_from_settings_become_coordinators(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo
+) -> None:
+    from tests.conftest import COORDINATOR_ID
+
+    await feed(message_update(make_user(id=COORDINATOR_ID), "/start"))
+    bot_api.take(SendMessage)
+    stored = await repo.users.get(COORDINATOR_ID)
+    assert stored is not None and stored.role == "coordinator"

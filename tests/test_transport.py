@@ -1,0 +1,141 @@
+"""Talking to a Bot API server for real: long polling against TELEGRAM_API_URL, the webhook's
+secret-token check, and the command menu registered at start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from aiogram.exceptions import TelegramNetworkError
+from aiogram.methods import SetMyCommands
+from aiogram.types import BotCommandScopeChat
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import create_application
+from bot.commands import register_commands
+from bot.config import Settings
+from bot.i18n import CatalogI18n
+from bot.lifecycle import prepare_database
+from bot.runner import WEBHOOK_PATH, run_polling, webhook_app
+from tests.fake_telegram import FakeTelegram, start_update
+from tests.mocked_bot import MockedBotAPI
+
+TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+
+
+def _settings(tmp_path: Path, **extra: object) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=TOKEN,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 't.db'}",
+        **extra,
+    )
+
+
+async def test_bot_long_polls_the_configured_api_server_and_answers_start(tmp_path: Path) -> None:
+    async with FakeTelegram() as api:
+        settings = _settings(tmp_path, telegram_api_url=api.url)
+        await prepare_database(settings, demo_data=False)
+        app = create_application(settings)
+        await api.updates.put(start_update(1, 5001))
+        polling = asyncio.create_task(run_polling(app))
+        try:
+            for _ in range(100):
+                if api.sent_of("sendMessage"):
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await app.dispatcher.stop_polling()
+            await asyncio.wait_for(polling, 10)
+            await app.bot.session.close()
+            await app.engine.dispose()
+
+    [reply] = api.sent_of("sendMessage")
+    assert int(reply.payload["chat_id"]) == 5001
+    assert reply.payload["text"].startswith("Hoi Anna! 👋 Welkom bij <b>Samenspel</b>.")
+    assert json.loads(reply.payload["reply_markup"])["inline_keyboard"][0][0]["text"] == "❓ Hulp"
+    languages = sorted(str(s.payload.get("language_code")) for s in api.sent_of("setMyCommands"))
+    assert languages == ["None", "en", "nl"]
+
+
+async def test_webhook_refuses_a_wrong_secret_and_answers_the_right_one(tmp_path: Path) -> None:
+    async with FakeTelegram() as api:
+        settings = _settings(
+            tmp_path,
+            telegram_api_url=api.url,
+            webhook_url="https://bot.example.org",
+            webhook_secret="s3cret-token",
+        )
+        await prepare_database(settings, demo_data=False)
+        app = create_application(settings)
+        client = TestClient(TestServer(webhook_app(app)))
+        await client.start_server()
+        try:
+            update = start_update(7, 5002)
+            wrong = await client.post(
+                WEBHOOK_PATH, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+            )
+            assert wrong.status == 401
+            right = await client.post(
+                WEBHOOK_PATH,
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
+            )
+            assert right.status == 200
+        finally:
+            await client.close()
+            await app.engine.dispose()
+
+    [hook] = api.sent_of("setWebhook") or [None]
+    assert hook is None  # setWebhook is answered, not recorded
+    [reply] = api.sent_of("sendMessage")
+    assert int(reply.payload["chat_id"]) == 5002
+
+
+async def test_command_menu_is_registered_in_dutch_and_english(
+    i18n: CatalogI18n, bot_api: MockedBotAPI, bot: object
+) -> None:
+    await register_commands(bot, i18n, [])  # type: ignore[arg-type]
+    default, dutch, english = (bot_api.take(SetMyCommands) for _ in range(3))
+    assert default.language_code is None and dutch.language_code == "nl"
+    assert [(c.command, c.description) for c in dutch.commands] == [
+        ("start", "Beginnen en welkom"),
+        ("menu", "Alles op een rij"),
+        ("taal", "Kies je taal"),
+        ("help", "Zo werkt het"),
+    ]
+    assert english.language_code == "en"
+    assert [c.description for c in english.commands] == [
+        "Start and welcome",
+        "Everything at a glance",
+        "Choose your language",
+        "How it works",
+    ]
+
+
+async def test_a_failing_command_menu_is_logged_and_the_bot_goes_on(
+    i18n: CatalogI18n, bot_api: MockedBotAPI, bot: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot_api.will_return(TelegramNetworkError(method=SetMyCommands(commands=[]), message="down"))
+    with caplog.at_level(logging.WARNING, logger="bot.commands"):
+        await register_commands(bot, i18n, [111])  # type: ignore[arg-type]
+    bot_api.take(SetMyCommands)
+    assert not bot_api.calls
+    assert "could not register the command menu" in caplog.text
+
+
+async def test_coordinators_get_their_own_menu_scope(
+    i18n: CatalogI18n, bot_api: MockedBotAPI, bot: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.commands.COORDINATORS", (("stats", "How it works"),))
+    await register_commands(bot, i18n, [111])  # type: ignore[arg-type]
+    calls = [bot_api.take(SetMyCommands) for _ in range(5)]
+    coordinator_calls = calls[3:]
+    assert all(
+        isinstance(c.scope, BotCommandScopeChat) and c.scope.chat_id == 111
+        for c in coordinator_calls
+    )
+    assert [c.command for c in coordinator_calls[0].commands][-1] == "stats"
