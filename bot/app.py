@@ -24,7 +24,9 @@ from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.i18n import LocaleMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
+from bot.services.delivery import Limits, RateLimiter, Sender
 from handlers import create_root_router
+from scheduler.jobs import JobContext, register_jobs
 from scheduler.setup import build_scheduler
 from storage.engine import SessionPool, create_engine, create_session_pool
 from storage.models import Role
@@ -46,6 +48,7 @@ class Application:
     scheduler: AsyncIOScheduler
     clock: Clock
     i18n: CatalogI18n
+    sender: Sender
     extras: dict[str, object] = field(default_factory=dict)
 
 
@@ -105,20 +108,26 @@ async def _on_startup(
     settings: Settings,
     i18n: CatalogI18n,
     session_pool: SessionPool,
+    clock: Clock,
     scheduler: AsyncIOScheduler,
+    sender: Sender | None = None,
 ) -> None:
     async with session_pool() as session:
         coordinators = await Repo(session).users.with_role(Role.COORDINATOR)
     chat_ids = set(settings.coordinator_ids) | {user.id for user in coordinators}
     await register_commands(bot, i18n, sorted(chat_ids))
+    if sender is not None:
+        register_jobs(scheduler, JobContext(session_pool, clock, settings), sender)
     if not scheduler.running:
         scheduler.start()
     logger.info("bot started")
 
 
-async def _on_shutdown(scheduler: AsyncIOScheduler) -> None:
+async def _on_shutdown(scheduler: AsyncIOScheduler, sender: Sender | None = None) -> None:
     if scheduler.running:
         scheduler.shutdown(wait=False)
+    if sender is not None:
+        await sender.close()
     logger.info("bot stopped")
 
 
@@ -130,18 +139,23 @@ def create_application(
     clock = clock or SystemClock()
     i18n = create_i18n(settings.default_locale)
     scheduler = build_scheduler()
+    bot = build_bot(settings, bot_session)
+    limiter = RateLimiter(Limits(overall_per_second=settings.delivery_rate))
+    sender = Sender(bot, session_pool, clock, i18n, settings, limiter)
     dispatcher = build_dispatcher(
         settings, session_pool=session_pool, clock=clock, i18n=i18n, scheduler=scheduler
     )
+    dispatcher["sender"] = sender
     return Application(
         settings=settings,
         engine=engine,
         session_pool=session_pool,
-        bot=build_bot(settings, bot_session),
+        bot=bot,
         dispatcher=dispatcher,
         scheduler=scheduler,
         clock=clock,
         i18n=i18n,
+        sender=sender,
     )
 
 

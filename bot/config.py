@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     timezone: str = "Europe/Amsterdam"
     default_locale: str = "nl"
+    # Messages per second the sender allows itself overall (Telegram's ceiling is about 30).
+    delivery_rate: float = Field(default=25.0, gt=0, le=1000)
 
     @field_validator("bot_token", mode="before")
     @classmethod

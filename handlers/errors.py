@@ -6,11 +6,21 @@ import logging
 
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import ErrorEvent
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent, Update
 
+from bot.filters.roles import AccessDeniedError
 from bot.i18n import CatalogI18n
 
 logger = logging.getLogger(__name__)
+
+
+async def on_access_denied(event: ErrorEvent) -> bool:
+    """Someone used a command or button of another role: they are told, nothing happens."""
+    assert isinstance(event.exception, AccessDeniedError)
+    logger.info("refused %s for a user without the role", event.update.event_type)
+    await _answer(event.update, event.exception.text)
+    return True
 
 
 async def on_error(event: ErrorEvent, i18n: CatalogI18n, locale: str | None = None) -> bool:
@@ -27,17 +37,22 @@ async def on_error(event: ErrorEvent, i18n: CatalogI18n, locale: str | None = No
         "Sorry, something went wrong on our side. Please try again in a moment.",
         locale=locale or i18n.default_locale,
     )
+    await _answer(update, apology)
+    return True
+
+
+async def _answer(update: Update, text: str) -> None:
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(apology, show_alert=True)
+            await update.callback_query.answer(text, show_alert=True)
         elif update.message is not None and update.message.chat.type == "private":
-            await update.message.answer(apology)
+            await update.message.answer(text)
     except TelegramAPIError as exc:
-        logger.warning("could not send the apology: %s", type(exc).__name__)
-    return True
+        logger.warning("could not answer after an error: %s", type(exc).__name__)
 
 
 def create_router() -> Router:
     router = Router(name="errors")
+    router.errors.register(on_access_denied, ExceptionTypeFilter(AccessDeniedError))
     router.errors.register(on_error)
     return router

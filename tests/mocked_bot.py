@@ -31,11 +31,16 @@ class MockedBotAPI(BaseSession):
         super().__init__()
         self.calls: deque[TelegramMethod[Any]] = deque()
         self.results: deque[Any] = deque()
+        self.chat_results: dict[int, deque[Any]] = {}
         self._message_ids = itertools.count(10_000)
 
     def will_return(self, result: Any) -> None:
         """The next call gets `result` (an exception instance is raised instead)."""
         self.results.append(result)
+
+    def will_return_for(self, chat_id: int, result: Any) -> None:
+        """The next call addressed to `chat_id` gets `result` (an exception is raised)."""
+        self.chat_results.setdefault(chat_id, deque()).append(result)
 
     def take(self, kind: type[M]) -> M:
         """The oldest call the bot made, which must be of the given kind."""
@@ -66,12 +71,16 @@ class MockedBotAPI(BaseSession):
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
         self.calls.append(method)
-        if self.results:
+        queued = self.chat_results.get(_chat_of(method))
+        if queued:
+            result = queued.popleft()
+        elif self.results:
             result = self.results.popleft()
-            if isinstance(result, BaseException):
-                raise result
-            return result
-        return self._default_result(method)
+        else:
+            return self._default_result(method)
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
     def _default_result(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
@@ -113,6 +122,13 @@ class MockedBotAPI(BaseSession):
             reply_markup=markup,
             **extra,
         )
+
+
+def _chat_of(method: TelegramMethod[Any]) -> int:
+    chat_id = getattr(method, "chat_id", None)
+    return (
+        int(chat_id) if isinstance(chat_id, int | str) and str(chat_id).lstrip("-").isdigit() else 0
+    )
 
 
 def button_rows(markup: Any) -> list[list[str]]:

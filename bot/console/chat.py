@@ -85,7 +85,7 @@ class ConsoleChat:
         elif name == ":location":
             await self._share_location(rest)
         elif name == ":clock":
-            self._move_clock(rest.strip())
+            await self._move_clock(rest.strip())
         else:
             self._say(HELP.format(names=self._names()))
         return True
@@ -99,7 +99,7 @@ class ConsoleChat:
         location = Location(latitude=latitude, longitude=longitude)
         await self._feed(message=self._message(location=location))
 
-    def _move_clock(self, step: str) -> None:
+    async def _move_clock(self, step: str) -> None:
         match = _CLOCK_STEP.match(step)
         clock = self.app.clock
         if match is None or not isinstance(clock, OffsetClock):
@@ -108,6 +108,7 @@ class ConsoleChat:
         amount, unit = int(match.group(1)), match.group(2)
         clock.advance(timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: amount}))
         self._say(f"the clock now says {clock.now():%Y-%m-%d %H:%M} UTC")
+        await self.app.sender.run_until_idle()
 
     async def _press(self, number: int) -> None:
         found = self.session.keyboards.get(self.persona.user_id)

@@ -7,6 +7,8 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.engine import SQLITE_BEGIN_OPTION
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.outbox_claims import OutboxClaimRepository
 from storage.repositories.users import UserRepository
 
 
@@ -19,6 +21,14 @@ class Repo:
     @cached_property
     def users(self) -> UserRepository:
         return UserRepository(self.session)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.session)
+
+    @cached_property
+    def outbox_claims(self) -> OutboxClaimRepository:
+        return OutboxClaimRepository(self.session)
 
     async def begin_write(self) -> None:
         """Start a transaction that will write. Call it first in a use-case that writes.

@@ -1,4 +1,4 @@
-"""The tables of Samenspel. Portable types only: the same models run on SQLite and PostgreSQL."""
+"""People: the Telegram users who talk to the bot, with their language, role and reachability."""
 
 from __future__ import annotations
 

@@ -1,0 +1,4 @@
+"""Renderers of the messages the bot sends on its own initiative, one module per feature.
+
+Importing this package registers every kind (see `registry.py`).
+"""

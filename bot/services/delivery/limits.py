@@ -1,0 +1,103 @@
+"""Telegram's rate limits as token buckets: overall, per private chat and per group.
+
+Each bucket hands out send times in order (no thundering herd): a caller reserves the next free
+slot and sleeps until then. A 429 pushes a bucket's next slot back by Telegram's retry_after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class TokenBucket:
+    """`rate` tokens per second, at most `burst` ahead of time."""
+
+    def __init__(
+        self, rate: float, burst: float = 1.0, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.interval = 1.0 / rate
+        self.burst = burst
+        self._monotonic = monotonic
+        self._next_free = 0.0
+
+    def reserve(self) -> float:
+        """Reserve the next slot; returns how many seconds to wait before using it."""
+        now = self._monotonic()
+        earliest = now - (self.burst - 1) * self.interval
+        slot = max(self._next_free, earliest)
+        self._next_free = slot + self.interval
+        return max(0.0, slot - now)
+
+    def wait_time(self) -> float:
+        """How long a reservation made now would wait, without reserving."""
+        now = self._monotonic()
+        earliest = now - (self.burst - 1) * self.interval
+        return max(0.0, max(self._next_free, earliest) - now)
+
+    def pause(self, seconds: float) -> None:
+        """Nothing goes out for `seconds` from now (Telegram said "retry after")."""
+        self._next_free = max(self._next_free, self._monotonic() + seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    overall_per_second: float = 25.0
+    private_chat_per_second: float = 1.0
+    group_per_minute: float = 20.0
+
+
+class RateLimiter:
+    """The overall bucket plus one bucket per chat (private chats have positive ids)."""
+
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.limits = limits or Limits()
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self.overall = TokenBucket(self.limits.overall_per_second, burst=1.0, monotonic=monotonic)
+        self._chats: dict[int, TokenBucket] = {}
+
+    def chat(self, chat_id: int) -> TokenBucket:
+        bucket = self._chats.get(chat_id)
+        if bucket is None:
+            if chat_id > 0:
+                bucket = TokenBucket(self.limits.private_chat_per_second, monotonic=self._monotonic)
+            else:
+                rate = self.limits.group_per_minute / 60.0
+                bucket = TokenBucket(rate, burst=3.0, monotonic=self._monotonic)
+            self._chats[chat_id] = bucket
+            if len(self._chats) > 50_000:
+                self._forget_idle()
+        return bucket
+
+    def chat_wait(self, chat_id: int) -> float:
+        return self.chat(chat_id).wait_time()
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until a message to `chat_id` may go out: first the chat's turn, then overall."""
+        await self._sleep_if_needed(self.chat(chat_id).reserve())
+        await self._sleep_if_needed(self.overall.reserve())
+
+    def retry_after(self, chat_id: int, seconds: float) -> None:
+        """Telegram answered 429: that chat, and everything (the limit is the bot's), waits."""
+        self.chat(chat_id).pause(seconds)
+        self.overall.pause(seconds)
+
+    async def _sleep_if_needed(self, seconds: float) -> None:
+        if seconds > 0:
+            await self._sleep(seconds)
+
+    def _forget_idle(self) -> None:
+        idle = [chat for chat, bucket in self._chats.items() if bucket.wait_time() == 0.0]
+        for chat in idle:
+            del self._chats[chat]

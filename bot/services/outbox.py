@@ -1,0 +1,72 @@
+"""The delivery engine's service API: the one way features schedule, move and cancel messages.
+
+None of these commit: they run inside the use-case that causes them (a sign-up writes its
+reminders), so the change and its messages are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from storage.models import OutboxMessage
+from storage.repositories import Repo
+
+
+async def schedule(
+    repo: Repo,
+    *,
+    key: str,
+    recipient_id: int,
+    kind: str,
+    due_at: datetime,
+    now: datetime,
+    params: dict[str, Any] | None = None,
+    subject: str | None = None,
+    urgent: bool = False,
+) -> bool:
+    """Schedule a message of `kind` for `recipient_id` at `due_at` (UTC).
+
+    `key` is unique for all time (e.g. "reminder:24h:registration:42"): scheduling the same key
+    again is a no-op and returns False, even after the first was sent or cancelled. `subject`
+    groups messages that move or are cancelled together (e.g. "registration:42").
+    """
+    return await repo.outbox.add(
+        key=key,
+        recipient_id=recipient_id,
+        kind=kind,
+        params=params or {},
+        due_at=due_at,
+        subject=subject,
+        urgent=urgent,
+        now=now,
+    )
+
+
+async def reschedule(repo: Repo, key: str, due_at: datetime, *, now: datetime) -> bool:
+    """Move a pending message to a new time; False when there is no pending message by that key."""
+    return await repo.outbox.move(key, due_at, now)
+
+
+async def cancel(repo: Repo, key: str, *, now: datetime) -> bool:
+    """Cancel a pending message; False when it was already sent, cancelled or never scheduled."""
+    return await repo.outbox.cancel_where(OutboxMessage.key == key, now=now) > 0
+
+
+async def cancel_subject(repo: Repo, subject: str, *, now: datetime) -> int:
+    """Cancel every pending message about `subject`; returns how many."""
+    return await repo.outbox.cancel_where(OutboxMessage.subject == subject, now=now)
+
+
+async def cancel_subjects_like(repo: Repo, prefix: str, *, now: datetime) -> int:
+    """Cancel pending messages whose subject starts with `prefix` (e.g. every "event:7:" row)."""
+    return await repo.outbox.cancel_where(OutboxMessage.subject.startswith(prefix), now=now)
+
+
+async def cancel_for_recipient(repo: Repo, recipient_id: int, *, now: datetime) -> int:
+    """Cancel everything still waiting for one person (e.g. when they erase their data)."""
+    return await repo.outbox.cancel_where(OutboxMessage.recipient_id == recipient_id, now=now)
+
+
+async def pending_for(repo: Repo, recipient_id: int) -> list[OutboxMessage]:
+    return await repo.outbox.pending_for(recipient_id)

@@ -1,0 +1,79 @@
+"""The periodic jobs and how they are registered on the scheduler.
+
+A feature adds its job to PERIODIC_JOBS: a fixed id (so a restart replaces it instead of adding
+a second one), a trigger, and an async function that gets a JobContext and calls bot.services.
+The delivery job is special: it drives the sender, which the app builds with the Bot.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.services.delivery import Sender
+from storage.engine import SessionPool
+
+logger = logging.getLogger(__name__)
+
+DELIVERY_JOB_ID = "delivery"
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    session_pool: SessionPool
+    clock: Clock
+    settings: Settings
+
+
+JobFunction = Callable[[JobContext], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodicJob:
+    id: str
+    func: JobFunction
+    trigger: BaseTrigger
+
+
+PERIODIC_JOBS: list[PeriodicJob] = []
+
+
+def register_jobs(scheduler: AsyncIOScheduler, context: JobContext, sender: Sender) -> None:
+    """Put the delivery tick and every periodic job on the scheduler (idempotent by id)."""
+    scheduler.add_job(
+        sender.tick,
+        IntervalTrigger(seconds=1, timezone=UTC),
+        id=DELIVERY_JOB_ID,
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+    )
+    for job in PERIODIC_JOBS:
+        scheduler.add_job(
+            _logged(job),
+            job.trigger,
+            id=job.id,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            kwargs={"context": context},
+        )
+
+
+def _logged(job: PeriodicJob) -> Callable[..., Awaitable[None]]:
+    async def run(context: JobContext) -> None:
+        try:
+            await job.func(context)
+        except Exception:
+            logger.exception("periodic job %s failed", job.id)
+
+    run.__name__ = f"job_{job.id}"
+    return run

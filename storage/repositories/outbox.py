@@ -1,0 +1,85 @@
+"""Outbox rows: scheduling, moving, cancelling. Never commits. Claiming for delivery lives in
+`storage/repositories/outbox_claims.py`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage, OutboxStatus
+from storage.upsert import insert_or_ignore
+
+_OPEN = (OutboxStatus.PENDING.value,)
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        *,
+        key: str,
+        recipient_id: int,
+        kind: str,
+        params: dict[str, Any],
+        due_at: datetime,
+        subject: str | None,
+        urgent: bool,
+        now: datetime,
+    ) -> bool:
+        """Insert unless a row with this key exists (any status); True when inserted."""
+        return await insert_or_ignore(
+            self._session,
+            OutboxMessage,
+            {
+                "key": key,
+                "subject": subject,
+                "recipient_id": recipient_id,
+                "kind": kind,
+                "params": params,
+                "due_at": due_at,
+                "urgent": urgent,
+                "status": OutboxStatus.PENDING.value,
+                "attempts": 0,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+
+    async def by_key(self, key: str) -> OutboxMessage | None:
+        result = await self._session.execute(select(OutboxMessage).where(OutboxMessage.key == key))
+        return result.scalars().first()
+
+    async def move(self, key: str, due_at: datetime, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key == key, OutboxMessage.status.in_(_OPEN))
+            .values(due_at=due_at, updated_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def cancel_where(self, *conditions: Any, now: datetime) -> int:
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status.in_(_OPEN), *conditions)
+            .values(status=OutboxStatus.CANCELLED.value, updated_at=now, lease_until=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def pending_for(self, recipient_id: int) -> list[OutboxMessage]:
+        result = await self._session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient_id == recipient_id, OutboxMessage.status.in_(_OPEN))
+            .order_by(OutboxMessage.due_at)
+        )
+        return list(result.scalars())
+
+    async def for_subject(self, subject: str) -> list[OutboxMessage]:
+        result = await self._session.execute(
+            select(OutboxMessage).where(OutboxMessage.subject == subject).order_by(OutboxMessage.id)
+        )
+        return list(result.scalars())

@@ -1,0 +1,276 @@
+"""The sender: due rows only, language at send time, 429/403/5xx, quiet hours, grace, leases."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import SendMessage
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.i18n import CatalogI18n
+from bot.services.delivery.policy import MAX_ATTEMPTS
+from storage.engine import SessionPool
+from storage.models import OutboxStatus
+from storage.repositories import Repo
+from tests.delivery_helpers import NOON, add_user, make_sender, schedule_note
+from tests.mocked_bot import MockedBotAPI
+
+
+def _send_error(kind: type[Exception], **extra: object) -> Exception:
+    return kind(method=SendMessage(chat_id=1, text="x"), message="Error", **extra)  # type: ignore[call-arg]
+
+
+async def _status(repo: Repo, key: str) -> tuple[str, int, str | None]:
+    repo.session.expire_all()
+    await repo.session.commit()
+    row = await repo.outbox.by_key(key)
+    assert row is not None
+    return row.status, row.attempts, row.last_error
+
+
+async def test_only_due_messages_go_out_in_the_language_of_sending_time(
+    repo: Repo,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    clock.set(NOON)
+    await add_user(repo, 601, language="nl")
+    await schedule_note(repo, 601, 1, due_at=NOON - timedelta(minutes=1))
+    await schedule_note(repo, 601, 2, due_at=NOON + timedelta(hours=2))
+    user = await repo.users.get(601)
+    assert user is not None
+    await repo.begin_write()
+    user.language = "en"  # chosen after scheduling: the message follows the person
+    await repo.commit()
+
+    sender = make_sender(bot, session_pool, clock, i18n, settings)
+    await sender.run_until_idle()
+
+    sent = bot_api.take(SendMessage)
+    assert (sent.chat_id, sent.text) == (601, "Language changed. #1")
+    assert not bot_api.calls
+    assert await _status(repo, "note:601:1") == ("sent", 1, None)
+    assert (await _status(repo, "note:601:2"))[0] == "pending"
+
+    clock.advance(timedelta(hours=2))
+    await sender.run_until_idle()
+    assert bot_api.take(SendMessage).text == "Language changed. #2"
+
+
+async def test_rate_limited_message_waits_retry_after_then_goes_out_once(
+    repo: Repo,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    clock.set(NOON)
+    await add_user(repo, 602)
+    await schedule_note(repo, 602, 1, due_at=NOON)
+    bot_api.will_return_for(602, _send_error(TelegramRetryAfter, retry_after=7))
+    sender = make_sender(bot, session_pool, clock, i18n, settings)
+
+    await sender.run_until_idle()
+    bot_api.take(SendMessage)
+    status, attempts, error = await _status(repo, "note:602:1")
+    assert (status, attempts, error) == ("pending", 0, "rate limited: 429")
+    assert sender.stats.rate_limited == 1
+
+    clock.advance(timedelta(seconds=6))
+    await sender.run_until_idle()
+    assert not bot_api.calls  # not before retry_after has passed
+
+    clock.advance(timedelta(seconds=2))
+    await sender.run_until_idle()
+    assert bot_api.take(SendMessage).text == "Taal aangepast. #1"
+    assert (await _status(repo, "note:602:1"))[0] == "sent"
+
+
+async def test_blocked_user_is_marked_unreachable_and_others_still_get_theirs(
+    repo: Repo,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    clock.set(NOON)
+    for user_id in (603, 604):
+        await add_user(repo, user_id)
+        await schedule_note(repo, user_id, 1, due_at=NOON)
+    bot_api.will_return_for(603, _send_error(TelegramForbiddenError))
+    sender = make_sender(bot, session_pool, clock, i18n, settings)
+
+    await sender.run_until_idle()
+    chats = sorted(int(bot_api.take(SendMessage).chat_id) for _ in range(2))
+    assert chats == [603, 604]
+    assert await _status(repo, "note:603:1") == ("failed", 1, "blocked: Error")
+    assert (await _status(repo, "note:604:1"))[0] == "sent"
+    blocked = await repo.users.get(603)
+    assert blocked is not None and not blocked.is_reachable
+    assert (sender.stats.sent, sender.stats.blocked) == (1, 1)
+
+    # Non-essential messages are skipped while they are unreachable; essential ones are tried.
+    await schedule_note(repo, 603, 2, due_at=NOON)
+    await schedule_note(repo, 603, 3, due_at=NOON, kind="test.urgent")
+    await sender.run_until_idle()
+    assert await _status(repo, "note:603:2") == ("skipped", 1, "unreachable: blocked the bot")
+    assert bot_api.take(SendMessage).text == "urgent #3"
+
+
+async def test_server_errors_are_retried_with_backoff_then_fail(
+    repo: Repo,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    clock.set(NOON)
+    await add_user(repo, 605)
+    await schedule_note(repo, 605, 1, due_at=NOON, kind="test.urgent")
+    for _ in range(MAX_ATTEMPTS):
+        bot_api.will_return_for(605, _send_error(TelegramServerError))
+    sender = make_sender(bot, session_pool, clock, i18n, settings)
+
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        await sender.run_until_idle()
+        bot_api.take(SendMessage)
+        status, attempts, error = await _status(repo, "note:605:1")
+        assert attempts == attempt and error == "error: TelegramServerError"
+        assert status == ("failed" if attempt == MAX_ATTEMPTS else "pending")
+        await sender.run_until_idle()
+        assert not bot_api.calls  # backoff: not again straight away
+        clock.advance(timedelta(minutes=16))
+    assert sender.stats.failed == 1 and sender.stats.retried == MAX_ATTEMPTS - 1
+
+
+async def test_quiet_hours_hold_non_urgent_messages_until_eight(
+    repo: Repo,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    night = datetime(2026, 12, 7, 22, 30, tzinfo=UTC)  # 23:30 in Amsterdam
+    clock.set(night)
+    await add_user(repo, 606)
+    await schedule_note(repo, 606, 1, due_at=night)
+    await schedule_note(repo, 606, 2, due_at=night, kind="test.urgent")
+    sender = make_sender(bot, session_pool, clock, i18n, settings)
+
+    await sender.run_until_idle()
+    assert bot_api.take(SendMessage).text == "urgent #2"
+    assert not bot_api.calls
+    row = await repo.outbox.by_key("note:606:1")
+    assert row is not None and row.due_at == datetime(2026, 12, 8, 7, 0, tzinfo=UTC)  # 08:00 local
+
+    clock.set(datetime(2026, 12, 8, 7, 0, tzinfo=UTC))
+    await sender.run_until_idle()
+    assert bot_api.take(SendMessage).text == "Taal aangepast. #1"
+
+
+async def test_after_downtime_late_messages_go_out_and_pointless_ones_are_skipped(
+    repo: Repo,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    clock.set(NOON)
+    await add_user(repo, 607)
+    await schedule_note(repo, 607, 1, due_at=NOON - timedelta(minutes=50))  # within grace
+    await schedule_note(repo, 607, 2, due_at=NOON - timedelta(hours=3))  # past its 1 h grace
+    started = (NOON - timedelta(minutes=5)).isoformat()
+    await schedule_note(
+        repo, 607, 3, due_at=NOON - timedelta(hours=2), kind="test.event_reminder", starts=started
+    )
+    await schedule_note(repo, 607, 4, due_at=NOON, gone=True)  # nothing to say any more
+    sender = make_sender(bot, session_pool, clock, i18n, settings)
+
+    await sender.run_until_idle()
+    assert bot_api.take(SendMessage).text == "Taal aangepast. #1"
+    assert not bot_api.calls
+    for n in (2, 3, 4):
+        assert (await _status(repo, f"note:607:{n}"))[0] == "skipped"
+
+
+async def test_a_claim_whose_process_died_is_taken_again_after_the_lease(
+    repo: Repo,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    clock.set(NOON)
+    await add_user(repo, 608)
+    await schedule_note(repo, 608, 1, due_at=NOON)
+    await repo.begin_write()
+    [claimed] = await repo.outbox_claims.claim_due(NOON, 10, timedelta(minutes=2))
+    await repo.commit()  # ... and the process dies before sending
+    assert claimed.status == "sending"
+
+    sender = make_sender(bot, session_pool, clock, i18n, settings)
+    await sender.run_until_idle()
+    assert not bot_api.calls  # the lease still holds
+
+    clock.advance(timedelta(minutes=3))
+    await sender.run_until_idle()
+    assert bot_api.take(SendMessage).chat_id == 608
+    assert await _status(repo, "note:608:1") == ("sent", 2, None)
+
+
+async def test_two_concurrent_claimers_never_take_the_same_row(
+    repo: Repo,
+    session_pool: SessionPool,
+) -> None:
+    await repo.begin_write()
+    for n in range(300):
+        await repo.outbox.add(
+            key=f"race:{n}",
+            recipient_id=n + 1,
+            kind="test.note",
+            params={},
+            due_at=NOON,
+            subject=None,
+            urgent=False,
+            now=NOON,
+        )
+    await repo.commit()
+
+    async def claimer() -> list[int]:
+        taken: list[int] = []
+        while True:
+            async with session_pool() as session:
+                claims = Repo(session)
+                await claims.begin_write()
+                rows = await claims.outbox_claims.claim_due(NOON, 7, timedelta(minutes=2))
+                await claims.commit()
+            if not rows:
+                return taken
+            taken.extend(row.id for row in rows)
+            await asyncio.sleep(0)
+
+    first, second = await asyncio.gather(claimer(), claimer())
+    assert len(first) + len(second) == 300
+    assert not set(first) & set(second)
+    assert first and second  # both really worked
+    assert (await _status(repo, "race:0"))[0] == OutboxStatus.SENDING
