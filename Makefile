@@ -55,6 +55,9 @@ eval-search: $(VENV)/.installed-test
 bench-search: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_search.py
 
+bench-delivery: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench_delivery.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
 

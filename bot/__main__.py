@@ -44,6 +44,20 @@ def _parser() -> argparse.ArgumentParser:
         description="Load the demo personas (and demo data) into the database.",
     )
     demo.add_argument("--if-empty", action="store_true", help="only when the database is empty")
+    deliver = commands.add_parser(
+        "deliver",
+        help="run only the delivery worker (sends due outbox messages)",
+        description="Send due outbox messages within Telegram's limits, without answering chats. "
+        "On PostgreSQL several workers may run; on SQLite run only one sender in total.",
+    )
+    deliver.add_argument("--until-idle", action="store_true", help="stop when nothing is left")
+    deliver.add_argument(
+        "--lease",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="how long a claimed message stays claimed if this process dies (default 120)",
+    )
     return parser
 
 
@@ -95,6 +109,15 @@ async def _migrate(settings: Settings) -> None:
     print("database is up to date")
 
 
+async def _deliver(settings: Settings, until_idle: bool, lease: float) -> None:
+    from bot.worker import run_delivery_worker
+
+    if settings.token is None:
+        raise ConfigError("BOT_TOKEN: the delivery worker needs a token. Set it in .env.")
+    await prepare_database(settings, demo_data=False)
+    await run_delivery_worker(settings, until_idle=until_idle, lease_seconds=lease)
+
+
 async def _demo_data(settings: Settings, if_empty: bool) -> None:
     added = await prepare_database(settings, demo_data=True, only_if_empty=if_empty)
     print(f"demo data: {added} rows added")
@@ -111,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "console": lambda: _console(settings),
             "migrate": lambda: _migrate(settings),
             "demo-data": lambda: _demo_data(settings, args.if_empty),
+            "deliver": lambda: _deliver(settings, args.until_idle, args.lease),
         }
         asyncio.run(actions[args.command]())
     except (ConfigError, DatabaseUnavailableError) as exc:

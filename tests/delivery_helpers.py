@@ -40,19 +40,19 @@ async def render_event_reminder(ctx: RenderContext, params: dict[str, Any]) -> R
 
 
 class NoWaitLimiter(RateLimiter):
-    """Real buckets on a standing clock, so tests never sleep."""
+    """Real buckets that read the test's clock and never sleep."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: FakeClock) -> None:
         async def no_sleep(_seconds: float) -> None:
             return None
 
-        super().__init__(Limits(), monotonic=lambda: 0.0, sleep=no_sleep)
+        super().__init__(Limits(), monotonic=lambda: clock.now().timestamp(), sleep=no_sleep)
 
 
 def make_sender(
     bot: Bot, session_pool: SessionPool, clock: FakeClock, i18n: CatalogI18n, settings: Settings
 ) -> Sender:
-    return Sender(bot, session_pool, clock, i18n, settings, NoWaitLimiter())
+    return Sender(bot, session_pool, clock, i18n, settings, NoWaitLimiter(clock))
 
 
 async def add_user(

@@ -120,8 +120,16 @@ def test_cli_migrate_creates_the_sqlite_file(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "samenspel.db").exists()
 
 
-@pytest.mark.parametrize("command", ["run", "console", "migrate", "demo-data"])
+@pytest.mark.parametrize("command", ["run", "console", "migrate", "demo-data", "deliver"])
 def test_every_subcommand_has_help(tmp_path: Path, command: str) -> None:
     result = _cli(command, "--help", env={}, cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.startswith(f"usage: samenspel {command}")
+
+
+def test_delivery_worker_needs_a_token(tmp_path: Path) -> None:
+    result = _cli("deliver", "--until-idle", env={}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "samenspel: BOT_TOKEN: the delivery worker needs a token. Set it in .env."
+    )

@@ -78,3 +78,39 @@ def test_piped_console_run_prints_the_welcome_and_exits_cleanly(tmp_path: Path) 
     assert result.stdout.startswith("Hoi Anna! 👋 Welkom bij Samenspel.")
     assert "[1] ❓ Hulp  [2] 🌐 Taal" in result.stdout
     assert result.stderr == ""
+
+
+async def test_moving_the_clock_shows_messages_that_came_due(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services import outbox
+    from storage.engine import create_engine, create_session_pool
+    from storage.repositories import Repo
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
+    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    await prepare_database(settings, demo_data=True)
+    engine = create_engine(url)
+    now = datetime.now(UTC)
+    async with create_session_pool(engine)() as session:
+        repo = Repo(session)
+        await repo.begin_write()
+        await outbox.schedule(
+            repo,
+            key="console:1",
+            recipient_id=900_002,
+            kind="announcement",
+            params={"text": "De <b>training</b> begint morgen."},
+            due_at=now + timedelta(hours=20),
+            now=now,
+            urgent=True,
+        )
+        await repo.commit()
+    await engine.dispose()
+
+    out = io.StringIO()
+    await run_console(settings, stdin=io.StringIO(":clock +1d\n:quit\n"), out=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("» the clock now says ")
+    assert lines[1:3] == ["[to Fatima]", "De training begint morgen."]

@@ -2,3 +2,5 @@
 
 Importing this package registers every kind (see `registry.py`).
 """
+
+from bot.notifications import announcements  # noqa: F401  (registers "announcement")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, OutboxStatus
@@ -69,6 +69,13 @@ class OutboxRepository:
             .values(status=OutboxStatus.CANCELLED.value, updated_at=now, lease_until=None)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def count_open(self) -> int:
+        """Rows still waiting or being sent."""
+        statement = select(func.count()).where(
+            OutboxMessage.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value))
+        )
+        return int(await self._session.scalar(statement) or 0)
 
     async def pending_for(self, recipient_id: int) -> list[OutboxMessage]:
         result = await self._session.execute(

@@ -15,33 +15,31 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class TokenBucket:
-    """`rate` tokens per second, at most `burst` ahead of time."""
+    """`rate` tokens per second, up to `burst` at once (a GCRA: one "theoretical arrival time")."""
 
     def __init__(
         self, rate: float, burst: float = 1.0, monotonic: Callable[[], float] = time.monotonic
     ) -> None:
         self.interval = 1.0 / rate
-        self.burst = burst
+        self.tolerance = (burst - 1) * self.interval
         self._monotonic = monotonic
-        self._next_free = 0.0
+        self._arrival = 0.0
 
     def reserve(self) -> float:
         """Reserve the next slot; returns how many seconds to wait before using it."""
         now = self._monotonic()
-        earliest = now - (self.burst - 1) * self.interval
-        slot = max(self._next_free, earliest)
-        self._next_free = slot + self.interval
-        return max(0.0, slot - now)
+        arrival = max(self._arrival, now)
+        self._arrival = arrival + self.interval
+        return max(0.0, arrival - self.tolerance - now)
 
     def wait_time(self) -> float:
         """How long a reservation made now would wait, without reserving."""
         now = self._monotonic()
-        earliest = now - (self.burst - 1) * self.interval
-        return max(0.0, max(self._next_free, earliest) - now)
+        return max(0.0, max(self._arrival, now) - self.tolerance - now)
 
     def pause(self, seconds: float) -> None:
         """Nothing goes out for `seconds` from now (Telegram said "retry after")."""
-        self._next_free = max(self._next_free, self._monotonic() + seconds)
+        self._arrival = max(self._arrival, self._monotonic() + seconds + self.tolerance)
 
 
 @dataclass(frozen=True, slots=True)

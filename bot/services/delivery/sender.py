@@ -8,6 +8,7 @@ and render the message in their language, (2) wait for a slot and send, (3) reco
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 # How long one chat's queue may make a message wait before it is put back for later.
 LONGEST_CHAT_WAIT = 20.0
+# Claim no more than the overall limit lets out in this many seconds: claimed rows must go out
+# well within their lease, or another claimer would take them again.
+CLAIM_AHEAD_SECONDS = 3.0
 
 
 @dataclass
@@ -78,6 +82,7 @@ class Sender:
         self.lease = lease
         self.stats = DeliveryStats()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._in_flight_rows: set[int] = set()
 
     @property
     def in_flight(self) -> int:
@@ -85,8 +90,9 @@ class Sender:
 
     async def tick(self) -> int:
         """Claim what is due, as far as there is room, and start delivering it."""
-        room = min(self.batch_size, self.max_in_flight - len(self._in_flight))
-        if room <= 0:
+        ahead = max(1, int(self.limiter.limits.overall_per_second * CLAIM_AHEAD_SECONDS))
+        room = min(self.batch_size, self.max_in_flight, ahead) - len(self._in_flight)
+        if room <= 0 or self.limiter.overall.wait_time() > CLAIM_AHEAD_SECONDS:
             return 0
         async with self.session_pool() as session:
             repo = Repo(session)
@@ -94,10 +100,17 @@ class Sender:
             rows = await repo.outbox_claims.claim_due(self.clock.now(), room, self.lease)
             await repo.commit()
         for row in rows:
+            if row.id in self._in_flight_rows:
+                continue  # our own claim whose lease ran out: its task is still on it
+            self._in_flight_rows.add(row.id)
             task = asyncio.create_task(self._deliver(row), name=f"deliver-{row.id}")
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
+            task.add_done_callback(functools.partial(self._forget_row, row.id))
         return len(rows)
+
+    def _forget_row(self, row_id: int, _task: asyncio.Task[None]) -> None:
+        self._in_flight_rows.discard(row_id)
 
     async def drain(self) -> None:
         """Wait until every started delivery has finished."""

@@ -1,0 +1,90 @@
+"""Token buckets: Telegram's overall, per-chat and per-group limits, and retry_after."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.config import Settings
+from bot.services.delivery.limits import Limits, RateLimiter, TokenBucket
+from bot.services.delivery.policy import quiet_hours_end, retry_delay
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+def test_bucket_paces_at_its_rate() -> None:
+    time = FakeTime()
+    bucket = TokenBucket(rate=2.0, monotonic=time.monotonic)
+    assert [bucket.reserve() for _ in range(4)] == [0.0, 0.5, 1.0, 1.5]
+
+
+async def test_one_private_chat_gets_at_most_one_message_a_second() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(
+        Limits(overall_per_second=100), monotonic=time.monotonic, sleep=time.sleep
+    )
+    for _ in range(3):
+        await limiter.acquire(5)
+    assert time.now == 2.0
+
+
+async def test_a_group_gets_at_most_twenty_a_minute_after_a_small_burst() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(
+        Limits(overall_per_second=100), monotonic=time.monotonic, sleep=time.sleep
+    )
+    for _ in range(23):
+        await limiter.acquire(-100)
+    # 3 at once, then one every 3 seconds: 20 more take 60 seconds.
+    assert time.now == 60.0
+
+
+async def test_overall_limit_spreads_messages_to_many_chats() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(Limits(overall_per_second=25), monotonic=time.monotonic, sleep=time.sleep)
+    for chat in range(1, 51):
+        await limiter.acquire(chat)
+    assert abs(time.now - 49 / 25) < 1e-9
+
+
+async def test_retry_after_pauses_that_chat_and_everything() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(Limits(overall_per_second=25), monotonic=time.monotonic, sleep=time.sleep)
+    await limiter.acquire(1)
+    limiter.retry_after(1, 7)
+    assert limiter.chat_wait(1) == 7.0
+    await limiter.acquire(2)
+    assert time.now == 7.0
+
+
+def test_quiet_hours_run_from_ten_at_night_to_eight_in_the_morning() -> None:
+    tz = Settings(_env_file=None).tz  # type: ignore[call-arg]
+    assert quiet_hours_end(datetime(2026, 7, 1, 19, 59, tzinfo=UTC), tz) is None  # 21:59 summer
+    assert quiet_hours_end(datetime(2026, 7, 1, 20, 0, tzinfo=UTC), tz) == datetime(
+        2026, 7, 2, 6, 0, tzinfo=UTC
+    )
+    assert quiet_hours_end(datetime(2026, 1, 5, 5, 0, tzinfo=UTC), tz) == datetime(
+        2026, 1, 5, 7, 0, tzinfo=UTC
+    )
+    assert quiet_hours_end(datetime(2026, 1, 5, 7, 0, tzinfo=UTC), tz) is None  # 08:00 winter
+
+
+def test_retries_back_off() -> None:
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 5, 6)] == [
+        5,
+        20,
+        80,
+        320,
+        900,
+        900,
+    ]
