@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES: tuple[str, ...] = ("nl", "en")
@@ -58,15 +58,15 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_api_url", "webhook_url", mode="before")
     @classmethod
-    def _http_url(cls, value: Any) -> Any:
+    def _http_url(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None or (isinstance(value, str) and not value.strip()):
-            return None
+            return TELEGRAM_API_URL if info.field_name == "telegram_api_url" else None
         text = str(value).strip().rstrip("/")
         if not re.match(r"^https?://[^\s/]+", text):
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8081")
         return text
 
-    @field_validator("redis_url", mode="before")
+    @field_validator("redis_url", "coordinator_chat_id", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():

@@ -133,3 +133,12 @@ def test_delivery_worker_needs_a_token(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         "samenspel: BOT_TOKEN: the delivery worker needs a token. Set it in .env."
     )
+
+
+def test_the_example_env_file_is_valid_as_it_stands(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    settings = load_settings()
+    assert settings.token is None and settings.redis_url is None
+    assert settings.coordinator_chat_id is None and settings.coordinator_ids == ()
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert not settings.uses_webhook
