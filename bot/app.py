@@ -11,8 +11,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,7 +21,14 @@ from bot.commands import register_commands
 from bot.config import Settings
 from bot.i18n import CatalogI18n, create_i18n
 from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.dedup import (
+    DeduplicationMiddleware,
+    MemorySeenUpdates,
+    RedisSeenUpdates,
+    SeenUpdates,
+)
 from bot.middlewares.i18n import LocaleMiddleware
+from bot.middlewares.replies import HandlingUpdateMiddleware, ReplyRetryMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.delivery import Limits, RateLimiter, Sender
@@ -52,12 +59,17 @@ class Application:
     extras: dict[str, object] = field(default_factory=dict)
 
 
-def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+def build_bot(
+    settings: Settings,
+    session: BaseSession | None = None,
+    reply_retry: ReplyRetryMiddleware | None = None,
+) -> Bot:
     """A Bot that talks to Telegram, to a self-hosted Bot API server, or to `session`."""
     if session is None:
         session = AiohttpSession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    session.middleware(reply_retry or ReplyRetryMiddleware())
     return Bot(
         token=settings.token or CONSOLE_TOKEN,
         session=session,
@@ -65,13 +77,30 @@ def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SharedState:
+    """What several bot processes must share: conversation state, per-user locks, seen updates."""
+
+    storage: BaseStorage
+    isolation: BaseEventIsolation
+    seen_updates: SeenUpdates
+
+
+def build_shared_state(settings: Settings) -> SharedState:
+    """In Redis when REDIS_URL is set (several processes), else in this process's memory."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        storage = RedisStorage.from_url(settings.redis_url)
+        return SharedState(
+            storage, RedisEventIsolation(storage.redis), RedisSeenUpdates(storage.redis)
+        )
+    return SharedState(MemoryStorage(), SimpleEventIsolation(), MemorySeenUpdates())
+
+
 def build_fsm_storage(settings: Settings) -> BaseStorage:
     """Conversation state in Redis when REDIS_URL is set, else in memory."""
-    if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
-
-        return RedisStorage.from_url(settings.redis_url)
-    return MemoryStorage()
+    return build_shared_state(settings).storage
 
 
 def build_dispatcher(
@@ -83,15 +112,20 @@ def build_dispatcher(
     scheduler: AsyncIOScheduler,
     storage: BaseStorage | None = None,
     throttling: ThrottlingMiddleware | None = None,
+    shared: SharedState | None = None,
 ) -> Dispatcher:
+    shared = shared or build_shared_state(settings)
     dispatcher = Dispatcher(
-        storage=storage or build_fsm_storage(settings),
+        storage=storage or shared.storage,
+        events_isolation=shared.isolation,
         settings=settings,
         session_pool=session_pool,
         clock=clock,
         i18n=i18n,
         scheduler=scheduler,
     )
+    dispatcher.update.outer_middleware(DeduplicationMiddleware(shared.seen_updates))
+    dispatcher.update.outer_middleware(HandlingUpdateMiddleware())
     # Order: a DB session first, so the user can be looked up, so their language can be chosen.
     dispatcher.update.outer_middleware(DatabaseMiddleware())
     dispatcher.update.outer_middleware(UserMiddleware())

@@ -8,9 +8,10 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, Update
+from aiogram.types import User as TelegramUser
 
 from bot.filters.roles import AccessDeniedError
-from bot.i18n import CatalogI18n
+from bot.i18n import CatalogI18n, pick_locale
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,12 @@ async def on_access_denied(event: ErrorEvent) -> bool:
     return True
 
 
-async def on_error(event: ErrorEvent, i18n: CatalogI18n, locale: str | None = None) -> bool:
+async def on_error(
+    event: ErrorEvent,
+    i18n: CatalogI18n,
+    locale: str | None = None,
+    event_from_user: TelegramUser | None = None,
+) -> bool:
     """The user sees a short apology; the log gets the exception (without message text)."""
     update = event.update
     logger.error(
@@ -33,9 +39,11 @@ async def on_error(event: ErrorEvent, i18n: CatalogI18n, locale: str | None = No
         type(event.exception).__name__,
         exc_info=event.exception,
     )
+    if locale is None:  # it failed before the user's language was known (database down?)
+        telegram_language = event_from_user.language_code if event_from_user else None
+        locale = pick_locale(None, telegram_language, i18n.default_locale)
     apology = i18n.gettext(
-        "Sorry, something went wrong on our side. Please try again in a moment.",
-        locale=locale or i18n.default_locale,
+        "Sorry, something went wrong on our side. Please try again in a moment.", locale=locale
     )
     await _answer(update, apology)
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +19,8 @@ from aiogram.types import (
 )
 
 _ids = itertools.count(1_000_000)
-_update_ids = itertools.count(1)
+# Update ids are remembered in Redis (to handle each update once), also across test runs.
+_update_ids = itertools.count(int(time.time() * 1000) % 10**11 * 100)
 
 
 def next_id() -> int:
