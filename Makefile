@@ -58,6 +58,12 @@ bench-search: $(VENV)/.installed-test
 bench-delivery: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_delivery.py
 
+bench-load: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench_load.py
+
+bench-signup: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench_signup.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
 

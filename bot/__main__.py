@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,67 @@ def _parser() -> argparse.ArgumentParser:
         help="run only the delivery worker (sends due outbox messages)",
         description="Send due outbox messages within Telegram's limits, without answering chats. "
         "On PostgreSQL several workers may run; on SQLite run only one sender in total.",
+    )
+    commands.add_parser(
+        "privacy-check",
+        help="erase again people who asked to be erased (run after restoring a backup)",
+        description="Apply the retention rules now and erase every person whose data is older "
+        "than their erasure (tombstone), e.g. after a database backup was restored. The daily "
+        "job does the same; run this before starting the bot on a restored database.",
+    )
+    importer = commands.add_parser(
+        "import",
+        help="import or update initiatives from a JSON or CSV file (by their id)",
+        description="Import the address file of initiatives (JSON, or CSV with the same columns; "
+        "themes and keywords separated by ';'). Rows are matched by id: new ones are added and "
+        "published, changed ones updated; running it twice changes nothing. Rejected rows are "
+        "listed with their reason; the last line gives the counts.",
+    )
+    importer.add_argument("what", choices=["initiatives"], help="what the file holds")
+    importer.add_argument("file", type=Path, help="the .json or .csv file")
+    exporter = commands.add_parser(
+        "export",
+        help="export initiatives, events, registrations, debriefs or the audit log to CSV",
+        description="Write a CSV file (UTF-8 with BOM, ';'-separated, for Dutch Excel). "
+        "--from/--to limit events, registrations and debriefs by event date, the audit log "
+        "by the time of the action.",
+    )
+    exporter.add_argument(
+        "what", choices=["initiatives", "events", "registrations", "debriefs", "audit"]
+    )
+    exporter.add_argument(
+        "--from",
+        dest="first",
+        type=date.fromisoformat,
+        metavar="DATE",
+        help="first day, e.g. 2026-01-01",
+    )
+    exporter.add_argument(
+        "--to",
+        dest="last",
+        type=date.fromisoformat,
+        metavar="DATE",
+        help="last day (included), e.g. 2026-12-31",
+    )
+    exporter.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="the file to write (default samenspel-WHAT-DATE.csv)",
+    )
+    searcher = commands.add_parser(
+        "search",
+        help="search the published initiatives like the bot does",
+        description="Search the published initiatives in DATABASE_URL with the bot's search. "
+        "With --json each query prints one JSON line: "
+        '{"query": ..., "results": [{"ref": ..., "id": ..., "name": ..., "score": ...}]}. '
+        "QUERY '-' reads one query per line from standard input (one output line per query).",
+    )
+    searcher.add_argument("query", help="the words to search for, or - to read them from stdin")
+    searcher.add_argument("--json", action="store_true", help="one JSON line per query")
+    searcher.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="how many results (default 10)"
     )
     deliver.add_argument("--until-idle", action="store_true", help="stop when nothing is left")
     deliver.add_argument(
@@ -118,6 +180,45 @@ async def _deliver(settings: Settings, until_idle: bool, lease: float) -> None:
     await run_delivery_worker(settings, until_idle=until_idle, lease_seconds=lease)
 
 
+async def _import(settings: Settings, file: Path) -> None:
+    from bot.imports import import_initiatives_file
+
+    await import_initiatives_file(settings, file, sys.stdout)
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.services.exports import export_to_file
+
+    await prepare_database(settings, demo_data=False)
+    await export_to_file(settings, args.what, args.first, args.last, args.output, sys.stdout)
+
+
+async def _search(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.services.search_cli import run
+
+    if args.limit < 1:
+        raise ConfigError("--limit: give a number of 1 or more")
+    await run(
+        settings, args.query, limit=args.limit, as_json=args.json, out=sys.stdout, lines=sys.stdin
+    )
+
+
+async def _privacy_check(settings: Settings) -> None:
+    from bot.clock import SystemClock
+    from scheduler.retention import privacy_check
+    from storage.engine import create_engine, create_session_pool
+
+    await prepare_database(settings, demo_data=False)
+    engine = create_engine(settings.database_url)
+    try:
+        anonymised, erased = await privacy_check(
+            create_session_pool(engine), SystemClock(), settings
+        )
+    finally:
+        await engine.dispose()
+    print(f"privacy check: anonymised={anonymised} erased_again={erased}")
+
+
 async def _demo_data(settings: Settings, if_empty: bool) -> None:
     added = await prepare_database(settings, demo_data=True, only_if_empty=if_empty)
     print(f"demo data: {added} rows added")
@@ -135,6 +236,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "migrate": lambda: _migrate(settings),
             "demo-data": lambda: _demo_data(settings, args.if_empty),
             "deliver": lambda: _deliver(settings, args.until_idle, args.lease),
+            "import": lambda: _import(settings, args.file),
+            "export": lambda: _export(settings, args),
+            "search": lambda: _search(settings, args),
+            "privacy-check": lambda: _privacy_check(settings),
         }
         asyncio.run(actions[args.command]())
     except (ConfigError, DatabaseUnavailableError) as exc:

@@ -20,6 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.i18n import CatalogI18n, create_i18n
+from bot.middlewares.callback_guard import CallbackGuardMiddleware
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.dedup import (
     DeduplicationMiddleware,
@@ -32,6 +33,7 @@ from bot.middlewares.replies import HandlingUpdateMiddleware, ReplyRetryMiddlewa
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.delivery import Limits, RateLimiter, Sender
+from bot.services.search_sync import SearchIndexHolder
 from handlers import create_root_router
 from scheduler.jobs import JobContext, register_jobs
 from scheduler.setup import build_scheduler
@@ -123,6 +125,7 @@ def build_dispatcher(
         clock=clock,
         i18n=i18n,
         scheduler=scheduler,
+        search_index=SearchIndexHolder(),
     )
     dispatcher.update.outer_middleware(DeduplicationMiddleware(shared.seen_updates))
     dispatcher.update.outer_middleware(HandlingUpdateMiddleware())
@@ -131,6 +134,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(UserMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
+    dispatcher.callback_query.outer_middleware(CallbackGuardMiddleware())
     dispatcher.include_router(create_root_router())
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
@@ -145,13 +149,18 @@ async def _on_startup(
     clock: Clock,
     scheduler: AsyncIOScheduler,
     sender: Sender | None = None,
+    search_index: SearchIndexHolder | None = None,
 ) -> None:
     async with session_pool() as session:
         coordinators = await Repo(session).users.with_role(Role.COORDINATOR)
+        if search_index is not None:
+            await search_index.load(Repo(session))
     chat_ids = set(settings.coordinator_ids) | {user.id for user in coordinators}
     await register_commands(bot, i18n, sorted(chat_ids))
     if sender is not None:
-        register_jobs(scheduler, JobContext(session_pool, clock, settings), sender)
+        register_jobs(
+            scheduler, JobContext(session_pool, clock, settings, bot=bot, i18n=i18n), sender
+        )
     if not scheduler.running:
         scheduler.start()
     logger.info("bot started")

@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 SUPPORTED_LOCALES: tuple[str, ...] = ("nl", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/samenspel.db"
 TELEGRAM_API_URL = "https://api.telegram.org"
+# Used when PRIVACY_SALT is not set; production sets its own (see the README).
+DEFAULT_PRIVACY_SALT = "samenspel-tombstones"
 
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -46,6 +48,11 @@ class Settings(BaseSettings):
     default_locale: str = "nl"
     # Messages per second the sender allows itself overall (Telegram's ceiling is about 30).
     delivery_rate: float = Field(default=25.0, gt=0, le=1000)
+    # Days after an event ends until its participant list loses the names (AVG: no longer
+    # than needed); the counts stay for the figures.
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    # Secret key of the tombstones of erased people (keep it out of the database backups).
+    privacy_salt: SecretStr | None = None
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -87,6 +94,13 @@ class Settings(BaseSettings):
             return tuple(int(part) for part in parts)
         return value
 
+    @field_validator("privacy_salt", mode="before")
+    @classmethod
+    def _salt_or_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @field_validator("webhook_secret", mode="before")
     @classmethod
     def _secret_shape(cls, value: Any) -> Any:
@@ -119,6 +133,11 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+    @property
+    def tombstone_salt(self) -> str:
+        """The key that hashes erased people's ids; a fixed default when none is configured."""
+        return self.privacy_salt.get_secret_value() if self.privacy_salt else DEFAULT_PRIVACY_SALT
 
     @property
     def uses_webhook(self) -> bool:

@@ -6,6 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.demo_connections import load_demo_connections
+from bot.demo_events import load_demo_events
+from bot.demo_facilitation import load_demo_facilitation
+from bot.demo_initiatives import load_demo_initiatives
 from storage.models import Role
 from storage.repositories import Repo
 
@@ -52,5 +56,10 @@ async def load_demo_data(repo: Repo, clock: Clock) -> int:
         if created:
             user.role = persona.role.value
             added += 1
+    await repo.session.flush()
+    added += await load_demo_initiatives(repo, now)
+    added += await load_demo_connections(repo, now)
     await repo.commit()
+    added += await load_demo_events(repo, clock)
+    added += await load_demo_facilitation(repo, clock)
     return added

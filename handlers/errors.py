@@ -7,19 +7,25 @@ import logging
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent, Update
 from aiogram.types import User as TelegramUser
 
 from bot.filters.roles import AccessDeniedError
 from bot.i18n import CatalogI18n, pick_locale
+from bot.logging_privacy import pseudonym
 
 logger = logging.getLogger(__name__)
 
 
-async def on_access_denied(event: ErrorEvent) -> bool:
+async def on_access_denied(event: ErrorEvent, event_from_user: TelegramUser | None = None) -> bool:
     """Someone used a command or button of another role: they are told, nothing happens."""
     assert isinstance(event.exception, AccessDeniedError)
-    logger.info("refused %s for a user without the role", event.update.event_type)
+    logger.info(
+        "refused %s for %s, who lacks the role",
+        event.update.event_type,
+        pseudonym(event_from_user.id if event_from_user else None),
+    )
     await _answer(event.update, event.exception.text)
     return True
 
@@ -33,9 +39,10 @@ async def on_error(
     """The user sees a short apology; the log gets the exception (without message text)."""
     update = event.update
     logger.error(
-        "update %s (%s) failed: %s",
+        "update %s (%s) of %s failed: %s",
         update.update_id,
         update.event_type,
+        pseudonym(event_from_user.id if event_from_user else None),
         type(event.exception).__name__,
         exc_info=event.exception,
     )
@@ -47,6 +54,28 @@ async def on_error(
     )
     await _answer(update, apology)
     return True
+
+
+async def on_lost_conversation(
+    event: ErrorEvent, i18n: CatalogI18n, state: FSMContext, locale: str | None = None
+) -> bool:
+    """A conversation step found its earlier answers gone (state kept, data lost): the user
+    is asked to start again instead of getting an apology for a crash."""
+    await state.clear()
+    logger.warning("update %s: conversation data was missing; started over", event.update.update_id)
+    text = i18n.gettext(
+        "Sorry, I lost track of where we were. Please start again: /menu shows everything.",
+        locale=locale or i18n.default_locale,
+    )
+    await _answer(event.update, text)
+    return True
+
+
+async def _in_a_conversation(event: ErrorEvent, state: FSMContext | None = None) -> bool:
+    """A KeyError while the user was in a conversation state: their data went missing."""
+    if not isinstance(event.exception, KeyError) or state is None:
+        return False
+    return await state.get_state() is not None
 
 
 async def _answer(update: Update, text: str) -> None:
@@ -62,5 +91,6 @@ async def _answer(update: Update, text: str) -> None:
 def create_router() -> Router:
     router = Router(name="errors")
     router.errors.register(on_access_denied, ExceptionTypeFilter(AccessDeniedError))
+    router.errors.register(on_lost_conversation, _in_a_conversation)
     router.errors.register(on_error)
     return router

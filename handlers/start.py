@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.i18n import _
 from bot.keyboards.callbacks import MenuCallback
 from bot.keyboards.menu import main_menu
-from bot.services.users import mark_reachable
+from bot.services.optout import start_again
 from handlers.deeplinks import find_opener
 from storage.models import User
 from storage.repositories import Repo
@@ -34,6 +34,11 @@ def welcome_text(first_name: str) -> str:
 def help_text() -> str:
     return _(
         "<b>What can I do?</b>\n\n"
+        "/zoek – find initiatives by words, theme or place\n"
+        "/nieuw – add your initiative\n"
+        "/mijn – your initiatives\n"
+        "/agenda – dialogue tables, trainings and meetups\n"
+        "/mijnagenda – your sign-ups\n"
         "/menu – everything at a glance\n"
         "/taal – choose Dutch or English\n"
         "/help – this explanation\n\n"
@@ -46,7 +51,8 @@ async def cmd_start(
     message: Message, command: CommandObject, user: User, repo: Repo, clock: Clock, **data: Any
 ) -> None:
     """Greets the user with the menu, or opens what a deep link points at."""
-    await mark_reachable(repo, user.id, True, now=clock.now())
+    if await start_again(repo, user.id, now=clock.now()):
+        await message.answer(_("Welcome back! You'll get announcements again."))
     payload = command.args
     if payload:
         found = find_opener(payload)

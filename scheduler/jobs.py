@@ -12,13 +12,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC
 
+from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.i18n import CatalogI18n
 from bot.services.delivery import Sender
+from scheduler.broadcasts import BROADCAST_JOB_ID, INTERVAL_SECONDS, run_broadcast_progress
+from scheduler.digest import DIGEST_JOB_ID, run_weekly_digest
+from scheduler.facilitation import FACILITATION_JOB_ID, run_facilitation_job
+from scheduler.freshness import FRESHNESS_JOB_ID, run_freshness_job
+from scheduler.meetups import MEETUP_JOB_ID, run_meetup_proposals
+from scheduler.retention import RETENTION_JOB_ID, run_retention_job
 from storage.engine import SessionPool
 
 logger = logging.getLogger(__name__)
@@ -31,6 +40,9 @@ class JobContext:
     session_pool: SessionPool
     clock: Clock
     settings: Settings
+    # For jobs that edit messages (the broadcast progress), in the recipient's language.
+    bot: Bot | None = None
+    i18n: CatalogI18n | None = None
 
 
 JobFunction = Callable[[JobContext], Awaitable[None]]
@@ -43,7 +55,22 @@ class PeriodicJob:
     trigger: BaseTrigger
 
 
-PERIODIC_JOBS: list[PeriodicJob] = []
+PERIODIC_JOBS: list[PeriodicJob] = [
+    PeriodicJob(FRESHNESS_JOB_ID, run_freshness_job, CronTrigger(hour=7, timezone=UTC)),
+    PeriodicJob(MEETUP_JOB_ID, run_meetup_proposals, CronTrigger(day=1, hour=8, timezone=UTC)),
+    PeriodicJob(RETENTION_JOB_ID, run_retention_job, CronTrigger(hour=3, timezone=UTC)),
+    PeriodicJob(
+        DIGEST_JOB_ID, run_weekly_digest, CronTrigger(day_of_week="mon", hour=8, timezone=UTC)
+    ),
+    PeriodicJob(
+        BROADCAST_JOB_ID,
+        run_broadcast_progress,
+        IntervalTrigger(seconds=INTERVAL_SECONDS, timezone=UTC),
+    ),
+    PeriodicJob(
+        FACILITATION_JOB_ID, run_facilitation_job, IntervalTrigger(minutes=10, timezone=UTC)
+    ),
+]
 
 
 def register_jobs(scheduler: AsyncIOScheduler, context: JobContext, sender: Sender) -> None:

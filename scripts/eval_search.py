@@ -1,14 +1,17 @@
 """Evaluate the search on a judged query set and compare it with an SQLite FTS5 baseline.
 
-Usage: python scripts/eval_search.py [--data DIR] [--verbose]
+Usage: python scripts/eval_search.py [--data DIR] [--database URL] [--verbose]
 
-DIR holds initiatives.json and queries.json (default: tests/data/search_eval). The last
-line of the output is a one-line summary for tracking.
+DIR holds initiatives.json and queries.json (default: tests/data/search_eval). The initiatives
+are imported into a fresh database with the real importer (a throw-away SQLite file unless
+--database names an empty one), the index is built from that database as the bot builds it,
+and every query runs against it. The last line of the output is a one-line summary.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
@@ -16,16 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.services.search.evaluation import (  # noqa: E402
-    METRICS,
-    Fts5Baseline,
-    Report,
-    build_index,
-    evaluate,
-    index_run,
-    load_documents,
-    load_queries,
-)
+from bot.services.search.evaluation import METRICS, Report  # noqa: E402
+from bot.services.search_eval import evaluate_through_database  # noqa: E402
 
 _HEADERS = {"ndcg5": "nDCG@5", "mrr10": "MRR@10", "recall10": "R@10", "recall10_capped": "R@10c"}
 
@@ -53,17 +48,19 @@ def _details(report: Report) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "search_eval")
+    parser.add_argument(
+        "--database", metavar="URL", help="an empty database to import into (default: temporary)"
+    )
     parser.add_argument("--verbose", action="store_true", help="print a per-query table")
     args = parser.parse_args(argv)
 
-    documents = load_documents(args.data / "initiatives.json")
-    queries = load_queries(args.data / "queries.json")
-    ours = evaluate(queries, index_run(build_index(documents), documents))
-    baseline_index = Fts5Baseline(documents)
-    baseline = evaluate(queries, baseline_index.run)
-    baseline_index.close()
+    result = asyncio.run(evaluate_through_database(args.data, args.database))
+    ours, baseline = result.ours, result.baseline
+    queries = ours.queries
+    for number, ref, reason in result.rejected:
+        sys.stderr.write(f"rejected row {number} ({ref}): {reason}\n")
 
-    lines = [f"{len(documents)} initiatives, {len(queries)} queries", ""]
+    lines = [f"{result.initiatives} initiatives (imported), {len(queries)} queries", ""]
     lines += [*_table("search (ours)", ours), ""]
     lines += [*_table("baseline (sqlite fts5, OR of words, bm25)", baseline), ""]
     if args.verbose:

@@ -21,7 +21,8 @@ SQLITE_BEGIN_OPTION = "sqlite_begin"
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout per connection."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # hide_parameters: a database error in the log never shows the values (names, texts, ids).
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": 30}
         if parsed.database in (None, "", ":memory:"):

@@ -30,37 +30,55 @@ async def test_start_prints_the_dutch_welcome_with_numbered_buttons(tmp_path: Pa
         "Hier vind je bewonersinitiatieven in de provincie Utrecht, meld je je aan voor "
         "dialoogtafels en trainingen, en kom je met elkaar in contact.\n\n"
         "Kies hieronder wat je wilt doen. Je kunt ook /help typen.\n"
-        "[1] ❓ Hulp  [2] 🌐 Taal\n\n"
+        "[1] 🔎 Zoeken  [2] 📅 Agenda\n"
+        "[3] 🗓 Mijn agenda  [4] ➕ Nieuw initiatief\n"
+        "[5] 🏠 Mijn initiatieven  [6] 🙋 Vraag het initiatieven\n"
+        "[7] 📚 Kennisbank  [8] ❓ Hulp\n"
+        "[9] 🌐 Taal\n\n"
     )
 
 
 async def test_typing_a_number_presses_that_button(tmp_path: Path) -> None:
-    output = await _chat(tmp_path, "/start\n2\n2\n/menu\n:quit\n")
+    output = await _chat(tmp_path, "/start\n9\n2\n/menu\n:quit\n")
     assert (
         "Welke taal wil je? / Which language do you want?\n[1] ✓ 🇳🇱 Nederlands  [2] 🇬🇧 English"
         in output
     )
     assert "  · Language changed." in output
-    assert "From now on I'll speak English with you.\n[1] ❓ Help  [2] 🌐 Language" in output
-    assert output.rstrip().endswith("What do you want to do?\n[1] ❓ Help  [2] 🌐 Language")
+    english_menu = (
+        "[1] 🔎 Search  [2] 📅 Agenda\n"
+        "[3] 🗓 My agenda  [4] ➕ New initiative\n"
+        "[5] 🏠 My initiatives  [6] 🙋 Ask initiatives\n"
+        "[7] 📚 Knowledge base  [8] ❓ Help\n"
+        "[9] 🌐 Language"
+    )
+    assert f"From now on I'll speak English with you.\n{english_menu}" in output
+    assert output.rstrip().endswith(f"What do you want to do?\n{english_menu}")
 
 
 async def test_personas_reply_and_location(tmp_path: Path) -> None:
     output = await _chat(
         tmp_path,
-        ":as emma\n/start\n:reply thanks\n:location 52.09 5.12\n:as nobody\n7\n:quit\n",
+        ":as emma\n/start\n:reply thanks\n:location 52.09 5.12\n:as nobody\n8\n:quit\n",
     )
     assert "» you are now Emma (resident)" in output
     assert "Hi Emma! 👋 Welcome to Samenspel." in output
     assert "I didn't quite understand that. Choose what you want to do:" in output
-    assert "I can't do anything with this here. Choose what you want to do:" in output
+    assert "📍 Near you (9)\n\n1. Repair Café Lombok — " in output
     assert "» unknown persona; choose from anna, fatima, kees, emma" in output
-    assert "» choose a button from 1 to 2" in output
+    assert "» choose a button from 1 to 7" in output
 
 
 async def test_end_of_input_ends_the_chat(tmp_path: Path) -> None:
     output = await _chat(tmp_path, "/menu\n")
-    assert output == "Wat wil je doen?\n[1] ❓ Hulp  [2] 🌐 Taal\n\n"
+    assert output == (
+        "Wat wil je doen?\n"
+        "[1] 🔎 Zoeken  [2] 📅 Agenda\n"
+        "[3] 🗓 Mijn agenda  [4] ➕ Nieuw initiatief\n"
+        "[5] 🏠 Mijn initiatieven  [6] 🙋 Vraag het initiatieven\n"
+        "[7] 📚 Kennisbank  [8] ❓ Hulp\n"
+        "[9] 🌐 Taal\n\n"
+    )
 
 
 def test_piped_console_run_prints_the_welcome_and_exits_cleanly(tmp_path: Path) -> None:
@@ -76,7 +94,7 @@ def test_piped_console_run_prints_the_welcome_and_exits_cleanly(tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Hoi Anna! 👋 Welkom bij Samenspel.")
-    assert "[1] ❓ Hulp  [2] 🌐 Taal" in result.stdout
+    assert "[7] 📚 Kennisbank  [8] ❓ Hulp\n[9] 🌐 Taal" in result.stdout
     assert result.stderr == ""
 
 
@@ -113,4 +131,8 @@ async def test_moving_the_clock_shows_messages_that_came_due(tmp_path: Path) -> 
 
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("» the clock now says ")
-    assert lines[1:3] == ["[to Fatima]", "De training begint morgen."]
+    # The demo's request to Fatima (due since the demo was loaded) comes first, then this one.
+    assert lines[1:3] == ["[to Fatima]", "🧑‍🏫 Verzoek om een tafel te begeleiden"]
+    announcement = lines.index("De training begint morgen.")
+    assert lines[announcement - 1] == "[to Fatima]"
+    assert "Kun je deze tafel begeleiden? Antwoord met ja of nee op dit bericht." in lines

@@ -45,7 +45,13 @@ async def test_choosing_english_is_stored_and_spoken_from_then_on(
     assert button_rows(edited.reply_markup) == [["🇳🇱 Nederlands", "✓ 🇬🇧 English"]]
     confirmation = bot_api.take(SendMessage)
     assert confirmation.text == "From now on I'll speak English with you."
-    assert button_rows(confirmation.reply_markup) == [["❓ Help", "🌐 Language"]]
+    assert button_rows(confirmation.reply_markup) == [
+        ["🔎 Search", "📅 Agenda"],
+        ["🗓 My agenda", "➕ New initiative"],
+        ["🏠 My initiatives", "🙋 Ask initiatives"],
+        ["📚 Knowledge base", "❓ Help"],
+        ["🌐 Language"],
+    ]
     stored = await repo.users.get(anna.id)
     assert stored is not None and stored.language == "en"
     assert picker.reply_markup is not None

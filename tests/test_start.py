@@ -36,7 +36,13 @@ async def test_start_greets_in_dutch_with_the_menu(
     reply = bot_api.take(SendMessage)
     assert reply.chat_id == anna.id
     assert reply.text == DUTCH_WELCOME
-    assert button_rows(reply.reply_markup) == [["❓ Hulp", "🌐 Taal"]]
+    assert button_rows(reply.reply_markup) == [
+        ["🔎 Zoeken", "📅 Agenda"],
+        ["🗓 Mijn agenda", "➕ Nieuw initiatief"],
+        ["🏠 Mijn initiatieven", "🙋 Vraag het initiatieven"],
+        ["📚 Kennisbank", "❓ Hulp"],
+        ["🌐 Taal"],
+    ]
     stored = await repo.users.get(anna.id)
     assert stored is not None and stored.first_name == "Anna" and stored.role == "resident"
 
@@ -49,7 +55,13 @@ async def test_start_greets_in_english_when_telegram_speaks_english(
 
     reply = bot_api.take(SendMessage)
     assert reply.text == ENGLISH_WELCOME
-    assert button_rows(reply.reply_markup) == [["❓ Help", "🌐 Language"]]
+    assert button_rows(reply.reply_markup) == [
+        ["🔎 Search", "📅 Agenda"],
+        ["🗓 My agenda", "➕ New initiative"],
+        ["🏠 My initiatives", "🙋 Ask initiatives"],
+        ["📚 Knowledge base", "❓ Help"],
+        ["🌐 Language"],
+    ]
 
 
 async def test_start_uses_dutch_for_languages_we_do_not_speak(
@@ -95,7 +107,15 @@ async def test_help_explains_the_commands_in_english(feed: Any, bot_api: MockedB
     await feed(message_update(make_user(language_code="en"), "/help"))
 
     reply = bot_api.take(SendMessage)
-    assert reply.text.startswith("<b>What can I do?</b>\n\n/menu – everything at a glance")
+    assert reply.text.startswith(
+        "<b>What can I do?</b>\n\n"
+        "/zoek – find initiatives by words, theme or place\n"
+        "/nieuw – add your initiative\n"
+        "/mijn – your initiatives\n"
+        "/agenda – dialogue tables, trainings and meetups\n"
+        "/mijnagenda – your sign-ups\n"
+        "/menu – everything at a glance\n"
+    )
     assert "your Telegram account is your login" in reply.text
 
 
@@ -104,7 +124,13 @@ async def test_menu_shows_the_menu_in_dutch(feed: Any, bot_api: MockedBotAPI) ->
 
     reply = bot_api.take(SendMessage)
     assert reply.text == "Wat wil je doen?"
-    assert button_rows(reply.reply_markup) == [["❓ Hulp", "🌐 Taal"]]
+    assert button_rows(reply.reply_markup) == [
+        ["🔎 Zoeken", "📅 Agenda"],
+        ["🗓 Mijn agenda", "➕ Nieuw initiatief"],
+        ["🏠 Mijn initiatieven", "🙋 Vraag het initiatieven"],
+        ["📚 Kennisbank", "❓ Hulp"],
+        ["🌐 Taal"],
+    ]
 
 
 async def test_coordinator_ids_from_settings_become_coordinators(

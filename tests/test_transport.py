@@ -56,7 +56,7 @@ async def test_bot_long_polls_the_configured_api_server_and_answers_start(tmp_pa
     [reply] = api.sent_of("sendMessage")
     assert int(reply.payload["chat_id"]) == 5001
     assert reply.payload["text"].startswith("Hoi Anna! 👋 Welkom bij <b>Samenspel</b>.")
-    assert json.loads(reply.payload["reply_markup"])["inline_keyboard"][0][0]["text"] == "❓ Hulp"
+    assert json.loads(reply.payload["reply_markup"])["inline_keyboard"][0][0]["text"] == "🔎 Zoeken"
     languages = sorted(str(s.payload.get("language_code")) for s in api.sent_of("setMyCommands"))
     assert languages == ["None", "en", "nl"]
 
@@ -106,6 +106,20 @@ async def test_command_menu_is_registered_in_dutch_and_english(
         ("menu", "Alles op een rij"),
         ("taal", "Kies je taal"),
         ("help", "Zo werkt het"),
+        ("zoek", "Initiatieven zoeken"),
+        ("nieuw", "Zet je initiatief erop"),
+        ("mijn", "Jouw initiatieven"),
+        ("vraag", "Stel andere initiatieven een vraag"),
+        ("kennis", "Kennisbank: regels en praktische tips"),
+        ("helpen", "Help andere initiatieven"),
+        ("agenda", "Tafels, trainingen en ontmoetingen"),
+        ("tafels", "Komende dialoogtafels"),
+        ("trainingen", "Komende trainingen"),
+        ("mijnagenda", "Jouw aanmeldingen"),
+        ("instellingen", "Weekoverzicht en andere instellingen"),
+        ("privacy", "Wat we over je bewaren, en waarom"),
+        ("mijngegevens", "Krijg al je gegevens als bestand"),
+        ("verwijder", "Verwijder al je gegevens"),
     ]
     assert english.language_code == "en"
     assert [c.description for c in english.commands] == [
@@ -113,6 +127,20 @@ async def test_command_menu_is_registered_in_dutch_and_english(
         "Everything at a glance",
         "Choose your language",
         "How it works",
+        "Search initiatives",
+        "Add your initiative",
+        "Your initiatives",
+        "Ask other initiatives a question",
+        "Knowledge base: rules and practical tips",
+        "Offer help to other initiatives",
+        "Tables, trainings and meetups",
+        "Upcoming dialogue tables",
+        "Upcoming trainings",
+        "Your sign-ups",
+        "Weekly overview and other settings",
+        "What we keep about you, and why",
+        "Get all your data as a file",
+        "Delete all your data",
     ]
 
 

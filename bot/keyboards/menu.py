@@ -12,6 +12,13 @@ from bot.keyboards.callbacks import MenuCallback
 def menu_entries() -> list[tuple[str, str]]:
     """(action, label) of each menu entry, in the current language."""
     return [
+        ("search", _("🔎 Search")),
+        ("agenda", _("📅 Agenda")),
+        ("my_agenda", _("🗓 My agenda")),
+        ("new_initiative", _("➕ New initiative")),
+        ("my_initiatives", _("🏠 My initiatives")),
+        ("ask", _("🙋 Ask initiatives")),
+        ("knowledge", _("📚 Knowledge base")),
         ("help", _("❓ Help")),
         ("language", _("🌐 Language")),
     ]

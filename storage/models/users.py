@@ -35,6 +35,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.RESIDENT.value)
     is_reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by /stop: no announcements (broadcasts) until /start again.
+    announcements_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -7,8 +7,22 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.engine import SQLITE_BEGIN_OPTION
+from storage.repositories.audit import AuditRepository
+from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.connections import ConnectionRepository
+from storage.repositories.events import EventRepository
+from storage.repositories.exports import ExportRepository
+from storage.repositories.facilitation import FacilitationRepository
+from storage.repositories.facilitators import FacilitatorRepository
+from storage.repositories.initiatives import InitiativeRepository
+from storage.repositories.knowledge import KnowledgeRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.outbox_claims import OutboxClaimRepository
+from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.registrations import RegistrationRepository
+from storage.repositories.roles import RoleRepository
+from storage.repositories.search import SearchRepository
+from storage.repositories.stats import StatsRepository
 from storage.repositories.users import UserRepository
 
 
@@ -27,8 +41,64 @@ class Repo:
         return OutboxRepository(self.session)
 
     @cached_property
+    def initiatives(self) -> InitiativeRepository:
+        return InitiativeRepository(self.session)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self.session)
+
+    @cached_property
+    def registrations(self) -> RegistrationRepository:
+        return RegistrationRepository(self.session)
+
+    @cached_property
     def outbox_claims(self) -> OutboxClaimRepository:
         return OutboxClaimRepository(self.session)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.session)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastRepository:
+        return BroadcastRepository(self.session)
+
+    @cached_property
+    def roles(self) -> RoleRepository:
+        return RoleRepository(self.session)
+
+    @cached_property
+    def stats(self) -> StatsRepository:
+        return StatsRepository(self.session)
+
+    @cached_property
+    def exports(self) -> ExportRepository:
+        return ExportRepository(self.session)
+
+    @cached_property
+    def search(self) -> SearchRepository:
+        return SearchRepository(self.session)
+
+    @cached_property
+    def connections(self) -> ConnectionRepository:
+        return ConnectionRepository(self.session)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeRepository:
+        return KnowledgeRepository(self.session)
+
+    @cached_property
+    def facilitation(self) -> FacilitationRepository:
+        return FacilitationRepository(self.session)
+
+    @cached_property
+    def facilitators(self) -> FacilitatorRepository:
+        return FacilitatorRepository(self.session)
+
+    @cached_property
+    def privacy(self) -> PrivacyRepository:
+        return PrivacyRepository(self.session)
 
     async def begin_write(self) -> None:
         """Start a transaction that will write. Call it first in a use-case that writes.

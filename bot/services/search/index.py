@@ -177,7 +177,8 @@ class SearchIndex:
         else:
             scores, total = {}, 0
         if not total:
-            logger.info("search without results: %s", " ".join(parsed.words) or "-")
+            # Only the size: what people type is personal data and stays out of the logs.
+            logger.info("search without results (%s words)", len(parsed.words))
         top = heapq.nlargest(offset + limit, scores.items(), key=itemgetter(1))
         hits = [SearchHit(doc_id, round(score, 6)) for doc_id, score in top[offset:]]
         return SearchResult(hits, total, parsed.place_name, parsed.themes)

@@ -1,0 +1,1 @@
+"""Formatting of dates and cards for chat messages."""

@@ -1,0 +1,221 @@
+"""Buttons of connecting initiatives: relayed conversations, questions to peers, the
+knowledge base and themed-meetup proposals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import _
+from bot.keyboards.callbacks import (
+    IntroCallback,
+    KnowledgeCallback,
+    MeetupProposalCallback,
+    PeerCallback,
+)
+from bot.services.search.themes import THEMES
+
+
+def contact_button_row(builder: InlineKeyboardBuilder, initiative_id: int) -> None:
+    builder.button(
+        text=_("✉️ Contact"), callback_data=IntroCallback(action="start", id=initiative_id)
+    )
+
+
+def contact_keyboard(initiative_id: int) -> InlineKeyboardMarkup:
+    """The [Contact] button under an initiative's public card."""
+    builder = InlineKeyboardBuilder()
+    contact_button_row(builder, initiative_id)
+    return builder.as_markup()
+
+
+def cancel_keyboard(action: str = "cancel") -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✖️ Cancel"), callback_data=IntroCallback(action=action, id=0))
+    return builder.as_markup()
+
+
+def relay_keyboard(thread_id: int, *, to_initiative: bool, first: bool) -> InlineKeyboardMarkup:
+    """[Reply] [Share my contact], for the initiative's members also [Decline] on the first
+    message, and [Report] (members: [Block] too)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("↩️ Reply"), callback_data=IntroCallback(action="reply", id=thread_id))
+    builder.button(
+        text=_("🤝 Share my contact"), callback_data=IntroCallback(action="share", id=thread_id)
+    )
+    sizes = [2]
+    if to_initiative and first:
+        builder.button(
+            text=_("🙅 Decline"), callback_data=IntroCallback(action="decline", id=thread_id)
+        )
+        sizes.append(1)
+    builder.button(text=_("⚠️ Report"), callback_data=IntroCallback(action="report", id=thread_id))
+    if to_initiative:
+        builder.button(
+            text=_("🚫 Block"), callback_data=IntroCallback(action="block", id=thread_id)
+        )
+        sizes.append(2)
+    else:
+        sizes.append(1)
+    builder.adjust(*sizes)
+    return builder.as_markup()
+
+
+def ban_keyboard(thread_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("🚫 Block this sender everywhere"),
+        callback_data=IntroCallback(action="ban", id=thread_id),
+    )
+    return builder.as_markup()
+
+
+def theme_picker(
+    themes: Iterable[str], locale: str, action: str, *, ticked: Iterable[str] = (), ident: int = 0
+) -> InlineKeyboardMarkup:
+    """One button per theme (two per row), ticked ones with ✓, and a close/cancel button."""
+    chosen = set(ticked)
+    builder = InlineKeyboardBuilder()
+    for slug in themes:
+        label = THEMES[slug].label(locale)
+        builder.button(
+            text=f"✓ {label}" if slug in chosen else label,
+            callback_data=PeerCallback(action=action, id=ident, value=slug),
+        )
+    done = _("✅ Done") if action == "offer" else _("✖️ Cancel")
+    builder.button(text=done, callback_data=PeerCallback(action="close", id=ident))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def question_keyboard(question_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✍️ Answer"), callback_data=PeerCallback(action="answer", id=question_id))
+    builder.button(
+        text=_("🙅 Can't help"), callback_data=PeerCallback(action="skip", id=question_id)
+    )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def answer_keyboard(answer_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("👍 This helped me"), callback_data=PeerCallback(action="helpful", id=answer_id)
+    )
+    return builder.as_markup()
+
+
+def consent_keyboard(kind: str, ident: int) -> InlineKeyboardMarkup:
+    """Yes / no to adding a question and answer (without names) to the knowledge base."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("✅ Yes, share it"), callback_data=PeerCallback(action=f"{kind}yes", id=ident)
+    )
+    builder.button(text=_("No, thanks"), callback_data=PeerCallback(action=f"{kind}no", id=ident))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def initiatives_picker(choices: list[tuple[int, str]], action: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for ident, name in choices:
+        builder.button(text=name, callback_data=PeerCallback(action=action, id=ident))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def articles_keyboard(articles: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for ident, title in articles:
+        builder.button(text=f"📄 {title}", callback_data=KnowledgeCallback(action="open", id=ident))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def article_admin_keyboard(article_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✏️ Edit"), callback_data=KnowledgeCallback(action="edit", id=article_id))
+    builder.button(text=_("🗑 Remove"), callback_data=KnowledgeCallback(action="del", id=article_id))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+ARTICLE_FIELDS = ("title", "body", "title_en", "body_en", "keywords")
+
+
+def article_fields_keyboard(article_id: int, labels: dict[str, str]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for field in ARTICLE_FIELDS:
+        builder.button(
+            text=labels[field],
+            callback_data=KnowledgeCallback(action="field", id=article_id, value=field),
+        )
+    builder.button(text=_("⬅️ Back"), callback_data=KnowledgeCallback(action="open", id=article_id))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def confirm_remove_keyboard(article_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("🗑 Yes, remove"), callback_data=KnowledgeCallback(action="delyes", id=article_id)
+    )
+    builder.button(text=_("Keep it"), callback_data=KnowledgeCallback(action="open", id=article_id))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def save_article_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Save"), callback_data=KnowledgeCallback(action="save"))
+    builder.button(text=_("✖️ Cancel"), callback_data=KnowledgeCallback(action="cancel"))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def kb_cancel_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✖️ Cancel"), callback_data=KnowledgeCallback(action="cancel"))
+    return builder.as_markup()
+
+
+def proposal_keyboard(proposal_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("📅 Create meetup and invite"),
+        callback_data=MeetupProposalCallback(action="create", id=proposal_id),
+    )
+    builder.button(
+        text=_("Not now"), callback_data=MeetupProposalCallback(action="dismiss", id=proposal_id)
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def publish_keyboard(proposal_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("🌍 Publish now"),
+        callback_data=MeetupProposalCallback(action="publish", id=proposal_id),
+    )
+    return builder.as_markup()
+
+
+def peer_cancel_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✖️ Cancel"), callback_data=PeerCallback(action="close"))
+    return builder.as_markup()
+
+
+def writer_keyboard(own: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """Write as oneself, or on behalf of one of one's initiatives."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("👤 Me myself"), callback_data=IntroCallback(action="as", id=0))
+    for ident, name in own:
+        builder.button(text=f"🏠 {name}", callback_data=IntroCallback(action="as", id=ident))
+    builder.button(text=_("✖️ Cancel"), callback_data=IntroCallback(action="cancel", id=0))
+    builder.adjust(1)
+    return builder.as_markup()

@@ -1,0 +1,186 @@
+"""Inline keyboards of the events feature: the agenda with its filters, a card, pickers."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.formatting.event_card import KIND_ICONS, theme_label
+from bot.i18n import _
+from bot.keyboards.callbacks import EventCallback, EventListCallback, ReconfirmCallback
+from bot.services.events import PAGE_SIZE, BrowsePage, EventView
+from storage.models import Event, Registration, RegistrationStatus
+
+_TITLE_LENGTH = 36
+
+
+def _mark(label: str, chosen: bool) -> str:
+    return f"✓ {label}" if chosen else label
+
+
+def _event_button(number: int, event: Event) -> InlineKeyboardButton:
+    title = event.title if len(event.title) <= _TITLE_LENGTH else event.title[:35] + "…"
+    return InlineKeyboardButton(
+        text=f"{number}. {title}",
+        callback_data=EventCallback(action="open", event_id=event.id).pack(),
+    )
+
+
+def agenda_keyboard(
+    page: BrowsePage, request: EventListCallback, locale: str
+) -> InlineKeyboardMarkup:
+    """Buttons to open each listed event, filters, and pages."""
+    rows: list[list[InlineKeyboardButton]] = []
+    first = page.page * PAGE_SIZE + 1
+    for offset, found in enumerate(page.items):
+        rows.append([_event_button(first + offset, found.event)])
+
+    def to(**changes: object) -> str:
+        values = request.model_dump() | {"page": 0, "pick": ""} | changes
+        return EventListCallback(**values).pack()
+
+    kinds = [("", _("All")), ("table", _("Tables")), ("training", _("Trainings"))]
+    kinds.append(("meetup", _("Meetups")))
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_mark(label, request.kind == kind), callback_data=to(kind=kind)
+            )
+            for kind, label in kinds
+        ]
+    )
+    weeks = [(0, _("Any time")), (1, _("This week")), (2, _("Next week"))]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_mark(label, request.week == week), callback_data=to(week=week)
+            )
+            for week, label in weeks
+        ]
+    )
+    theme = theme_label(request.theme, locale) if request.theme else _("all")
+    place = request.place or _("all")
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text="🏷 " + _("Theme: {theme}").format(theme=theme), callback_data=to(pick="theme")
+            ),
+            InlineKeyboardButton(
+                text="📍 " + _("Place: {place}").format(place=place), callback_data=to(pick="place")
+            ),
+        ]
+    )
+    if page.pages > 1:
+        nav: list[InlineKeyboardButton] = []
+        if page.page > 0:
+            nav.append(InlineKeyboardButton(text="◀", callback_data=to(page=page.page - 1)))
+        nav.append(
+            InlineKeyboardButton(
+                text=f"{page.page + 1}/{page.pages}", callback_data=to(page=page.page)
+            )
+        )
+        if page.page + 1 < page.pages:
+            nav.append(InlineKeyboardButton(text="▶", callback_data=to(page=page.page + 1)))
+        rows.append(nav)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def picker_keyboard(
+    request: EventListCallback, field: str, values: list[str], locale: str
+) -> InlineKeyboardMarkup:
+    """Choose a theme or a municipality of the upcoming events (or all)."""
+    builder = InlineKeyboardBuilder()
+    base = request.model_dump() | {"page": 0, "pick": ""}
+    builder.button(text=_("All"), callback_data=EventListCallback(**(base | {field: ""})))
+    for value in values:
+        label = theme_label(value, locale) if field == "theme" else value
+        chosen = getattr(request, field) == value
+        builder.button(
+            text=_mark(label, chosen), callback_data=EventListCallback(**(base | {field: value}))
+        )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def card_keyboard(
+    found: EventView,
+    registration: Registration | None,
+    *,
+    open_for_signup: bool,
+    open_for_changes: bool = True,
+) -> InlineKeyboardMarkup:
+    """Sign up, join the waitlist, cancel, or get the calendar file; and back to the agenda.
+    Once an event has started or was called off, only the way back is left."""
+    event_id = found.event.id
+    rows: list[list[InlineKeyboardButton]] = []
+    status = registration.status if registration and open_for_changes else None
+
+    def button(text: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text=text, callback_data=EventCallback(action=action, event_id=event_id).pack()
+        )
+
+    if status == RegistrationStatus.CONFIRMED:
+        rows.append([button("❌ " + _("Cancel my seat"), "leave")])
+        rows.append([button("📆 " + _("Add to my calendar"), "ics")])
+    elif status == RegistrationStatus.WAITLISTED:
+        rows.append([button("❌ " + _("Leave the waitlist"), "leave")])
+    elif open_for_signup and found.is_full:
+        rows.append([button("⏳ " + _("Join the waitlist"), "join")])
+    elif open_for_signup:
+        rows.append([button("✅ " + _("Sign up"), "join")])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text="◀ " + _("All events"), callback_data=EventListCallback().pack()
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def suggestions_keyboard(events: list[Event]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=f"{KIND_ICONS.get(event.kind, '📅')} {event.title[:40]}",
+                callback_data=EventCallback(action="open", event_id=event.id).pack(),
+            )
+        ]
+        for event in events
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def promoted_keyboard(event_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text="❌ " + _("I can't come after all"),
+                    callback_data=EventCallback(action="leave", event_id=event_id).pack(),
+                )
+            ]
+        ]
+    )
+
+
+def reconfirm_keyboard(registration_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text="✅ " + _("Yes"),
+                    callback_data=ReconfirmCallback(
+                        registration_id=registration_id, coming=True
+                    ).pack(),
+                ),
+                InlineKeyboardButton(
+                    text="❌ " + _("No"),
+                    callback_data=ReconfirmCallback(
+                        registration_id=registration_id, coming=False
+                    ).pack(),
+                ),
+            ]
+        ]
+    )

@@ -1,0 +1,138 @@
+"""Buttons of a member's initiatives: the list, the card, the field picker, confirmations,
+members, and the "Klopt dit nog?" answers."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram.types import (
+    InlineKeyboardMarkup,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.formatting.initiative_card import list_line
+from bot.i18n import _
+from bot.keyboards.callbacks import InitiativeCallback, MenuCallback
+from bot.keyboards.initiatives import FIELD_LABELS, back_label
+from bot.services.initiative_fields import STEPS
+from bot.services.initiatives import Membership
+from storage.models import InitiativeMember, MemberRole, User
+
+
+def my_list_keyboard(memberships: list[Membership]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for membership in memberships:
+        initiative = membership.initiative
+        builder.button(
+            text=_plain(list_line(initiative)),
+            callback_data=InitiativeCallback(action="open", id=initiative.id),
+        )
+    builder.button(text=_("➕ New initiative"), callback_data=MenuCallback(action="new_initiative"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _plain(html_text: str) -> str:
+    return html.unescape(html_text)
+
+
+def card_keyboard(membership: Membership) -> InlineKeyboardMarkup:
+    initiative = membership.initiative
+    builder = InlineKeyboardBuilder()
+    ident = initiative.id
+    builder.button(text=_("✏️ Edit"), callback_data=InitiativeCallback(action="edit", id=ident))
+    builder.button(
+        text=_("👥 Members"), callback_data=InitiativeCallback(action="members", id=ident)
+    )
+    sizes = [2]
+    if initiative.is_published:
+        builder.button(
+            text=_("🔒 Take offline"), callback_data=InitiativeCallback(action="unpub", id=ident)
+        )
+        sizes.append(1)
+    elif not initiative.is_hidden and initiative.draft_step is None:
+        builder.button(
+            text=_("🌍 Publish"), callback_data=InitiativeCallback(action="pub", id=ident)
+        )
+        sizes.append(1)
+    if membership.is_owner:
+        builder.button(text=_("🗑 Delete"), callback_data=InitiativeCallback(action="del", id=ident))
+    builder.button(text=_("🚪 Leave"), callback_data=InitiativeCallback(action="leave", id=ident))
+    sizes.append(2 if membership.is_owner else 1)
+    builder.button(text=_("⬅️ My initiatives"), callback_data=MenuCallback(action="my_initiatives"))
+    sizes.append(1)
+    builder.adjust(*sizes)
+    return builder.as_markup()
+
+
+def field_picker(initiative_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for field in STEPS:
+        builder.button(
+            text=_(FIELD_LABELS[field]),
+            callback_data=InitiativeCallback(action="field", id=initiative_id, value=field.value),
+        )
+    builder.button(
+        text=back_label(), callback_data=InitiativeCallback(action="open", id=initiative_id)
+    )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def confirm_keyboard(
+    initiative_id: int, yes_action: str, yes_label: str, no_label: str
+) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=yes_label, callback_data=InitiativeCallback(action=yes_action, id=initiative_id)
+    )
+    builder.button(text=no_label, callback_data=InitiativeCallback(action="open", id=initiative_id))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def members_keyboard(
+    initiative_id: int, members: list[tuple[InitiativeMember, User]], *, is_owner: bool
+) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("➕ Invite someone"),
+        callback_data=InitiativeCallback(action="invite", id=initiative_id),
+    )
+    if is_owner:
+        for member, user in members:
+            if member.role != MemberRole.OWNER:
+                builder.button(
+                    text=_("👑 Make {name} owner").format(name=user.first_name),
+                    callback_data=InitiativeCallback(
+                        action="owner", id=initiative_id, value=str(member.user_id)
+                    ),
+                )
+    builder.button(
+        text=back_label(), callback_data=InitiativeCallback(action="open", id=initiative_id)
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def freshness_keyboard(initiative_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("✅ It's right"), callback_data=InitiativeCallback(action="fresh", id=initiative_id)
+    )
+    builder.button(
+        text=_("✏️ Change"), callback_data=InitiativeCallback(action="edit", id=initiative_id)
+    )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def after_publish_keyboard(initiative_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("➕ Invite a co-member"),
+        callback_data=InitiativeCallback(action="invite", id=initiative_id),
+    )
+    builder.button(text=_("🏠 My initiatives"), callback_data=MenuCallback(action="my_initiatives"))
+    builder.adjust(1)
+    return builder.as_markup()

@@ -1,0 +1,136 @@
+"""Messages of the events feature, rendered at send time from the current state of the event:
+reminders, "Kom je nog?", promotion from the waitlist, changes and cancellations."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.formatting.dates import format_span
+from bot.formatting.event_card import place_line
+from bot.i18n import _
+from bot.keyboards.events import promoted_keyboard, reconfirm_keyboard
+from bot.notifications.registry import RenderContext, Rendered, message_kind
+from storage.models import Event, EventStatus, Registration, RegistrationStatus
+
+
+def _not_started(params: dict[str, Any], now: datetime) -> bool:
+    starts_at = params.get("starts_at")
+    return bool(starts_at) and now < datetime.fromisoformat(str(starts_at))
+
+
+async def _seat(ctx: RenderContext, params: dict[str, Any]) -> tuple[Event, Registration] | None:
+    """The event and the recipient's registration, when the seat is still theirs and upcoming."""
+    registration = await ctx.repo.registrations.get(int(params["registration_id"]))
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    event = await ctx.repo.events.get(registration.event_id)
+    if event is None or event.status != EventStatus.PUBLISHED or event.starts_at <= ctx.now:
+        return None
+    return event, registration
+
+
+def _when_where(event: Event, ctx: RenderContext) -> str:
+    when = format_span(event.starts_at, event.ends_at, ctx.locale, ctx.settings.tz)
+    return f"📅 {when}\n📍 {place_line(event)}"
+
+
+@message_kind("event.reminder", grace=timedelta(hours=2), still_useful=_not_started)
+async def render_reminder(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    found = await _seat(ctx, params)
+    if found is None:
+        return None
+    event, _registration = found
+    text = _("⏰ Reminder: <b>{title}</b>").format(title=html.escape(event.title))
+    text += "\n" + _when_where(event, ctx) + "\n\n" + _("See you there!")
+    return Rendered(text, promoted_keyboard(event.id))
+
+
+@message_kind("event.reconfirm", grace=timedelta(hours=24), still_useful=_not_started)
+async def render_reconfirm(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    found = await _seat(ctx, params)
+    if found is None:
+        return None
+    event, registration = found
+    text = _("Are you still coming to <b>{title}</b>?").format(title=html.escape(event.title))
+    text += "\n" + _when_where(event, ctx) + "\n\n"
+    text += _("If you can't make it, tap No: then someone from the waitlist gets your seat.")
+    return Rendered(text, reconfirm_keyboard(registration.id))
+
+
+@message_kind("event.promoted", urgent=True, still_useful=_not_started)
+async def render_promoted(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    found = await _seat(ctx, params)
+    if found is None:
+        return None
+    event, _registration = found
+    text = _("🎉 Good news! A seat came free at <b>{title}</b>. You are now signed up.").format(
+        title=html.escape(event.title)
+    )
+    text += "\n" + _when_where(event, ctx)
+    text += "\n\n" + _("Can't come after all? Tap below, so the next person gets the seat.")
+    return Rendered(text, promoted_keyboard(event.id))
+
+
+@message_kind("event.changed", urgent=True, still_useful=_not_started)
+async def render_changed(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    registration = await ctx.repo.registrations.get(int(params["registration_id"]))
+    event = await ctx.repo.events.get(int(params["event_id"]))
+    active = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value)
+    if registration is None or registration.status not in active or event is None:
+        return None
+    if event.status != EventStatus.PUBLISHED:
+        return None
+    text = _("📣 Changed: <b>{title}</b> now takes place here and then:").format(
+        title=html.escape(event.title)
+    )
+    text += "\n" + _when_where(event, ctx) + "\n\n"
+    if registration.status == RegistrationStatus.CONFIRMED:
+        text += _("Your seat stays yours. Can't make it now? Cancel below.")
+        return Rendered(text, promoted_keyboard(event.id))
+    text += _("You are still on the waitlist.")
+    return Rendered(text)
+
+
+@message_kind("event.cancelled", urgent=True, essential=True)
+async def render_cancelled(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    event = await ctx.repo.events.get(int(params["event_id"]))
+    if event is None:
+        return None
+    when = format_span(event.starts_at, event.ends_at, ctx.locale, ctx.settings.tz)
+    text = _("❌ Sorry, <b>{title}</b> on {when} will not take place.").format(
+        title=html.escape(event.title), when=when
+    )
+    reason = str(params.get("reason") or "")
+    if reason:
+        text += "\n" + html.escape(reason)
+    text += "\n\n" + _("Look for another date with /agenda.")
+    return Rendered(text)
+
+
+@message_kind("digest.weekly", grace=timedelta(days=3))
+async def render_digest(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    """New events (still ahead) and initiatives of the past week; nothing left: not sent."""
+    found = await ctx.repo.events.events_by_ids([int(i) for i in params.get("event_ids", [])])
+    upcoming = [e for e in found if e.status == EventStatus.PUBLISHED and e.starts_at > ctx.now]
+    initiatives = await ctx.repo.events.initiative_names(
+        [int(i) for i in params.get("initiative_ids", [])]
+    )
+    if not upcoming and not initiatives:
+        return None
+    lines = ["📰 <b>" + _("New this week on Samenspel") + "</b>"]
+    if upcoming:
+        lines += ["", _("Events you can sign up for:")]
+        for event in upcoming:
+            when = format_span(event.starts_at, event.ends_at, ctx.locale, ctx.settings.tz)
+            lines.append(
+                f"• <b>{html.escape(event.title)}</b> — {when}, {html.escape(event.municipality)}"
+            )
+    if initiatives:
+        lines += ["", _("New initiatives:")]
+        for _id, name, municipality in initiatives:
+            place = f" ({html.escape(municipality)})" if municipality else ""
+            lines.append(f"• {html.escape(name)}{place}")
+    lines += ["", _("See everything with /agenda. Change this overview with /instellingen.")]
+    return Rendered("\n".join(lines))

@@ -1,0 +1,180 @@
+"""Messages of facilitation, rendered at send time from the current state: the request (and its
+one reminder), the answer for the coordinator who asked, alerts for the coordinators (a table
+close without facilitators, a facilitator who withdrew), the facilitator's own reminder before
+the table, the debrief question after it, and a table called off."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+from typing import Any
+
+from bot.formatting.dates import format_span
+from bot.formatting.event_card import event_card, place_line
+from bot.i18n import _
+from bot.keyboards.facilitation import alert_keyboard, answer_keyboard, duty_keyboard
+from bot.notifications.registry import RenderContext, Rendered, message_kind
+from bot.services.events import EventView
+from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
+
+
+async def _request(
+    ctx: RenderContext, params: dict[str, Any], status: str
+) -> tuple[FacilitationRequest, Event] | None:
+    """The request and its table while the request has `status` and the table is ahead."""
+    request = await ctx.repo.facilitation.request(int(params["request_id"]))
+    if request is None or request.status != status:
+        return None
+    event = await ctx.repo.events.get(request.event_id)
+    if event is None or event.status != EventStatus.PUBLISHED:
+        return None
+    if "version" in params and int(params["version"]) != event.version:
+        return None  # the table moved: a message for the new time replaces this one
+    return request, event
+
+
+def _when_where(event: Event, ctx: RenderContext) -> str:
+    when = format_span(event.starts_at, event.ends_at, ctx.locale, ctx.settings.tz)
+    return f"📅 {when}\n📍 {place_line(event)}"
+
+
+def _title(event: Event) -> str:
+    return html.escape(event.title)
+
+
+async def _name(ctx: RenderContext, user_id: int) -> str:
+    user: User | None = await ctx.repo.users.get(user_id)
+    return html.escape(user.first_name) if user else "?"
+
+
+@message_kind("facilitation.request", urgent=True)
+async def render_request(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    found = await _request(ctx, params, RequestStatus.PENDING.value)
+    if found is None or found[1].starts_at <= ctx.now:
+        return None
+    request, event = found
+    counts = await ctx.repo.registrations.counts([event.id])
+    card = event_card(EventView(event, *counts[event.id]), ctx.locale, ctx.settings.tz)
+    if request.open_call_id is not None:
+        head = "📣 <b>" + _("Open call: who leads this table?") + "</b>"
+        ask = _("The first to say yes leads it.") + " "
+    else:
+        head = "🧑‍🏫 <b>" + _("Request to lead a table") + "</b>"
+        ask = ""
+    ask += _("Can you lead this table? Answer yes or no to this message.")
+    return Rendered(f"{head}\n\n{card}\n\n{ask}", answer_keyboard(request.id))
+
+
+@message_kind("facilitation.nudge", grace=timedelta(days=2))
+async def render_nudge(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    found = await _request(ctx, params, RequestStatus.PENDING.value)
+    if found is None or found[1].starts_at <= ctx.now:
+        return None
+    request, event = found
+    text = _("⏰ We haven't heard from you yet: can you lead <b>{title}</b>?").format(
+        title=_title(event)
+    )
+    text += "\n" + _when_where(event, ctx) + "\n\n"
+    text += _("Answer yes or no to this message, or tap a button.")
+    return Rendered(text, answer_keyboard(request.id))
+
+
+@message_kind("facilitation.answered")
+async def render_answered(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    request = await ctx.repo.facilitation.request(int(params["request_id"]))
+    if request is None:
+        return None
+    event = await ctx.repo.events.get(request.event_id)
+    if event is None:
+        return None
+    name = await _name(ctx, request.facilitator_id)
+    when = format_span(event.starts_at, event.ends_at, ctx.locale, ctx.settings.tz)
+    if params.get("status") == RequestStatus.ACCEPTED.value:
+        text = _("✅ {name} will lead <b>{title}</b> ({when}).").format(
+            name=name, title=_title(event), when=when
+        )
+        return Rendered(text)
+    text = _("❌ {name} can't lead <b>{title}</b> ({when}).").format(
+        name=name, title=_title(event), when=when
+    )
+    if event.facilitators_confirmed < event.facilitators_needed:
+        return Rendered(text, alert_keyboard(event.id))
+    return Rendered(text)
+
+
+def _missing(event: Event) -> str:
+    return _("{confirmed} of {needed} facilitators confirmed").format(
+        confirmed=event.facilitators_confirmed, needed=event.facilitators_needed
+    )
+
+
+@message_kind("facilitation.missing")
+async def render_missing(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    event = await ctx.repo.events.get(int(params["event_id"]))
+    if (
+        event is None
+        or event.status != EventStatus.PUBLISHED
+        or event.starts_at <= ctx.now
+        or event.facilitators_confirmed >= event.facilitators_needed
+    ):
+        return None
+    text = _("⚠️ <b>{title}</b> is coming up and still misses a facilitator.").format(
+        title=_title(event)
+    )
+    text += "\n" + _when_where(event, ctx) + "\n🧑‍🏫 " + _missing(event)
+    return Rendered(text, alert_keyboard(event.id))
+
+
+@message_kind("facilitation.withdrawn", urgent=True)
+async def render_withdrawn(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    event = await ctx.repo.events.get(int(params["event_id"]))
+    request = await ctx.repo.facilitation.request(int(params["request_id"]))
+    if event is None or request is None or event.status != EventStatus.PUBLISHED:
+        return None
+    text = _("⚠️ {name} can no longer lead <b>{title}</b>.").format(
+        name=await _name(ctx, request.facilitator_id), title=_title(event)
+    )
+    text += "\n" + _when_where(event, ctx) + "\n🧑‍🏫 " + _missing(event)
+    if event.facilitators_confirmed < event.facilitators_needed:
+        return Rendered(text, alert_keyboard(event.id))
+    return Rendered(text)
+
+
+@message_kind("facilitation.duty_reminder", grace=timedelta(hours=12))
+async def render_duty_reminder(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    found = await _request(ctx, params, RequestStatus.ACCEPTED.value)
+    if found is None or found[1].starts_at <= ctx.now:
+        return None
+    request, event = found
+    counts = await ctx.repo.registrations.counts([event.id])
+    text = _("⏰ Reminder: you lead <b>{title}</b>.").format(title=_title(event))
+    text += "\n" + _when_where(event, ctx) + "\n"
+    text += "🙋 " + _("{count} people signed up.").format(count=counts[event.id][0])
+    text += "\n\n" + _("Thank you for leading this table!")
+    return Rendered(text, duty_keyboard(request.id))
+
+
+@message_kind("facilitation.debrief", grace=timedelta(days=7))
+async def render_debrief(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    found = await _request(ctx, params, RequestStatus.ACCEPTED.value)
+    if found is None:
+        return None
+    _request_row, event = found
+    text = _("🙏 Thank you for leading <b>{title}</b>! How did it go?").format(title=_title(event))
+    text += "\n\n" + _(
+        "Reply to this message with how many people came and, in a few words, what was talked "
+        "about. For example: <code>9 - housing, the bus, neighbours</code>"
+    )
+    return Rendered(text)
+
+
+@message_kind("facilitation.called_off", urgent=True)
+async def render_called_off(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+    event = await ctx.repo.events.get(int(params["event_id"]))
+    if event is None or event.status != EventStatus.CANCELLED:
+        return None
+    when = format_span(event.starts_at, event.ends_at, ctx.locale, ctx.settings.tz)
+    text = _("❌ <b>{title}</b> on {when} has been called off. You don't need to lead it.").format(
+        title=_title(event), when=when
+    )
+    return Rendered(text)

@@ -1,0 +1,40 @@
+"""The audit log: every admin action is recorded here, inside the use-case that performs it.
+
+`record` never commits: the action and its log entry are stored together or not at all.
+Details hold ids and choices, never message texts or other personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.models import AuditEntry
+from storage.repositories import Repo
+
+LOG_PAGE = 20
+
+
+async def record(
+    repo: Repo,
+    *,
+    actor_id: int | None,
+    action: str,
+    target: str,
+    details: dict[str, Any] | None = None,
+    now: datetime,
+) -> AuditEntry:
+    """Log that `actor_id` did `action` (e.g. "role.set") on `target` (e.g. "user:42")."""
+    return await repo.audit.add(
+        actor_id=actor_id, action=action, target=target, details=details or {}, at=now
+    )
+
+
+async def latest(
+    repo: Repo, *, limit: int = LOG_PAGE, action: str | None = None
+) -> Sequence[AuditEntry]:
+    """The newest entries first, optionally only those whose action starts with `action`."""
+    entries = await repo.audit.latest(limit, action=action)
+    await repo.commit()
+    return entries

@@ -1,0 +1,120 @@
+"""What the events feature puts in the outbox: reminders, "Kom je nog?", promotions, changes and
+cancellations. Called inside the use-cases that cause them, so a seat and its messages are stored
+together. Keys carry the event's version and the registration's seat count, so a new seat or a
+new time gets new messages while the old ones are cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from bot.services import outbox
+from storage.models import Event, EventKind, Registration
+from storage.repositories import Repo
+
+RECONFIRM_BEFORE = timedelta(hours=48)
+
+
+def registration_subject(event_id: int, registration_id: int) -> str:
+    return f"event:{event_id}:reg:{registration_id}"
+
+
+def event_subject_prefix(event_id: int) -> str:
+    return f"event:{event_id}:"
+
+
+def _stamp(registration: Registration) -> int:
+    return registration.seat_count
+
+
+def _params(event: Event, registration: Registration) -> dict[str, object]:
+    return {
+        "event_id": event.id,
+        "registration_id": registration.id,
+        "starts_at": event.starts_at.isoformat(),
+        "version": event.version,
+    }
+
+
+async def schedule_seat_messages(
+    repo: Repo, event: Event, registration: Registration, *, now: datetime
+) -> None:
+    """Reminders at the event's offsets and, for a table, "Kom je nog?" 48 hours before."""
+    subject = registration_subject(event.id, registration.id)
+    stamp = _stamp(registration)
+    for offset in event.reminder_offsets:
+        due = event.starts_at - timedelta(minutes=int(offset))
+        if due <= now:
+            continue
+        await outbox.schedule(
+            repo,
+            key=f"event.reminder:{registration.id}:{event.version}:{stamp}:{offset}",
+            recipient_id=registration.user_id,
+            kind="event.reminder",
+            params={**_params(event, registration), "offset": int(offset)},
+            due_at=due,
+            now=now,
+            subject=subject,
+        )
+    due = event.starts_at - RECONFIRM_BEFORE
+    if event.kind == EventKind.TABLE and due > now:
+        await outbox.schedule(
+            repo,
+            key=f"event.reconfirm:{registration.id}:{event.version}:{stamp}",
+            recipient_id=registration.user_id,
+            kind="event.reconfirm",
+            params=_params(event, registration),
+            due_at=due,
+            now=now,
+            subject=subject,
+        )
+
+
+async def drop_seat_messages(
+    repo: Repo, event: Event, registration: Registration, *, now: datetime
+) -> None:
+    await outbox.cancel_subject(repo, registration_subject(event.id, registration.id), now=now)
+
+
+async def notify_promoted(
+    repo: Repo, event: Event, registration: Registration, *, now: datetime
+) -> None:
+    """Tell someone at once that they moved from the waitlist to a seat."""
+    await outbox.schedule(
+        repo,
+        key=f"event.promoted:{registration.id}:{_stamp(registration)}",
+        recipient_id=registration.user_id,
+        kind="event.promoted",
+        params=_params(event, registration),
+        due_at=now,
+        now=now,
+        subject=registration_subject(event.id, registration.id),
+        urgent=True,
+    )
+
+
+async def notify_registrants(
+    repo: Repo,
+    event: Event,
+    registrations: Iterable[Registration],
+    *,
+    kind: str,
+    now: datetime,
+    extra: dict[str, object] | None = None,
+) -> int:
+    """One message of `kind` ("event.changed", "event.cancelled") to each registrant."""
+    count = 0
+    for registration in registrations:
+        added = await outbox.schedule(
+            repo,
+            key=f"{kind}:{event.id}:{event.version}:{registration.user_id}",
+            recipient_id=registration.user_id,
+            kind=kind,
+            params={**_params(event, registration), **(extra or {})},
+            due_at=now,
+            now=now,
+            subject=f"event-news:{event.id}",
+            urgent=True,
+        )
+        count += int(added)
+    return count

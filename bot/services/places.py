@@ -1,0 +1,170 @@
+"""The 26 municipalities of the province of Utrecht: typed names matched fuzzily ("Utreg",
+"de bilt", "Amersfort", "Maarssen"), and whether a point lies inside the province."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    name: str
+    lat: float
+    lon: float
+    # Villages and well-known districts people name instead of the municipality.
+    places: tuple[str, ...] = ()
+
+
+MUNICIPALITIES: tuple[Municipality, ...] = (
+    Municipality("Amersfoort", 52.1561, 5.3878, ("Hoogland", "Hooglanderveen", "Vathorst")),
+    Municipality("Baarn", 52.2117, 5.2875, ("Lage Vuursche", "Eembrugge")),
+    Municipality("Bunnik", 52.0667, 5.1972, ("Odijk", "Werkhoven")),
+    Municipality("Bunschoten", 52.2431, 5.3750, ("Spakenburg", "Bunschoten-Spakenburg")),
+    Municipality(
+        "De Bilt", 52.1100, 5.1800, ("Bilthoven", "Maartensdijk", "Groenekan", "Westbroek")
+    ),
+    Municipality(
+        "De Ronde Venen", 52.2070, 4.8630, ("Mijdrecht", "Vinkeveen", "Wilnis", "Abcoude")
+    ),
+    Municipality("Eemnes", 52.2540, 5.2580),
+    Municipality("Houten", 52.0283, 5.1681, ("Schalkwijk", "'t Goy", "Tull en 't Waal")),
+    Municipality("IJsselstein", 52.0200, 5.0433),
+    Municipality("Leusden", 52.1325, 5.4306, ("Achterveld", "Stoutenburg")),
+    Municipality("Lopik", 51.9717, 4.9450, ("Benschop", "Polsbroek", "Jaarsveld", "Cabauw")),
+    Municipality("Montfoort", 52.0458, 4.9525, ("Linschoten",)),
+    Municipality("Nieuwegein", 52.0292, 5.0806, ("Galecop", "Vreeswijk", "Jutphaas")),
+    Municipality("Oudewater", 52.0250, 4.8681, ("Hekendorp", "Papekop", "Snelrewaard")),
+    Municipality("Renswoude", 52.0736, 5.5406),
+    Municipality("Rhenen", 51.9592, 5.5681, ("Elst", "Achterberg")),
+    Municipality("Soest", 52.1733, 5.2917, ("Soesterberg", "Soestduinen")),
+    Municipality(
+        "Stichtse Vecht",
+        52.1700,
+        5.0200,
+        ("Maarssen", "Breukelen", "Loenen aan de Vecht", "Nieuwersluis", "Kockengen"),
+    ),
+    Municipality("Utrecht", 52.0907, 5.1214, ("Leidsche Rijn", "Vleuten", "De Meern")),
+    Municipality(
+        "Utrechtse Heuvelrug",
+        52.0400,
+        5.3600,
+        ("Driebergen", "Doorn", "Leersum", "Amerongen", "Maarn", "Maarsbergen", "Overberg"),
+    ),
+    Municipality("Veenendaal", 52.0286, 5.5589),
+    Municipality("Vijfheerenlanden", 51.9300, 5.0500, ("Vianen", "Leerdam", "Meerkerk", "Lexmond")),
+    Municipality("Wijk bij Duurstede", 51.9747, 5.3411, ("Cothen", "Langbroek")),
+    Municipality("Woerden", 52.0858, 4.8836, ("Harmelen", "Kamerik", "Zegveld", "Woerden-Centrum")),
+    Municipality("Woudenberg", 52.0806, 5.4167),
+    Municipality("Zeist", 52.0894, 5.2333, ("Austerlitz", "Den Dolder", "Huis ter Heide")),
+)
+
+BY_NAME: dict[str, Municipality] = {m.name: m for m in MUNICIPALITIES}
+
+# Nicknames and old spellings that fuzzy matching alone would not find.
+_ALIASES: dict[str, str] = {
+    "utreg": "Utrecht",
+    "utrek": "Utrecht",
+    "utrecht stad": "Utrecht",
+    "wijk": "Wijk bij Duurstede",
+    "heuvelrug": "Utrechtse Heuvelrug",
+    "vijfheren": "Vijfheerenlanden",
+    "ronde venen": "De Ronde Venen",
+}
+
+# A rough outline of the province (lat, lon), clockwise from Abcoude. Good to a kilometre or
+# two: it keeps out Hilversum, Culemborg, Gouda, Barneveld and Ede.
+PROVINCE_OUTLINE: tuple[tuple[float, float], ...] = (
+    (52.30, 4.93), (52.28, 5.03), (52.21, 5.06), (52.19, 5.13), (52.19, 5.20),
+    (52.21, 5.23), (52.26, 5.22), (52.28, 5.33), (52.25, 5.42), (52.20, 5.45),
+    (52.15, 5.52), (52.10, 5.55), (52.07, 5.60), (52.04, 5.63), (51.97, 5.63),
+    (51.95, 5.55), (51.96, 5.40), (51.955, 5.30), (51.97, 5.20), (51.965, 5.12),
+    (51.93, 5.13), (51.86, 5.13), (51.86, 5.02), (51.90, 4.93), (51.95, 4.92),
+    (51.98, 4.80), (52.03, 4.79), (52.10, 4.79), (52.16, 4.80), (52.20, 4.78),
+    (52.25, 4.84),
+)  # fmt: skip
+
+_ACCEPT = 88.0  # a typed name this close to one municipality is taken as that one
+_SUGGEST = 72.0  # closer than this: offered as "did you mean …?"
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = re.sub(r"^\s*gemeente\s+", "", plain)
+    return " ".join(re.sub(r"[^a-z0-9']+", " ", plain).split())
+
+
+def _names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for municipality in MUNICIPALITIES:
+        for place in municipality.places:
+            names[fold(place)] = municipality.name
+    for alias, name in _ALIASES.items():
+        names[fold(alias)] = name
+    for municipality in MUNICIPALITIES:
+        names[fold(municipality.name)] = municipality.name
+    return names
+
+
+_NAMES = _names()
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalityMatch:
+    """The municipality meant (`found`), or a few to choose from when it is not certain."""
+
+    found: Municipality | None
+    suggestions: tuple[Municipality, ...] = ()
+
+
+def match_municipality(text: str) -> MunicipalityMatch:
+    """Which municipality a typed name means: exact, then fuzzy; suggestions when unsure."""
+    query = fold(text)
+    if not query:
+        return MunicipalityMatch(None)
+    if query in _NAMES:
+        return MunicipalityMatch(BY_NAME[_NAMES[query]])
+    scored: dict[str, float] = {}
+    for _key, score, index in process.extract(
+        query, list(_NAMES), scorer=fuzz.WRatio, limit=12, score_cutoff=_SUGGEST
+    ):
+        name = list(_NAMES.values())[index]
+        scored[name] = max(scored.get(name, 0.0), float(score))
+    ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
+    if not ranked:
+        return MunicipalityMatch(None)
+    best_name, best_score = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if best_score >= _ACCEPT and best_score - runner_up >= 5:
+        return MunicipalityMatch(BY_NAME[best_name])
+    return MunicipalityMatch(None, tuple(BY_NAME[name] for name, _score in ranked[:3]))
+
+
+def municipality_by_name(name: str) -> Municipality | None:
+    """The municipality with exactly this name, ignoring case and accents."""
+    return BY_NAME.get(_NAMES.get(fold(name), ""))
+
+
+def in_province(lat: float, lon: float) -> bool:
+    """True when the point lies inside the (rough) outline of the province of Utrecht."""
+    inside = False
+    points = PROVINCE_OUTLINE
+    j = len(points) - 1
+    for i, (lat_i, lon_i) in enumerate(points):
+        lat_j, lon_j = points[j]
+        if (lat_i > lat) != (lat_j > lat):
+            crossing = lon_i + (lat - lat_i) * (lon_j - lon_i) / (lat_j - lat_i)
+            if lon < crossing:
+                inside = not inside
+        j = i
+    return inside
+
+
+def nearest_municipality(lat: float, lon: float) -> Municipality:
+    """The municipality whose centre is nearest (a good guess for a shared location)."""
+    return min(MUNICIPALITIES, key=lambda m: (m.lat - lat) ** 2 + ((m.lon - lon) * 0.62) ** 2)

@@ -1,0 +1,41 @@
+"""Retention: personal data is kept no longer than needed. A while after an event its
+participant list and debriefs lose their names (the counts stay for the figures), and
+messages the bot delivered long ago are deleted."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from storage.repositories import Repo
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionReport:
+    anonymised: dict[str, int] = field(default_factory=dict)
+    messages_deleted: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.anonymised.values()) + self.messages_deleted
+
+
+async def apply_retention(repo: Repo, *, now: datetime, days: int) -> RetentionReport:
+    """Anonymise what belongs to events that ended more than `days` days ago, and delete
+    settled outbox rows older than that. Idempotent: a second run changes nothing."""
+    cutoff = now - timedelta(days=days)
+    await repo.begin_write()
+    anonymised = await repo.privacy.anonymise_events_before(cutoff)
+    deleted = await repo.privacy.delete_settled_messages_before(cutoff)
+    await repo.commit()
+    report = RetentionReport(anonymised, deleted)
+    logger.info(
+        "retention: %s rows anonymised (%s), %s old messages deleted",
+        sum(anonymised.values()),
+        ", ".join(f"{table}={count}" for table, count in sorted(anonymised.items())),
+        deleted,
+    )
+    return report

@@ -1,0 +1,161 @@
+"""/privacy (what is stored, why, how long, who sees it), /mijngegevens (/mydata: everything
+stored as a JSON file) and /verwijder (/delete: erase everything, after a confirmation)."""
+
+from __future__ import annotations
+
+import secrets
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import _
+from bot.keyboards.callbacks import PrivacyCallback
+from bot.services.privacy import erase_user, export_data
+from storage.models import User
+from storage.repositories import Repo
+
+EXPORT_FILENAME = "samenspel-data.json"
+
+
+class PrivacyStates(StatesGroup):
+    confirm_erase = State()
+
+
+def privacy_text(days: int) -> str:
+    return _(
+        "<b>Your data at Samenspel</b>\n\n"
+        "<b>What we keep</b>\n"
+        "• Your Telegram account: number, name, username and language, "
+        "when you last used the bot, and whether you blocked it.\n"
+        "• What you do here: sign-ups for tables, trainings and meetups, certificates, "
+        "the initiatives you take part in, your settings, and as a facilitator your "
+        "wishes, requests and debriefs.\n"
+        "• Messages you send through the bot to initiatives, and questions and answers.\n"
+        "• Messages the bot still has to send you, such as reminders.\n"
+        "• While you fill something in: your answers so far.\n\n"
+        "<b>Why</b>\n"
+        "Only to make this work: sign-ups, reminders, and bringing people together. "
+        "No advertising, and we never sell anything.\n\n"
+        "<b>Who sees it</b>\n"
+        "The coordinators see who signed up for an event. The other members of an "
+        "initiative see that you are a member. A profile is public only after you agree. "
+        "Messages you send to an initiative go to its members, without your name until you "
+        "share it. Nobody else.\n\n"
+        "<b>How long</b>\n"
+        "As long as you use the bot. {days} days after an event, the list of participants "
+        "loses the names; only the numbers stay. Sent messages are deleted then too.\n\n"
+        "<b>Your rights</b>\n"
+        "/mijngegevens – get a file with everything we keep about you\n"
+        "/verwijder – delete everything about you\n"
+        "Questions? Ask one of the coordinators."
+    ).format(days=days)
+
+
+def erase_question() -> str:
+    return _(
+        "<b>Delete everything about you?</b>\n\n"
+        "• Your account, sign-ups, settings and messages are deleted.\n"
+        "• Initiatives where you are the only member are deleted. "
+        "Shared initiatives go on without you.\n"
+        "• Your past sign-ups only still count in the figures, without your name.\n\n"
+        "This cannot be undone."
+    )
+
+
+def erase_keyboard(code: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("🗑 Yes, delete everything"),
+        callback_data=PrivacyCallback(action="erase", code=code),
+    )
+    builder.button(text=_("No, keep it"), callback_data=PrivacyCallback(action="keep", code=code))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+async def cmd_privacy(message: Message, settings: Settings) -> None:
+    """Shows in plain words what is stored, why, for how long, who sees it and how to erase it."""
+    await message.answer(privacy_text(settings.retention_days))
+
+
+async def cmd_mydata(message: Message, user: User, repo: Repo, clock: Clock) -> None:
+    """Sends a JSON file with everything stored about the user."""
+    document = await export_data(repo, user.id, now=clock.now())
+    await message.answer_document(
+        BufferedInputFile(document, filename=EXPORT_FILENAME),
+        caption=_("This is everything I keep about you."),
+    )
+
+
+async def cmd_delete(message: Message, state: FSMContext) -> None:
+    """Asks for a confirmation before everything about the user is erased."""
+    code = secrets.token_urlsafe(9)
+    await state.set_state(PrivacyStates.confirm_erase)
+    await state.update_data(erase_code=code)
+    await message.answer(erase_question(), reply_markup=erase_keyboard(code))
+
+
+async def cb_erase(
+    query: CallbackQuery,
+    callback_data: PrivacyCallback,
+    state: FSMContext,
+    user: User,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Erases the user after "yes"; an old or forged button does nothing."""
+    data = await state.get_data()
+    if await state.get_state() != PrivacyStates.confirm_erase.state or not secrets.compare_digest(
+        str(data.get("erase_code", "")), callback_data.code
+    ):
+        await query.answer(
+            _("This button no longer works. Send /verwijder to start again."), show_alert=True
+        )
+        return
+    await erase_user(repo, user.id, now=clock.now(), salt=settings.tombstone_salt)
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _(
+                "Done: everything about you has been deleted. "
+                "If you send me a message later, you start afresh. Take care!"
+            )
+        )
+
+
+async def cb_keep(query: CallbackQuery, state: FSMContext) -> None:
+    """ "No": nothing is erased and the question disappears."""
+    if await state.get_state() == PrivacyStates.confirm_erase.state:
+        await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Good, nothing has been deleted."))
+
+
+async def cmd_private_only(message: Message) -> None:
+    """In a group, personal data is never shown: the user is asked to write privately."""
+    await message.answer(_("Send me this in a private chat, not in a group."))
+
+
+def create_router() -> Router:
+    router = Router(name="privacy")
+    router.message.register(cmd_privacy, Command("privacy"))
+    private = F.chat.type == "private"
+    router.message.register(cmd_mydata, Command("mijngegevens", "mydata"), private)
+    router.message.register(cmd_delete, Command("verwijder", "delete"), private)
+    router.message.register(
+        cmd_private_only, Command("mijngegevens", "mydata", "verwijder", "delete")
+    )
+    router.callback_query.register(
+        cb_erase, PrivacyCallback.filter(F.action == "erase"), StateFilter("*")
+    )
+    router.callback_query.register(cb_keep, PrivacyCallback.filter(F.action == "keep"))
+    return router

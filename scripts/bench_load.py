@@ -1,0 +1,229 @@
+"""Load benchmark: the bot in webhook mode (PostgreSQL + Redis), with one and with two
+processes behind one address, under a bounded burst of mixed updates from simulated users.
+
+Run: `make bench-load`. A local server speaks the Bot API; each simulated user sends a few
+updates one after the other and waits for the bot's answer, as a person would. The last line
+sums it up: `load ups_1proc=<x> ups_2proc=<x> p95_ms=<x> errors=<n> rss_mb=<x>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import os
+import random
+import socket
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fake_telegram import FakeTelegram  # noqa: E402
+
+TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+SECRET = "bench-secret"
+PG_ADMIN = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/15"
+STEPS = ("/start", "/menu", "/help", "/taal", "hallo", "/agenda", "/zoek moestuin")
+
+
+class Replies:
+    """Wakes up the simulated user whose chat the bot just wrote to."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, asyncio.Future[float]] = {}
+
+    def hook(self, method: str, payload: dict[str, Any]) -> None:
+        chat = payload.get("chat_id")
+        if chat is None:
+            return
+        future = self.waiting.pop(int(chat), None)
+        if future is not None and not future.done():
+            future.set_result(time.monotonic())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
+    user = {"id": user_id, "is_bot": False, "first_name": "Bewoner", "language_code": "nl"}
+    entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "from": user,
+            "text": text,
+            "chat": {"id": user_id, "type": "private", "first_name": "Bewoner"},
+            "entities": entities if text.startswith("/") else [],
+        },
+    }
+
+
+async def _admin_sql(statement: str) -> None:
+    from sqlalchemy import text
+
+    from storage.engine import create_engine
+
+    engine = create_engine(PG_ADMIN)
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(statement))
+    await engine.dispose()
+
+
+async def _start_bot(env: dict[str, str], port: int) -> asyncio.subprocess.Process:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=str(ROOT),
+        env={**env, "WEBHOOK_PORT": str(port)},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        with contextlib.suppress(OSError):
+            _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return process
+        await asyncio.sleep(0.1)
+    raise RuntimeError("the bot did not start")
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def _run(processes: int, users: int, steps: int) -> dict[str, float]:
+    database = f"samenspel_bench_{uuid.uuid4().hex[:8]}"
+    await _admin_sql(f'CREATE DATABASE "{database}"')
+    replies = Replies()
+    try:
+        async with FakeTelegram(hook=lambda m, p: replies.hook(m, p)) as api:
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "BOT_TOKEN": TOKEN,
+                "TELEGRAM_API_URL": api.url,
+                "WEBHOOK_URL": "https://bot.example.org",
+                "WEBHOOK_SECRET": SECRET,
+                "WEBHOOK_HOST": "127.0.0.1",
+                "DATABASE_URL": PG_ADMIN.rsplit("/", 1)[0] + f"/{database}",
+                "REDIS_URL": REDIS,
+            }
+            migrate = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "migrate",
+                cwd=str(ROOT),
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            await migrate.wait()
+            ports = [_free_port() for _ in range(processes)]
+            bots = [await _start_bot(env, port) for port in ports]
+            try:
+                figures = await _burst(ports, users, steps, replies)
+                figures["rss_mb"] = max(_rss_mb(bot.pid) for bot in bots)
+            finally:
+                for bot in bots:
+                    bot.terminate()
+                    await bot.wait()
+    finally:
+        await _admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    return figures
+
+
+async def _burst(ports: list[int], users: int, steps: int, replies: Replies) -> dict[str, float]:
+    update_ids = itertools.count(random.randint(10**8, 10**9))
+    balance = itertools.cycle(ports)  # the load balancer in front of the processes
+    latencies: list[float] = []
+    errors = 0
+    connector = aiohttp.TCPConnector(limit=200)
+    async with aiohttp.ClientSession(connector=connector) as http:
+
+        async def user(user_id: int) -> None:
+            nonlocal errors
+            await asyncio.sleep(random.random())  # not all at the very same instant
+            for text in random.sample(STEPS, k=min(steps, len(STEPS))):
+                loop = asyncio.get_running_loop()
+                answered: asyncio.Future[float] = loop.create_future()
+                replies.waiting[user_id] = answered
+                sent = time.monotonic()
+                url = f"http://127.0.0.1:{next(balance)}/telegram/webhook"
+                try:
+                    async with http.post(
+                        url,
+                        json=_update(next(update_ids), user_id, text),
+                        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+                    ) as response:
+                        if response.status != 200:
+                            errors += 1
+                            continue
+                    latencies.append(await asyncio.wait_for(answered, 15) - sent)
+                except (TimeoutError, aiohttp.ClientError):
+                    errors += 1
+                await asyncio.sleep(0.7)  # a person reads before typing again
+
+        started = time.monotonic()
+        await asyncio.gather(*(user(5_000_000 + n) for n in range(users)))
+        elapsed = time.monotonic() - started
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else float("nan")
+    return {
+        "ups": len(latencies) / elapsed,
+        "p95_ms": p95 * 1000,
+        "errors": errors,
+        "median_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
+        "answered": len(latencies),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--steps", type=int, default=3, help="updates per simulated user")
+    args = parser.parse_args()
+    one = asyncio.run(_run(1, args.users, args.steps))
+    print(
+        f"1 process:  {one['answered']:.0f} answered, {one['ups']:.1f} updates/s, "
+        f"median {one['median_ms']:.0f} ms, p95 {one['p95_ms']:.0f} ms, "
+        f"errors {one['errors']:.0f}, RSS {one['rss_mb']:.0f} MB"
+    )
+    two = asyncio.run(_run(2, args.users, args.steps))
+    print(
+        f"2 processes: {two['answered']:.0f} answered, {two['ups']:.1f} updates/s, "
+        f"median {two['median_ms']:.0f} ms, p95 {two['p95_ms']:.0f} ms, "
+        f"errors {two['errors']:.0f}, RSS {two['rss_mb']:.0f} MB per process"
+    )
+    print(
+        f"load ups_1proc={one['ups']:.1f} ups_2proc={two['ups']:.1f} "
+        f"p95_ms={max(one['p95_ms'], two['p95_ms']):.0f} "
+        f"errors={one['errors'] + two['errors']:.0f} "
+        f"rss_mb={max(one['rss_mb'], two['rss_mb']):.0f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

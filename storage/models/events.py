@@ -1,0 +1,195 @@
+"""Events (dialogue tables, trainings, themed meetups), registrations, certificates and the
+weekly digest subscriptions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, UTCDateTime
+
+_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class EventKind(enum.StrEnum):
+    TABLE = "table"
+    TRAINING = "training"
+    MEETUP = "meetup"
+
+
+class TrainingLevel(enum.StrEnum):
+    BASIS = "basis"
+    KINDER = "kinder"
+    SPANNEND = "spannend"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+# Statuses that hold a seat: a seat stays taken after the event, whatever happened there.
+SEAT_STATUSES = (
+    RegistrationStatus.CONFIRMED.value,
+    RegistrationStatus.ATTENDED.value,
+    RegistrationStatus.NO_SHOW.value,
+)
+DEFAULT_REMINDER_OFFSETS = [24 * 60, 2 * 60]  # minutes before the start
+
+
+class Event(Base):
+    """A table, training or meetup. Times are UTC; `version` grows when time or place change,
+    so reminders scheduled for the old time can be told from the new ones."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('table', 'training', 'meetup')", name="kind"),
+        CheckConstraint(
+            "status IN ('draft', 'published', 'cancelled', 'completed')", name="status"
+        ),
+        CheckConstraint("capacity >= 1", name="capacity"),
+        CheckConstraint("ends_at > starts_at", name="times"),
+        Index("ix_events_status_starts", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=EventStatus.DRAFT.value)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    theme: Mapped[str | None] = mapped_column(String(64))
+    # Trainings only: the level taught, and the contribution asked, shown as text.
+    level: Mapped[str | None] = mapped_column(String(16))
+    contribution: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    municipality: Mapped[str] = mapped_column(String(80), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    capacity: Mapped[int] = mapped_column(Integer)
+    # None: sign-up is open until the start; cancelling is never late.
+    registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancellation_cutoff: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_offsets: Mapped[list[int]] = mapped_column(
+        JSON, default=lambda: list(DEFAULT_REMINDER_OFFSETS)
+    )
+    # A themed meetup may be hosted by an initiative ("bij toerbeurt te gast").
+    host_initiative_id: Mapped[int | None] = mapped_column(
+        _ID, ForeignKey("initiatives.id", ondelete="SET NULL")
+    )
+    # Facilitation is filled in by the facilitation feature; the card shows it already.
+    facilitators_needed: Mapped[int] = mapped_column(Integer, default=0)
+    facilitators_confirmed: Mapped[int] = mapped_column(Integer, default=0)
+    # The certificate a facilitator of this table needs; None: Basis (facilitation feature).
+    facilitator_level: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def open_until(self) -> datetime:
+        return self.registration_deadline or self.starts_at
+
+
+class Registration(Base):
+    """One person's place at one event: confirmed, on the waitlist (with a position), cancelled,
+    or after the event attended / no-show. One row per person and event, reused on re-sign-up."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id", name="uq_registrations_event_user"),
+        CheckConstraint(
+            "status IN ('confirmed', 'waitlisted', 'cancelled', 'attended', 'no_show')",
+            name="status",
+        ),
+        CheckConstraint(
+            "(status = 'waitlisted') = (waitlist_position IS NOT NULL)", name="waitlist_position"
+        ),
+        Index("ix_registrations_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    # NULL once anonymised (erasure, retention): the row still counts in the figures. Typed as
+    # int because every query that reads it is about a person and never sees those rows.
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    waitlist_position: Mapped[int | None] = mapped_column(Integer)
+    late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How often this person got a seat here (sign-up or promotion); part of reminder keys, so a
+    # new seat gets new reminders even within the same second.
+    seat_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the current seat was given (sign-up or promotion).
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reconfirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Certificate(Base):
+    """A training level someone completed (granted when attendance is marked)."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("user_id", "level", name="uq_certificates_user_level"),
+        CheckConstraint("level IN ('basis', 'kinder', 'spannend')", name="level"),
+    )
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DigestSubscription(Base):
+    """Opt-in to the weekly digest; empty theme/municipality lists mean "everything"."""
+
+    __tablename__ = "digest_subscriptions"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    themes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    municipalities: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

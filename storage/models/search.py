@@ -1,0 +1,133 @@
+"""What the search index needs to stay in step with the database in every process.
+
+`search_state` holds one version number; `search_changes` says, per initiative, at which version
+its public profile last changed (a row stays after the initiative is deleted, so other processes
+learn that it is gone). Both are written by a session hook, in the same transaction as the change
+itself: no code path that creates, edits, publishes, hides or deletes an initiative can forget to.
+
+The hook runs just before commit, after the last flush, so the version row is locked only for the
+moment of the commit. That keeps writers from waiting on each other longer than needed and means
+version numbers become visible in the order of the commits (the row lock serialises them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.base import Base
+from storage.models.initiatives import Initiative, InitiativeStatus
+
+_PUBLISHED = InitiativeStatus.PUBLISHED.value
+_STATE_ROW = 1
+_PENDING_KEY = "search_changed_initiatives"
+_BATCH = 1000
+# The columns the search reads; a change to another column leaves the index as it is.
+SEARCHED_COLUMNS = (
+    "ref",
+    "name",
+    "description",
+    "themes",
+    "municipality",
+    "neighbourhood",
+    "keywords",
+    "lat",
+    "lon",
+)
+
+
+class SearchState(Base):
+    """One row: the version of the published initiatives, bumped on every relevant change."""
+
+    __tablename__ = "search_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SearchChange(Base):
+    """The version at which an initiative's public profile last changed."""
+
+    __tablename__ = "search_changes"
+
+    initiative_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+def _was_or_is_published(initiative: Initiative) -> bool:
+    state = inspect(initiative)
+    if "status" not in state.dict:
+        return True  # not loaded (never happens in practice): refreshing once too often is safe
+    return _PUBLISHED in (state.dict["status"], *state.attrs.status.history.deleted)
+
+
+def _matters(initiative: Initiative, *, dirty: bool) -> bool:
+    if not dirty:
+        return _was_or_is_published(initiative)
+    attrs = inspect(initiative).attrs
+    if attrs.status.history.has_changes():
+        return _was_or_is_published(initiative)
+    return initiative.status == _PUBLISHED and any(
+        attrs[name].history.has_changes() for name in SEARCHED_COLUMNS
+    )
+
+
+def _pending(session: Session) -> set[int]:
+    found: set[int] = session.info.setdefault(_PENDING_KEY, set())
+    return found
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_changes(session: Session, _context: Any) -> None:
+    """Note the initiatives whose public profile this flush changed (ids are known now)."""
+    pending = _pending(session)
+    for obj in session.new:
+        if isinstance(obj, Initiative) and _matters(obj, dirty=False):
+            pending.add(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, Initiative) and _matters(obj, dirty=True):
+            pending.add(obj.id)
+    for obj in session.deleted:
+        if isinstance(obj, Initiative) and _matters(obj, dirty=False):
+            pending.add(obj.id)
+
+
+@event.listens_for(Session, "before_commit")
+def _record_changes(session: Session) -> None:
+    """Bump the version and mark the changed initiatives, inside the committing transaction."""
+    if session.in_transaction():
+        session.flush()
+    pending = session.info.pop(_PENDING_KEY, None)
+    if not pending:
+        return
+    connection = session.connection()
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    bump = (
+        insert(SearchState)
+        .values(id=_STATE_ROW, version=1)
+        .on_conflict_do_update(
+            index_elements=[SearchState.id], set_={"version": SearchState.version + 1}
+        )
+        .returning(SearchState.version)
+    )
+    version = int(connection.execute(bump).scalar_one())
+    ids = sorted(pending)
+    for start in range(0, len(ids), _BATCH):  # databases limit the parameters of one statement
+        rows = [
+            {"initiative_id": ident, "version": version} for ident in ids[start : start + _BATCH]
+        ]
+        mark = insert(SearchChange).values(rows)
+        connection.execute(
+            mark.on_conflict_do_update(
+                index_elements=[SearchChange.initiative_id],
+                set_={"version": mark.excluded.version},
+            )
+        )
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)

@@ -1,0 +1,212 @@
+"""Reading and writing events and certificates. Never commits: the calling use-case does.
+Registrations (seats, waitlist) live in `storage/repositories/registrations.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Certificate,
+    DigestSubscription,
+    Event,
+    EventStatus,
+    Registration,
+)
+from storage.models.events import SEAT_STATUSES
+from storage.upsert import insert_or_ignore
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which upcoming events to list; None means "any"."""
+
+    kind: str | None = None
+    theme: str | None = None
+    municipality: str | None = None
+    starts_after: datetime | None = None
+    starts_before: datetime | None = None
+
+
+class EventRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, event_id: int) -> Event | None:
+        return await self._session.get(Event, event_id)
+
+    async def lock(self, event_id: int) -> Event | None:
+        """The event row, locked until the transaction ends (PostgreSQL; SQLite's write lock,
+        taken by `begin_write`, already serialises writers)."""
+        result = await self._session.execute(
+            select(Event)
+            .where(Event.id == event_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return result.scalars().first()
+
+    async def add(self, **values: Any) -> Event:
+        event = Event(**values)
+        self._session.add(event)
+        await self._session.flush()
+        return event
+
+    def _upcoming(self, now: datetime, where: EventFilter) -> Select[Event]:
+        query = select(Event).where(
+            Event.status == EventStatus.PUBLISHED.value, Event.starts_at > now
+        )
+        if where.kind:
+            query = query.where(Event.kind == where.kind)
+        if where.theme:
+            query = query.where(Event.theme == where.theme)
+        if where.municipality:
+            query = query.where(Event.municipality == where.municipality)
+        if where.starts_after:
+            query = query.where(Event.starts_at >= where.starts_after)
+        if where.starts_before:
+            query = query.where(Event.starts_at < where.starts_before)
+        return query
+
+    async def upcoming(
+        self, now: datetime, where: EventFilter, *, limit: int, offset: int = 0
+    ) -> tuple[list[Event], int]:
+        """A page of upcoming published events, soonest first, and how many there are in all."""
+        query = self._upcoming(now, where)
+        total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
+        result = await self._session.execute(
+            query.order_by(Event.starts_at, Event.id).limit(limit).offset(offset)
+        )
+        return list(result.scalars()), int(total or 0)
+
+    async def upcoming_values(self, now: datetime, column: str) -> list[str]:
+        """The distinct themes or municipalities of upcoming published events."""
+        attribute = getattr(Event, column)
+        query = self._upcoming(now, EventFilter()).with_only_columns(attribute).distinct()
+        result = await self._session.execute(query)
+        return sorted(value for value in result.scalars() if value)
+
+    async def with_seats_left(
+        self, now: datetime, where: EventFilter, *, exclude: int, limit: int
+    ) -> list[Event]:
+        """Upcoming events still open for sign-up that have a free seat."""
+        seats = (
+            select(func.count(Registration.id))
+            .where(Registration.event_id == Event.id, Registration.status.in_(SEAT_STATUSES))
+            .scalar_subquery()
+        )
+        query = (
+            self._upcoming(now, where)
+            .where(Event.id != exclude, seats < Event.capacity)
+            .where((Event.registration_deadline.is_(None)) | (Event.registration_deadline > now))
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit)
+        )
+        return list((await self._session.execute(query)).scalars())
+
+    async def published_between(self, start: datetime, end: datetime, now: datetime) -> list[Event]:
+        """Events published in [start, end) that have not started yet (for the digest)."""
+        result = await self._session.execute(
+            select(Event)
+            .where(
+                Event.status == EventStatus.PUBLISHED.value,
+                Event.published_at >= start,
+                Event.published_at < end,
+                Event.starts_at > now,
+            )
+            .order_by(Event.starts_at, Event.id)
+        )
+        return list(result.scalars())
+
+    # Certificates ----------------------------------------------------------------------------
+
+    async def certificate_levels(self, user_id: int) -> set[str]:
+        result = await self._session.execute(
+            select(Certificate.level).where(Certificate.user_id == user_id)
+        )
+        return set(result.scalars())
+
+    async def grant_certificate(
+        self, user_id: int, level: str, event_id: int, now: datetime
+    ) -> bool:
+        return await insert_or_ignore(
+            self._session,
+            Certificate,
+            {"user_id": user_id, "level": level, "event_id": event_id, "granted_at": now},
+        )
+
+    # Digest subscriptions ------------------------------------------------------------------
+
+    async def subscription(self, user_id: int) -> DigestSubscription | None:
+        return await self._session.get(DigestSubscription, user_id)
+
+    async def ensure_subscription(self, user_id: int, now: datetime) -> DigestSubscription:
+        await insert_or_ignore(
+            self._session,
+            DigestSubscription,
+            {
+                "user_id": user_id,
+                "active": False,
+                "themes": [],
+                "municipalities": [],
+                "updated_at": now,
+            },
+        )
+        subscription = await self._session.get(DigestSubscription, user_id, populate_existing=True)
+        assert subscription is not None
+        return subscription
+
+    async def active_subscriptions(self) -> Sequence[DigestSubscription]:
+        result = await self._session.execute(
+            select(DigestSubscription)
+            .where(DigestSubscription.active.is_(True))
+            .order_by(DigestSubscription.user_id)
+        )
+        return result.scalars().all()
+
+    async def initiatives_published_between(self, start: datetime, end: datetime) -> list[Any]:
+        """Initiatives that became public in [start, end) and still are (for the digest)."""
+        from storage.models.initiatives import Initiative, InitiativeStatus
+
+        result = await self._session.execute(
+            select(Initiative)
+            .where(
+                Initiative.status == InitiativeStatus.PUBLISHED.value,
+                Initiative.published_at >= start,
+                Initiative.published_at < end,
+            )
+            .order_by(Initiative.published_at, Initiative.id)
+        )
+        return list(result.scalars())
+
+    async def events_by_ids(self, ids: Sequence[int]) -> list[Event]:
+        if not ids:
+            return []
+        result = await self._session.execute(
+            select(Event).where(Event.id.in_(list(ids))).order_by(Event.starts_at, Event.id)
+        )
+        return list(result.scalars())
+
+    async def initiative_names(self, ids: Sequence[int]) -> list[tuple[int, str, str | None]]:
+        """(id, name, municipality) of published initiatives, for the digest."""
+        if not ids:
+            return []
+        from storage.models.initiatives import Initiative, InitiativeStatus
+
+        result = await self._session.execute(
+            select(Initiative.id, Initiative.name, Initiative.municipality)
+            .where(
+                Initiative.id.in_(list(ids)),
+                Initiative.status == InitiativeStatus.PUBLISHED.value,
+            )
+            .order_by(Initiative.name)
+        )
+        return [(row[0], row[1], row[2]) for row in result]
+
+    async def count(self) -> int:
+        return int(await self._session.scalar(select(func.count()).select_from(Event)) or 0)

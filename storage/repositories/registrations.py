@@ -1,0 +1,132 @@
+"""Registrations: seats, waitlist positions, participants and someone's own agenda.
+
+Never commits. Counting seats and handing out waitlist positions is only correct inside a
+transaction that holds the event's lock (`EventRepository.lock` after `Repo.begin_write`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Event, EventStatus, Registration, RegistrationStatus, User
+from storage.models.events import SEAT_STATUSES
+
+_WAITLISTED = RegistrationStatus.WAITLISTED.value
+
+
+class RegistrationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, registration_id: int) -> Registration | None:
+        return await self._session.get(Registration, registration_id)
+
+    async def of(self, event_id: int, user_id: int) -> Registration | None:
+        result = await self._session.execute(
+            select(Registration)
+            .where(Registration.event_id == event_id, Registration.user_id == user_id)
+            .execution_options(populate_existing=True)
+        )
+        return result.scalars().first()
+
+    async def add(self, **values: Any) -> Registration:
+        registration = Registration(**values)
+        self._session.add(registration)
+        await self._session.flush()
+        return registration
+
+    async def seats_taken(self, event_id: int) -> int:
+        count = await self._session.scalar(
+            select(func.count(Registration.id)).where(
+                Registration.event_id == event_id, Registration.status.in_(SEAT_STATUSES)
+            )
+        )
+        return int(count or 0)
+
+    async def waitlist_length(self, event_id: int) -> int:
+        last = await self._session.scalar(
+            select(func.max(Registration.waitlist_position)).where(
+                Registration.event_id == event_id, Registration.status == _WAITLISTED
+            )
+        )
+        return int(last or 0)
+
+    async def counts(self, event_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """(seats taken, people waiting) per event."""
+        ids = list(event_ids)
+        if not ids:
+            return {}
+        seats = func.sum(case((Registration.status.in_(SEAT_STATUSES), 1), else_=0))
+        waiting = func.sum(case((Registration.status == _WAITLISTED, 1), else_=0))
+        result = await self._session.execute(
+            select(Registration.event_id, seats, waiting)
+            .where(Registration.event_id.in_(ids))
+            .group_by(Registration.event_id)
+        )
+        found = {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in result}
+        return {event_id: found.get(event_id, (0, 0)) for event_id in ids}
+
+    async def first_waitlisted(self, event_id: int) -> Registration | None:
+        result = await self._session.execute(
+            select(Registration)
+            .where(Registration.event_id == event_id, Registration.status == _WAITLISTED)
+            .order_by(Registration.waitlist_position)
+            .limit(1)
+            .execution_options(populate_existing=True)
+        )
+        return result.scalars().first()
+
+    async def close_gap(self, event_id: int, position: int, now: datetime) -> None:
+        """Everyone behind `position` on the waitlist moves up one place."""
+        await self._session.execute(
+            update(Registration)
+            .where(
+                Registration.event_id == event_id,
+                Registration.status == _WAITLISTED,
+                Registration.waitlist_position > position,
+            )
+            .values(waitlist_position=Registration.waitlist_position - 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def of_event(
+        self, event_id: int, statuses: Iterable[str] | None = None
+    ) -> list[tuple[Registration, User]]:
+        """Registrations of an event with their people: seats first (by time), then the waitlist."""
+        query = (
+            select(Registration, User)
+            .join(User, User.id == Registration.user_id)
+            .where(Registration.event_id == event_id)
+            .order_by(
+                Registration.waitlist_position.is_not(None),
+                Registration.waitlist_position,
+                Registration.confirmed_at,
+                Registration.id,
+            )
+        )
+        if statuses is not None:
+            query = query.where(Registration.status.in_(list(statuses)))
+        result = await self._session.execute(query)
+        return [(row[0], row[1]) for row in result]
+
+    async def agenda(self, user_id: int, now: datetime) -> list[tuple[Registration, Event]]:
+        """Someone's seats and waitlist places at events that have not ended, soonest first."""
+        result = await self._session.execute(
+            select(Registration, Event)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.user_id == user_id,
+                Registration.status.in_(
+                    [RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value]
+                ),
+                Event.status == EventStatus.PUBLISHED.value,
+                Event.ends_at > now,
+            )
+            .order_by(Event.starts_at, Event.id)
+        )
+        return [(row[0], row[1]) for row in result]

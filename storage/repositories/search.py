@@ -1,0 +1,72 @@
+"""What the search reads: the version of the published initiatives, what changed since a
+version, and published initiatives as plain rows or by id. Never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Initiative, InitiativeStatus
+from storage.models.search import SearchChange, SearchState
+
+_PUBLISHED = InitiativeStatus.PUBLISHED.value
+_CHUNK = 500
+# The columns a search document is made of, in the order `published_rows` returns them.
+DOCUMENT_COLUMNS = (
+    Initiative.id,
+    Initiative.ref,
+    Initiative.name,
+    Initiative.description,
+    Initiative.themes,
+    Initiative.municipality,
+    Initiative.neighbourhood,
+    Initiative.keywords,
+    Initiative.lat,
+    Initiative.lon,
+)
+
+
+class SearchRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def version(self) -> int:
+        """The current version; 0 before anything was ever published."""
+        found = await self._session.scalar(select(SearchState.version).where(SearchState.id == 1))
+        return int(found or 0)
+
+    async def changed_since(self, version: int) -> list[tuple[int, int]]:
+        """(initiative id, version) of every initiative changed after `version`."""
+        result = await self._session.execute(
+            select(SearchChange.initiative_id, SearchChange.version).where(
+                SearchChange.version > version
+            )
+        )
+        return [(int(ident), int(changed)) for ident, changed in result.all()]
+
+    async def published_rows(self, ids: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
+        """The searched columns of published initiatives (all of them, or those of `ids`)."""
+        statement = select(*DOCUMENT_COLUMNS).where(Initiative.status == _PUBLISHED)
+        if ids is None:
+            result = await self._session.execute(statement.order_by(Initiative.id))
+            return [tuple(row) for row in result.all()]
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            result = await self._session.execute(statement.where(Initiative.id.in_(chunk)))
+            rows.extend(tuple(row) for row in result.all())
+        return rows
+
+    async def published(self, ids: Sequence[int]) -> dict[int, Initiative]:
+        """Published initiatives by id; ids that are gone or not public are left out."""
+        found: dict[int, Initiative] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            result = await self._session.execute(
+                select(Initiative).where(Initiative.id.in_(chunk), Initiative.status == _PUBLISHED)
+            )
+            found.update({initiative.id: initiative for initiative in result.scalars()})
+        return found

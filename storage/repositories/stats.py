@@ -1,0 +1,145 @@
+"""The figures coordinators report to funders, counted in the database. Never writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import (
+    Event,
+    EventStatus,
+    Initiative,
+    InitiativeStatus,
+    Registration,
+    RegistrationStatus,
+    User,
+)
+from storage.models.events import SEAT_STATUSES
+
+_HELD = (EventStatus.PUBLISHED.value, EventStatus.COMPLETED.value)
+
+
+class StatsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _count(self, statement: object) -> int:
+        return int(await self._session.scalar(statement) or 0)  # type: ignore[call-overload]
+
+    async def users(self, start: datetime, end: datetime) -> tuple[int, int]:
+        """(everyone known by `end`, new in the period)."""
+        total = await self._count(select(func.count(User.id)).where(User.created_at < end))
+        new = await self._count(
+            select(func.count(User.id)).where(User.created_at >= start, User.created_at < end)
+        )
+        return total, new
+
+    async def initiatives(self, outdated_before: datetime) -> tuple[int, int]:
+        """(published now, of which not confirmed since `outdated_before`)."""
+        published = Initiative.status == InitiativeStatus.PUBLISHED.value
+        total = await self._count(select(func.count(Initiative.id)).where(published))
+        outdated = await self._count(
+            select(func.count(Initiative.id)).where(
+                published, Initiative.last_confirmed_at <= outdated_before
+            )
+        )
+        return total, outdated
+
+    def _in_period(self, start: datetime, end: datetime) -> ColumnElement[bool]:
+        return and_(Event.starts_at >= start, Event.starts_at < end)
+
+    async def events_per_kind(self, start: datetime, end: datetime) -> dict[str, int]:
+        result = await self._session.execute(
+            select(Event.kind, func.count(Event.id))
+            .where(self._in_period(start, end), Event.status.in_(_HELD))
+            .group_by(Event.kind)
+        )
+        return {str(kind): int(count) for kind, count in result.all()}
+
+    async def cancelled_events(self, start: datetime, end: datetime) -> int:
+        return await self._count(
+            select(func.count(Event.id)).where(
+                self._in_period(start, end),
+                Event.status == EventStatus.CANCELLED.value,
+            )
+        )
+
+    async def capacity(self, start: datetime, end: datetime) -> int:
+        return await self._count(
+            select(func.coalesce(func.sum(Event.capacity), 0)).where(
+                self._in_period(start, end),
+                Event.status.in_(_HELD),
+            )
+        )
+
+    async def registrations_by_status(self, start: datetime, end: datetime) -> dict[str, int]:
+        """Registrations for the events held in the period, by status."""
+        result = await self._session.execute(
+            select(Registration.status, func.count(Registration.id))
+            .join(Event, Event.id == Registration.event_id)
+            .where(self._in_period(start, end), Event.status.in_(_HELD))
+            .group_by(Registration.status)
+        )
+        return {str(status): int(count) for status, count in result.all()}
+
+    async def participants(self, start: datetime, end: datetime) -> int:
+        """Different people with a seat at an event held in the period. A seat anonymised by
+        retention or erasure (no person any more) counts as one more person."""
+        return await self._count(
+            select(
+                func.count(func.distinct(Registration.user_id))
+                + func.count(Registration.id).filter(Registration.user_id.is_(None))
+            )
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                self._in_period(start, end),
+                Event.status.in_(_HELD),
+                Registration.status.in_(SEAT_STATUSES),
+            )
+        )
+
+    async def promotions(self, start: datetime, end: datetime) -> int:
+        """Seats that went to someone from the waitlist."""
+        return await self._count(
+            select(func.count(Registration.id))
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                self._in_period(start, end),
+                Registration.status.in_(SEAT_STATUSES),
+                Registration.waitlisted_at.is_not(None),
+            )
+        )
+
+    async def locations(self, start: datetime, end: datetime) -> tuple[int, int]:
+        """(different venues, different municipalities) of the events held in the period."""
+        result = await self._session.execute(
+            select(Event.venue, Event.municipality)
+            .where(self._in_period(start, end), Event.status.in_(_HELD))
+            .distinct()
+        )
+        rows = [(venue.strip().lower(), municipality) for venue, municipality in result.all()]
+        return len(set(rows)), len({municipality for _venue, municipality in rows})
+
+    async def signup_times(self, start: datetime, end: datetime) -> list[datetime]:
+        """When each sign-up in the period was made (cancelled later or not)."""
+        result = await self._session.execute(
+            select(Registration.created_at).where(
+                Registration.created_at >= start, Registration.created_at < end
+            )
+        )
+        return list(result.scalars())
+
+    async def attendance_times(self, start: datetime, end: datetime) -> list[datetime]:
+        """The start of the event of each attendance in the period."""
+        result = await self._session.execute(
+            select(Event.starts_at)
+            .join(Registration, Registration.event_id == Event.id)
+            .where(
+                self._in_period(start, end),
+                Registration.status == RegistrationStatus.ATTENDED.value,
+            )
+        )
+        return list(result.scalars())

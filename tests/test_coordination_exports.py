@@ -1,0 +1,154 @@
+"""CSV exports in the chat and on the command line: UTF-8 with BOM, `;`-separated, the right
+columns, Dutch characters intact; debriefs as a header-only file until they exist."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
+from aiogram.types import BufferedInputFile
+
+from bot.__main__ import main
+from bot.keyboards.callbacks import ExportCallback
+from bot.services.exports import COLUMNS
+from storage.engine import create_engine, create_session_pool
+from storage.repositories import Repo
+from tests.conftest import COORDINATOR_ID
+from tests.coordination_support import add_event, add_initiative, add_user, register
+from tests.factories import callback_update, make_user, message_update
+from tests.mocked_bot import MockedBotAPI, button_rows
+
+ZOE = 8001
+
+
+async def _fill(repo: Repo) -> int:
+    await add_user(repo, COORDINATOR_ID, role="coordinator", first_name="Kees")
+    await add_user(repo, ZOE, first_name="Zoë", username="zoe")
+    await add_initiative(
+        repo, [ZOE], name="Café De Ontmoeting – Zuilen", themes=["ouderen", "taal"],
+        keywords=["koffie", "ontmoeting"], municipality="Utrecht",
+    )  # fmt: skip
+    event = await add_event(repo, title="Taalcafé: één ‘gezellige’ avond", venue="Buurthuis Oase")
+    await register(repo, event.id, ZOE, "attended")
+    await add_event(repo, title="Vorig jaar", starts_at=datetime(2025, 3, 1, 18, tzinfo=UTC))
+    return event.id
+
+
+def _table(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so Excel reads the accents"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+async def test_registrations_export_as_a_document_with_dutch_characters(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo
+) -> None:
+    event_id = await _fill(repo)
+    kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
+    await feed(message_update(kees, "/export aanmeldingen 2026"))
+    sent = bot_api.take(SendDocument)
+    assert sent.caption == ("📄 Aanmeldingen: 1. Opent in Excel; kolommen zijn gescheiden door ;")
+    assert isinstance(sent.document, BufferedInputFile)
+    assert sent.document.filename == "samenspel-registrations-2026-03-02.csv"
+    rows = _table(sent.document.data)
+    assert rows[0] == list(COLUMNS["registrations"])
+    assert rows[1:] == [
+        [
+            "1", str(event_id), "Taalcafé: één ‘gezellige’ avond", "2026-03-10 19:30",
+            str(ZOE), "Zoë", "attended", "", "", "2026-03-02 10:00", "",
+        ]
+    ]  # fmt: skip
+
+
+async def test_initiatives_and_events_exports(feed: Any, bot_api: MockedBotAPI, repo: Repo) -> None:
+    await _fill(repo)
+    kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="en")
+    await feed(message_update(kees, "/export initiatives"))
+    document = bot_api.take(SendDocument).document
+    assert isinstance(document, BufferedInputFile)
+    rows = _table(document.data)
+    assert rows[0] == list(COLUMNS["initiatives"])
+    assert rows[1][2:6] == ["Café De Ontmoeting – Zuilen", "published", "ouderen, taal", "Utrecht"]
+    assert rows[1][12] == "1"  # members
+
+    await feed(message_update(kees, "/export events"))
+    rows = _table(bot_api.take(SendDocument).document.data)  # type: ignore[union-attr]
+    assert rows[0] == list(COLUMNS["events"])
+    assert [(r[3], r[12], r[14]) for r in rows[1:]] == [
+        ("Vorig jaar", "0", "0"),
+        ("Taalcafé: één ‘gezellige’ avond", "1", "1"),
+    ]
+
+
+async def test_debriefs_have_their_columns_and_audit_log_is_exported(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo
+) -> None:
+    await _fill(repo)
+    kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
+    await feed(callback_update(kees, ExportCallback(what="debriefs").pack()))
+    bot_api.take(AnswerCallbackQuery)
+    sent = bot_api.take(SendDocument)
+    assert sent.caption == (
+        "📄 Nabesprekingen: nog niets, dus het bestand heeft alleen de kolomnamen."
+    )
+    assert _table(sent.document.data) == [list(COLUMNS["debriefs"])]  # type: ignore[union-attr]
+
+    await feed(message_update(kees, "/rol @zoe begeleider"))
+    assert bot_api.take(SendMessage).text.startswith("✅ Zoë is nu dialoogbegeleider.")
+    await feed(message_update(kees, "/export log"))
+    rows = _table(bot_api.take(SendDocument).document.data)  # type: ignore[union-attr]
+    assert rows == [
+        list(COLUMNS["audit"]),
+        ["1", "2026-03-02 10:00", str(COORDINATOR_ID), "role.set", f"user:{ZOE}",
+         '{"from": "resident", "to": "facilitator"}'],
+    ]  # fmt: skip
+
+
+async def test_export_without_a_choice_offers_buttons(feed: Any, bot_api: MockedBotAPI) -> None:
+    kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
+    await feed(message_update(kees, "/export"))
+    answer = bot_api.take(SendMessage)
+    assert answer.text == (
+        "Wat wil je exporteren? Tik op een knop, of typ bijvoorbeeld /export events 2026."
+    )
+    assert button_rows(answer.reply_markup) == [
+        ["Initiatieven", "Activiteiten"],
+        ["Aanmeldingen", "Nabesprekingen"],
+        ["Logboek"],
+    ]
+    await feed(message_update(kees, "/export events ooit"))
+    assert bot_api.take(SendMessage).text.startswith("Die periode begrijp ik niet.")
+
+
+def test_command_line_export_writes_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["migrate"]) == 0
+
+    async def fill() -> None:
+        engine = create_engine(url)
+        async with create_session_pool(engine)() as session:
+            await _fill(Repo(session))
+        await engine.dispose()
+
+    asyncio.run(fill())
+    target = tmp_path / "aanmeldingen.csv"
+    argv = ["export", "registrations", "--from", "2026-01-01", "--to", "2026-12-31", "-o"]
+    assert main([*argv, str(target)]) == 0
+    assert capsys.readouterr().out.endswith(f"registrations: 1 rows written to {target}\n")
+    rows = _table(target.read_bytes())
+    assert rows[0] == list(COLUMNS["registrations"]) and rows[1][5] == "Zoë"
+
+    assert main(["export", "events", "--to", "2025-12-31"]) == 0
+    written = sorted(tmp_path.glob("samenspel-events-*.csv"))
+    assert len(written) == 1
+    assert [r[3] for r in _table(written[0].read_bytes())[1:]] == ["Vorig jaar"]

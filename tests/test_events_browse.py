@@ -1,0 +1,215 @@
+"""/agenda, /tafels, /trainingen, the menu's agenda, filters, pages and the card (also by deep
+link), through the real Dispatcher in Dutch and English."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+
+from bot.clock import FakeClock
+from bot.keyboards.callbacks import EventCallback, EventListCallback, MenuCallback
+from storage.repositories import Repo
+from tests.event_helpers import START_DEFAULT, make_event
+from tests.factories import callback_update, make_user, message_update
+from tests.mocked_bot import MockedBotAPI, button_rows
+
+FILTERS_NL = [
+    ["✓ Alles", "Tafels", "Trainingen", "Ontmoetingen"],
+    ["✓ Altijd", "Deze week", "Volgende week"],
+    ["🏷 Thema: alle", "📍 Plaats: alle"],
+]
+
+
+async def test_agenda_lists_upcoming_events_soonest_first_in_dutch(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    await make_event(repo, clock, title="Later", starts_at=START_DEFAULT + timedelta(days=7))
+    await make_event(
+        repo,
+        clock,
+        title="Basistraining",
+        kind="training",
+        level="basis",
+        contribution="€ 25",
+        theme=None,
+        capacity=2,
+    )
+    await make_event(
+        repo,
+        clock,
+        title="Voorbij",
+        starts_at=clock.now() - timedelta(days=1),
+        ends_at=clock.now() - timedelta(hours=22),
+    )
+
+    await feed(message_update(make_user(language_code="nl"), "/agenda"))
+
+    reply = bot_api.take(SendMessage)
+    assert reply.text == (
+        "📅 <b>Agenda</b>\n\n"
+        "1. 🎓 <b>Basistraining</b>\n"
+        "    di 10 mrt, 19:30–21:30 · Utrecht · nog 2 plekken\n"
+        "2. 🗣 <b>Later</b>\n"
+        "    di 17 mrt, 19:30–21:30 · Utrecht · nog 10 plekken\n\n"
+        "Tik op een activiteit om meer te zien en je aan te melden."
+    )
+    assert button_rows(reply.reply_markup) == [["1. Basistraining"], ["2. Later"], *FILTERS_NL]
+
+
+async def test_tables_command_shows_only_tables_in_english(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    await make_event(repo, clock, title="Tafel")
+    await make_event(repo, clock, title="Training", kind="training", level="basis")
+
+    await feed(message_update(make_user(language_code="en"), "/tafels"))
+
+    reply = bot_api.take(SendMessage)
+    assert reply.text == (
+        "📅 <b>What's on</b>\n\n"
+        "1. 🗣 <b>Tafel</b>\n"
+        "    Tue 10 Mar, 19:30–21:30 · Utrecht · 10 seats left\n\n"
+        "Tap an event to see more and to sign up."
+    )
+    assert button_rows(reply.reply_markup)[1] == ["All", "✓ Tables", "Trainings", "Meetups"]
+
+
+async def test_empty_agenda_says_so(feed: Any, bot_api: MockedBotAPI) -> None:
+    await feed(message_update(make_user(language_code="nl"), "/trainingen"))
+
+    reply = bot_api.take(SendMessage)
+    assert reply.text == (
+        "📅 <b>Agenda</b>\n\nEr staat niets gepland dat hierbij past. Probeer een ander filter."
+    )
+
+
+async def test_menu_agenda_button_opens_the_agenda(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    await make_event(repo, clock)
+    await feed(callback_update(make_user(language_code="nl"), MenuCallback(action="agenda").pack()))
+
+    bot_api.take(AnswerCallbackQuery)
+    assert (bot_api.take(SendMessage).text or "").startswith("📅 <b>Agenda</b>\n\n1. 🗣")
+
+
+async def test_filters_by_week_theme_and_place_edit_the_same_message(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    this_week = clock.now() + timedelta(days=2)
+    await make_event(repo, clock, title="Deze week", starts_at=this_week)
+    await make_event(repo, clock, title="Wonen Zeist", theme="wonen", municipality="Zeist")
+    anna = make_user(language_code="nl")
+
+    await feed(callback_update(anna, EventListCallback(week=1).pack()))
+    bot_api.take(AnswerCallbackQuery)
+    edited = bot_api.take(EditMessageText)
+    assert "Deze week" in (edited.text or "") and "Wonen Zeist" not in (edited.text or "")
+    assert button_rows(edited.reply_markup)[2] == ["Altijd", "✓ Deze week", "Volgende week"]
+
+    await feed(callback_update(anna, EventListCallback(pick="theme").pack()))
+    bot_api.take(AnswerCallbackQuery)
+    picker = bot_api.take(EditMessageText)
+    assert picker.text == "Welk thema?"
+    assert button_rows(picker.reply_markup) == [["Alles", "Eenzaamheid"], ["Wonen"]]
+
+    await feed(callback_update(anna, EventListCallback(theme="wonen").pack()))
+    bot_api.take(AnswerCallbackQuery)
+    edited = bot_api.take(EditMessageText)
+    assert "Wonen Zeist" in (edited.text or "") and "Deze week" not in (edited.text or "")
+    assert button_rows(edited.reply_markup)[-1] == ["🏷 Thema: Wonen", "📍 Plaats: alle"]
+
+    await feed(callback_update(anna, EventListCallback(pick="place").pack()))
+    bot_api.take(AnswerCallbackQuery)
+    assert button_rows(bot_api.take(EditMessageText).reply_markup) == [
+        ["Alles", "Utrecht"],
+        ["Zeist"],
+    ]
+
+
+async def test_agenda_pages_five_at_a_time(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    for day in range(7):
+        await make_event(
+            repo, clock, title=f"Tafel {day + 1}", starts_at=START_DEFAULT + timedelta(days=day)
+        )
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/agenda"))
+    first = bot_api.take(SendMessage)
+    assert button_rows(first.reply_markup)[-1] == ["1/2", "▶"]
+
+    await feed(callback_update(anna, EventListCallback(page=1).pack()))
+
+    bot_api.take(AnswerCallbackQuery)
+    second = bot_api.take(EditMessageText)
+    assert "6. 🗣 <b>Tafel 6</b>" in (second.text or "")
+    assert button_rows(second.reply_markup)[:2] == [["6. Tafel 6"], ["7. Tafel 7"]]
+    assert button_rows(second.reply_markup)[-1] == ["◀", "2/2"]
+
+
+async def test_deep_link_opens_the_card_with_contribution_and_facilitator_state(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    event = await make_event(
+        repo,
+        clock,
+        kind="training",
+        level="spannend",
+        title="Spannend",
+        contribution="€ 25",
+        theme=None,
+        description="Voor <iedereen>.",
+    )
+    event_id = event.id
+
+    await feed(message_update(make_user(language_code="en"), f"/start e_{event_id}"))
+
+    card = bot_api.take(SendMessage)
+    assert card.text == (
+        "🎓 <b>Spannend</b>\n"
+        "Training Spannend\n\n"
+        "📅 Tue 10 Mar, 19:30–21:30\n"
+        "📍 Buurthuis De Pijler, Oudegracht 1, Utrecht\n"
+        "✅ 10 seats left\n"
+        "💶 contribution: € 25\n"
+        "🎓 first needed: training Basis\n\n"
+        "Voor &lt;iedereen&gt;."
+    )
+    assert button_rows(card.reply_markup) == [["✅ Sign up"], ["◀ All events"]]
+
+
+async def test_card_opens_from_the_list_and_an_unknown_deep_link_shows_the_menu(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    event_id = (await make_event(repo, clock)).id
+    anna = make_user(language_code="nl")
+
+    await feed(callback_update(anna, EventCallback(action="open", event_id=event_id).pack()))
+    bot_api.take(AnswerCallbackQuery)
+    assert (bot_api.take(SendMessage).text or "").startswith("🗣 <b>Samen aan tafel</b>")
+
+    await feed(message_update(anna, "/start e_999999"))
+    assert bot_api.take(SendMessage).text == "Deze link werkt niet (meer). Hier is het menu."
+    bot_api.take(SendMessage)
+
+
+async def test_card_of_a_called_off_event_offers_no_sign_up_or_cancel(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    from bot.services.event_admin import cancel_event
+
+    event_id = (await make_event(repo, clock)).id
+    anna = make_user(language_code="nl")
+    await feed(callback_update(anna, EventCallback(action="join", event_id=event_id).pack()))
+    bot_api.take_all()
+    await cancel_event(repo, event_id, now=clock.now())
+
+    await feed(message_update(anna, f"/start e_{event_id}"))
+
+    card = bot_api.take(SendMessage)
+    assert "❌ Deze activiteit gaat niet door." in (card.text or "")
+    assert "Je bent aangemeld." not in (card.text or "")
+    assert button_rows(card.reply_markup) == [["◀ Alle activiteiten"]]

@@ -1,0 +1,88 @@
+"""Vol = vol under load: hundreds of people tapping "sign up" at the same second, through the
+real Dispatcher, each update with its own database session, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import AnswerCallbackQuery
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.keyboards.callbacks import EventCallback
+from storage.models import Registration
+from storage.repositories import Repo
+from tests.event_helpers import make_event
+from tests.factories import callback_update, make_user
+from tests.mocked_bot import MockedBotAPI
+
+
+async def _registrations(repo: Repo, event_id: int) -> list[Registration]:
+    result = await repo.session.execute(
+        select(Registration).where(Registration.event_id == event_id)
+    )
+    found = list(result.scalars())
+    await repo.commit()
+    return found
+
+
+def _check_invariants(rows: list[Registration], capacity: int) -> tuple[int, list[int]]:
+    confirmed = [row for row in rows if row.status == "confirmed"]
+    positions = sorted(row.waitlist_position or 0 for row in rows if row.status == "waitlisted")
+    assert len(confirmed) <= capacity, "overbooked"
+    assert positions == list(range(1, len(positions) + 1)), "waitlist has gaps or duplicates"
+    if positions:
+        assert len(confirmed) == capacity, "a seat is free while people wait"
+    return len(confirmed), positions
+
+
+async def test_200_simultaneous_sign_ups_fill_10_seats_and_number_the_waitlist(
+    dispatcher: Dispatcher, bot: Bot, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    event_id = (await make_event(repo, clock, capacity=10)).id
+    await repo.commit()
+    data = EventCallback(action="join", event_id=event_id).pack()
+    people = [make_user(language_code="nl") for _ in range(200)]
+
+    await asyncio.gather(
+        *(dispatcher.feed_update(bot, callback_update(person, data)) for person in people)
+    )
+
+    calls = bot_api.take_all()
+    answers = [call.text for call in calls if isinstance(call, AnswerCallbackQuery)]
+    assert answers.count("Je bent aangemeld! Tot dan.") == 10
+    waitlisted = [text for text in answers if text and text.startswith("Vol = vol")]
+    assert len(waitlisted) == 190
+    confirmed, positions = _check_invariants(await _registrations(repo, event_id), 10)
+    assert confirmed == 10
+    assert positions == list(range(1, 191))
+
+
+async def test_concurrent_cancel_and_sign_up_never_overbook(
+    dispatcher: Dispatcher, bot: Bot, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    event_id = (await make_event(repo, clock, capacity=10)).id
+    await repo.commit()
+    join = EventCallback(action="join", event_id=event_id).pack()
+    leave = EventCallback(action="leave", event_id=event_id).pack()
+    first = [make_user(language_code="nl") for _ in range(25)]
+    for person in first:  # 10 seats, 15 waiting
+        await dispatcher.feed_update(bot, callback_update(person, join))
+    bot_api.take_all()
+
+    leavers = first[:8] + first[12:16]  # 8 with a seat, 4 from the waitlist
+    newcomers = [make_user(language_code="en") for _ in range(40)]
+    updates: list[Any] = [callback_update(person, leave) for person in leavers]
+    updates += [callback_update(person, join) for person in newcomers]
+    updates = updates[::2] + updates[1::2]  # interleave leaving and joining
+
+    await asyncio.gather(*(dispatcher.feed_update(bot, update) for update in updates))
+
+    bot_api.take_all()
+    rows = await _registrations(repo, event_id)
+    confirmed, positions = _check_invariants(rows, 10)
+    assert confirmed == 10
+    assert len(positions) == 25 - 12 + 40 - 10  # everyone not seated and not gone is waiting
+    assert all(row.status == "cancelled" for row in rows if row.user_id in {p.id for p in leavers})

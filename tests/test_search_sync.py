@@ -1,0 +1,176 @@
+"""The search index follows the database: creating, editing, publishing, taking offline,
+hiding and deleting through the real services shows in search results at once, in this process
+and in another one on the same database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from bot.clock import FakeClock
+from bot.services import initiative_register, initiatives
+from bot.services.initiative_fields import Field
+from bot.services.initiative_import import import_initiatives, read_rows
+from bot.services.search_sync import SearchIndexHolder
+from storage.engine import SessionPool
+from storage.models import SearchChange
+from storage.repositories import Repo
+from tests.factories import make_user
+from tests.initiatives_support import add_initiative, add_person
+
+DATA = Path(__file__).resolve().parent / "data" / "search_eval" / "initiatives.json"
+
+
+async def _names(holder: SearchIndexHolder, repo: Repo, query: str) -> list[str]:
+    index = await holder.fresh(repo)
+    return [holder.documents[hit.id].name for hit in index.search(query).hits]
+
+
+async def test_index_is_built_from_published_initiatives_only(repo: Repo, clock: FakeClock) -> None:
+    await add_initiative(repo, clock.now(), name="Moestuin De Bongerd", keywords=["moestuin"])
+    await add_initiative(
+        repo, clock.now(), name="Moestuin in wording", status="draft", keywords=["moestuin"]
+    )
+    holder = SearchIndexHolder()
+    assert await holder.load(repo) == 1
+    assert await _names(holder, repo, "moestuinen") == ["Moestuin De Bongerd"]
+
+
+async def test_edit_publish_offline_and_delete_show_at_once(repo: Repo, clock: FakeClock) -> None:
+    anna = make_user()
+    await add_person(repo, anna, clock.now())
+    ident = (await add_initiative(repo, clock.now(), owners=(anna.id,))).id
+    holder = SearchIndexHolder()
+    assert await _names(holder, repo, "repair cafe") == ["Repair Café Lombok"]
+
+    clock.advance(timedelta(minutes=1))
+    await initiatives.update_field(
+        repo, ident, anna.id, Field.NAME, "Buurtmoestuin Lombok", now=clock.now()
+    )
+    assert await _names(holder, repo, "moestuin") == ["Buurtmoestuin Lombok"]
+    assert await _names(holder, repo, "café") == []
+
+    await initiatives.unpublish(repo, ident, anna.id, now=clock.now())
+    assert await _names(holder, repo, "moestuin") == []
+    await initiatives.publish(repo, ident, anna.id, now=clock.now())
+    assert await _names(holder, repo, "moestuin") == ["Buurtmoestuin Lombok"]
+
+    await initiatives.delete(repo, ident, anna.id, now=clock.now())
+    assert await _names(holder, repo, "moestuin") == []
+    assert ident not in holder.index and ident not in holder.documents
+
+
+async def test_hiding_by_a_coordinator_takes_it_out_and_showing_brings_it_back(
+    repo: Repo, clock: FakeClock
+) -> None:
+    ident = (await add_initiative(repo, clock.now())).id
+    holder = SearchIndexHolder()
+    assert await _names(holder, repo, "repareren") == ["Repair Café Lombok"]
+    await initiatives.set_hidden(repo, ident, 1, hidden=True, now=clock.now())
+    assert await _names(holder, repo, "repareren") == []
+    await initiatives.set_hidden(repo, ident, 1, hidden=False, now=clock.now())
+    assert await _names(holder, repo, "repareren") == ["Repair Café Lombok"]
+
+
+async def test_a_registration_is_found_only_once_published(repo: Repo, clock: FakeClock) -> None:
+    anna = make_user()
+    await add_person(repo, anna, clock.now())
+    holder = SearchIndexHolder()
+    await holder.load(repo)
+    await initiative_register.start(repo, anna.id, now=clock.now())
+    answers = [
+        (Field.NAME, "Taalcafé Overvecht"),
+        (Field.DESCRIPTION, "Elke week samen Nederlands oefenen met koffie."),
+    ]
+    for field, value in answers:
+        await initiative_register.answer(repo, anna.id, field, value, now=clock.now())
+    await initiative_register.toggle_theme(repo, anna.id, "taal", now=clock.now())
+    await initiative_register.answer(repo, anna.id, Field.THEMES, ["taal"], now=clock.now())
+    await initiative_register.answer(repo, anna.id, Field.MUNICIPALITY, "Utrecht", now=clock.now())
+    version = await repo.search.version()
+    await repo.commit()
+    assert await _names(holder, repo, "taal cafe") == []
+    assert version == holder.version  # drafts never move the search version
+
+    await initiative_register.publish_draft(repo, anna.id, now=clock.now())
+    assert await _names(holder, repo, "taal cafe") == ["Taalcafé Overvecht"]
+
+
+async def test_a_second_process_sees_every_change(
+    session_pool: SessionPool, repo: Repo, clock: FakeClock
+) -> None:
+    anna = make_user()
+    await add_person(repo, anna, clock.now())
+    first, second = SearchIndexHolder(), SearchIndexHolder()
+    async with session_pool() as other:
+        other_repo = Repo(other)
+        assert await _names(second, other_repo, "repareren") == []
+        ident = (await add_initiative(repo, clock.now(), owners=(anna.id,))).id
+        assert await _names(first, repo, "repareren") == ["Repair Café Lombok"]
+        assert await _names(second, other_repo, "repareren") == ["Repair Café Lombok"]
+
+        await initiatives.update_field(
+            repo, ident, anna.id, Field.KEYWORDS, ["fietsen maken"], now=clock.now()
+        )
+        assert await _names(second, other_repo, "fietsenmaker") == ["Repair Café Lombok"]
+        await initiatives.set_hidden(repo, ident, 1, hidden=True, now=clock.now())
+        assert await _names(second, other_repo, "fietsenmaker") == []
+        assert await _names(first, repo, "fietsenmaker") == []
+
+
+async def test_a_rolled_back_change_leaves_the_version_alone(repo: Repo, clock: FakeClock) -> None:
+    ident = (await add_initiative(repo, clock.now())).id
+    before = await repo.search.version()
+    await repo.begin_write()
+    stored = await repo.initiatives.get(ident)
+    assert stored is not None
+    stored.name = "Iets anders"
+    await repo.session.flush()
+    await repo.rollback()
+    assert await repo.search.version() == before
+    await repo.commit()
+
+
+async def test_import_is_searchable_and_concurrent_writers_each_get_a_version(
+    session_pool: SessionPool, repo: Repo, clock: FakeClock
+) -> None:
+    report = await import_initiatives(repo, read_rows(DATA), now=clock.now())
+    assert (report.imported, len(report.rejected)) == (80, 0)
+    holder = SearchIndexHolder()
+    assert await holder.load(repo) == report.imported
+    first_version = holder.version
+    assert first_version is not None and first_version >= 1
+
+    ids = sorted(holder.documents)[:6]
+
+    async def hide(ident: int) -> None:
+        async with session_pool() as session:
+            await initiatives.set_hidden(Repo(session), ident, 1, hidden=True, now=clock.now())
+
+    await asyncio.gather(*(hide(ident) for ident in ids))
+    await holder.fresh(repo)
+    assert holder.version == first_version + len(ids)
+    assert not set(ids) & set(holder.documents)
+    changes = (await repo.session.execute(SearchChange.__table__.select())).all()
+    await repo.commit()
+    assert {row.initiative_id for row in changes} >= set(ids)
+
+
+async def test_a_large_import_is_recorded_in_batches_and_fully_searchable(
+    repo: Repo, clock: FakeClock
+) -> None:
+    base = [row for _number, row in read_rows(DATA)]
+    rows = [
+        (number, {**row, "id": f"{row['id']}-{copy}"})
+        for number, (copy, row) in enumerate(
+            ((copy, row) for copy in range(15) for row in base), start=1
+        )
+    ]
+    report = await import_initiatives(repo, rows, now=clock.now())
+    assert (report.imported, report.rejected) == (1200, [])
+    changes = (await repo.session.execute(SearchChange.__table__.select())).all()
+    await repo.commit()
+    assert len(changes) == 1200 and {row.version for row in changes} == {1}
+    holder = SearchIndexHolder()
+    assert await holder.load(repo) == 1200
