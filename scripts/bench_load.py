@@ -33,6 +33,7 @@ TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
 SECRET = "bench-secret"
 PG_ADMIN = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/15"
+ARRIVAL_SPREAD = 10.0  # seconds over which the simulated users start
 STEPS = ("/start", "/menu", "/help", "/taal", "hallo", "/agenda", "/zoek moestuin")
 
 
@@ -164,7 +165,7 @@ async def _burst(ports: list[int], users: int, steps: int, replies: Replies) -> 
 
         async def user(user_id: int) -> None:
             nonlocal errors
-            await asyncio.sleep(random.random())  # not all at the very same instant
+            await asyncio.sleep(random.random() * ARRIVAL_SPREAD)  # people arrive over a while
             for text in random.sample(STEPS, k=min(steps, len(STEPS))):
                 loop = asyncio.get_running_loop()
                 answered: asyncio.Future[float] = loop.create_future()

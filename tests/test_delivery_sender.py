@@ -275,3 +275,23 @@ async def test_two_concurrent_claimers_never_take_the_same_row(
     if repo.session.bind.dialect.name == "postgresql":
         assert first and second  # both really claimed side by side (SQLite takes turns)
     assert (await _status(repo, "race:0"))[0] == OutboxStatus.SENDING
+
+
+async def test_a_claim_takes_no_more_rows_than_asked(repo: Repo) -> None:
+    await repo.begin_write()
+    for n in range(10):
+        await repo.outbox.add(
+            key=f"limit:{n}",
+            recipient_id=n + 1,
+            kind="test.note",
+            params={},
+            due_at=NOON,
+            subject=None,
+            urgent=False,
+            now=NOON,
+        )
+    await repo.commit()
+    await repo.begin_write()
+    claimed = await repo.outbox_claims.claim_due(NOON, 4, timedelta(minutes=2))
+    await repo.commit()
+    assert [row.key for row in claimed] == [f"limit:{n}" for n in range(4)]

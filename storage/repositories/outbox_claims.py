@@ -35,20 +35,35 @@ class OutboxClaimRepository:
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
             .limit(limit)
         )
+        values = {
+            "status": SENDING,
+            "lease_until": now + lease,
+            "attempts": OutboxMessage.attempts + 1,
+            "updated_at": now,
+        }
         if self._session.bind is not None and self._session.bind.dialect.name == "postgresql":
-            candidates = candidates.with_for_update(skip_locked=True)
-        statement = (
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(candidates.scalar_subquery()), claimable)
-            .values(
-                status=SENDING,
-                lease_until=now + lease,
-                attempts=OutboxMessage.attempts + 1,
-                updated_at=now,
+            # A materialised CTE runs the locking SELECT exactly once. Inside `IN (…)` the planner
+            # may run it again per row, and with SKIP LOCKED each run can pick other rows.
+            chosen = (
+                candidates.with_for_update(skip_locked=True)
+                .cte("chosen")
+                .prefix_with("MATERIALIZED", dialect="postgresql")
             )
-            .returning(OutboxMessage)
-            .execution_options(synchronize_session=False)
-        )
+            statement = (
+                update(OutboxMessage)
+                .where(OutboxMessage.id == chosen.c.id, claimable)
+                .values(**values)
+                .returning(OutboxMessage)
+                .execution_options(synchronize_session=False)
+            )
+        else:
+            statement = (
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(candidates.scalar_subquery()), claimable)
+                .values(**values)
+                .returning(OutboxMessage)
+                .execution_options(synchronize_session=False)
+            )
         result = await self._session.execute(statement)
         return sorted(result.scalars().all(), key=lambda row: (row.due_at, row.id))
 
