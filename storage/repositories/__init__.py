@@ -6,6 +6,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import write_lock
 from storage.engine import SQLITE_BEGIN_OPTION
 from storage.repositories.audit import AuditRepository
 from storage.repositories.broadcasts import BroadcastRepository
@@ -109,7 +110,12 @@ class Repo:
         """
         if self.session.in_transaction():
             await self.session.commit()
-        await self.session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        await write_lock.acquire(self.session)
+        try:
+            await self.session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        except BaseException:
+            write_lock.release(self.session)
+            raise
 
     async def commit(self) -> None:
         await self.session.commit()
