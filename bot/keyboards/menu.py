@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
 from bot.keyboards.callbacks import MenuCallback
@@ -25,14 +24,13 @@ def menu_entries() -> list[tuple[str, str]]:
 
 
 def main_menu() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for action, label in menu_entries():
-        builder.button(text=label, callback_data=MenuCallback(action=action))
-    builder.adjust(2)
-    return builder.as_markup()
-
-
-def single_button(text: str, callback_data: str) -> InlineKeyboardMarkup:
+    """The menu, two buttons a row. Built directly: it is sent often, and the keyboard builder
+    copies every button several times over."""
+    buttons = [
+        InlineKeyboardButton(text=label, callback_data=MenuCallback(action=action).pack())
+        for action, label in menu_entries()
+    ]
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=callback_data)]]
+        inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     )
+
