@@ -267,6 +267,9 @@ def create_router() -> Router:
     router.message.register(
         on_plain_answer,
         StateFilter(None),
+        # A reply to another message of the bot (e.g. a relayed introduction) is not meant for
+        # the open request; only plain messages are matched to it.
+        F.reply_to_message.is_(None),
         F.text & ~F.text.startswith("/") | F.sticker,
         AnswersOpenRequest(),
     )

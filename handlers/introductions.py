@@ -15,10 +15,10 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.formatting.initiative_card import public_contact_lines
 from bot.i18n import _
 from bot.keyboards.callbacks import IntroCallback
 from bot.keyboards.connections import cancel_keyboard, writer_keyboard
-from bot.notifications.connections import public_contact_lines
 from bot.services import introductions as intro
 from handlers.writing import start_writing, still_writing
 from storage.models import Initiative, User

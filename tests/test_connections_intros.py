@@ -475,3 +475,26 @@ async def test_erasing_a_person_removes_their_conversations_and_questions(
         count = await repo.session.scalar(select(func.count()).select_from(model))
         assert count == 0, model.__tablename__
     await repo.commit()
+
+
+async def test_contact_on_a_search_result_card_starts_the_relay(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    from bot.keyboards.callbacks import SearchItemCallback
+
+    _anna, _emma, ident = await _people(repo, clock.now())
+    bob = make_user(first_name="Bob", language_code="en")
+    await feed(callback_update(bob, SearchItemCallback(action="open", id=ident).pack()))
+    bot_api.take(AnswerCallbackQuery)
+    card = bot_api.take(SendMessage)
+    contact = card.reply_markup.inline_keyboard[0][1]  # type: ignore[union-attr]
+    assert contact.text == "✉️ Contact"
+    assert contact.callback_data == IntroCallback(action="start", id=ident).pack()
+    await feed(callback_update(bob, contact.callback_data))
+    bot_api.take(AnswerCallbackQuery)
+    assert bot_api.take(SendMessage).text == (
+        "📇 Public contact details of <b>Repair Café Lombok</b>:\n✉️ repair@lombok.nl\n\n"
+        "✉️ What would you like to ask or tell <b>Repair Café Lombok</b>? Write it in one "
+        "message.\nI'll pass it on to the members. They won't see your name or Telegram "
+        "account unless you choose to share it."
+    )

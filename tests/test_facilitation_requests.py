@@ -187,6 +187,26 @@ async def test_plain_message_answers_the_one_open_request(
     assert "Dank je wel" not in (bot_api.take(SendMessage).text or "")
 
 
+async def test_a_reply_to_another_bot_message_is_not_taken_as_the_answer(
+    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
+) -> None:  # fmt: skip
+    from tests.factories import make_message
+
+    await team(repo, clock)
+    event = await table(repo, clock)
+    event_id = event.id
+    sender = sender_for(bot, session_pool, clock, i18n, settings)
+    await _say(feed, bot_api, COORDINATOR_ID, f"/verzoek {event_id} @fatima")
+    await deliver(sender, bot_api, 1)
+
+    # "ja" as a reply to some other message of the bot (say, a relayed question) is meant there.
+    other = make_message(tg_user(FATIMA), "Mogen we je iets vragen?")
+    await feed(message_update(tg_user(FATIMA), "ja", reply_to_message=other))
+    bot_api.take_all()
+    assert await requests_of(repo, event_id) == [(FATIMA, "pending")]
+
+
 async def test_plain_message_with_several_open_requests_asks_which_table(
     feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,

@@ -21,6 +21,20 @@ def format_phone(phone: str) -> str:
     return f"{national[:2]} {national[2:]}" if national.startswith("06") else national
 
 
+def public_contact_lines(initiative: Initiative) -> list[str]:
+    """The contact details the initiative published: website, e-mail, phone, Telegram."""
+    lines = []
+    if initiative.website:
+        lines.append(f"🌐 {html.escape(initiative.website)}")
+    if initiative.email:
+        lines.append(f"✉️ {html.escape(initiative.email)}")
+    if initiative.phone:
+        lines.append(f"📞 {html.escape(format_phone(initiative.phone))}")
+    if initiative.telegram:
+        lines.append(f"💬 @{html.escape(initiative.telegram)}")
+    return lines
+
+
 def place_line(initiative: Initiative) -> str:
     parts = [initiative.municipality or "", initiative.neighbourhood or ""]
     return " · ".join(html.escape(part) for part in parts if part)
@@ -38,14 +52,7 @@ def card_text(initiative: Initiative, locale: str, now: datetime) -> str:
         lines.append(f"📍 {place_line(initiative)}")
     if initiative.lat is not None and initiative.lon is not None:
         lines.append(_("🗺 On the map"))
-    if initiative.website:
-        lines.append(f"🌐 {html.escape(initiative.website)}")
-    if initiative.email:
-        lines.append(f"✉️ {html.escape(initiative.email)}")
-    if initiative.phone:
-        lines.append(f"📞 {html.escape(format_phone(initiative.phone))}")
-    if initiative.telegram:
-        lines.append(f"💬 @{html.escape(initiative.telegram)}")
+    lines.extend(public_contact_lines(initiative))
     if initiative.keywords:
         lines.append(f"🔑 {html.escape(', '.join(initiative.keywords))}")
     if initiative.is_published and is_outdated(initiative, now):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from bot.formatting.initiative_card import format_phone, theme_names
+from bot.formatting.initiative_card import public_contact_lines, theme_names
 from bot.i18n import _
 from bot.services.discover import PAGE_SIZE, Filters, NearbyPage, ResultPage
 from bot.services.search import THEMES
@@ -123,14 +123,7 @@ def contact_text(initiative: Initiative) -> str:
             "Perhaps you can meet them at one of the meetups in /agenda."
         ).format(name=name)
     lines = [_("✉️ <b>Contact with {name}</b>").format(name=name), ""]
-    if initiative.website:
-        lines.append(f"🌐 {html.escape(initiative.website)}")
-    if initiative.email:
-        lines.append(f"✉️ {html.escape(initiative.email)}")
-    if initiative.phone:
-        lines.append(f"📞 {html.escape(format_phone(initiative.phone))}")
-    if initiative.telegram:
-        lines.append(f"💬 @{html.escape(initiative.telegram)}")
+    lines += public_contact_lines(initiative)
     lines += ["", _("Mention that you found them through Samenspel!")]
     return "\n".join(lines)
 

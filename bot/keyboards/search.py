@@ -12,7 +12,12 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
-from bot.keyboards.callbacks import NearbyCallback, SearchCallback, SearchItemCallback
+from bot.keyboards.callbacks import (
+    IntroCallback,
+    NearbyCallback,
+    SearchCallback,
+    SearchItemCallback,
+)
 from bot.services.discover import PAGE_SIZE, Choices
 from bot.services.search import THEMES
 from storage.models import Initiative
@@ -138,9 +143,9 @@ def card_keyboard(initiative: Initiative) -> InlineKeyboardMarkup:
     builder.button(
         text=_("🔁 Similar"), callback_data=SearchItemCallback(action="similar", id=ident)
     )
-    builder.button(
-        text=_("✉️ Contact"), callback_data=SearchItemCallback(action="contact", id=ident)
-    )
+    # [Contact] starts a relayed conversation (introductions with consent), which also shows
+    # the public contact details where the initiative published them.
+    builder.button(text=_("✉️ Contact"), callback_data=IntroCallback(action="start", id=ident))
     if initiative.lat is not None and initiative.lon is not None:
         builder.button(text=_("🗺 On the map"), url=map_link(initiative.lat, initiative.lon))
     builder.adjust(2)

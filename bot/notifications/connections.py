@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from bot.formatting.initiative_card import format_phone
+from bot.formatting.initiative_card import public_contact_lines
 from bot.i18n import _
 from bot.keyboards.connections import ban_keyboard, relay_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
@@ -89,19 +89,6 @@ async def render_message(ctx: RenderContext, params: dict[str, Any]) -> Rendered
     text += f"\n{_quote(message.text)}"
     keyboard = relay_keyboard(thread.id, to_initiative=not message.from_initiative, first=False)
     return Rendered(text, keyboard)
-
-
-def public_contact_lines(initiative: Initiative) -> list[str]:
-    lines = []
-    if initiative.website:
-        lines.append(f"🌐 {html.escape(initiative.website)}")
-    if initiative.email:
-        lines.append(f"✉️ {html.escape(initiative.email)}")
-    if initiative.phone:
-        lines.append(f"📞 {html.escape(format_phone(initiative.phone))}")
-    if initiative.telegram:
-        lines.append(f"💬 @{html.escape(initiative.telegram)}")
-    return lines
 
 
 @message_kind(intro.CONTACT, urgent=True)

@@ -8,7 +8,7 @@ and render the message in their language, (2) wait for a slot and send, (3) reco
 from __future__ import annotations
 
 import asyncio
-import functools
+import collections
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -83,15 +83,21 @@ class Sender:
         self.stats = DeliveryStats()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._in_flight_rows: set[int] = set()
+        self._chat_queues: dict[int, collections.deque[OutboxMessage]] = {}
+        self._chat_workers: dict[int, asyncio.Task[None]] = {}
 
     @property
     def in_flight(self) -> int:
-        return len(self._in_flight)
+        return len(self._in_flight_rows)
 
     async def tick(self) -> int:
-        """Claim what is due, as far as there is room, and start delivering it."""
+        """Claim what is due, as far as there is room, and start delivering it.
+
+        Messages to one chat go out one after the other, in the order they were due, by one
+        worker per chat; different chats are served side by side.
+        """
         ahead = max(1, int(self.limiter.limits.overall_per_second * CLAIM_AHEAD_SECONDS))
-        room = min(self.batch_size, self.max_in_flight, ahead) - len(self._in_flight)
+        room = min(self.batch_size, self.max_in_flight, ahead) - len(self._in_flight_rows)
         if room <= 0 or self.limiter.overall.wait_time() > CLAIM_AHEAD_SECONDS:
             return 0
         async with self.session_pool() as session:
@@ -101,16 +107,34 @@ class Sender:
             await repo.commit()
         for row in rows:
             if row.id in self._in_flight_rows:
-                continue  # our own claim whose lease ran out: its task is still on it
+                continue  # our own claim whose lease ran out: its worker is still on it
             self._in_flight_rows.add(row.id)
-            task = asyncio.create_task(self._deliver(row), name=f"deliver-{row.id}")
-            self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
-            task.add_done_callback(functools.partial(self._forget_row, row.id))
+            queue = self._chat_queues.setdefault(row.recipient_id, collections.deque())
+            queue.append(row)
+            if len(queue) == 1 and row.recipient_id not in self._chat_workers:
+                task = asyncio.create_task(
+                    self._work_chat(row.recipient_id), name=f"deliver-to-{row.id}"
+                )
+                self._chat_workers[row.recipient_id] = task
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
         return len(rows)
 
-    def _forget_row(self, row_id: int, _task: asyncio.Task[None]) -> None:
-        self._in_flight_rows.discard(row_id)
+    async def _work_chat(self, chat_id: int) -> None:
+        queue = self._chat_queues[chat_id]
+        try:
+            while queue:
+                row = queue[0]
+                try:
+                    await self._deliver(row)
+                finally:
+                    queue.popleft()
+                    self._in_flight_rows.discard(row.id)
+        finally:
+            for row in queue:
+                self._in_flight_rows.discard(row.id)
+            del self._chat_queues[chat_id]
+            del self._chat_workers[chat_id]
 
     async def drain(self) -> None:
         """Wait until every started delivery has finished."""
