@@ -25,9 +25,7 @@ from storage.repositories import Repo
 async def _members_view(
     message: Message, repo: Repo, initiative_id: int, user: User, *, edit: bool
 ) -> None:
-    membership = await initiatives.open_as_member(repo, initiative_id, user.id)
-    rows = await repo.initiatives.members(initiative_id)
-    await repo.commit()
+    membership, rows = await initiatives.members_of(repo, initiative_id, user.id)
     lines = [_("<b>Members of {name}</b>").format(name=html.escape(membership.initiative.name))]
     for member, person in rows:
         role = _("owner") if member.role == MemberRole.OWNER else _("editor")

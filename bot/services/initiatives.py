@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.services import audit, outbox
 from bot.services.initiative_fields import Field, is_complete, set_value
-from storage.models import Initiative, InitiativeMember, InitiativeStatus, MemberRole
+from storage.models import Initiative, InitiativeMember, InitiativeStatus, MemberRole, User
 from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
@@ -89,6 +89,17 @@ async def open_as_member(repo: Repo, initiative_id: int, user_id: int) -> Member
     """The initiative and the user's role in it; refuses people who are not a member."""
     try:
         return await require_member(repo, initiative_id, user_id)
+    finally:
+        await repo.commit()
+
+
+async def members_of(
+    repo: Repo, initiative_id: int, user_id: int
+) -> tuple[Membership, list[tuple[InitiativeMember, User]]]:
+    """The member list of an initiative, for its members only."""
+    try:
+        membership = await require_member(repo, initiative_id, user_id)
+        return membership, await repo.initiatives.members(initiative_id)
     finally:
         await repo.commit()
 
