@@ -42,24 +42,24 @@ async def database_is_empty(repo: Repo) -> bool:
 
 async def load_demo_data(repo: Repo, clock: Clock) -> int:
     """Create the demo personas; returns how many rows were added. Running it twice adds nothing."""
-    added = 0
-    now = clock.now()
-    for persona in PERSONAS:
-        user, created = await repo.users.ensure(
-            persona.user_id,
-            first_name=persona.first_name,
-            last_name=None,
-            username=None,
-            telegram_language=persona.language_code,
-            now=now,
-        )
-        if created:
-            user.role = persona.role.value
-            added += 1
-    await repo.session.flush()
-    added += await load_demo_initiatives(repo, now)
-    added += await load_demo_connections(repo, now)
-    await repo.commit()
+    async with repo.write():
+        added = 0
+        now = clock.now()
+        for persona in PERSONAS:
+            user, created = await repo.users.ensure(
+                persona.user_id,
+                first_name=persona.first_name,
+                last_name=None,
+                username=None,
+                telegram_language=persona.language_code,
+                now=now,
+            )
+            if created:
+                user.role = persona.role.value
+                added += 1
+        await repo.session.flush()
+        added += await load_demo_initiatives(repo, now)
+        added += await load_demo_connections(repo, now)
     added += await load_demo_events(repo, clock)
     added += await load_demo_facilitation(repo, clock)
     return added

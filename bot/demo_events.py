@@ -120,21 +120,21 @@ def _drafts(clock: Clock) -> list[tuple[EventDraft, int]]:
 
 async def load_demo_events(repo: Repo, clock: Clock) -> int:
     """Create the demo events and their sign-ups; returns how many events were added."""
-    if await repo.events.count() > 0:
-        await repo.commit()
+    async with repo.read():
+        existing = await repo.events.count()
+    if existing > 0:
         return 0
     now = clock.now()
-    await repo.begin_write()
-    for user_id, name in _EXTRA_RESIDENTS:
-        await repo.users.ensure(
-            user_id,
-            first_name=name,
-            last_name=None,
-            username=None,
-            telegram_language="nl",
-            now=now,
-        )
-    await repo.commit()
+    async with repo.write():
+        for user_id, name in _EXTRA_RESIDENTS:
+            await repo.users.ensure(
+                user_id,
+                first_name=name,
+                last_name=None,
+                username=None,
+                telegram_language="nl",
+                now=now,
+            )
     drafts = _drafts(clock)
     for draft, signups in drafts:
         event = await create_event(repo, draft, created_by=None, now=now)

@@ -16,14 +16,14 @@ KEES = 900_003
 async def load_demo_facilitation(repo: Repo, clock: Clock) -> int:
     """Grant Fatima Basis and ask her for the first table; returns how many rows were added."""
     now = clock.now()
-    if "basis" in await repo.events.certificate_levels(FATIMA):
-        await repo.commit()
+    async with repo.read():
+        levels = await repo.events.certificate_levels(FATIMA)
+    if "basis" in levels:
         return 0
-    await repo.begin_write()
-    await repo.facilitators.grant_certificate(FATIMA, "basis", now)
-    await repo.commit()
-    tables, _total = await repo.events.upcoming(now, EventFilter(kind="table"), limit=1)
-    await repo.commit()
+    async with repo.write():
+        await repo.facilitators.grant_certificate(FATIMA, "basis", now)
+    async with repo.read():
+        tables, _total = await repo.events.upcoming(now, EventFilter(kind="table"), limit=1)
     if not tables:
         return 1
     try:

@@ -34,8 +34,8 @@ async def run_broadcast_progress(ctx: JobContext) -> None:
         for update in updates:
             if update.chat_id is None or update.message_id is None:
                 continue
-            coordinator = await repo.users.get(update.chat_id)
-            await repo.commit()
+            async with repo.read():
+                coordinator = await repo.users.get(update.chat_id)
             locale = pick_locale(
                 coordinator.language if coordinator else None,
                 coordinator.telegram_language if coordinator else None,

@@ -86,30 +86,29 @@ async def _fill(database_url: str, rows: int, blocked_share: float) -> set[int]:
     step = int(1 / blocked_share) if blocked_share else 0
     async with create_session_pool(engine)() as session:
         repo = Repo(session)
-        await repo.begin_write()
-        for n in range(rows):
-            user_id = 10_000_000 + n
-            if step and n % step == 0:
-                blocked.add(user_id)
-            await repo.users.ensure(
-                user_id,
-                first_name="Bench",
-                last_name=None,
-                username=None,
-                telegram_language="nl",
-                now=now,
-            )
-            await repo.outbox.add(
-                key=f"bench:{n}",
-                recipient_id=user_id,
-                kind="announcement",
-                params={"text": f"Nieuwsbrief van Samenspel #{n}"},
-                due_at=now,
-                subject="bench",
-                urgent=True,
-                now=now,
-            )
-        await repo.commit()
+        async with repo.write():
+            for n in range(rows):
+                user_id = 10_000_000 + n
+                if step and n % step == 0:
+                    blocked.add(user_id)
+                await repo.users.ensure(
+                    user_id,
+                    first_name="Bench",
+                    last_name=None,
+                    username=None,
+                    telegram_language="nl",
+                    now=now,
+                )
+                await repo.outbox.add(
+                    key=f"bench:{n}",
+                    recipient_id=user_id,
+                    kind="announcement",
+                    params={"text": f"Nieuwsbrief van Samenspel #{n}"},
+                    due_at=now,
+                    subject="bench",
+                    urgent=True,
+                    now=now,
+                )
     await engine.dispose()
     return blocked
 

@@ -166,17 +166,16 @@ async def bench_real(
         event_id = event.id
         if known_users:  # people who used the bot before: the middleware only reads them
             repo = Repo(session)
-            await repo.begin_write()
-            for n in range(count):
-                await repo.users.ensure(
-                    10_000_000 + n,
-                    first_name=f"Bewoner{n}",
-                    last_name=None,
-                    username=None,
-                    telegram_language="nl",
-                    now=clock.now(),
-                )
-            await repo.commit()
+            async with repo.write():
+                for n in range(count):
+                    await repo.users.ensure(
+                        10_000_000 + n,
+                        first_name=f"Bewoner{n}",
+                        last_name=None,
+                        username=None,
+                        telegram_language="nl",
+                        now=clock.now(),
+                    )
     dispatcher = build_dispatcher(
         settings,
         session_pool=pool,

@@ -20,7 +20,7 @@ async def outbox_rows(repo: Repo, kind: str | None = None) -> list[OutboxMessage
     if kind is not None:
         statement = statement.where(OutboxMessage.kind == kind)
     rows = list((await repo.session.execute(statement)).scalars().all())
-    await repo.commit()
+    await repo.session.commit()
     return rows
 
 
@@ -34,7 +34,7 @@ async def render(
         rendered = await kind.render(
             RenderContext(repo, recipient, locale, now, settings), dict(row.params)
         )
-    await repo.commit()
+    await repo.session.commit()
     return rendered
 
 
@@ -44,4 +44,4 @@ async def mark_sent(repo: Repo, row_id: int, telegram_message_id: int) -> None:
     assert row is not None
     row.status = "sent"
     row.telegram_message_id = telegram_message_id
-    await repo.commit()
+    await repo.session.commit()

@@ -34,20 +34,19 @@ async def add_user(
     stopped: bool = False,
     now: datetime = T0,
 ) -> User:
-    await repo.begin_write()
-    user, _created = await repo.users.ensure(
-        user_id,
-        first_name=first_name,
-        last_name=None,
-        username=username,
-        telegram_language=telegram_language,
-        now=now,
-    )
-    user.role = role
-    user.language = language
-    user.is_reachable = reachable
-    user.announcements_stopped_at = now if stopped else None
-    await repo.commit()
+    async with repo.write():
+        user, _created = await repo.users.ensure(
+            user_id,
+            first_name=first_name,
+            last_name=None,
+            username=username,
+            telegram_language=telegram_language,
+            now=now,
+        )
+        user.role = role
+        user.language = language
+        user.is_reachable = reachable
+        user.announcements_stopped_at = now if stopped else None
     return user
 
 
@@ -69,10 +68,9 @@ async def add_event(repo: Repo, *, now: datetime = T0, **values: Any) -> Event:
         "published_at": now,
     }
     fields.update(values)
-    await repo.begin_write()
-    event = Event(**fields)
-    repo.session.add(event)
-    await repo.commit()
+    async with repo.write():
+        event = Event(**fields)
+        repo.session.add(event)
     return event
 
 
@@ -86,20 +84,19 @@ async def register(
     position: int | None = None,
     waitlisted: bool = False,
 ) -> None:
-    await repo.begin_write()
-    repo.session.add(
-        Registration(
-            event_id=event_id,
-            user_id=user_id,
-            status=status,
-            waitlist_position=position if status == "waitlisted" else None,
-            created_at=now,
-            updated_at=now,
-            confirmed_at=now if status != "waitlisted" else None,
-            waitlisted_at=now if (waitlisted or status == "waitlisted") else None,
+    async with repo.write():
+        repo.session.add(
+            Registration(
+                event_id=event_id,
+                user_id=user_id,
+                status=status,
+                waitlist_position=position if status == "waitlisted" else None,
+                created_at=now,
+                updated_at=now,
+                confirmed_at=now if status != "waitlisted" else None,
+                waitlisted_at=now if (waitlisted or status == "waitlisted") else None,
+            )
         )
-    )
-    await repo.commit()
 
 
 async def add_initiative(
@@ -117,24 +114,22 @@ async def add_initiative(
         "last_confirmed_at": now,
     }
     fields.update(values)
-    await repo.begin_write()
-    initiative = Initiative(**fields)
-    repo.session.add(initiative)
-    await repo.session.flush()
-    for user_id in members:
-        repo.session.add(
-            InitiativeMember(
-                initiative_id=initiative.id, user_id=user_id, role="owner", joined_at=now
+    async with repo.write():
+        initiative = Initiative(**fields)
+        repo.session.add(initiative)
+        await repo.session.flush()
+        for user_id in members:
+            repo.session.add(
+                InitiativeMember(
+                    initiative_id=initiative.id, user_id=user_id, role="owner", joined_at=now
+                )
             )
-        )
-    await repo.commit()
     return initiative
 
 
 async def certify(repo: Repo, user_id: int, level: str, *, now: datetime = T0) -> None:
-    await repo.begin_write()
-    repo.session.add(Certificate(user_id=user_id, level=level, granted_at=now))
-    await repo.commit()
+    async with repo.write():
+        repo.session.add(Certificate(user_id=user_id, level=level, granted_at=now))
 
 
 async def outbox_of(repo: Repo, subject: str) -> list[OutboxMessage]:
@@ -143,11 +138,11 @@ async def outbox_of(repo: Repo, subject: str) -> list[OutboxMessage]:
         select(OutboxMessage).where(OutboxMessage.subject == subject).order_by(OutboxMessage.id)
     )
     rows = list(result.scalars())
-    await repo.commit()
+    await repo.session.commit()
     return rows
 
 
 async def count(repo: Repo, model: Any) -> int:
     value = await repo.session.scalar(select(func.count()).select_from(model))
-    await repo.commit()
+    await repo.session.commit()
     return int(value or 0)

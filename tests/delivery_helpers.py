@@ -58,27 +58,30 @@ def make_sender(
 async def add_user(
     repo: Repo, user_id: int, *, language: str | None = None, now: datetime = NOON
 ) -> None:
-    await repo.begin_write()
-    user, _created = await repo.users.ensure(
-        user_id, first_name="Test", last_name=None, username=None, telegram_language="nl", now=now
-    )
-    user.language = language
-    await repo.commit()
+    async with repo.write():
+        user, _created = await repo.users.ensure(
+            user_id,
+            first_name="Test",
+            last_name=None,
+            username=None,
+            telegram_language="nl",
+            now=now,
+        )
+        user.language = language
 
 
 async def schedule_note(
     repo: Repo, user_id: int, n: int, *, due_at: datetime, kind: str = "test.note", **params: Any
 ) -> bool:
-    await repo.begin_write()
-    added = await outbox.schedule(
-        repo,
-        key=f"note:{user_id}:{n}",
-        recipient_id=user_id,
-        kind=kind,
-        params={"n": n, **params},
-        due_at=due_at,
-        now=NOON,
-        subject=f"user:{user_id}",
-    )
-    await repo.commit()
+    async with repo.write():
+        added = await outbox.schedule(
+            repo,
+            key=f"note:{user_id}:{n}",
+            recipient_id=user_id,
+            kind=kind,
+            params={"n": n, **params},
+            due_at=due_at,
+            now=NOON,
+            subject=f"user:{user_id}",
+        )
     return added

@@ -39,17 +39,16 @@ async def make_event(repo: Repo, clock: FakeClock, **overrides: Any) -> Event:
 async def make_people(repo: Repo, clock: FakeClock, count: int, start_id: int) -> list[int]:
     """Users who exist in the database (registrations point at them)."""
     ids = list(range(start_id, start_id + count))
-    await repo.begin_write()
-    for user_id in ids:
-        await repo.users.ensure(
-            user_id,
-            first_name=f"Bewoner {user_id}",
-            last_name=None,
-            username=None,
-            telegram_language="nl",
-            now=clock.now(),
-        )
-    await repo.commit()
+    async with repo.write():
+        for user_id in ids:
+            await repo.users.ensure(
+                user_id,
+                first_name=f"Bewoner {user_id}",
+                last_name=None,
+                username=None,
+                telegram_language="nl",
+                now=clock.now(),
+            )
     return ids
 
 
@@ -71,13 +70,13 @@ async def outbox_rows(repo: Repo, recipient_id: int) -> list[tuple[str, str, dat
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
     )
     rows = [(row.kind, row.status, row.due_at) for row in result.scalars()]
-    await repo.commit()
+    await repo.session.commit()
     return rows
 
 
 async def registration_of(repo: Repo, event_id: int, user_id: int) -> tuple[str, int | None, bool]:
     """(status, waitlist position, late) of someone's registration."""
     found = await repo.registrations.of(event_id, user_id)
-    await repo.commit()
+    await repo.session.commit()
     assert found is not None
     return found.status, found.waitlist_position, found.late_cancellation

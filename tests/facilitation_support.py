@@ -46,19 +46,18 @@ async def add_person(
     username: str | None = None,
 ) -> None:
     tg = tg_user(user_id)
-    await repo.begin_write()
-    user, _created = await repo.users.ensure(
-        user_id,
-        first_name=tg.first_name,
-        last_name=None,
-        username=username,
-        telegram_language=tg.language_code,
-        now=clock.now(),
-    )
-    user.role = role.value
-    for level in levels:
-        await repo.facilitators.grant_certificate(user_id, level, clock.now())
-    await repo.commit()
+    async with repo.write():
+        user, _created = await repo.users.ensure(
+            user_id,
+            first_name=tg.first_name,
+            last_name=None,
+            username=username,
+            telegram_language=tg.language_code,
+            now=clock.now(),
+        )
+        user.role = role.value
+        for level in levels:
+            await repo.facilitators.grant_certificate(user_id, level, clock.now())
 
 
 async def team(repo: Repo, clock: FakeClock) -> None:
@@ -91,7 +90,7 @@ async def deliver(sender: Sender, bot_api: MockedBotAPI, count: int) -> list[Sen
 async def message_id_of(repo: Repo, key: str) -> int:
     repo.session.expire_all()
     row = await repo.outbox.by_key(key)
-    await repo.commit()
+    await repo.session.commit()
     assert row is not None and row.telegram_message_id is not None
     return row.telegram_message_id
 
@@ -115,7 +114,7 @@ async def requests_of(repo: Repo, event_id: int) -> list[tuple[int, str]]:
         (request.facilitator_id, request.status)
         for request, _user in await repo.facilitation.requests_for_event(event_id)
     ]
-    await repo.commit()
+    await repo.session.commit()
     return found
 
 
@@ -131,7 +130,7 @@ async def request_id(repo: Repo, event_id: int, facilitator_id: int) -> int:
         .order_by(FacilitationRequest.id.desc())
     )
     found = result.scalars().first()
-    await repo.commit()
+    await repo.session.commit()
     assert found is not None
     return int(found)
 
@@ -147,13 +146,13 @@ async def outbox_of(repo: Repo, key_prefix: str) -> list[tuple[str, int, str]]:
         .order_by(OutboxMessage.key)
     )
     rows = [(row.key, row.recipient_id, row.status) for row in result.scalars()]
-    await repo.commit()
+    await repo.session.commit()
     return rows
 
 
 async def confirmed(repo: Repo, event_id: int) -> int:
     repo.session.expire_all()
     event = await repo.events.get(event_id)
-    await repo.commit()
+    await repo.session.commit()
     assert event is not None
     return event.facilitators_confirmed

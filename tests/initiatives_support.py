@@ -23,7 +23,7 @@ async def add_person(
         now=now,
     )
     user.role = role
-    await repo.commit()
+    await repo.session.commit()
 
 
 async def add_initiative(
@@ -63,5 +63,5 @@ async def add_initiative(
         await repo.initiatives.add_member(initiative.id, user_id, MemberRole.OWNER.value, now)
     for user_id in editors:
         await repo.initiatives.add_member(initiative.id, user_id, MemberRole.EDITOR.value, now)
-    await repo.commit()
+    await repo.session.commit()
     return initiative

@@ -64,7 +64,7 @@ async def find_traces(repo: Repo, traces: Traces) -> list[str]:
                     word.lower() in text.lower() for word in traces.words
                 ):
                     found.append(f"{table.name}.{column} = {text[:80]}")
-    await repo.commit()
+    await repo.session.commit()
     return found
 
 
@@ -74,7 +74,7 @@ async def row_counts(repo: Repo) -> dict[str, int]:
         counts[table.name] = int(
             await repo.session.scalar(select(func.count()).select_from(table)) or 0
         )
-    await repo.commit()
+    await repo.session.commit()
     return counts
 
 
@@ -112,43 +112,44 @@ async def build_world(repo: Repo, person_id: int, partner_id: int, waiting_id: i
     await register(repo, future.id, person_id)
     await register(repo, future.id, waiting_id, "waitlisted", position=1)
     await register(repo, past.id, person_id, "attended")
-    await repo.begin_write()
-    repo.session.add(
-        InitiativeMember(initiative_id=shared.id, user_id=person_id, role="owner", joined_at=T0)
-    )
-    await repo.session.flush()
-    # The partner joined later, as an editor.
-    member = await repo.session.get(InitiativeMember, (shared.id, partner_id))
-    assert member is not None
-    member.role, member.joined_at = "editor", T0 + timedelta(days=1)
-    repo.session.add(
-        InitiativeJoinRequest(initiative_id=other.id, user_id=person_id, created_at=T0)
-    )
-    repo.session.add(Certificate(user_id=person_id, level="basis", event_id=past.id, granted_at=T0))
-    repo.session.add(DigestSubscription(user_id=person_id, themes=["wonen"], updated_at=T0))
-    repo.session.add(
-        _outbox("reminder:person", person_id, {"event_id": future.id}),
-    )
-    repo.session.add(
-        _outbox(
-            "join:ask",
-            partner_id,
-            {"name": "Zwaantje Qwerty", "user_id": person_id, "initiative_id": other.id},
+    async with repo.write():
+        repo.session.add(
+            InitiativeMember(initiative_id=shared.id, user_id=person_id, role="owner", joined_at=T0)
         )
-    )
-    repo.session.add(
-        AuditEntry(
-            at=T0,
-            actor_id=777_000_001,
-            action="role.set",
-            target=f"user:{person_id}",
-            details={"from": "resident", "to": "facilitator"},
+        await repo.session.flush()
+        # The partner joined later, as an editor.
+        member = await repo.session.get(InitiativeMember, (shared.id, partner_id))
+        assert member is not None
+        member.role, member.joined_at = "editor", T0 + timedelta(days=1)
+        repo.session.add(
+            InitiativeJoinRequest(initiative_id=other.id, user_id=person_id, created_at=T0)
         )
-    )
-    repo.session.add(
-        AuditEntry(at=T0, actor_id=person_id, action="initiative.hide", target="initiative:1")
-    )
-    await repo.commit()
+        repo.session.add(
+            Certificate(user_id=person_id, level="basis", event_id=past.id, granted_at=T0)
+        )
+        repo.session.add(DigestSubscription(user_id=person_id, themes=["wonen"], updated_at=T0))
+        repo.session.add(
+            _outbox("reminder:person", person_id, {"event_id": future.id}),
+        )
+        repo.session.add(
+            _outbox(
+                "join:ask",
+                partner_id,
+                {"name": "Zwaantje Qwerty", "user_id": person_id, "initiative_id": other.id},
+            )
+        )
+        repo.session.add(
+            AuditEntry(
+                at=T0,
+                actor_id=777_000_001,
+                action="role.set",
+                target=f"user:{person_id}",
+                details={"from": "resident", "to": "facilitator"},
+            )
+        )
+        repo.session.add(
+            AuditEntry(at=T0, actor_id=person_id, action="initiative.hide", target="initiative:1")
+        )
     return World(alone.id, shared.id, other.id, future.id, past.id)
 
 
@@ -203,7 +204,7 @@ async def fill_every_person_table(repo: Repo, user_id: int) -> list[str]:
                 await repo.session.execute(insert(table).values(values))
         except DBAPIError:
             failed.append(table.name)
-    await repo.commit()
+    await repo.session.commit()
     return failed
 
 

@@ -241,7 +241,7 @@ async def test_daily_limit_per_sender_holds_and_resets_the_next_day(
 
 async def _threads(repo: Repo) -> int:
     count = int(await repo.session.scalar(select(func.count()).select_from(IntroThread)) or 0)
-    await repo.commit()
+    await repo.session.commit()
     return count
 
 
@@ -337,7 +337,7 @@ async def test_blocked_sender_stays_blocked_for_that_initiative(
     )
     blocks = (await repo.session.execute(select(SenderBlock))).scalars().all()
     assert [(block.user_id, block.scope) for block in blocks] == [(anna.id, f"i{ident}")]
-    await repo.commit()
+    await repo.session.commit()
 
     clock.advance(timedelta(days=30))
     await feed(tap(anna, "start", ident))
@@ -464,7 +464,7 @@ async def test_erasing_a_person_removes_their_conversations_and_questions(
     anna, emma, ident = await _people(repo, clock.now())
     await intro.start_thread(repo, ident, anna.id, "Hallo, een vraag!", now=clock.now(), tz=TZ_INFO)
     await repo.connections.add_offer(ident, "duurzaamheid", emma.id, clock.now())
-    await repo.commit()
+    await repo.session.commit()
     await peers.ask(
         repo, anna.id, "duurzaamheid", "Wie heeft er tips?", now=clock.now(), tz=TZ_INFO
     )
@@ -474,7 +474,7 @@ async def test_erasing_a_person_removes_their_conversations_and_questions(
     for model in (IntroThread, IntroMessage, PeerQuestion, SenderQuota):
         count = await repo.session.scalar(select(func.count()).select_from(model))
         assert count == 0, model.__tablename__
-    await repo.commit()
+    await repo.session.commit()
 
 
 async def test_contact_on_a_search_result_card_starts_the_relay(

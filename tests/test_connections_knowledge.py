@@ -29,12 +29,11 @@ def tap(user: Any, action: str, ident: int = 0, value: str = "") -> Any:
 
 
 async def _seed(repo: Repo, clock: FakeClock) -> dict[str, int]:
-    await repo.begin_write()
-    await knowledge.load_seed_articles(repo, clock.now())
-    await repo.commit()
+    async with repo.write():
+        await knowledge.load_seed_articles(repo, clock.now())
     articles = (await repo.session.execute(select(KnowledgeArticle))).scalars().all()
     refs = {str(article.ref): article.id for article in articles}
-    await repo.commit()
+    await repo.session.commit()
     return refs
 
 
@@ -136,7 +135,7 @@ async def test_coordinator_adds_changes_and_removes_an_article(
         "coordinator",
         None,
     )
-    await repo.commit()
+    await repo.session.commit()
     found = await _search(feed, bot_api, make_user(language_code="nl"), "/kennis buurthuis")
     assert button_rows(found.reply_markup) == [["📄 Een ruimte huren"]]
 

@@ -95,7 +95,7 @@ async def test_monthly_job_proposes_a_meetup_for_a_cluster_once(
         "proposed",
     )
     assert sorted(proposal.initiative_ids) == sorted(ids)
-    await repo.commit()
+    await repo.session.commit()
     (alert,) = await outbox_rows(repo, "meetup.proposal")
     assert alert.recipient_id == kees.id
     shown = await render(repo, alert, settings, clock.now(), "nl")
@@ -119,7 +119,7 @@ async def test_one_tap_creates_the_draft_and_invites_the_members(
     kees, ids, members = await _fixture(repo, clock.now())
     await meetups.propose_meetups(repo, now=clock.now(), tz=TZ)
     proposal_id = (await repo.session.execute(select(MeetupProposal.id))).scalar_one()
-    await repo.commit()
+    await repo.session.commit()
 
     anna = make_user(language_code="nl")
     await feed(
@@ -148,7 +148,7 @@ async def test_one_tap_creates_the_draft_and_invites_the_members(
     assert event.title == "Themabijeenkomst Natuur en groen – Utrecht"
     assert event.starts_at == datetime(2026, 3, 31, 17, 30, tzinfo=UTC)
     event_id = event.id
-    await repo.commit()
+    await repo.session.commit()
     invites = await outbox_rows(repo, "meetup.invite")
     assert sorted(row.recipient_id for row in invites) == sorted(m.id for m in members)
     assert {row.due_at for row in invites} == {clock.now() + meetups.INVITE_DELAY}
@@ -165,7 +165,7 @@ async def test_one_tap_creates_the_draft_and_invites_the_members(
     )
     assert bot_api.take(AnswerCallbackQuery).text == "Iemand heeft al over dit voorstel beslist."
     assert len((await repo.session.execute(select(Event))).scalars().all()) == 1
-    await repo.commit()
+    await repo.session.commit()
 
     await feed(
         callback_update(kees, MeetupProposalCallback(action="publish", id=proposal_id).pack())
@@ -174,7 +174,7 @@ async def test_one_tap_creates_the_draft_and_invites_the_members(
     bot_api.take(EditMessageReplyMarkup)
     published = await repo.events.get(event_id)
     assert published is not None and published.status == "published"
-    await repo.commit()
+    await repo.session.commit()
     invites = await outbox_rows(repo, "meetup.invite")
     assert {row.due_at for row in invites} == {clock.now()}
     shown = await render(repo, invites[0], settings, clock.now(), "nl")

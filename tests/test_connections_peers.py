@@ -67,7 +67,7 @@ async def test_question_goes_only_to_opted_in_members_least_recently_asked_first
     await help_offers.toggle_offer(repo, elders.id, others[1].id, "ouderen", now=now)
     hidden = await add_initiative(repo, now, name="Concept", owners=(others[2].id,), status="draft")
     await repo.connections.add_offer(hidden.id, "duurzaamheid", others[2].id, now)
-    await repo.commit()
+    await repo.session.commit()
 
     anna = make_user(first_name="Anna", language_code="nl")
     await feed(message_update(anna, "/vraag"))
@@ -214,7 +214,7 @@ async def test_answers_are_relayed_marked_helpful_and_shared_with_consent(
         "Dankjewel! Als de ander het ook goed vindt, komt het in de kennisbank."
     )
     assert (await repo.session.execute(select(KnowledgeArticle))).scalars().all() == []
-    await repo.commit()
+    await repo.session.commit()
     await feed(tap(first, "cyes", answer_id))
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(EditMessageText).text == (
@@ -227,7 +227,7 @@ async def test_answers_are_relayed_marked_helpful_and_shared_with_consent(
         "peer",
         ["duurzaamheid"],
     )
-    await repo.commit()
+    await repo.session.commit()
 
     await feed(message_update(make_user(language_code="en"), "/kennis vrijwilliger reparatie"))
     found = bot_api.take(SendMessage)
@@ -303,7 +303,7 @@ async def test_members_switch_help_on_themes_on_and_off(
     assert button_rows(edited.reply_markup)[0] == ["Sustainability", "✓ Older people"]
     assert button_rows(edited.reply_markup)[-1] == ["✅ Done"]
     assert await repo.connections.offers_of(ident) == {"ouderen"}
-    await repo.commit()
+    await repo.session.commit()
 
     stranger = make_user(first_name="Mallory", language_code="en")
     await feed(tap(stranger, "offer", ident, "armoede"))

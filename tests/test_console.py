@@ -112,18 +112,17 @@ async def test_moving_the_clock_shows_messages_that_came_due(tmp_path: Path) -> 
     now = datetime.now(UTC)
     async with create_session_pool(engine)() as session:
         repo = Repo(session)
-        await repo.begin_write()
-        await outbox.schedule(
-            repo,
-            key="console:1",
-            recipient_id=900_002,
-            kind="announcement",
-            params={"text": "De <b>training</b> begint morgen."},
-            due_at=now + timedelta(hours=20),
-            now=now,
-            urgent=True,
-        )
-        await repo.commit()
+        async with repo.write():
+            await outbox.schedule(
+                repo,
+                key="console:1",
+                recipient_id=900_002,
+                kind="announcement",
+                params={"text": "De <b>training</b> begint morgen."},
+                due_at=now + timedelta(hours=20),
+                now=now,
+                urgent=True,
+            )
     await engine.dispose()
 
     out = io.StringIO()

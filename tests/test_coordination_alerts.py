@@ -30,12 +30,11 @@ async def render_alert(ctx: RenderContext, params: dict[str, Any]) -> Rendered |
 
 
 async def _alert(repo: Repo, n: int, chat: int | None = None) -> int:
-    await repo.begin_write()
-    added = await alert_coordinators(
-        repo, key=f"test:{n}", kind="test.coordinator_alert", params={"n": n}, now=T0,
-        coordinator_chat_id=chat,
-    )  # fmt: skip
-    await repo.commit()
+    async with repo.write():
+        added = await alert_coordinators(
+            repo, key=f"test:{n}", kind="test.coordinator_alert", params={"n": n}, now=T0,
+            coordinator_chat_id=chat,
+        )  # fmt: skip
     return added
 
 
@@ -43,7 +42,7 @@ async def _rows(repo: Repo) -> list[tuple[str, int, str]]:
     repo.session.expire_all()
     result = await repo.session.execute(select(OutboxMessage).order_by(OutboxMessage.id))
     rows = [(r.key, r.recipient_id, r.status) for r in result.scalars()]
-    await repo.commit()
+    await repo.session.commit()
     return rows
 
 

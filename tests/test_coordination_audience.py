@@ -44,7 +44,7 @@ async def network(repo: Repo) -> dict[str, int]:
 
 async def _ids(repo: Repo, spec: dict[str, Any]) -> list[int]:
     found = await repo.broadcasts.audience_ids(spec)
-    await repo.commit()
+    await repo.session.commit()
     return found
 
 

@@ -173,7 +173,7 @@ async def test_broadcast_from_compose_to_report(
     assert [(e.actor_id, e.action, e.target, e.details["recipients"]) for e in entries] == [
         (COORDINATOR_ID, "broadcast.send", f"broadcast:{broadcast_id}", 4)
     ]
-    await repo.commit()
+    await repo.session.commit()
 
     dewi = make_user(id=DEWI, language_code="nl", first_name="Bewoner")
     await feed(message_update(dewi, "/stop"))  # opts out before it reaches her
@@ -195,7 +195,7 @@ async def test_broadcast_from_compose_to_report(
     assert (done.chat_id, done.text) == (COORDINATOR_ID, "📣 Klaar: 4 / 4 verstuurd")
     stored = await repo.broadcasts.get(broadcast_id)
     assert stored is not None and stored.progress_message_id == done.message_id
-    await repo.commit()
+    await repo.session.commit()
     await sender.run_until_idle()
     report = bot_api.take(SendMessage)
     assert report.chat_id == COORDINATOR_ID
@@ -211,7 +211,7 @@ async def test_broadcast_from_compose_to_report(
     assert state.delivered + state.blocked + state.failed_count + state.skipped_count == 4
     stored = await repo.broadcasts.get(broadcast_id)
     assert stored is not None and stored.status == BroadcastStatus.DONE
-    await repo.commit()
+    await repo.session.commit()
 
     await run_broadcast_progress(job)  # nothing more to say
     await feed(callback_update(kees, send))
@@ -371,18 +371,17 @@ async def test_progress_is_edited_at_most_every_few_seconds_and_survives_a_resta
 
     # The process that was sending stopped: it had delivered 4 and was busy with 2 more.
     rows = await outbox_of(repo, f"broadcast:{draft_id}")
-    await repo.begin_write()
-    await repo.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_([row.id for row in rows[:4]]))
-        .values(status=OutboxStatus.SENT.value, sent_at=clock.now(), attempts=1)
-    )
-    await repo.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_([row.id for row in rows[4:6]]))
-        .values(status="sending", lease_until=clock.now() + timedelta(minutes=2), attempts=1)
-    )
-    await repo.commit()
+    async with repo.write():
+        await repo.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([row.id for row in rows[:4]]))
+            .values(status=OutboxStatus.SENT.value, sent_at=clock.now(), attempts=1)
+        )
+        await repo.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([row.id for row in rows[4:6]]))
+            .values(status="sending", lease_until=clock.now() + timedelta(minutes=2), attempts=1)
+        )
     await run_broadcast_progress(job)
     assert not bot_api.calls  # less than 3 seconds since the last edit
     clock.advance(timedelta(seconds=3))
@@ -440,13 +439,13 @@ async def test_stop_ends_announcements_and_start_brings_them_back(
         "You had already stopped announcements. Want them again? Send /start."
     )
     assert await repo.broadcasts.audience_ids({"everyone": True}) == []
-    await repo.commit()
+    await repo.session.commit()
 
     await feed(message_update(emma, "/start"))
     assert bot_api.take(SendMessage).text == "Welcome back! You'll get announcements again."
     assert bot_api.take(SendMessage).text.startswith("Hi Emma!")
     assert await repo.broadcasts.audience_ids({"everyone": True}) == [emma.id]
-    await repo.commit()
+    await repo.session.commit()
     await feed(message_update(emma, "/start"))
     assert bot_api.take(SendMessage).text.startswith("Hi Emma!")  # no "welcome back" twice
 
@@ -461,7 +460,7 @@ async def test_stop_while_composing_cancels_and_keeps_announcements_on(
     assert bot_api.take(SendMessage).text == "Gestopt. Er is niets verstuurd."
     stored = await repo.users.get(COORDINATOR_ID)
     assert stored is not None and stored.announcements_stopped_at is None
-    await repo.commit()
+    await repo.session.commit()
     await feed(message_update(kees, "/stop"))  # not composing any more: this one opts out
     assert bot_api.take(SendMessage).text.startswith("Oké, je krijgt geen mededelingen meer.")
 

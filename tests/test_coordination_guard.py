@@ -154,7 +154,7 @@ async def _snapshot(repo: Repo) -> dict[str, list[str]]:
     for table in Base.metadata.sorted_tables:
         rows = (await repo.session.execute(select(table))).all()
         tables[table.name] = sorted(repr(tuple(row)) for row in rows)
-    await repo.commit()
+    await repo.session.commit()
     return tables
 
 
@@ -165,13 +165,12 @@ async def world(repo: Repo) -> dict[str, int]:
     await add_user(repo, 5002)
     event = await add_event(repo)
     await register(repo, event.id, 5002)
-    await repo.begin_write()
-    draft = Broadcast(
-        created_by=5001, created_at=T0, text="Hallo", audience={"everyone": True},
-        status="draft", urgent=False, recipients=2, progress_shown=0,
-    )  # fmt: skip
-    repo.session.add(draft)
-    await repo.commit()
+    async with repo.write():
+        draft = Broadcast(
+            created_by=5001, created_at=T0, text="Hallo", audience={"everyone": True},
+            status="draft", urgent=False, recipients=2, progress_shown=0,
+        )  # fmt: skip
+        repo.session.add(draft)
     return {"event": event.id, "registration": 1, "draft": draft.id}
 
 

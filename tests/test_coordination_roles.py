@@ -31,14 +31,14 @@ async def _audit(repo: Repo) -> list[tuple[int | None, str, str, dict[str, Any]]
     repo.session.expire_all()
     entries = (await repo.session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()
     found = [(e.actor_id, e.action, e.target, e.details) for e in entries]
-    await repo.commit()
+    await repo.session.commit()
     return found
 
 
 async def _role(repo: Repo, user_id: int) -> str:
     repo.session.expire_all()
     user = await repo.users.get(user_id)
-    await repo.commit()
+    await repo.session.commit()
     assert user is not None
     return user.role
 
@@ -61,7 +61,7 @@ async def test_coordinator_makes_someone_facilitator_by_username(
     assert [(r.recipient_id, r.kind, r.params, r.urgent) for r in rows] == [
         (FATIMA, "role.changed", {"role": "facilitator"}, True)
     ]
-    await repo.commit()
+    await repo.session.commit()
 
     await feed(message_update(kees, "/rol @fatima_utrecht facilitator"))
     assert bot_api.take(SendMessage).text == "Fatima is al dialoogbegeleider."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.services import outbox
 from storage.models import OutboxStatus
 from storage.repositories import Repo
@@ -20,17 +22,19 @@ async def test_scheduling_the_same_key_twice_is_a_no_op(repo: Repo) -> None:
 
 
 async def test_a_rolled_back_change_leaves_no_message(repo: Repo) -> None:
-    await repo.begin_write()
-    await outbox.schedule(repo, key="k:1", recipient_id=1, kind="test.note", due_at=NOON, now=NOON)
-    await repo.rollback()
+    with pytest.raises(RuntimeError):
+        async with repo.write():
+            await outbox.schedule(
+                repo, key="k:1", recipient_id=1, kind="test.note", due_at=NOON, now=NOON
+            )
+            raise RuntimeError("the use-case failed")
     assert await repo.outbox.by_key("k:1") is None
 
 
 async def test_reschedule_moves_a_pending_message(repo: Repo) -> None:
     await schedule_note(repo, 502, 1, due_at=NOON)
-    await repo.begin_write()
-    assert await outbox.reschedule(repo, "note:502:1", NOON + timedelta(days=1), now=NOON)
-    await repo.commit()
+    async with repo.write():
+        assert await outbox.reschedule(repo, "note:502:1", NOON + timedelta(days=1), now=NOON)
     row = await repo.outbox.by_key("note:502:1")
     assert row is not None and row.due_at == NOON + timedelta(days=1)
 
@@ -38,11 +42,10 @@ async def test_reschedule_moves_a_pending_message(repo: Repo) -> None:
 async def test_cancel_by_key_and_by_subject(repo: Repo) -> None:
     for n in (1, 2, 3):
         await schedule_note(repo, 503, n, due_at=NOON)
-    await repo.begin_write()
-    assert await outbox.cancel(repo, "note:503:1", now=NOON)
-    assert not await outbox.cancel(repo, "note:503:1", now=NOON)
-    assert await outbox.cancel_subject(repo, "user:503", now=NOON) == 2
-    await repo.commit()
+    async with repo.write():
+        assert await outbox.cancel(repo, "note:503:1", now=NOON)
+        assert not await outbox.cancel(repo, "note:503:1", now=NOON)
+        assert await outbox.cancel_subject(repo, "user:503", now=NOON) == 2
 
     rows = await repo.outbox.for_subject("user:503")
     assert [row.status for row in rows] == [OutboxStatus.CANCELLED] * 3

@@ -47,9 +47,8 @@ async def test_only_due_messages_go_out_in_the_language_of_sending_time(
     await schedule_note(repo, 601, 2, due_at=NOON + timedelta(hours=2))
     user = await repo.users.get(601)
     assert user is not None
-    await repo.begin_write()
-    user.language = "en"  # chosen after scheduling: the message follows the person
-    await repo.commit()
+    async with repo.write():
+        user.language = "en"  # chosen after scheduling: the message follows the person
 
     sender = make_sender(bot, session_pool, clock, i18n, settings)
     await sender.run_until_idle()
@@ -223,9 +222,8 @@ async def test_a_claim_whose_process_died_is_taken_again_after_the_lease(
     clock.set(NOON)
     await add_user(repo, 608)
     await schedule_note(repo, 608, 1, due_at=NOON)
-    await repo.begin_write()
-    [claimed] = await repo.outbox_claims.claim_due(NOON, 10, timedelta(minutes=2))
-    await repo.commit()  # ... and the process dies before sending
+    async with repo.write():
+        [claimed] = await repo.outbox_claims.claim_due(NOON, 10, timedelta(minutes=2))
     assert claimed.status == "sending"
 
     sender = make_sender(bot, session_pool, clock, i18n, settings)
@@ -242,28 +240,26 @@ async def test_two_concurrent_claimers_never_take_the_same_row(
     repo: Repo,
     session_pool: SessionPool,
 ) -> None:
-    await repo.begin_write()
-    for n in range(300):
-        await repo.outbox.add(
-            key=f"race:{n}",
-            recipient_id=n + 1,
-            kind="test.note",
-            params={},
-            due_at=NOON,
-            subject=None,
-            urgent=False,
-            now=NOON,
-        )
-    await repo.commit()
+    async with repo.write():
+        for n in range(300):
+            await repo.outbox.add(
+                key=f"race:{n}",
+                recipient_id=n + 1,
+                kind="test.note",
+                params={},
+                due_at=NOON,
+                subject=None,
+                urgent=False,
+                now=NOON,
+            )
 
     async def claimer() -> list[int]:
         taken: list[int] = []
         while True:
             async with session_pool() as session:
                 claims = Repo(session)
-                await claims.begin_write()
-                rows = await claims.outbox_claims.claim_due(NOON, 7, timedelta(minutes=2))
-                await claims.commit()
+                async with claims.write():
+                    rows = await claims.outbox_claims.claim_due(NOON, 7, timedelta(minutes=2))
             if not rows:
                 return taken
             taken.extend(row.id for row in rows)
@@ -278,20 +274,18 @@ async def test_two_concurrent_claimers_never_take_the_same_row(
 
 
 async def test_a_claim_takes_no_more_rows_than_asked(repo: Repo) -> None:
-    await repo.begin_write()
-    for n in range(10):
-        await repo.outbox.add(
-            key=f"limit:{n}",
-            recipient_id=n + 1,
-            kind="test.note",
-            params={},
-            due_at=NOON,
-            subject=None,
-            urgent=False,
-            now=NOON,
-        )
-    await repo.commit()
-    await repo.begin_write()
-    claimed = await repo.outbox_claims.claim_due(NOON, 4, timedelta(minutes=2))
-    await repo.commit()
+    async with repo.write():
+        for n in range(10):
+            await repo.outbox.add(
+                key=f"limit:{n}",
+                recipient_id=n + 1,
+                kind="test.note",
+                params={},
+                due_at=NOON,
+                subject=None,
+                urgent=False,
+                now=NOON,
+            )
+    async with repo.write():
+        claimed = await repo.outbox_claims.claim_due(NOON, 4, timedelta(minutes=2))
     assert [row.key for row in claimed] == [f"limit:{n}" for n in range(4)]

@@ -270,7 +270,7 @@ async def test_participants_list_and_attendance_grants_the_certificate(
     registration = await repo.registrations.of(event_id, anna.id)
     assert registration is not None
     present = AttendanceCallback(registration_id=registration.id, attended=True).pack()
-    await repo.commit()
+    await repo.session.commit()
 
     await feed(callback_update(coordinator, present))
     assert bot_api.take(AnswerCallbackQuery).text == (

@@ -24,7 +24,7 @@ async def _registrations(repo: Repo, event_id: int) -> list[Registration]:
         select(Registration).where(Registration.event_id == event_id)
     )
     found = list(result.scalars())
-    await repo.commit()
+    await repo.session.commit()
     return found
 
 
@@ -42,7 +42,7 @@ async def test_200_simultaneous_sign_ups_fill_10_seats_and_number_the_waitlist(
     dispatcher: Dispatcher, bot: Bot, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=10)).id
-    await repo.commit()
+    await repo.session.commit()
     data = EventCallback(action="join", event_id=event_id).pack()
     people = [make_user(language_code="nl") for _ in range(200)]
 
@@ -64,7 +64,7 @@ async def test_concurrent_cancel_and_sign_up_never_overbook(
     dispatcher: Dispatcher, bot: Bot, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=10)).id
-    await repo.commit()
+    await repo.session.commit()
     join = EventCallback(action="join", event_id=event_id).pack()
     leave = EventCallback(action="leave", event_id=event_id).pack()
     first = [make_user(language_code="nl") for _ in range(25)]

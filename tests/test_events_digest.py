@@ -75,12 +75,11 @@ async def test_settings_in_english(feed: Any, bot_api: MockedBotAPI) -> None:
 
 
 async def _subscribe(repo: Repo, user_id: int, clock: FakeClock, **choices: Any) -> None:
-    await repo.begin_write()
-    found = await repo.events.ensure_subscription(user_id, clock.now())
-    found.active = True
-    for name, value in choices.items():
-        setattr(found, name, value)
-    await repo.commit()
+    async with repo.write():
+        found = await repo.events.ensure_subscription(user_id, clock.now())
+        found.active = True
+        for name, value in choices.items():
+            setattr(found, name, value)
 
 
 async def _digests(repo: Repo) -> list[OutboxMessage]:
@@ -88,7 +87,7 @@ async def _digests(repo: Repo) -> list[OutboxMessage]:
         select(OutboxMessage).where(OutboxMessage.kind == "digest.weekly")
     )
     rows = list(result.scalars())
-    await repo.commit()
+    await repo.session.commit()
     return rows
 
 
@@ -103,9 +102,8 @@ async def test_weekly_digest_goes_to_subscribers_with_news_that_fits(
     await _subscribe(repo, wonen, clock, themes=["wonen"])
     await _subscribe(repo, everything, clock)
     await _subscribe(repo, zeist, clock, municipalities=["Zeist"])
-    await repo.begin_write()
-    await repo.events.ensure_subscription(off, clock.now())
-    await repo.commit()
+    async with repo.write():
+        await repo.events.ensure_subscription(off, clock.now())
     table = (await make_event(repo, clock, title="Over wonen", theme="wonen")).id
     repo.session.add(
         Initiative(
@@ -118,7 +116,7 @@ async def test_weekly_digest_goes_to_subscribers_with_news_that_fits(
             updated_at=clock.now(),
         )
     )
-    await repo.commit()
+    await repo.session.commit()
     clock.advance(timedelta(days=1))
 
     await run_weekly_digest(StandInJobContext(session_pool, clock, settings))  # type: ignore[arg-type]

@@ -251,9 +251,8 @@ async def test_spannend_training_asks_for_basis_first(
     )
     assert await repo.registrations.seats_taken(event_id) == 0
 
-    await repo.begin_write()
-    await repo.events.grant_certificate(anna.id, "basis", event_id, clock.now())
-    await repo.commit()
+    async with repo.write():
+        await repo.events.grant_certificate(anna.id, "basis", event_id, clock.now())
     await feed(callback_update(anna, join(event_id)))
     assert bot_api.take(AnswerCallbackQuery).text == "Je bent aangemeld! Tot dan."
     bot_api.take(EditMessageText)
@@ -270,7 +269,7 @@ async def test_saying_no_to_kom_je_nog_gives_the_seat_to_the_waitlist(
     registration = await repo.registrations.of(event_id, anna.id)
     assert registration is not None
     registration_id = registration.id
-    await repo.commit()
+    await repo.session.commit()
     clock.set(START - timedelta(hours=47))
 
     no = ReconfirmCallback(registration_id=registration_id, coming=False).pack()
@@ -301,7 +300,7 @@ async def test_saying_yes_to_kom_je_nog_keeps_the_seat(
     registration = await repo.registrations.of(event_id, emma.id)
     assert registration is not None
     yes = ReconfirmCallback(registration_id=registration.id, coming=True).pack()
-    await repo.commit()
+    await repo.session.commit()
 
     await feed(callback_update(emma, yes))
 
@@ -321,7 +320,7 @@ async def test_someone_else_cannot_answer_kom_je_nog_for_you(
     registration = await repo.registrations.of(event_id, anna.id)
     assert registration is not None
     forged = ReconfirmCallback(registration_id=registration.id, coming=False).pack()
-    await repo.commit()
+    await repo.session.commit()
 
     await feed(callback_update(mallory, forged))
 

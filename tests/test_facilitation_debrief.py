@@ -136,7 +136,7 @@ async def test_availability_settings_in_english_and_only_for_facilitators(
         ["✓ ∞", "1", "2", "3", "4"],
     ]
     period_id = (await repo.facilitators.unavailability(EMMA, clock.now()))[0].id
-    await repo.commit()
+    await repo.session.commit()
     await feed(
         callback_update(tg_user(EMMA), FacSettingsCallback(action="del", value=period_id).pack())
     )

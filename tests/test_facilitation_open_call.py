@@ -90,7 +90,7 @@ async def test_open_call_goes_only_to_eligible_facilitators_least_recently_asked
         p.id
         for p in await open_calls.eligible(repo, await repo.events.get(event_id), tz=settings.tz)
     ] == [FATIMA]  # type: ignore[arg-type]
-    await repo.commit()
+    await repo.session.commit()
     await add_person(repo, clock, 880_060)  # a new facilitator, never asked: goes first
     await feed(
         callback_update(
@@ -145,9 +145,8 @@ async def test_simultaneous_yeses_never_give_two_people_one_seat(
         await add_person(repo, clock, person)
     event = await table(repo, clock)
     event_id = event.id
-    await repo.begin_write()
-    event.facilitators_needed = needed
-    await repo.commit()
+    async with repo.write():
+        event.facilitators_needed = needed
     result = await open_calls.start(
         repo, event_id, coordinator_id=COORDINATOR_ID, now=clock.now(), tz=settings.tz
     )
@@ -186,11 +185,10 @@ async def test_open_call_without_anyone_eligible_says_why(
 ) -> None:
     await team(repo, clock)
     event_id = (await table(repo, clock)).id
-    await repo.begin_write()
-    stored = await repo.events.get(event_id)
-    assert stored is not None
-    stored.facilitator_level = "spannend"
-    await repo.commit()
+    async with repo.write():
+        stored = await repo.events.get(event_id)
+        assert stored is not None
+        stored.facilitator_level = "spannend"
     await feed(
         callback_update(
             tg_user(COORDINATOR_ID), FacAdminCallback(action="call", event_id=event_id).pack()

@@ -257,11 +257,10 @@ async def test_requests_are_refused_with_the_reason(
     await team(repo, clock)
     kinder = await table(repo, clock, title="Kindertafel")
     kinder_id = kinder.id
-    await repo.begin_write()
-    stored = await repo.events.get(kinder_id)
-    assert stored is not None
-    stored.facilitator_level = "kinder"
-    await repo.commit()
+    async with repo.write():
+        stored = await repo.events.get(kinder_id)
+        assert stored is not None
+        stored.facilitator_level = "kinder"
 
     refused = await _say(feed, bot_api, COORDINATOR_ID, f"/verzoek {kinder_id} @fatima")
     assert refused.text == (
@@ -298,10 +297,9 @@ async def test_requests_are_refused_with_the_reason(
         ("certificate.grant", COORDINATOR_ID),
         ("facilitation.request", COORDINATOR_ID),
     ]
-    await repo.commit()
-    await repo.begin_write()
-    await repo.users.set_reachable(PIET, False, clock.now())
-    await repo.commit()
+    await repo.session.commit()
+    async with repo.write():
+        await repo.users.set_reachable(PIET, False, clock.now())
     plain = (await table(repo, clock, title="Gewone tafel")).id
     assert (await _say(feed, bot_api, COORDINATOR_ID, f"/verzoek {plain} Piet")).text == (
         "Piet heeft de bot geblokkeerd, dus een verzoek komt niet aan."

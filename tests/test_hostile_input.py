@@ -110,10 +110,9 @@ async def _build(path: Path) -> tuple[Dispatcher, Bot, MockedBotAPI, SessionPool
         gone = await add_event(repo, title="Afgelast")
         initiative = await add_initiative(repo, [RESIDENT_NL])
         removed = await add_initiative(repo, [RESIDENT_EN], name="Weg")
-        await repo.begin_write()
-        await session.delete(gone)
-        await session.delete(removed)
-        await repo.commit()
+        async with repo.write():
+            await session.delete(gone)
+            await session.delete(removed)
     # Ids of deleted things, of nothing, and the edges of the integer range.
     ids = [gone.id, removed.id, 0, -1, 999_999, 2**63 - 1, -(2**63), 10**30]
     del live, initiative

@@ -29,7 +29,7 @@ class Context:
 
 
 async def _outbox(repo: Repo) -> list[OutboxMessage]:
-    await repo.commit()  # a fresh transaction sees what the job wrote
+    await repo.session.commit()  # a fresh transaction sees what the job wrote
     rows = (await repo.session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars()
     return list(rows)
 
@@ -94,7 +94,7 @@ async def test_the_nudge_shows_the_card_with_klopt_and_wijzigen(
         assert button_rows(rendered.reply_markup) == [["✅ Klopt", "✏️ Wijzigen"]]
 
         initiative.last_confirmed_at = clock.now() + timedelta(days=1)  # confirmed meanwhile
-        await repo.commit()
+        await repo.session.commit()
         assert (
             await render_freshness(
                 RenderContext(repo, recipient, "nl", clock.now(), settings), params

@@ -212,7 +212,7 @@ async def test_owner_accepts_a_request_to_join_and_the_asker_is_told(
     request = await repo.initiatives.join_request(initiative_id=ident, user_id=piet.id)
     assert request is not None
     request_id = request.id
-    await repo.commit()
+    await repo.session.commit()
 
     await feed(
         callback_update(piet, JoinRequestCallback(request_id=request_id, accept=True).pack())

@@ -354,7 +354,7 @@ async def test_stop_command_and_cancel_button_text_cancel_at_the_location_step(
         await add_person(repo, anna, clock.now())
         draft = await add_initiative(repo, clock.now(), status="draft", name="Moestuin")
         draft.created_by, draft.draft_step = anna.id, "location"
-        await repo.commit()
+        await repo.session.commit()
         await feed(message_update(anna, "/nieuw"))
         bot_api.take(SendMessage)
         await feed(press(anna, "continue"))
@@ -433,7 +433,7 @@ async def test_not_yet_keeps_the_profile_private_without_consent(
     draft.created_by, draft.draft_step = emma.id, "preview"
     draft_id = draft.id
     await repo.initiatives.add_member(draft_id, emma.id, "owner", clock.now())
-    await repo.commit()
+    await repo.session.commit()
 
     await feed(press(emma, "later"))
     bot_api.take(AnswerCallbackQuery)

@@ -28,17 +28,20 @@ async def _world(repo: Repo) -> tuple[int, int]:
     for event in (old, recent):
         await register(repo, event.id, 5_100_001, "attended")
         await register(repo, event.id, 5_100_002, "no_show")
-    await repo.begin_write()
-    for event in (old, recent):
+    async with repo.write():
+        for event in (old, recent):
+            repo.session.add(
+                Debrief(
+                    event_id=event.id, facilitator_id=5_100_002, participants=7, submitted_at=T0
+                )
+            )
         repo.session.add(
-            Debrief(event_id=event.id, facilitator_id=5_100_002, participants=7, submitted_at=T0)
+            Certificate(user_id=5_100_001, level="basis", event_id=old.id, granted_at=T0)
         )
-    repo.session.add(Certificate(user_id=5_100_001, level="basis", event_id=old.id, granted_at=T0))
-    sent = _outbox("reminder:old", 5_100_001, {"event_id": old.id})
-    sent.status, sent.updated_at = "sent", T0 - timedelta(days=99)
-    repo.session.add(sent)
-    repo.session.add(_outbox("reminder:new", 5_100_001, {"event_id": recent.id}))
-    await repo.commit()
+        sent = _outbox("reminder:old", 5_100_001, {"event_id": old.id})
+        sent.status, sent.updated_at = "sent", T0 - timedelta(days=99)
+        repo.session.add(sent)
+        repo.session.add(_outbox("reminder:new", 5_100_001, {"event_id": recent.id}))
     return old.id, recent.id
 
 
@@ -47,7 +50,7 @@ async def _people(repo: Repo, event_id: int) -> list[int | None]:
         select(Registration.user_id).where(Registration.event_id == event_id)
     )
     people: list[int | None] = sorted(result, key=lambda value: value or 0)
-    await repo.commit()
+    await repo.session.commit()
     return people
 
 
@@ -93,7 +96,7 @@ async def test_retention_days_are_configurable_and_a_second_run_changes_nothing(
     context = JobContext(session_pool, clock, settings.model_copy(update={"retention_days": 20}))
     year = (T0 - timedelta(days=365), T0)
     assert await repo.stats.participants(*year) == 2
-    await repo.commit()
+    await repo.session.commit()
 
     await run_retention_job(context)
     await run_retention_job(context)

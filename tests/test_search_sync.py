@@ -8,6 +8,8 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.clock import FakeClock
 from bot.services import initiative_register, initiatives
 from bot.services.initiative_fields import Field
@@ -89,7 +91,7 @@ async def test_a_registration_is_found_only_once_published(repo: Repo, clock: Fa
     await initiative_register.answer(repo, anna.id, Field.THEMES, ["taal"], now=clock.now())
     await initiative_register.answer(repo, anna.id, Field.MUNICIPALITY, "Utrecht", now=clock.now())
     version = await repo.search.version()
-    await repo.commit()
+    await repo.session.commit()
     assert await _names(holder, repo, "taal cafe") == []
     assert version == holder.version  # drafts never move the search version
 
@@ -122,14 +124,15 @@ async def test_a_second_process_sees_every_change(
 async def test_a_rolled_back_change_leaves_the_version_alone(repo: Repo, clock: FakeClock) -> None:
     ident = (await add_initiative(repo, clock.now())).id
     before = await repo.search.version()
-    await repo.begin_write()
-    stored = await repo.initiatives.get(ident)
-    assert stored is not None
-    stored.name = "Iets anders"
-    await repo.session.flush()
-    await repo.rollback()
+    with pytest.raises(RuntimeError):
+        async with repo.write():
+            stored = await repo.initiatives.get(ident)
+            assert stored is not None
+            stored.name = "Iets anders"
+            await repo.session.flush()
+            raise RuntimeError("the use-case failed")
     assert await repo.search.version() == before
-    await repo.commit()
+    await repo.session.commit()
 
 
 async def test_import_is_searchable_and_concurrent_writers_each_get_a_version(
@@ -153,7 +156,7 @@ async def test_import_is_searchable_and_concurrent_writers_each_get_a_version(
     assert holder.version == first_version + len(ids)
     assert not set(ids) & set(holder.documents)
     changes = (await repo.session.execute(SearchChange.__table__.select())).all()
-    await repo.commit()
+    await repo.session.commit()
     assert {row.initiative_id for row in changes} >= set(ids)
 
 
@@ -170,7 +173,7 @@ async def test_a_large_import_is_recorded_in_batches_and_fully_searchable(
     report = await import_initiatives(repo, rows, now=clock.now())
     assert (report.imported, report.rejected) == (1200, [])
     changes = (await repo.session.execute(SearchChange.__table__.select())).all()
-    await repo.commit()
+    await repo.session.commit()
     assert len(changes) == 1200 and {row.version for row in changes} == {1}
     holder = SearchIndexHolder()
     assert await holder.load(repo) == 1200

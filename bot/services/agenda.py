@@ -21,9 +21,9 @@ class MyAgenda:
 
 
 async def my_agenda(repo: Repo, user_id: int, *, now: datetime) -> MyAgenda:
-    entries = await repo.registrations.agenda(user_id, now)
-    duties = await repo.facilitation.duties(user_id, now)
-    await repo.commit()
+    async with repo.read():
+        entries = await repo.registrations.agenda(user_id, now)
+        duties = await repo.facilitation.duties(user_id, now)
     return MyAgenda(entries, duties)
 
 
@@ -31,8 +31,8 @@ async def calendar_file(
     repo: Repo, event_id: int, *, now: datetime, tz: ZoneInfo, url: str = ""
 ) -> tuple[str, bytes]:
     """(file name, .ics content) of a published or cancelled event."""
-    event = await repo.events.get(event_id)
-    await repo.commit()
+    async with repo.read():
+        event = await repo.events.get(event_id)
     if event is None or event.status == EventStatus.DRAFT:
         raise EventNotFoundError(event_id)
     return f"samenspel-{event_id}.ics", event_calendar(event, now=now, tz=tz, url=url)

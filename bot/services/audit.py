@@ -35,6 +35,6 @@ async def latest(
     repo: Repo, *, limit: int = LOG_PAGE, action: str | None = None
 ) -> Sequence[AuditEntry]:
     """The newest entries first, optionally only those whose action starts with `action`."""
-    entries = await repo.audit.latest(limit, action=action)
-    await repo.commit()
+    async with repo.read():
+        entries = await repo.audit.latest(limit, action=action)
     return entries

@@ -74,10 +74,9 @@ def parse_period(text: str, *, now: datetime, tz: tzinfo) -> tuple[datetime, dat
 
 
 async def settings(repo: Repo, user_id: int, *, now: datetime) -> Settings:
-    await repo.begin_write()
-    profile = await repo.facilitators.profile(user_id, now)
-    periods = await repo.facilitators.unavailability(user_id, now)
-    await repo.commit()
+    async with repo.write():
+        profile = await repo.facilitators.profile(user_id, now)
+        periods = await repo.facilitators.unavailability(user_id, now)
     return Settings(profile, periods)
 
 
@@ -86,21 +85,19 @@ async def add_period(
 ) -> tuple[Unavailability, list[tuple[FacilitationRequest, Event]]]:
     """Store an unavailable period; also returns the tables they lead in it (to reconsider)."""
     start, end = parse_period(text, now=now, tz=tz)
-    await repo.begin_write()
-    period = await repo.facilitators.add_unavailability(user_id, start, end, now)
-    clashes = [
-        (request, event)
-        for request, event in await repo.facilitation.duties(user_id, now)
-        if event.starts_at < end and event.ends_at > start
-    ]
-    await repo.commit()
+    async with repo.write():
+        period = await repo.facilitators.add_unavailability(user_id, start, end, now)
+        clashes = [
+            (request, event)
+            for request, event in await repo.facilitation.duties(user_id, now)
+            if event.starts_at < end and event.ends_at > start
+        ]
     return period, clashes
 
 
 async def remove_period(repo: Repo, user_id: int, period_id: int) -> bool:
-    await repo.begin_write()
-    removed = await repo.facilitators.remove_unavailability(user_id, period_id)
-    await repo.commit()
+    async with repo.write():
+        removed = await repo.facilitators.remove_unavailability(user_id, period_id)
     return removed
 
 
@@ -145,14 +142,13 @@ async def set_preference(
         if not text.strip().isdigit() or not 0 < int(text.strip()) <= MAX_PER_MONTH:
             raise BadMaximumError(text)
         maximum = int(text.strip())
-    await repo.begin_write()
-    profile = await repo.facilitators.profile(user_id, now)
-    if what == "themes":
-        profile.themes = themes
-    elif what == "places":
-        profile.municipalities = places
-    else:
-        profile.max_per_month = maximum
-    profile.updated_at = now
-    await repo.commit()
+    async with repo.write():
+        profile = await repo.facilitators.profile(user_id, now)
+        if what == "themes":
+            profile.themes = themes
+        elif what == "places":
+            profile.municipalities = places
+        else:
+            profile.max_per_month = maximum
+        profile.updated_at = now
     return profile

@@ -77,43 +77,42 @@ class ProgressUpdate:
 async def tick(repo: Repo, *, now: datetime) -> list[ProgressUpdate]:
     """Look at every broadcast being sent; finish those with nothing left, and say which
     progress messages need an edit (at most one every PROGRESS_EVERY, unless finished)."""
-    await repo.begin_write()
-    updates: list[ProgressUpdate] = []
-    for broadcast in await repo.broadcasts.sending():
-        state = await outcome(repo, broadcast.id)
-        finished = state.open == 0
-        if finished:
-            await repo.broadcasts.relabel_skipped(
-                subject(broadcast.id), "too late: nothing to say", OPTED_OUT
+    async with repo.write():
+        updates: list[ProgressUpdate] = []
+        for broadcast in await repo.broadcasts.sending():
+            state = await outcome(repo, broadcast.id)
+            finished = state.open == 0
+            if finished:
+                await repo.broadcasts.relabel_skipped(
+                    subject(broadcast.id), "too late: nothing to say", OPTED_OUT
+                )
+                broadcast.status = BroadcastStatus.DONE.value
+                broadcast.finished_at = now
+                await outbox.schedule(
+                    repo,
+                    key=f"broadcast-report:{broadcast.id}",
+                    recipient_id=broadcast.created_by,
+                    kind=REPORT_KIND,
+                    params={"broadcast_id": broadcast.id},
+                    due_at=now,
+                    now=now,
+                    subject=subject(broadcast.id) + ":report",
+                    urgent=True,
+                )
+            elif state.settled == broadcast.progress_shown or (
+                broadcast.progress_at is not None and now - broadcast.progress_at < PROGRESS_EVERY
+            ):
+                continue
+            broadcast.progress_shown = state.settled
+            broadcast.progress_at = now
+            updates.append(
+                ProgressUpdate(
+                    broadcast.id,
+                    broadcast.progress_chat_id,
+                    broadcast.progress_message_id,
+                    state.settled,
+                    broadcast.recipients,
+                    finished,
+                )
             )
-            broadcast.status = BroadcastStatus.DONE.value
-            broadcast.finished_at = now
-            await outbox.schedule(
-                repo,
-                key=f"broadcast-report:{broadcast.id}",
-                recipient_id=broadcast.created_by,
-                kind=REPORT_KIND,
-                params={"broadcast_id": broadcast.id},
-                due_at=now,
-                now=now,
-                subject=subject(broadcast.id) + ":report",
-                urgent=True,
-            )
-        elif state.settled == broadcast.progress_shown or (
-            broadcast.progress_at is not None and now - broadcast.progress_at < PROGRESS_EVERY
-        ):
-            continue
-        broadcast.progress_shown = state.settled
-        broadcast.progress_at = now
-        updates.append(
-            ProgressUpdate(
-                broadcast.id,
-                broadcast.progress_chat_id,
-                broadcast.progress_message_id,
-                state.settled,
-                broadcast.recipients,
-                finished,
-            )
-        )
-    await repo.commit()
     return updates

@@ -82,8 +82,8 @@ def parse_link_button(typed: str) -> tuple[str, str]:
 
 async def check_event(repo: Repo, event_id: int) -> str:
     """The title of a published event a button or an audience may point at."""
-    event = await repo.events.get(event_id)
-    await repo.commit()
+    async with repo.read():
+        event = await repo.events.get(event_id)
     if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.COMPLETED):
         raise UnknownEventError(str(event_id))
     return event.title
@@ -104,25 +104,24 @@ async def create_draft(
     """Store the draft for its preview; returns it with the number of recipients right now."""
     if is_empty(draft.audience):
         raise EmptyAudienceError
-    await repo.begin_write()
-    broadcast = await repo.broadcasts.add(
-        Broadcast(
-            created_by=actor_id,
-            created_at=now,
-            text=draft.text,
-            button_text=draft.button_text,
-            button_url=draft.button_url,
-            button_event_id=draft.button_event_id,
-            audience=draft.audience,
-            status=BroadcastStatus.DRAFT.value,
-            urgent=False,
-            recipients=0,
-            progress_shown=0,
+    async with repo.write():
+        broadcast = await repo.broadcasts.add(
+            Broadcast(
+                created_by=actor_id,
+                created_at=now,
+                text=draft.text,
+                button_text=draft.button_text,
+                button_url=draft.button_url,
+                button_event_id=draft.button_event_id,
+                audience=draft.audience,
+                status=BroadcastStatus.DRAFT.value,
+                urgent=False,
+                recipients=0,
+                progress_shown=0,
+            )
         )
-    )
-    count = len(await repo.broadcasts.audience_ids(draft.audience))
-    broadcast.recipients = count
-    await repo.commit()
+        count = len(await repo.broadcasts.audience_ids(draft.audience))
+        broadcast.recipients = count
     return broadcast, count
 
 
@@ -136,43 +135,40 @@ async def confirm(
     repo: Repo, broadcast_id: int, *, actor_id: int, urgent: bool, now: datetime
 ) -> Confirmed:
     """Send the draft: one outbox row per recipient of this moment, in one transaction."""
-    await repo.begin_write()
-    started = await repo.broadcasts.start_sending(broadcast_id, urgent=urgent, now=now)
-    broadcast = await repo.broadcasts.get(broadcast_id)
-    if broadcast is None:
-        await repo.commit()  # nothing was written; a rollback would expire loaded rows
-        raise BroadcastNotFoundError(str(broadcast_id))
-    if not started:
-        await repo.commit()
-        return Confirmed(broadcast, False)
-    recipients = await repo.broadcasts.audience_ids(broadcast.audience)
-    for user_id in recipients:
-        await outbox.schedule(
+    async with repo.write():
+        started = await repo.broadcasts.start_sending(broadcast_id, urgent=urgent, now=now)
+        broadcast = await repo.broadcasts.get(broadcast_id)
+        if broadcast is None:
+            raise BroadcastNotFoundError(str(broadcast_id))
+        if not started:
+            return Confirmed(broadcast, False)
+        recipients = await repo.broadcasts.audience_ids(broadcast.audience)
+        for user_id in recipients:
+            await outbox.schedule(
+                repo,
+                key=f"broadcast:{broadcast_id}:{user_id}",
+                recipient_id=user_id,
+                kind=KIND,
+                params={"broadcast_id": broadcast_id},
+                due_at=now,
+                now=now,
+                subject=subject(broadcast_id),
+                urgent=urgent,
+            )
+        broadcast.recipients = len(recipients)
+        broadcast.progress_at = now
+        await audit.record(
             repo,
-            key=f"broadcast:{broadcast_id}:{user_id}",
-            recipient_id=user_id,
-            kind=KIND,
-            params={"broadcast_id": broadcast_id},
-            due_at=now,
+            actor_id=actor_id,
+            action="broadcast.send",
+            target=f"broadcast:{broadcast_id}",
+            details={
+                "audience": broadcast.audience,
+                "recipients": len(recipients),
+                "urgent": urgent,
+            },
             now=now,
-            subject=subject(broadcast_id),
-            urgent=urgent,
         )
-    broadcast.recipients = len(recipients)
-    broadcast.progress_at = now
-    await audit.record(
-        repo,
-        actor_id=actor_id,
-        action="broadcast.send",
-        target=f"broadcast:{broadcast_id}",
-        details={
-            "audience": broadcast.audience,
-            "recipients": len(recipients),
-            "urgent": urgent,
-        },
-        now=now,
-    )
-    await repo.commit()
     logger.info("broadcast %s confirmed for %s recipients", broadcast_id, len(recipients))
     return Confirmed(broadcast, True)
 
@@ -181,27 +177,25 @@ async def cancel(
     repo: Repo, broadcast_id: int, *, actor_id: int, now: datetime
 ) -> tuple[bool, str | None]:
     """Drop a draft. Returns (cancelled now, the status it has) — a status of None: unknown."""
-    await repo.begin_write()
-    cancelled = await repo.broadcasts.cancel_draft(broadcast_id)
-    broadcast = await repo.broadcasts.get(broadcast_id)
-    status = broadcast.status if broadcast is not None else None
-    if cancelled:
-        await audit.record(
-            repo,
-            actor_id=actor_id,
-            action="broadcast.cancel",
-            target=f"broadcast:{broadcast_id}",
-            now=now,
-        )
-    await repo.commit()
+    async with repo.write():
+        cancelled = await repo.broadcasts.cancel_draft(broadcast_id)
+        broadcast = await repo.broadcasts.get(broadcast_id)
+        status = broadcast.status if broadcast is not None else None
+        if cancelled:
+            await audit.record(
+                repo,
+                actor_id=actor_id,
+                action="broadcast.cancel",
+                target=f"broadcast:{broadcast_id}",
+                now=now,
+            )
     return cancelled, status
 
 
 async def attach_progress(repo: Repo, broadcast_id: int, *, chat_id: int, message_id: int) -> None:
     """Remember the message that shows the progress, so the progress job can edit it."""
-    await repo.begin_write()
-    broadcast = await repo.broadcasts.get(broadcast_id, for_update=True)
-    if broadcast is not None and broadcast.progress_message_id is None:
-        broadcast.progress_chat_id = chat_id
-        broadcast.progress_message_id = message_id
-    await repo.commit()
+    async with repo.write():
+        broadcast = await repo.broadcasts.get(broadcast_id, for_update=True)
+        if broadcast is not None and broadcast.progress_message_id is None:
+            broadcast.progress_chat_id = chat_id
+            broadcast.progress_message_id = message_id

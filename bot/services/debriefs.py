@@ -50,20 +50,17 @@ async def submit(
 ) -> tuple[Debrief, Event]:
     """Store the facilitator's debrief of the table they led."""
     participants, topics = parse(text)
-    await repo.begin_write()
-    request = await repo.facilitation.request(request_id)
-    event = await repo.events.get(request.event_id) if request else None
-    if (
-        request is None
-        or event is None
-        or request.facilitator_id != user_id
-        or request.status != RequestStatus.ACCEPTED
-    ):
-        await repo.rollback()
-        raise RequestNotFoundError(str(request_id))
-    if event.starts_at > now:
-        await repo.rollback()
-        raise DebriefTooEarlyError(str(request_id))
-    debrief = await repo.facilitators.save_debrief(event.id, user_id, participants, topics, now)
-    await repo.commit()
+    async with repo.write():
+        request = await repo.facilitation.request(request_id)
+        event = await repo.events.get(request.event_id) if request else None
+        if (
+            request is None
+            or event is None
+            or request.facilitator_id != user_id
+            or request.status != RequestStatus.ACCEPTED
+        ):
+            raise RequestNotFoundError(str(request_id))
+        if event.starts_at > now:
+            raise DebriefTooEarlyError(str(request_id))
+        debrief = await repo.facilitators.save_debrief(event.id, user_id, participants, topics, now)
     return debrief, event

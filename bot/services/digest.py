@@ -20,9 +20,8 @@ WEEK = timedelta(days=7)
 
 async def subscription(repo: Repo, user_id: int, *, now: datetime) -> DigestSubscription:
     """Someone's digest settings (off until they switch it on)."""
-    await repo.begin_write()
-    found = await repo.events.ensure_subscription(user_id, now)
-    await repo.commit()
+    async with repo.write():
+        found = await repo.events.ensure_subscription(user_id, now)
     return found
 
 
@@ -36,16 +35,15 @@ async def toggle(
     municipality: str | None = None,
 ) -> DigestSubscription:
     """Switch the digest on/off, or add/remove one theme or municipality of interest."""
-    await repo.begin_write()
-    found = await repo.events.ensure_subscription(user_id, now)
-    if active is not None:
-        found.active = active
-    if theme is not None:
-        found.themes = _flip(found.themes, theme)
-    if municipality is not None:
-        found.municipalities = _flip(found.municipalities, municipality)
-    found.updated_at = now
-    await repo.commit()
+    async with repo.write():
+        found = await repo.events.ensure_subscription(user_id, now)
+        if active is not None:
+            found.active = active
+        if theme is not None:
+            found.themes = _flip(found.themes, theme)
+        if municipality is not None:
+            found.municipalities = _flip(found.municipalities, municipality)
+        found.updated_at = now
     return found
 
 
@@ -69,27 +67,26 @@ def _fits_initiative(initiative: Any, wanted: DigestSubscription) -> bool:
 
 async def schedule_weekly_digest(repo: Repo, *, now: datetime) -> int:
     """One digest per subscriber who has something new this week; returns how many."""
-    await repo.begin_write()
-    since = now - WEEK
-    events = await repo.events.published_between(since, now, now)
-    initiatives = await repo.events.initiatives_published_between(since, now)
-    week = now.isocalendar()
-    scheduled = 0
-    for wanted in await repo.events.active_subscriptions():
-        event_ids = [event.id for event in events if _fits_event(event, wanted)]
-        initiative_ids = [item.id for item in initiatives if _fits_initiative(item, wanted)]
-        if not event_ids and not initiative_ids:
-            continue
-        scheduled += await outbox.schedule(
-            repo,
-            key=f"digest.weekly:{wanted.user_id}:{week.year}-{week.week:02d}",
-            recipient_id=wanted.user_id,
-            kind="digest.weekly",
-            params={"event_ids": event_ids[:10], "initiative_ids": initiative_ids[:10]},
-            due_at=now,
-            now=now,
-            subject=f"digest:{wanted.user_id}",
-        )
-    await repo.commit()
+    async with repo.write():
+        since = now - WEEK
+        events = await repo.events.published_between(since, now, now)
+        initiatives = await repo.events.initiatives_published_between(since, now)
+        week = now.isocalendar()
+        scheduled = 0
+        for wanted in await repo.events.active_subscriptions():
+            event_ids = [event.id for event in events if _fits_event(event, wanted)]
+            initiative_ids = [item.id for item in initiatives if _fits_initiative(item, wanted)]
+            if not event_ids and not initiative_ids:
+                continue
+            scheduled += await outbox.schedule(
+                repo,
+                key=f"digest.weekly:{wanted.user_id}:{week.year}-{week.week:02d}",
+                recipient_id=wanted.user_id,
+                kind="digest.weekly",
+                params={"event_ids": event_ids[:10], "initiative_ids": initiative_ids[:10]},
+                due_at=now,
+                now=now,
+                subject=f"digest:{wanted.user_id}",
+            )
     logger.info("weekly digest scheduled for %s subscribers", scheduled)
     return scheduled

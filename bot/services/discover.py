@@ -68,8 +68,8 @@ def _pages(total: int, size: int) -> int:
 
 
 async def _in_order(repo: Repo, ids: list[int]) -> list[Initiative]:
-    found = await repo.search.published(ids)
-    await repo.commit()
+    async with repo.read():
+        found = await repo.search.published(ids)
     return [found[ident] for ident in ids if ident in found]
 
 

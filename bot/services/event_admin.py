@@ -85,19 +85,18 @@ async def create_event(
 ) -> Event:
     """Store a new event; published at once unless `publish` is False. Tables need a facilitator."""
     _check(draft)
-    await repo.begin_write()
-    event = await repo.events.add(
-        **vars(draft),
-        status=EventStatus.PUBLISHED.value if publish else EventStatus.DRAFT.value,
-        facilitators_needed=1 if draft.kind == EventKind.TABLE else 0,
-        facilitators_confirmed=0,
-        version=1,
-        created_by=created_by,
-        created_at=now,
-        updated_at=now,
-        published_at=now if publish else None,
-    )
-    await repo.commit()
+    async with repo.write():
+        event = await repo.events.add(
+            **vars(draft),
+            status=EventStatus.PUBLISHED.value if publish else EventStatus.DRAFT.value,
+            facilitators_needed=1 if draft.kind == EventKind.TABLE else 0,
+            facilitators_confirmed=0,
+            version=1,
+            created_by=created_by,
+            created_at=now,
+            updated_at=now,
+            published_at=now if publish else None,
+        )
     logger.info("event %s created", event.id)
     return event
 
@@ -123,8 +122,7 @@ async def change_event(
 ) -> ChangeResult:
     """Change time, place or capacity. A new time or place tells every registrant and moves
     their reminders; more seats go to the waitlist at once."""
-    await repo.begin_write()
-    try:
+    async with repo.write():
         event = await repo.events.lock(event_id)
         if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.DRAFT):
             raise EventNotFoundError(event_id)
@@ -153,10 +151,6 @@ async def change_event(
         event.updated_at = now
         await repo.session.flush()
         promoted = await fill_free_seats(repo, event, now=now)
-    except Exception:
-        await repo.rollback()
-        raise
-    await repo.commit()
     return ChangeResult(event, notified, promoted)
 
 
@@ -177,35 +171,33 @@ async def _tell_about_change(repo: Repo, event: Event, now: datetime) -> int:
 
 async def cancel_event(repo: Repo, event_id: int, *, now: datetime, reason: str = "") -> int:
     """Call the event off: every reminder is withdrawn and everyone signed up is told."""
-    await repo.begin_write()
-    event = await repo.events.lock(event_id)
-    if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.DRAFT):
-        await repo.rollback()
-        raise EventNotFoundError(event_id)
-    event.status = EventStatus.CANCELLED.value
-    event.updated_at = now
-    await cancel_subjects_like(repo, event_messages.event_subject_prefix(event.id), now=now)
-    active = [
-        registration for registration, _user in await repo.registrations.of_event(event.id, _ACTIVE)
-    ]
-    notified = await event_messages.notify_registrants(
-        repo, event, active, kind="event.cancelled", now=now, extra={"reason": reason[:300]}
-    )
-    await repo.commit()
+    async with repo.write():
+        event = await repo.events.lock(event_id)
+        if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.DRAFT):
+            raise EventNotFoundError(event_id)
+        event.status = EventStatus.CANCELLED.value
+        event.updated_at = now
+        await cancel_subjects_like(repo, event_messages.event_subject_prefix(event.id), now=now)
+        active = [
+            registration
+            for registration, _user in await repo.registrations.of_event(event.id, _ACTIVE)
+        ]
+        notified = await event_messages.notify_registrants(
+            repo, event, active, kind="event.cancelled", now=now, extra={"reason": reason[:300]}
+        )
     logger.info("event %s cancelled, %s told", event.id, notified)
     return notified
 
 
 async def participants(repo: Repo, event_id: int) -> tuple[Event, list[tuple[Registration, User]]]:
     """Seats and waitlist of an event, for the coordinator."""
-    event = await repo.events.get(event_id)
-    if event is None:
-        await repo.commit()
-        raise EventNotFoundError(event_id)
-    rows = await repo.registrations.of_event(
-        event_id, (*_PRESENCE, RegistrationStatus.WAITLISTED.value)
-    )
-    await repo.commit()
+    async with repo.read():
+        event = await repo.events.get(event_id)
+        if event is None:
+            raise EventNotFoundError(event_id)
+        rows = await repo.registrations.of_event(
+            event_id, (*_PRESENCE, RegistrationStatus.WAITLISTED.value)
+        )
     return event, rows
 
 
@@ -213,24 +205,21 @@ async def mark_attendance(
     repo: Repo, registration_id: int, attended: bool, *, now: datetime
 ) -> tuple[Event, Registration, bool]:
     """Present or absent; an attended training grants its level. True when newly granted."""
-    await repo.begin_write()
-    registration = await repo.registrations.get(registration_id)
-    event = await repo.events.get(registration.event_id) if registration else None
-    if registration is None or event is None or registration.status not in _PRESENCE:
-        await repo.rollback()
-        raise EventNotFoundError(registration_id)
-    if event.starts_at > now:
-        event_id = event.id
-        await repo.rollback()
-        raise EventNotOverError(event_id)
-    registration.status = (
-        RegistrationStatus.ATTENDED.value if attended else RegistrationStatus.NO_SHOW.value
-    )
-    registration.updated_at = now
-    granted = False
-    if attended and event.kind == EventKind.TRAINING and event.level:
-        granted = await repo.events.grant_certificate(
-            registration.user_id, event.level, event.id, now
+    async with repo.write():
+        registration = await repo.registrations.get(registration_id)
+        event = await repo.events.get(registration.event_id) if registration else None
+        if registration is None or event is None or registration.status not in _PRESENCE:
+            raise EventNotFoundError(registration_id)
+        if event.starts_at > now:
+            event_id = event.id
+            raise EventNotOverError(event_id)
+        registration.status = (
+            RegistrationStatus.ATTENDED.value if attended else RegistrationStatus.NO_SHOW.value
         )
-    await repo.commit()
+        registration.updated_at = now
+        granted = False
+        if attended and event.kind == EventKind.TRAINING and event.level:
+            granted = await repo.events.grant_certificate(
+                registration.user_id, event.level, event.id, now
+            )
     return event, registration, granted

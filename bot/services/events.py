@@ -64,36 +64,37 @@ def week_window(now: datetime, tz: tzinfo, week: int) -> tuple[datetime | None, 
 
 
 async def browse(repo: Repo, request: Browse, *, now: datetime, tz: tzinfo) -> BrowsePage:
-    starts_after, starts_before = week_window(now, tz, request.week)
-    where = EventFilter(
-        kind=request.kind or None,
-        theme=request.theme or None,
-        municipality=request.place or None,
-        starts_after=starts_after,
-        starts_before=starts_before,
-    )
-    page = max(request.page, 0)
-    events, total = await repo.events.upcoming(now, where, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    pages = max(math.ceil(total / PAGE_SIZE), 1)
-    if page >= pages and total:
-        page = pages - 1
+    async with repo.read():
+        starts_after, starts_before = week_window(now, tz, request.week)
+        where = EventFilter(
+            kind=request.kind or None,
+            theme=request.theme or None,
+            municipality=request.place or None,
+            starts_after=starts_after,
+            starts_before=starts_before,
+        )
+        page = max(request.page, 0)
         events, total = await repo.events.upcoming(
             now, where, limit=PAGE_SIZE, offset=page * PAGE_SIZE
         )
-    counts = await repo.registrations.counts(event.id for event in events)
-    await repo.commit()
+        pages = max(math.ceil(total / PAGE_SIZE), 1)
+        if page >= pages and total:
+            page = pages - 1
+            events, total = await repo.events.upcoming(
+                now, where, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+            )
+        counts = await repo.registrations.counts(event.id for event in events)
     items = [EventView(event, *counts[event.id]) for event in events]
     return BrowsePage(items, page, pages, total)
 
 
 async def view(repo: Repo, event_id: int) -> EventView:
     """One event with its seats; drafts are not shown to anyone."""
-    event = await repo.events.get(event_id)
-    if event is None or event.status == EventStatus.DRAFT:
-        await repo.commit()
-        raise EventNotFoundError(event_id)
-    counts = await repo.registrations.counts([event_id])
-    await repo.commit()
+    async with repo.read():
+        event = await repo.events.get(event_id)
+        if event is None or event.status == EventStatus.DRAFT:
+            raise EventNotFoundError(event_id)
+        counts = await repo.registrations.counts([event_id])
     return EventView(event, *counts[event_id])
 
 
@@ -101,14 +102,14 @@ async def view_for(
     repo: Repo, event_id: int, user_id: int
 ) -> tuple[EventView, Registration | None]:
     """An event and the person's own registration, for their card and buttons."""
-    found = await view(repo, event_id)
-    registration = await repo.registrations.of(event_id, user_id)
-    await repo.commit()
+    async with repo.read():
+        found = await view(repo, event_id)
+        registration = await repo.registrations.of(event_id, user_id)
     return found, registration
 
 
 async def filter_choices(repo: Repo, *, now: datetime, column: str) -> list[str]:
     """The themes ("theme") or municipalities ("municipality") that upcoming events have."""
-    values = await repo.events.upcoming_values(now, column)
-    await repo.commit()
+    async with repo.read():
+        values = await repo.events.upcoming_values(now, column)
     return values

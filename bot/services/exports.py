@@ -223,10 +223,10 @@ async def export(
     repo: Repo, kind: str, period: Period | None, *, tz: ZoneInfo
 ) -> tuple[bytes, int]:
     """One export: the bytes of the CSV file and its number of data rows. Read-only."""
-    if kind not in KINDS:
-        raise UnknownExportError(kind)
-    data = await rows(repo, kind, period, tz=tz)
-    await repo.commit()
+    async with repo.read():
+        if kind not in KINDS:
+            raise UnknownExportError(kind)
+        data = await rows(repo, kind, period, tz=tz)
     return to_bytes(kind, data), len(data)
 
 
@@ -253,8 +253,8 @@ async def export_to_file(
     try:
         async with create_session_pool(engine)() as session:
             repo = Repo(session)
-            data = await rows(repo, kind, period, tz=tz)
-            await repo.commit()
+            async with repo.read():
+                data = await rows(repo, kind, period, tz=tz)
     finally:
         await engine.dispose()
     path = target or Path(filename(kind, SystemClock().now(), tz))

@@ -155,21 +155,20 @@ class TableOverview:
 
 
 async def overview(repo: Repo, event_id: int, *, now: datetime) -> TableOverview:
-    event = await repo.events.get(event_id)
-    if event is None or event.status == EventStatus.DRAFT:
-        await repo.commit()
-        raise EventNotFoundError(event_id)
-    level = required_level(event)
-    requests = await repo.facilitation.requests_for_event(event_id)
-    # Whoever said no (or withdrew) for this table is not offered again.
-    asked = {user.id for request, user in requests if request.status != "filled"}
-    candidates = [
-        person
-        for person in await repo.facilitators.candidates(event, level)
-        if person.id not in asked
-    ]
-    profiles = await repo.facilitators.profiles([person.id for person in candidates])
-    await repo.commit()
+    async with repo.read():
+        event = await repo.events.get(event_id)
+        if event is None or event.status == EventStatus.DRAFT:
+            raise EventNotFoundError(event_id)
+        level = required_level(event)
+        requests = await repo.facilitation.requests_for_event(event_id)
+        # Whoever said no (or withdrew) for this table is not offered again.
+        asked = {user.id for request, user in requests if request.status != "filled"}
+        candidates = [
+            person
+            for person in await repo.facilitators.candidates(event, level)
+            if person.id not in asked
+        ]
+        profiles = await repo.facilitators.profiles([person.id for person in candidates])
 
     def likes(person: User) -> bool:
         profile = profiles.get(person.id)
@@ -192,30 +191,27 @@ async def configure(
     needed_change: int = 0,
 ) -> Event:
     """A coordinator sets the certificate a table needs, or how many facilitators."""
-    await repo.begin_write()
-    event = await repo.events.lock(event_id)
-    if event is None or event.status == EventStatus.DRAFT:
-        await repo.rollback()
-        raise EventNotFoundError(event_id)
-    details: dict[str, object] = {}
-    if level is not None:
-        if level not in LEVELS:
-            await repo.rollback()
-            raise UnknownLevelError(level)
-        event.facilitator_level = level
-        details["level"] = level
-    if needed_change:
-        lowest = max(event.facilitators_confirmed, 0 if event.kind != EventKind.TABLE else 1)
-        event.facilitators_needed = min(
-            max(event.facilitators_needed + needed_change, lowest), MAX_NEEDED
-        )
-        details["needed"] = event.facilitators_needed
-    event.updated_at = now
-    await audit.record(
-        repo, actor_id=actor_id, action="facilitation.configure", target=f"event:{event_id}",
-        details=details, now=now,
-    )  # fmt: skip
-    await repo.commit()
+    async with repo.write():
+        event = await repo.events.lock(event_id)
+        if event is None or event.status == EventStatus.DRAFT:
+            raise EventNotFoundError(event_id)
+        details: dict[str, object] = {}
+        if level is not None:
+            if level not in LEVELS:
+                raise UnknownLevelError(level)
+            event.facilitator_level = level
+            details["level"] = level
+        if needed_change:
+            lowest = max(event.facilitators_confirmed, 0 if event.kind != EventKind.TABLE else 1)
+            event.facilitators_needed = min(
+                max(event.facilitators_needed + needed_change, lowest), MAX_NEEDED
+            )
+            details["needed"] = event.facilitators_needed
+        event.updated_at = now
+        await audit.record(
+            repo, actor_id=actor_id, action="facilitation.configure", target=f"event:{event_id}",
+            details=details, now=now,
+        )  # fmt: skip
     return event
 
 
@@ -223,17 +219,12 @@ async def grant_certificate(
     repo: Repo, *, actor_id: int, target: int | str, level: str, now: datetime
 ) -> tuple[User, bool]:
     """/certificeer: a coordinator grants a certificate; (person, newly granted)."""
-    await repo.begin_write()
-    try:
+    async with repo.write():
         person = await find_person(repo, target)
-    except UnknownPersonError:
-        await repo.rollback()
-        raise
-    granted = await repo.facilitators.grant_certificate(person.id, level, now)
-    if granted:
-        await audit.record(
-            repo, actor_id=actor_id, action="certificate.grant", target=f"user:{person.id}",
-            details={"level": level}, now=now,
-        )  # fmt: skip
-    await repo.commit()
+        granted = await repo.facilitators.grant_certificate(person.id, level, now)
+        if granted:
+            await audit.record(
+                repo, actor_id=actor_id, action="certificate.grant", target=f"user:{person.id}",
+                details={"level": level}, now=now,
+            )  # fmt: skip
     return person, granted

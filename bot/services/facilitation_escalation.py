@@ -21,19 +21,20 @@ ESCALATE_WITHIN = timedelta(hours=72)
 async def escalate(repo: Repo, *, now: datetime, coordinator_chat_id: int | None) -> int:
     """Alert the coordinators once about every table within 72 hours that still misses
     facilitators; returns how many tables were newly alerted. Idempotent."""
-    await repo.begin_write()
-    alerted = 0
-    for event in await repo.facilitation.tables_missing_facilitators(now, now + ESCALATE_WITHIN):
-        added = await alerts.alert_coordinators(
-            repo,
-            key=f"facmissing:{event.id}",
-            kind="facilitation.missing",
-            params={"event_id": event.id},
-            now=now,
-            coordinator_chat_id=coordinator_chat_id,
-        )
-        alerted += 1 if added else 0
-    await repo.commit()
+    async with repo.write():
+        alerted = 0
+        for event in await repo.facilitation.tables_missing_facilitators(
+            now, now + ESCALATE_WITHIN
+        ):
+            added = await alerts.alert_coordinators(
+                repo,
+                key=f"facmissing:{event.id}",
+                kind="facilitation.missing",
+                params={"event_id": event.id},
+                now=now,
+                coordinator_chat_id=coordinator_chat_id,
+            )
+            alerted += 1 if added else 0
     if alerted:
         logger.info("alerted the coordinators about %s tables without facilitators", alerted)
     return alerted
@@ -42,30 +43,28 @@ async def escalate(repo: Repo, *, now: datetime, coordinator_chat_id: int | None
 async def ensure_duty_messages(repo: Repo, *, now: datetime) -> int:
     """Make sure everyone who leads a table has the reminder before it and the debrief after
     it at the table's current time (a table that moved gets new ones); idempotent."""
-    await repo.begin_write()
-    added = 0
-    for request, event in await repo.facilitation.accepted_upcoming(now):
-        added += await schedule_duty_messages(repo, request, event, now=now)
-    await repo.commit()
+    async with repo.write():
+        added = 0
+        for request, event in await repo.facilitation.accepted_upcoming(now):
+            added += await schedule_duty_messages(repo, request, event, now=now)
     return added
 
 
 async def close_called_off(repo: Repo, *, now: datetime) -> int:
     """Requests for tables that were called off end; whoever would lead one is told."""
-    await repo.begin_write()
-    closed = 0
-    for request in await repo.facilitation.active_for_called_off():
-        was = request.status
-        if not await repo.facilitation.set_status(request.id, was, "cancelled", now):
-            continue
-        await outbox.cancel_subject(repo, f"facreq:{request.id}", now=now)
-        await outbox.cancel_subject(repo, f"facduty:{request.id}", now=now)
-        if was == "accepted":
-            await outbox.schedule(
-                repo, key=f"faccancel:{request.id}", recipient_id=request.facilitator_id,
-                kind="facilitation.called_off", params={"event_id": request.event_id},
-                due_at=now, now=now, subject=f"faccancel:{request.id}", urgent=True,
-            )  # fmt: skip
-        closed += 1
-    await repo.commit()
+    async with repo.write():
+        closed = 0
+        for request in await repo.facilitation.active_for_called_off():
+            was = request.status
+            if not await repo.facilitation.set_status(request.id, was, "cancelled", now):
+                continue
+            await outbox.cancel_subject(repo, f"facreq:{request.id}", now=now)
+            await outbox.cancel_subject(repo, f"facduty:{request.id}", now=now)
+            if was == "accepted":
+                await outbox.schedule(
+                    repo, key=f"faccancel:{request.id}", recipient_id=request.facilitator_id,
+                    kind="facilitation.called_off", params={"event_id": request.event_id},
+                    due_at=now, now=now, subject=f"faccancel:{request.id}", urgent=True,
+                )  # fmt: skip
+            closed += 1
     return closed

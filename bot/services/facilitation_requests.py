@@ -23,7 +23,6 @@ from bot.services.facilitation import (
     find_person,
     open_table,
 )
-from bot.services.registrations import EventNotFoundError
 from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
 from storage.repositories import Repo
 
@@ -115,27 +114,26 @@ async def ask(
     repo: Repo, *, event_id: int, target: int | str, coordinator_id: int, now: datetime
 ) -> tuple[FacilitationRequest, User, Event]:
     """A coordinator asks one facilitator; refused with the reason when they cannot be asked."""
-    await repo.begin_write()
-    try:
+    async with repo.write():
         event = await open_table(repo, event_id, now)
         if event.facilitators_confirmed >= event.facilitators_needed:
             raise NoFacilitatorNeededError(str(event_id))
         person = await find_person(repo, target)
         await check_can_be_asked(repo, event, person)
-    except (FacilitationError, EventNotFoundError):
-        await repo.rollback()
-        raise
-    request = await repo.facilitation.add_request(
-        event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
-        status=_PENDING, created_at=now,
-    )  # fmt: skip
-    await schedule_request_messages(repo, request, now=now)
-    await repo.facilitators.mark_asked([person.id], now)
-    await audit.record(
-        repo, actor_id=coordinator_id, action="facilitation.request", target=f"event:{event.id}",
-        details={"facilitator": person.id, "request": request.id}, now=now,
-    )  # fmt: skip
-    await repo.commit()
+        request = await repo.facilitation.add_request(
+            event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
+            status=_PENDING, created_at=now,
+        )  # fmt: skip
+        await schedule_request_messages(repo, request, now=now)
+        await repo.facilitators.mark_asked([person.id], now)
+        await audit.record(
+            repo,
+            actor_id=coordinator_id,
+            action="facilitation.request",
+            target=f"event:{event.id}",
+            details={"facilitator": person.id, "request": request.id},
+            now=now,
+        )
     return request, person, event
 
 
@@ -143,31 +141,29 @@ async def answer(
     repo: Repo, request_id: int, user_id: int, *, yes: bool, via: str, now: datetime
 ) -> Answer:
     """The facilitator's yes or no. Yes takes a seat at the table only while there is one."""
-    await repo.begin_write()
-    request = await repo.facilitation.request(request_id)
-    if request is None or request.facilitator_id != user_id:
-        await repo.rollback()
-        raise RequestNotFoundError(str(request_id))
-    # The table's row first: every answer for this table waits here for the one before it.
-    event = await repo.events.lock(request.event_id)
-    request = await repo.facilitation.request(request_id, fresh=True)
-    assert request is not None
-    status = request.status
-    if event is None or event.status != EventStatus.PUBLISHED or event.starts_at <= now:
-        outcome = Outcome.CLOSED
-    elif status == _ACCEPTED:
-        outcome = Outcome.ALREADY_ACCEPTED
-    elif status == _DECLINED and not yes:
-        outcome = Outcome.ALREADY_DECLINED
-    elif status == RequestStatus.FILLED.value:
-        outcome = Outcome.TAKEN
-    elif status not in (_PENDING, _DECLINED):
-        outcome = Outcome.CLOSED
-    elif not yes:
-        outcome = await _decline(repo, request, via=via, now=now)
-    else:
-        outcome = await _accept(repo, request, event, via=via, now=now)
-    await repo.commit()
+    async with repo.write():
+        request = await repo.facilitation.request(request_id)
+        if request is None or request.facilitator_id != user_id:
+            raise RequestNotFoundError(str(request_id))
+        # The table's row first: every answer for this table waits here for the one before it.
+        event = await repo.events.lock(request.event_id)
+        request = await repo.facilitation.request(request_id, fresh=True)
+        assert request is not None
+        status = request.status
+        if event is None or event.status != EventStatus.PUBLISHED or event.starts_at <= now:
+            outcome = Outcome.CLOSED
+        elif status == _ACCEPTED:
+            outcome = Outcome.ALREADY_ACCEPTED
+        elif status == _DECLINED and not yes:
+            outcome = Outcome.ALREADY_DECLINED
+        elif status == RequestStatus.FILLED.value:
+            outcome = Outcome.TAKEN
+        elif status not in (_PENDING, _DECLINED):
+            outcome = Outcome.CLOSED
+        elif not yes:
+            outcome = await _decline(repo, request, via=via, now=now)
+        else:
+            outcome = await _accept(repo, request, event, via=via, now=now)
     return Answer(outcome, request, event)
 
 
@@ -219,32 +215,31 @@ async def withdraw(
     repo: Repo, request_id: int, user_id: int, *, now: datetime, coordinator_chat_id: int | None
 ) -> Event:
     """A facilitator gives their seat back; the coordinators are alerted at once."""
-    await repo.begin_write()
-    request = await repo.facilitation.request(request_id)
-    if request is None or request.facilitator_id != user_id:
-        await repo.rollback()
-        raise RequestNotFoundError(str(request_id))
-    event = await repo.events.lock(request.event_id)
-    request = await repo.facilitation.request(request_id, fresh=True)
-    assert request is not None
-    if (
-        event is None
-        or request.status != _ACCEPTED
-        or event.status != EventStatus.PUBLISHED
-        or event.starts_at <= now
-    ):
-        await repo.rollback()
-        raise NotWithdrawableError(str(request_id))
-    await repo.facilitation.set_status(request.id, _ACCEPTED, RequestStatus.WITHDRAWN.value, now)
-    await repo.facilitation.give_seat_back(event.id)
-    await outbox.cancel_subject(repo, duty_subject(request.id), now=now)
-    await alerts.alert_coordinators(
-        repo, key=f"facwithdrawn:{request.id}", kind="facilitation.withdrawn",
-        params={"request_id": request.id, "event_id": event.id}, now=now,
-        coordinator_chat_id=coordinator_chat_id, urgent=True,
-    )  # fmt: skip
-    event = await repo.events.lock(event.id) or event
-    await repo.commit()
+    async with repo.write():
+        request = await repo.facilitation.request(request_id)
+        if request is None or request.facilitator_id != user_id:
+            raise RequestNotFoundError(str(request_id))
+        event = await repo.events.lock(request.event_id)
+        request = await repo.facilitation.request(request_id, fresh=True)
+        assert request is not None
+        if (
+            event is None
+            or request.status != _ACCEPTED
+            or event.status != EventStatus.PUBLISHED
+            or event.starts_at <= now
+        ):
+            raise NotWithdrawableError(str(request_id))
+        await repo.facilitation.set_status(
+            request.id, _ACCEPTED, RequestStatus.WITHDRAWN.value, now
+        )
+        await repo.facilitation.give_seat_back(event.id)
+        await outbox.cancel_subject(repo, duty_subject(request.id), now=now)
+        await alerts.alert_coordinators(
+            repo, key=f"facwithdrawn:{request.id}", kind="facilitation.withdrawn",
+            params={"request_id": request.id, "event_id": event.id}, now=now,
+            coordinator_chat_id=coordinator_chat_id, urgent=True,
+        )  # fmt: skip
+        event = await repo.events.lock(event.id) or event
     return event
 
 
@@ -252,8 +247,8 @@ async def open_requests(
     repo: Repo, user_id: int, *, now: datetime
 ) -> list[tuple[FacilitationRequest, Event]]:
     """Someone's unanswered requests for tables still ahead (read-only)."""
-    found = await repo.facilitation.open_requests(user_id, now)
-    await repo.commit()
+    async with repo.read():
+        found = await repo.facilitation.open_requests(user_id, now)
     return [(request, event) for request, event in found if event.starts_at > now]
 
 
@@ -261,9 +256,9 @@ async def pending_request(
     repo: Repo, request_id: int, user_id: int
 ) -> tuple[FacilitationRequest, Event] | None:
     """A request of this person with its table (read-only), for asking back."""
-    request = await repo.facilitation.request(request_id)
-    event = await repo.events.get(request.event_id) if request else None
-    await repo.commit()
+    async with repo.read():
+        request = await repo.facilitation.request(request_id)
+        event = await repo.events.get(request.event_id) if request else None
     if request is None or event is None or request.facilitator_id != user_id:
         return None
     return request, event
@@ -272,6 +267,6 @@ async def pending_request(
 async def message_request(repo: Repo, chat_id: int, message_id: int) -> tuple[str, int] | None:
     """(kind, request id) when `message_id` in `chat_id` is one of the bot's facilitation
     messages (a request, its reminder, the own reminder or the debrief question)."""
-    found = await repo.facilitation.request_for_message(chat_id, message_id)
-    await repo.commit()
+    async with repo.read():
+        found = await repo.facilitation.request_for_message(chat_id, message_id)
     return found

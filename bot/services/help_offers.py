@@ -13,16 +13,16 @@ from storage.repositories import Repo
 
 async def themes_with_helpers(repo: Repo) -> list[str]:
     """The themes someone offered help on, in the order of the theme list."""
-    offered = await repo.connections.offered_themes()
-    await repo.commit()
+    async with repo.read():
+        offered = await repo.connections.offered_themes()
     return [slug for slug in THEME_SLUGS if slug in offered]
 
 
 async def offers(repo: Repo, initiative_id: int, user_id: int) -> tuple[str, list[str], set[str]]:
     """A member's view of the help settings: the name, the initiative's themes, the offers."""
-    membership = await require_member(repo, initiative_id, user_id)
-    offered = await repo.connections.offers_of(initiative_id)
-    await repo.commit()
+    async with repo.read():
+        membership = await require_member(repo, initiative_id, user_id)
+        offered = await repo.connections.offers_of(initiative_id)
     initiative = membership.initiative
     return initiative.name, list(initiative.themes), offered
 
@@ -33,16 +33,11 @@ async def toggle_offer(
     """Switch help on one theme on or off; returns the themes offered now."""
     if theme not in THEMES:
         raise UnknownThemeError(theme)
-    await repo.begin_write()
-    try:
+    async with repo.write():
         await require_member(repo, initiative_id, user_id)
         if theme in await repo.connections.offers_of(initiative_id):
             await repo.connections.remove_offer(initiative_id, theme)
         else:
             await repo.connections.add_offer(initiative_id, theme, user_id, now)
         offered = await repo.connections.offers_of(initiative_id)
-    except Exception:
-        await repo.rollback()
-        raise
-    await repo.commit()
     return offered

@@ -21,26 +21,25 @@ async def schedule_freshness_nudges(
     more). The key holds the day of the last confirmation, so running it again the same day,
     or every day until the members answer, never sends a second nudge for that confirmation.
     """
-    await repo.begin_write()
-    due = await repo.initiatives.due_for_freshness(
-        now - FRESHNESS_INTERVAL, after_id=after_id, limit=limit
-    )
-    members = await repo.initiatives.member_ids([initiative_id for initiative_id, _ in due])
-    scheduled = 0
-    for initiative_id, confirmed in due:
-        day = confirmed.date().isoformat()
-        for user_id in members.get(initiative_id, []):
-            added = await outbox.schedule(
-                repo,
-                key=f"freshness:{initiative_id}:{day}:{user_id}",
-                recipient_id=user_id,
-                kind=FRESHNESS_KIND,
-                params={"initiative_id": initiative_id, "confirmed": day},
-                due_at=now,
-                now=now,
-                subject=subject(initiative_id),
-            )
-            scheduled += int(added)
-    await repo.commit()
+    async with repo.write():
+        due = await repo.initiatives.due_for_freshness(
+            now - FRESHNESS_INTERVAL, after_id=after_id, limit=limit
+        )
+        members = await repo.initiatives.member_ids([initiative_id for initiative_id, _ in due])
+        scheduled = 0
+        for initiative_id, confirmed in due:
+            day = confirmed.date().isoformat()
+            for user_id in members.get(initiative_id, []):
+                added = await outbox.schedule(
+                    repo,
+                    key=f"freshness:{initiative_id}:{day}:{user_id}",
+                    recipient_id=user_id,
+                    kind=FRESHNESS_KIND,
+                    params={"initiative_id": initiative_id, "confirmed": day},
+                    due_at=now,
+                    now=now,
+                    subject=subject(initiative_id),
+                )
+                scheduled += int(added)
     last = due[-1][0] if len(due) == limit else None
     return scheduled, last

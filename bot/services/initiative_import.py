@@ -181,34 +181,33 @@ async def import_initiatives(
 ) -> ImportReport:
     """Import or update every valid row by ref, in one transaction."""
     report = ImportReport()
-    await repo.begin_write()
-    refs = [_text(row, "id") for _number_, row in rows if isinstance(row, dict)]
-    existing = await repo.initiatives.by_refs([ref for ref in refs if ref])
-    seen: set[str] = set()
-    for number, row in rows:
-        ref = _text(row, "id") if isinstance(row, dict) else ""
-        try:
-            if not ref or len(ref) > 64:
-                raise RowError("id is missing or longer than 64 characters")
-            if ref in seen:
-                raise RowError("this id appears more than once in the file")
-            values = clean_row(row)
-        except RowError as error:
-            report.rejected.append((number, ref, str(error)))
-            continue
-        seen.add(ref)
-        initiative = existing.get(ref)
-        if initiative is None:
-            await repo.initiatives.add(new_imported(ref, values, now))
-            report.imported += 1
-        elif any(getattr(initiative, name) != values[name] for name in _COMPARED):
-            for name in _COMPARED:
-                setattr(initiative, name, values[name])
-            initiative.updated_at = now
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    await repo.commit()
+    async with repo.write():
+        refs = [_text(row, "id") for _number_, row in rows if isinstance(row, dict)]
+        existing = await repo.initiatives.by_refs([ref for ref in refs if ref])
+        seen: set[str] = set()
+        for number, row in rows:
+            ref = _text(row, "id") if isinstance(row, dict) else ""
+            try:
+                if not ref or len(ref) > 64:
+                    raise RowError("id is missing or longer than 64 characters")
+                if ref in seen:
+                    raise RowError("this id appears more than once in the file")
+                values = clean_row(row)
+            except RowError as error:
+                report.rejected.append((number, ref, str(error)))
+                continue
+            seen.add(ref)
+            initiative = existing.get(ref)
+            if initiative is None:
+                await repo.initiatives.add(new_imported(ref, values, now))
+                report.imported += 1
+            elif any(getattr(initiative, name) != values[name] for name in _COMPARED):
+                for name in _COMPARED:
+                    setattr(initiative, name, values[name])
+                initiative.updated_at = now
+                report.updated += 1
+            else:
+                report.unchanged += 1
     return report
 
 

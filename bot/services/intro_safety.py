@@ -26,25 +26,23 @@ logger = logging.getLogger(__name__)
 
 async def decline(repo: Repo, thread_id: int, user_id: int, *, now: datetime) -> IntroThread:
     """A member says no, politely: the sender is told, the thread ends."""
-    await repo.begin_write()
-    side = await side_of(repo, thread_id, user_id, for_update=True)
-    if side.is_sender or side.thread.status != ThreadStatus.OPEN:
-        await repo.rollback()
-        raise ThreadClosedError(thread_id)
-    side.thread.status = ThreadStatus.DECLINED.value
-    side.thread.updated_at = now
-    await outbox.schedule(
-        repo,
-        key=f"intro:{thread_id}:declined",
-        recipient_id=side.thread.sender_id,
-        kind=DECLINED,
-        params={"thread_id": thread_id},
-        due_at=now,
-        now=now,
-        subject=thread_subject(thread_id),
-        urgent=True,
-    )
-    await repo.commit()
+    async with repo.write():
+        side = await side_of(repo, thread_id, user_id, for_update=True)
+        if side.is_sender or side.thread.status != ThreadStatus.OPEN:
+            raise ThreadClosedError(thread_id)
+        side.thread.status = ThreadStatus.DECLINED.value
+        side.thread.updated_at = now
+        await outbox.schedule(
+            repo,
+            key=f"intro:{thread_id}:declined",
+            recipient_id=side.thread.sender_id,
+            kind=DECLINED,
+            params={"thread_id": thread_id},
+            due_at=now,
+            now=now,
+            subject=thread_subject(thread_id),
+            urgent=True,
+        )
     return side.thread
 
 
@@ -58,65 +56,60 @@ async def report(
 ) -> IntroThread:
     """Either side reports the conversation: it ends, nothing more is relayed, and the
     coordinators get the thread (the other side is not told who reported)."""
-    await repo.begin_write()
-    side = await side_of(repo, thread_id, user_id, for_update=True)
-    thread = side.thread
-    if thread.reported_at is None:
-        thread.reported_side = "sender" if side.is_sender else "initiative"
-        thread.reported_at = now
-        thread.status = ThreadStatus.CLOSED.value
-        thread.updated_at = now
-        await outbox.cancel_subject(repo, thread_subject(thread_id), now=now)
-        await alert_coordinators(
-            repo,
-            key=f"intro-report:{thread_id}",
-            kind=REPORT,
-            params={"thread_id": thread_id},
-            now=now,
-            coordinator_chat_id=coordinator_chat_id,
-        )
-    await repo.commit()
+    async with repo.write():
+        side = await side_of(repo, thread_id, user_id, for_update=True)
+        thread = side.thread
+        if thread.reported_at is None:
+            thread.reported_side = "sender" if side.is_sender else "initiative"
+            thread.reported_at = now
+            thread.status = ThreadStatus.CLOSED.value
+            thread.updated_at = now
+            await outbox.cancel_subject(repo, thread_subject(thread_id), now=now)
+            await alert_coordinators(
+                repo,
+                key=f"intro-report:{thread_id}",
+                kind=REPORT,
+                params={"thread_id": thread_id},
+                now=now,
+                coordinator_chat_id=coordinator_chat_id,
+            )
     logger.info("introduction %s reported", thread_id)
     return thread
 
 
 async def block(repo: Repo, thread_id: int, user_id: int, *, now: datetime) -> IntroThread:
     """A member blocks the sender for their initiative, for good; the thread ends."""
-    await repo.begin_write()
-    side = await side_of(repo, thread_id, user_id, for_update=True)
-    if side.is_sender:
-        await repo.rollback()
-        raise NotInThreadError(thread_id)
-    thread = side.thread
-    await repo.connections.block(
-        thread.sender_id,
-        initiative_id=thread.initiative_id,
-        blocked_by=user_id,
-        thread_id=thread_id,
-        now=now,
-    )
-    thread.status = ThreadStatus.CLOSED.value
-    thread.updated_at = now
-    await outbox.cancel_subject(repo, thread_subject(thread_id), now=now)
-    await repo.commit()
+    async with repo.write():
+        side = await side_of(repo, thread_id, user_id, for_update=True)
+        if side.is_sender:
+            raise NotInThreadError(thread_id)
+        thread = side.thread
+        await repo.connections.block(
+            thread.sender_id,
+            initiative_id=thread.initiative_id,
+            blocked_by=user_id,
+            thread_id=thread_id,
+            now=now,
+        )
+        thread.status = ThreadStatus.CLOSED.value
+        thread.updated_at = now
+        await outbox.cancel_subject(repo, thread_subject(thread_id), now=now)
     logger.info("introduction %s: sender blocked by the initiative", thread_id)
     return thread
 
 
 async def ban_sender(repo: Repo, thread_id: int, coordinator_id: int, *, now: datetime) -> bool:
     """A coordinator blocks the sender of a reported thread from writing to anyone."""
-    await repo.begin_write()
-    thread = await repo.connections.thread(thread_id)
-    if thread is None:
-        await repo.rollback()
-        raise NotInThreadError(thread_id)
-    added = await repo.connections.block(
-        thread.sender_id,
-        initiative_id=None,
-        blocked_by=coordinator_id,
-        thread_id=thread_id,
-        now=now,
-    )
-    await repo.commit()
+    async with repo.write():
+        thread = await repo.connections.thread(thread_id)
+        if thread is None:
+            raise NotInThreadError(thread_id)
+        added = await repo.connections.block(
+            thread.sender_id,
+            initiative_id=None,
+            blocked_by=coordinator_id,
+            thread_id=thread_id,
+            now=now,
+        )
     logger.info("introduction %s: sender blocked everywhere by a coordinator", thread_id)
     return added

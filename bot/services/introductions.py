@@ -103,10 +103,8 @@ async def _contactable(repo: Repo, initiative_id: int, user_id: int) -> Initiati
 
 async def can_contact(repo: Repo, initiative_id: int, user_id: int) -> Initiative:
     """The initiative, when the user may write to it now (asked before they type)."""
-    try:
+    async with repo.read():
         return await _contactable(repo, initiative_id, user_id)
-    finally:
-        await repo.commit()
 
 
 async def _take(repo: Repo, user_id: int, kind: str, limit: int, now: datetime, tz: tzinfo) -> None:
@@ -116,8 +114,8 @@ async def _take(repo: Repo, user_id: int, kind: str, limit: int, now: datetime, 
 
 async def own_initiatives(repo: Repo, user_id: int, exclude: int) -> list[tuple[int, str]]:
     """The published initiatives the user may write on behalf of (not the one written to)."""
-    rows = await repo.initiatives.for_member(user_id)
-    await repo.commit()
+    async with repo.read():
+        rows = await repo.initiatives.for_member(user_id)
     return [(i.id, i.name) for i, _role in rows if i.is_published and i.id != exclude]
 
 
@@ -134,8 +132,7 @@ async def start_thread(
     """Open a conversation with an initiative and relay the first message to its members;
     `as_initiative_id` is the sender's own initiative when they write on its behalf."""
     text = check_text(text)
-    await repo.begin_write()
-    try:
+    async with repo.write():
         initiative = await _contactable(repo, initiative_id, sender_id)
         if as_initiative_id is not None and (
             await repo.initiatives.member(as_initiative_id, sender_id) is None
@@ -152,10 +149,6 @@ async def start_thread(
         )
         await repo.connections.add(thread)
         await _relay(repo, thread, sender_id, text, from_initiative=False, now=now, first=True)
-    except Exception:
-        await repo.rollback()
-        raise
-    await repo.commit()
     logger.info("introduction %s started", thread.id)
     return thread, initiative
 
@@ -173,12 +166,10 @@ async def side_of(repo: Repo, thread_id: int, user_id: int, *, for_update: bool 
 
 async def open_side(repo: Repo, thread_id: int, user_id: int) -> Side:
     """The user's side of an open thread (before they type a reply)."""
-    try:
+    async with repo.read():
         side = await side_of(repo, thread_id, user_id)
         _require_open(side)
         return side
-    finally:
-        await repo.commit()
 
 
 def _require_open(side: Side) -> None:
@@ -191,18 +182,13 @@ async def reply(
 ) -> Side:
     """Relay a reply to the other side of the thread."""
     text = check_text(text)
-    await repo.begin_write()
-    try:
+    async with repo.write():
         side = await side_of(repo, thread_id, user_id, for_update=True)
         _require_open(side)
         if side.is_sender and await repo.connections.is_blocked(user_id, side.thread.initiative_id):
             raise BlockedError(thread_id)
         await _take(repo, user_id, "message", DAILY_MESSAGES, now, tz)
         await _relay(repo, side.thread, user_id, text, from_initiative=not side.is_sender, now=now)
-    except Exception:
-        await repo.rollback()
-        raise
-    await repo.commit()
     return side
 
 
@@ -247,42 +233,39 @@ async def _relay(
 
 async def share_contact(repo: Repo, thread_id: int, user_id: int, *, now: datetime) -> bool:
     """The user agrees that the other side sees who they are; False when shared already."""
-    await repo.begin_write()
-    side = await side_of(repo, thread_id, user_id, for_update=True)
-    thread = side.thread
-    try:
+    async with repo.write():
+        side = await side_of(repo, thread_id, user_id, for_update=True)
+        thread = side.thread
         _require_open(side)
-    except ThreadClosedError:
-        await repo.rollback()
-        raise
-    if side.is_sender:
-        shared = thread.sender_shared_at is None
-        thread.sender_shared_at = thread.sender_shared_at or now
-    else:
-        shared = thread.member_shared_by != user_id
+        if side.is_sender:
+            shared = thread.sender_shared_at is None
+            thread.sender_shared_at = thread.sender_shared_at or now
+        else:
+            shared = thread.member_shared_by != user_id
+            if shared:
+                thread.member_shared_by, thread.member_shared_at = user_id, now
         if shared:
-            thread.member_shared_by, thread.member_shared_at = user_id, now
-    if shared:
-        thread.updated_at = now
-        for recipient in await _other_side(repo, thread, not side.is_sender):
-            await outbox.schedule(
-                repo,
-                key=f"intro:{thread.id}:contact:{user_id}:{recipient}",
-                recipient_id=recipient,
-                kind=CONTACT,
-                params={"thread_id": thread.id, "user_id": user_id},
-                due_at=now,
-                now=now,
-                subject=thread_subject(thread.id),
-                urgent=True,
-            )
-    await repo.commit()
+            thread.updated_at = now
+            for recipient in await _other_side(repo, thread, not side.is_sender):
+                await outbox.schedule(
+                    repo,
+                    key=f"intro:{thread.id}:contact:{user_id}:{recipient}",
+                    recipient_id=recipient,
+                    kind=CONTACT,
+                    params={"thread_id": thread.id, "user_id": user_id},
+                    due_at=now,
+                    now=now,
+                    subject=thread_subject(thread.id),
+                    urgent=True,
+                )
     return shared
 
 
 async def thread_replied_to(repo: Repo, user_id: int, telegram_message_id: int) -> int | None:
     """The thread of a relayed message the user answered with Telegram's "reply"."""
-    params = await repo.connections.thread_of_delivered(user_id, telegram_message_id, RELAY_KINDS)
-    await repo.commit()
+    async with repo.read():
+        params = await repo.connections.thread_of_delivered(
+            user_id, telegram_message_id, RELAY_KINDS
+        )
     thread_id = params.get("thread_id") if params else None
     return int(thread_id) if isinstance(thread_id, int) else None

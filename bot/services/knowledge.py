@@ -85,26 +85,26 @@ async def _index(repo: Repo) -> SearchIndex:
 
 async def search(repo: Repo, query: str, *, limit: int = RESULTS) -> Hits:
     """The best articles for the words, in Dutch or English."""
-    index = await _index(repo)
-    result = index.search(query, limit=limit)
-    found = []
-    for hit in result.hits:
-        article = await repo.knowledge.get(hit.id)
-        if article is not None:
-            found.append(article)
-    await repo.commit()
+    async with repo.read():
+        index = await _index(repo)
+        result = index.search(query, limit=limit)
+        found = []
+        for hit in result.hits:
+            article = await repo.knowledge.get(hit.id)
+            if article is not None:
+                found.append(article)
     return Hits(found, result.total)
 
 
 async def all_articles(repo: Repo) -> list[KnowledgeArticle]:
-    articles = list(await repo.knowledge.all())
-    await repo.commit()
+    async with repo.read():
+        articles = list(await repo.knowledge.all())
     return articles
 
 
 async def get(repo: Repo, article_id: int) -> KnowledgeArticle:
-    article = await repo.knowledge.get(article_id)
-    await repo.commit()
+    async with repo.read():
+        article = await repo.knowledge.get(article_id)
     if article is None:
         raise ArticleNotFoundError(article_id)
     return article
@@ -157,23 +157,22 @@ async def add_article(
     themes: list[str] | None = None,
 ) -> KnowledgeArticle:
     """A coordinator's new article (the role is checked by the handler's filter)."""
-    await repo.begin_write()
-    article = await repo.knowledge.add(
-        KnowledgeArticle(
-            title=check_title(title),
-            body=check_body(body),
-            title_en=title_en,
-            body_en=body_en,
-            keywords=keywords or [],
-            themes=[slug for slug in themes or [] if slug in THEMES],
-            source="coordinator",
-            created_by=created_by,
-            created_at=now,
-            updated_at=now,
+    async with repo.write():
+        article = await repo.knowledge.add(
+            KnowledgeArticle(
+                title=check_title(title),
+                body=check_body(body),
+                title_en=title_en,
+                body_en=body_en,
+                keywords=keywords or [],
+                themes=[slug for slug in themes or [] if slug in THEMES],
+                source="coordinator",
+                created_by=created_by,
+                created_at=now,
+                updated_at=now,
+            )
         )
-    )
-    await repo.knowledge.bump_revision(now)
-    await repo.commit()
+        await repo.knowledge.bump_revision(now)
     logger.info("knowledge article %s added", article.id)
     return article
 
@@ -186,29 +185,25 @@ async def update_field(
         raise ArticleNotFoundError(article_id)
     clear = (text or "").strip() == "-" and field in ("title_en", "body_en", "keywords")
     value: Any = ([] if field == "keywords" else None) if clear else check_field(field, text)
-    await repo.begin_write()
-    article = await repo.knowledge.get(article_id)
-    if article is None:
-        await repo.rollback()
-        raise ArticleNotFoundError(article_id)
-    setattr(article, field, value)
-    article.updated_at = now
-    await repo.knowledge.bump_revision(now)
-    await repo.commit()
+    async with repo.write():
+        article = await repo.knowledge.get(article_id)
+        if article is None:
+            raise ArticleNotFoundError(article_id)
+        setattr(article, field, value)
+        article.updated_at = now
+        await repo.knowledge.bump_revision(now)
     return article
 
 
 async def remove(repo: Repo, article_id: int, *, now: datetime) -> str:
     """Remove an article for good; returns its title."""
-    await repo.begin_write()
-    article = await repo.knowledge.get(article_id)
-    if article is None:
-        await repo.rollback()
-        raise ArticleNotFoundError(article_id)
-    title = article.title
-    await repo.knowledge.delete(article)
-    await repo.knowledge.bump_revision(now)
-    await repo.commit()
+    async with repo.write():
+        article = await repo.knowledge.get(article_id)
+        if article is None:
+            raise ArticleNotFoundError(article_id)
+        title = article.title
+        await repo.knowledge.delete(article)
+        await repo.knowledge.bump_revision(now)
     logger.info("knowledge article %s removed", article_id)
     return title
 

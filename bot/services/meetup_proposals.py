@@ -108,35 +108,34 @@ async def propose_meetups(
     repo: Repo, *, now: datetime, tz: tzinfo, coordinator_chat_id: int | None = None
 ) -> int:
     """Store this month's new proposals and alert the coordinators; returns how many."""
-    await repo.begin_write()
-    month = now.astimezone(tz).strftime("%Y-%m")
-    proposed = 0
-    for cluster in find_clusters(list(await repo.knowledge.published_with_theme_and_place())):
-        proposal = await repo.knowledge.add_proposal(
-            MeetupProposal(
-                month=month,
-                theme=cluster.theme,
-                center_id=cluster.center.id,
-                municipality=cluster.center.municipality,
-                lat=cluster.center.lat,
-                lon=cluster.center.lon,
-                initiative_ids=list(cluster.member_ids),
-                status="proposed",
-                created_at=now,
+    async with repo.write():
+        month = now.astimezone(tz).strftime("%Y-%m")
+        proposed = 0
+        for cluster in find_clusters(list(await repo.knowledge.published_with_theme_and_place())):
+            proposal = await repo.knowledge.add_proposal(
+                MeetupProposal(
+                    month=month,
+                    theme=cluster.theme,
+                    center_id=cluster.center.id,
+                    municipality=cluster.center.municipality,
+                    lat=cluster.center.lat,
+                    lon=cluster.center.lon,
+                    initiative_ids=list(cluster.member_ids),
+                    status="proposed",
+                    created_at=now,
+                )
             )
-        )
-        if proposal is None:
-            continue
-        proposed += 1
-        await alert_coordinators(
-            repo,
-            key=f"meetup-proposal:{proposal.id}",
-            kind=PROPOSAL,
-            params={"proposal_id": proposal.id},
-            now=now,
-            coordinator_chat_id=coordinator_chat_id,
-        )
-    await repo.commit()
+            if proposal is None:
+                continue
+            proposed += 1
+            await alert_coordinators(
+                repo,
+                key=f"meetup-proposal:{proposal.id}",
+                kind=PROPOSAL,
+                params={"proposal_id": proposal.id},
+                now=now,
+                coordinator_chat_id=coordinator_chat_id,
+            )
     logger.info("meetup proposals: %s new", proposed)
     return proposed
 
@@ -153,16 +152,14 @@ async def create_meetup(
 ) -> Event:
     """One tap: the draft meetup, and invitations to the members of the clustered initiatives
     (sent after INVITE_DELAY, with the details as they are then)."""
-    await repo.begin_write()
-    proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
-    if proposal is None or proposal.status != "proposed":
-        await repo.rollback()
-        raise ProposalGoneError(proposal_id)
-    proposal.status, proposal.decided_by = "created", coordinator_id
-    ids = list(proposal.initiative_ids)
-    host = await repo.initiatives.get(proposal.center_id) if proposal.center_id else None
-    theme = THEMES[proposal.theme].nl if proposal.theme in THEMES else proposal.theme
-    await repo.commit()  # claimed: a second tap finds it taken
+    async with repo.write():
+        proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
+        if proposal is None or proposal.status != "proposed":
+            raise ProposalGoneError(proposal_id)
+        proposal.status, proposal.decided_by = "created", coordinator_id
+        ids = list(proposal.initiative_ids)
+        host = await repo.initiatives.get(proposal.center_id) if proposal.center_id else None
+        theme = THEMES[proposal.theme].nl if proposal.theme in THEMES else proposal.theme
     starts_at = meetup_start(now, tz)
     draft = EventDraft(
         kind=EventKind.MEETUP.value,
@@ -181,30 +178,28 @@ async def create_meetup(
     try:
         event = await create_event(repo, draft, created_by=coordinator_id, now=now, publish=False)
     except Exception:
-        await repo.begin_write()
-        again = await repo.knowledge.proposal(proposal_id, for_update=True)
-        if again is not None:
-            again.status = "proposed"
-        await repo.commit()
+        async with repo.write():
+            again = await repo.knowledge.proposal(proposal_id, for_update=True)
+            if again is not None:
+                again.status = "proposed"
         raise
-    await repo.begin_write()
-    proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
-    assert proposal is not None
-    proposal.event_id = event.id
-    members = await repo.initiatives.member_ids(ids)
-    invited = sorted({user_id for users in members.values() for user_id in users})
-    for user_id in invited:
-        await outbox.schedule(
-            repo,
-            key=f"meetup:{proposal_id}:invite:{user_id}",
-            recipient_id=user_id,
-            kind=INVITE,
-            params={"event_id": event.id},
-            due_at=now + INVITE_DELAY,
-            now=now,
-            subject=f"{event_subject_prefix(event.id)}meetup-invite",
-        )
-    await repo.commit()
+    async with repo.write():
+        proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
+        assert proposal is not None
+        proposal.event_id = event.id
+        members = await repo.initiatives.member_ids(ids)
+        invited = sorted({user_id for users in members.values() for user_id in users})
+        for user_id in invited:
+            await outbox.schedule(
+                repo,
+                key=f"meetup:{proposal_id}:invite:{user_id}",
+                recipient_id=user_id,
+                kind=INVITE,
+                params={"event_id": event.id},
+                due_at=now + INVITE_DELAY,
+                now=now,
+                subject=f"{event_subject_prefix(event.id)}meetup-invite",
+            )
     logger.info(
         "meetup %s created from proposal %s, %s invited", event.id, proposal_id, len(invited)
     )
@@ -212,37 +207,37 @@ async def create_meetup(
 
 
 async def dismiss(repo: Repo, proposal_id: int, coordinator_id: int) -> None:
-    await repo.begin_write()
-    proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
-    if proposal is None or proposal.status != "proposed":
-        await repo.rollback()
-        raise ProposalGoneError(proposal_id)
-    proposal.status, proposal.decided_by = "dismissed", coordinator_id
-    await repo.commit()
+    async with repo.write():
+        proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
+        if proposal is None or proposal.status != "proposed":
+            raise ProposalGoneError(proposal_id)
+        proposal.status, proposal.decided_by = "dismissed", coordinator_id
 
 
 async def publish_meetup(repo: Repo, proposal_id: int, *, now: datetime) -> Event:
     """Publish the draft made from a proposal; its invitations go out now instead of later."""
-    await repo.begin_write()
-    proposal = await repo.knowledge.proposal(proposal_id)
-    event = await repo.events.lock(proposal.event_id) if proposal and proposal.event_id else None
-    if (
-        proposal is None
-        or event is None
-        or event.status
-        not in (
-            EventStatus.DRAFT,
-            EventStatus.PUBLISHED,
+    async with repo.write():
+        proposal = await repo.knowledge.proposal(proposal_id)
+        event = (
+            await repo.events.lock(proposal.event_id) if proposal and proposal.event_id else None
         )
-    ):
-        await repo.rollback()
-        raise ProposalGoneError(proposal_id)
-    if event.status == EventStatus.DRAFT:
-        event.status = EventStatus.PUBLISHED.value
-        event.published_at = now
-        event.updated_at = now
-        members = await repo.initiatives.member_ids(list(proposal.initiative_ids))
-        for user_id in sorted({user for users in members.values() for user in users}):
-            await outbox.reschedule(repo, f"meetup:{proposal_id}:invite:{user_id}", now, now=now)
-    await repo.commit()
+        if (
+            proposal is None
+            or event is None
+            or event.status
+            not in (
+                EventStatus.DRAFT,
+                EventStatus.PUBLISHED,
+            )
+        ):
+            raise ProposalGoneError(proposal_id)
+        if event.status == EventStatus.DRAFT:
+            event.status = EventStatus.PUBLISHED.value
+            event.published_at = now
+            event.updated_at = now
+            members = await repo.initiatives.member_ids(list(proposal.initiative_ids))
+            for user_id in sorted({user for users in members.values() for user in users}):
+                await outbox.reschedule(
+                    repo, f"meetup:{proposal_id}:invite:{user_id}", now, now=now
+                )
     return event

@@ -20,7 +20,6 @@ from bot.services.facilitation import (
     required_level,
 )
 from bot.services.facilitation_requests import schedule_request_messages
-from bot.services.registrations import EventNotFoundError
 from storage.models import Event, RequestStatus, User
 from storage.repositories import Repo
 
@@ -74,29 +73,24 @@ async def start(
     repo: Repo, event_id: int, *, coordinator_id: int, now: datetime, tz: tzinfo
 ) -> OpenCallResult:
     """Invite every eligible facilitator; refused when the table needs nobody or nobody fits."""
-    await repo.begin_write()
-    try:
+    async with repo.write():
         event = await open_table(repo, event_id, now)
         if event.facilitators_confirmed >= event.facilitators_needed:
             raise NoFacilitatorNeededError(str(event_id))
         people = await eligible(repo, event, tz=tz)
         if not people:
             raise NoCandidatesError(required_level(event))
-    except (FacilitationError, EventNotFoundError):
-        await repo.rollback()
-        raise
-    call = await repo.facilitation.add_open_call(event.id, coordinator_id, now)
-    call.invited = len(people)
-    for person in people:
-        request = await repo.facilitation.add_request(
-            event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
-            open_call_id=call.id, status=RequestStatus.PENDING.value, created_at=now,
+        call = await repo.facilitation.add_open_call(event.id, coordinator_id, now)
+        call.invited = len(people)
+        for person in people:
+            request = await repo.facilitation.add_request(
+                event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
+                open_call_id=call.id, status=RequestStatus.PENDING.value, created_at=now,
+            )  # fmt: skip
+            await schedule_request_messages(repo, request, now=now)
+        await repo.facilitators.mark_asked([person.id for person in people], now)
+        await audit.record(
+            repo, actor_id=coordinator_id, action="facilitation.open_call",
+            target=f"event:{event.id}", details={"call": call.id, "invited": len(people)}, now=now,
         )  # fmt: skip
-        await schedule_request_messages(repo, request, now=now)
-    await repo.facilitators.mark_asked([person.id for person in people], now)
-    await audit.record(
-        repo, actor_id=coordinator_id, action="facilitation.open_call",
-        target=f"event:{event.id}", details={"call": call.id, "invited": len(people)}, now=now,
-    )  # fmt: skip
-    await repo.commit()
     return OpenCallResult(event, len(people))

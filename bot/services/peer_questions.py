@@ -74,8 +74,7 @@ async def ask(
     if theme not in THEMES:
         raise UnknownThemeError(theme)
     text = check_text(text)
-    await repo.begin_write()
-    try:
+    async with repo.write():
         helpers = await repo.connections.helpers(theme, exclude=asker_id, limit=MAX_HELPERS)
         if not helpers:
             raise NoHelpersError(theme)
@@ -86,10 +85,6 @@ async def ask(
         await repo.connections.add(question)
         for user_id, initiative_id in helpers:
             await _send_to(repo, question, user_id, initiative_id, now)
-    except Exception:
-        await repo.rollback()
-        raise
-    await repo.commit()
     logger.info("peer question %s sent to %s helpers", question.id, len(helpers))
     return question, len(helpers)
 
@@ -129,14 +124,12 @@ async def _as_recipient(repo: Repo, question_id: int, user_id: int) -> PeerRecip
 
 async def open_question(repo: Repo, question_id: int, user_id: int) -> PeerQuestion:
     """The question a helper is about to answer."""
-    try:
+    async with repo.read():
         await _as_recipient(repo, question_id, user_id)
         question = await repo.connections.question(question_id)
         if question is None:
             raise QuestionGoneError(question_id)
         return question
-    finally:
-        await repo.commit()
 
 
 async def answer(
@@ -144,8 +137,7 @@ async def answer(
 ) -> PeerAnswer:
     """A helper's answer, relayed to the asker under the initiative's name."""
     text = check_text(text)
-    await repo.begin_write()
-    try:
+    async with repo.write():
         recipient = await _as_recipient(repo, question_id, user_id)
         question = await repo.connections.question(question_id)
         if question is None:
@@ -169,62 +161,51 @@ async def answer(
             now=now,
             subject=question_subject(question_id),
         )
-    except Exception:
-        await repo.rollback()
-        raise
-    await repo.commit()
     return reply
 
 
 async def skip(repo: Repo, question_id: int, user_id: int, *, now: datetime) -> bool:
     """A helper can't help: the question goes to the next helper in line, if there is one."""
-    await repo.begin_write()
-    try:
+    async with repo.write():
         recipient = await _as_recipient(repo, question_id, user_id)
         question = await repo.connections.question(question_id, for_update=True)
         if question is None:
             raise QuestionGoneError(question_id)
-    except PeerError:
-        await repo.rollback()
-        raise
-    recipient.declined = True
-    passed_on = False
-    candidates = await repo.connections.helpers(
-        question.theme, exclude=question.asker_id, limit=MAX_HELPERS * 10
-    )
-    for helper_id, initiative_id in candidates:
-        if await repo.connections.recipient(question_id, helper_id) is None:
-            await _send_to(repo, question, helper_id, initiative_id, now)
-            passed_on = True
-            break
-    await repo.commit()
+        recipient.declined = True
+        passed_on = False
+        candidates = await repo.connections.helpers(
+            question.theme, exclude=question.asker_id, limit=MAX_HELPERS * 10
+        )
+        for helper_id, initiative_id in candidates:
+            if await repo.connections.recipient(question_id, helper_id) is None:
+                await _send_to(repo, question, helper_id, initiative_id, now)
+                passed_on = True
+                break
     return passed_on
 
 
 async def mark_helpful(repo: Repo, answer_id: int, user_id: int, *, now: datetime) -> PeerAnswer:
     """The asker marks the answer that helped; its author is thanked and asked for consent."""
-    await repo.begin_write()
-    reply = await repo.connections.answer(answer_id)
-    question = (
-        await repo.connections.question(reply.question_id, for_update=True) if reply else None
-    )
-    if reply is None or question is None or question.asker_id != user_id:
-        await repo.rollback()
-        raise NotYourQuestionError(answer_id)
-    if not reply.helpful:
-        reply.helpful = True
-        question.helpful_answer_id = reply.id
-        await outbox.schedule(
-            repo,
-            key=f"peer:{question.id}:thanks:{reply.id}",
-            recipient_id=reply.author_id,
-            kind=THANKS,
-            params={"answer_id": reply.id},
-            due_at=now,
-            now=now,
-            subject=question_subject(question.id),
+    async with repo.write():
+        reply = await repo.connections.answer(answer_id)
+        question = (
+            await repo.connections.question(reply.question_id, for_update=True) if reply else None
         )
-    await repo.commit()
+        if reply is None or question is None or question.asker_id != user_id:
+            raise NotYourQuestionError(answer_id)
+        if not reply.helpful:
+            reply.helpful = True
+            question.helpful_answer_id = reply.id
+            await outbox.schedule(
+                repo,
+                key=f"peer:{question.id}:thanks:{reply.id}",
+                recipient_id=reply.author_id,
+                kind=THANKS,
+                params={"answer_id": reply.id},
+                due_at=now,
+                now=now,
+                subject=question_subject(question.id),
+            )
     return reply
 
 
@@ -233,28 +214,28 @@ async def give_consent(
 ) -> KnowledgeArticle | None:
     """The asker (for the question) or the author (for the answer) says yes or no to sharing;
     when both said yes the pair joins the knowledge base. Returns the new article."""
-    await repo.begin_write()
-    reply = await repo.connections.answer(answer_id)
-    question = (
-        await repo.connections.question(reply.question_id, for_update=True) if reply else None
-    )
-    if reply is None or question is None or user_id not in (question.asker_id, reply.author_id):
-        await repo.rollback()
-        raise NotYourQuestionError(answer_id)
-    if user_id == question.asker_id:
-        question.asker_consent = yes
-    if user_id == reply.author_id:
-        reply.author_consent = yes
-    article = None
-    if reply.helpful and question.asker_consent and reply.author_consent:
-        article = await knowledge.add_from_question(repo, question, reply, now=now)
-    await repo.commit()
+    async with repo.write():
+        reply = await repo.connections.answer(answer_id)
+        question = (
+            await repo.connections.question(reply.question_id, for_update=True) if reply else None
+        )
+        if reply is None or question is None or user_id not in (question.asker_id, reply.author_id):
+            raise NotYourQuestionError(answer_id)
+        if user_id == question.asker_id:
+            question.asker_consent = yes
+        if user_id == reply.author_id:
+            reply.author_consent = yes
+        article = None
+        if reply.helpful and question.asker_consent and reply.author_consent:
+            article = await knowledge.add_from_question(repo, question, reply, now=now)
     return article
 
 
 async def question_replied_to(repo: Repo, user_id: int, telegram_message_id: int) -> int | None:
     """The question of a delivered question message the helper answered with "reply"."""
-    params = await repo.connections.thread_of_delivered(user_id, telegram_message_id, (QUESTION,))
-    await repo.commit()
+    async with repo.read():
+        params = await repo.connections.thread_of_delivered(
+            user_id, telegram_message_id, (QUESTION,)
+        )
     question_id = params.get("question_id") if params else None
     return int(question_id) if isinstance(question_id, int) else None

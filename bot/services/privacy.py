@@ -52,31 +52,35 @@ class ErasureReport:
 
 async def export_data(repo: Repo, user_id: int, *, now: datetime) -> bytes:
     """Everything stored about `user_id`, as an indented UTF-8 JSON document."""
-    profile = await repo.users.get(user_id)
-    needles = _needles(user_id, profile)
-    columns = person_columns()
-    person_ids = {id(pc.column) for pc in columns}
-    tables: dict[str, list[dict[str, Any]]] = {}
-    seen: set[tuple[str, tuple[Any, ...]]] = set()
-    for pc in columns:
-        for row in await repo.privacy.rows_of(pc.column, user_id):
-            _add(tables, seen, pc.table.name, pc.table, row, user_id, person_ids)
-    related: dict[str, list[dict[str, Any]]] = {}
-    for pc in columns:  # what the person's rows point at: the event, the initiative …
-        for column in pc.table.columns:
-            for fk in column.foreign_keys:
-                target = fk.column
-                if target.table.name == "users":
-                    continue
-                values = sorted({r[column.name] for r in tables.get(pc.table.name, [])} - {None})
-                for row in await repo.privacy.rows_where(target, values):
-                    _add(related, seen, target.table.name, target.table, row, user_id, person_ids)
-    mentions: dict[str, list[dict[str, Any]]] = {}
-    for column in text_columns():
-        for row in await repo.privacy.rows_mentioning(column, _id_only(needles)):
-            if _contains(row[column.name], needles):
-                _add(mentions, seen, column.table.name, column.table, row, user_id, person_ids)
-    await repo.commit()
+    async with repo.read():
+        profile = await repo.users.get(user_id)
+        needles = _needles(user_id, profile)
+        columns = person_columns()
+        person_ids = {id(pc.column) for pc in columns}
+        tables: dict[str, list[dict[str, Any]]] = {}
+        seen: set[tuple[str, tuple[Any, ...]]] = set()
+        for pc in columns:
+            for row in await repo.privacy.rows_of(pc.column, user_id):
+                _add(tables, seen, pc.table.name, pc.table, row, user_id, person_ids)
+        related: dict[str, list[dict[str, Any]]] = {}
+        for pc in columns:  # what the person's rows point at: the event, the initiative …
+            for column in pc.table.columns:
+                for fk in column.foreign_keys:
+                    target = fk.column
+                    if target.table.name == "users":
+                        continue
+                    values = sorted(
+                        {r[column.name] for r in tables.get(pc.table.name, [])} - {None}
+                    )
+                    for row in await repo.privacy.rows_where(target, values):
+                        _add(
+                            related, seen, target.table.name, target.table, row, user_id, person_ids
+                        )
+        mentions: dict[str, list[dict[str, Any]]] = {}
+        for column in text_columns():
+            for row in await repo.privacy.rows_mentioning(column, _id_only(needles)):
+                if _contains(row[column.name], needles):
+                    _add(mentions, seen, column.table.name, column.table, row, user_id, person_ids)
     document = {
         "exported_at": now.isoformat(),
         "telegram_user_id": user_id,
@@ -131,37 +135,36 @@ async def erase_user(
             report.seats_given_back += 1
         except (signups.EventNotFoundError, signups.EventNotOpenError, signups.NotRegisteredError):
             pass  # started or over: the row is anonymised below
-    await repo.begin_write()
-    profile = await repo.users.get(user_id)
-    needles = _needles(user_id, profile)
-    for initiative_id, role, others, other_owners in await repo.privacy.memberships(user_id):
-        if others == 0:
-            await outbox.cancel_subject(repo, initiative_subject(initiative_id), now=now)
-            initiative = await repo.initiatives.get(initiative_id, for_update=True)
-            if initiative is not None:
-                await repo.initiatives.delete(initiative)
-            report.initiatives_deleted += 1
-        else:
-            if role == "owner" and other_owners == 0:
-                await repo.privacy.promote_longest_member(initiative_id, user_id)
-            report.initiatives_left += 1
-    for pc in _deletes_first(person_columns()):
-        count = await repo.privacy.erase_column(pc, user_id)
-        if count:
-            name = f"{pc.table.name}.{pc.column.name}"
-            report.rows[name] = report.rows.get(name, 0) + count
-    report.mentions_scrubbed = await _scrub_mentions(repo, needles)
-    report.user_deleted = await repo.privacy.delete_user(user_id)
-    await repo.privacy.add_tombstone(id_hash(user_id, salt), now)
-    await audit.record(
-        repo,
-        actor_id=None,
-        action="privacy.erase",
-        target="",
-        details={"initiatives_deleted": report.initiatives_deleted},
-        now=now,
-    )
-    await repo.commit()
+    async with repo.write():
+        profile = await repo.users.get(user_id)
+        needles = _needles(user_id, profile)
+        for initiative_id, role, others, other_owners in await repo.privacy.memberships(user_id):
+            if others == 0:
+                await outbox.cancel_subject(repo, initiative_subject(initiative_id), now=now)
+                initiative = await repo.initiatives.get(initiative_id, for_update=True)
+                if initiative is not None:
+                    await repo.initiatives.delete(initiative)
+                report.initiatives_deleted += 1
+            else:
+                if role == "owner" and other_owners == 0:
+                    await repo.privacy.promote_longest_member(initiative_id, user_id)
+                report.initiatives_left += 1
+        for pc in _deletes_first(person_columns()):
+            count = await repo.privacy.erase_column(pc, user_id)
+            if count:
+                name = f"{pc.table.name}.{pc.column.name}"
+                report.rows[name] = report.rows.get(name, 0) + count
+        report.mentions_scrubbed = await _scrub_mentions(repo, needles)
+        report.user_deleted = await repo.privacy.delete_user(user_id)
+        await repo.privacy.add_tombstone(id_hash(user_id, salt), now)
+        await audit.record(
+            repo,
+            actor_id=None,
+            action="privacy.erase",
+            target="",
+            details={"initiatives_deleted": report.initiatives_deleted},
+            now=now,
+        )
     logger.info(
         "a person was erased: %s initiatives deleted, %s left, %s rows, %s mentions",
         report.initiatives_deleted,
@@ -194,9 +197,9 @@ async def _scrub_mentions(repo: Repo, needles: Needles) -> int:
 async def enforce_tombstones(repo: Repo, *, now: datetime, salt: str = DEFAULT_SALT) -> int:
     """Erase again every person whose row is older than their tombstone: a restored backup
     brought them back. Someone who came back after erasure has a newer row and stays."""
-    tombstones = await repo.privacy.tombstones()
-    users = await repo.privacy.users_created() if tombstones else []
-    await repo.commit()
+    async with repo.read():
+        tombstones = await repo.privacy.tombstones()
+        users = await repo.privacy.users_created() if tombstones else []
     back = [
         user_id
         for user_id, created_at in users

@@ -1,7 +1,7 @@
 """Signing up, cancelling, the waitlist and promotion: "vol = vol".
 
 Every use-case locks the event row first (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's write
-lock from `begin_write` serialises writers), then counts seats and hands out waitlist positions
+lock from `repo.write()` serialises writers), then counts seats and hands out waitlist positions
 inside that lock. So capacity is never exceeded and positions stay 1..n without gaps, also when
 hundreds of people tap at the same second. A freed seat goes to the first on the waitlist in the
 same transaction, and that person is told at once through the outbox.
@@ -93,8 +93,7 @@ async def _open_event(repo: Repo, event_id: int, now: datetime) -> Event:
 
 async def sign_up(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> SignUpResult:
     """Give a seat if there is one, else a place at the end of the waitlist. Twice is harmless."""
-    await repo.begin_write()
-    try:
+    async with repo.write():
         event = await _open_event(repo, event_id, now)
         registration = await repo.registrations.of(event_id, user_id)
         # One query for both numbers; waitlist positions are always 1..waiting.
@@ -114,10 +113,6 @@ async def sign_up(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> 
             seats_taken, waiting = (
                 (seats_taken + 1, waiting) if seat else (seats_taken, waiting + 1)
             )
-    except Exception:
-        await repo.rollback()
-        raise
-    await repo.commit()
     result = SignUpResult(event, registration, outcome, seats_taken, waiting)
     if outcome in (SignUpOutcome.WAITLISTED, SignUpOutcome.ALREADY_WAITLISTED):
         result.suggestions = await suggestions_for(repo, event, now=now)
@@ -182,8 +177,7 @@ async def _take_place(
 
 async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> CancelResult:
     """Give up a seat or a waitlist place; a freed seat goes to the first on the waitlist."""
-    await repo.begin_write()
-    try:
+    async with repo.write():
         event = await _open_event(repo, event_id, now)
         registration = await repo.registrations.of(event_id, user_id)
         if registration is None or registration.status not in (_CONFIRMED, _WAITLISTED):
@@ -206,10 +200,6 @@ async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> C
         else:
             promoted = await fill_free_seats(repo, event, now=now)
         seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
-    except Exception:
-        await repo.rollback()
-        raise
-    await repo.commit()
     return CancelResult(event, registration, was_confirmed, late, promoted, seats_taken, waiting)
 
 
@@ -242,33 +232,30 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
 
 async def reconfirm(repo: Repo, registration_id: int, user_id: int, *, now: datetime) -> Event:
     """The answer "Ja" to "Kom je nog?": noted, the seat stays."""
-    await repo.begin_write()
-    registration = await repo.registrations.get(registration_id)
-    if registration is None or registration.user_id != user_id:
-        await repo.rollback()
-        raise NotRegisteredError(registration_id)
-    event = await repo.events.get(registration.event_id)
-    if event is None or registration.status != _CONFIRMED:
-        await repo.rollback()
-        raise NotRegisteredError(registration_id)
-    registration.reconfirmed_at = now
-    registration.updated_at = now
-    await repo.commit()
+    async with repo.write():
+        registration = await repo.registrations.get(registration_id)
+        if registration is None or registration.user_id != user_id:
+            raise NotRegisteredError(registration_id)
+        event = await repo.events.get(registration.event_id)
+        if event is None or registration.status != _CONFIRMED:
+            raise NotRegisteredError(registration_id)
+        registration.reconfirmed_at = now
+        registration.updated_at = now
     return event
 
 
 async def suggestions_for(repo: Repo, event: Event, *, now: datetime) -> list[Event]:
     """Up to three other upcoming events of the same kind and theme that still have seats."""
-    where = EventFilter(kind=event.kind, theme=event.theme)
-    found = await repo.events.with_seats_left(now, where, exclude=event.id, limit=SUGGESTIONS)
-    await repo.commit()
+    async with repo.read():
+        where = EventFilter(kind=event.kind, theme=event.theme)
+        found = await repo.events.with_seats_left(now, where, exclude=event.id, limit=SUGGESTIONS)
     return found
 
 
 async def decline(repo: Repo, registration_id: int, user_id: int, *, now: datetime) -> CancelResult:
     """The answer "Nee" to "Kom je nog?": the seat goes to the first on the waitlist."""
-    registration = await repo.registrations.get(registration_id)
-    await repo.commit()
+    async with repo.read():
+        registration = await repo.registrations.get(registration_id)
     if registration is None or registration.user_id != user_id:
         raise NotRegisteredError(registration_id)
     return await cancel(repo, registration.event_id, user_id, now=now)

@@ -27,10 +27,9 @@ async def apply_retention(repo: Repo, *, now: datetime, days: int) -> RetentionR
     """Anonymise what belongs to events that ended more than `days` days ago, and delete
     settled outbox rows older than that. Idempotent: a second run changes nothing."""
     cutoff = now - timedelta(days=days)
-    await repo.begin_write()
-    anonymised = await repo.privacy.anonymise_events_before(cutoff)
-    deleted = await repo.privacy.delete_settled_messages_before(cutoff)
-    await repo.commit()
+    async with repo.write():
+        anonymised = await repo.privacy.anonymise_events_before(cutoff)
+        deleted = await repo.privacy.delete_settled_messages_before(cutoff)
     report = RetentionReport(anonymised, deleted)
     logger.info(
         "retention: %s rows anonymised (%s), %s old messages deleted",

@@ -76,44 +76,39 @@ async def set_role(
     now: datetime,
 ) -> RoleChange:
     """Give `target` (a Telegram id or @username) `role`."""
-    await repo.begin_write()
-    person = await _find(repo, target)
-    if person is None:
-        await repo.commit()  # nothing was written; a rollback would expire loaded rows
-        raise UnknownPersonError(str(target))
-    old_role = person.role
-    if old_role == role.value:
-        await repo.commit()
-        return RoleChange(person, old_role, old_role)
-    if old_role == Role.COORDINATOR.value:
-        if person.id in coordinator_ids:
-            await repo.commit()  # nothing was written; a rollback would expire loaded rows
-            raise ProtectedCoordinatorError(str(person.id))
-        coordinators = await repo.roles.coordinators_locked()
-        if len(coordinators) <= 1:
-            await repo.commit()  # nothing was written; a rollback would expire loaded rows
-            raise LastCoordinatorError(str(person.id))
-    person.role = role.value
-    await audit.record(
-        repo,
-        actor_id=actor_id,
-        action="role.set",
-        target=f"user:{person.id}",
-        details={"from": old_role, "to": role.value},
-        now=now,
-    )
-    await outbox.schedule(
-        repo,
-        key=f"role:{person.id}:{role.value}:{int(now.timestamp())}",
-        recipient_id=person.id,
-        kind="role.changed",
-        params={"role": role.value},
-        due_at=now,
-        now=now,
-        subject=f"user:{person.id}",
-        urgent=True,
-    )
-    await repo.commit()
+    async with repo.write():
+        person = await _find(repo, target)
+        if person is None:
+            raise UnknownPersonError(str(target))
+        old_role = person.role
+        if old_role == role.value:
+            return RoleChange(person, old_role, old_role)
+        if old_role == Role.COORDINATOR.value:
+            if person.id in coordinator_ids:
+                raise ProtectedCoordinatorError(str(person.id))
+            coordinators = await repo.roles.coordinators_locked()
+            if len(coordinators) <= 1:
+                raise LastCoordinatorError(str(person.id))
+        person.role = role.value
+        await audit.record(
+            repo,
+            actor_id=actor_id,
+            action="role.set",
+            target=f"user:{person.id}",
+            details={"from": old_role, "to": role.value},
+            now=now,
+        )
+        await outbox.schedule(
+            repo,
+            key=f"role:{person.id}:{role.value}:{int(now.timestamp())}",
+            recipient_id=person.id,
+            kind="role.changed",
+            params={"role": role.value},
+            due_at=now,
+            now=now,
+            subject=f"user:{person.id}",
+            urgent=True,
+        )
     logger.info("role of a user changed from %s to %s", old_role, role.value)
     return RoleChange(person, old_role, role.value)
 

@@ -53,22 +53,20 @@ class SearchIndexHolder:
 
     async def load(self, repo: Repo) -> int:
         """Build the whole index from the database; returns the number of initiatives."""
-        async with self._lock:
+        async with self._lock, repo.read():
             await self._load(repo)
-        await repo.commit()
         return len(self.documents)
 
     async def fresh(self, repo: Repo) -> SearchIndex:
         """The index, first brought up to date with the database if anything changed.
 
         Ends the read transaction, so the caller's next query sees fresh data."""
-        async with self._lock:
+        async with self._lock, repo.read():
             version = await repo.search.version()
             if self.version is None or version < self.version:
                 await self._load(repo)
             elif version > self.version:
                 await self._apply_changes(repo, version)
-        await repo.commit()
         return self.index
 
     def theme_counts(self) -> Counter[str]:

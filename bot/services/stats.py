@@ -144,28 +144,28 @@ class Figures:
 
 
 async def figures(repo: Repo, period: Period, *, now: datetime) -> Figures:
-    result = Figures(period)
-    start, end = period.start, period.end
-    result.users_total, result.users_new = await repo.stats.users(start, end)
-    result.initiatives, result.initiatives_outdated = await repo.stats.initiatives(
-        now - OUTDATED_AFTER
-    )
-    result.events = await repo.stats.events_per_kind(start, end)
-    result.events_cancelled = await repo.stats.cancelled_events(start, end)
-    statuses = await repo.stats.registrations_by_status(start, end)
-    result.attended = statuses.get(RegistrationStatus.ATTENDED.value, 0)
-    result.no_show = statuses.get(RegistrationStatus.NO_SHOW.value, 0)
-    result.registrations = (
-        statuses.get(RegistrationStatus.CONFIRMED.value, 0) + result.attended + result.no_show
-    )
-    result.waitlisted = statuses.get(RegistrationStatus.WAITLISTED.value, 0)
-    result.cancelled = statuses.get(RegistrationStatus.CANCELLED.value, 0)
-    result.participants = await repo.stats.participants(start, end)
-    result.capacity = await repo.stats.capacity(start, end)
-    result.promotions = await repo.stats.promotions(start, end)
-    result.venues, result.municipalities = await repo.stats.locations(start, end)
-    await _facilitation_figures(repo, result)
-    await repo.commit()
+    async with repo.read():
+        result = Figures(period)
+        start, end = period.start, period.end
+        result.users_total, result.users_new = await repo.stats.users(start, end)
+        result.initiatives, result.initiatives_outdated = await repo.stats.initiatives(
+            now - OUTDATED_AFTER
+        )
+        result.events = await repo.stats.events_per_kind(start, end)
+        result.events_cancelled = await repo.stats.cancelled_events(start, end)
+        statuses = await repo.stats.registrations_by_status(start, end)
+        result.attended = statuses.get(RegistrationStatus.ATTENDED.value, 0)
+        result.no_show = statuses.get(RegistrationStatus.NO_SHOW.value, 0)
+        result.registrations = (
+            statuses.get(RegistrationStatus.CONFIRMED.value, 0) + result.attended + result.no_show
+        )
+        result.waitlisted = statuses.get(RegistrationStatus.WAITLISTED.value, 0)
+        result.cancelled = statuses.get(RegistrationStatus.CANCELLED.value, 0)
+        result.participants = await repo.stats.participants(start, end)
+        result.capacity = await repo.stats.capacity(start, end)
+        result.promotions = await repo.stats.promotions(start, end)
+        result.venues, result.municipalities = await repo.stats.locations(start, end)
+        await _facilitation_figures(repo, result)
     return result
 
 
@@ -196,15 +196,15 @@ class MonthSeries:
 async def monthly(repo: Repo, period: Period, *, tz: ZoneInfo) -> MonthSeries:
     """Sign-ups and attendance per month of the period ("all time": first to last month with
     data)."""
-    signups = Counter(
-        moment.astimezone(tz).strftime("%Y-%m")
-        for moment in await repo.stats.signup_times(period.start, period.end)
-    )
-    attended = Counter(
-        moment.astimezone(tz).strftime("%Y-%m")
-        for moment in await repo.stats.attendance_times(period.start, period.end)
-    )
-    await repo.commit()
+    async with repo.read():
+        signups = Counter(
+            moment.astimezone(tz).strftime("%Y-%m")
+            for moment in await repo.stats.signup_times(period.start, period.end)
+        )
+        attended = Counter(
+            moment.astimezone(tz).strftime("%Y-%m")
+            for moment in await repo.stats.attendance_times(period.start, period.end)
+        )
     seen = sorted(set(signups) | set(attended))
     first, last = period.first_day, period.last_day
     if (last - first).days > 3660:  # "all time": from the first to the last month with data

@@ -35,27 +35,26 @@ async def see_user(
 
     Most updates come from people we know whose details did not change: those cost one read.
     """
-    known = await repo.users.get(person.id)
+    async with repo.read():  # ended here: the handler's use-case starts its own transaction
+        known = await repo.users.get(person.id)
     if known is not None and not _needs_update(known, person, now, coordinator_ids):
-        await repo.commit()  # end the read; the handler's use-case starts its own transaction
         return known
-    await repo.begin_write()
-    user, _created = await repo.users.ensure(
-        person.id,
-        first_name=person.first_name[:128],
-        last_name=person.last_name[:128] if person.last_name else None,
-        username=person.username,
-        telegram_language=person.language_code,
-        now=now,
-    )
-    user.first_name = person.first_name[:128]
-    user.last_name = person.last_name[:128] if person.last_name else None
-    user.username = person.username
-    user.telegram_language = person.language_code
-    user.last_seen_at = now
-    if person.id in coordinator_ids:
-        user.role = Role.COORDINATOR.value
-    await repo.commit()
+    async with repo.write():
+        user, _created = await repo.users.ensure(
+            person.id,
+            first_name=person.first_name[:128],
+            last_name=person.last_name[:128] if person.last_name else None,
+            username=person.username,
+            telegram_language=person.language_code,
+            now=now,
+        )
+        user.first_name = person.first_name[:128]
+        user.last_name = person.last_name[:128] if person.last_name else None
+        user.username = person.username
+        user.telegram_language = person.language_code
+        user.last_seen_at = now
+        if person.id in coordinator_ids:
+            user.role = Role.COORDINATOR.value
     return user
 
 
@@ -79,14 +78,12 @@ def _needs_update(
 async def choose_language(repo: Repo, user: User, language: str) -> None:
     if language not in SUPPORTED_LOCALES:
         raise UnsupportedLanguageError(language)
-    await repo.begin_write()
-    user.language = language
-    await repo.commit()
+    async with repo.write():
+        user.language = language
 
 
 async def mark_reachable(repo: Repo, user_id: int, reachable: bool, *, now: datetime) -> bool:
     """The user started or unblocked (True) or blocked (False) the bot; True when it changed."""
-    await repo.begin_write()
-    changed = await repo.users.set_reachable(user_id, reachable, now)
-    await repo.commit()
+    async with repo.write():
+        changed = await repo.users.set_reachable(user_id, reachable, now)
     return changed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -101,24 +103,40 @@ class Repo:
     def privacy(self) -> PrivacyRepository:
         return PrivacyRepository(self.session)
 
-    async def begin_write(self) -> None:
-        """Start a transaction that will write. Call it first in a use-case that writes.
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Repo]:
+        """One transaction that writes: the unit of work of a use-case.
 
-        On PostgreSQL this is an ordinary transaction (row locks do the rest); on SQLite it takes
-        the database's write lock now (BEGIN IMMEDIATE), so concurrent writers wait their turn
-        instead of failing halfway. A read-only transaction still open is ended first.
+        Commits when the block ends normally and rolls back when it raises, so a use-case commits
+        exactly once by construction. On PostgreSQL this is an ordinary transaction (row locks do
+        the rest); on SQLite it takes the database's write lock up front (BEGIN IMMEDIATE), so
+        concurrent writers wait their turn instead of failing halfway; the lock is given back when
+        the transaction ends. A read-only transaction still open is ended first.
         """
-        if self.session.in_transaction():
-            await self.session.commit()
+        await self._end_read()
         await write_lock.acquire(self.session)
         try:
             await self.session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         except BaseException:
             write_lock.release(self.session)
             raise
-
-    async def commit(self) -> None:
+        try:
+            yield self
+        except BaseException:
+            await self.session.rollback()
+            raise
         await self.session.commit()
 
-    async def rollback(self) -> None:
-        await self.session.rollback()
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Repo]:
+        """A block that only reads; its transaction is ended afterwards, so no snapshot lingers."""
+        try:
+            yield self
+        finally:
+            await self._end_read()
+
+    async def _end_read(self) -> None:
+        # Ending a read with commit (not rollback) keeps loaded objects usable: the session does
+        # not expire on commit, but a rollback would expire everything it holds.
+        if self.session.in_transaction():
+            await self.session.commit()

@@ -102,9 +102,8 @@ class Sender:
             return 0
         async with self.session_pool() as session:
             repo = Repo(session)
-            await repo.begin_write()
-            rows = await repo.outbox_claims.claim_due(self.clock.now(), room, self.lease)
-            await repo.commit()
+            async with repo.write():
+                rows = await repo.outbox_claims.claim_due(self.clock.now(), room, self.lease)
         for row in rows:
             if row.id in self._in_flight_rows:
                 continue  # our own claim whose lease ran out: its worker is still on it
@@ -182,8 +181,9 @@ class Sender:
                 await self._release(row, morning, "quiet hours", refund=True)
                 return None
         async with self.session_pool() as session:
-            rendered = await self._render(Repo(session), row, kind, now)
-            await session.commit()
+            repo = Repo(session)
+            async with repo.read():
+                rendered = await self._render(repo, row, kind, now)
         return None if rendered is None else _Prepared(row.recipient_id, rendered)
 
     async def _render(
@@ -252,15 +252,14 @@ class Sender:
     ) -> None:
         async with self.session_pool() as session:
             repo = Repo(session)
-            await repo.begin_write()
-            recorded = await repo.outbox_claims.finish(
-                row.id,
-                status,
-                self.clock.now(),
-                error=error,
-                telegram_message_id=telegram_message_id,
-            )
-            await repo.commit()
+            async with repo.write():
+                recorded = await repo.outbox_claims.finish(
+                    row.id,
+                    status,
+                    self.clock.now(),
+                    error=error,
+                    telegram_message_id=telegram_message_id,
+                )
         if not recorded:
             logger.warning("outbox row %s was no longer ours when it finished", row.id)
         self._count(status, error)
@@ -270,20 +269,18 @@ class Sender:
     ) -> None:
         async with self.session_pool() as session:
             repo = Repo(session)
-            await repo.begin_write()
-            await repo.outbox_claims.release(
-                row.id, due_at, self.clock.now(), error=reason, refund_attempt=refund
-            )
-            await repo.commit()
+            async with repo.write():
+                await repo.outbox_claims.release(
+                    row.id, due_at, self.clock.now(), error=reason, refund_attempt=refund
+                )
 
     async def _mark_unreachable(self, chat_id: int) -> None:
         if chat_id < 0:
             return
         async with self.session_pool() as session:
             repo = Repo(session)
-            await repo.begin_write()
-            await repo.users.set_reachable(chat_id, False, self.clock.now())
-            await repo.commit()
+            async with repo.write():
+                await repo.users.set_reachable(chat_id, False, self.clock.now())
 
     def _count(self, status: OutboxStatus, error: str | None) -> None:
         if status is OutboxStatus.SENT:
