@@ -172,7 +172,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _deliver(settings: Settings, until_idle: bool, lease: float) -> None:
-    from bot.worker import run_delivery_worker
+    from bot.cli.worker import run_delivery_worker
 
     if settings.token is None:
         raise ConfigError("BOT_TOKEN: the delivery worker needs a token. Set it in .env.")
@@ -181,20 +181,20 @@ async def _deliver(settings: Settings, until_idle: bool, lease: float) -> None:
 
 
 async def _import(settings: Settings, file: Path) -> None:
-    from bot.imports import import_initiatives_file
+    from bot.cli.imports import import_initiatives_file
 
     await import_initiatives_file(settings, file, sys.stdout)
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.services.exports import export_to_file
+    from bot.services.coordination.exports import export_to_file
 
     await prepare_database(settings, demo_data=False)
     await export_to_file(settings, args.what, args.first, args.last, args.output, sys.stdout)
 
 
 async def _search(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.services.search_cli import run
+    from bot.cli.search import run
 
     if args.limit < 1:
         raise ConfigError("--limit: give a number of 1 or more")

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock, SystemClock
 from bot.commands import register_commands
 from bot.config import Settings
+from bot.delivery import Limits, RateLimiter, Sender
 from bot.i18n import CatalogI18n, create_i18n
 from bot.middlewares.callback_guard import CallbackGuardMiddleware
 from bot.middlewares.database import DatabaseMiddleware
@@ -32,8 +33,7 @@ from bot.middlewares.i18n import LocaleMiddleware
 from bot.middlewares.replies import HandlingUpdateMiddleware, ReplyRetryMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
-from bot.services.delivery import Limits, RateLimiter, Sender
-from bot.services.search_sync import SearchIndexHolder
+from bot.services.search.index_sync import SearchIndexHolder
 from handlers import create_root_router
 from scheduler.jobs import JobContext, register_jobs
 from scheduler.setup import build_scheduler

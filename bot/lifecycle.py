@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.demo import database_is_empty, load_demo_data
+from bot.demo.personas import database_is_empty, load_demo_data
 from storage import migrate
 from storage.engine import create_engine, create_session_pool
 from storage.repositories import Repo

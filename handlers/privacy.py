@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
 from bot.keyboards.callbacks import PrivacyCallback
-from bot.services.privacy import erase_user, export_data
+from bot.services.privacy.personal_data import erase_user, export_data
 from storage.models import User
 from storage.repositories import Repo
 

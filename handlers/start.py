@@ -11,11 +11,11 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
+from bot.deeplinks import find_opener
 from bot.i18n import _
 from bot.keyboards.callbacks import MenuCallback
 from bot.keyboards.menu import main_menu
-from bot.services.optout import start_again
-from handlers.deeplinks import find_opener
+from bot.services.coordination.optout import start_again
 from storage.models import User
 from storage.repositories import Repo
 

@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramAPIError
 
 from bot.i18n import pick_locale, speaking
 from bot.notifications.broadcasts import finished_text, progress_text
-from bot.services import broadcast_progress
+from bot.services.coordination import broadcast_progress
 from storage.repositories import Repo
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.services.digest import schedule_weekly_digest
+from bot.services.events.digest import schedule_weekly_digest
 from storage.repositories import Repo
 
 if TYPE_CHECKING:

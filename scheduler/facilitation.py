@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.services import facilitation_escalation
+from bot.services.facilitation import escalation as facilitation_escalation
 from storage.repositories import Repo
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.services.initiative_freshness import schedule_freshness_nudges
+from bot.services.initiatives.freshness import schedule_freshness_nudges
 from storage.repositories import Repo
 
 if TYPE_CHECKING:

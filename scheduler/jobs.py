@@ -20,8 +20,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import Sender
 from bot.i18n import CatalogI18n
-from bot.services.delivery import Sender
 from scheduler.broadcasts import BROADCAST_JOB_ID, INTERVAL_SECONDS, run_broadcast_progress
 from scheduler.digest import DIGEST_JOB_ID, run_weekly_digest
 from scheduler.facilitation import FACILITATION_JOB_ID, run_facilitation_job

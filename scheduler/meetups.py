@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.services.meetup_proposals import propose_meetups
+from bot.services.connections.meetups import propose_meetups
 from storage.repositories import Repo
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.services.privacy import enforce_tombstones
-from bot.services.retention import apply_retention
+from bot.services.privacy.personal_data import enforce_tombstones
+from bot.services.privacy.retention import apply_retention
 from storage.engine import SessionPool
 from storage.repositories import Repo
 

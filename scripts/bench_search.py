@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.services.search import SearchDocument, SearchIndex  # noqa: E402
-from bot.services.search.evaluation import Fts5Baseline  # noqa: E402
+from bot.search import SearchDocument, SearchIndex  # noqa: E402
+from bot.search.evaluation import Fts5Baseline  # noqa: E402
 
 SEED = 20240501
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+")

@@ -38,14 +38,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 import bot.middlewares.user as user_middleware
-import handlers.events_signup as signup_handlers
+import handlers.events.signup as signup_handlers
 from bot.app import build_bot, build_dispatcher
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import create_i18n
 from bot.keyboards.callbacks import EventCallback
 from bot.middlewares.throttling import ThrottlingMiddleware
-from bot.services.event_admin import EventDraft, create_event
+from bot.services.events.admin import EventDraft, create_event
 from scheduler.setup import build_scheduler
 from storage.base import Base
 from storage.engine import create_engine, create_session_pool

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.services.search.evaluation import METRICS, Report  # noqa: E402
-from bot.services.search_eval import evaluate_through_database  # noqa: E402
+from bot.search.evaluation import METRICS, Report  # noqa: E402
+from bot.services.search.evaluation_run import evaluate_through_database  # noqa: E402
 
 _HEADERS = {"ndcg5": "nDCG@5", "mrr10": "MRR@10", "recall10": "R@10", "recall10_capped": "R@10c"}
 

@@ -9,10 +9,10 @@ from aiogram import Bot
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.delivery import Limits, RateLimiter, Sender
 from bot.i18n import CatalogI18n, _
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services import outbox
-from bot.services.delivery import Limits, RateLimiter, Sender
 from storage.engine import SessionPool
 from storage.repositories import Repo
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import FakeClock
-from bot.services.event_admin import EventDraft, create_event
+from bot.services.events.admin import EventDraft, create_event
 from storage.models import Event, User
 from storage.repositories import Repo
 

@@ -13,8 +13,8 @@ from aiogram.types import User as TgUser
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.delivery import Sender
 from bot.i18n import CatalogI18n
-from bot.services.delivery import Sender
 from storage.engine import SessionPool
 from storage.models import Event, FacilitationRequest, OutboxMessage, Role
 from storage.repositories import Repo

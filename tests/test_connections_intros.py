@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.keyboards.callbacks import IntroCallback
-from bot.services import introductions as intro
+from bot.services.connections import introductions as intro
 from storage.engine import SessionPool
 from storage.models import IntroThread, SenderBlock
 from storage.repositories import Repo
@@ -457,8 +457,8 @@ async def test_an_old_writing_step_does_not_pass_on_a_later_message(
 async def test_erasing_a_person_removes_their_conversations_and_questions(
     repo: Repo, clock: FakeClock
 ) -> None:
-    from bot.services import peer_questions as peers
-    from bot.services.privacy import erase_user
+    from bot.services.connections import peer_questions as peers
+    from bot.services.privacy.personal_data import erase_user
     from storage.models import IntroMessage, PeerQuestion, SenderQuota
 
     anna, emma, ident = await _people(repo, clock.now())

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import KnowledgeCallback
-from bot.services import knowledge
+from bot.services.connections import knowledge
 from storage.models import KnowledgeArticle
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID

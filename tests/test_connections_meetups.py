@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.keyboards.callbacks import MeetupProposalCallback
-from bot.services import meetup_proposals as meetups
+from bot.services.connections import meetups
 from scheduler.jobs import PERIODIC_JOBS
 from scheduler.meetups import MEETUP_JOB_ID, run_meetup_proposals
 from storage.engine import SessionPool

@@ -20,11 +20,11 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.delivery.policy import quiet_hours_end
 from bot.keyboards.callbacks import PeerCallback
 from bot.notifications.registry import get_kind
-from bot.services import help_offers
-from bot.services import peer_questions as peers
-from bot.services.delivery.policy import quiet_hours_end
+from bot.services.connections import help_offers
+from bot.services.connections import peer_questions as peers
 from storage.models import KnowledgeArticle
 from storage.repositories import Repo
 from tests.connections_support import mark_sent, outbox_rows, render

@@ -13,7 +13,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n, _
 from bot.notifications.registry import RenderContext, Rendered, message_kind
-from bot.services.alerts import alert_coordinators
+from bot.services.coordination.alerts import alert_coordinators
 from storage.engine import SessionPool
 from storage.models import OutboxMessage
 from storage.repositories import Repo

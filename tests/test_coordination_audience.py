@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.services import broadcast_audience
-from bot.services.broadcast_audience import BadAudienceError
+from bot.services.coordination import audience as broadcast_audience
+from bot.services.coordination.audience import BadAudienceError
 from storage.repositories import Repo
 from tests.coordination_support import add_event, add_initiative, add_user, certify, register
 

@@ -23,7 +23,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
 from bot.keyboards.callbacks import BroadcastCallback, BroadcastComposeCallback
-from bot.services import broadcast_progress, broadcasts
+from bot.services.coordination import broadcast_progress, broadcasts
 from scheduler.broadcasts import run_broadcast_progress
 from scheduler.jobs import JobContext
 from storage.engine import SessionPool

@@ -16,7 +16,7 @@ from aiogram.types import BufferedInputFile
 
 from bot.__main__ import main
 from bot.keyboards.callbacks import ExportCallback
-from bot.services.exports import COLUMNS
+from bot.services.coordination.exports import COLUMNS
 from storage.engine import create_engine, create_session_pool
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from bot.i18n import CatalogI18n, speaking
 from bot.notifications.broadcasts import render_role_changed
 from bot.notifications.registry import RenderContext
-from bot.services import roles
-from bot.services.roles import LastCoordinatorError, RoleError
+from bot.services.coordination import roles
+from bot.services.coordination.roles import LastCoordinatorError, RoleError
 from storage.engine import SessionPool
 from storage.models import AuditEntry, OutboxMessage, Role
 from storage.repositories import Repo

@@ -11,8 +11,8 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile
 
 from bot.keyboards.callbacks import StatsCallback
-from bot.services import stats
-from bot.services.stats import BadPeriodError
+from bot.services.coordination import stats
+from bot.services.coordination.stats import BadPeriodError
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID
 from tests.coordination_support import T0, add_event, add_initiative, add_user, register

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.config import Settings
-from bot.services.delivery.limits import Limits, RateLimiter, TokenBucket
-from bot.services.delivery.policy import quiet_hours_end, retry_delay
+from bot.delivery.limits import Limits, RateLimiter, TokenBucket
+from bot.delivery.policy import quiet_hours_end, retry_delay
 
 
 class FakeTime:

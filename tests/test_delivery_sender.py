@@ -11,8 +11,8 @@ from aiogram.methods import SendMessage
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.delivery.policy import MAX_ATTEMPTS
 from bot.i18n import CatalogI18n
-from bot.services.delivery.policy import MAX_ATTEMPTS
 from storage.engine import SessionPool
 from storage.models import OutboxStatus
 from storage.repositories import Repo

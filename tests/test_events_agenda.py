@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile
 
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import EventCallback, MenuCallback
-from bot.services.ics import escape_text, event_calendar, fold
+from bot.services.events.ics import escape_text, event_calendar, fold
 from storage.models import Event
 from storage.repositories import Repo
 from tests.event_helpers import START_DEFAULT, make_event

@@ -199,7 +199,7 @@ async def test_card_opens_from_the_list_and_an_unknown_deep_link_shows_the_menu(
 async def test_card_of_a_called_off_event_offers_no_sign_up_or_cancel(
     feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
-    from bot.services.event_admin import cancel_event
+    from bot.services.events.admin import cancel_event
 
     event_id = (await make_event(repo, clock)).id
     anna = make_user(language_code="nl")

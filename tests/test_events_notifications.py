@@ -9,7 +9,8 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n, speaking
 from bot.notifications.registry import RenderContext, Rendered, get_kind
-from bot.services import event_admin, registrations
+from bot.services.events import admin as event_admin
+from bot.services.events import registrations
 from storage.repositories import Repo
 from tests.event_helpers import START_DEFAULT, make_event, make_people, person
 from tests.mocked_bot import button_rows

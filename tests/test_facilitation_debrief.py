@@ -16,9 +16,9 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n, speaking
 from bot.keyboards.callbacks import FacSettingsCallback
-from bot.services import exports, stats
-from bot.services.debriefs import parse
-from handlers.stats import figures_text
+from bot.services.coordination import exports, stats
+from bot.services.facilitation.debriefs import parse
+from handlers.coordination.stats import figures_text
 from storage.engine import SessionPool
 from storage.models import Role
 from storage.repositories import Repo

@@ -14,7 +14,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMes
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
-from bot.services import event_admin
+from bot.services.events import admin as event_admin
 from scheduler.facilitation import run_facilitation_job
 from scheduler.jobs import JobContext
 from storage.engine import SessionPool

@@ -16,7 +16,8 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
 from bot.keyboards.callbacks import FacAdminCallback, FacAnswerCallback
-from bot.services import facilitation_requests, open_calls
+from bot.services.facilitation import open_calls
+from bot.services.facilitation import requests as facilitation_requests
 from storage.engine import SessionPool
 from storage.models import Role
 from storage.repositories import Repo
@@ -206,7 +207,7 @@ async def test_open_call_without_anyone_eligible_says_why(
 async def test_ask_someone_lists_who_likes_the_theme_or_place_first(
     feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
-    from bot.services import facilitation
+    from bot.services.facilitation import pool as facilitation
 
     await team(repo, clock)
     event_id = (await table(repo, clock)).id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.reply_intent import Intent, classify, normalise
+from bot.services.facilitation.reply_intent import Intent, classify, normalise
 
 YES = [
     "ja", "Ja!", "JA", "jaaa", "ja hoor", "Ja hoor, prima", "jazeker", "Jawel", "ja graag",

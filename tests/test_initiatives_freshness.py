@@ -108,7 +108,8 @@ async def test_join_request_and_moderation_messages_render_in_english(
 ) -> None:
     from bot.i18n import create_i18n, speaking
     from bot.notifications.initiatives import render_join_request, render_moderated
-    from bot.services import initiatives, invites
+    from bot.services.initiatives import invites
+    from bot.services.initiatives import profiles as initiatives
 
     owner = make_user(first_name="Emma", language_code="en")
     asker = make_user(first_name="Piet <3", username="piet_u")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.cli.imports import import_initiatives_file
 from bot.clock import FakeClock
 from bot.config import ConfigError, Settings
-from bot.imports import import_initiatives_file
-from bot.services.initiative_import import import_initiatives, read_rows
+from bot.services.initiatives.importer import import_initiatives, read_rows
 from storage.models import Initiative, InitiativeMember
 from storage.repositories import Repo
 

@@ -43,7 +43,7 @@ async def test_coordinator_hides_and_shows_a_profile_and_it_is_logged(
     ident = (await add_initiative(repo, clock.now(), owners=(anna.id,))).id
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
 
-    with caplog.at_level(logging.INFO, logger="bot.services.initiatives"):
+    with caplog.at_level(logging.INFO, logger="bot.services.initiatives.profiles"):
         await feed(message_update(kees, f"/verberg {ident}"))
     assert bot_api.take(SendMessage).text == (
         f"🚫 <b>Repair Café Lombok</b> (#{ident}) is verborgen. "
@@ -69,7 +69,7 @@ async def test_coordinator_hides_and_shows_a_profile_and_it_is_logged(
     await feed(message_update(stranger, f"/profiel {ident}"))
     assert bot_api.take(SendMessage).text == "Ik kan dat initiatief niet vinden."
 
-    with caplog.at_level(logging.INFO, logger="bot.services.initiatives"):
+    with caplog.at_level(logging.INFO, logger="bot.services.initiatives.profiles"):
         await feed(message_update(kees, f"/toon {ident}"))
     assert bot_api.take(SendMessage).text == (
         f"✅ <b>Repair Café Lombok</b> (#{ident}) is weer te vinden."

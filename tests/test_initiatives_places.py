@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.initiative_fields import (
+from bot.catalog.municipalities import MUNICIPALITIES, in_province, match_municipality
+from bot.services.initiatives.fields import (
     InvalidAnswerError,
     Problem,
     parse_email,
@@ -17,7 +18,6 @@ from bot.services.initiative_fields import (
     parse_telegram,
     parse_website,
 )
-from bot.services.places import MUNICIPALITIES, in_province, match_municipality
 
 DEV_FILE = Path(__file__).parent / "data" / "search_eval" / "initiatives.json"
 

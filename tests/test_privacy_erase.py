@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import PrivacyCallback
-from bot.services.privacy import DEFAULT_SALT, enforce_tombstones, id_hash
+from bot.services.privacy.personal_data import DEFAULT_SALT, enforce_tombstones, id_hash
 from storage.models import (
     Initiative,
     InitiativeMember,

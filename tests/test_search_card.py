@@ -10,7 +10,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import SearchItemCallback
-from bot.services import initiatives
+from bot.services.initiatives import profiles as initiatives
 from storage.repositories import Repo
 from tests.factories import callback_update, make_user
 from tests.initiatives_support import add_initiative

@@ -12,8 +12,8 @@ import pytest
 
 from bot.__main__ import main
 from bot.clock import FakeClock
-from bot.services.initiative_import import import_initiatives, read_rows
-from bot.services.search_eval import evaluate_through_database
+from bot.services.initiatives.importer import import_initiatives, read_rows
+from bot.services.search.evaluation_run import evaluate_through_database
 from storage import migrate
 from storage.engine import create_engine, create_session_pool
 from storage.repositories import Repo

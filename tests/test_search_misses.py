@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiogram.methods import SendMessage
 
-from bot.services.search_misses import MissedWords
+from bot.services.search.misses import MissedWords
 from tests.factories import make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
@@ -18,7 +18,7 @@ def test_a_word_is_logged_once_three_different_people_searched_it(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     misses = MissedWords()
-    with caplog.at_level(logging.INFO, logger="bot.services.search_misses"):
+    with caplog.at_level(logging.INFO, logger="bot.services.search.misses"):
         assert misses.record("Xylofoonles voor Jan Pietersen", 1) == []
         assert misses.record("xylofoonles", 1) == []  # the same person again does not count
         assert misses.record("xylofoon-les", 2) == []

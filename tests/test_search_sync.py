@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.services import initiative_register, initiatives
-from bot.services.initiative_fields import Field
-from bot.services.initiative_import import import_initiatives, read_rows
-from bot.services.search_sync import SearchIndexHolder
+from bot.services.initiatives import profiles as initiatives
+from bot.services.initiatives import register as initiative_register
+from bot.services.initiatives.fields import Field
+from bot.services.initiatives.importer import import_initiatives, read_rows
+from bot.services.search.index_sync import SearchIndexHolder
 from storage.engine import SessionPool
 from storage.models import SearchChange
 from storage.repositories import Repo

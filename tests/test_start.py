@@ -8,7 +8,7 @@ import pytest
 from aiogram.methods import SendMessage
 from aiogram.types import Message
 
-from handlers.deeplinks import deep_link
+from bot.deeplinks import deep_link
 from storage.repositories import Repo
 from tests.factories import make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -81,7 +81,7 @@ async def test_start_escapes_the_name_as_html(feed: Any, bot_api: MockedBotAPI) 
 async def test_registered_deep_link_opens_its_target(
     feed: Any, bot_api: MockedBotAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("handlers.deeplinks._OPENERS", {})
+    monkeypatch.setattr("bot.deeplinks._OPENERS", {})
     opened: list[str] = []
 
     @deep_link("testlink_")

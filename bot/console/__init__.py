@@ -10,7 +10,7 @@ from bot.clock import OffsetClock
 from bot.config import Settings
 from bot.console.chat import ConsoleChat, read_lines
 from bot.console.session import ConsoleSession
-from bot.demo import PERSONAS
+from bot.demo.personas import PERSONAS
 
 
 async def run_console(

@@ -25,7 +25,7 @@ from aiogram.types import (
 from bot.app import Application
 from bot.clock import OffsetClock
 from bot.console.session import ConsoleSession
-from bot.demo import PERSONAS, Persona, find_persona
+from bot.demo.personas import PERSONAS, Persona, find_persona
 
 HELP = (
     "Console commands: type a message, or a number to press a button;\n"

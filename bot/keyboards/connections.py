@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.catalog.themes import THEMES
 from bot.i18n import _
 from bot.keyboards.callbacks import (
     IntroCallback,
@@ -15,7 +16,6 @@ from bot.keyboards.callbacks import (
     MeetupProposalCallback,
     PeerCallback,
 )
-from bot.services.search.themes import THEMES
 
 
 def contact_button_row(builder: InlineKeyboardBuilder, initiative_id: int) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.catalog.municipalities import MUNICIPALITIES
+from bot.catalog.themes import THEMES
 from bot.i18n import _
 from bot.keyboards.callbacks import (
     BroadcastCallback,
@@ -16,9 +18,7 @@ from bot.keyboards.callbacks import (
     ExportCallback,
     StatsCallback,
 )
-from bot.services.broadcast_audience import LEVELS
-from bot.services.places import MUNICIPALITIES
-from bot.services.search.themes import THEMES
+from bot.services.coordination.audience import LEVELS
 from storage.models import Broadcast
 
 EXPORT_KINDS = ("initiatives", "events", "registrations", "debriefs", "audit")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting.event_card import KIND_ICONS, theme_label
 from bot.i18n import _
 from bot.keyboards.callbacks import EventCallback, EventListCallback, ReconfirmCallback
-from bot.services.events import PAGE_SIZE, BrowsePage, EventView
+from bot.services.events.browse import PAGE_SIZE, BrowsePage, EventView
+from bot.views.event_card import KIND_ICONS, theme_label
 from storage.models import Event, Registration, RegistrationStatus
 
 _TITLE_LENGTH = 36

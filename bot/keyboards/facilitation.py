@@ -7,8 +7,6 @@ from datetime import tzinfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.formatting.dates import format_day
-from bot.formatting.event_card import level_label
 from bot.i18n import _
 from bot.keyboards.callbacks import (
     FacAdminCallback,
@@ -16,7 +14,9 @@ from bot.keyboards.callbacks import (
     FacDutyCallback,
     FacSettingsCallback,
 )
-from bot.services.facilitation import LEVELS, TableOverview
+from bot.services.facilitation.pool import LEVELS, TableOverview
+from bot.views.dates import format_day
+from bot.views.event_card import level_label
 from storage.models import Event, FacilitationRequest, Unavailability
 
 MAX_CANDIDATE_BUTTONS = 6

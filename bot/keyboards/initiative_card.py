@@ -10,12 +10,12 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting.initiative_card import list_line
 from bot.i18n import _
 from bot.keyboards.callbacks import InitiativeCallback, MenuCallback
 from bot.keyboards.initiatives import FIELD_LABELS, back_label
-from bot.services.initiative_fields import STEPS
-from bot.services.initiatives import Membership
+from bot.services.initiatives.fields import STEPS
+from bot.services.initiatives.profiles import Membership
+from bot.views.initiative_card import list_line
 from storage.models import InitiativeMember, MemberRole, User
 
 

@@ -11,11 +11,11 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.catalog.municipalities import MUNICIPALITIES, Municipality
+from bot.catalog.themes import THEMES
 from bot.i18n import N_, _
 from bot.keyboards.callbacks import InitiativeCallback, RegisterCallback
-from bot.services.initiative_fields import REQUIRED, STEPS, Field, has_value
-from bot.services.places import MUNICIPALITIES, Municipality
-from bot.services.search.themes import THEMES
+from bot.services.initiatives.fields import REQUIRED, STEPS, Field, has_value
 from storage.models import Initiative
 
 FIELD_LABELS: dict[Field, str] = {

@@ -11,6 +11,7 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.catalog.themes import THEMES
 from bot.i18n import _
 from bot.keyboards.callbacks import (
     IntroCallback,
@@ -18,8 +19,7 @@ from bot.keyboards.callbacks import (
     SearchCallback,
     SearchItemCallback,
 )
-from bot.services.discover import PAGE_SIZE, Choices
-from bot.services.search import THEMES
+from bot.services.search.discover import PAGE_SIZE, Choices
 from storage.models import Initiative
 
 _TITLE_LENGTH = 40

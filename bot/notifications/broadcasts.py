@@ -10,8 +10,8 @@ from babel.numbers import format_decimal
 from bot.i18n import _
 from bot.keyboards.coordination import broadcast_markup
 from bot.notifications.registry import RenderContext, Rendered, message_kind
-from bot.services.broadcast_progress import Outcome, outcome
-from bot.services.broadcasts import KIND, REPORT_KIND
+from bot.services.coordination.broadcast_progress import Outcome, outcome
+from bot.services.coordination.broadcasts import KIND, REPORT_KIND
 from storage.models import Role
 
 

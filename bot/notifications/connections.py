@@ -7,11 +7,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from bot.formatting.initiative_card import public_contact_lines
 from bot.i18n import _
 from bot.keyboards.connections import ban_keyboard, relay_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
-from bot.services import introductions as intro
+from bot.services.connections import introductions as intro
+from bot.views.initiative_card import public_contact_lines
 from storage.models import Initiative, IntroThread, ThreadStatus, User
 
 _TRANSCRIPT_MESSAGES = 10

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting.dates import format_span
+from bot.catalog.themes import THEMES
 from bot.i18n import _
 from bot.keyboards.callbacks import EventCallback
 from bot.keyboards.connections import (
@@ -19,9 +19,9 @@ from bot.keyboards.connections import (
     question_keyboard,
 )
 from bot.notifications.registry import RenderContext, Rendered, message_kind
-from bot.services import meetup_proposals as meetups
-from bot.services import peer_questions as peers
-from bot.services.search.themes import THEMES
+from bot.services.connections import meetups
+from bot.services.connections import peer_questions as peers
+from bot.views.dates import format_span
 from storage.models import EventStatus
 
 

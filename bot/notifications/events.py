@@ -7,11 +7,11 @@ import html
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.formatting.dates import format_span
-from bot.formatting.event_card import place_line
 from bot.i18n import _
 from bot.keyboards.events import promoted_keyboard, reconfirm_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
+from bot.views.dates import format_span
+from bot.views.event_card import place_line
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 

@@ -9,12 +9,12 @@ import html
 from datetime import timedelta
 from typing import Any
 
-from bot.formatting.dates import format_span
-from bot.formatting.event_card import event_card, place_line
 from bot.i18n import _
 from bot.keyboards.facilitation import alert_keyboard, answer_keyboard, duty_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
-from bot.services.events import EventView
+from bot.services.events.browse import EventView
+from bot.views.dates import format_span
+from bot.views.event_card import event_card, place_line
 from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
 
 

@@ -10,11 +10,11 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting.initiative_card import card_text
 from bot.i18n import _
 from bot.keyboards.callbacks import JoinRequestCallback
 from bot.keyboards.initiative_card import freshness_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
+from bot.views.initiative_card import card_text
 from storage.models import Initiative
 
 FRESHNESS = "initiative.freshness"

@@ -8,8 +8,8 @@ from functools import lru_cache
 
 import pytest
 
-from bot.services.search import SearchDocument, SearchIndex, Vocabulary
-from bot.services.search.geo import haversine_km
+from bot.search import SearchDocument, SearchIndex, Vocabulary
+from bot.search.geo import haversine_km
 
 
 def doc(
@@ -338,8 +338,8 @@ def test_nearby_returns_distances_in_km(index: SearchIndex) -> None:
 def test_zero_result_query_is_logged_without_its_words(
     index: SearchIndex, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # The words reach the log only once several people searched them (bot.services.search_misses).
-    with caplog.at_level(logging.INFO, logger="bot.services.search.index"):
+    # The words reach the log only once several people searched them (bot.services.search.misses).
+    with caplog.at_level(logging.INFO, logger="bot.search.index"):
         result = index.search("Ik zoek Xylofoonles")
     assert result.total == 0
     messages = [record.getMessage() for record in caplog.records]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.services.search.evaluation import (
+from bot.search.evaluation import (
     Fts5Baseline,
     build_index,
     evaluate,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.search.analysis import Analyzer
-from bot.services.search.compounds import Decompounder
-from bot.services.search.normalize import STOP_WORDS, content_tokens, fold, tokens, words
-from bot.services.search.stemmer import stem
+from bot.search.analysis import Analyzer
+from bot.search.compounds import Decompounder
+from bot.search.normalize import STOP_WORDS, content_tokens, fold, tokens, words
+from bot.search.stemmer import stem
 
 
 def test_fold_removes_case_and_diacritics() -> None:

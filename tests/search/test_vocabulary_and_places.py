@@ -6,12 +6,13 @@ import tomllib
 from importlib import resources
 from typing import Any
 
-from bot.services.search import THEMES, Gazetteer, Vocabulary
-from bot.services.search.normalize import flat_parts
-from bot.services.search.places import BUURT, GEMEENTE, WIJK, Nearness, place_key
-from bot.services.search.stemmer import stem
-from bot.services.search.themes import theme_label_words
-from bot.services.search.vocabulary import phrase_of
+from bot.catalog.themes import THEMES
+from bot.search import Gazetteer, Vocabulary
+from bot.search.normalize import flat_parts
+from bot.search.places import BUURT, GEMEENTE, WIJK, Nearness, place_key
+from bot.search.stemmer import stem
+from bot.search.themes import theme_label_words
+from bot.search.vocabulary import phrase_of
 
 MUNICIPALITIES = {
     "Amersfoort",
@@ -56,7 +57,7 @@ UTRECHT_WIJKEN = {
 
 
 def _data(name: str) -> dict[str, Any]:
-    text = resources.files("bot.services.search").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("bot.search").joinpath(name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

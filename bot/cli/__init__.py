@@ -1,0 +1,1 @@
+"""The command line: `samenspel …` and `python -m bot …`."""

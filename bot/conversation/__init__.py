@@ -1,0 +1,1 @@
+"""Helpers for conversations that span several messages (typing steps, writing windows)."""

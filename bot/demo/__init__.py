@@ -1,0 +1,1 @@
+"""Demo data for console mode: personas, initiatives, events, facilitation and connections."""

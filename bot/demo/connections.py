@@ -1,0 +1,23 @@
+"""Demo data of connecting initiatives: the knowledge-base articles shipped with the bot, and
+Fatima's initiative offering help on its themes, so /vraag and /kennis work in console mode.
+Never commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.demo.initiatives import FATIMA_ID, FATIMAS_INITIATIVE
+from bot.services.connections.knowledge import load_seed_articles
+from storage.repositories import Repo
+
+
+async def load_demo_connections(repo: Repo, now: datetime) -> int:
+    """Add what is missing; returns how many rows were added."""
+    added = await load_seed_articles(repo, now)
+    found = await repo.initiatives.by_refs([FATIMAS_INITIATIVE])
+    initiative = found.get(FATIMAS_INITIATIVE)
+    if initiative is not None:
+        for theme in initiative.themes:
+            if await repo.connections.add_offer(initiative.id, theme, FATIMA_ID, now):
+                added += 1
+    return added

@@ -1,1 +1,0 @@
-"""Formatting of dates and cards for chat messages."""

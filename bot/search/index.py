@@ -1,0 +1,246 @@
+"""The in-memory search index over published initiatives.
+
+Holds the postings, the typo dictionary, the compound lexicon and each initiative's
+location, and keeps them current through :meth:`SearchIndex.build`, :meth:`upsert` and
+:meth:`remove`. Everything is synchronous and quick; parsed queries are cached until the
+index changes. Search, similar initiatives and nearby initiatives are answered from here.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from operator import itemgetter
+
+from bot.catalog.themes import THEMES
+from bot.search.analysis import Analyzer
+from bot.search.documents import DocWords, Lengths, field_counts, lengths_by_field, read_words
+from bot.search.fuzzy import FuzzyDictionary
+from bot.search.geo import haversine_km
+from bot.search.models import NearbyHit, SearchDocument, SearchHit, SearchResult
+from bot.search.normalize import fold
+from bot.search.placeindex import PlaceIndex
+from bot.search.placerank import rank_bare_place, rank_topic_in_place
+from bot.search.places import DocLocation, Gazetteer, place_key
+from bot.search.query import ParsedQuery, QueryParser
+from bot.search.ranking import apply_cutoff, score_concepts
+from bot.search.scoring import FieldStats, Postings, idf, saturate, theme_values
+from bot.search.suggest import suggest_themes
+from bot.search.themes import theme_term
+from bot.search.vocabulary import Vocabulary
+
+logger = logging.getLogger(__name__)
+
+_QUERY_CACHE_SIZE = 2048
+_SIMILAR_TERMS = 25
+
+
+@dataclass(slots=True)
+class _Entry:
+    doc: SearchDocument
+    location: DocLocation
+    terms: tuple[str, ...]
+    values: array[float]
+    lengths: Lengths
+
+
+class SearchIndex:
+    def __init__(
+        self, vocabulary: Vocabulary | None = None, gazetteer: Gazetteer | None = None
+    ) -> None:
+        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary.load_default()
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load_default()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._analyzer = Analyzer(self.vocabulary.lexicon, self.vocabulary.short_parts)
+        self._fuzzy = FuzzyDictionary()
+        self._fuzzy.add(self.vocabulary.surface_words)
+        self._postings = Postings()
+        self._stats = FieldStats()
+        self._entries: dict[int, _Entry] = {}
+        self._places = PlaceIndex(self.gazetteer)
+        self._parser = QueryParser(
+            self._analyzer, self.vocabulary, self.gazetteer, self._fuzzy, self._postings.df
+        )
+        self._cache: dict[str, ParsedQuery] = {}
+
+    # -- maintenance --------------------------------------------------------------------
+
+    def build(self, docs: Iterable[SearchDocument]) -> None:
+        """Replace the whole index with ``docs``.
+
+        Two passes: the first learns the words (for splitting compounds) and the field
+        lengths (for normalisation), the second indexes. Words are read again rather than
+        kept, which keeps the memory peak low for large collections.
+        """
+        docs = list(docs)
+        self._reset()
+        for doc in docs:
+            doc_words = read_words(doc)
+            self._analyzer.learn(doc_words.surfaces())
+            self._stats.add(lengths_by_field(doc_words.lengths()))
+        for doc in docs:
+            doc_words = read_words(doc)
+            counts, lengths = field_counts(doc_words, self._analyzer)
+            self._insert(doc, doc_words, counts, lengths)
+
+    def upsert(self, doc: SearchDocument) -> None:
+        """Add an initiative, or replace it after an edit."""
+        self.remove(doc.id)
+        doc_words = read_words(doc)
+        self._analyzer.learn(doc_words.surfaces())
+        counts, lengths = field_counts(doc_words, self._analyzer)
+        self._stats.add(lengths_by_field(lengths))
+        self._insert(doc, doc_words, counts, lengths)
+
+    def remove(self, doc_id: int) -> None:
+        """Take an initiative out (hidden or deleted). Unknown ids are ignored."""
+        entry = self._entries.pop(doc_id, None)
+        if entry is None:
+            return
+        self._postings.remove(doc_id, entry.terms)
+        self._stats.add(lengths_by_field(entry.lengths), sign=-1)
+        surfaces = read_words(entry.doc).surfaces()
+        self._fuzzy.remove(surfaces)
+        self._analyzer.forget(surfaces)
+        self._places.remove(doc_id)
+        self._cache.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._entries
+
+    def _insert(
+        self,
+        doc: SearchDocument,
+        doc_words: DocWords,
+        counts: dict[str, dict[str, float]],
+        lengths: Lengths,
+    ) -> None:
+        values = saturate(counts, lengths_by_field(lengths), self._stats)
+        themes = tuple(slug for slug in doc.themes if slug in THEMES)
+        for slug, value in zip(themes, theme_values(themes), strict=True):
+            values[theme_term(slug)] = value
+        self._postings.add(doc.id, values)
+        self._fuzzy.add(doc_words.surfaces())
+        location = self.gazetteer.locate(
+            doc.municipality, doc.neighbourhood, doc_words.part_lists(), doc.lat, doc.lon
+        )
+        self._places.add(doc.id, location)
+        self._entries[doc.id] = _Entry(
+            doc, location, tuple(values), array("f", values.values()), lengths
+        )
+        self._cache.clear()
+
+    # -- queries ------------------------------------------------------------------------
+
+    def clear_query_cache(self) -> None:
+        self._cache.clear()
+
+    def parse(self, query: str) -> ParsedQuery:
+        parsed = self._cache.get(query)
+        if parsed is None:
+            parsed = self._parser.parse(query)
+            if len(self._cache) >= _QUERY_CACHE_SIZE:
+                self._cache.clear()
+            self._cache[query] = parsed
+        return parsed
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        theme: str | None = None,
+        municipality: str | None = None,
+    ) -> SearchResult:
+        parsed = self.parse(query)
+        keep = self._filter(theme, municipality)
+        if parsed.concepts:
+            scores = apply_cutoff(
+                score_concepts(parsed.concepts, self._postings, len(self._entries))
+            )
+            if parsed.places:
+                scores = rank_topic_in_place(scores, self._places.sets(parsed.places))
+            if keep is not None:
+                scores = {doc_id: score for doc_id, score in scores.items() if keep(doc_id)}
+            total = len(scores)
+        elif parsed.places:
+            scores, total = rank_bare_place(parsed.places, self._places, offset + limit, keep)
+        else:
+            scores, total = {}, 0
+        if not total:
+            # Only the size: what people type is personal data and stays out of the logs.
+            logger.info("search without results (%s words)", len(parsed.words))
+        top = heapq.nlargest(offset + limit, scores.items(), key=itemgetter(1))
+        hits = [SearchHit(doc_id, round(score, 6)) for doc_id, score in top[offset:]]
+        return SearchResult(hits, total, parsed.place_name, parsed.themes)
+
+    def _filter(self, theme: str | None, municipality: str | None) -> Callable[[int], bool] | None:
+        if theme is None and not municipality:
+            return None
+        wanted = place_key(municipality) if municipality else None
+        entries = self._entries
+
+        def keep(doc_id: int) -> bool:
+            entry = entries[doc_id]
+            if theme is not None and theme not in entry.doc.themes:
+                return False
+            return wanted is None or entry.location.municipality == wanted
+
+        return keep
+
+    def suggest_themes(self, query: str, limit: int = 3) -> list[str]:
+        """Theme slugs closest to a query, to offer when it found nothing."""
+        return suggest_themes(self.parse(query), fold(query), limit)
+
+    def similar(self, doc_id: int, *, limit: int = 5) -> list[SearchHit]:
+        """Initiatives like ``doc_id``: shared themes and distinctive words, and nearness."""
+        entry = self._entries.get(doc_id)
+        if entry is None:
+            return []
+        total = len(self._entries)
+        weighted = []
+        for term, value in zip(entry.terms, entry.values, strict=True):
+            df = self._postings.df(term)
+            if 1 < df <= max(2, total // 3) or term.startswith("#"):
+                weighted.append((idf(df, total) * value, term))
+        scores: dict[int, float] = {}
+        for weight, term in heapq.nlargest(_SIMILAR_TERMS, weighted):
+            factor = weight * idf(self._postings.df(term), total)
+            for other, value in self._postings.items(term):
+                if other != doc_id:
+                    scores[other] = scores.get(other, 0.0) + factor * value
+        if not scores:
+            return []
+        best = max(scores.values())
+        origin = self._places.grid.position(doc_id)
+        if origin is not None:
+            for other in scores:
+                position = self._places.grid.position(other)
+                if position is not None:
+                    distance = haversine_km(*origin, *position)
+                    scores[other] += 0.25 * best * math.exp(-distance / 5.0)
+        top = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], -item[0]))
+        return [SearchHit(other, round(score, 6)) for other, score in top]
+
+    def nearby(
+        self, lat: float, lon: float, *, limit: int = 10, max_km: float = 25.0
+    ) -> list[NearbyHit]:
+        """The nearest initiatives to a point, with their distance in kilometres."""
+        found = self._places.grid.within(lat, lon, max_km)[: limit + 5]
+        hits = []
+        for doc_id, _ in found:
+            position = self._places.grid.position(doc_id)
+            assert position is not None
+            hits.append(NearbyHit(doc_id, round(haversine_km(lat, lon, *position), 3)))
+        hits.sort(key=lambda hit: (hit.distance_km, hit.id))
+        return hits[:limit]

@@ -1,0 +1,96 @@
+"""Initiatives grouped by where they are, for answering place queries with set lookups.
+
+Keeps inverted maps from municipality, neighbourhood and mentioned place to initiative ids,
+plus a coordinate grid, and turns a :class:`~.places.Place` into the sets of initiatives
+inside it and around it. This mirrors :meth:`Gazetteer.relation` without visiting every
+initiative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.search.geo import GeoGrid
+from bot.search.places import BUURT, GEMEENTE, INSIDE_KM, KERN, WIJK, DocLocation, Gazetteer, Place
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceSets:
+    inside: set[int]
+    area: set[int]  # surrounding wijk, or the municipality of a kern or wijk
+    city: set[int]  # the municipality of a buurt
+
+
+class PlaceIndex:
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self._by_municipality: dict[str, set[int]] = {}
+        self._by_neighbourhood: dict[tuple[str, str], set[int]] = {}
+        self._by_mention: dict[str, set[int]] = {}
+        self._locations: dict[int, DocLocation] = {}
+        self.grid = GeoGrid()
+
+    def add(self, doc_id: int, location: DocLocation) -> None:
+        self.remove(doc_id)
+        self._locations[doc_id] = location
+        self._by_municipality.setdefault(location.municipality, set()).add(doc_id)
+        key = (location.municipality, location.neighbourhood)
+        self._by_neighbourhood.setdefault(key, set()).add(doc_id)
+        for mention in location.mentions:
+            self._by_mention.setdefault(mention, set()).add(doc_id)
+        if location.lat is not None and location.lon is not None:
+            self.grid.add(doc_id, location.lat, location.lon)
+
+    def remove(self, doc_id: int) -> None:
+        location = self._locations.pop(doc_id, None)
+        if location is None:
+            return
+        self._by_municipality.get(location.municipality, set()).discard(doc_id)
+        key = (location.municipality, location.neighbourhood)
+        self._by_neighbourhood.get(key, set()).discard(doc_id)
+        for mention in location.mentions:
+            self._by_mention.get(mention, set()).discard(doc_id)
+        self.grid.remove(doc_id)
+
+    def location(self, doc_id: int) -> DocLocation:
+        return self._locations[doc_id]
+
+    def in_municipality(self, municipality: str) -> set[int]:
+        return self._by_municipality.get(municipality, set())
+
+    def sets(self, places: Sequence[Place]) -> PlaceSets:
+        result = PlaceSets(set(), set(), set())
+        for place in places:
+            self._add_place(place, result)
+        result.area.difference_update(result.inside)
+        result.city.difference_update(result.inside)
+        result.city.difference_update(result.area)
+        return result
+
+    def _named(self, municipality: str, key: str) -> set[int]:
+        return self._by_neighbourhood.get((municipality, key), set()) | self._by_mention.get(
+            key, set()
+        )
+
+    def _add_place(self, place: Place, result: PlaceSets) -> None:
+        municipality = self.in_municipality(place.municipality)
+        if place.kind == GEMEENTE:
+            result.inside.update(municipality)
+            result.inside.update(self._by_mention.get(place.key, ()))
+            return
+        result.inside.update(self._named(place.municipality, place.key))
+        if place.kind == WIJK:
+            for buurt in self._gazetteer.buurten(place.municipality, place.key):
+                result.inside.update(self._named(place.municipality, buurt))
+            result.area.update(municipality)
+            return
+        radius = INSIDE_KM.get(place.kind, 0.0)
+        if radius:
+            close = {doc_id for doc_id, _ in self.grid.within(place.lat, place.lon, radius)}
+            result.inside.update(close & municipality)
+        if place.kind == BUURT and place.wijk:
+            result.area.update(self._named(place.municipality, place.wijk))
+            result.city.update(municipality)
+        elif place.kind == KERN:
+            result.area.update(municipality)

@@ -1,0 +1,3 @@
+"""Connecting people: introductions, questions to initiatives, help offers, the knowledge base and
+themed meetups.
+"""

@@ -1,0 +1,3 @@
+"""Coordinators' work: broadcasts, figures, exports, roles, alerts, the audit log and opting out of
+announcements.
+"""

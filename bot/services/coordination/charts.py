@@ -1,0 +1,41 @@
+"""The PNG chart of sign-ups and attendance per month (matplotlib, drawn off-screen)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: draw into memory only
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from bot.services.coordination.stats import MonthSeries
+
+
+def monthly_chart(series: MonthSeries, *, title: str, signups: str, attended: str) -> bytes:
+    """A bar chart (sign-ups and attendance side by side per month) as PNG bytes.
+
+    Labels come translated from the caller. A Figure object (not pyplot) keeps it thread-safe
+    and free of global state.
+    """
+    figure = Figure(figsize=(8, 4), dpi=100)
+    axes = figure.subplots()
+    positions = list(range(len(series.months)))
+    width = 0.4
+    axes.bar(
+        [p - width / 2 for p in positions], series.signups, width, label=signups, color="#2f6db5"
+    )
+    axes.bar(
+        [p + width / 2 for p in positions], series.attended, width, label=attended, color="#f28c28"
+    )
+    axes.set_xticks(positions, series.months, rotation=45, ha="right", fontsize=8)
+    axes.set_title(title)
+    axes.legend()
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

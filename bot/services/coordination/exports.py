@@ -1,0 +1,263 @@
+"""CSV exports for coordinators (chat and `samenspel export`): initiatives, events,
+registrations, debriefs and the audit log.
+
+UTF-8 with a byte order mark and `;` between fields, so Dutch Excel opens the file with its
+accents intact and its columns split. Times are shown in local time (Europe/Amsterdam).
+Debriefs come from the facilitation feature (one row per table and facilitator).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.services.coordination.stats import Period, span
+from storage.engine import create_engine, create_session_pool
+from storage.models.events import SEAT_STATUSES
+from storage.repositories import Repo
+
+KINDS = ("initiatives", "events", "registrations", "debriefs", "audit")
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "initiatives": (
+        "id",
+        "ref",
+        "name",
+        "status",
+        "themes",
+        "municipality",
+        "neighbourhood",
+        "website",
+        "email",
+        "phone",
+        "telegram",
+        "keywords",
+        "members",
+        "published_at",
+        "last_confirmed_at",
+        "created_at",
+    ),
+    "events": (
+        "id",
+        "kind",
+        "status",
+        "title",
+        "level",
+        "theme",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "address",
+        "municipality",
+        "capacity",
+        "seats_taken",
+        "waitlisted",
+        "attended",
+        "no_show",
+        "facilitators_needed",
+        "facilitators_confirmed",
+    ),
+    "registrations": (
+        "id",
+        "event_id",
+        "event_title",
+        "event_starts_at",
+        "user_id",
+        "first_name",
+        "status",
+        "waitlist_position",
+        "late_cancellation",
+        "signed_up_at",
+        "cancelled_at",
+    ),
+    "debriefs": (
+        "event_id",
+        "event_title",
+        "event_starts_at",
+        "facilitator_id",
+        "participants",
+        "topics",
+        "submitted_at",
+    ),
+    "audit": ("id", "at", "actor_id", "action", "target", "details"),
+}
+
+
+class UnknownExportError(ValueError):
+    pass
+
+
+def _when(moment: datetime | None, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _join(values: Iterable[object]) -> str:
+    return ", ".join(str(value) for value in values)
+
+
+async def rows(
+    repo: Repo, kind: str, period: Period | None, *, tz: ZoneInfo
+) -> list[Sequence[object]]:
+    """The data rows (without header) of one export; `period` limits by event date (or the
+    time of the audit entry); initiatives are always exported whole."""
+    start = period.start if period else None
+    end = period.end if period else None
+    if kind == "initiatives":
+        return [
+            (
+                i.id,
+                i.ref or "",
+                i.name,
+                i.status,
+                _join(i.themes),
+                i.municipality or "",
+                i.neighbourhood or "",
+                i.website or "",
+                i.email or "",
+                i.phone or "",
+                i.telegram or "",
+                _join(i.keywords),
+                members,
+                _when(i.published_at, tz),
+                _when(i.last_confirmed_at, tz),
+                _when(i.created_at, tz),
+            )
+            for i, members in await repo.exports.initiatives()
+        ]
+    if kind == "events":
+        events = await repo.exports.events(start, end)
+        counts = await repo.exports.seats_taken([event.id for event in events])
+        result: list[Sequence[object]] = []
+        for e in events:
+            c = counts.get(e.id, {})
+            result.append(
+                (
+                    e.id,
+                    e.kind,
+                    e.status,
+                    e.title,
+                    e.level or "",
+                    e.theme or "",
+                    _when(e.starts_at, tz),
+                    _when(e.ends_at, tz),
+                    e.venue,
+                    e.address,
+                    e.municipality,
+                    e.capacity,
+                    sum(c.get(s, 0) for s in SEAT_STATUSES),
+                    c.get("waitlisted", 0),
+                    c.get("attended", 0),
+                    c.get("no_show", 0),
+                    e.facilitators_needed,
+                    e.facilitators_confirmed,
+                )
+            )
+        return result
+    if kind == "registrations":
+        return [
+            (
+                r.id,
+                e.id,
+                e.title,
+                _when(e.starts_at, tz),
+                u.id,
+                u.first_name,
+                r.status,
+                r.waitlist_position or "",
+                "yes" if r.late_cancellation else "",
+                _when(r.created_at, tz),
+                _when(r.cancelled_at, tz),
+            )
+            for r, e, u in await repo.exports.registrations(start, end)
+        ]
+    if kind == "debriefs":
+        return [
+            (
+                e.id,
+                e.title,
+                _when(e.starts_at, tz),
+                d.facilitator_id or "",
+                d.participants,
+                d.topics,
+                _when(d.submitted_at, tz),
+            )
+            for d, e in await repo.facilitators.debriefs(start, end)
+        ]
+    if kind == "audit":
+        return [
+            (
+                a.id,
+                _when(a.at, tz),
+                a.actor_id or "",
+                a.action,
+                a.target,
+                json.dumps(a.details, ensure_ascii=False, sort_keys=True),
+            )
+            for a in await repo.audit.between(start, end)
+        ]
+    raise UnknownExportError(kind)
+
+
+def write_csv(out: TextIO, kind: str, data: Iterable[Sequence[object]]) -> None:
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS[kind])
+    writer.writerows(data)
+
+
+def to_bytes(kind: str, data: Iterable[Sequence[object]]) -> bytes:
+    """The CSV file: UTF-8 with BOM, `;`-separated, CRLF line ends."""
+    buffer = io.StringIO()
+    write_csv(buffer, kind, data)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+async def export(
+    repo: Repo, kind: str, period: Period | None, *, tz: ZoneInfo
+) -> tuple[bytes, int]:
+    """One export: the bytes of the CSV file and its number of data rows. Read-only."""
+    async with repo.read():
+        if kind not in KINDS:
+            raise UnknownExportError(kind)
+        data = await rows(repo, kind, period, tz=tz)
+    return to_bytes(kind, data), len(data)
+
+
+def filename(kind: str, now: datetime, tz: ZoneInfo) -> str:
+    return f"samenspel-{kind}-{now.astimezone(tz).strftime('%Y-%m-%d')}.csv"
+
+
+async def export_to_file(
+    settings: Settings,
+    kind: str,
+    first: date | None,
+    last: date | None,
+    target: Path | None,
+    out: TextIO,
+) -> Path:
+    """`samenspel export KIND [--from DATE] [--to DATE] [-o FILE]`: write the CSV file."""
+    tz = settings.tz
+    period = None
+    if first or last:
+        begin = first or date(2000, 1, 1)
+        after = date.fromordinal((last or date(9998, 12, 31)).toordinal() + 1)
+        period = span(begin, after, tz)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_pool(engine)() as session:
+            repo = Repo(session)
+            async with repo.read():
+                data = await rows(repo, kind, period, tz=tz)
+    finally:
+        await engine.dispose()
+    path = target or Path(filename(kind, SystemClock().now(), tz))
+    path.write_bytes(to_bytes(kind, data))
+    out.write(f"{kind}: {len(data)} rows written to {path}\n")
+    return path

@@ -1,0 +1,3 @@
+"""Events: browsing, signing up and the waitlist, the agenda, the weekly digest and what
+coordinators do with an event.
+"""

@@ -1,0 +1,225 @@
+"""What coordinators do with events: create, change time/place/capacity, cancel, list the
+participants and mark attendance (an attended training grants its certificate)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.services.events import messages as event_messages
+from bot.services.events.registrations import EventNotFoundError, fill_free_seats
+from bot.services.outbox import cancel_subjects_like
+from storage.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    User,
+)
+from storage.models.events import DEFAULT_REMINDER_OFFSETS
+from storage.repositories import Repo
+
+logger = logging.getLogger(__name__)
+
+_ACTIVE = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value)
+_PRESENCE = (
+    RegistrationStatus.CONFIRMED.value,
+    RegistrationStatus.ATTENDED.value,
+    RegistrationStatus.NO_SHOW.value,
+)
+
+
+class InvalidEventError(ValueError):
+    """The event's details do not fit together (end before start, no seats, …)."""
+
+
+class CapacityBelowSeatsError(Exception):
+    """Fewer seats than people already signed up: "vol = vol" works both ways."""
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(taken)
+        self.taken = taken
+
+
+class EventNotOverError(Exception):
+    """Attendance can only be marked once the event has started."""
+
+
+@dataclass
+class EventDraft:
+    kind: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    municipality: str
+    capacity: int
+    address: str = ""
+    theme: str | None = None
+    description: str = ""
+    level: str | None = None
+    contribution: str | None = None
+    registration_deadline: datetime | None = None
+    cancellation_cutoff: datetime | None = None
+    reminder_offsets: list[int] = field(default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS))
+    host_initiative_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def _check(draft: EventDraft) -> None:
+    if draft.kind not in {kind.value for kind in EventKind}:
+        raise InvalidEventError("kind")
+    if draft.ends_at <= draft.starts_at:
+        raise InvalidEventError("times")
+    if draft.capacity < 1:
+        raise InvalidEventError("capacity")
+    if not draft.title.strip() or not draft.venue.strip():
+        raise InvalidEventError("text")
+
+
+async def create_event(
+    repo: Repo, draft: EventDraft, *, created_by: int | None, now: datetime, publish: bool = True
+) -> Event:
+    """Store a new event; published at once unless `publish` is False. Tables need a facilitator."""
+    _check(draft)
+    async with repo.write():
+        event = await repo.events.add(
+            **vars(draft),
+            status=EventStatus.PUBLISHED.value if publish else EventStatus.DRAFT.value,
+            facilitators_needed=1 if draft.kind == EventKind.TABLE else 0,
+            facilitators_confirmed=0,
+            version=1,
+            created_by=created_by,
+            created_at=now,
+            updated_at=now,
+            published_at=now if publish else None,
+        )
+    logger.info("event %s created", event.id)
+    return event
+
+
+@dataclass
+class ChangeResult:
+    event: Event
+    notified: int
+    promoted: list[Registration]
+
+
+async def change_event(
+    repo: Repo,
+    event_id: int,
+    *,
+    now: datetime,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    venue: str | None = None,
+    address: str | None = None,
+    municipality: str | None = None,
+    capacity: int | None = None,
+) -> ChangeResult:
+    """Change time, place or capacity. A new time or place tells every registrant and moves
+    their reminders; more seats go to the waitlist at once."""
+    async with repo.write():
+        event = await repo.events.lock(event_id)
+        if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.DRAFT):
+            raise EventNotFoundError(event_id)
+        new_start = starts_at or event.starts_at
+        new_end = ends_at or (event.ends_at + (new_start - event.starts_at))
+        if new_end <= new_start:
+            raise InvalidEventError("times")
+        moved = (new_start, new_end) != (event.starts_at, event.ends_at)
+        new_place = (
+            venue if venue is not None else event.venue,
+            address if address is not None else event.address,
+            municipality if municipality is not None else event.municipality,
+        )
+        relocated = new_place != (event.venue, event.address, event.municipality)
+        if capacity is not None:
+            taken = await repo.registrations.seats_taken(event.id)
+            if capacity < max(taken, 1):
+                raise CapacityBelowSeatsError(taken)
+            event.capacity = capacity
+        notified = 0
+        if moved or relocated:
+            event.starts_at, event.ends_at = new_start, new_end
+            event.venue, event.address, event.municipality = new_place
+            event.version += 1
+            notified = await _tell_about_change(repo, event, now)
+        event.updated_at = now
+        await repo.session.flush()
+        promoted = await fill_free_seats(repo, event, now=now)
+    return ChangeResult(event, notified, promoted)
+
+
+async def _tell_about_change(repo: Repo, event: Event, now: datetime) -> int:
+    active = [
+        registration for registration, _user in await repo.registrations.of_event(event.id, _ACTIVE)
+    ]
+    for registration in active:
+        await event_messages.drop_seat_messages(repo, event, registration, now=now)
+        if registration.status == RegistrationStatus.CONFIRMED:
+            await event_messages.schedule_seat_messages(repo, event, registration, now=now)
+    if event.status != EventStatus.PUBLISHED:
+        return 0
+    return await event_messages.notify_registrants(
+        repo, event, active, kind="event.changed", now=now
+    )
+
+
+async def cancel_event(repo: Repo, event_id: int, *, now: datetime, reason: str = "") -> int:
+    """Call the event off: every reminder is withdrawn and everyone signed up is told."""
+    async with repo.write():
+        event = await repo.events.lock(event_id)
+        if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.DRAFT):
+            raise EventNotFoundError(event_id)
+        event.status = EventStatus.CANCELLED.value
+        event.updated_at = now
+        await cancel_subjects_like(repo, event_messages.event_subject_prefix(event.id), now=now)
+        active = [
+            registration
+            for registration, _user in await repo.registrations.of_event(event.id, _ACTIVE)
+        ]
+        notified = await event_messages.notify_registrants(
+            repo, event, active, kind="event.cancelled", now=now, extra={"reason": reason[:300]}
+        )
+    logger.info("event %s cancelled, %s told", event.id, notified)
+    return notified
+
+
+async def participants(repo: Repo, event_id: int) -> tuple[Event, list[tuple[Registration, User]]]:
+    """Seats and waitlist of an event, for the coordinator."""
+    async with repo.read():
+        event = await repo.events.get(event_id)
+        if event is None:
+            raise EventNotFoundError(event_id)
+        rows = await repo.registrations.of_event(
+            event_id, (*_PRESENCE, RegistrationStatus.WAITLISTED.value)
+        )
+    return event, rows
+
+
+async def mark_attendance(
+    repo: Repo, registration_id: int, attended: bool, *, now: datetime
+) -> tuple[Event, Registration, bool]:
+    """Present or absent; an attended training grants its level. True when newly granted."""
+    async with repo.write():
+        registration = await repo.registrations.get(registration_id)
+        event = await repo.events.get(registration.event_id) if registration else None
+        if registration is None or event is None or registration.status not in _PRESENCE:
+            raise EventNotFoundError(registration_id)
+        if event.starts_at > now:
+            event_id = event.id
+            raise EventNotOverError(event_id)
+        registration.status = (
+            RegistrationStatus.ATTENDED.value if attended else RegistrationStatus.NO_SHOW.value
+        )
+        registration.updated_at = now
+        granted = False
+        if attended and event.kind == EventKind.TRAINING and event.level:
+            granted = await repo.events.grant_certificate(
+                registration.user_id, event.level, event.id, now
+            )
+    return event, registration, granted

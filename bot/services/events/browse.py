@@ -1,0 +1,115 @@
+"""Browsing events: pages of upcoming events with filters, one event's card data, filter choices.
+
+Read-only use-cases; they end their read transaction so the session holds no snapshot.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, tzinfo
+
+from bot.services.events.registrations import EventNotFoundError
+from storage.models import Event, EventStatus, Registration
+from storage.repositories import Repo
+from storage.repositories.events import EventFilter
+
+PAGE_SIZE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """An event with how full it is."""
+
+    event: Event
+    seats_taken: int
+    waiting: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.event.capacity - self.seats_taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+
+@dataclass(frozen=True, slots=True)
+class BrowsePage:
+    items: list[EventView]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Browse:
+    """What someone asked to see: kind, theme, municipality, week (0 any, 1 this, 2 next)."""
+
+    kind: str = ""
+    theme: str = ""
+    place: str = ""
+    week: int = 0
+    page: int = 0
+
+
+def week_window(now: datetime, tz: tzinfo, week: int) -> tuple[datetime | None, datetime | None]:
+    """Monday 00:00 to Monday 00:00 (local time) of this week (1) or next week (2)."""
+    if week not in (1, 2):
+        return None, None
+    local = now.astimezone(tz)
+    monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(), tz)
+    start = monday + timedelta(weeks=week - 1)
+    return start, start + timedelta(weeks=1)
+
+
+async def browse(repo: Repo, request: Browse, *, now: datetime, tz: tzinfo) -> BrowsePage:
+    async with repo.read():
+        starts_after, starts_before = week_window(now, tz, request.week)
+        where = EventFilter(
+            kind=request.kind or None,
+            theme=request.theme or None,
+            municipality=request.place or None,
+            starts_after=starts_after,
+            starts_before=starts_before,
+        )
+        page = max(request.page, 0)
+        events, total = await repo.events.upcoming(
+            now, where, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+        )
+        pages = max(math.ceil(total / PAGE_SIZE), 1)
+        if page >= pages and total:
+            page = pages - 1
+            events, total = await repo.events.upcoming(
+                now, where, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+            )
+        counts = await repo.registrations.counts(event.id for event in events)
+    items = [EventView(event, *counts[event.id]) for event in events]
+    return BrowsePage(items, page, pages, total)
+
+
+async def view(repo: Repo, event_id: int) -> EventView:
+    """One event with its seats; drafts are not shown to anyone."""
+    async with repo.read():
+        event = await repo.events.get(event_id)
+        if event is None or event.status == EventStatus.DRAFT:
+            raise EventNotFoundError(event_id)
+        counts = await repo.registrations.counts([event_id])
+    return EventView(event, *counts[event_id])
+
+
+async def view_for(
+    repo: Repo, event_id: int, user_id: int
+) -> tuple[EventView, Registration | None]:
+    """An event and the person's own registration, for their card and buttons."""
+    async with repo.read():
+        found = await view(repo, event_id)
+        registration = await repo.registrations.of(event_id, user_id)
+    return found, registration
+
+
+async def filter_choices(repo: Repo, *, now: datetime, column: str) -> list[str]:
+    """The themes ("theme") or municipalities ("municipality") that upcoming events have."""
+    async with repo.read():
+        values = await repo.events.upcoming_values(now, column)
+    return values

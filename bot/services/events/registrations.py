@@ -1,0 +1,261 @@
+"""Signing up, cancelling, the waitlist and promotion: "vol = vol".
+
+Every use-case locks the event row first (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's write
+lock from `repo.write()` serialises writers), then counts seats and hands out waitlist positions
+inside that lock. So capacity is never exceeded and positions stay 1..n without gaps, also when
+hundreds of people tap at the same second. A freed seat goes to the first on the waitlist in the
+same transaction, and that person is told at once through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.services.events import messages as event_messages
+from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
+from storage.repositories import Repo
+from storage.repositories.events import EventFilter
+
+logger = logging.getLogger(__name__)
+
+# Which training level has to be completed first.
+PREREQUISITES: dict[str, tuple[str, ...]] = {"spannend": ("basis",)}
+SUGGESTIONS = 3
+
+_CONFIRMED = RegistrationStatus.CONFIRMED.value
+_WAITLISTED = RegistrationStatus.WAITLISTED.value
+
+
+class EventNotFoundError(LookupError):
+    """No such event, or not one residents can see."""
+
+
+class EventNotOpenError(Exception):
+    """The event was cancelled, has ended or has already started."""
+
+
+class SignupClosedError(Exception):
+    """The registration deadline has passed."""
+
+
+class PrerequisiteMissingError(Exception):
+    """A training needs another level first."""
+
+    def __init__(self, missing: str) -> None:
+        super().__init__(missing)
+        self.missing = missing
+
+
+class NotRegisteredError(Exception):
+    """There is no seat or waitlist place to cancel."""
+
+
+class SignUpOutcome(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    ALREADY_CONFIRMED = "already_confirmed"
+    ALREADY_WAITLISTED = "already_waitlisted"
+
+
+@dataclass
+class SignUpResult:
+    event: Event
+    registration: Registration
+    outcome: SignUpOutcome
+    # Seats taken and people waiting right after the sign-up, for the card.
+    seats_taken: int = 0
+    waiting: int = 0
+    suggestions: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class CancelResult:
+    event: Event
+    registration: Registration
+    was_confirmed: bool
+    late: bool
+    promoted: list[Registration]
+    seats_taken: int = 0
+    waiting: int = 0
+
+
+async def _open_event(repo: Repo, event_id: int, now: datetime) -> Event:
+    event = await repo.events.lock(event_id)
+    if event is None or event.status == EventStatus.DRAFT:
+        raise EventNotFoundError(event_id)
+    if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
+        raise EventNotOpenError(event_id)
+    return event
+
+
+async def sign_up(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> SignUpResult:
+    """Give a seat if there is one, else a place at the end of the waitlist. Twice is harmless."""
+    async with repo.write():
+        event = await _open_event(repo, event_id, now)
+        registration = await repo.registrations.of(event_id, user_id)
+        # One query for both numbers; waitlist positions are always 1..waiting.
+        seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
+        if registration is not None and registration.status == _CONFIRMED:
+            outcome = SignUpOutcome.ALREADY_CONFIRMED
+        elif registration is not None and registration.status == _WAITLISTED:
+            outcome = SignUpOutcome.ALREADY_WAITLISTED
+        else:
+            if now >= event.open_until:
+                raise SignupClosedError(event_id)
+            await _check_prerequisites(repo, event, user_id)
+            seat = seats_taken < event.capacity
+            registration, outcome = await _take_place(
+                repo, event, registration, user_id, now, None if seat else waiting + 1
+            )
+            seats_taken, waiting = (
+                (seats_taken + 1, waiting) if seat else (seats_taken, waiting + 1)
+            )
+    result = SignUpResult(event, registration, outcome, seats_taken, waiting)
+    if outcome in (SignUpOutcome.WAITLISTED, SignUpOutcome.ALREADY_WAITLISTED):
+        result.suggestions = await suggestions_for(repo, event, now=now)
+    return result
+
+
+async def _check_prerequisites(repo: Repo, event: Event, user_id: int) -> None:
+    if event.kind != EventKind.TRAINING or not event.level:
+        return
+    needed = PREREQUISITES.get(event.level, ())
+    if not needed:
+        return
+    held = await repo.events.certificate_levels(user_id)
+    for level in needed:
+        if level not in held:
+            raise PrerequisiteMissingError(level)
+
+
+async def _take_place(
+    repo: Repo,
+    event: Event,
+    registration: Registration | None,
+    user_id: int,
+    now: datetime,
+    position: int | None,
+) -> tuple[Registration, SignUpOutcome]:
+    """A seat (`position` None) or that place on the waitlist, in the existing row if any."""
+    if position is None:
+        status, outcome = _CONFIRMED, SignUpOutcome.CONFIRMED
+    else:
+        status, outcome = _WAITLISTED, SignUpOutcome.WAITLISTED
+    confirmed_at = now if status == _CONFIRMED else None
+    waitlisted_at = now if status == _WAITLISTED else None
+    if registration is None:
+        registration = await repo.registrations.add(
+            event_id=event.id,
+            user_id=user_id,
+            status=status,
+            waitlist_position=position,
+            late_cancellation=False,
+            seat_count=1 if status == _CONFIRMED else 0,
+            created_at=now,
+            updated_at=now,
+            confirmed_at=confirmed_at,
+            waitlisted_at=waitlisted_at,
+        )
+    else:
+        registration.status = status
+        registration.waitlist_position = position
+        registration.late_cancellation = False
+        registration.seat_count += 1 if status == _CONFIRMED else 0
+        registration.updated_at = now
+        registration.confirmed_at = confirmed_at
+        registration.waitlisted_at = waitlisted_at
+        registration.cancelled_at = None
+        registration.reconfirmed_at = None
+        await repo.session.flush()
+    if status == _CONFIRMED:
+        await event_messages.schedule_seat_messages(repo, event, registration, now=now)
+    return registration, outcome
+
+
+async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> CancelResult:
+    """Give up a seat or a waitlist place; a freed seat goes to the first on the waitlist."""
+    async with repo.write():
+        event = await _open_event(repo, event_id, now)
+        registration = await repo.registrations.of(event_id, user_id)
+        if registration is None or registration.status not in (_CONFIRMED, _WAITLISTED):
+            raise NotRegisteredError(event_id)
+        was_confirmed = registration.status == _CONFIRMED
+        late = was_confirmed and bool(
+            event.cancellation_cutoff and now >= event.cancellation_cutoff
+        )
+        position = registration.waitlist_position
+        registration.status = RegistrationStatus.CANCELLED.value
+        registration.waitlist_position = None
+        registration.late_cancellation = late
+        registration.cancelled_at = now
+        registration.updated_at = now
+        await repo.session.flush()
+        await event_messages.drop_seat_messages(repo, event, registration, now=now)
+        promoted: list[Registration] = []
+        if position is not None:
+            await repo.registrations.close_gap(event.id, position, now)
+        else:
+            promoted = await fill_free_seats(repo, event, now=now)
+        seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
+    return CancelResult(event, registration, was_confirmed, late, promoted, seats_taken, waiting)
+
+
+async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Registration]:
+    """Promote from the front of the waitlist while seats are free. Call with the event locked."""
+    promoted: list[Registration] = []
+    if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
+        return promoted
+    free = event.capacity - await repo.registrations.seats_taken(event.id)
+    while free > 0:
+        first = await repo.registrations.first_waitlisted(event.id)
+        if first is None:
+            break
+        position = first.waitlist_position or 1
+        first.status = _CONFIRMED
+        first.waitlist_position = None
+        first.confirmed_at = now
+        first.seat_count += 1
+        first.updated_at = now
+        await repo.session.flush()
+        await repo.registrations.close_gap(event.id, position, now)
+        await event_messages.schedule_seat_messages(repo, event, first, now=now)
+        await event_messages.notify_promoted(repo, event, first, now=now)
+        promoted.append(first)
+        free -= 1
+    if promoted:
+        logger.info("event %s: %s promoted from the waitlist", event.id, len(promoted))
+    return promoted
+
+
+async def reconfirm(repo: Repo, registration_id: int, user_id: int, *, now: datetime) -> Event:
+    """The answer "Ja" to "Kom je nog?": noted, the seat stays."""
+    async with repo.write():
+        registration = await repo.registrations.get(registration_id)
+        if registration is None or registration.user_id != user_id:
+            raise NotRegisteredError(registration_id)
+        event = await repo.events.get(registration.event_id)
+        if event is None or registration.status != _CONFIRMED:
+            raise NotRegisteredError(registration_id)
+        registration.reconfirmed_at = now
+        registration.updated_at = now
+    return event
+
+
+async def suggestions_for(repo: Repo, event: Event, *, now: datetime) -> list[Event]:
+    """Up to three other upcoming events of the same kind and theme that still have seats."""
+    async with repo.read():
+        where = EventFilter(kind=event.kind, theme=event.theme)
+        found = await repo.events.with_seats_left(now, where, exclude=event.id, limit=SUGGESTIONS)
+    return found
+
+
+async def decline(repo: Repo, registration_id: int, user_id: int, *, now: datetime) -> CancelResult:
+    """The answer "Nee" to "Kom je nog?": the seat goes to the first on the waitlist."""
+    async with repo.read():
+        registration = await repo.registrations.get(registration_id)
+    if registration is None or registration.user_id != user_id:
+        raise NotRegisteredError(registration_id)
+    return await cancel(repo, registration.event_id, user_id, now=now)

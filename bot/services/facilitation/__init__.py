@@ -1,0 +1,3 @@
+"""Facilitation: the pool and its certificates, requests and their answers, open calls, escalation
+and debriefs.
+"""

@@ -1,0 +1,1 @@
+"""Initiative profiles: registering, editing, members and invites, freshness and the import."""

@@ -1,0 +1,194 @@
+"""What residents do with the search: a page of results (with theme and municipality filters),
+the filter choices that fit a query, the public card behind a result, similar initiatives,
+initiatives near a point, and themes to suggest when a search finds nothing.
+
+Every function brings the index up to date first, then reads the initiatives it shows from the
+database, so a profile taken offline a moment ago is never shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bot.catalog.themes import THEMES
+from bot.search import SearchIndex
+from bot.services.search.index_sync import SearchIndexHolder
+from storage.models import Initiative
+from storage.repositories import Repo
+
+PAGE_SIZE = 5
+NEARBY_KM = 25.0
+NEARBY_MAX = 20
+SIMILAR_MAX = 5
+SUGGESTED_THEMES = 3
+_FACET_SCAN = 1000  # results looked at for the filter choices
+
+
+class NotPublishedError(Exception):
+    """The initiative does not exist (any more) or is not public."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    theme: str = ""
+    municipality: str = ""
+
+
+@dataclass(slots=True)
+class ResultPage:
+    """One page of a search: the initiatives in rank order, and what the query was read as."""
+
+    items: list[Initiative]
+    total: int
+    page: int
+    pages: int
+    place: str | None = None
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NearbyPage:
+    items: list[tuple[Initiative, float]]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass(slots=True)
+class Choices:
+    """Themes and municipalities among a query's results, most frequent first."""
+
+    themes: list[tuple[str, int]]
+    municipalities: list[tuple[str, int]]
+
+
+def _pages(total: int, size: int) -> int:
+    return max(1, math.ceil(total / size))
+
+
+async def _in_order(repo: Repo, ids: list[int]) -> list[Initiative]:
+    async with repo.read():
+        found = await repo.search.published(ids)
+    return [found[ident] for ident in ids if ident in found]
+
+
+async def search(
+    repo: Repo,
+    holder: SearchIndexHolder,
+    query: str,
+    *,
+    page: int = 0,
+    filters: Filters | None = None,
+    size: int = PAGE_SIZE,
+    person: int | None = None,
+) -> ResultPage:
+    """A page of ranked results; when nothing is found, the closest themes as suggestions.
+
+    An empty query with a theme (or municipality) filter lists that theme (or place). The
+    words of a search by a `person` that found nothing are counted (see `search_misses`)."""
+    filters = filters or Filters()
+    typed = query.strip()
+    query = typed or _filter_words(filters)
+    index = await holder.fresh(repo)
+    theme = filters.theme or None
+    municipality = filters.municipality or None
+    first = index.search(query, limit=size, theme=theme, municipality=municipality)
+    pages = _pages(first.total, size)
+    page = min(max(page, 0), pages - 1)
+    result = first
+    if page:
+        result = index.search(
+            query, limit=size, offset=page * size, theme=theme, municipality=municipality
+        )
+    items = await _in_order(repo, [hit.id for hit in result.hits])
+    suggestions = [] if result.total else _suggestions(holder, index, query)
+    if person is not None and not first.total and typed and filters == Filters():
+        holder.misses.record(typed, person)
+    return ResultPage(items, result.total, page, pages, result.place, suggestions)
+
+
+def _suggestions(holder: SearchIndexHolder, index: SearchIndex, query: str) -> list[str]:
+    """The themes closest to a query that found nothing, among the themes that have
+    initiatives; without any, the themes with the most initiatives."""
+    counts = holder.theme_counts()
+    close = [slug for slug in index.suggest_themes(query, limit=len(THEMES)) if counts[slug]]
+    if not close:
+        close = [slug for slug, _count in _ranked(counts) if slug in THEMES]
+    return close[:SUGGESTED_THEMES]
+
+
+def _filter_words(filters: Filters) -> str:
+    if filters.theme in THEMES:
+        return theme_query(filters.theme)
+    return filters.municipality
+
+
+def theme_query(slug: str) -> str:
+    """The words a theme is searched by (both languages, so either finds it)."""
+    label = THEMES[slug]
+    return f"{label.nl} {label.en}"
+
+
+async def choices(
+    repo: Repo, holder: SearchIndexHolder, query: str, filters: Filters | None = None
+) -> Choices:
+    """The themes and municipalities that the results of a query have, to filter by."""
+    filters = filters or Filters()
+    query = query.strip() or _filter_words(filters)
+    index = await holder.fresh(repo)
+    result = index.search(
+        query,
+        limit=_FACET_SCAN,
+        theme=filters.theme or None,
+        municipality=filters.municipality or None,
+    )
+    themes: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for hit in result.hits:
+        doc = holder.documents.get(hit.id)
+        if doc is None:
+            continue
+        themes.update(slug for slug in doc.themes if slug in THEMES)
+        if doc.municipality:
+            places[doc.municipality] += 1
+    return Choices(_ranked(themes), _ranked(places))
+
+
+def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+async def public_card(repo: Repo, initiative_id: int) -> Initiative:
+    """A published initiative, or NotPublishedError."""
+    found = await _in_order(repo, [initiative_id])
+    if not found:
+        raise NotPublishedError(initiative_id)
+    return found[0]
+
+
+async def similar(
+    repo: Repo, holder: SearchIndexHolder, initiative_id: int
+) -> tuple[Initiative, list[Initiative]]:
+    """An initiative and the ones most like it (themes, distinctive words, nearness)."""
+    index = await holder.fresh(repo)
+    hits = index.similar(initiative_id, limit=SIMILAR_MAX)
+    found = await _in_order(repo, [initiative_id, *(hit.id for hit in hits)])
+    if not found or found[0].id != initiative_id:
+        raise NotPublishedError(initiative_id)
+    return found[0], found[1:]
+
+
+async def nearby(
+    repo: Repo, holder: SearchIndexHolder, lat: float, lon: float, *, page: int = 0
+) -> NearbyPage:
+    """Initiatives near a point, nearest first, with their distance in kilometres."""
+    index: SearchIndex = await holder.fresh(repo)
+    hits = index.nearby(lat, lon, limit=NEARBY_MAX, max_km=NEARBY_KM)
+    pages = _pages(len(hits), PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    shown = hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    found = {item.id: item for item in await _in_order(repo, [hit.id for hit in shown])}
+    items = [(found[hit.id], hit.distance_km) for hit in shown if hit.id in found]
+    return NearbyPage(items, len(hits), page, pages)

@@ -1,0 +1,107 @@
+"""Keeping the in-memory search index in step with the published initiatives in the database.
+
+Every change to an initiative's public profile bumps a version number in the database, in the
+same transaction (see `storage.models.search`). Before each search the holder compares that
+number with the version it last saw: one tiny query when nothing changed. When something did,
+it re-reads only the initiatives changed since, adds or replaces those that are published and
+takes out the rest. So an edit is visible at once in this process and in every other process
+on the same database; a database that went back in time (restored, emptied) is read again whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from bot.search import SearchDocument, SearchIndex
+from bot.services.search.misses import MissedWords
+from storage.repositories import Repo
+
+logger = logging.getLogger(__name__)
+
+
+def document(row: tuple[Any, ...]) -> SearchDocument:
+    """A search document from the columns of `SearchRepository.published_rows`."""
+    ident, ref, name, description, themes, municipality, neighbourhood, keywords, lat, lon = row
+    return SearchDocument(
+        id=int(ident),
+        ref=ref,
+        name=name or "",
+        description=description or "",
+        themes=tuple(themes or ()),
+        municipality=municipality or "",
+        neighbourhood=neighbourhood or "",
+        keywords=tuple(keywords or ()),
+        lat=lat,
+        lon=lon,
+    )
+
+
+class SearchIndexHolder:
+    """The search index of one process and the database version it reflects."""
+
+    def __init__(self, index: SearchIndex | None = None) -> None:
+        self.index = index if index is not None else SearchIndex()
+        self.documents: dict[int, SearchDocument] = {}
+        self.version: int | None = None
+        self._lock = asyncio.Lock()
+        self.misses = MissedWords()
+        self._theme_counts: tuple[int | None, Counter[str]] = (None, Counter())
+
+    async def load(self, repo: Repo) -> int:
+        """Build the whole index from the database; returns the number of initiatives."""
+        async with self._lock, repo.read():
+            await self._load(repo)
+        return len(self.documents)
+
+    async def fresh(self, repo: Repo) -> SearchIndex:
+        """The index, first brought up to date with the database if anything changed.
+
+        Ends the read transaction, so the caller's next query sees fresh data."""
+        async with self._lock, repo.read():
+            version = await repo.search.version()
+            if self.version is None or version < self.version:
+                await self._load(repo)
+            elif version > self.version:
+                await self._apply_changes(repo, version)
+        return self.index
+
+    def theme_counts(self) -> Counter[str]:
+        """How many published initiatives each theme has (as of the last refresh)."""
+        version, counts = self._theme_counts
+        if version != self.version or version is None:
+            counts = Counter(slug for doc in self.documents.values() for slug in doc.themes)
+            self._theme_counts = (self.version, counts)
+        return counts
+
+    async def _load(self, repo: Repo) -> None:
+        # The version is read first: whatever changes after it is applied again later.
+        version = await repo.search.version()
+        documents = [document(row) for row in await repo.search.published_rows()]
+        self.index.build(documents)
+        self.documents = {doc.id: doc for doc in documents}
+        self.version = version
+        logger.info("search index built: %s initiatives at version %s", len(documents), version)
+
+    async def _apply_changes(self, repo: Repo, version: int) -> None:
+        assert self.version is not None
+        changes = await repo.search.changed_since(self.version)
+        ids = sorted({ident for ident, _changed in changes})
+        rows = {int(row[0]): row for row in await repo.search.published_rows(ids)}
+        self._replace(ids, (document(row) for row in rows.values()))
+        self.version = max([version, *(changed for _ident, changed in changes)])
+        logger.debug("search index refreshed: %s changed to version %s", len(ids), self.version)
+
+    def _replace(self, ids: Iterable[int], published: Iterable[SearchDocument]) -> None:
+        keep = {doc.id: doc for doc in published}
+        for ident in ids:
+            doc = keep.get(ident)
+            if doc is None:
+                self.index.remove(ident)
+                self.documents.pop(ident, None)
+            elif self.documents.get(ident) != doc:
+                self.index.upsert(doc)
+                self.documents[ident] = doc

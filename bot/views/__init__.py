@@ -1,0 +1,1 @@
+"""Screens that handlers share: texts and cards for chat messages, built from service results."""

@@ -1,0 +1,122 @@
+"""How an event looks in the chat: the card, a line in a list, and the names of kinds and levels."""
+
+from __future__ import annotations
+
+import html
+from datetime import tzinfo
+
+from bot.catalog.themes import THEMES
+from bot.i18n import N_, _
+from bot.services.events.browse import EventView
+from bot.views.dates import format_moment, format_span
+from storage.models import Event, EventStatus, Registration, RegistrationStatus
+
+KIND_ICONS = {"table": "🗣", "training": "🎓", "meetup": "🤝"}
+KIND_LABELS = {
+    "table": N_("Dialogue table"),
+    "training": N_("Training"),
+    "meetup": N_("Meetup"),
+}
+KIND_PLURALS = {
+    "table": N_("Dialogue tables"),
+    "training": N_("Trainings"),
+    "meetup": N_("Meetups"),
+}
+LEVEL_LABELS = {"basis": N_("Basis"), "kinder": N_("Kinder"), "spannend": N_("Spannend")}
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS.get(kind, kind))
+
+
+def level_label(level: str) -> str:
+    return _(LEVEL_LABELS.get(level, level))
+
+
+def theme_label(theme: str | None, locale: str) -> str:
+    if not theme:
+        return ""
+    label = THEMES.get(theme)
+    return label.label(locale) if label else theme
+
+
+def place_line(event: Event) -> str:
+    parts = [event.venue, event.address, event.municipality]
+    return html.escape(", ".join(part for part in parts if part))
+
+
+def seats_text(found: EventView) -> str:
+    """ "nog 3 plekken" / "vol — wachtlijst: 4"."""
+    if not found.is_full:
+        if found.seats_left == 1:
+            return _("1 seat left")
+        return _("{count} seats left").format(count=found.seats_left)
+    if found.waiting:
+        return _("full — waitlist: {count}").format(count=found.waiting)
+    return _("full — the waitlist is open")
+
+
+def title_line(event: Event) -> str:
+    icon = KIND_ICONS.get(event.kind, "📅")
+    return f"{icon} <b>{html.escape(event.title)}</b>"
+
+
+def event_card(
+    found: EventView, locale: str, tz: tzinfo, registration: Registration | None = None
+) -> str:
+    """The full card of an event, with the reader's own place if they have one."""
+    event = found.event
+    kind = kind_label(event.kind)
+    if event.level:
+        kind = _("{kind} {level}").format(kind=kind, level=level_label(event.level))
+    theme = theme_label(event.theme, locale)
+    lines = [title_line(event), f"{kind} · {html.escape(theme)}" if theme else kind, ""]
+    lines.append("📅 " + format_span(event.starts_at, event.ends_at, locale, tz))
+    lines.append("📍 " + place_line(event))
+    if event.status == EventStatus.CANCELLED:
+        lines.append("❌ " + _("This event has been cancelled."))
+    else:
+        icon = "⛔" if found.is_full else "✅"
+        lines.append(f"{icon} {seats_text(found)}")
+    if event.facilitators_needed > 0:
+        if event.facilitators_confirmed >= event.facilitators_needed:
+            lines.append("🧑‍🏫 " + _("facilitator: confirmed"))
+        else:
+            lines.append("🧑‍🏫 " + _("facilitator: not yet confirmed"))
+    if event.contribution:
+        lines.append("💶 " + _("contribution: {text}").format(text=html.escape(event.contribution)))
+    if event.level == "spannend":
+        lines.append("🎓 " + _("first needed: training {level}").format(level=level_label("basis")))
+    if event.registration_deadline:
+        lines.append(
+            "⏰ "
+            + _("sign up until {moment}").format(
+                moment=format_moment(event.registration_deadline, locale, tz)
+            )
+        )
+    if event.description:
+        lines += ["", html.escape(event.description)]
+    own = own_status(registration)
+    if own:
+        lines += ["", own]
+    return "\n".join(lines)
+
+
+def own_status(registration: Registration | None) -> str:
+    if registration is None:
+        return ""
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return "✅ " + _("You are signed up.")
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return "⏳ " + _("You are on the waitlist: number {position}.").format(
+            position=registration.waitlist_position
+        )
+    return ""
+
+
+def list_line(number: int, found: EventView, locale: str, tz: tzinfo) -> str:
+    """One event in a list: title, then when, where and seats."""
+    event = found.event
+    when = format_span(event.starts_at, event.ends_at, locale, tz)
+    where = html.escape(event.municipality)
+    return f"{number}. {title_line(event)}\n    {when} · {where} · {seats_text(found)}"

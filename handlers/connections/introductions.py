@@ -1,0 +1,283 @@
+"""Introductions with consent: [Contact] on an initiative's card, typing the first message,
+replying (with the button or Telegram's reply), sharing one's contact, declining, reporting
+and blocking. The rules live in `bot.services.connections.introductions`."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.conversation.writing import start_writing, still_writing
+from bot.i18n import _
+from bot.keyboards.callbacks import IntroCallback
+from bot.keyboards.connections import cancel_keyboard, writer_keyboard
+from bot.services.connections import introductions as intro
+from bot.views.initiative_card import public_contact_lines
+from storage.models import Initiative, User
+from storage.repositories import Repo
+
+
+class IntroStates(StatesGroup):
+    first = State()
+    reply = State()
+
+
+def refusal(exc: intro.IntroError) -> str:
+    """What the user reads when the bot can't pass a message on."""
+    if isinstance(exc, intro.TextLengthError):
+        return _("Please write a message of {low} to {high} characters.").format(
+            low=intro.MIN_TEXT, high=intro.MAX_TEXT
+        )
+    if isinstance(exc, intro.DailyLimitError):
+        return _(
+            "You've reached today's limit of {limit}. This keeps Samenspel pleasant for "
+            "everyone. Try again tomorrow."
+        ).format(limit=exc.limit)
+    if isinstance(exc, intro.BlockedError):
+        return _("Sorry, you can't send messages to this initiative.")
+    if isinstance(exc, intro.OwnInitiativeError):
+        return _("This is your own initiative. 🙂")
+    if isinstance(exc, intro.ThreadClosedError):
+        return _("This conversation has been closed, so nothing more is passed on.")
+    if isinstance(exc, intro.NoMembersError):
+        initiative = exc.initiative
+        lines = public_contact_lines(initiative)
+        name = html.escape(initiative.name)
+        if not lines:
+            return _(
+                "Nobody of <b>{name}</b> uses Samenspel yet, and they have no public contact "
+                "details."
+            ).format(name=name)
+        head = _("Nobody of <b>{name}</b> uses Samenspel yet. You can reach them here:")
+        return "\n".join([head.format(name=name), *lines])
+    if isinstance(exc, intro.InitiativeUnavailableError):
+        return _("I can't find that initiative (any more).")
+    return _("This conversation is not yours, or it no longer exists.")
+
+
+async def cb_contact(
+    query: CallbackQuery,
+    callback_data: IntroCallback,
+    state: FSMContext,
+    user: User,
+    repo: Repo,
+    clock: Clock,
+) -> None:
+    """[Contact] on a card: asks for the message to pass on (or says why it can't)."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    try:
+        initiative = await intro.can_contact(repo, callback_data.id, user.id)
+    except intro.IntroError as exc:
+        await query.message.answer(refusal(exc))
+        return
+    await state.set_data({})
+    await start_writing(state, IntroStates.first, clock, initiative_id=initiative.id)
+    own = await intro.own_initiatives(repo, user.id, exclude=initiative.id)
+    if own:
+        await query.message.answer(
+            _("Who is writing to <b>{name}</b>: you yourself, or your initiative?").format(
+                name=html.escape(initiative.name)
+            ),
+            reply_markup=writer_keyboard(own),
+        )
+        return
+    await _prompt(query.message, initiative)
+
+
+async def cb_writer(
+    query: CallbackQuery,
+    callback_data: IntroCallback,
+    state: FSMContext,
+    user: User,
+    repo: Repo,
+) -> None:
+    """The sender chose to write as themselves or on behalf of their initiative."""
+    data = await state.get_data()
+    if await state.get_state() != IntroStates.first.state or "initiative_id" not in data:
+        await query.answer(_("This button no longer works. Type /menu to start again."))
+        return
+    await query.answer()
+    try:
+        initiative = await intro.can_contact(repo, int(data["initiative_id"]), user.id)
+    except intro.IntroError as exc:
+        await state.clear()
+        if isinstance(query.message, Message):
+            await query.message.answer(refusal(exc))
+        return
+    await state.update_data(as_initiative_id=callback_data.id or None)
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _prompt(query.message, initiative)
+
+
+async def _prompt(message: Message, initiative: Initiative) -> None:
+    public = public_contact_lines(initiative)
+    heading = ""
+    if public:
+        title = _("📇 Public contact details of <b>{name}</b>:")
+        heading = "\n".join([title.format(name=html.escape(initiative.name)), *public]) + "\n\n"
+    await message.answer(
+        heading
+        + _(
+            "✉️ What would you like to ask or tell <b>{name}</b>? Write it in one message.\n"
+            "I'll pass it on to the members. They won't see your name or Telegram account "
+            "unless you choose to share it."
+        ).format(name=html.escape(initiative.name)),
+        reply_markup=cancel_keyboard(),
+    )
+
+
+async def first_write(
+    message: Message, state: FSMContext, user: User, repo: Repo, clock: Clock, settings: Settings
+) -> None:
+    """The first message: passed on to the initiative's members."""
+    data = await still_writing(state, clock)
+    try:
+        _thread, initiative = await intro.start_thread(
+            repo,
+            int(data["initiative_id"]),
+            user.id,
+            message.text or "",
+            now=clock.now(),
+            tz=settings.tz,
+            as_initiative_id=data.get("as_initiative_id"),
+        )
+    except intro.TextLengthError as exc:
+        await message.answer(refusal(exc), reply_markup=cancel_keyboard())
+        return
+    except intro.IntroError as exc:
+        await state.clear()
+        await message.answer(refusal(exc))
+        return
+    await state.clear()
+    await message.answer(
+        _(
+            "✅ Sent to <b>{name}</b>. Their answer will come here in this chat.\n"
+            "They don't see who you are. Want them to? Tap 🤝 Share my contact under their answer."
+        ).format(name=html.escape(initiative.name))
+    )
+
+
+async def reply_write(
+    message: Message, state: FSMContext, user: User, repo: Repo, clock: Clock, settings: Settings
+) -> None:
+    """A typed reply after [Reply]: passed on to the other side."""
+    data = await still_writing(state, clock)
+    await _pass_on(message, state, int(data["thread_id"]), user, repo, clock, settings)
+
+
+async def _pass_on(
+    message: Message,
+    state: FSMContext,
+    thread_id: int,
+    user: User,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    try:
+        await intro.reply(
+            repo, thread_id, user.id, message.text or "", now=clock.now(), tz=settings.tz
+        )
+    except intro.TextLengthError as exc:
+        await message.answer(refusal(exc), reply_markup=cancel_keyboard())
+        return
+    except intro.IntroError as exc:
+        await state.clear()
+        await message.answer(refusal(exc))
+        return
+    await state.clear()
+    await message.answer(_("✅ Passed on."))
+
+
+async def not_text(message: Message) -> None:
+    """Something other than text while a message is expected."""
+    await message.answer(
+        _("Please send your message as text, or tap ✖️ Cancel."), reply_markup=cancel_keyboard()
+    )
+
+
+async def cb_cancel(query: CallbackQuery, state: FSMContext) -> None:
+    """✖️ Cancel while typing: nothing is sent."""
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Cancelled. Nothing was sent."))
+
+
+async def cb_reply(
+    query: CallbackQuery,
+    callback_data: IntroCallback,
+    state: FSMContext,
+    user: User,
+    repo: Repo,
+    clock: Clock,
+) -> None:
+    """[Reply] under a relayed message: asks for the reply."""
+    try:
+        await intro.open_side(repo, callback_data.id, user.id)
+    except intro.IntroError as exc:
+        await query.answer(refusal(exc), show_alert=True)
+        return
+    await query.answer()
+    await state.set_data({})
+    await start_writing(state, IntroStates.reply, clock, thread_id=callback_data.id)
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            _("Write your reply. I'll pass it on without your name."),
+            reply_markup=cancel_keyboard(),
+        )
+
+
+async def _replied_thread(message: Message, repo: Repo) -> dict[str, Any] | bool:
+    """Filter: a Telegram reply to a relayed message gives that message's thread."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+        return False
+    if message.from_user is None:
+        return False
+    thread_id = await intro.thread_replied_to(repo, message.from_user.id, replied.message_id)
+    return {"thread_id": thread_id} if thread_id is not None else False
+
+
+async def on_reply_to_relay(
+    message: Message,
+    thread_id: int,
+    state: FSMContext,
+    user: User,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """A Telegram reply to a relayed message: passed on like [Reply]."""
+    await _pass_on(message, state, thread_id, user, repo, clock, settings)
+
+
+def create_router() -> Router:
+    router = Router(name="introductions")
+    writing = StateFilter(IntroStates.first, IntroStates.reply)
+    router.callback_query.register(cb_contact, IntroCallback.filter(F.action == "start"))
+    router.callback_query.register(cb_cancel, IntroCallback.filter(F.action == "cancel"))
+    router.callback_query.register(cb_reply, IntroCallback.filter(F.action == "reply"))
+    router.callback_query.register(cb_writer, IntroCallback.filter(F.action == "as"))
+    router.message.register(first_write, IntroStates.first, F.text, ~F.text.startswith("/"))
+    router.message.register(reply_write, IntroStates.reply, F.text, ~F.text.startswith("/"))
+    router.message.register(not_text, writing, ~F.text)
+    router.message.register(
+        on_reply_to_relay,
+        F.chat.type == "private",
+        F.text,
+        ~F.text.startswith("/"),
+        _replied_thread,
+    )
+    return router

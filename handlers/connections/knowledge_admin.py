@@ -1,0 +1,230 @@
+"""Coordinators keep the knowledge base in the chat: /kennisnieuw writes an article step by
+step (title, text, optional English version, keywords, preview), the buttons under an article
+change one field or remove it."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock
+from bot.filters.roles import IsCoordinator
+from bot.i18n import _
+from bot.keyboards.callbacks import KnowledgeCallback
+from bot.keyboards.connections import (
+    article_admin_keyboard,
+    article_fields_keyboard,
+    confirm_remove_keyboard,
+    kb_cancel_keyboard,
+    save_article_keyboard,
+)
+from bot.services.connections import knowledge
+from handlers.connections.knowledge import article_text
+from storage.models import User
+from storage.repositories import Repo
+
+_STEPS = ("title", "body", "title_en", "body_en", "keywords")
+
+
+class ArticleStates(StatesGroup):
+    new = State()
+    edit = State()
+
+
+def field_labels() -> dict[str, str]:
+    return {
+        "title": _("Title"),
+        "body": _("Text"),
+        "title_en": _("English title"),
+        "body_en": _("English text"),
+        "keywords": _("Keywords"),
+    }
+
+
+def step_question(step: str) -> str:
+    questions = {
+        "title": _("📝 New article. What is the <b>title</b>? (e.g. “AVG voor initiatieven”)"),
+        "body": _("Now the <b>text</b>: short and in plain Dutch (up to {limit} characters)."),
+        "title_en": _("The <b>English title</b>? Type - to skip the English version."),
+        "body_en": _("The <b>English text</b>?"),
+        "keywords": _(
+            "<b>Keywords</b> that people might search for, separated by commas? Type - to skip."
+        ),
+    }
+    return questions[step].format(limit=knowledge.BODY_MAX)
+
+
+def _problem(exc: knowledge.ArticleTextError) -> str:
+    return _("That doesn't fit: write at least a few words and at most {limit} characters.").format(
+        limit=exc.limit
+    )
+
+
+async def cmd_new_article(message: Message, state: FSMContext) -> None:
+    """/kennisnieuw: asks for the title of a new article."""
+    await state.set_state(ArticleStates.new)
+    await state.set_data({"step": "title"})
+    await message.answer(step_question("title"), reply_markup=kb_cancel_keyboard())
+
+
+async def article_step(message: Message, state: FSMContext) -> None:
+    """One answer while writing an article; the next question, or the preview."""
+    data = await state.get_data()
+    step = str(data["step"])
+    text = message.text or ""
+    skip = text.strip() == "-" and step in ("title_en", "keywords")
+    try:
+        value = None if skip else knowledge.check_field(step, text)
+    except knowledge.ArticleTextError as exc:
+        await message.answer(_problem(exc), reply_markup=kb_cancel_keyboard())
+        return
+    data[step] = value
+    following = _STEPS[_STEPS.index(step) + 1 :]
+    if step == "title_en" and value is None:
+        following = ("keywords",)
+    if following:
+        data["step"] = following[0]
+        await state.set_data(data)
+        await message.answer(step_question(following[0]), reply_markup=kb_cancel_keyboard())
+        return
+    data["step"] = "preview"
+    await state.set_data(data)
+    preview = f"📄 <b>{html.escape(str(data['title']))}</b>\n\n{html.escape(str(data['body']))}"
+    if data.get("title_en"):
+        preview += f"\n\n🇬🇧 <b>{html.escape(str(data['title_en']))}</b>\n\n"
+        preview += html.escape(str(data.get("body_en") or ""))
+    if data.get("keywords"):
+        preview += "\n\n🔑 " + html.escape(", ".join(data["keywords"]))
+    await message.answer(
+        _("<b>Preview</b>") + "\n\n" + preview, reply_markup=save_article_keyboard()
+    )
+
+
+async def cb_save(
+    query: CallbackQuery, state: FSMContext, user: User, repo: Repo, clock: Clock, locale: str
+) -> None:
+    """✅ Save under the preview: the article is in the knowledge base."""
+    data = await state.get_data()
+    if await state.get_state() != ArticleStates.new.state or data.get("step") != "preview":
+        await query.answer(_("This preview is no longer open."), show_alert=True)
+        return
+    article = await knowledge.add_article(
+        repo,
+        title=str(data["title"]),
+        body=str(data["body"]),
+        title_en=data.get("title_en"),
+        body_en=data.get("body_en"),
+        keywords=list(data.get("keywords") or []),
+        created_by=user.id,
+        now=clock.now(),
+    )
+    await state.clear()
+    await query.answer(_("Saved."))
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            article_text(article, locale), reply_markup=article_admin_keyboard(article.id)
+        )
+
+
+async def cb_cancel(query: CallbackQuery, state: FSMContext) -> None:
+    """✖️ Cancel while writing or changing an article: nothing is saved."""
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Cancelled. Nothing was saved."))
+
+
+async def cb_edit(query: CallbackQuery, callback_data: KnowledgeCallback) -> None:
+    """✏️ Edit under an article: which field?"""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(
+            reply_markup=article_fields_keyboard(callback_data.id, field_labels())
+        )
+
+
+async def cb_field(
+    query: CallbackQuery, callback_data: KnowledgeCallback, state: FSMContext
+) -> None:
+    """A field picked: asks for its new value."""
+    if callback_data.value not in _STEPS:
+        await query.answer(_("This button no longer works. Type /menu to start again."))
+        return
+    await query.answer()
+    await state.set_state(ArticleStates.edit)
+    await state.set_data({"article_id": callback_data.id, "field": callback_data.value})
+    if isinstance(query.message, Message):
+        hint = _("Type the new {field}.").format(field=field_labels()[callback_data.value].lower())
+        if callback_data.value in ("title_en", "body_en", "keywords"):
+            hint += " " + _("Type - to clear it.")
+        await query.message.answer(hint, reply_markup=kb_cancel_keyboard())
+
+
+async def article_edit(
+    message: Message, state: FSMContext, repo: Repo, clock: Clock, locale: str
+) -> None:
+    """The new value of one field: saved, and the article shown again."""
+    data = await state.get_data()
+    try:
+        article = await knowledge.update_field(
+            repo, int(data["article_id"]), str(data["field"]), message.text, now=clock.now()
+        )
+    except knowledge.ArticleTextError as exc:
+        await message.answer(_problem(exc), reply_markup=kb_cancel_keyboard())
+        return
+    except knowledge.KnowledgeError:
+        await state.clear()
+        await message.answer(_("This article doesn't exist (any more)."))
+        return
+    await state.clear()
+    await message.answer(
+        _("✅ Changed.") + "\n\n" + article_text(article, locale),
+        reply_markup=article_admin_keyboard(article.id),
+    )
+
+
+async def cb_remove(query: CallbackQuery, callback_data: KnowledgeCallback) -> None:
+    """🗑 Remove under an article: asks to confirm."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(
+            reply_markup=confirm_remove_keyboard(callback_data.id)
+        )
+
+
+async def cb_remove_yes(
+    query: CallbackQuery, callback_data: KnowledgeCallback, repo: Repo, clock: Clock
+) -> None:
+    """Removal confirmed: the article is gone."""
+    try:
+        title = await knowledge.remove(repo, callback_data.id, now=clock.now())
+    except knowledge.KnowledgeError:
+        await query.answer(_("This article doesn't exist (any more)."), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("🗑 <b>{title}</b> was removed from the knowledge base.").format(
+                title=html.escape(title)
+            )
+        )
+
+
+def create_router() -> Router:
+    router = Router(name="knowledge_admin")
+    router.message.register(cmd_new_article, Command("kennisnieuw", "newarticle"), IsCoordinator())
+    router.message.register(article_step, ArticleStates.new, F.text, ~F.text.startswith("/"))
+    router.message.register(article_edit, ArticleStates.edit, F.text, ~F.text.startswith("/"))
+    admin = KnowledgeCallback.filter
+    router.callback_query.register(cb_cancel, admin(F.action == "cancel"))
+    router.callback_query.register(cb_save, admin(F.action == "save"), IsCoordinator())
+    router.callback_query.register(cb_edit, admin(F.action == "edit"), IsCoordinator())
+    router.callback_query.register(cb_field, admin(F.action == "field"), IsCoordinator())
+    router.callback_query.register(cb_remove, admin(F.action == "del"), IsCoordinator())
+    router.callback_query.register(cb_remove_yes, admin(F.action == "delyes"), IsCoordinator())
+    return router

@@ -1,0 +1,79 @@
+"""A coordinator's answer to a themed-meetup proposal: one tap creates the draft meetup and
+invites the initiatives; "not now" sets the proposal aside."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.filters.roles import IsCoordinator
+from bot.i18n import _
+from bot.keyboards.callbacks import MeetupProposalCallback
+from bot.keyboards.connections import publish_keyboard
+from bot.services.connections import meetups
+from bot.views.dates import format_span
+from storage.models import User
+from storage.repositories import Repo
+
+
+async def cb_proposal(
+    query: CallbackQuery,
+    callback_data: MeetupProposalCallback,
+    user: User,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """[Create meetup and invite] or [Not now] under a proposal."""
+    try:
+        if callback_data.action == "create":
+            event = await meetups.create_meetup(
+                repo, callback_data.id, user.id, now=clock.now(), tz=settings.tz
+            )
+        elif callback_data.action == "publish":
+            await meetups.publish_meetup(repo, callback_data.id, now=clock.now())
+            await query.answer(_("Published! The invitations go out now."), show_alert=True)
+            if isinstance(query.message, Message):
+                await query.message.edit_reply_markup(reply_markup=None)
+            return
+        else:
+            await meetups.dismiss(repo, callback_data.id, user.id)
+    except meetups.ProposalGoneError:
+        await query.answer(_("Someone decided on this proposal already."), show_alert=True)
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.action != "create":
+        await query.message.answer(_("Fine, this proposal is set aside."))
+        return
+    days = meetups.INVITE_DELAY.days
+    await query.message.answer(
+        _(
+            "📅 Draft meetup #{id} created for {when}, hosted by {venue}. Change time and place "
+            "with /wijzig {id}. The invitations go out in {days} days with the details as "
+            "they are then, or now when you publish it."
+        ).format(
+            id=event.id,
+            when=format_span(event.starts_at, event.ends_at, locale, settings.tz),
+            venue=html.escape(event.venue),
+            days=days,
+        ),
+        reply_markup=publish_keyboard(callback_data.id),
+    )
+
+
+def create_router() -> Router:
+    router = Router(name="meetup_proposals")
+    router.callback_query.register(
+        cb_proposal,
+        MeetupProposalCallback.filter(F.action.in_(("create", "dismiss", "publish"))),
+        IsCoordinator(),
+    )
+    return router

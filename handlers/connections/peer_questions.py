@@ -1,0 +1,210 @@
+"""Questions to peers: /vraag (pick a theme, type the question), answering a question (button
+or Telegram's reply), "can't help", marking the helpful answer, consent to the knowledge base,
+and /helpen where members switch their initiative's help on themes on or off."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.catalog.themes import THEMES
+from bot.clock import Clock
+from bot.config import Settings
+from bot.conversation.writing import start_writing, still_writing
+from bot.i18n import _
+from bot.keyboards.callbacks import MenuCallback, PeerCallback
+from bot.keyboards.connections import (
+    consent_keyboard,
+    peer_cancel_keyboard,
+    theme_picker,
+)
+from bot.services.connections import help_offers
+from bot.services.connections import peer_questions as peers
+from storage.models import User
+from storage.repositories import Repo
+
+
+class PeerStates(StatesGroup):
+    question = State()
+    answer = State()
+
+
+def cancel_markup() -> InlineKeyboardMarkup:
+    return peer_cancel_keyboard()
+
+
+def refusal(exc: peers.PeerError) -> str:
+    if isinstance(exc, peers.PeerTextLengthError):
+        return _("Please write {low} to {high} characters.").format(
+            low=peers.MIN_TEXT, high=peers.MAX_TEXT
+        )
+    if isinstance(exc, peers.QuestionLimitError):
+        return _(
+            "You've asked {limit} questions today; that's the limit. Try again tomorrow."
+        ).format(limit=peers.DAILY_QUESTIONS)
+    if isinstance(exc, peers.NoHelpersError | peers.UnknownThemeError):
+        return _("Nobody offers help on this theme right now. Look in the knowledge base: /kennis")
+    if isinstance(exc, peers.AlreadyAnsweredError):
+        return _("You answered this question already. Thank you!")
+    return _("This question is no longer open for you.")
+
+
+async def _ask_theme(message: Message, repo: Repo, locale: str) -> None:
+    themes = await help_offers.themes_with_helpers(repo)
+    if not themes:
+        await message.answer(
+            _(
+                "No initiative has offered to answer questions yet. "
+                "Meanwhile, look in the knowledge base: /kennis"
+            )
+        )
+        return
+    await message.answer(
+        _(
+            "🙋 <b>Ask other initiatives</b>\nWhat is your question about? I'll send it to a "
+            "few members of initiatives that offered to help on that theme. "
+            "They won't see your name."
+        ),
+        reply_markup=theme_picker(themes, locale, "theme"),
+    )
+
+
+async def cmd_ask(message: Message, repo: Repo, locale: str) -> None:
+    """/vraag: asks for the theme of the question."""
+    await _ask_theme(message, repo, locale)
+
+
+async def cb_menu_ask(query: CallbackQuery, repo: Repo, locale: str) -> None:
+    """The menu's "Ask a question" button."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _ask_theme(query.message, repo, locale)
+
+
+async def cb_theme(
+    query: CallbackQuery, callback_data: PeerCallback, state: FSMContext, locale: str, clock: Clock
+) -> None:
+    """A theme was picked: asks for the question."""
+    theme = THEMES.get(callback_data.value)
+    if theme is None:
+        await query.answer(_("That theme doesn't exist."), show_alert=True)
+        return
+    await query.answer()
+    await state.set_data({})
+    await start_writing(state, PeerStates.question, clock, theme=callback_data.value)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("🙋 Theme: <b>{theme}</b>\nNow type your question in one message.").format(
+                theme=html.escape(theme.label(locale))
+            ),
+            reply_markup=cancel_markup(),
+        )
+
+
+async def question_write(
+    message: Message,
+    state: FSMContext,
+    user: User,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """The typed question: sent to the helpers through the outbox."""
+    theme = str((await still_writing(state, clock))["theme"])
+    try:
+        _question, count = await peers.ask(
+            repo, user.id, theme, message.text or "", now=clock.now(), tz=settings.tz
+        )
+    except peers.PeerTextLengthError as exc:
+        await message.answer(refusal(exc), reply_markup=cancel_markup())
+        return
+    except peers.PeerError as exc:
+        await state.clear()
+        await message.answer(refusal(exc))
+        return
+    await state.clear()
+    await message.answer(
+        _(
+            "✅ Your question was sent to initiatives that help with <b>{theme}</b> "
+            "(number of people: {count}). Their answers will come here. "
+            "Tap 👍 under the answer that helped."
+        ).format(count=count, theme=html.escape(THEMES[theme].label(locale)))
+    )
+
+
+async def not_text(message: Message) -> None:
+    """Something other than text while a question or answer is expected."""
+    await message.answer(_("Please type your text, or tap ✖️ Cancel."), reply_markup=cancel_markup())
+
+
+async def cb_close(query: CallbackQuery, state: FSMContext) -> None:
+    """✖️ Cancel / ✅ Done: ends what was going on."""
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
+async def cb_helpful(
+    query: CallbackQuery, callback_data: PeerCallback, user: User, repo: Repo, clock: Clock
+) -> None:
+    """[This helped me]: thanks the helper and asks whether others may learn from it."""
+    try:
+        await peers.mark_helpful(repo, callback_data.id, user.id, now=clock.now())
+    except peers.PeerError as exc:
+        await query.answer(refusal(exc), show_alert=True)
+        return
+    await query.answer(_("Thanks! I'll let them know."))
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(
+            _(
+                "May we add your question and this answer to the knowledge base, without any "
+                "names, so others can find it too? We only do it if the helper agrees as well."
+            ),
+            reply_markup=consent_keyboard("c", callback_data.id),
+        )
+
+
+async def cb_consent(
+    query: CallbackQuery, callback_data: PeerCallback, user: User, repo: Repo, clock: Clock
+) -> None:
+    """Yes or no to sharing a question and answer in the knowledge base."""
+    yes = callback_data.action == "cyes"
+    try:
+        article = await peers.give_consent(
+            repo, callback_data.id, user.id, yes=yes, now=clock.now()
+        )
+    except peers.PeerError as exc:
+        await query.answer(refusal(exc), show_alert=True)
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if not yes:
+        text = _("Fine, it stays between you.")
+    elif article is not None:
+        text = _("🎉 Thank you! It's in the knowledge base now (without names): /kennis")
+    else:
+        text = _("Thank you! Once the other side agrees too, it goes into the knowledge base.")
+    await query.message.edit_text(text)
+
+
+def create_router() -> Router:
+    router = Router(name="peer_questions")
+    router.message.register(cmd_ask, Command("vraag", "ask"))
+    router.callback_query.register(cb_menu_ask, MenuCallback.filter(F.action == "ask"))
+    router.callback_query.register(cb_theme, PeerCallback.filter(F.action == "theme"))
+    router.callback_query.register(cb_close, PeerCallback.filter(F.action == "close"))
+    router.callback_query.register(cb_helpful, PeerCallback.filter(F.action == "helpful"))
+    router.callback_query.register(cb_consent, PeerCallback.filter(F.action.in_(("cyes", "cno"))))
+    router.message.register(question_write, PeerStates.question, F.text, ~F.text.startswith("/"))
+    router.message.register(not_text, PeerStates.question, ~F.text)
+    router.message.register(not_text, PeerStates.answer, ~F.text)
+    return router

@@ -1,0 +1,21 @@
+"""Coordinators' tools: moderation, broadcasts, roles, figures, exports, the audit log, opt-out."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers.coordination import audit, broadcasts, exports, moderation, optout, roles, stats
+
+
+def create_router() -> Router:
+    router = Router(name="coordination")
+    router.include_routers(
+        moderation.create_router(),
+        broadcasts.create_router(),
+        roles.create_router(),
+        stats.create_router(),
+        exports.create_router(),
+        audit.create_router(),
+        optout.create_router(),
+    )
+    return router

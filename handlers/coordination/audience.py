@@ -1,0 +1,129 @@
+"""The audience step of /bericht: tap segments (everyone, facilitators, with a certificate,
+initiative members, themes, municipalities, an event's participants or waitlist), then the
+preview. Segments combine: everyone in any of them gets the announcement once."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Filter, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock
+from bot.i18n import _
+from bot.keyboards.callbacks import BroadcastComposeCallback
+from bot.keyboards.coordination import audience_keyboard, picker
+from bot.services.coordination import audience as broadcast_audience
+from bot.services.coordination import broadcasts
+from bot.services.coordination.audience import FLAGS, LISTS, BadAudienceError
+from bot.services.coordination.broadcasts import EmptyAudienceError, UnknownEventError
+from storage.repositories import Repo
+
+Preview = Callable[[Message, FSMContext, Repo, Clock, int], Awaitable[None]]
+_STATES: dict[str, State] = {}
+_PREVIEW: list[Preview] = []
+
+
+def audience_question(spec: dict[str, Any], locale: str) -> str:
+    return _(
+        "👥 Who gets it? Tap one or more groups, then 👁 Preview.\n\nChosen: {audience}"
+    ).format(audience=broadcast_audience.describe(spec, locale))
+
+
+async def ask_audience(message: Message, state: FSMContext, locale: str) -> None:
+    """Moves the composition to the audience step and shows the choices."""
+    await state.set_state(_STATES["audience"])
+    spec: dict[str, Any] = (await state.get_data()).get("audience", {})
+    await message.answer(audience_question(spec, locale), reply_markup=audience_keyboard(spec))
+
+
+async def cb_audience(
+    query: CallbackQuery,
+    callback_data: BroadcastComposeCallback,
+    state: FSMContext,
+    repo: Repo,
+    clock: Clock,
+    locale: str,
+) -> None:
+    """Toggles a segment, opens a picker, asks for an event number, or shows the preview."""
+    if not isinstance(query.message, Message):
+        await query.answer()
+        return
+    if await state.get_state() != _STATES["audience"].state:
+        await query.answer(
+            _("This announcement is no longer open. Start again with /bericht."), show_alert=True
+        )
+        return
+    spec: dict[str, Any] = (await state.get_data()).get("audience", {})
+    step, value = callback_data.step, callback_data.value
+    if step == "preview":
+        try:
+            await _PREVIEW[0](query.message, state, repo, clock, query.from_user.id)
+        except EmptyAudienceError:
+            await query.answer(_("Choose at least one group first."), show_alert=True)
+            return
+        await query.answer()
+        return
+    if step == "ask" and value in ("events", "waitlists"):
+        await state.update_data(asking=value)
+        await state.set_state(_STATES["audience_event"])
+        await query.answer()
+        await query.message.answer(_("Type the number of the event, for example 12."))
+        return
+    await query.answer()
+    if step == "pick" and value in LISTS:
+        markup = picker(value, spec, locale)
+    elif step == "audience":
+        markup = audience_keyboard(spec)
+    else:
+        try:
+            spec = broadcast_audience.toggle(spec, step, value)
+        except BadAudienceError:
+            return
+        await state.update_data(audience=spec)
+        markup = audience_keyboard(spec) if step in FLAGS else picker(step, spec, locale)
+    await query.message.edit_text(audience_question(spec, locale), reply_markup=markup)
+
+
+async def audience_event_entered(
+    message: Message, state: FSMContext, repo: Repo, locale: str
+) -> None:
+    """Adds the participants (or the waitlist) of the typed event to the audience."""
+    typed = (message.text or "").strip().lstrip("#")
+    data = await state.get_data()
+    try:
+        if not typed.isdigit():
+            raise UnknownEventError(typed)
+        await broadcasts.check_event(repo, int(typed))
+    except UnknownEventError:
+        await message.answer(
+            _("There is no published event with that number. Type its number, for example 12.")
+        )
+        return
+    spec = dict(data.get("audience", {}))
+    segment = data.get("asking", "events")
+    chosen = spec.get(segment) or []
+    if int(typed) not in chosen:
+        spec = broadcast_audience.toggle(spec, segment, typed)
+    await state.update_data(audience=spec)
+    await ask_audience(message, state, locale)
+
+
+def register_audience(
+    router: Router, guard: Filter, audience: State, audience_event: State, preview: Preview
+) -> None:
+    _STATES.update(audience=audience, audience_event=audience_event)
+    _PREVIEW[:] = [preview]
+    router.callback_query.register(
+        cb_audience, BroadcastComposeCallback.filter(F.step != "button"), guard
+    )
+    router.message.register(
+        audience_event_entered,
+        StateFilter(audience_event),
+        F.text & ~F.text.startswith("/"),
+        guard,
+    )

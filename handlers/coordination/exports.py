@@ -1,0 +1,98 @@
+"""/export initiatives|events|registrations|debriefs|audit [period]: a CSV file (UTF-8 with
+BOM, `;`-separated for Dutch Excel) sent as a document. Without a choice: buttons."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.filters.roles import IsCoordinator
+from bot.i18n import _
+from bot.keyboards.callbacks import ExportCallback
+from bot.keyboards.coordination import export_choice, export_label
+from bot.services.coordination import exports, stats
+from bot.services.coordination.stats import BadPeriodError
+from storage.repositories import Repo
+
+ALIASES = {
+    "initiatieven": "initiatives",
+    "activiteiten": "events",
+    "evenementen": "events",
+    "aanmeldingen": "registrations",
+    "nabesprekingen": "debriefs",
+    "log": "audit",
+}
+
+
+async def _send_export(
+    message: Message,
+    kind: str,
+    typed_period: str | None,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    kind = ALIASES.get(kind, kind)
+    if kind not in exports.KINDS:
+        await message.answer(
+            _("What do you want to export? Tap one, or type for example /export events 2026."),
+            reply_markup=export_choice(),
+        )
+        return
+    period = None
+    if typed_period:
+        try:
+            period = stats.parse_period(typed_period, now=clock.now(), tz=settings.tz)
+        except BadPeriodError:
+            await message.answer(
+                _(
+                    "I don't understand that period. Try for example: /export events 2026, "
+                    "/export events 2026-03 or /export events 2026-01-01..2026-06-30."
+                )
+            )
+            return
+    data, count = await exports.export(repo, kind, period, tz=settings.tz)
+    if count:
+        caption = _("📄 {what}: {count}. Opens in Excel; columns are separated by ;")
+    else:
+        caption = _("📄 {what}: nothing yet, so the file has only the column names.")
+    caption = caption.format(what=export_label(kind), count=count)
+    await message.answer_document(
+        BufferedInputFile(data, filename=exports.filename(kind, clock.now(), settings.tz)),
+        caption=caption,
+    )
+
+
+async def cmd_export(
+    message: Message, command: CommandObject, repo: Repo, clock: Clock, settings: Settings
+) -> None:
+    """Sends the chosen CSV file, or the buttons to choose one."""
+    words = (command.args or "").split(maxsplit=1)
+    kind = words[0].lower() if words else ""
+    await _send_export(message, kind, words[1] if len(words) > 1 else None, repo, clock, settings)
+
+
+async def cb_export(
+    query: CallbackQuery,
+    callback_data: ExportCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Sends the CSV file tapped."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _send_export(
+            query.message, callback_data.what, callback_data.period or None, repo, clock, settings
+        )
+
+
+def create_router() -> Router:
+    router = Router(name="exports")
+    coordinator = IsCoordinator()
+    router.message.register(cmd_export, Command("export"), coordinator)
+    router.callback_query.register(cb_export, ExportCallback.filter(), coordinator)
+    return router

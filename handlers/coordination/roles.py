@@ -1,0 +1,158 @@
+"""/rol <person> facilitator|coordinator|resident: coordinators grant and revoke roles. The
+person is an @username, a Telegram id, or the sender of the message replied to."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BotCommandScopeChat, Message, MessageOriginUser
+
+from bot.clock import Clock
+from bot.commands import commands_for
+from bot.config import SUPPORTED_LOCALES, Settings
+from bot.filters.roles import IsCoordinator
+from bot.i18n import CatalogI18n, _
+from bot.services.coordination import roles
+from bot.services.coordination.roles import (
+    LastCoordinatorError,
+    ProtectedCoordinatorError,
+    UnknownPersonError,
+    UnknownRoleError,
+)
+from storage.models import Role, User
+from storage.repositories import Repo
+
+
+def role_label(role: str) -> str:
+    return {
+        Role.RESIDENT.value: _("resident"),
+        Role.FACILITATOR.value: _("facilitator"),
+        Role.COORDINATOR.value: _("coordinator"),
+    }.get(role, role)
+
+
+def _usage() -> str:
+    return _(
+        "Type who and which role, for example:\n"
+        "<code>/rol @fatima facilitator</code>\n"
+        "<code>/rol 12345678 coordinator</code>\n"
+        "<code>/rol @kees resident</code>\n"
+        "Or reply to a forwarded message of that person with <code>/rol facilitator</code>."
+    )
+
+
+HIDDEN = -1  # the forwarded message does not say who wrote it
+
+
+def _replied_person(message: Message) -> int | None:
+    """Who wrote the message replied to: the original sender of a forwarded message, or (in
+    a group) the sender of the message; HIDDEN when their privacy settings hide them."""
+    replied = message.reply_to_message
+    if replied is None:
+        return None
+    if isinstance(replied.forward_origin, MessageOriginUser):
+        return replied.forward_origin.sender_user.id
+    if replied.forward_origin is not None:
+        return HIDDEN
+    sender = replied.from_user
+    me = message.from_user
+    if sender is not None and not sender.is_bot and (me is None or sender.id != me.id):
+        return sender.id
+    return None
+
+
+async def _refresh_menu(bot: Bot, i18n: CatalogI18n, chat_id: int, coordinator: bool) -> None:
+    """Coordinators see their extra commands in their own chat; others the normal menu."""
+    try:
+        for locale in SUPPORTED_LOCALES:
+            scope = BotCommandScopeChat(chat_id=chat_id)
+            if coordinator:
+                await bot.set_my_commands(
+                    commands_for(i18n, locale, coordinator=True), scope=scope, language_code=locale
+                )
+            else:
+                await bot.delete_my_commands(scope=scope, language_code=locale)
+    except TelegramAPIError:
+        pass  # the menu is a convenience; the role itself is stored
+
+
+async def cmd_role(
+    message: Message,
+    command: CommandObject,
+    user: User,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    bot: Bot,
+    i18n: CatalogI18n,
+) -> None:
+    """Changes someone's role and confirms it, or says clearly why not."""
+    words = (command.args or "").split()
+    replied = _replied_person(message)
+    if replied == HIDDEN and len(words) == 1:
+        await message.answer(
+            _(
+                "I can't see who wrote that message: their privacy settings hide it. "
+                "Use their @username or Telegram id instead."
+            )
+        )
+        return
+    if replied is not None and len(words) == 1:
+        target: int | str = replied
+    elif len(words) == 2:
+        target = words[0]
+    else:
+        await message.answer(_usage())
+        return
+    try:
+        role = roles.parse_role(words[-1])
+        change = await roles.set_role(
+            repo,
+            actor_id=user.id,
+            target=target,
+            role=role,
+            coordinator_ids=settings.coordinator_ids,
+            now=clock.now(),
+        )
+    except UnknownRoleError:
+        await message.answer(_usage())
+        return
+    except UnknownPersonError:
+        await message.answer(
+            _(
+                "I don't know {who}. They need to start the bot first (/start); then try again."
+            ).format(who=html.escape(str(target)))
+        )
+        return
+    except ProtectedCoordinatorError:
+        await message.answer(
+            _("This person is a coordinator in the settings (COORDINATOR_IDS) and stays one.")
+        )
+        return
+    except LastCoordinatorError:
+        await message.answer(
+            _("This is the last coordinator. Make someone else coordinator first.")
+        )
+        return
+    name = html.escape(change.user.first_name or str(change.user.id))
+    if not change.changed:
+        await message.answer(
+            _("{name} already is {role}.").format(name=name, role=role_label(change.new_role))
+        )
+        return
+    if Role.COORDINATOR.value in (change.old_role, change.new_role):
+        await _refresh_menu(bot, i18n, change.user.id, change.new_role == Role.COORDINATOR.value)
+    await message.answer(
+        _("✅ {name} is now {role}. I've let them know.").format(
+            name=name, role=role_label(change.new_role)
+        )
+    )
+
+
+def create_router() -> Router:
+    router = Router(name="roles")
+    router.message.register(cmd_role, Command("rol", "role"), IsCoordinator())
+    return router

@@ -1,0 +1,23 @@
+"""Events: browsing, signing up, the agenda, weekly-overview settings and the coordinators' event
+tools.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers.events import admin, agenda, attendance, browse, manage, settings, signup
+
+
+def create_router() -> Router:
+    router = Router(name="events")
+    router.include_routers(
+        browse.create_router(),
+        signup.create_router(),
+        agenda.create_router(),
+        admin.create_router(),
+        manage.create_router(),
+        attendance.create_router(),
+        settings.create_router(),
+    )
+    return router

@@ -1,0 +1,152 @@
+"""/mijnagenda: your own sign-ups and waitlist places, each with cancel and a calendar file."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import _
+from bot.keyboards.callbacks import EventCallback, MenuCallback
+from bot.services.events import agenda, registrations
+from bot.services.events.registrations import (
+    EventNotFoundError,
+    EventNotOpenError,
+    NotRegisteredError,
+)
+from bot.views.dates import format_span
+from bot.views.event_card import title_line
+from handlers.events.browse import edit_or_keep
+from handlers.facilitation.pool import agenda_duties
+from storage.models import RegistrationStatus
+from storage.repositories import Repo
+
+
+async def agenda_view(
+    repo: Repo, user_id: int, *, clock: Clock, settings: Settings, locale: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    mine = await agenda.my_agenda(repo, user_id, now=clock.now())
+    if not mine.entries and not mine.duties:
+        return _("Your agenda is empty. See what's on with /agenda."), None
+    lines = ["🗓 <b>" + _("My agenda") + "</b>", ""]
+    rows: list[list[InlineKeyboardButton]] = []
+    duty_lines, duty_rows = agenda_duties(mine.duties, locale, settings.tz)
+    lines += duty_lines
+    rows += duty_rows
+    for number, (registration, event) in enumerate(mine.entries, start=len(duty_rows) + 1):
+        when = format_span(event.starts_at, event.ends_at, locale, settings.tz)
+        if registration.status == RegistrationStatus.WAITLISTED:
+            state = "⏳ " + _("waitlist: number {position}").format(
+                position=registration.waitlist_position
+            )
+        else:
+            state = "✅ " + _("signed up")
+        lines.append(
+            f"{number}. {title_line(event)}\n    {when} · {html.escape(event.municipality)}"
+            f"\n    {state}"
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("📆 Calendar {number}").format(number=number),
+                    callback_data=EventCallback(action="ics", event_id=event.id).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=_("❌ Cancel {number}").format(number=number),
+                    callback_data=EventCallback(action="unlist", event_id=event.id).pack(),
+                ),
+            ]
+        )
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def cmd_my_agenda(
+    message: Message, repo: Repo, clock: Clock, settings: Settings, locale: str
+) -> None:
+    """Lists your upcoming sign-ups and waitlist places."""
+    if message.from_user is None:
+        return
+    text, keyboard = await agenda_view(
+        repo, message.from_user.id, clock=clock, settings=settings, locale=locale
+    )
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def cb_menu_my_agenda(
+    query: CallbackQuery, repo: Repo, clock: Clock, settings: Settings, locale: str
+) -> None:
+    """The menu's "my agenda" button."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        text, keyboard = await agenda_view(
+            repo, query.from_user.id, clock=clock, settings=settings, locale=locale
+        )
+        await query.message.answer(text, reply_markup=keyboard)
+
+
+async def cb_calendar(
+    query: CallbackQuery, callback_data: EventCallback, repo: Repo, clock: Clock, settings: Settings
+) -> None:
+    """Sends the event as an .ics file to add to any calendar."""
+    try:
+        name, content = await agenda.calendar_file(
+            repo, callback_data.event_id, now=clock.now(), tz=settings.tz
+        )
+    except EventNotFoundError:
+        await query.answer(_("This event no longer exists."), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer_document(
+            BufferedInputFile(content, filename=name),
+            caption=_("Open this file to add the event to your calendar."),
+        )
+
+
+async def cb_unlist(
+    query: CallbackQuery,
+    callback_data: EventCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Cancels from the agenda and shows the agenda again."""
+    try:
+        result = await registrations.cancel(
+            repo, callback_data.event_id, query.from_user.id, now=clock.now()
+        )
+    except (EventNotFoundError, EventNotOpenError, NotRegisteredError):
+        await query.answer(_("This sign-up is no longer active."), show_alert=True)
+    else:
+        if result.late:
+            await query.answer(
+                _("You're cancelled. It is short notice, so we noted it as a late cancellation."),
+                show_alert=True,
+            )
+        else:
+            await query.answer(_("You're cancelled. Thanks for letting us know!"))
+    if isinstance(query.message, Message):
+        text, keyboard = await agenda_view(
+            repo, query.from_user.id, clock=clock, settings=settings, locale=locale
+        )
+        await edit_or_keep(query.message, text, keyboard)
+
+
+def create_router() -> Router:
+    router = Router(name="agenda")
+    router.message.register(cmd_my_agenda, Command("mijnagenda", "myagenda"))
+    router.callback_query.register(cb_menu_my_agenda, MenuCallback.filter(F.action == "my_agenda"))
+    router.callback_query.register(cb_calendar, EventCallback.filter(F.action == "ics"))
+    router.callback_query.register(cb_unlist, EventCallback.filter(F.action == "unlist"))
+    return router

@@ -1,0 +1,191 @@
+"""/agenda, /tafels, /trainingen and the menu's agenda: upcoming events with filters and pages,
+and the card of one event (also opened by the deep link `e_<id>`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.deeplinks import deep_link
+from bot.i18n import _
+from bot.keyboards.callbacks import EventCallback, EventListCallback, MenuCallback
+from bot.keyboards.events import agenda_keyboard, card_keyboard, picker_keyboard
+from bot.services.events import browse as events
+from bot.services.events.registrations import EventNotFoundError
+from bot.views.event_card import event_card, list_line
+from storage.models import EventStatus, Registration
+from storage.repositories import Repo
+
+
+async def agenda_message(
+    repo: Repo, request: EventListCallback, *, clock: Clock, settings: Settings, locale: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    browse = events.Browse(request.kind, request.theme, request.place, request.week, request.page)
+    page = await events.browse(repo, browse, now=clock.now(), tz=settings.tz)
+    lines = ["📅 <b>" + _("What's on") + "</b>", ""]
+    if not page.items:
+        lines.append(_("Nothing planned that fits this choice. Try another filter."))
+    first = page.page * events.PAGE_SIZE + 1
+    for offset, found in enumerate(page.items):
+        lines.append(list_line(first + offset, found, locale, settings.tz))
+    if page.items:
+        lines += ["", _("Tap an event to see more and to sign up.")]
+    keyboard = agenda_keyboard(page, request.model_copy(update={"page": page.page}), locale)
+    return "\n".join(lines), keyboard
+
+
+async def card_message(
+    repo: Repo, event_id: int, user_id: int, *, clock: Clock, settings: Settings, locale: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The card of an event for one person, with the buttons that fit their place."""
+    found, registration = await events.view_for(repo, event_id, user_id)
+    return render_card(found, registration, clock=clock, settings=settings, locale=locale)
+
+
+def render_card(
+    found: events.EventView,
+    registration: Registration | None,
+    *,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> tuple[str, InlineKeyboardMarkup]:
+    event = found.event
+    now = clock.now()
+    open_for_changes = event.status == EventStatus.PUBLISHED and now < event.starts_at
+    open_for_signup = open_for_changes and now < event.open_until
+    own = registration if open_for_changes else None
+    text = event_card(found, locale, settings.tz, own)
+    keyboard = card_keyboard(
+        found, own, open_for_signup=open_for_signup, open_for_changes=open_for_changes
+    )
+    return text, keyboard
+
+
+async def edit_or_keep(message: Message, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Edit a message; a tap that changes nothing (Telegram: "not modified") is fine."""
+    try:
+        await message.edit_text(text, reply_markup=keyboard)
+    except TelegramBadRequest as problem:
+        if "not modified" not in str(problem):
+            raise
+
+
+async def _show_agenda(message: Message, request: EventListCallback, **data: Any) -> None:
+    text, keyboard = await agenda_message(
+        data["repo"], request, clock=data["clock"], settings=data["settings"], locale=data["locale"]
+    )
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def cmd_agenda(message: Message, **data: Any) -> None:
+    """Shows all upcoming events, soonest first, with filters."""
+    await _show_agenda(message, EventListCallback(), **data)
+
+
+async def cmd_tables(message: Message, **data: Any) -> None:
+    """Shows the upcoming dialogue tables."""
+    await _show_agenda(message, EventListCallback(kind="table"), **data)
+
+
+async def cmd_trainings(message: Message, **data: Any) -> None:
+    """Shows the upcoming trainings."""
+    await _show_agenda(message, EventListCallback(kind="training"), **data)
+
+
+async def cb_menu_agenda(query: CallbackQuery, **data: Any) -> None:
+    """The menu's agenda button: the same list as /agenda."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _show_agenda(query.message, EventListCallback(), **data)
+
+
+async def cb_browse(
+    query: CallbackQuery,
+    callback_data: EventListCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Another page or filter of the agenda (or the theme/place picker) in the same message."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if callback_data.pick in ("theme", "place"):
+        column = "theme" if callback_data.pick == "theme" else "municipality"
+        field = "theme" if callback_data.pick == "theme" else "place"
+        values = await events.filter_choices(repo, now=clock.now(), column=column)
+        question = _("Which theme?") if field == "theme" else _("Which municipality?")
+        await edit_or_keep(
+            query.message, question, picker_keyboard(callback_data, field, values, locale)
+        )
+        return
+    text, keyboard = await agenda_message(
+        repo, callback_data, clock=clock, settings=settings, locale=locale
+    )
+    await edit_or_keep(query.message, text, keyboard)
+
+
+async def cb_open(
+    query: CallbackQuery,
+    callback_data: EventCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Sends the card of the tapped event."""
+    try:
+        text, keyboard = await card_message(
+            repo,
+            callback_data.event_id,
+            query.from_user.id,
+            clock=clock,
+            settings=settings,
+            locale=locale,
+        )
+    except EventNotFoundError:
+        await query.answer(_("This event no longer exists."), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=keyboard)
+
+
+@deep_link("e_")
+async def open_event_link(message: Message, argument: str, data: dict[str, Any]) -> bool:
+    """`?start=e_<id>` opens the card of that event."""
+    if not argument.isdigit():
+        return False
+    user = data["user"]
+    try:
+        text, keyboard = await card_message(
+            data["repo"],
+            int(argument),
+            user.id,
+            clock=data["clock"],
+            settings=data["settings"],
+            locale=data["locale"],
+        )
+    except EventNotFoundError:
+        return False
+    await message.answer(text, reply_markup=keyboard)
+    return True
+
+
+def create_router() -> Router:
+    router = Router(name="events_browse")
+    router.message.register(cmd_agenda, Command("agenda"))
+    router.message.register(cmd_tables, Command("tafels", "tables"))
+    router.message.register(cmd_trainings, Command("trainingen", "trainings"))
+    router.callback_query.register(cb_menu_agenda, MenuCallback.filter(F.action == "agenda"))
+    router.callback_query.register(cb_browse, EventListCallback.filter())
+    router.callback_query.register(cb_open, EventCallback.filter(F.action == "open"))
+    return router

@@ -1,0 +1,287 @@
+"""Coordinators manage an event: /beheer <id> (card with link, QR code and actions),
+/wijzig <id> (time, place, seats; registrants are told) and /afgelasten <id> (everyone is told).
+Participants and attendance live in `handlers/events_attendance.py`."""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+import segno
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.filters.roles import IsCoordinator
+from bot.i18n import _
+from bot.keyboards.callbacks import EventAdminCallback, EventFormCallback, FacAdminCallback
+from bot.services.events import admin as event_admin
+from bot.services.events import browse as events
+from bot.services.events.admin import CapacityBelowSeatsError
+from bot.services.events.inputs import parse_capacity, parse_place, parse_when
+from bot.services.events.registrations import EventNotFoundError
+from bot.views.event_card import event_card
+from storage.repositories import Repo
+
+# Buttons of the coordinator's card handled in `handlers/events_attendance.py`.
+ATTENDANCE_ACTIONS = ("people", "attendance")
+
+
+class EditEventStates(StatesGroup):
+    value = State()
+
+
+async def event_link(bot: Bot, event_id: int) -> str:
+    me = await bot.me()
+    return f"https://t.me/{me.username}?start=e_{event_id}"
+
+
+def admin_button(text: str, action: str, event_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=EventAdminCallback(action=action, event_id=event_id).pack()
+    )
+
+
+async def send_admin_card(
+    message: Message, event_id: int, *, repo: Repo, clock: Clock, **data: Any
+) -> None:
+    """The event as residents see it, plus its number, its link and the coordinator's actions."""
+    found = await events.view(repo, event_id)
+    link = await event_link(data["bot"], event_id)
+    text = event_card(found, data["locale"], data["settings"].tz)
+    text += "\n\n" + _("Event number: {id}").format(id=event_id) + "\n🔗 " + html.escape(link)
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                admin_button("🔳 " + _("QR code"), "qr", event_id),
+                admin_button("👥 " + _("Participants"), "people", event_id),
+            ],
+            [
+                admin_button("✏️ " + _("Change"), "edit", event_id),
+                admin_button("❌ " + _("Call off"), "cancel", event_id),
+            ],
+        ]
+    )
+    if found.event.facilitators_needed > 0:  # the facilitation overview of a table
+        keyboard.inline_keyboard.append(
+            [
+                InlineKeyboardButton(
+                    text="🧑‍🏫 " + _("Facilitators"),
+                    callback_data=FacAdminCallback(action="panel", event_id=event_id).pack(),
+                )
+            ]
+        )
+    await message.answer(text, reply_markup=keyboard)
+
+
+def _event_id(command: CommandObject) -> int | None:
+    argument = (command.args or "").strip().lstrip("#")
+    return int(argument) if argument.isdigit() else None
+
+
+async def need_event_id(message: Message, command: CommandObject) -> int | None:
+    event_id = _event_id(command)
+    if event_id is None:
+        await message.answer(
+            _("Add the event number, for example: <code>/{command} 12</code>").format(
+                command=command.command
+            )
+        )
+    return event_id
+
+
+async def cmd_manage(
+    message: Message, command: CommandObject, repo: Repo, clock: Clock, **data: Any
+) -> None:
+    """Shows the coordinator's card of an event."""
+    event_id = await need_event_id(message, command)
+    if event_id is None:
+        return
+    try:
+        await send_admin_card(message, event_id, repo=repo, clock=clock, **data)
+    except EventNotFoundError:
+        await message.answer(_("There is no event with number {id}.").format(id=event_id))
+
+
+async def cb_admin(
+    query: CallbackQuery,
+    callback_data: EventAdminCallback,
+    repo: Repo,
+    clock: Clock,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
+    """The buttons of the coordinator's card."""
+    event_id = callback_data.event_id
+    message = query.message if isinstance(query.message, Message) else None
+    await query.answer()
+    if message is None:
+        return
+    action = callback_data.action
+    try:
+        if action == "qr":
+            link = await event_link(bot, event_id)
+            buffer = io.BytesIO()
+            segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
+            await message.answer_photo(
+                BufferedInputFile(buffer.getvalue(), filename=f"samenspel-{event_id}.png"),
+                caption=_("Print this QR code: scanning it opens the event.") + "\n" + link,
+            )
+        elif action == "edit":
+            await _ask_field(message, event_id)
+        elif action == "cancel":
+            await message.answer(
+                _("Really call off this event? Everyone signed up will be told."),
+                reply_markup=InlineKeyboardMarkup(
+                    inline_keyboard=[
+                        [admin_button("❌ " + _("Yes, call it off"), "cancel_yes", event_id)]
+                    ]
+                ),
+            )
+        elif action == "cancel_yes":
+            told = await event_admin.cancel_event(repo, event_id, now=clock.now())
+            await message.edit_text(
+                _("The event is called off. {count} people will be told.").format(count=told)
+            )
+    except EventNotFoundError:
+        await message.answer(_("This event no longer exists or is already called off."))
+
+
+async def _ask_field(message: Message, event_id: int) -> None:
+    options = [
+        ("time", "📅 " + _("Time")),
+        ("place", "📍 " + _("Place")),
+        ("seats", "🪑 " + _("Seats")),
+    ]
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=label,
+                    callback_data=EventFormCallback(
+                        field="edit", value=f"{value}-{event_id}"
+                    ).pack(),
+                )
+                for value, label in options
+            ]
+        ]
+    )
+    await message.answer(_("What do you want to change?"), reply_markup=keyboard)
+
+
+async def cmd_change(message: Message, command: CommandObject) -> None:
+    """/wijzig <id>: asks what to change."""
+    event_id = await need_event_id(message, command)
+    if event_id is not None:
+        await _ask_field(message, event_id)
+
+
+async def cb_change_field(
+    query: CallbackQuery, callback_data: EventFormCallback, state: FSMContext
+) -> None:
+    """Asks for the new value of the chosen field."""
+    field, _sep, event_id = callback_data.value.partition("-")
+    await query.answer()
+    if field not in ("time", "place", "seats") or not event_id.isdigit():
+        return
+    await state.set_state(EditEventStates.value)
+    await state.update_data(edit_field=field, edit_event=int(event_id))
+    questions = {
+        "time": _("New date and times? For example: <code>10-3 19:30-21:30</code>"),
+        "place": _(
+            "New place? For example: <code>Buurthuis De Pijler, Oudegracht 1, Utrecht</code>"
+        ),
+        "seats": _("How many seats from now on? Type a number."),
+    }
+    if isinstance(query.message, Message):
+        await query.message.answer(questions[field] + "\n" + _("Or /stop to leave it as it is."))
+
+
+async def value_entered(
+    message: Message,
+    state: FSMContext,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    **data: Any,
+) -> None:
+    """Applies the change; registrants hear about a new time or place."""
+    values = await state.get_data()
+    field, event_id = values["edit_field"], int(values["edit_event"])
+    text = message.text or ""
+    changes: dict[str, Any] = {}
+    try:
+        if field == "time":
+            changes["starts_at"], changes["ends_at"] = parse_when(
+                text, now=clock.now(), tz=settings.tz
+            )
+        elif field == "place":
+            place = parse_place(text)
+            changes.update(
+                venue=place.venue, address=place.address, municipality=place.municipality
+            )
+        else:
+            changes["capacity"] = parse_capacity(text)
+        result = await event_admin.change_event(repo, event_id, now=clock.now(), **changes)
+    except ValueError:
+        await message.answer(_("I can't read that. Please try again, or /stop."))
+        return
+    except CapacityBelowSeatsError as problem:
+        await message.answer(
+            _("{count} people are already signed up: there can't be fewer seats than that.").format(
+                count=problem.taken
+            )
+        )
+        return
+    except EventNotFoundError:
+        await state.clear()
+        await message.answer(_("This event no longer exists or is already called off."))
+        return
+    await state.clear()
+    await message.answer(_("Changed. {count} people will be told.").format(count=result.notified))
+    await send_admin_card(message, event_id, repo=repo, clock=clock, settings=settings, **data)
+
+
+async def cmd_call_off(message: Message, command: CommandObject) -> None:
+    """/afgelasten <id>: asks to confirm calling the event off."""
+    event_id = await need_event_id(message, command)
+    if event_id is None:
+        return
+    await message.answer(
+        _("Really call off this event? Everyone signed up will be told."),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[admin_button("❌ " + _("Yes, call it off"), "cancel_yes", event_id)]]
+        ),
+    )
+
+
+def create_router() -> Router:
+    router = Router(name="events_manage")
+    coordinator = IsCoordinator()
+    router.message.register(cmd_manage, Command("beheer"), coordinator)
+    router.message.register(cmd_change, Command("wijzig"), coordinator)
+    router.message.register(cmd_call_off, Command("afgelasten"), coordinator)
+    router.message.register(
+        value_entered,
+        StateFilter(EditEventStates.value),
+        F.text & ~F.text.startswith("/"),
+        coordinator,
+    )
+    router.callback_query.register(
+        cb_admin, EventAdminCallback.filter(~F.action.in_(ATTENDANCE_ACTIONS)), coordinator
+    )
+    router.callback_query.register(
+        cb_change_field, EventFormCallback.filter(F.field == "edit"), coordinator
+    )
+    return router

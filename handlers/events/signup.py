@@ -1,0 +1,168 @@
+"""Signing up and cancelling in one tap, the waitlist, "Kom je nog?" and "Ik kan toch niet"."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import _
+from bot.keyboards.callbacks import EventCallback, ReconfirmCallback
+from bot.keyboards.events import suggestions_keyboard
+from bot.services.events import registrations
+from bot.services.events.browse import EventView
+from bot.services.events.registrations import (
+    EventNotFoundError,
+    EventNotOpenError,
+    NotRegisteredError,
+    PrerequisiteMissingError,
+    SignupClosedError,
+    SignUpOutcome,
+)
+from bot.views.event_card import level_label
+from handlers.events.browse import card_message, edit_or_keep, render_card
+from storage.repositories import Repo
+
+
+async def _refresh_card(
+    query: CallbackQuery, repo: Repo, event_id: int, clock: Clock, settings: Settings, locale: str
+) -> None:
+    if not isinstance(query.message, Message):
+        return
+    text, keyboard = await card_message(
+        repo, event_id, query.from_user.id, clock=clock, settings=settings, locale=locale
+    )
+    await edit_or_keep(query.message, text, keyboard)
+
+
+async def cb_join(
+    query: CallbackQuery,
+    callback_data: EventCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Signs up: a seat, or a waitlist place with its number and up to three other events."""
+    event_id = callback_data.event_id
+    try:
+        result = await registrations.sign_up(repo, event_id, query.from_user.id, now=clock.now())
+    except EventNotFoundError:
+        await query.answer(_("This event no longer exists."), show_alert=True)
+        return
+    except EventNotOpenError:
+        await query.answer(_("You can no longer sign up for this event."), show_alert=True)
+        return
+    except SignupClosedError:
+        await query.answer(_("Signing up has closed: the deadline has passed."), show_alert=True)
+        return
+    except PrerequisiteMissingError as missing:
+        await query.answer(
+            _("This training builds on training {level}. Please do that one first.").format(
+                level=level_label(missing.missing)
+            ),
+            show_alert=True,
+        )
+        return
+    outcome = result.outcome
+    if outcome == SignUpOutcome.CONFIRMED:
+        await query.answer(_("You're signed up! See you there."))
+    elif outcome == SignUpOutcome.ALREADY_CONFIRMED:
+        await query.answer(_("You were already signed up."))
+    else:
+        position = result.registration.waitlist_position
+        await query.answer(
+            _("Full is full: you are number {position} on the waitlist.").format(position=position)
+        )
+    if isinstance(query.message, Message):
+        found = EventView(result.event, result.seats_taken, result.waiting)
+        text, keyboard = render_card(
+            found, result.registration, clock=clock, settings=settings, locale=locale
+        )
+        await edit_or_keep(query.message, text, keyboard)
+    if outcome == SignUpOutcome.WAITLISTED and isinstance(query.message, Message):
+        text = _(
+            "⏳ You are number {position} on the waitlist for <b>{title}</b>. "
+            "As soon as a seat frees up, it's yours and I'll let you know."
+        ).format(
+            position=result.registration.waitlist_position, title=html.escape(result.event.title)
+        )
+        if result.suggestions:
+            text += "\n\n" + _("These still have seats:")
+            await query.message.answer(text, reply_markup=suggestions_keyboard(result.suggestions))
+        else:
+            await query.message.answer(text)
+
+
+async def cb_leave(
+    query: CallbackQuery,
+    callback_data: EventCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Cancels a seat or waitlist place; the freed seat goes to the waitlist."""
+    event_id = callback_data.event_id
+    try:
+        result = await registrations.cancel(repo, event_id, query.from_user.id, now=clock.now())
+    except EventNotFoundError:
+        await query.answer(_("This event no longer exists."), show_alert=True)
+        return
+    except EventNotOpenError:
+        await query.answer(_("This event has already started or is over."), show_alert=True)
+        return
+    except NotRegisteredError:
+        await query.answer(_("You were not signed up for this event."))
+        await _refresh_card(query, repo, event_id, clock, settings, locale)
+        return
+    if not result.was_confirmed:
+        await query.answer(_("You are off the waitlist."))
+    elif result.late:
+        await query.answer(
+            _("You're cancelled. It is short notice, so we noted it as a late cancellation."),
+            show_alert=True,
+        )
+    else:
+        await query.answer(_("You're cancelled. Thanks for letting us know!"))
+    if isinstance(query.message, Message):
+        found = EventView(result.event, result.seats_taken, result.waiting)
+        text, keyboard = render_card(
+            found, result.registration, clock=clock, settings=settings, locale=locale
+        )
+        await edit_or_keep(query.message, text, keyboard)
+
+
+async def cb_reconfirm(
+    query: CallbackQuery,
+    callback_data: ReconfirmCallback,
+    repo: Repo,
+    clock: Clock,
+) -> None:
+    """The answer to "Kom je nog?": yes keeps the seat, no gives it to the waitlist."""
+    user_id = query.from_user.id
+    now = clock.now()
+    try:
+        if callback_data.coming:
+            await registrations.reconfirm(repo, callback_data.registration_id, user_id, now=now)
+            text = _("Great, see you there! 👋")
+        else:
+            await registrations.decline(repo, callback_data.registration_id, user_id, now=now)
+            text = _("Thanks for letting us know. Your seat now goes to someone on the waitlist.")
+    except (NotRegisteredError, EventNotFoundError, EventNotOpenError):
+        await query.answer(_("This sign-up is no longer active."), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text)
+
+
+def create_router() -> Router:
+    router = Router(name="events_signup")
+    router.callback_query.register(cb_join, EventCallback.filter(F.action == "join"))
+    router.callback_query.register(cb_leave, EventCallback.filter(F.action == "leave"))
+    router.callback_query.register(cb_reconfirm, ReconfirmCallback.filter())
+    return router

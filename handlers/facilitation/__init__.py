@@ -1,0 +1,17 @@
+"""Facilitation: answers by reply first, the coordinators' tools, the facilitators' own commands."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers.facilitation import admin, pool, replies
+
+
+def create_router() -> Router:
+    router = Router(name="facilitation")
+    router.include_routers(
+        replies.create_router(),
+        admin.create_router(),
+        pool.create_router(),
+    )
+    return router

@@ -1,0 +1,191 @@
+"""/beschikbaarheid: a facilitator's own settings — periods they can't lead tables, favourite
+themes and municipalities, and at most how many tables a month."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta, tzinfo
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.filters.roles import IsFacilitator
+from bot.i18n import _
+from bot.keyboards.callbacks import EventCallback, FacDutyCallback, FacSettingsCallback
+from bot.keyboards.facilitation import settings_keyboard
+from bot.services.facilitation import availability
+from bot.services.facilitation.availability import (
+    BadMaximumError,
+    BadPeriodError,
+    UnknownChoiceError,
+)
+from bot.views.dates import format_day, format_span
+from bot.views.event_card import theme_label, title_line
+from storage.models import Event, FacilitationRequest
+from storage.repositories import Repo
+
+WORDS = {
+    "thema": "themes", "themas": "themes", "theme": "themes", "themes": "themes",
+    "gemeente": "places", "gemeenten": "places", "plaats": "places", "place": "places",
+    "places": "places", "municipality": "places", "max": "max", "maximum": "max",
+}  # fmt: skip
+
+
+def agenda_duties(
+    duties: list[tuple[FacilitationRequest, Event]], locale: str, tz: tzinfo
+) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
+    """The tables someone leads, for the top of /mijnagenda: lines and one row of buttons
+    (calendar, "I can't after all") per table, numbered from 1."""
+    lines: list[str] = []
+    rows: list[list[InlineKeyboardButton]] = []
+    for number, (request, event) in enumerate(duties, start=1):
+        when = format_span(event.starts_at, event.ends_at, locale, tz)
+        lines.append(
+            f"{number}. {title_line(event)}\n    {when} · {html.escape(event.municipality)}"
+            "\n    🧑‍🏫 " + _("you lead this table")
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("📆 Calendar {number}").format(number=number),
+                    callback_data=EventCallback(action="ics", event_id=event.id).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=_("🙅 I can't {number}").format(number=number),
+                    callback_data=FacDutyCallback(action="withdraw", request_id=request.id).pack(),
+                ),
+            ]
+        )
+    return lines, rows
+
+
+async def settings_view(
+    repo: Repo, user_id: int, *, clock: Clock, settings: Settings, locale: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    mine = await availability.settings(repo, user_id, now=clock.now())
+    lines = ["🗓 <b>" + _("My availability") + "</b>", ""]
+    if mine.periods:
+        lines.append(_("Not available:"))
+        for number, period in enumerate(mine.periods, start=1):
+            first = format_day(period.starts_at, locale, settings.tz)
+            last = format_day(period.ends_at - timedelta(seconds=1), locale, settings.tz)
+            lines.append(f"{number}. {first}" + (f" – {last}" if last != first else ""))
+    else:
+        lines.append(_("You haven't marked any period as unavailable."))
+    profile = mine.profile
+    themes = ", ".join(theme_label(slug, locale) for slug in profile.themes) or _("any")
+    places = ", ".join(html.escape(str(place)) for place in profile.municipalities) or _("any")
+    maximum = (
+        _("{count} tables").format(count=profile.max_per_month)
+        if profile.max_per_month
+        else _("no maximum")
+    )
+    lines += [
+        "",
+        "🏷 " + _("Favourite themes: {themes}").format(themes=themes),
+        "📍 " + _("Favourite municipalities: {places}").format(places=places),
+        "🔢 " + _("At most a month: {maximum}").format(maximum=maximum),
+        "",
+        _("Add a period: <code>/beschikbaarheid 24-12 tot 2-1</code>"),
+        _("Themes: <code>/beschikbaarheid thema ouderen, wonen</code>"),
+        _("Municipalities: <code>/beschikbaarheid gemeente Utrecht, Zeist</code>"),
+        _("At most a month: tap a number below (∞ = no maximum)."),
+    ]
+    return "\n".join(lines), settings_keyboard(mine.periods, profile.max_per_month)
+
+
+async def cmd_availability(
+    message: Message,
+    command: CommandObject,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Shows your availability settings, or adds a period / sets a preference."""
+    if message.from_user is None:
+        return
+    user_id = message.from_user.id
+    args = (command.args or "").strip()
+    first, _sep, rest = args.partition(" ")
+    what = WORDS.get(first.lower())
+    try:
+        if what is not None:
+            await availability.set_preference(repo, user_id, what, rest, now=clock.now())
+            await message.answer(_("Saved."))
+        elif args:
+            _period, clashes = await availability.add_period(
+                repo, user_id, args, now=clock.now(), tz=settings.tz
+            )
+            await message.answer(_("Noted: we won't ask you in that period."))
+            for _request, event in clashes:
+                await message.answer(
+                    _(
+                        "Note: you lead <b>{title}</b> on {day}. Can't make it? Use "
+                        "/mijnagenda to let us know."
+                    ).format(
+                        title=html.escape(event.title),
+                        day=format_day(event.starts_at, locale, settings.tz),
+                    )
+                )
+    except BadPeriodError:
+        await message.answer(
+            _(
+                "I can't read that. Type a day or a period, for example "
+                "<code>/beschikbaarheid 24-12</code> or "
+                "<code>/beschikbaarheid 24-12 tot 2-1</code>."
+            )
+        )
+        return
+    except BadMaximumError:
+        await message.answer(
+            _("Type a whole number from 1 to 20, for example: <code>/beschikbaarheid max 2</code>")
+        )
+        return
+    except UnknownChoiceError as problem:
+        await message.answer(
+            _("I don't know “{word}”. Separate several with commas.").format(
+                word=html.escape(problem.word)
+            )
+        )
+        return
+    text, keyboard = await settings_view(
+        repo, user_id, clock=clock, settings=settings, locale=locale
+    )
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def cb_settings(
+    query: CallbackQuery,
+    callback_data: FacSettingsCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Removes a period or sets the monthly maximum, and shows the settings again."""
+    user_id = query.from_user.id
+    if callback_data.action == "del":
+        await availability.remove_period(repo, user_id, callback_data.value)
+    elif callback_data.action == "max":
+        value = str(callback_data.value) if callback_data.value > 0 else "-"
+        await availability.set_preference(repo, user_id, "max", value, now=clock.now())
+    await query.answer(_("Saved."))
+    if isinstance(query.message, Message):
+        text, keyboard = await settings_view(
+            repo, user_id, clock=clock, settings=settings, locale=locale
+        )
+        await query.message.edit_text(text, reply_markup=keyboard)
+
+
+def create_router() -> Router:
+    router = Router(name="facilitation")
+    facilitator = IsFacilitator()
+    router.message.register(
+        cmd_availability, Command("beschikbaarheid", "availability"), facilitator
+    )
+    router.callback_query.register(cb_settings, FacSettingsCallback.filter(), facilitator)
+    return router

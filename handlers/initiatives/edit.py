@@ -1,0 +1,222 @@
+"""Changing one field of an initiative's profile: the member picks the field, answers the same
+question as in the registration (checked the same way), and sees the updated card."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+
+from bot.catalog.municipalities import municipality_by_name
+from bot.clock import Clock
+from bot.i18n import _
+from bot.keyboards import initiative_card as cards
+from bot.keyboards import initiatives as kb
+from bot.keyboards.callbacks import InitiativeCallback, RegisterCallback
+from bot.services.initiatives import profiles as initiatives
+from bot.services.initiatives.fields import (
+    Field,
+    InvalidAnswerError,
+    check_location,
+    check_themes,
+    parse_text,
+)
+from bot.services.initiatives.profiles import InitiativeError, Membership
+from bot.views.initiative_card import member_card_text
+from bot.views.initiative_questions import problem_text, question_text
+from storage.models import User
+from storage.repositories import Repo
+
+
+class EditStates(StatesGroup):
+    value = State()
+
+
+async def ask_field(
+    message: Message, state: FSMContext, membership: Membership, field: Field, locale: str
+) -> None:
+    """Asks for the new value of one field."""
+    initiative = membership.initiative
+    await state.set_state(EditStates.value)
+    await state.update_data(initiative_id=initiative.id, field=field.value)
+    text = question_text(field, initiative, locale, editing=True)
+    if field is Field.LOCATION:
+        markup: Any = kb.location_keyboard(editing=True, filled=initiative.lat is not None)
+    else:
+        markup = kb.question_keyboard(field, initiative, locale, editing=True)
+    await message.answer(text, reply_markup=markup)
+
+
+async def cb_field(
+    query: CallbackQuery,
+    callback_data: InitiativeCallback,
+    state: FSMContext,
+    user: User,
+    repo: Repo,
+    locale: str,
+) -> None:
+    """A field was picked from "✏️ Edit": its question follows."""
+    try:
+        membership = await initiatives.open_as_member(repo, callback_data.id, user.id)
+        field = Field(callback_data.value)
+    except (InitiativeError, ValueError):
+        await query.answer(_("This initiative is no longer yours to change."), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await ask_field(query.message, state, membership, field, locale)
+
+
+async def _target(state: FSMContext) -> tuple[int, Field]:
+    data = await state.get_data()
+    return int(data["initiative_id"]), Field(data["field"])
+
+
+async def _save(
+    message: Message,
+    state: FSMContext,
+    user: User,
+    repo: Repo,
+    locale: str,
+    now: datetime,
+    value: Any,
+    *,
+    done: bool = True,
+) -> None:
+    initiative_id, field = await _target(state)
+    try:
+        initiative = await initiatives.update_field(
+            repo, initiative_id, user.id, field, value, now=now
+        )
+        membership = await initiatives.open_as_member(repo, initiative_id, user.id)
+    except InitiativeError:
+        await state.clear()
+        await message.answer(_("This initiative is no longer yours to change."))
+        return
+    if not done:
+        await message.edit_reply_markup(
+            reply_markup=kb.question_keyboard(field, initiative, locale, editing=True)
+        )
+        return
+    await state.clear()
+    if field is Field.LOCATION:
+        await message.answer(_("✅ Saved."), reply_markup=ReplyKeyboardRemove())
+        text = member_card_text(initiative, locale, now)
+    else:
+        text = f"{_('✅ Saved.')}\n\n{member_card_text(initiative, locale, now)}"
+    await message.answer(text, reply_markup=cards.card_keyboard(membership))
+
+
+async def on_text(
+    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock
+) -> None:
+    """The new value, typed: saved and shown, or told what's wrong (nothing is lost)."""
+    _initiative_id, field = await _target(state)
+    text = message.text or ""
+    if text == kb.cancel_label():
+        await _stop(message, state, user, repo, locale, clock)
+        return
+    if field is Field.LOCATION and text == kb.remove_label():
+        await _save(message, state, user, repo, locale, clock.now(), None)
+        return
+    try:
+        value = parse_text(field, text)
+    except InvalidAnswerError as error:
+        markup = kb.suggestions_keyboard(error.suggestions) if error.suggestions else None
+        await message.answer(problem_text(error, text), reply_markup=markup)
+        return
+    await _save(message, state, user, repo, locale, clock.now(), value)
+
+
+async def on_location(
+    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock
+) -> None:
+    """A shared pin as the new location."""
+    _initiative_id, field = await _target(state)
+    if field is not Field.LOCATION or message.location is None:
+        await message.answer(_("I wasn't asking for a location just now."))
+        return
+    try:
+        value = check_location(message.location.latitude, message.location.longitude)
+    except InvalidAnswerError as error:
+        await message.answer(problem_text(error))
+        return
+    await _save(message, state, user, repo, locale, clock.now(), value)
+
+
+async def on_other_message(message: Message) -> None:
+    """A photo, sticker or voice message while changing a field: say what is expected."""
+    await message.answer(_("Please type your answer, or use the buttons."))
+
+
+async def cb_button(
+    query: CallbackQuery,
+    callback_data: RegisterCallback,
+    state: FSMContext,
+    user: User,
+    repo: Repo,
+    locale: str,
+    clock: Clock,
+) -> None:
+    """The buttons under an edit question: a theme, a municipality, remove, done, cancel."""
+    message = query.message if isinstance(query.message, Message) else None
+    if message is None:
+        await query.answer()
+        return
+    initiative_id, field = await _target(state)
+    action, value, now = callback_data.action, callback_data.value, clock.now()
+    if action == "theme" and field is Field.THEMES:
+        try:
+            current = (await initiatives.open_as_member(repo, initiative_id, user.id)).initiative
+            themes = [slug for slug in current.themes if slug != value]
+            if value not in current.themes:
+                themes.append(value)
+            themes = check_themes(themes)
+        except InvalidAnswerError as error:
+            await query.answer(problem_text(error), show_alert=True)
+            return
+        except InitiativeError:
+            await query.answer(_("This initiative is no longer yours to change."), show_alert=True)
+            return
+        await query.answer()
+        await _save(message, state, user, repo, locale, now, themes, done=False)
+        return
+    await query.answer()
+    if action == "mun" and (municipality := municipality_by_name(value)) is not None:
+        await _save(message, state, user, repo, locale, now, municipality.name)
+    elif action == "remove":
+        await _save(message, state, user, repo, locale, now, None)
+    elif action in ("cancel", "themes_done"):
+        await _stop(message, state, user, repo, locale, clock)
+
+
+async def _stop(
+    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock
+) -> None:
+    """Back to the card without changing anything more."""
+    initiative_id, field = await _target(state)
+    await state.clear()
+    try:
+        membership = await initiatives.open_as_member(repo, initiative_id, user.id)
+    except InitiativeError:
+        return
+    if field is Field.LOCATION:
+        await message.answer(_("OK, nothing changed."), reply_markup=ReplyKeyboardRemove())
+    text = member_card_text(membership.initiative, locale, clock.now())
+    await message.answer(text, reply_markup=cards.card_keyboard(membership))
+
+
+def create_router() -> Router:
+    router = Router(name="initiatives_edit")
+    editing = StateFilter(EditStates.value)
+    router.message.register(on_text, editing, F.text, ~F.text.startswith("/"))
+    router.message.register(on_location, editing, F.location)
+    router.message.register(on_other_message, editing, ~F.text)
+    router.callback_query.register(cb_field, InitiativeCallback.filter(F.action == "field"))
+    router.callback_query.register(cb_button, editing, RegisterCallback.filter())
+    return router

@@ -1,0 +1,94 @@
+"""Inline mode: `@bot moestuin` in any chat offers matching initiatives as cards to share. An
+empty query, or one that finds nothing, shows a button that opens the search in the bot."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.types import (
+    InlineQuery,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+)
+
+from bot.clock import Clock
+from bot.i18n import _
+from bot.keyboards.search import open_in_bot_keyboard
+from bot.services.search import discover
+from bot.services.search.index_sync import SearchIndexHolder
+from bot.views.initiative_card import card_text
+from bot.views.search_results import inline_description
+from handlers.search.query import MAX_QUERY_LENGTH
+from storage.repositories import Repo
+
+INLINE_PAGE = 10
+INLINE_MAX = 50  # Telegram shows these a page at a time as the user scrolls
+CACHE_SECONDS = 30  # short: a profile that changes should not linger in Telegram's cache
+
+
+def _hint(text: str) -> InlineQueryResultsButton:
+    return InlineQueryResultsButton(text=text, start_parameter="zoek")
+
+
+async def on_inline_query(
+    inline_query: InlineQuery,
+    bot: Bot,
+    repo: Repo,
+    search_index: SearchIndexHolder,
+    locale: str,
+    clock: Clock,
+) -> None:
+    """Cards of the initiatives that match what is typed after the bot's name."""
+    words = " ".join(inline_query.query.split())[:MAX_QUERY_LENGTH]
+    if not words:
+        await inline_query.answer(
+            [],
+            cache_time=CACHE_SECONDS,
+            is_personal=True,
+            button=_hint(_("Type what you are looking for, e.g. moestuin")),
+        )
+        return
+    offset = int(inline_query.offset) if inline_query.offset.isdigit() else 0
+    # Not counted as a missed search: inline queries arrive while the words are being typed.
+    page = await discover.search(
+        repo, search_index, words, page=offset // INLINE_PAGE, size=INLINE_PAGE
+    )
+    if not page.items:
+        await inline_query.answer(
+            [],
+            cache_time=CACHE_SECONDS,
+            is_personal=True,
+            button=_hint(_("Nothing found. Search in Samenspel itself")),
+        )
+        return
+    username = (await bot.me()).username
+    now = clock.now()
+    results = [
+        InlineQueryResultArticle(
+            id=f"i{item.id}",
+            title=item.name,
+            description=inline_description(item, locale),
+            input_message_content=InputTextMessageContent(
+                message_text=card_text(item, locale, now),
+                parse_mode="HTML",
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            ),
+            reply_markup=open_in_bot_keyboard(f"https://t.me/{username}?start=i_{item.id}"),
+        )
+        for item in page.items
+    ]
+    following = (page.page + 1) * INLINE_PAGE
+    more = following < min(page.total, INLINE_MAX)
+    await inline_query.answer(
+        results,  # type: ignore[arg-type]
+        cache_time=CACHE_SECONDS,
+        is_personal=True,
+        next_offset=str(following) if more else "",
+    )
+
+
+def create_router() -> Router:
+    router = Router(name="search_inline")
+    router.inline_query.register(on_inline_query)
+    return router
