@@ -8,7 +8,6 @@ import secrets
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -17,14 +16,11 @@ from bot.config import Settings
 from bot.i18n import _
 from bot.keyboards.callbacks import PrivacyCallback
 from bot.services.privacy.personal_data import erase_user, export_data
+from bot.states import PrivacyStates
 from storage.models import User
 from storage.repositories import Repo
 
 EXPORT_FILENAME = "samenspel-data.json"
-
-
-class PrivacyStates(StatesGroup):
-    confirm_erase = State()
 
 
 def privacy_text(days: int) -> str:

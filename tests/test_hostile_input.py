@@ -349,7 +349,7 @@ async def test_a_conversation_whose_answers_went_missing_starts_over_kindly(
 ) -> None:
     from aiogram.methods import SendMessage
 
-    from handlers.initiatives.edit import EditStates
+    from bot.states import EditStates
     from tests.factories import make_user, message_update
 
     anna = make_user(language_code="nl")

@@ -219,3 +219,7 @@ def writer_keyboard(own: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     builder.button(text=_("✖️ Cancel"), callback_data=IntroCallback(action="cancel", id=0))
     builder.adjust(1)
     return builder.as_markup()
+
+
+def cancel_markup() -> InlineKeyboardMarkup:
+    return peer_cancel_keyboard()

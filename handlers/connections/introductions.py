@@ -10,7 +10,6 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
@@ -20,47 +19,11 @@ from bot.i18n import _
 from bot.keyboards.callbacks import IntroCallback
 from bot.keyboards.connections import cancel_keyboard, writer_keyboard
 from bot.services.connections import introductions as intro
+from bot.states import IntroStates
+from bot.views.connections import intro_refusal
 from bot.views.initiative_card import public_contact_lines
 from storage.models import Initiative, User
 from storage.repositories import Repo
-
-
-class IntroStates(StatesGroup):
-    first = State()
-    reply = State()
-
-
-def refusal(exc: intro.IntroError) -> str:
-    """What the user reads when the bot can't pass a message on."""
-    if isinstance(exc, intro.TextLengthError):
-        return _("Please write a message of {low} to {high} characters.").format(
-            low=intro.MIN_TEXT, high=intro.MAX_TEXT
-        )
-    if isinstance(exc, intro.DailyLimitError):
-        return _(
-            "You've reached today's limit of {limit}. This keeps Samenspel pleasant for "
-            "everyone. Try again tomorrow."
-        ).format(limit=exc.limit)
-    if isinstance(exc, intro.BlockedError):
-        return _("Sorry, you can't send messages to this initiative.")
-    if isinstance(exc, intro.OwnInitiativeError):
-        return _("This is your own initiative. 🙂")
-    if isinstance(exc, intro.ThreadClosedError):
-        return _("This conversation has been closed, so nothing more is passed on.")
-    if isinstance(exc, intro.NoMembersError):
-        initiative = exc.initiative
-        lines = public_contact_lines(initiative)
-        name = html.escape(initiative.name)
-        if not lines:
-            return _(
-                "Nobody of <b>{name}</b> uses Samenspel yet, and they have no public contact "
-                "details."
-            ).format(name=name)
-        head = _("Nobody of <b>{name}</b> uses Samenspel yet. You can reach them here:")
-        return "\n".join([head.format(name=name), *lines])
-    if isinstance(exc, intro.InitiativeUnavailableError):
-        return _("I can't find that initiative (any more).")
-    return _("This conversation is not yours, or it no longer exists.")
 
 
 async def cb_contact(
@@ -78,7 +41,7 @@ async def cb_contact(
     try:
         initiative = await intro.can_contact(repo, callback_data.id, user.id)
     except intro.IntroError as exc:
-        await query.message.answer(refusal(exc))
+        await query.message.answer(intro_refusal(exc))
         return
     await state.set_data({})
     await start_writing(state, IntroStates.first, clock, initiative_id=initiative.id)
@@ -112,7 +75,7 @@ async def cb_writer(
     except intro.IntroError as exc:
         await state.clear()
         if isinstance(query.message, Message):
-            await query.message.answer(refusal(exc))
+            await query.message.answer(intro_refusal(exc))
         return
     await state.update_data(as_initiative_id=callback_data.id or None)
     if isinstance(query.message, Message):
@@ -153,11 +116,11 @@ async def first_write(
             as_initiative_id=data.get("as_initiative_id"),
         )
     except intro.TextLengthError as exc:
-        await message.answer(refusal(exc), reply_markup=cancel_keyboard())
+        await message.answer(intro_refusal(exc), reply_markup=cancel_keyboard())
         return
     except intro.IntroError as exc:
         await state.clear()
-        await message.answer(refusal(exc))
+        await message.answer(intro_refusal(exc))
         return
     await state.clear()
     await message.answer(
@@ -190,11 +153,11 @@ async def _pass_on(
             repo, thread_id, user.id, message.text or "", now=clock.now(), tz=settings.tz
         )
     except intro.TextLengthError as exc:
-        await message.answer(refusal(exc), reply_markup=cancel_keyboard())
+        await message.answer(intro_refusal(exc), reply_markup=cancel_keyboard())
         return
     except intro.IntroError as exc:
         await state.clear()
-        await message.answer(refusal(exc))
+        await message.answer(intro_refusal(exc))
         return
     await state.clear()
     await message.answer(_("✅ Passed on."))
@@ -227,7 +190,7 @@ async def cb_reply(
     try:
         await intro.open_side(repo, callback_data.id, user.id)
     except intro.IntroError as exc:
-        await query.answer(refusal(exc), show_alert=True)
+        await query.answer(intro_refusal(exc), show_alert=True)
         return
     await query.answer()
     await state.set_data({})

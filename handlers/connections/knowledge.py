@@ -16,18 +16,11 @@ from bot.i18n import _
 from bot.keyboards.callbacks import KnowledgeCallback, MenuCallback
 from bot.keyboards.connections import article_admin_keyboard, articles_keyboard
 from bot.services.connections import knowledge
+from bot.views.knowledge import article_text
 from storage.models import KnowledgeArticle, User
 from storage.repositories import Repo
 
 LIST_LIMIT = 20
-
-
-def article_text(article: KnowledgeArticle, locale: str) -> str:
-    title, body = knowledge.localized(article, locale)
-    text = f"📄 <b>{html.escape(title)}</b>\n\n{html.escape(body)}"
-    if article.source == "peer":
-        text += "\n\n" + _("💡 Answered by another initiative in Samenspel.")
-    return text
 
 
 def _choices(articles: list[KnowledgeArticle], locale: str) -> list[tuple[int, str]]:

@@ -9,7 +9,6 @@ import html
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
@@ -24,16 +23,12 @@ from bot.keyboards.connections import (
     save_article_keyboard,
 )
 from bot.services.connections import knowledge
-from handlers.connections.knowledge import article_text
+from bot.states import ArticleStates
+from bot.views.knowledge import article_text
 from storage.models import User
 from storage.repositories import Repo
 
 _STEPS = ("title", "body", "title_en", "body_en", "keywords")
-
-
-class ArticleStates(StatesGroup):
-    new = State()
-    edit = State()
 
 
 def field_labels() -> dict[str, str]:

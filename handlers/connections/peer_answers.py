@@ -13,8 +13,10 @@ from bot.clock import Clock
 from bot.conversation.writing import start_writing, still_writing
 from bot.i18n import _
 from bot.keyboards.callbacks import PeerCallback
+from bot.keyboards.connections import cancel_markup
 from bot.services.connections import peer_questions as peers
-from handlers.connections.peer_questions import PeerStates, cancel_markup, refusal
+from bot.states import PeerStates
+from bot.views.connections import peer_refusal
 from storage.models import User
 from storage.repositories import Repo
 
@@ -31,7 +33,7 @@ async def cb_answer(
     try:
         await peers.open_question(repo, callback_data.id, user.id)
     except peers.PeerError as exc:
-        await query.answer(refusal(exc), show_alert=True)
+        await query.answer(peer_refusal(exc), show_alert=True)
         return
     await query.answer()
     await state.set_data({})
@@ -49,11 +51,11 @@ async def _give_answer(
     try:
         await peers.answer(repo, question_id, user.id, message.text or "", now=clock.now())
     except peers.PeerTextLengthError as exc:
-        await message.answer(refusal(exc), reply_markup=cancel_markup())
+        await message.answer(peer_refusal(exc), reply_markup=cancel_markup())
         return
     except peers.PeerError as exc:
         await state.clear()
-        await message.answer(refusal(exc))
+        await message.answer(peer_refusal(exc))
         return
     await state.clear()
     await message.answer(_("✅ Thank you! Your answer was passed on."))
@@ -92,7 +94,7 @@ async def cb_skip(
     try:
         await peers.skip(repo, callback_data.id, user.id, now=clock.now())
     except peers.PeerError as exc:
-        await query.answer(refusal(exc), show_alert=True)
+        await query.answer(peer_refusal(exc), show_alert=True)
         return
     await query.answer(_("No problem. I'll ask someone else."))
     if isinstance(query.message, Message):

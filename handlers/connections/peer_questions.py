@@ -9,8 +9,7 @@ import html
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.catalog.themes import THEMES
 from bot.clock import Clock
@@ -19,39 +18,16 @@ from bot.conversation.writing import start_writing, still_writing
 from bot.i18n import _
 from bot.keyboards.callbacks import MenuCallback, PeerCallback
 from bot.keyboards.connections import (
+    cancel_markup,
     consent_keyboard,
-    peer_cancel_keyboard,
     theme_picker,
 )
 from bot.services.connections import help_offers
 from bot.services.connections import peer_questions as peers
+from bot.states import PeerStates
+from bot.views.connections import peer_refusal
 from storage.models import User
 from storage.repositories import Repo
-
-
-class PeerStates(StatesGroup):
-    question = State()
-    answer = State()
-
-
-def cancel_markup() -> InlineKeyboardMarkup:
-    return peer_cancel_keyboard()
-
-
-def refusal(exc: peers.PeerError) -> str:
-    if isinstance(exc, peers.PeerTextLengthError):
-        return _("Please write {low} to {high} characters.").format(
-            low=peers.MIN_TEXT, high=peers.MAX_TEXT
-        )
-    if isinstance(exc, peers.QuestionLimitError):
-        return _(
-            "You've asked {limit} questions today; that's the limit. Try again tomorrow."
-        ).format(limit=peers.DAILY_QUESTIONS)
-    if isinstance(exc, peers.NoHelpersError | peers.UnknownThemeError):
-        return _("Nobody offers help on this theme right now. Look in the knowledge base: /kennis")
-    if isinstance(exc, peers.AlreadyAnsweredError):
-        return _("You answered this question already. Thank you!")
-    return _("This question is no longer open for you.")
 
 
 async def _ask_theme(message: Message, repo: Repo, locale: str) -> None:
@@ -122,11 +98,11 @@ async def question_write(
             repo, user.id, theme, message.text or "", now=clock.now(), tz=settings.tz
         )
     except peers.PeerTextLengthError as exc:
-        await message.answer(refusal(exc), reply_markup=cancel_markup())
+        await message.answer(peer_refusal(exc), reply_markup=cancel_markup())
         return
     except peers.PeerError as exc:
         await state.clear()
-        await message.answer(refusal(exc))
+        await message.answer(peer_refusal(exc))
         return
     await state.clear()
     await message.answer(
@@ -158,7 +134,7 @@ async def cb_helpful(
     try:
         await peers.mark_helpful(repo, callback_data.id, user.id, now=clock.now())
     except peers.PeerError as exc:
-        await query.answer(refusal(exc), show_alert=True)
+        await query.answer(peer_refusal(exc), show_alert=True)
         return
     await query.answer(_("Thanks! I'll let them know."))
     if isinstance(query.message, Message):
@@ -182,7 +158,7 @@ async def cb_consent(
             repo, callback_data.id, user.id, yes=yes, now=clock.now()
         )
     except peers.PeerError as exc:
-        await query.answer(refusal(exc), show_alert=True)
+        await query.answer(peer_refusal(exc), show_alert=True)
         return
     await query.answer()
     if not isinstance(query.message, Message):

@@ -13,7 +13,7 @@ from bot.i18n import _
 from bot.keyboards.callbacks import IntroCallback
 from bot.services.connections import introductions as intro
 from bot.services.connections import safety
-from handlers.connections.introductions import refusal
+from bot.views.connections import intro_refusal
 from storage.models import User
 from storage.repositories import Repo
 
@@ -51,7 +51,7 @@ async def cb_action(
             await safety.block(repo, thread_id, user.id, now=now)
             text = _("🚫 Blocked. This person can't write to your initiative any more.")
     except intro.IntroError as exc:
-        await query.answer(refusal(exc), show_alert=True)
+        await query.answer(intro_refusal(exc), show_alert=True)
         return
     await query.answer()
     if isinstance(query.message, Message):
@@ -67,7 +67,7 @@ async def cb_ban(
     try:
         added = await safety.ban_sender(repo, callback_data.id, user.id, now=clock.now())
     except intro.IntroError as exc:
-        await query.answer(refusal(exc), show_alert=True)
+        await query.answer(intro_refusal(exc), show_alert=True)
         return
     await query.answer(
         _("Blocked everywhere.") if added else _("This sender was blocked already."),

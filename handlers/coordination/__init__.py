@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.coordination import audit, broadcasts, exports, moderation, optout, roles, stats
+from handlers.coordination import (
+    audience,
+    audit,
+    broadcasts,
+    exports,
+    moderation,
+    optout,
+    roles,
+    stats,
+)
 
 
 def create_router() -> Router:
@@ -12,6 +21,7 @@ def create_router() -> Router:
     router.include_routers(
         moderation.create_router(),
         broadcasts.create_router(),
+        audience.create_router(),
         roles.create_router(),
         stats.create_router(),
         exports.create_router(),

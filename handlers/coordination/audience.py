@@ -4,16 +4,15 @@ preview. Segments combine: everyone in any of them gets the announcement once.""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
+from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import BroadcastComposeCallback
 from bot.keyboards.coordination import audience_keyboard, picker
@@ -21,24 +20,9 @@ from bot.services.coordination import audience as broadcast_audience
 from bot.services.coordination import broadcasts
 from bot.services.coordination.audience import FLAGS, LISTS, BadAudienceError
 from bot.services.coordination.broadcasts import EmptyAudienceError, UnknownEventError
+from bot.states import BroadcastStates
+from bot.views.broadcasts import ask_audience, audience_question, show_preview
 from storage.repositories import Repo
-
-Preview = Callable[[Message, FSMContext, Repo, Clock, int], Awaitable[None]]
-_STATES: dict[str, State] = {}
-_PREVIEW: list[Preview] = []
-
-
-def audience_question(spec: dict[str, Any], locale: str) -> str:
-    return _(
-        "👥 Who gets it? Tap one or more groups, then 👁 Preview.\n\nChosen: {audience}"
-    ).format(audience=broadcast_audience.describe(spec, locale))
-
-
-async def ask_audience(message: Message, state: FSMContext, locale: str) -> None:
-    """Moves the composition to the audience step and shows the choices."""
-    await state.set_state(_STATES["audience"])
-    spec: dict[str, Any] = (await state.get_data()).get("audience", {})
-    await message.answer(audience_question(spec, locale), reply_markup=audience_keyboard(spec))
 
 
 async def cb_audience(
@@ -53,7 +37,7 @@ async def cb_audience(
     if not isinstance(query.message, Message):
         await query.answer()
         return
-    if await state.get_state() != _STATES["audience"].state:
+    if await state.get_state() != BroadcastStates.audience.state:
         await query.answer(
             _("This announcement is no longer open. Start again with /bericht."), show_alert=True
         )
@@ -62,7 +46,7 @@ async def cb_audience(
     step, value = callback_data.step, callback_data.value
     if step == "preview":
         try:
-            await _PREVIEW[0](query.message, state, repo, clock, query.from_user.id)
+            await show_preview(query.message, state, repo, clock, query.from_user.id)
         except EmptyAudienceError:
             await query.answer(_("Choose at least one group first."), show_alert=True)
             return
@@ -70,7 +54,7 @@ async def cb_audience(
         return
     if step == "ask" and value in ("events", "waitlists"):
         await state.update_data(asking=value)
-        await state.set_state(_STATES["audience_event"])
+        await state.set_state(BroadcastStates.audience_event)
         await query.answer()
         await query.message.answer(_("Type the number of the event, for example 12."))
         return
@@ -113,17 +97,16 @@ async def audience_event_entered(
     await ask_audience(message, state, locale)
 
 
-def register_audience(
-    router: Router, guard: Filter, audience: State, audience_event: State, preview: Preview
-) -> None:
-    _STATES.update(audience=audience, audience_event=audience_event)
-    _PREVIEW[:] = [preview]
+def create_router() -> Router:
+    router = Router(name="broadcast_audience")
+    coordinator = IsCoordinator()
     router.callback_query.register(
-        cb_audience, BroadcastComposeCallback.filter(F.step != "button"), guard
+        cb_audience, BroadcastComposeCallback.filter(F.step != "button"), coordinator
     )
     router.message.register(
         audience_event_entered,
-        StateFilter(audience_event),
+        StateFilter(BroadcastStates.audience_event),
         F.text & ~F.text.startswith("/"),
-        guard,
+        coordinator,
     )
+    return router

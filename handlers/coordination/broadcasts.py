@@ -7,29 +7,20 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import BroadcastCallback, BroadcastComposeCallback
-from bot.keyboards.coordination import broadcast_markup, button_choice, preview_keyboard
+from bot.keyboards.coordination import button_choice
 from bot.notifications.broadcasts import progress_text
 from bot.services.coordination import broadcasts
 from bot.services.coordination.broadcasts import BadButtonError, EmptyTextError, UnknownEventError
-from handlers.coordination.audience import ask_audience, register_audience
+from bot.states import BroadcastStates
+from bot.views.broadcasts import ask_audience
 from storage.models import BroadcastStatus
 from storage.repositories import Repo
-
-
-class BroadcastStates(StatesGroup):
-    text = State()
-    button = State()
-    button_link = State()
-    button_event = State()
-    audience = State()
-    audience_event = State()
 
 
 async def cmd_broadcast(message: Message, state: FSMContext) -> None:
@@ -130,28 +121,6 @@ async def event_entered(message: Message, state: FSMContext, repo: Repo, locale:
     await ask_audience(message, state, locale)
 
 
-async def show_preview(
-    message: Message, state: FSMContext, repo: Repo, clock: Clock, user_id: int
-) -> None:
-    """Stores the draft and shows it exactly as recipients will see it, with the count."""
-    data = await state.get_data()
-    draft = broadcasts.Draft(
-        text=data["text"],
-        audience=data.get("audience", {}),
-        button_text=data.get("button_text"),
-        button_url=data.get("button_url"),
-        button_event_id=data.get("button_event_id"),
-    )
-    broadcast, count = await broadcasts.create_draft(repo, draft, actor_id=user_id, now=clock.now())
-    await state.clear()
-    await message.answer(_("👁 <b>Preview</b> – this is how it will look:"))
-    await message.answer(broadcast.text, reply_markup=broadcast_markup(broadcast))
-    await message.answer(
-        _("Send this to {count} people?").format(count=count),
-        reply_markup=preview_keyboard(broadcast.id),
-    )
-
-
 def _refusal(status: str | None) -> str:
     """Why a preview's button does nothing any more."""
     if status is None:
@@ -221,8 +190,5 @@ def create_router() -> Router:
     )
     compose = BroadcastComposeCallback.filter
     router.callback_query.register(cb_button, compose(F.step == "button"), coordinator)
-    register_audience(
-        router, coordinator, BroadcastStates.audience, BroadcastStates.audience_event, show_preview
-    )
     router.callback_query.register(cb_decide, BroadcastCallback.filter(), coordinator)
     return router

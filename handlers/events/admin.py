@@ -9,7 +9,6 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -22,24 +21,13 @@ from bot.keyboards.callbacks import EventFormCallback
 from bot.services.events.admin import EventDraft, create_event
 from bot.services.events.browse import EventView
 from bot.services.events.inputs import parse_capacity, parse_place, parse_when
+from bot.states import EditEventStates, NewEventStates
 from bot.views.event_card import event_card, level_label
-from handlers.events.manage import EditEventStates, send_admin_card
+from bot.views.events import send_admin_card
 from storage.models import Event, EventStatus
 from storage.repositories import Repo
 
 KIND_BY_COMMAND = {"nieuwetafel": "table", "nieuwetraining": "training", "nieuwemeetup": "meetup"}
-
-
-class NewEventStates(StatesGroup):
-    title = State()
-    level = State()
-    when = State()
-    place = State()
-    capacity = State()
-    theme = State()
-    description = State()
-    contribution = State()
-    confirm = State()
 
 
 def _choices(field: str, options: list[tuple[str, str]], columns: int) -> InlineKeyboardMarkup:

@@ -24,10 +24,10 @@ from bot.services.events.registrations import (
     EventNotOpenError,
     NotRegisteredError,
 )
+from bot.views.agenda import agenda_duties
 from bot.views.dates import format_span
 from bot.views.event_card import title_line
-from handlers.events.browse import edit_or_keep
-from handlers.facilitation.pool import agenda_duties
+from bot.views.messages import edit_or_keep
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
 

@@ -10,13 +10,14 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
+from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import AttendanceCallback, EventAdminCallback
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import EventNotOverError
 from bot.services.events.registrations import EventNotFoundError
-from handlers.events.manage import ATTENDANCE_ACTIONS, admin_button, need_event_id
+from bot.views.events import ATTENDANCE_ACTIONS, admin_button
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
 

@@ -6,75 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards.callbacks import EventCallback, EventListCallback, MenuCallback
-from bot.keyboards.events import agenda_keyboard, card_keyboard, picker_keyboard
+from bot.keyboards.events import picker_keyboard
 from bot.services.events import browse as events
 from bot.services.events.registrations import EventNotFoundError
-from bot.views.event_card import event_card, list_line
-from storage.models import EventStatus, Registration
+from bot.views.events import agenda_message, card_message
+from bot.views.messages import edit_or_keep
 from storage.repositories import Repo
-
-
-async def agenda_message(
-    repo: Repo, request: EventListCallback, *, clock: Clock, settings: Settings, locale: str
-) -> tuple[str, InlineKeyboardMarkup]:
-    browse = events.Browse(request.kind, request.theme, request.place, request.week, request.page)
-    page = await events.browse(repo, browse, now=clock.now(), tz=settings.tz)
-    lines = ["📅 <b>" + _("What's on") + "</b>", ""]
-    if not page.items:
-        lines.append(_("Nothing planned that fits this choice. Try another filter."))
-    first = page.page * events.PAGE_SIZE + 1
-    for offset, found in enumerate(page.items):
-        lines.append(list_line(first + offset, found, locale, settings.tz))
-    if page.items:
-        lines += ["", _("Tap an event to see more and to sign up.")]
-    keyboard = agenda_keyboard(page, request.model_copy(update={"page": page.page}), locale)
-    return "\n".join(lines), keyboard
-
-
-async def card_message(
-    repo: Repo, event_id: int, user_id: int, *, clock: Clock, settings: Settings, locale: str
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The card of an event for one person, with the buttons that fit their place."""
-    found, registration = await events.view_for(repo, event_id, user_id)
-    return render_card(found, registration, clock=clock, settings=settings, locale=locale)
-
-
-def render_card(
-    found: events.EventView,
-    registration: Registration | None,
-    *,
-    clock: Clock,
-    settings: Settings,
-    locale: str,
-) -> tuple[str, InlineKeyboardMarkup]:
-    event = found.event
-    now = clock.now()
-    open_for_changes = event.status == EventStatus.PUBLISHED and now < event.starts_at
-    open_for_signup = open_for_changes and now < event.open_until
-    own = registration if open_for_changes else None
-    text = event_card(found, locale, settings.tz, own)
-    keyboard = card_keyboard(
-        found, own, open_for_signup=open_for_signup, open_for_changes=open_for_changes
-    )
-    return text, keyboard
-
-
-async def edit_or_keep(message: Message, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    """Edit a message; a tap that changes nothing (Telegram: "not modified") is fine."""
-    try:
-        await message.edit_text(text, reply_markup=keyboard)
-    except TelegramBadRequest as problem:
-        if "not modified" not in str(problem):
-            raise
 
 
 async def _show_agenda(message: Message, request: EventListCallback, **data: Any) -> None:

@@ -4,7 +4,6 @@ Participants and attendance live in `handlers/events_attendance.py`."""
 
 from __future__ import annotations
 
-import html
 import io
 from typing import Any
 
@@ -12,7 +11,6 @@ import segno
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
@@ -23,82 +21,17 @@ from aiogram.types import (
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
-from bot.keyboards.callbacks import EventAdminCallback, EventFormCallback, FacAdminCallback
+from bot.keyboards.callbacks import EventAdminCallback, EventFormCallback
 from bot.services.events import admin as event_admin
-from bot.services.events import browse as events
 from bot.services.events.admin import CapacityBelowSeatsError
 from bot.services.events.inputs import parse_capacity, parse_place, parse_when
 from bot.services.events.registrations import EventNotFoundError
-from bot.views.event_card import event_card
+from bot.states import EditEventStates
+from bot.views.events import ATTENDANCE_ACTIONS, admin_button, event_link, send_admin_card
 from storage.repositories import Repo
-
-# Buttons of the coordinator's card handled in `handlers/events_attendance.py`.
-ATTENDANCE_ACTIONS = ("people", "attendance")
-
-
-class EditEventStates(StatesGroup):
-    value = State()
-
-
-async def event_link(bot: Bot, event_id: int) -> str:
-    me = await bot.me()
-    return f"https://t.me/{me.username}?start=e_{event_id}"
-
-
-def admin_button(text: str, action: str, event_id: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text=text, callback_data=EventAdminCallback(action=action, event_id=event_id).pack()
-    )
-
-
-async def send_admin_card(
-    message: Message, event_id: int, *, repo: Repo, clock: Clock, **data: Any
-) -> None:
-    """The event as residents see it, plus its number, its link and the coordinator's actions."""
-    found = await events.view(repo, event_id)
-    link = await event_link(data["bot"], event_id)
-    text = event_card(found, data["locale"], data["settings"].tz)
-    text += "\n\n" + _("Event number: {id}").format(id=event_id) + "\n🔗 " + html.escape(link)
-    keyboard = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                admin_button("🔳 " + _("QR code"), "qr", event_id),
-                admin_button("👥 " + _("Participants"), "people", event_id),
-            ],
-            [
-                admin_button("✏️ " + _("Change"), "edit", event_id),
-                admin_button("❌ " + _("Call off"), "cancel", event_id),
-            ],
-        ]
-    )
-    if found.event.facilitators_needed > 0:  # the facilitation overview of a table
-        keyboard.inline_keyboard.append(
-            [
-                InlineKeyboardButton(
-                    text="🧑‍🏫 " + _("Facilitators"),
-                    callback_data=FacAdminCallback(action="panel", event_id=event_id).pack(),
-                )
-            ]
-        )
-    await message.answer(text, reply_markup=keyboard)
-
-
-def _event_id(command: CommandObject) -> int | None:
-    argument = (command.args or "").strip().lstrip("#")
-    return int(argument) if argument.isdigit() else None
-
-
-async def need_event_id(message: Message, command: CommandObject) -> int | None:
-    event_id = _event_id(command)
-    if event_id is None:
-        await message.answer(
-            _("Add the event number, for example: <code>/{command} 12</code>").format(
-                command=command.command
-            )
-        )
-    return event_id
 
 
 async def cmd_manage(

@@ -16,7 +16,7 @@ from bot.i18n import _
 from bot.keyboards.callbacks import DigestCallback
 from bot.services.events import digest
 from bot.views.event_card import theme_label
-from handlers.events.browse import edit_or_keep
+from bot.views.messages import edit_or_keep
 from storage.models import DigestSubscription
 from storage.repositories import Repo
 

@@ -23,7 +23,8 @@ from bot.services.events.registrations import (
     SignUpOutcome,
 )
 from bot.views.event_card import level_label
-from handlers.events.browse import card_message, edit_or_keep, render_card
+from bot.views.events import card_message, render_card
+from bot.views.messages import edit_or_keep
 from storage.repositories import Repo
 
 

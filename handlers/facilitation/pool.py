@@ -4,17 +4,17 @@ themes and municipalities, and at most how many tables a month."""
 from __future__ import annotations
 
 import html
-from datetime import timedelta, tzinfo
+from datetime import timedelta
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsFacilitator
 from bot.i18n import _
-from bot.keyboards.callbacks import EventCallback, FacDutyCallback, FacSettingsCallback
+from bot.keyboards.callbacks import FacSettingsCallback
 from bot.keyboards.facilitation import settings_keyboard
 from bot.services.facilitation import availability
 from bot.services.facilitation.availability import (
@@ -22,44 +22,10 @@ from bot.services.facilitation.availability import (
     BadPeriodError,
     UnknownChoiceError,
 )
-from bot.views.dates import format_day, format_span
-from bot.views.event_card import theme_label, title_line
-from storage.models import Event, FacilitationRequest
+from bot.views.agenda import WORDS
+from bot.views.dates import format_day
+from bot.views.event_card import theme_label
 from storage.repositories import Repo
-
-WORDS = {
-    "thema": "themes", "themas": "themes", "theme": "themes", "themes": "themes",
-    "gemeente": "places", "gemeenten": "places", "plaats": "places", "place": "places",
-    "places": "places", "municipality": "places", "max": "max", "maximum": "max",
-}  # fmt: skip
-
-
-def agenda_duties(
-    duties: list[tuple[FacilitationRequest, Event]], locale: str, tz: tzinfo
-) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
-    """The tables someone leads, for the top of /mijnagenda: lines and one row of buttons
-    (calendar, "I can't after all") per table, numbered from 1."""
-    lines: list[str] = []
-    rows: list[list[InlineKeyboardButton]] = []
-    for number, (request, event) in enumerate(duties, start=1):
-        when = format_span(event.starts_at, event.ends_at, locale, tz)
-        lines.append(
-            f"{number}. {title_line(event)}\n    {when} · {html.escape(event.municipality)}"
-            "\n    🧑‍🏫 " + _("you lead this table")
-        )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=_("📆 Calendar {number}").format(number=number),
-                    callback_data=EventCallback(action="ics", event_id=event.id).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=_("🙅 I can't {number}").format(number=number),
-                    callback_data=FacDutyCallback(action="withdraw", request_id=request.id).pack(),
-                ),
-            ]
-        )
-    return lines, rows
 
 
 async def settings_view(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.initiatives import edit, manage, members, register
+from handlers.initiatives import edit, manage, members, register, register_buttons
 
 
 def create_router() -> Router:
@@ -12,6 +12,7 @@ def create_router() -> Router:
     router.include_routers(
         edit.create_router(),
         register.create_router(),
+        register_buttons.create_router(),
         manage.create_router(),
         members.create_router(),
     )

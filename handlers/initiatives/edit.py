@@ -9,7 +9,6 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.catalog.municipalities import municipality_by_name
@@ -27,14 +26,11 @@ from bot.services.initiatives.fields import (
     parse_text,
 )
 from bot.services.initiatives.profiles import InitiativeError, Membership
+from bot.states import EditStates
 from bot.views.initiative_card import member_card_text
 from bot.views.initiative_questions import problem_text, question_text
 from storage.models import User
 from storage.repositories import Repo
-
-
-class EditStates(StatesGroup):
-    value = State()
 
 
 async def ask_field(

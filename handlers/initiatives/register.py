@@ -12,9 +12,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.clock import Clock
+from bot.conversation.initiative_register import ask, begin, cancel, draft_or_stop, store
 from bot.i18n import _
 from bot.keyboards import initiatives as kb
-from bot.keyboards.callbacks import MenuCallback, RegisterCallback
+from bot.keyboards.callbacks import MenuCallback
 from bot.services.initiatives import register
 from bot.services.initiatives.fields import (
     PREVIEW,
@@ -23,17 +24,8 @@ from bot.services.initiatives.fields import (
     check_location,
     parse_text,
 )
+from bot.states import RegisterStates
 from bot.views.initiative_questions import problem_text
-from handlers.initiatives.edit import EditStates
-from handlers.initiatives.register_buttons import cb_register
-from handlers.initiatives.register_steps import (
-    RegisterStates,
-    ask,
-    begin,
-    cancel,
-    draft_or_stop,
-    store,
-)
 from storage.models import User
 from storage.repositories import Repo
 
@@ -160,5 +152,4 @@ def create_router() -> Router:
     )
     router.message.register(on_other_message, in_flow, ~F.text)
     router.callback_query.register(cb_menu_new, MenuCallback.filter(F.action == "new_initiative"))
-    router.callback_query.register(cb_register, RegisterCallback.filter(), ~StateFilter(EditStates))
     return router

@@ -6,11 +6,14 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
+from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.catalog.municipalities import municipality_by_name
 from bot.clock import Clock
+from bot.conversation.initiative_register import ask, begin, cancel, store
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards import initiatives as kb
@@ -22,14 +25,8 @@ from bot.services.initiatives.fields import (
     InvalidAnswerError,
 )
 from bot.services.initiatives.profiles import InitiativeError
+from bot.states import EditStates, RegisterStates
 from bot.views.initiative_questions import problem_text
-from handlers.initiatives.register_steps import (
-    RegisterStates,
-    ask,
-    begin,
-    cancel,
-    store,
-)
 from storage.models import User
 from storage.repositories import Repo
 
@@ -160,3 +157,9 @@ async def _request_join(
         ).format(name=html.escape(initiative.name)),
         reply_markup=main_menu(),
     )
+
+
+def create_router() -> Router:
+    router = Router(name="initiatives_register_buttons")
+    router.callback_query.register(cb_register, RegisterCallback.filter(), ~StateFilter(EditStates))
+    return router

@@ -13,13 +13,13 @@ from aiogram.types import (
 )
 
 from bot.clock import Clock
+from bot.conversation.search_session import MAX_QUERY_LENGTH
 from bot.i18n import _
 from bot.keyboards.search import open_in_bot_keyboard
 from bot.services.search import discover
 from bot.services.search.index_sync import SearchIndexHolder
 from bot.views.initiative_card import card_text
 from bot.views.search_results import inline_description
-from handlers.search.query import MAX_QUERY_LENGTH
 from storage.repositories import Repo
 
 INLINE_PAGE = 10

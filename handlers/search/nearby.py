@@ -7,13 +7,14 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.conversation.search_session import recall, remember
 from bot.i18n import _
 from bot.keyboards import search as kb
 from bot.keyboards.callbacks import NearbyCallback
 from bot.services.search import discover
 from bot.services.search.index_sync import SearchIndexHolder
+from bot.views.messages import edit_or_keep
 from bot.views.search_results import nearby_text
-from handlers.search.query import edit_in_place, recall, remember
 from storage.repositories import Repo
 
 
@@ -75,7 +76,7 @@ async def cb_nearby_page(
         callback_data.page,
         locale,
     )
-    await edit_in_place(query.message, text, markup)
+    await edit_or_keep(query.message, text, markup)
 
 
 def create_router() -> Router:

@@ -11,59 +11,25 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
+from bot.conversation.search_session import (
+    MAX_QUERY_LENGTH,
+    recall,
+    remember,
+)
 from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import search as kb
 from bot.keyboards.callbacks import MenuCallback, SearchCallback
 from bot.services.search import discover
 from bot.services.search.index_sync import SearchIndexHolder
+from bot.states import SearchStates
+from bot.views.messages import edit_or_keep
 from bot.views.search_results import results_text
 from storage.repositories import Repo
-
-MAX_QUERY_LENGTH = 200
-_KEPT_SEARCHES = 20
-_SEARCHES_KEY = "searches"
-
-
-class SearchStates(StatesGroup):
-    query = State()
-
-
-async def remember(state: FSMContext, entry: dict[str, Any]) -> int:
-    """Keep a search (its words, or a location) and return the number its buttons carry."""
-    data = await state.get_data()
-    kept: dict[str, dict[str, Any]] = dict(data.get(_SEARCHES_KEY) or {})
-    token = max((int(key) for key in kept), default=0) + 1
-    kept[str(token)] = entry
-    for old in sorted(kept, key=int)[:-_KEPT_SEARCHES]:
-        del kept[old]
-    await state.update_data({_SEARCHES_KEY: kept})
-    return token
-
-
-async def recall(state: FSMContext, token: int) -> dict[str, Any] | None:
-    """A kept search; number 0 is the search without words (a theme from the suggestions)."""
-    if token == 0:
-        return {"q": ""}
-    kept = (await state.get_data()).get(_SEARCHES_KEY) or {}
-    entry = kept.get(str(token))
-    return entry if isinstance(entry, dict) else None
-
-
-async def edit_in_place(message: Message, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    """Edit a list in place; tapping the page it already shows changes nothing, which is fine
-    (Telegram answers "message is not modified")."""
-    try:
-        await message.edit_text(text, reply_markup=keyboard)
-    except TelegramBadRequest as problem:
-        if "not modified" not in str(problem):
-            raise
 
 
 def prompt_text() -> str:
@@ -197,10 +163,10 @@ async def cb_results(
         found = await discover.choices(repo, search_index, words, filters)
         question = _("Which theme?") if callback_data.pick == "theme" else _("Which municipality?")
         markup = kb.picker_keyboard(callback_data, found, locale)
-        await edit_in_place(query.message, question, markup)
+        await edit_or_keep(query.message, question, markup)
         return
     text, keyboard = await results_message(repo, search_index, words, callback_data, locale)
-    await edit_in_place(query.message, text, keyboard)
+    await edit_or_keep(query.message, text, keyboard)
 
 
 def create_router() -> Router:

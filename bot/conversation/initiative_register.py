@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message, ReplyKeyboardRemove
 
 from bot.i18n import _
@@ -19,15 +18,11 @@ from bot.services.initiatives.fields import (
     PREVIEW,
     Field,
 )
+from bot.states import RegisterStates
 from bot.views.initiative_card import card_text
 from bot.views.initiative_questions import question_text
 from storage.models import Initiative, User
 from storage.repositories import Repo
-
-
-class RegisterStates(StatesGroup):
-    answering = State()
-    duplicate = State()
 
 
 def consent_text() -> str:

@@ -1,0 +1,62 @@
+"""The steps of every conversation that spans several messages, one StatesGroup per flow."""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class PrivacyStates(StatesGroup):
+    confirm_erase = State()
+
+
+class SearchStates(StatesGroup):
+    query = State()
+
+
+class PeerStates(StatesGroup):
+    question = State()
+    answer = State()
+
+
+class ArticleStates(StatesGroup):
+    new = State()
+    edit = State()
+
+
+class IntroStates(StatesGroup):
+    first = State()
+    reply = State()
+
+
+class EditEventStates(StatesGroup):
+    value = State()
+
+
+class NewEventStates(StatesGroup):
+    title = State()
+    level = State()
+    when = State()
+    place = State()
+    capacity = State()
+    theme = State()
+    description = State()
+    contribution = State()
+    confirm = State()
+
+
+class RegisterStates(StatesGroup):
+    answering = State()
+    duplicate = State()
+
+
+class EditStates(StatesGroup):
+    value = State()
+
+
+class BroadcastStates(StatesGroup):
+    text = State()
+    button = State()
+    button_link = State()
+    button_event = State()
+    audience = State()
+    audience_event = State()

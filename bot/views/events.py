@@ -1,0 +1,120 @@
+"""Screens of events that several handlers show: the agenda page, an event's card, the
+coordinator's card."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from aiogram import Bot
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import _
+from bot.keyboards.callbacks import (
+    EventAdminCallback,
+    EventListCallback,
+    FacAdminCallback,
+)
+from bot.keyboards.events import agenda_keyboard, card_keyboard
+from bot.services.events import browse as events
+from bot.views.event_card import event_card, list_line
+from storage.models import EventStatus, Registration
+from storage.repositories import Repo
+
+
+async def agenda_message(
+    repo: Repo, request: EventListCallback, *, clock: Clock, settings: Settings, locale: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    browse = events.Browse(request.kind, request.theme, request.place, request.week, request.page)
+    page = await events.browse(repo, browse, now=clock.now(), tz=settings.tz)
+    lines = ["📅 <b>" + _("What's on") + "</b>", ""]
+    if not page.items:
+        lines.append(_("Nothing planned that fits this choice. Try another filter."))
+    first = page.page * events.PAGE_SIZE + 1
+    for offset, found in enumerate(page.items):
+        lines.append(list_line(first + offset, found, locale, settings.tz))
+    if page.items:
+        lines += ["", _("Tap an event to see more and to sign up.")]
+    keyboard = agenda_keyboard(page, request.model_copy(update={"page": page.page}), locale)
+    return "\n".join(lines), keyboard
+
+
+async def card_message(
+    repo: Repo, event_id: int, user_id: int, *, clock: Clock, settings: Settings, locale: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The card of an event for one person, with the buttons that fit their place."""
+    found, registration = await events.view_for(repo, event_id, user_id)
+    return render_card(found, registration, clock=clock, settings=settings, locale=locale)
+
+
+def render_card(
+    found: events.EventView,
+    registration: Registration | None,
+    *,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> tuple[str, InlineKeyboardMarkup]:
+    event = found.event
+    now = clock.now()
+    open_for_changes = event.status == EventStatus.PUBLISHED and now < event.starts_at
+    open_for_signup = open_for_changes and now < event.open_until
+    own = registration if open_for_changes else None
+    text = event_card(found, locale, settings.tz, own)
+    keyboard = card_keyboard(
+        found, own, open_for_signup=open_for_signup, open_for_changes=open_for_changes
+    )
+    return text, keyboard
+
+
+# Buttons of the coordinator's card handled in `handlers/events_attendance.py`.
+ATTENDANCE_ACTIONS = ("people", "attendance")
+
+
+async def event_link(bot: Bot, event_id: int) -> str:
+    me = await bot.me()
+    return f"https://t.me/{me.username}?start=e_{event_id}"
+
+
+def admin_button(text: str, action: str, event_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=EventAdminCallback(action=action, event_id=event_id).pack()
+    )
+
+
+async def send_admin_card(
+    message: Message, event_id: int, *, repo: Repo, clock: Clock, **data: Any
+) -> None:
+    """The event as residents see it, plus its number, its link and the coordinator's actions."""
+    found = await events.view(repo, event_id)
+    link = await event_link(data["bot"], event_id)
+    text = event_card(found, data["locale"], data["settings"].tz)
+    text += "\n\n" + _("Event number: {id}").format(id=event_id) + "\n🔗 " + html.escape(link)
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                admin_button("🔳 " + _("QR code"), "qr", event_id),
+                admin_button("👥 " + _("Participants"), "people", event_id),
+            ],
+            [
+                admin_button("✏️ " + _("Change"), "edit", event_id),
+                admin_button("❌ " + _("Call off"), "cancel", event_id),
+            ],
+        ]
+    )
+    if found.event.facilitators_needed > 0:  # the facilitation overview of a table
+        keyboard.inline_keyboard.append(
+            [
+                InlineKeyboardButton(
+                    text="🧑‍🏫 " + _("Facilitators"),
+                    callback_data=FacAdminCallback(action="panel", event_id=event_id).pack(),
+                )
+            ]
+        )
+    await message.answer(text, reply_markup=keyboard)
