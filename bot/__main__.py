@@ -205,15 +205,20 @@ async def _search(settings: Settings, args: argparse.Namespace) -> None:
 
 async def _privacy_check(settings: Settings) -> None:
     from bot.clock import SystemClock
-    from scheduler.retention import privacy_check
+    from bot.services.privacy.retention import privacy_check
     from storage.engine import create_engine, create_session_pool
+    from storage.repositories import Repo
 
     await prepare_database(settings, demo_data=False)
     engine = create_engine(settings.database_url)
     try:
-        anonymised, erased = await privacy_check(
-            create_session_pool(engine), SystemClock(), settings
-        )
+        async with create_session_pool(engine)() as session:
+            anonymised, erased = await privacy_check(
+                Repo(session),
+                now=SystemClock().now(),
+                days=settings.retention_days,
+                salt=settings.tombstone_salt,
+            )
     finally:
         await engine.dispose()
     print(f"privacy check: anonymised={anonymised} erased_again={erased}")

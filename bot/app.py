@@ -35,7 +35,8 @@ from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.search.index_sync import SearchIndexHolder
 from handlers import create_root_router
-from scheduler.jobs import JobContext, register_jobs
+from scheduler.context import JobContext
+from scheduler.jobs import register_jobs
 from scheduler.setup import build_scheduler
 from storage.engine import SessionPool, create_engine, create_session_pool
 from storage.models import Role

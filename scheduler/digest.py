@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.services.events.digest import schedule_weekly_digest
+from scheduler.context import JobContext
 from storage.repositories import Repo
-
-if TYPE_CHECKING:
-    from scheduler.jobs import JobContext
 
 DIGEST_JOB_ID = "weekly_digest"
 

@@ -6,13 +6,10 @@ their table's current time. Every step is idempotent (fixed outbox keys)."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from bot.services.facilitation import escalation as facilitation_escalation
+from scheduler.context import JobContext
 from storage.repositories import Repo
-
-if TYPE_CHECKING:
-    from scheduler.jobs import JobContext
 
 logger = logging.getLogger(__name__)
 

@@ -4,13 +4,10 @@ they are still right (the messages go through the outbox)."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from bot.services.initiatives.freshness import schedule_freshness_nudges
+from scheduler.context import JobContext
 from storage.repositories import Repo
-
-if TYPE_CHECKING:
-    from scheduler.jobs import JobContext
 
 logger = logging.getLogger(__name__)
 

@@ -12,37 +12,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC
 
-from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import Clock
-from bot.config import Settings
 from bot.delivery import Sender
-from bot.i18n import CatalogI18n
 from scheduler.broadcasts import BROADCAST_JOB_ID, INTERVAL_SECONDS, run_broadcast_progress
+from scheduler.context import JobContext
 from scheduler.digest import DIGEST_JOB_ID, run_weekly_digest
 from scheduler.facilitation import FACILITATION_JOB_ID, run_facilitation_job
 from scheduler.freshness import FRESHNESS_JOB_ID, run_freshness_job
 from scheduler.meetups import MEETUP_JOB_ID, run_meetup_proposals
 from scheduler.retention import RETENTION_JOB_ID, run_retention_job
-from storage.engine import SessionPool
 
 logger = logging.getLogger(__name__)
 
 DELIVERY_JOB_ID = "delivery"
-
-
-@dataclass(frozen=True, slots=True)
-class JobContext:
-    session_pool: SessionPool
-    clock: Clock
-    settings: Settings
-    # For jobs that edit messages (the broadcast progress), in the recipient's language.
-    bot: Bot | None = None
-    i18n: CatalogI18n | None = None
 
 
 JobFunction = Callable[[JobContext], Awaitable[None]]

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from bot.services.connections.meetups import propose_meetups
+from scheduler.context import JobContext
 from storage.repositories import Repo
-
-if TYPE_CHECKING:
-    from scheduler.jobs import JobContext
 
 logger = logging.getLogger(__name__)
 

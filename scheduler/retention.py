@@ -4,34 +4,23 @@ and the tombstone check (people erased before stay erased, also after a restored
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
-from bot.clock import Clock
-from bot.config import Settings
-from bot.services.privacy.personal_data import enforce_tombstones
-from bot.services.privacy.retention import apply_retention
-from storage.engine import SessionPool
+from bot.services.privacy.retention import privacy_check
+from scheduler.context import JobContext
 from storage.repositories import Repo
-
-if TYPE_CHECKING:
-    from scheduler.jobs import JobContext
 
 logger = logging.getLogger(__name__)
 
 RETENTION_JOB_ID = "privacy_retention"
 
 
-async def privacy_check(pool: SessionPool, clock: Clock, settings: Settings) -> tuple[int, int]:
-    """(rows past retention, people erased again): what one run did."""
-    now = clock.now()
-    async with pool() as session:
-        repo = Repo(session)
-        report = await apply_retention(repo, now=now, days=settings.retention_days)
-        erased = await enforce_tombstones(repo, now=now, salt=settings.tombstone_salt)
-    return report.total, erased
-
-
 async def run_retention_job(ctx: JobContext) -> None:
     """Anonymise what is past its retention time, then erase again anyone tombstoned."""
-    anonymised, erased = await privacy_check(ctx.session_pool, ctx.clock, ctx.settings)
+    async with ctx.session_pool() as session:
+        anonymised, erased = await privacy_check(
+            Repo(session),
+            now=ctx.clock.now(),
+            days=ctx.settings.retention_days,
+            salt=ctx.settings.tombstone_salt,
+        )
     logger.info("privacy job: %s rows past retention, %s erased again", anonymised, erased)

@@ -82,7 +82,7 @@ async def test_monthly_job_proposes_a_meetup_for_a_cluster_once(
 ) -> None:
     kees, ids, _members = await _fixture(repo, clock.now())
     assert MEETUP_JOB_ID in {job.id for job in PERIODIC_JOBS}
-    from scheduler.jobs import JobContext
+    from scheduler.context import JobContext
 
     context = JobContext(session_pool, clock, settings)
     await run_meetup_proposals(context)

@@ -25,7 +25,7 @@ from bot.i18n import CatalogI18n
 from bot.keyboards.callbacks import BroadcastCallback, BroadcastComposeCallback
 from bot.services.coordination import broadcast_progress, broadcasts
 from scheduler.broadcasts import run_broadcast_progress
-from scheduler.jobs import JobContext
+from scheduler.context import JobContext
 from storage.engine import SessionPool
 from storage.models import AuditEntry, BroadcastStatus, OutboxMessage, OutboxStatus
 from storage.repositories import Repo

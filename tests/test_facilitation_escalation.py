@@ -15,8 +15,8 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
 from bot.services.events import admin as event_admin
+from scheduler.context import JobContext
 from scheduler.facilitation import run_facilitation_job
-from scheduler.jobs import JobContext
 from storage.engine import SessionPool
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from scheduler.jobs import PERIODIC_JOBS, JobContext
+from scheduler.context import JobContext
+from scheduler.jobs import PERIODIC_JOBS
 from scheduler.retention import RETENTION_JOB_ID, run_retention_job
 from storage.engine import SessionPool
 from storage.models import Certificate, Debrief, OutboxMessage, Registration

@@ -7,7 +7,8 @@ from aiogram import Bot
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
-from scheduler.jobs import DELIVERY_JOB_ID, PERIODIC_JOBS, JobContext, register_jobs
+from scheduler.context import JobContext
+from scheduler.jobs import DELIVERY_JOB_ID, PERIODIC_JOBS, register_jobs
 from scheduler.setup import build_scheduler
 from storage.engine import SessionPool
 from tests.delivery_helpers import make_sender

@@ -9,14 +9,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.clock import Clock
-from bot.i18n import _
+from bot.i18n import CatalogI18n, _, pick_locale, speaking
 from bot.keyboards.coordination import (
     audience_keyboard,
     broadcast_markup,
     preview_keyboard,
 )
+from bot.notifications.broadcasts import finished_text, progress_text
 from bot.services.coordination import audience as broadcast_audience
 from bot.services.coordination import broadcasts
+from bot.services.coordination.broadcast_progress import ProgressUpdate
 from bot.states import BroadcastStates
 from storage.repositories import Repo
 
@@ -54,3 +56,12 @@ async def ask_audience(message: Message, state: FSMContext, locale: str) -> None
     await state.set_state(BroadcastStates.audience)
     spec: dict[str, Any] = (await state.get_data()).get("audience", {})
     await message.answer(audience_question(spec, locale), reply_markup=audience_keyboard(spec))
+
+
+def progress_message(update: ProgressUpdate, i18n: CatalogI18n, default_locale: str) -> str:
+    """The text of a coordinator's progress message, in their language."""
+    locale = pick_locale(update.language, update.telegram_language, default_locale)
+    with speaking(i18n, locale):
+        if update.finished:
+            return finished_text(update.total, locale)
+        return progress_text(update.settled, update.total, locale)

@@ -72,6 +72,9 @@ class ProgressUpdate:
     settled: int
     total: int
     finished: bool
+    # The coordinator's language choices, so the text is rendered in their language.
+    language: str | None = None
+    telegram_language: str | None = None
 
 
 async def tick(repo: Repo, *, now: datetime) -> list[ProgressUpdate]:
@@ -105,6 +108,8 @@ async def tick(repo: Repo, *, now: datetime) -> list[ProgressUpdate]:
                 continue
             broadcast.progress_shown = state.settled
             broadcast.progress_at = now
+            chat_id = broadcast.progress_chat_id
+            coordinator = await repo.users.get(chat_id) if chat_id else None
             updates.append(
                 ProgressUpdate(
                     broadcast.id,
@@ -113,6 +118,8 @@ async def tick(repo: Repo, *, now: datetime) -> list[ProgressUpdate]:
                     state.settled,
                     broadcast.recipients,
                     finished,
+                    coordinator.language if coordinator else None,
+                    coordinator.telegram_language if coordinator else None,
                 )
             )
     return updates

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.services.privacy.personal_data import enforce_tombstones
 from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
@@ -38,3 +39,11 @@ async def apply_retention(repo: Repo, *, now: datetime, days: int) -> RetentionR
         deleted,
     )
     return report
+
+
+async def privacy_check(repo: Repo, *, now: datetime, days: int, salt: str) -> tuple[int, int]:
+    """(rows past retention, people erased again): apply retention, then erase again anyone
+    whose row is older than their tombstone (a restored backup brought them back)."""
+    report = await apply_retention(repo, now=now, days=days)
+    erased = await enforce_tombstones(repo, now=now, salt=salt)
+    return report.total, erased
