@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import InitiativeCallback, JoinRequestCallback
 from bot.services.initiatives import invites
-from bot.services.initiatives.profiles import InitiativeError
+from bot.services.initiatives.errors import InitiativeError
 from storage.engine import SessionPool
 from storage.models import InitiativeInvite, OutboxMessage
 from storage.repositories import Repo

@@ -16,7 +16,7 @@ from bot.keyboards.connections import initiatives_picker, theme_picker
 from bot.services.connections import help_offers
 from bot.services.connections import peer_questions as peers
 from bot.services.initiatives import profiles as initiatives
-from bot.services.initiatives.profiles import InitiativeError
+from bot.services.initiatives.errors import InitiativeError
 from storage.models import User
 from storage.repositories import Repo
 

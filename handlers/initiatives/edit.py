@@ -18,6 +18,7 @@ from bot.keyboards import initiative_card as cards
 from bot.keyboards import initiatives as kb
 from bot.keyboards.callbacks import InitiativeCallback, RegisterCallback
 from bot.services.initiatives import profiles as initiatives
+from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
     Field,
     InvalidAnswerError,
@@ -25,7 +26,7 @@ from bot.services.initiatives.fields import (
     check_themes,
     parse_text,
 )
-from bot.services.initiatives.profiles import InitiativeError, Membership
+from bot.services.initiatives.profiles import Membership
 from bot.states import EditStates
 from bot.views.initiative_card import member_card_text
 from bot.views.initiative_questions import problem_text, question_text

@@ -17,10 +17,10 @@ from bot.keyboards import initiative_card as cards
 from bot.keyboards.callbacks import InitiativeCallback, MenuCallback
 from bot.keyboards.connections import contact_keyboard
 from bot.services.initiatives import profiles as initiatives
+from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.profiles import (
     HiddenByCoordinatorError,
     IncompleteProfileError,
-    InitiativeError,
     Membership,
     NotAnOwnerError,
 )

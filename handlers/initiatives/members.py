@@ -17,7 +17,8 @@ from bot.keyboards import initiative_card as cards
 from bot.keyboards.callbacks import InitiativeCallback, JoinRequestCallback
 from bot.services.initiatives import invites
 from bot.services.initiatives import profiles as initiatives
-from bot.services.initiatives.profiles import InitiativeError, NotAnOwnerError
+from bot.services.initiatives.errors import InitiativeError
+from bot.services.initiatives.profiles import NotAnOwnerError
 from bot.views.dates import format_day
 from storage.models import MemberRole, User
 from storage.repositories import Repo

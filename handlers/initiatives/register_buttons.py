@@ -20,11 +20,11 @@ from bot.keyboards import initiatives as kb
 from bot.keyboards.callbacks import RegisterCallback
 from bot.keyboards.menu import main_menu
 from bot.services.initiatives import invites, register
+from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
     Field,
     InvalidAnswerError,
 )
-from bot.services.initiatives.profiles import InitiativeError
 from bot.states import EditStates, RegisterStates
 from bot.views.initiative_questions import problem_text
 from storage.models import User

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.services import outbox
+from bot.services.connections.errors import ConnectionsError
 from storage.models import Initiative, IntroMessage, IntroThread, ThreadStatus
 from storage.repositories import Repo
 
@@ -27,7 +28,7 @@ REPORT = "intro.report"
 RELAY_KINDS = (REQUEST, MESSAGE, CONTACT, DECLINED)
 
 
-class IntroError(Exception):
+class IntroError(ConnectionsError):
     """A refusal in an introduction; the subclass says which."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.catalog.themes import THEMES
 from bot.search import SearchDocument, SearchIndex
+from bot.services.connections.errors import ConnectionsError
 from storage.models import KnowledgeArticle, PeerAnswer, PeerQuestion
 from storage.repositories import Repo
 
@@ -26,7 +27,7 @@ RESULTS = 5
 FIELDS = ("title", "body", "title_en", "body_en", "keywords")
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(ConnectionsError):
     pass
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from bot.catalog.themes import THEME_SLUGS, THEMES
 from bot.search.geo import haversine_km
 from bot.services import outbox
+from bot.services.connections.errors import ConnectionsError
 from bot.services.coordination.alerts import alert_coordinators
 from bot.services.events.admin import EventDraft, create_event
 from bot.services.events.messages import event_subject_prefix
@@ -30,7 +31,7 @@ PROPOSAL = "meetup.proposal"
 INVITE = "meetup.invite"
 
 
-class ProposalGoneError(Exception):
+class ProposalGoneError(ConnectionsError):
     """The proposal does not exist or a coordinator decided on it already."""
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 from bot.catalog.themes import THEMES
 from bot.services import outbox
 from bot.services.connections import knowledge
+from bot.services.connections.errors import ConnectionsError
 from storage.models import KnowledgeArticle, PeerAnswer, PeerQuestion, PeerRecipient
 from storage.repositories import Repo
 
@@ -25,7 +26,7 @@ ANSWER = "peer.answer"
 THANKS = "peer.thanks"
 
 
-class PeerError(Exception):
+class PeerError(ConnectionsError):
     """A refusal about a question to peers; the subclass says which."""
 
 

@@ -12,13 +12,14 @@ from typing import Any
 from bot.catalog.municipalities import MUNICIPALITIES
 from bot.catalog.themes import THEMES
 from bot.i18n import _
+from bot.services.coordination.errors import CoordinationError
 
 FLAGS = ("everyone", "facilitators", "members")
 LISTS = ("certificates", "themes", "municipalities", "events", "waitlists")
 LEVELS = ("basis", "kinder", "spannend")
 
 
-class BadAudienceError(ValueError):
+class BadAudienceError(CoordinationError, ValueError):
     """A segment or value that does not exist (e.g. forged button data)."""
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from bot.services import outbox
 from bot.services.coordination import audit
 from bot.services.coordination.audience import is_empty
+from bot.services.coordination.errors import CoordinationError
 from storage.models import Broadcast, BroadcastStatus, EventStatus
 from storage.repositories import Repo
 
@@ -30,7 +31,7 @@ MAX_TEXT = 3800  # Telegram allows 4096 characters; leave room for entities turn
 _URL_RE = re.compile(r"^(https?://|tg://)[^\s<>\"]+$")
 
 
-class BroadcastError(Exception):
+class BroadcastError(CoordinationError):
     """A broadcast that cannot be made as asked; the subclass says why."""
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.services.coordination.errors import CoordinationError
 from bot.services.coordination.stats import Period, span
 from storage.engine import create_engine, create_session_pool
 from storage.models.events import SEAT_STATUSES
@@ -91,7 +92,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-class UnknownExportError(ValueError):
+class UnknownExportError(CoordinationError, ValueError):
     pass
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.services import outbox
 from bot.services.coordination import audit
+from bot.services.coordination.errors import CoordinationError
 from storage.models import Role, User
 from storage.repositories import Repo
 
@@ -29,7 +30,7 @@ ROLE_WORDS: dict[str, Role] = {
 }
 
 
-class RoleError(Exception):
+class RoleError(CoordinationError):
     """A role change that cannot be done; the subclass says why."""
 
 

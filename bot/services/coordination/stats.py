@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.services.coordination.errors import CoordinationError
 from bot.services.initiatives.profiles import OUTDATED_AFTER
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
@@ -35,7 +36,7 @@ PERIOD_WORDS = {
 }
 
 
-class BadPeriodError(ValueError):
+class BadPeriodError(CoordinationError, ValueError):
     pass
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.services.events import messages as event_messages
+from bot.services.events.errors import EventsError
 from bot.services.events.registrations import EventNotFoundError, fill_free_seats
 from bot.services.outbox import cancel_subjects_like
 from storage.models import (
@@ -31,11 +32,11 @@ _PRESENCE = (
 )
 
 
-class InvalidEventError(ValueError):
+class InvalidEventError(EventsError, ValueError):
     """The event's details do not fit together (end before start, no seats, …)."""
 
 
-class CapacityBelowSeatsError(Exception):
+class CapacityBelowSeatsError(EventsError):
     """Fewer seats than people already signed up: "vol = vol" works both ways."""
 
     def __init__(self, taken: int) -> None:
@@ -43,7 +44,7 @@ class CapacityBelowSeatsError(Exception):
         self.taken = taken
 
 
-class EventNotOverError(Exception):
+class EventNotOverError(EventsError):
     """Attendance can only be marked once the event has started."""
 
 

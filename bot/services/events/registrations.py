@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.services.events import messages as event_messages
+from bot.services.events.errors import EventsError
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from storage.repositories import Repo
 from storage.repositories.events import EventFilter
@@ -29,19 +30,19 @@ _CONFIRMED = RegistrationStatus.CONFIRMED.value
 _WAITLISTED = RegistrationStatus.WAITLISTED.value
 
 
-class EventNotFoundError(LookupError):
+class EventNotFoundError(EventsError, LookupError):
     """No such event, or not one residents can see."""
 
 
-class EventNotOpenError(Exception):
+class EventNotOpenError(EventsError):
     """The event was cancelled, has ended or has already started."""
 
 
-class SignupClosedError(Exception):
+class SignupClosedError(EventsError):
     """The registration deadline has passed."""
 
 
-class PrerequisiteMissingError(Exception):
+class PrerequisiteMissingError(EventsError):
     """A training needs another level first."""
 
     def __init__(self, missing: str) -> None:
@@ -49,7 +50,7 @@ class PrerequisiteMissingError(Exception):
         self.missing = missing
 
 
-class NotRegisteredError(Exception):
+class NotRegisteredError(EventsError):
     """There is no seat or waitlist place to cancel."""
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from bot.catalog.municipalities import Municipality, in_province, match_municipality
 from bot.catalog.themes import THEMES
+from bot.services.initiatives.errors import InitiativeError
 from storage.models import Initiative
 
 
@@ -59,7 +60,7 @@ class Problem(enum.StrEnum):
     KEYWORDS = "keywords"
 
 
-class InvalidAnswerError(ValueError):
+class InvalidAnswerError(InitiativeError, ValueError):
     """An answer that cannot be stored; `suggestions` offers municipalities when unsure."""
 
     def __init__(self, problem: Problem, suggestions: tuple[Municipality, ...] = ()) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.catalog.municipalities import municipality_by_name
 from bot.catalog.themes import THEMES
+from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
     MAX_KEYWORDS,
     MAX_THEMES,
@@ -54,11 +55,11 @@ _COMPARED = (
 )
 
 
-class ImportFileError(Exception):
+class ImportFileError(InitiativeError):
     """The file as a whole cannot be read (missing, not JSON/CSV, not a list of rows)."""
 
 
-class RowError(ValueError):
+class RowError(InitiativeError, ValueError):
     pass
 
 

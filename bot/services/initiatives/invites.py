@@ -8,8 +8,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from bot.services import outbox
+from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.profiles import (
-    InitiativeError,
     InitiativeNotFoundError,
     NotAnOwnerError,
     require_member,

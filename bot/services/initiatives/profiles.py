@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.services import outbox
 from bot.services.coordination import audit
+from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import Field, is_complete, set_value
 from storage.models import Initiative, InitiativeMember, InitiativeStatus, MemberRole, User
 from storage.repositories import Repo
@@ -18,10 +19,6 @@ logger = logging.getLogger(__name__)
 
 FRESHNESS_INTERVAL = timedelta(days=182)  # "Klopt dit nog?" every six months
 OUTDATED_AFTER = timedelta(days=365)  # shown as "possibly outdated" after a year
-
-
-class InitiativeError(Exception):
-    """A refusal about an initiative; the subclass says which."""
 
 
 class InitiativeNotFoundError(InitiativeError):

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from bot.catalog.municipalities import fold
 from bot.search.geo import haversine_km
+from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
     PREVIEW,
     REQUIRED,
@@ -27,7 +28,7 @@ SIMILAR_NAME = 85.0  # name similarity (0–100) that makes two initiatives look
 NEARBY_KM = 3.0
 
 
-class DraftGoneError(Exception):
+class DraftGoneError(InitiativeError):
     """The draft was finished, cancelled or deleted meanwhile (e.g. an old button)."""
 
 

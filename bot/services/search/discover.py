@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.catalog.themes import THEMES
 from bot.search import SearchIndex
+from bot.services.search.errors import SearchError
 from bot.services.search.index_sync import SearchIndexHolder
 from storage.models import Initiative
 from storage.repositories import Repo
@@ -26,7 +27,7 @@ SUGGESTED_THEMES = 3
 _FACET_SCAN = 1000  # results looked at for the filter choices
 
 
-class NotPublishedError(Exception):
+class NotPublishedError(SearchError):
     """The initiative does not exist (any more) or is not public."""
 
 

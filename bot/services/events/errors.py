@@ -1,0 +1,7 @@
+"""The base of every refusal of the events feature."""
+
+from __future__ import annotations
+
+
+class EventsError(Exception):
+    """A use-case of events refused; handlers turn it into text in one place."""
