@@ -1,9 +1,11 @@
-"""Dialect-aware "insert unless it exists", the one place that knows SQLite from PostgreSQL."""
+"""Small statement helpers: dialect-aware "insert unless it exists" (the one place that knows
+SQLite from PostgreSQL) and the number of rows a statement touched."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import CursorResult, Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
@@ -17,4 +19,9 @@ async def insert_or_ignore(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(model).values(**values).on_conflict_do_nothing()
     result = await session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return rows_touched(result) > 0
+
+
+def rows_touched(result: Result[Any]) -> int:
+    """How many rows an UPDATE, DELETE or INSERT changed (0 when the driver cannot say)."""
+    return int(result.rowcount or 0) if isinstance(result, CursorResult) else 0

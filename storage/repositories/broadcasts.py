@@ -26,6 +26,7 @@ from storage.models import (
     User,
 )
 from storage.models.events import SEAT_STATUSES
+from storage.upsert import rows_touched
 
 _FACILITATOR_ROLES = (Role.FACILITATOR.value, Role.COORDINATOR.value)
 
@@ -58,7 +59,7 @@ class BroadcastRepository:
             .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT.value)
             .values(status=BroadcastStatus.SENDING.value, urgent=urgent, confirmed_at=now)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     async def cancel_draft(self, broadcast_id: int) -> bool:
         result = await self._session.execute(
@@ -66,7 +67,7 @@ class BroadcastRepository:
             .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT.value)
             .values(status=BroadcastStatus.CANCELLED.value)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     async def sending(self) -> Sequence[Broadcast]:
         result = await self._session.execute(
@@ -107,7 +108,7 @@ class BroadcastRepository:
             )
             .values(last_error=reason)
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result)
 
     async def audience_ids(self, spec: dict[str, Any]) -> list[int]:
         """Everyone the spec selects (a union of its segments) who can get announcements:

@@ -23,7 +23,7 @@ from storage.models import (
     SenderBlock,
     SenderQuota,
 )
-from storage.upsert import insert_or_ignore
+from storage.upsert import insert_or_ignore, rows_touched
 
 
 class ConnectionRepository:
@@ -100,7 +100,7 @@ class ConnectionRepository:
             )
             .values(count=SenderQuota.count + 1)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     async def thread_of_delivered(
         self, recipient_id: int, telegram_message_id: int, kinds: Sequence[str]

@@ -20,6 +20,7 @@ from storage.models import (
     RequestStatus,
     User,
 )
+from storage.upsert import rows_touched
 
 # The messages a facilitator may answer by replying to them.
 _FACILITATOR_KINDS = (
@@ -110,7 +111,7 @@ class FacilitationRepository:
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     async def close_pending(self, event_id: int, now: datetime) -> list[int]:
         """Every still pending request for a table that has its facilitators: filled."""
@@ -137,7 +138,7 @@ class FacilitationRepository:
             .values(facilitators_confirmed=Event.facilitators_confirmed + 1)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     async def give_seat_back(self, event_id: int) -> bool:
         result = await self._session.execute(
@@ -146,7 +147,7 @@ class FacilitationRepository:
             .values(facilitators_confirmed=Event.facilitators_confirmed - 1)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     async def request_for_message(self, chat_id: int, message_id: int) -> tuple[str, int] | None:
         """(outbox kind, request id) of the bot's message `message_id` in `chat_id`, when it was

@@ -17,7 +17,7 @@ from storage.models import (
     MemberRole,
     User,
 )
-from storage.upsert import insert_or_ignore
+from storage.upsert import insert_or_ignore, rows_touched
 
 _PUBLISHED = InitiativeStatus.PUBLISHED.value
 
@@ -160,7 +160,7 @@ class InitiativeRepository:
                 InitiativeMember.user_id == user_id,
             )
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     # Invitations
 
@@ -185,7 +185,7 @@ class InitiativeRepository:
             )
             .values(used_by=user_id, used_at=now)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     # Join requests
 
@@ -221,4 +221,4 @@ class InitiativeRepository:
             )
             .values(accepted=accepted, decided_by=decided_by, decided_at=now)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0

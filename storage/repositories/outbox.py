@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, OutboxStatus
-from storage.upsert import insert_or_ignore
+from storage.upsert import insert_or_ignore, rows_touched
 
 _OPEN = (OutboxStatus.PENDING.value,)
 
@@ -60,7 +60,7 @@ class OutboxRepository:
             .where(OutboxMessage.key == key, OutboxMessage.status.in_(_OPEN))
             .values(due_at=due_at, updated_at=now)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     async def cancel_where(self, *conditions: Any, now: datetime) -> int:
         result = await self._session.execute(
@@ -68,7 +68,7 @@ class OutboxRepository:
             .where(OutboxMessage.status.in_(_OPEN), *conditions)
             .values(status=OutboxStatus.CANCELLED.value, updated_at=now, lease_until=None)
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result)
 
     async def count_open(self) -> int:
         """Rows still waiting or being sent."""

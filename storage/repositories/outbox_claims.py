@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, OutboxStatus
+from storage.upsert import rows_touched
 
 PENDING = OutboxStatus.PENDING.value
 SENDING = OutboxStatus.SENDING.value
@@ -90,7 +91,7 @@ class OutboxClaimRepository:
             .where(OutboxMessage.id == row_id, OutboxMessage.status == SENDING)
             .values(**values)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     async def release(
         self,
@@ -116,4 +117,4 @@ class OutboxClaimRepository:
             .where(OutboxMessage.id == row_id, OutboxMessage.status == SENDING)
             .values(**values)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0

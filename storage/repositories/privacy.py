@@ -41,6 +41,7 @@ from storage.models import (
     User,
 )
 from storage.models.privacy import RETENTION_COLUMNS, OnErase, PersonColumn
+from storage.upsert import rows_touched
 
 ERASED = "[erased]"
 
@@ -130,7 +131,7 @@ class PrivacyRepository:
             value = None if person.on_erase is OnErase.NULL else 0
             statement = update(table).where(column == user_id).values({column.name: value})
         result = await self._session.execute(statement)
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return rows_touched(result)
 
     async def open_seat_events(self, user_id: int) -> list[int]:
         """Events where the person holds a seat or a waitlist place."""
@@ -191,7 +192,7 @@ class PrivacyRepository:
 
     async def delete_user(self, user_id: int) -> bool:
         result = await self._session.execute(delete(User).where(User.id == user_id))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
 
     async def add_tombstone(self, id_hash: str, now: datetime) -> None:
         existing = await self._session.get(Tombstone, id_hash)
@@ -225,7 +226,7 @@ class PrivacyRepository:
                 .where(table.c[event_column].in_(ended), still_linked)
                 .values({name: None for name in columns})
             )
-            counts[table_name] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+            counts[table_name] = rows_touched(result)
         return counts
 
     async def delete_settled_messages_before(self, cutoff: datetime) -> int:
@@ -241,7 +242,7 @@ class PrivacyRepository:
                 OutboxMessage.status.in_(settled), OutboxMessage.updated_at < cutoff
             )
         )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return rows_touched(result)
 
 
 def _mappers() -> dict[str, Mapper[Any]]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Role, User
-from storage.upsert import insert_or_ignore
+from storage.upsert import insert_or_ignore, rows_touched
 
 
 class UserRepository:
@@ -69,4 +69,4 @@ class UserRepository:
             .where(User.id == user_id, User.is_reachable.is_not(reachable))
             .values(is_reachable=reachable, unreachable_since=None if reachable else now)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rows_touched(result) > 0
