@@ -8,11 +8,12 @@ opens what the link points at. Payloads are limited by Telegram to 64 characters
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiogram.types import Message
 
-DeepLinkOpener = Callable[[Message, str, dict[str, Any]], Awaitable[bool]]
+from bot.middlewares.data import HandlerData
+
+DeepLinkOpener = Callable[[Message, str, HandlerData], Awaitable[bool]]
 """Opens a deep link: (message, argument after the prefix, handler data) → True when handled."""
 
 _OPENERS: dict[str, DeepLinkOpener] = {}

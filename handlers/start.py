@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any
+from typing import Unpack
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.clock import Clock
 from bot.deeplinks import find_opener
 from bot.i18n import _
 from bot.keyboards.callbacks import MenuCallback
 from bot.keyboards.menu import main_menu
+from bot.middlewares.data import HandlerData
 from bot.services.coordination.optout import start_again
-from storage.models import User
-from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +46,12 @@ def help_text() -> str:
 
 
 async def cmd_start(
-    message: Message, command: CommandObject, user: User, repo: Repo, clock: Clock, **data: Any
+    message: Message,
+    command: CommandObject,
+    **data: Unpack[HandlerData],
 ) -> None:
     """Greets the user with the menu, or opens what a deep link points at."""
+    user, repo, clock = data["user"], data["repo"], data["clock"]
     if await start_again(repo, user.id, now=clock.now()):
         await message.answer(_("Welcome back! You'll get announcements again."))
     payload = command.args
@@ -58,8 +59,7 @@ async def cmd_start(
         found = find_opener(payload)
         if found is not None:
             opener, argument = found
-            handler_data = {"user": user, "repo": repo, "clock": clock, **data}
-            if await opener(message, argument, handler_data):
+            if await opener(message, argument, data):
                 return
         logger.info("unknown or expired deep link opened")
         await message.answer(_("This link doesn't work (anymore). Here is the menu."))

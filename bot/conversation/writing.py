@@ -17,10 +17,12 @@ from bot.clock import Clock
 WINDOW = timedelta(minutes=30)
 
 
-async def start_writing(state: FSMContext, step: State, clock: Clock, **data: Any) -> None:
+async def start_writing(
+    state: FSMContext, step: State, clock: Clock, **step_data: int | str
+) -> None:
     """Open a typing step with its data and the moment it was opened."""
     await state.set_state(step)
-    await state.update_data(since=clock.now().isoformat(), **data)
+    await state.update_data(since=clock.now().isoformat(), **step_data)
 
 
 async def still_writing(state: FSMContext, clock: Clock) -> dict[str, Any]:

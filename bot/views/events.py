@@ -4,7 +4,7 @@ coordinator's card."""
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Unpack
 
 from aiogram import Bot
 from aiogram.types import (
@@ -22,6 +22,7 @@ from bot.keyboards.callbacks import (
     FacAdminCallback,
 )
 from bot.keyboards.events import agenda_keyboard, card_keyboard
+from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.views.event_card import event_card, list_line
 from storage.models import EventStatus, Registration
@@ -89,9 +90,12 @@ def admin_button(text: str, action: str, event_id: int) -> InlineKeyboardButton:
 
 
 async def send_admin_card(
-    message: Message, event_id: int, *, repo: Repo, clock: Clock, **data: Any
+    message: Message,
+    event_id: int,
+    **data: Unpack[HandlerData],
 ) -> None:
     """The event as residents see it, plus its number, its link and the coordinator's actions."""
+    repo = data["repo"]
     found = await events.view(repo, event_id)
     link = await event_link(data["bot"], event_id)
     text = event_card(found, data["locale"], data["settings"].tz)

@@ -5,7 +5,6 @@ see edit and remove buttons under an article (see `knowledge_admin.py`)."""
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -15,6 +14,7 @@ from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards.callbacks import KnowledgeCallback, MenuCallback
 from bot.keyboards.connections import article_admin_keyboard, articles_keyboard
+from bot.middlewares.data import HandlerData
 from bot.services.connections import knowledge
 from bot.views.knowledge import article_text
 from storage.models import KnowledgeArticle, User
@@ -102,7 +102,7 @@ async def cb_open(
 
 
 @deep_link("k_")
-async def open_article_link(message: Message, argument: str, data: dict[str, Any]) -> bool:
+async def open_article_link(message: Message, argument: str, data: HandlerData) -> bool:
     """`?start=k_<id>` opens that article."""
     if not argument.isdigit():
         return False

@@ -4,7 +4,7 @@ sees a preview and publishes it. /stop ends without saving; "-" skips an optiona
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import EventFormCallback
+from bot.middlewares.data import HandlerData
 from bot.services.events.admin import EventDraft, create_event
 from bot.services.events.browse import EventView
 from bot.services.events.inputs import parse_capacity, parse_place, parse_when
@@ -25,7 +26,6 @@ from bot.states import EditEventStates, NewEventStates
 from bot.views.event_card import event_card, level_label
 from bot.views.events import send_admin_card
 from storage.models import Event, EventStatus
-from storage.repositories import Repo
 
 KIND_BY_COMMAND = {"nieuwetafel": "table", "nieuwetraining": "training", "nieuwemeetup": "meetup"}
 
@@ -245,12 +245,10 @@ async def _preview(message: Message, state: FSMContext, settings: Settings, loca
 async def publish_chosen(
     query: CallbackQuery,
     callback_data: EventFormCallback,
-    state: FSMContext,
-    repo: Repo,
-    clock: Clock,
-    **data: Any,
+    **data: Unpack[HandlerData],
 ) -> None:
     """Publishes the event (or stops) and shows the coordinator's card with its link."""
+    state, repo, clock = data["state"], data["repo"], data["clock"]
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -262,7 +260,7 @@ async def publish_chosen(
     event = await create_event(repo, draft, created_by=query.from_user.id, now=clock.now())
     await state.clear()
     await query.message.answer(_("Published! Residents can sign up now."))
-    await send_admin_card(query.message, event.id, repo=repo, clock=clock, **data)
+    await send_admin_card(query.message, event.id, **data)
 
 
 def create_router() -> Router:

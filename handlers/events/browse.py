@@ -3,7 +3,7 @@ and the card of one event (also opened by the deep link `e_<id>`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -15,6 +15,7 @@ from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards.callbacks import EventCallback, EventListCallback, MenuCallback
 from bot.keyboards.events import picker_keyboard
+from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.services.events.registrations import EventNotFoundError
 from bot.views.events import agenda_message, card_message
@@ -22,29 +23,31 @@ from bot.views.messages import edit_or_keep
 from storage.repositories import Repo
 
 
-async def _show_agenda(message: Message, request: EventListCallback, **data: Any) -> None:
+async def _show_agenda(
+    message: Message, request: EventListCallback, **data: Unpack[HandlerData]
+) -> None:
     text, keyboard = await agenda_message(
         data["repo"], request, clock=data["clock"], settings=data["settings"], locale=data["locale"]
     )
     await message.answer(text, reply_markup=keyboard)
 
 
-async def cmd_agenda(message: Message, **data: Any) -> None:
+async def cmd_agenda(message: Message, **data: Unpack[HandlerData]) -> None:
     """Shows all upcoming events, soonest first, with filters."""
     await _show_agenda(message, EventListCallback(), **data)
 
 
-async def cmd_tables(message: Message, **data: Any) -> None:
+async def cmd_tables(message: Message, **data: Unpack[HandlerData]) -> None:
     """Shows the upcoming dialogue tables."""
     await _show_agenda(message, EventListCallback(kind="table"), **data)
 
 
-async def cmd_trainings(message: Message, **data: Any) -> None:
+async def cmd_trainings(message: Message, **data: Unpack[HandlerData]) -> None:
     """Shows the upcoming trainings."""
     await _show_agenda(message, EventListCallback(kind="training"), **data)
 
 
-async def cb_menu_agenda(query: CallbackQuery, **data: Any) -> None:
+async def cb_menu_agenda(query: CallbackQuery, **data: Unpack[HandlerData]) -> None:
     """The menu's agenda button: the same list as /agenda."""
     await query.answer()
     if isinstance(query.message, Message):
@@ -105,7 +108,7 @@ async def cb_open(
 
 
 @deep_link("e_")
-async def open_event_link(message: Message, argument: str, data: dict[str, Any]) -> bool:
+async def open_event_link(message: Message, argument: str, data: HandlerData) -> bool:
     """`?start=e_<id>` opens the card of that event."""
     if not argument.isdigit():
         return False

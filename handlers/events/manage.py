@@ -5,7 +5,7 @@ Participants and attendance live in `handlers/events_attendance.py`."""
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, Unpack
 
 import segno
 from aiogram import Bot, F, Router
@@ -20,11 +20,11 @@ from aiogram.types import (
 )
 
 from bot.clock import Clock
-from bot.config import Settings
 from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import EventAdminCallback, EventFormCallback
+from bot.middlewares.data import HandlerData
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import CapacityBelowSeatsError
 from bot.services.events.inputs import parse_capacity, parse_place, parse_when
@@ -35,14 +35,16 @@ from storage.repositories import Repo
 
 
 async def cmd_manage(
-    message: Message, command: CommandObject, repo: Repo, clock: Clock, **data: Any
+    message: Message,
+    command: CommandObject,
+    **data: Unpack[HandlerData],
 ) -> None:
     """Shows the coordinator's card of an event."""
     event_id = await need_event_id(message, command)
     if event_id is None:
         return
     try:
-        await send_admin_card(message, event_id, repo=repo, clock=clock, **data)
+        await send_admin_card(message, event_id, **data)
     except EventNotFoundError:
         await message.answer(_("There is no event with number {id}.").format(id=event_id))
 
@@ -143,13 +145,10 @@ async def cb_change_field(
 
 async def value_entered(
     message: Message,
-    state: FSMContext,
-    repo: Repo,
-    clock: Clock,
-    settings: Settings,
-    **data: Any,
+    **data: Unpack[HandlerData],
 ) -> None:
     """Applies the change; registrants hear about a new time or place."""
+    state, repo, clock, settings = data["state"], data["repo"], data["clock"], data["settings"]
     values = await state.get_data()
     field, event_id = values["edit_field"], int(values["edit_event"])
     text = message.text or ""
@@ -183,7 +182,7 @@ async def value_entered(
         return
     await state.clear()
     await message.answer(_("Changed. {count} people will be told.").format(count=result.notified))
-    await send_admin_card(message, event_id, repo=repo, clock=clock, settings=settings, **data)
+    await send_admin_card(message, event_id, **data)
 
 
 async def cmd_call_off(message: Message, command: CommandObject) -> None:

@@ -5,7 +5,7 @@ the buttons of alerts and of the event card."""
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Unpack
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -17,6 +17,7 @@ from bot.filters.roles import IsCoordinator
 from bot.i18n import N_, _
 from bot.keyboards.callbacks import FacAdminCallback
 from bot.keyboards.facilitation import panel_keyboard
+from bot.middlewares.data import HandlerData
 from bot.services.events.registrations import EventNotFoundError
 from bot.services.facilitation import open_calls
 from bot.services.facilitation import pool as facilitation
@@ -149,9 +150,12 @@ async def cmd_facilitators(
 
 
 async def cmd_request(
-    message: Message, command: CommandObject, repo: Repo, clock: Clock, **data: Any
+    message: Message,
+    command: CommandObject,
+    **data: Unpack[HandlerData],
 ) -> None:
     """/verzoek <event> <facilitator>: asks one facilitator, or says why not."""
+    repo, clock = data["repo"], data["clock"]
     event_id, who = _event_id(command)
     if event_id is None or not who or message.from_user is None:
         await message.answer(

@@ -5,9 +5,9 @@ to the debrief question. Unclear answers get a question back, never a guess."""
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, Unpack
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
@@ -21,6 +21,7 @@ from bot.keyboards.facilitation import (
     which_table_keyboard,
     withdraw_confirm_keyboard,
 )
+from bot.middlewares.data import HandlerData
 from bot.services.facilitation import debriefs
 from bot.services.facilitation import requests as facilitation_requests
 from bot.services.facilitation.debriefs import DebriefFormatError, DebriefTooEarlyError
@@ -78,7 +79,9 @@ def _when_where(event: Event, settings: Settings, locale: str) -> str:
     return f"📅 {when}\n📍 {place_line(event)}"
 
 
-async def _ask_back(message: Message, request_id: int, event: Event, **data: Any) -> None:
+async def _ask_back(
+    message: Message, request_id: int, event: Event, **data: Unpack[HandlerData]
+) -> None:
     text = _("I'm not sure what you mean. Can you lead <b>{title}</b>?").format(
         title=html.escape(event.title)
     )
@@ -111,7 +114,13 @@ def outcome_text(result: Answer, yes: bool, settings: Settings, locale: str) -> 
 
 
 async def _answer(
-    message: Message, request_id: int, yes: bool, via: str, *, user_id: int, **data: Any
+    message: Message,
+    request_id: int,
+    yes: bool,
+    via: str,
+    *,
+    user_id: int,
+    **data: Unpack[HandlerData],
 ) -> None:
     try:
         result = await facilitation_requests.answer(
@@ -130,7 +139,11 @@ async def _answer(
     )
 
 
-async def on_reply(message: Message, replied: tuple[str, int], bot: Bot, **data: Any) -> None:
+async def on_reply(
+    message: Message,
+    replied: tuple[str, int],
+    **data: Unpack[HandlerData],
+) -> None:
     """A reply to a request, its reminder, the own reminder or the debrief question."""
     kind, request_id = replied
     assert message.from_user is not None
@@ -151,7 +164,7 @@ async def on_reply(message: Message, replied: tuple[str, int], bot: Bot, **data:
 
 
 async def _debrief(
-    message: Message, request_id: int, text: str, *, user_id: int, **data: Any
+    message: Message, request_id: int, text: str, *, user_id: int, **data: Unpack[HandlerData]
 ) -> None:
     try:
         debrief, event = await debriefs.submit(
@@ -179,7 +192,7 @@ async def on_plain_answer(
     message: Message,
     open_requests: list[tuple[Any, Event]],
     intent: Intent,
-    **data: Any,
+    **data: Unpack[HandlerData],
 ) -> None:
     """A plain yes or no while requests are open: one is answered; with several, which?"""
     assert message.from_user is not None
@@ -208,7 +221,9 @@ async def on_plain_answer(
     )
 
 
-async def cb_answer(query: CallbackQuery, callback_data: FacAnswerCallback, **data: Any) -> None:
+async def cb_answer(
+    query: CallbackQuery, callback_data: FacAnswerCallback, **data: Unpack[HandlerData]
+) -> None:
     """The [Ja] / [Nee] buttons (also the buttons of "which table?")."""
     await query.answer()
     if not isinstance(query.message, Message):

@@ -4,7 +4,6 @@ take offline, delete), the "Klopt dit nog?" answers, and `?start=i_<id>` links t
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -16,6 +15,7 @@ from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards.callbacks import InitiativeCallback, MenuCallback
 from bot.keyboards.connections import contact_keyboard
+from bot.middlewares.data import HandlerData
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.profiles import (
@@ -90,7 +90,7 @@ async def _open_card(
 
 
 @deep_link("i_")
-async def open_initiative_link(message: Message, argument: str, data: dict[str, Any]) -> bool:
+async def open_initiative_link(message: Message, argument: str, data: HandlerData) -> bool:
     """`?start=i_<id>` opens the card of that initiative."""
     if not argument.isdigit():
         return False

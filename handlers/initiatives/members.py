@@ -4,7 +4,6 @@ someone owner, leaving, and answering requests to join."""
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
@@ -15,6 +14,7 @@ from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards.callbacks import InitiativeCallback, JoinRequestCallback
+from bot.middlewares.data import HandlerData
 from bot.services.initiatives import invites
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.errors import InitiativeError
@@ -116,7 +116,7 @@ async def cb_members(
 
 
 @deep_link(invites.INVITE_PREFIX)
-async def open_invite_link(message: Message, argument: str, data: dict[str, Any]) -> bool:
+async def open_invite_link(message: Message, argument: str, data: HandlerData) -> bool:
     """`?start=inv_<token>`: joins the initiative, once, within seven days."""
     user: User = data["user"]
     clock: Clock = data["clock"]

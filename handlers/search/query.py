@@ -8,8 +8,6 @@ filter buttons work without carrying the words in the button (64 bytes at most).
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -24,6 +22,7 @@ from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import search as kb
 from bot.keyboards.callbacks import MenuCallback, SearchCallback
+from bot.middlewares.data import HandlerData
 from bot.services.search import discover
 from bot.services.search.index_sync import SearchIndexHolder
 from bot.states import SearchStates
@@ -106,7 +105,7 @@ async def cb_menu_search(query: CallbackQuery, state: FSMContext) -> None:
 
 
 @deep_link("zoek")
-async def open_search_link(message: Message, argument: str, data: dict[str, Any]) -> bool:
+async def open_search_link(message: Message, argument: str, data: HandlerData) -> bool:
     """`?start=zoek` (from inline mode) asks what to look for."""
     if argument:
         return False
