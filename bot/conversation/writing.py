@@ -22,7 +22,7 @@ async def start_writing(
 ) -> None:
     """Open a typing step with its data and the moment it was opened."""
     await state.set_state(step)
-    await state.update_data(since=clock.now().isoformat(), **step_data)
+    await state.update_data({"since": clock.now().isoformat(), **step_data})
 
 
 async def still_writing(state: FSMContext, clock: Clock) -> dict[str, Any]:
