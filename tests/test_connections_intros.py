@@ -26,6 +26,7 @@ from bot.services.connections import introductions as intro
 from storage.engine import SessionPool
 from storage.models import IntroThread, SenderBlock
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.connections_support import mark_sent, outbox_rows, render
 from tests.factories import callback_update, make_user, message_update, private_chat
 from tests.initiatives_support import add_initiative, add_person
@@ -47,7 +48,9 @@ async def _people(repo: Repo, now: datetime) -> tuple[Any, Any, int]:
     return anna, emma, initiative.id
 
 
-async def _write_first(feed: Any, bot_api: MockedBotAPI, anna: Any, ident: int, text: str) -> str:
+async def _write_first(
+    feed: Feeder, bot_api: MockedBotAPI, anna: Any, ident: int, text: str
+) -> str:
     await feed(tap(anna, "start", ident))
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(SendMessage)
@@ -56,7 +59,7 @@ async def _write_first(feed: Any, bot_api: MockedBotAPI, anna: Any, ident: int, 
 
 
 async def test_conversation_is_relayed_both_ways_without_names_until_shared(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
 ) -> None:
     anna, emma, ident = await _people(repo, clock.now())
     now = clock.now()
@@ -178,7 +181,7 @@ async def test_conversation_is_relayed_both_ways_without_names_until_shared(
 
 
 async def test_a_stranger_cannot_use_someone_elses_thread(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna, _emma, ident = await _people(repo, clock.now())
     thread, _initiative = await intro.start_thread(
@@ -192,7 +195,7 @@ async def test_a_stranger_cannot_use_someone_elses_thread(
 
 
 async def test_decline_tells_the_sender_politely_and_closes(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
 ) -> None:
     anna, emma, ident = await _people(repo, clock.now())
     await _write_first(feed, bot_api, anna, ident, "Kunnen jullie ons helpen?")
@@ -219,7 +222,7 @@ async def test_decline_tells_the_sender_politely_and_closes(
 
 
 async def test_daily_limit_per_sender_holds_and_resets_the_next_day(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna, _emma, ident = await _people(repo, clock.now())
     for number in range(intro.DAILY_INTRODUCTIONS):
@@ -266,7 +269,7 @@ async def test_daily_limit_holds_when_many_are_sent_at_once(
 
 
 async def test_report_alerts_coordinators_without_telling_the_other_side(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
 ) -> None:
     anna, emma, ident = await _people(repo, clock.now())
     kees = make_user(first_name="Kees", language_code="nl")
@@ -323,7 +326,7 @@ async def test_report_alerts_coordinators_without_telling_the_other_side(
 
 
 async def test_blocked_sender_stays_blocked_for_that_initiative(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna, emma, ident = await _people(repo, clock.now())
     await _write_first(feed, bot_api, anna, ident, "Hallo, ik heb een vraag.")
@@ -352,7 +355,7 @@ async def test_blocked_sender_stays_blocked_for_that_initiative(
 
 
 async def test_initiative_without_members_shows_its_public_contact(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     initiative = await add_initiative(
@@ -367,7 +370,7 @@ async def test_initiative_without_members_shows_its_public_contact(
 
 
 async def test_too_short_message_is_asked_again_and_cancel_sends_nothing(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna, _emma, ident = await _people(repo, clock.now())
     await feed(tap(anna, "start", ident))
@@ -384,7 +387,7 @@ async def test_too_short_message_is_asked_again_and_cancel_sends_nothing(
 
 
 async def test_the_public_card_offers_contact_with_the_published_details(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await add_person(repo, emma, clock.now())
@@ -410,7 +413,7 @@ async def test_the_public_card_offers_contact_with_the_published_details(
 
 
 async def test_a_member_of_another_initiative_may_write_on_its_behalf(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
 ) -> None:
     anna, emma, ident = await _people(repo, clock.now())
     garden = await add_initiative(repo, clock.now(), name="Buurttuin Oost", owners=(anna.id,))
@@ -440,7 +443,7 @@ async def test_a_member_of_another_initiative_may_write_on_its_behalf(
 
 
 async def test_an_old_writing_step_does_not_pass_on_a_later_message(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna, _emma, ident = await _people(repo, clock.now())
     await feed(tap(anna, "start", ident))
@@ -478,7 +481,7 @@ async def test_erasing_a_person_removes_their_conversations_and_questions(
 
 
 async def test_contact_on_a_search_result_card_starts_the_relay(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     from bot.keyboards.callbacks import SearchItemCallback
 

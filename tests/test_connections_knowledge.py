@@ -19,7 +19,7 @@ from bot.keyboards.callbacks import KnowledgeCallback
 from bot.services.connections import knowledge
 from storage.models import KnowledgeArticle
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
 
@@ -37,13 +37,13 @@ async def _seed(repo: Repo, clock: FakeClock) -> dict[str, int]:
     return refs
 
 
-async def _search(feed: Any, bot_api: MockedBotAPI, user: Any, text: str) -> SendMessage:
+async def _search(feed: Feeder, bot_api: MockedBotAPI, user: Any, text: str) -> SendMessage:
     await feed(message_update(user, text))
     return bot_api.take(SendMessage)
 
 
 async def test_search_finds_articles_in_dutch_with_typos_and_compounds(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await _seed(repo, clock)
     anna = make_user(language_code="nl")
@@ -64,7 +64,7 @@ async def test_search_finds_articles_in_dutch_with_typos_and_compounds(
 
 
 async def test_search_in_english_shows_the_english_version(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     refs = await _seed(repo, clock)
     emma = make_user(language_code="en")
@@ -87,7 +87,7 @@ async def test_search_in_english_shows_the_english_version(
 
 
 async def test_kennis_without_words_lists_the_subjects(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(language_code="nl")
     assert (await _search(feed, bot_api, anna, "/kennis")).text == "De kennisbank is nog leeg."
@@ -104,7 +104,7 @@ async def test_kennis_without_words_lists_the_subjects(
 
 
 async def test_coordinator_adds_changes_and_removes_an_article(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
     steps = [
@@ -176,7 +176,7 @@ async def test_coordinator_adds_changes_and_removes_an_article(
 
 
 async def test_residents_cannot_write_or_remove_articles(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     refs = await _seed(repo, clock)
     anna = make_user(language_code="nl")
@@ -188,7 +188,7 @@ async def test_residents_cannot_write_or_remove_articles(
 
 
 async def test_menu_buttons_open_the_knowledge_base_and_questions(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     from bot.keyboards.callbacks import MenuCallback
 
@@ -208,7 +208,7 @@ async def test_menu_buttons_open_the_knowledge_base_and_questions(
 
 
 async def test_a_link_opens_an_article_and_coordinators_see_the_edit_buttons(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     refs = await _seed(repo, clock)
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")

@@ -20,6 +20,7 @@ from scheduler.meetups import MEETUP_JOB_ID, run_meetup_proposals
 from storage.engine import SessionPool
 from storage.models import Event, MeetupProposal
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.connections_support import outbox_rows, render
 from tests.factories import callback_update, make_user
 from tests.initiatives_support import add_initiative, add_person
@@ -114,7 +115,7 @@ async def test_monthly_job_proposes_a_meetup_for_a_cluster_once(
 
 
 async def test_one_tap_creates_the_draft_and_invites_the_members(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
 ) -> None:
     kees, ids, members = await _fixture(repo, clock.now())
     await meetups.propose_meetups(repo, now=clock.now(), tz=TZ)

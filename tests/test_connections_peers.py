@@ -27,6 +27,7 @@ from bot.services.connections import help_offers
 from bot.services.connections import peer_questions as peers
 from storage.models import KnowledgeArticle
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.connections_support import mark_sent, outbox_rows, render
 from tests.factories import callback_update, make_user, message_update, private_chat
 from tests.initiatives_support import add_initiative, add_person
@@ -54,7 +55,7 @@ async def _helpers(repo: Repo, now: datetime, count: int) -> list[Any]:
 
 
 async def test_question_goes_only_to_opted_in_members_least_recently_asked_first(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     now = clock.now()
     helpers = await _helpers(repo, now, 7)
@@ -122,7 +123,7 @@ async def test_questions_wait_for_the_end_of_quiet_hours(
 
 
 async def test_answers_are_relayed_marked_helpful_and_shared_with_consent(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
 ) -> None:
     now = clock.now()
     first, second, third = await _helpers(repo, now, 3)
@@ -238,7 +239,7 @@ async def test_answers_are_relayed_marked_helpful_and_shared_with_consent(
 
 
 async def test_a_helper_who_cannot_help_passes_the_question_on(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     helpers = await _helpers(repo, clock.now(), 6)
     asker = make_user(first_name="Anna")
@@ -259,7 +260,7 @@ async def test_a_helper_who_cannot_help_passes_the_question_on(
 
 
 async def test_daily_question_limit_and_no_helpers(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     await feed(message_update(anna, "/vraag"))
@@ -282,7 +283,7 @@ async def test_daily_question_limit_and_no_helpers(
 
 
 async def test_members_switch_help_on_themes_on_and_off(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await add_person(repo, emma, clock.now())

@@ -29,7 +29,7 @@ from scheduler.context import JobContext
 from storage.engine import SessionPool
 from storage.models import AuditEntry, BroadcastStatus, OutboxMessage, OutboxStatus
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.coordination_support import add_event, add_initiative, add_user, outbox_of, register
 from tests.delivery_helpers import make_sender
 from tests.factories import callback_update, make_user, message_update
@@ -59,7 +59,7 @@ async def _network(repo: Repo) -> int:
 
 
 async def _compose_and_preview(
-    feed: Any, bot_api: MockedBotAPI, coordinator: Any, event_id: int
+    feed: Feeder, bot_api: MockedBotAPI, coordinator: Any, event_id: int
 ) -> int:
     """Dutch composition up to the preview; returns the draft's id."""
     await feed(message_update(coordinator, "/bericht"))
@@ -140,7 +140,7 @@ async def _compose_and_preview(
 
 
 async def test_broadcast_from_compose_to_report(
-    feed: Any,
+    feed: Feeder,
     bot_api: MockedBotAPI,
     repo: Repo,
     bot: Bot,
@@ -219,7 +219,7 @@ async def test_broadcast_from_compose_to_report(
 
 
 async def test_english_broadcast_to_everyone_with_an_event_button(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     event_id = await _network(repo)
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="en")
@@ -254,7 +254,7 @@ async def test_english_broadcast_to_everyone_with_an_event_button(
 
 
 async def test_send_after_quiet_hours_waits_for_the_morning(
-    feed: Any,
+    feed: Feeder,
     bot_api: MockedBotAPI,
     repo: Repo,
     bot: Bot,
@@ -289,7 +289,7 @@ async def test_send_after_quiet_hours_waits_for_the_morning(
 
 
 async def test_cancel_sends_nothing_and_is_logged(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await _network(repo)
     draft, _count = await broadcasts.create_draft(
@@ -345,7 +345,7 @@ async def test_two_confirms_at_the_same_moment_send_once(
 
 
 async def test_progress_is_edited_at_most_every_few_seconds_and_survives_a_restart(
-    feed: Any,
+    feed: Feeder,
     bot_api: MockedBotAPI,
     repo: Repo,
     bot: Bot,
@@ -426,7 +426,7 @@ def test_progress_numbers_are_written_the_dutch_and_the_english_way(i18n: Catalo
 
 
 async def test_stop_ends_announcements_and_start_brings_them_back(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     emma = make_user(language_code="en", first_name="Emma")
     await feed(message_update(emma, "/stop"))
@@ -451,7 +451,7 @@ async def test_stop_ends_announcements_and_start_brings_them_back(
 
 
 async def test_stop_while_composing_cancels_and_keeps_announcements_on(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
     await feed(message_update(kees, "/bericht"))
@@ -466,7 +466,7 @@ async def test_stop_while_composing_cancels_and_keeps_announcements_on(
 
 
 async def test_a_photo_or_an_overlong_text_gets_a_clear_answer(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
     await feed(message_update(kees, "/bericht"))

@@ -8,7 +8,6 @@ import csv
 import io
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
@@ -19,7 +18,7 @@ from bot.keyboards.callbacks import ExportCallback
 from bot.services.coordination.exports import COLUMNS
 from storage.engine import create_engine, create_session_pool
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.coordination_support import add_event, add_initiative, add_user, register
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -46,7 +45,7 @@ def _table(data: bytes) -> list[list[str]]:
 
 
 async def test_registrations_export_as_a_document_with_dutch_characters(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     event_id = await _fill(repo)
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
@@ -65,7 +64,9 @@ async def test_registrations_export_as_a_document_with_dutch_characters(
     ]  # fmt: skip
 
 
-async def test_initiatives_and_events_exports(feed: Any, bot_api: MockedBotAPI, repo: Repo) -> None:
+async def test_initiatives_and_events_exports(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
+) -> None:
     await _fill(repo)
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="en")
     await feed(message_update(kees, "/export initiatives"))
@@ -86,7 +87,7 @@ async def test_initiatives_and_events_exports(feed: Any, bot_api: MockedBotAPI, 
 
 
 async def test_debriefs_have_their_columns_and_audit_log_is_exported(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     await _fill(repo)
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
@@ -109,7 +110,7 @@ async def test_debriefs_have_their_columns_and_audit_log_is_exported(
     ]  # fmt: skip
 
 
-async def test_export_without_a_choice_offers_buttons(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_export_without_a_choice_offers_buttons(feed: Feeder, bot_api: MockedBotAPI) -> None:
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
     await feed(message_update(kees, "/export"))
     answer = bot_api.take(SendMessage)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from aiogram import Router
@@ -39,6 +38,7 @@ from handlers import create_root_router
 from storage.base import Base
 from storage.models import Broadcast
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.coordination_support import T0, add_event, add_user, register
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
@@ -221,7 +221,7 @@ def _forged(world: dict[str, int]) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 async def test_every_admin_command_is_refused_to_a_resident(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, world: dict[str, int], language: str
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, world: dict[str, int], language: str
 ) -> None:
     resident = make_user(language_code=language, username="bewoner")
     await add_user(
@@ -242,7 +242,7 @@ async def test_every_admin_command_is_refused_to_a_resident(
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 async def test_every_admin_button_is_refused_to_a_resident_even_when_forged(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, world: dict[str, int], language: str
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, world: dict[str, int], language: str
 ) -> None:
     resident = make_user(language_code=language)
     await add_user(

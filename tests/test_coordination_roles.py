@@ -19,7 +19,7 @@ from bot.services.coordination.roles import LastCoordinatorError, RoleError
 from storage.engine import SessionPool
 from storage.models import AuditEntry, OutboxMessage, Role
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.coordination_support import T0, add_user
 from tests.factories import make_message, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
@@ -44,7 +44,7 @@ async def _role(repo: Repo, user_id: int) -> str:
 
 
 async def test_coordinator_makes_someone_facilitator_by_username(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     await add_user(repo, FATIMA, first_name="Fatima", username="fatima_utrecht")
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
@@ -68,7 +68,7 @@ async def test_coordinator_makes_someone_facilitator_by_username(
 
 
 async def test_new_coordinator_gets_the_coordinator_menu_and_loses_it_again(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     await add_user(repo, FATIMA, first_name="Fatima")
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="en")
@@ -93,7 +93,7 @@ async def test_new_coordinator_gets_the_coordinator_menu_and_loses_it_again(
 
 
 async def test_role_by_replying_to_a_forwarded_message(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     await add_user(repo, FATIMA, first_name="Fatima")
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
@@ -109,7 +109,7 @@ async def test_role_by_replying_to_a_forwarded_message(
 
 
 async def test_unclear_or_unknown_input_gets_a_clear_answer_and_changes_nothing(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
     usage = bot_api
@@ -125,7 +125,7 @@ async def test_unclear_or_unknown_input_gets_a_clear_answer_and_changes_nothing(
 
 
 async def test_coordinator_ids_stay_coordinators(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     await add_user(repo, COORDINATOR_ID, role="coordinator", first_name="Kees")
     await add_user(repo, FATIMA, role="coordinator", first_name="Fatima")
@@ -139,7 +139,7 @@ async def test_coordinator_ids_stay_coordinators(
 
 
 async def test_the_last_coordinator_cannot_be_demoted(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     await add_user(repo, FATIMA, role="coordinator", first_name="Fatima")
     fatima = make_user(id=FATIMA, first_name="Fatima", language_code="en")
@@ -180,7 +180,7 @@ async def test_two_coordinators_demoting_each_other_at_once_leave_one(
 
 
 async def test_log_lists_the_newest_admin_actions(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
     await feed(message_update(kees, "/log"))
@@ -217,7 +217,7 @@ async def test_role_change_message_in_both_languages(repo: Repo, i18n: CatalogI1
 
 
 async def test_hiding_and_showing_an_initiative_is_logged(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     from tests.coordination_support import add_initiative
 
@@ -248,7 +248,7 @@ def test_coordinators_see_their_commands_in_the_menu(i18n: CatalogI18n) -> None:
 
 
 async def test_a_forward_that_hides_its_sender_is_not_taken_for_someone_else(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     from aiogram.types import MessageOriginHiddenUser
 

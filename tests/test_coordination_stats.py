@@ -14,7 +14,7 @@ from bot.keyboards.callbacks import StatsCallback
 from bot.services.coordination import stats
 from bot.services.coordination.stats import BadPeriodError
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.coordination_support import T0, add_event, add_initiative, add_user, register
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -56,7 +56,7 @@ async def year(repo: Repo) -> None:
 
 
 async def test_figures_of_a_year_in_dutch_with_the_monthly_chart(
-    feed: Any, bot_api: MockedBotAPI, year: None
+    feed: Feeder, bot_api: MockedBotAPI, year: None
 ) -> None:
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
     await feed(message_update(kees, "/stats 2026"))
@@ -99,7 +99,7 @@ async def test_monthly_series_counts_sign_ups_and_attendance(repo: Repo, year: N
     assert (series.months[0], series.months[-1]) == ("2025-05", "2026-04")
 
 
-async def test_period_buttons_and_english(feed: Any, bot_api: MockedBotAPI, year: None) -> None:
+async def test_period_buttons_and_english(feed: Feeder, bot_api: MockedBotAPI, year: None) -> None:
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="en")
     await feed(callback_update(kees, StatsCallback(period="lastyear").pack()))
     bot_api.take(AnswerCallbackQuery)

@@ -26,7 +26,7 @@ from bot.keyboards.callbacks import (
 )
 from storage.models import Event
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.event_helpers import START_DEFAULT, make_event, outbox_rows, registration_of
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -36,18 +36,18 @@ def kees() -> Any:
     return make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
 
 
-async def _say(feed: Any, bot_api: MockedBotAPI, who: Any, text: str) -> SendMessage:
+async def _say(feed: Feeder, bot_api: MockedBotAPI, who: Any, text: str) -> SendMessage:
     await feed(message_update(who, text))
     return bot_api.take(SendMessage)
 
 
-async def _tap(feed: Any, bot_api: MockedBotAPI, who: Any, data: str) -> None:
+async def _tap(feed: Feeder, bot_api: MockedBotAPI, who: Any, data: str) -> None:
     await feed(callback_update(who, data))
     bot_api.take(AnswerCallbackQuery)
 
 
 async def test_coordinator_creates_a_table_step_by_step_and_publishes_it(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     coordinator = kees()
     reply = await _say(feed, bot_api, coordinator, "/nieuwetafel")
@@ -124,7 +124,7 @@ async def test_coordinator_creates_a_table_step_by_step_and_publishes_it(
 
 
 async def test_training_asks_level_and_contribution_and_stop_saves_nothing(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     coordinator = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="en")
     await _say(feed, bot_api, coordinator, "/nieuwetraining")
@@ -138,7 +138,7 @@ async def test_training_asks_level_and_contribution_and_stop_saves_nothing(
 
 
 async def test_residents_cannot_use_coordinator_commands_or_buttons(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock)).id
     anna = make_user(language_code="nl")
@@ -153,7 +153,7 @@ async def test_residents_cannot_use_coordinator_commands_or_buttons(
 
 
 async def test_changing_the_time_tells_registrants_and_moves_their_reminders(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=1)).id
     anna, bert = make_user(language_code="nl"), make_user(language_code="en")
@@ -193,7 +193,7 @@ async def test_changing_the_time_tells_registrants_and_moves_their_reminders(
 
 
 async def test_more_seats_go_to_the_waitlist_and_fewer_than_taken_is_refused(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=1)).id
     people = [make_user(language_code="nl") for _ in range(3)]
@@ -220,7 +220,7 @@ async def test_more_seats_go_to_the_waitlist_and_fewer_than_taken_is_refused(
 
 
 async def test_calling_off_tells_everyone_and_withdraws_reminders(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=1)).id
     anna, bert = make_user(language_code="nl"), make_user(language_code="nl")
@@ -252,7 +252,7 @@ async def test_calling_off_tells_everyone_and_withdraws_reminders(
 
 
 async def test_participants_list_and_attendance_grants_the_certificate(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, kind="training", level="basis", capacity=1)).id
     anna = make_user(first_name="Anna", language_code="nl")
@@ -294,7 +294,7 @@ async def test_participants_list_and_attendance_grants_the_certificate(
 
 
 async def test_qr_code_is_sent_as_a_picture_with_the_link(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock)).id
 
@@ -310,7 +310,7 @@ async def test_qr_code_is_sent_as_a_picture_with_the_link(
 
 
 async def test_typing_where_a_button_is_expected_asks_for_the_button(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     coordinator = kees()
     await _say(feed, bot_api, coordinator, "/nieuwetraining")

@@ -14,13 +14,14 @@ from bot.keyboards.callbacks import EventCallback, MenuCallback
 from bot.services.events.ics import escape_text, event_calendar, fold
 from storage.models import Event
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.event_helpers import START_DEFAULT, make_event
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
 
 
 async def _two_events(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, who: Any
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, who: Any
 ) -> tuple[int, int]:
     seat = (await make_event(repo, clock, title="Tafel")).id
     full = (
@@ -36,7 +37,7 @@ async def _two_events(
 
 
 async def test_my_agenda_lists_seats_and_waitlist_places_in_dutch(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(language_code="nl")
     await _two_events(feed, bot_api, repo, clock, anna)
@@ -59,7 +60,7 @@ async def test_my_agenda_lists_seats_and_waitlist_places_in_dutch(
     ]
 
 
-async def test_empty_agenda_in_english_from_the_menu(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_empty_agenda_in_english_from_the_menu(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(
         callback_update(make_user(language_code="en"), MenuCallback(action="my_agenda").pack())
     )
@@ -69,7 +70,7 @@ async def test_empty_agenda_in_english_from_the_menu(feed: Any, bot_api: MockedB
 
 
 async def test_calendar_button_sends_an_ics_document(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     emma = make_user(language_code="en")
     seat, _full = await _two_events(feed, bot_api, repo, clock, emma)
@@ -87,7 +88,7 @@ async def test_calendar_button_sends_an_ics_document(
 
 
 async def test_cancelling_from_the_agenda_shows_the_agenda_again(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(language_code="nl")
     seat, _full = await _two_events(feed, bot_api, repo, clock, anna)

@@ -4,13 +4,13 @@ link), through the real Dispatcher in Dutch and English."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import EventCallback, EventListCallback, MenuCallback
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.event_helpers import START_DEFAULT, make_event
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -23,7 +23,7 @@ FILTERS_NL = [
 
 
 async def test_agenda_lists_upcoming_events_soonest_first_in_dutch(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await make_event(repo, clock, title="Later", starts_at=START_DEFAULT + timedelta(days=7))
     await make_event(
@@ -59,7 +59,7 @@ async def test_agenda_lists_upcoming_events_soonest_first_in_dutch(
 
 
 async def test_tables_command_shows_only_tables_in_english(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await make_event(repo, clock, title="Tafel")
     await make_event(repo, clock, title="Training", kind="training", level="basis")
@@ -76,7 +76,7 @@ async def test_tables_command_shows_only_tables_in_english(
     assert button_rows(reply.reply_markup)[1] == ["All", "✓ Tables", "Trainings", "Meetups"]
 
 
-async def test_empty_agenda_says_so(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_empty_agenda_says_so(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(language_code="nl"), "/trainingen"))
 
     reply = bot_api.take(SendMessage)
@@ -86,7 +86,7 @@ async def test_empty_agenda_says_so(feed: Any, bot_api: MockedBotAPI) -> None:
 
 
 async def test_menu_agenda_button_opens_the_agenda(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await make_event(repo, clock)
     await feed(callback_update(make_user(language_code="nl"), MenuCallback(action="agenda").pack()))
@@ -96,7 +96,7 @@ async def test_menu_agenda_button_opens_the_agenda(
 
 
 async def test_filters_by_week_theme_and_place_edit_the_same_message(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     this_week = clock.now() + timedelta(days=2)
     await make_event(repo, clock, title="Deze week", starts_at=this_week)
@@ -130,7 +130,7 @@ async def test_filters_by_week_theme_and_place_edit_the_same_message(
 
 
 async def test_agenda_pages_five_at_a_time(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     for day in range(7):
         await make_event(
@@ -151,7 +151,7 @@ async def test_agenda_pages_five_at_a_time(
 
 
 async def test_deep_link_opens_the_card_with_contribution_and_facilitator_state(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event = await make_event(
         repo,
@@ -182,7 +182,7 @@ async def test_deep_link_opens_the_card_with_contribution_and_facilitator_state(
 
 
 async def test_card_opens_from_the_list_and_an_unknown_deep_link_shows_the_menu(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock)).id
     anna = make_user(language_code="nl")
@@ -197,7 +197,7 @@ async def test_card_opens_from_the_list_and_an_unknown_deep_link_shows_the_menu(
 
 
 async def test_card_of_a_called_off_event_offers_no_sign_up_or_cancel(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     from bot.services.events.admin import cancel_event
 

@@ -20,6 +20,7 @@ from storage.engine import SessionPool
 from storage.models import OutboxMessage
 from storage.models.initiatives import Initiative
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.event_helpers import make_event, make_people, person
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -33,7 +34,7 @@ class StandInJobContext:
 
 
 async def test_settings_turn_the_weekly_overview_on_and_pick_a_theme(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     anna = make_user(language_code="nl")
     await feed(message_update(anna, "/instellingen"))
@@ -64,7 +65,7 @@ async def test_settings_turn_the_weekly_overview_on_and_pick_a_theme(
     assert subscription is not None and subscription.active and subscription.themes == ["wonen"]
 
 
-async def test_settings_in_english(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_settings_in_english(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(language_code="en"), "/instellingen"))
     assert bot_api.take(SendMessage).text == (
         "⚙️ <b>Settings</b>\n\n"

@@ -4,13 +4,13 @@ cut-off, prerequisites and "Kom je nog?", in Dutch and English, with the outbox 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import EventCallback, ReconfirmCallback
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.event_helpers import make_event, outbox_rows, registration_of
 from tests.factories import callback_update, make_user
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -37,7 +37,7 @@ def leave(event_id: int) -> str:
 
 
 async def test_sign_up_gives_a_seat_and_schedules_reminders_and_reconfirmation(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock)).id
     anna = make_user(first_name="Anna", language_code="nl")
@@ -61,7 +61,7 @@ async def test_sign_up_gives_a_seat_and_schedules_reminders_and_reconfirmation(
 
 
 async def test_sign_up_speaks_english(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=3)).id
     emma = make_user(first_name="Emma", language_code="en")
@@ -87,7 +87,7 @@ async def test_sign_up_speaks_english(
 
 
 async def test_signing_up_twice_is_harmless(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock)).id
     anna = make_user(language_code="nl")
@@ -104,7 +104,7 @@ async def test_signing_up_twice_is_harmless(
 
 
 async def test_full_table_puts_user_on_waitlist_with_position_and_suggestions(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=1)).id
     later = START + timedelta(days=7)
@@ -136,7 +136,7 @@ async def test_full_table_puts_user_on_waitlist_with_position_and_suggestions(
 
 
 async def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=1)).id
     anna, bert, carla = (make_user(language_code="nl") for _ in range(3))
@@ -176,7 +176,7 @@ async def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(
 
 
 async def test_leaving_the_waitlist_closes_the_gap(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=1)).id
     people = [make_user(language_code="en") for _ in range(4)]
@@ -194,7 +194,7 @@ async def test_leaving_the_waitlist_closes_the_gap(
 
 
 async def test_sign_up_after_the_deadline_is_refused(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     deadline = clock.now() + timedelta(days=1)
     event_id = (await make_event(repo, clock, registration_deadline=deadline)).id
@@ -212,7 +212,7 @@ async def test_sign_up_after_the_deadline_is_refused(
 
 
 async def test_cancelling_after_the_cutoff_works_but_is_recorded_as_late(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     cutoff = START - timedelta(hours=24)
     event_id = (await make_event(repo, clock, cancellation_cutoff=cutoff)).id
@@ -233,7 +233,7 @@ async def test_cancelling_after_the_cutoff_works_but_is_recorded_as_late(
 
 
 async def test_spannend_training_asks_for_basis_first(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (
         await make_event(repo, clock, kind="training", level="spannend", title="Spannend")
@@ -259,7 +259,7 @@ async def test_spannend_training_asks_for_basis_first(
 
 
 async def test_saying_no_to_kom_je_nog_gives_the_seat_to_the_waitlist(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=1)).id
     anna, bert = make_user(language_code="nl"), make_user(language_code="nl")
@@ -291,7 +291,7 @@ async def test_saying_no_to_kom_je_nog_gives_the_seat_to_the_waitlist(
 
 
 async def test_saying_yes_to_kom_je_nog_keeps_the_seat(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock)).id
     emma = make_user(language_code="en")
@@ -311,7 +311,7 @@ async def test_saying_yes_to_kom_je_nog_keeps_the_seat(
 
 
 async def test_someone_else_cannot_answer_kom_je_nog_for_you(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock)).id
     anna, mallory = make_user(language_code="nl"), make_user(language_code="nl")
@@ -330,7 +330,7 @@ async def test_someone_else_cannot_answer_kom_je_nog_for_you(
 
 
 async def test_signing_up_again_after_cancelling_gets_fresh_reminders(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock)).id
     anna = make_user(language_code="nl")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
-from typing import Any
 
 from aiogram import Bot
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
@@ -22,7 +21,7 @@ from handlers.coordination.stats import figures_text
 from storage.engine import SessionPool
 from storage.models import Role
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.event_helpers import START_DEFAULT
 from tests.facilitation_support import (
     EMMA,
@@ -49,7 +48,7 @@ def test_debrief_answers_are_read_as_number_and_topics() -> None:
 
 
 async def test_debrief_reply_is_stored_and_feeds_figures_and_export(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     await team(repo, clock)
@@ -97,7 +96,7 @@ async def test_debrief_reply_is_stored_and_feeds_figures_and_export(
 
 
 async def test_availability_settings_in_english_and_only_for_facilitators(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await team(repo, clock)
     await feed(message_update(tg_user(EMMA), "/availability"))

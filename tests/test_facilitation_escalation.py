@@ -6,7 +6,6 @@ reminder the day before, a called-off table, and the debrief after the table."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from aiogram import Bot
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage
@@ -19,7 +18,7 @@ from scheduler.context import JobContext
 from scheduler.facilitation import run_facilitation_job
 from storage.engine import SessionPool
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.facilitation_support import (
     FATIMA,
     PIET,
@@ -43,7 +42,7 @@ SATURDAY = datetime(2026, 3, 7, 18, 30, tzinfo=UTC)
 
 
 async def test_unanswered_request_is_chased_escalated_and_filled_by_an_open_call(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     await team(repo, clock)
@@ -184,7 +183,7 @@ async def test_unanswered_request_is_chased_escalated_and_filled_by_an_open_call
 
 
 async def test_called_off_table_ends_requests_and_tells_the_facilitator(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     await team(repo, clock)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -21,7 +20,7 @@ from bot.services.facilitation import requests as facilitation_requests
 from storage.engine import SessionPool
 from storage.models import Role
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.event_helpers import START_DEFAULT
 from tests.facilitation_support import (
     EMMA,
@@ -48,7 +47,7 @@ RESIDENT = 880_050
 
 
 async def test_open_call_goes_only_to_eligible_facilitators_least_recently_asked_first(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     await team(repo, clock)
@@ -182,7 +181,7 @@ async def test_simultaneous_yeses_never_give_two_people_one_seat(
 
 
 async def test_open_call_without_anyone_eligible_says_why(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await team(repo, clock)
     event_id = (await table(repo, clock)).id
@@ -205,7 +204,7 @@ async def test_open_call_without_anyone_eligible_says_why(
 
 
 async def test_ask_someone_lists_who_likes_the_theme_or_place_first(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     from bot.services.facilitation import pool as facilitation
 

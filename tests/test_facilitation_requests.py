@@ -4,8 +4,6 @@ with several open requests, the buttons, asking back when unclear, and withdrawi
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Bot
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -20,7 +18,7 @@ from bot.i18n import CatalogI18n
 from bot.keyboards.callbacks import FacAnswerCallback, FacDutyCallback
 from storage.engine import SessionPool
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.facilitation_support import (
     EMMA,
     FATIMA,
@@ -53,13 +51,13 @@ CARD_NL = (
 )
 
 
-async def _say(feed: Any, bot_api: MockedBotAPI, user_id: int, text: str) -> SendMessage:
+async def _say(feed: Feeder, bot_api: MockedBotAPI, user_id: int, text: str) -> SendMessage:
     await feed(message_update(tg_user(user_id), text))
     return bot_api.take(SendMessage)
 
 
 async def test_request_by_command_is_confirmed_by_replying_ja(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     await team(repo, clock)
@@ -102,7 +100,7 @@ async def test_request_by_command_is_confirmed_by_replying_ja(
 
 
 async def test_reply_kan_niet_declines_and_the_coordinator_can_ask_someone_else(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     await team(repo, clock)
@@ -131,7 +129,7 @@ async def test_reply_kan_niet_declines_and_the_coordinator_can_ask_someone_else(
 
 
 async def test_unclear_reply_is_asked_back_never_guessed(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     await team(repo, clock)
@@ -169,7 +167,7 @@ async def test_unclear_reply_is_asked_back_never_guessed(
 
 
 async def test_plain_message_answers_the_one_open_request(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     await team(repo, clock)
@@ -188,7 +186,7 @@ async def test_plain_message_answers_the_one_open_request(
 
 
 async def test_a_reply_to_another_bot_message_is_not_taken_as_the_answer(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     from tests.factories import make_message
@@ -208,7 +206,7 @@ async def test_a_reply_to_another_bot_message_is_not_taken_as_the_answer(
 
 
 async def test_plain_message_with_several_open_requests_asks_which_table(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     from datetime import timedelta
@@ -252,7 +250,7 @@ async def test_plain_message_with_several_open_requests_asks_which_table(
 
 
 async def test_requests_are_refused_with_the_reason(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await team(repo, clock)
     kinder = await table(repo, clock, title="Kindertafel")
@@ -310,7 +308,7 @@ async def test_requests_are_refused_with_the_reason(
 
 
 async def test_withdrawing_later_frees_the_seat_and_alerts_the_coordinators(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     await team(repo, clock)
@@ -363,7 +361,7 @@ async def test_withdrawing_later_frees_the_seat_and_alerts_the_coordinators(
 
 
 async def test_a_thumbs_up_sticker_as_reply_is_a_yes(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
     session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
 ) -> None:  # fmt: skip
     from aiogram.types import Sticker

@@ -11,6 +11,7 @@ from aiogram.types import Chat, PhotoSize, Sticker, Voice
 
 from bot.keyboards.callbacks import LanguageCallback
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.factories import block_update, callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
 
@@ -23,7 +24,7 @@ MENU_NL = [
 ]
 
 
-async def test_free_text_gets_the_menu(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_free_text_gets_the_menu(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(), "hallo, wat kan ik hier?"))
 
     reply = bot_api.take(SendMessage)
@@ -31,7 +32,9 @@ async def test_free_text_gets_the_menu(feed: Any, bot_api: MockedBotAPI) -> None
     assert button_rows(reply.reply_markup) == MENU_NL
 
 
-async def test_unknown_command_gets_the_menu_in_english(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_unknown_command_gets_the_menu_in_english(
+    feed: Feeder, bot_api: MockedBotAPI
+) -> None:
     await feed(message_update(make_user(language_code="en"), "/frobnicate now"))
 
     reply = bot_api.take(SendMessage)
@@ -64,7 +67,9 @@ async def test_unknown_command_gets_the_menu_in_english(feed: Any, bot_api: Mock
     ],
     ids=["sticker", "photo", "voice"],  # a location lists nearby initiatives (test_search_*)
 )
-async def test_media_gets_the_menu(feed: Any, bot_api: MockedBotAPI, media: dict[str, Any]) -> None:
+async def test_media_gets_the_menu(
+    feed: Feeder, bot_api: MockedBotAPI, media: dict[str, Any]
+) -> None:
     await feed(message_update(make_user(), **media))
 
     reply = bot_api.take(SendMessage)
@@ -72,14 +77,14 @@ async def test_media_gets_the_menu(feed: Any, bot_api: MockedBotAPI, media: dict
     assert button_rows(reply.reply_markup) == MENU_NL
 
 
-async def test_group_chatter_is_ignored(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_group_chatter_is_ignored(feed: Feeder, bot_api: MockedBotAPI) -> None:
     user = make_user()
     group = Chat(id=-100123, type="supergroup", title="Buurtapp")
     await feed(message_update(user, "hallo allemaal", chat=group))
     assert not bot_api.calls
 
 
-async def test_stale_button_is_answered(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_stale_button_is_answered(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(callback_update(make_user(), "nothing:here"))
     assert (
         bot_api.take(AnswerCallbackQuery).text
@@ -88,7 +93,7 @@ async def test_stale_button_is_answered(feed: Any, bot_api: MockedBotAPI) -> Non
 
 
 async def test_failure_gets_an_apology_in_the_users_language_and_is_logged(
-    feed: Any,
+    feed: Feeder,
     bot_api: MockedBotAPI,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -109,7 +114,7 @@ async def test_failure_gets_an_apology_in_the_users_language_and_is_logged(
 
 
 async def test_failure_on_a_message_apologises_in_dutch(
-    feed: Any, bot_api: MockedBotAPI, monkeypatch: pytest.MonkeyPatch
+    feed: Feeder, bot_api: MockedBotAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken() -> Any:
         raise RuntimeError("boom")
@@ -123,7 +128,7 @@ async def test_failure_on_a_message_apologises_in_dutch(
 
 
 async def test_blocking_and_unblocking_the_bot_is_remembered(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     anna = make_user()
     await feed(message_update(anna, "/start"))
@@ -140,7 +145,7 @@ async def test_blocking_and_unblocking_the_bot_is_remembered(
 
 
 async def test_start_makes_an_unreachable_user_reachable_again(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     anna = make_user()
     await feed(block_update(anna, blocked=True))
@@ -150,7 +155,9 @@ async def test_start_makes_an_unreachable_user_reachable_again(
     assert stored is not None and stored.is_reachable
 
 
-async def test_bots_are_not_recorded_as_users(feed: Any, bot_api: MockedBotAPI, repo: Repo) -> None:
+async def test_bots_are_not_recorded_as_users(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
+) -> None:
     other_bot = make_user(is_bot=True, first_name="Spam")
     await feed(message_update(other_bot, "hello"))
     assert await repo.users.get(other_bot.id) is None

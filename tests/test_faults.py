@@ -19,7 +19,7 @@ from bot.middlewares.throttling import ThrottlingMiddleware
 from scheduler.setup import build_scheduler
 from storage.engine import SessionPool, create_engine, create_session_pool
 from storage.repositories import Repo
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, Feeder
 from tests.factories import make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
@@ -129,7 +129,7 @@ async def test_database_unavailable_gets_an_apology_in_the_users_language(
 
 
 async def test_an_update_delivered_twice_is_handled_once(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     update = message_update(make_user(), "/menu")
     await feed(update)

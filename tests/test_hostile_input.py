@@ -38,6 +38,7 @@ from storage.models import AuditEntry, Broadcast, Event
 from storage.models import User as Person
 from storage.repositories import Repo
 from tests import hostile_support as hs
+from tests.conftest import Feeder
 from tests.coordination_support import add_event, add_initiative, add_user
 from tests.mocked_bot import MockedBotAPI
 
@@ -333,7 +334,7 @@ def test_discovery_finds_the_commands_states_and_buttons(world: World) -> None:
 
 
 async def test_a_button_with_an_impossible_number_is_answered_and_dropped(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     from aiogram.methods import AnswerCallbackQuery
 
@@ -345,7 +346,7 @@ async def test_a_button_with_an_impossible_number_is_answered_and_dropped(
 
 
 async def test_a_conversation_whose_answers_went_missing_starts_over_kindly(
-    feed: Any, bot_api: MockedBotAPI, dispatcher: Dispatcher, bot: Bot
+    feed: Feeder, bot_api: MockedBotAPI, dispatcher: Dispatcher, bot: Bot
 ) -> None:
     from aiogram.methods import SendMessage
 
@@ -364,7 +365,7 @@ async def test_a_conversation_whose_answers_went_missing_starts_over_kindly(
     assert await dispatcher.storage.get_state(key) is None
 
 
-async def test_a_forged_digest_button_stores_nothing(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_a_forged_digest_button_stores_nothing(feed: Feeder, bot_api: MockedBotAPI) -> None:
     from aiogram.methods import AnswerCallbackQuery
 
     from tests.factories import callback_update, make_user

@@ -18,6 +18,7 @@ from bot.clock import FakeClock
 from bot.keyboards.callbacks import InitiativeCallback, MenuCallback, RegisterCallback
 from storage.models import Initiative, OutboxMessage
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.factories import callback_update, make_user, message_update
 from tests.initiatives_support import add_initiative, add_person
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -45,7 +46,7 @@ def tap(user: Any, action: str, initiative_id: int, value: str = "") -> Any:
 
 
 async def test_my_initiatives_lists_them_with_their_status(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     await add_person(repo, anna, clock.now())
@@ -66,7 +67,7 @@ async def test_my_initiatives_lists_them_with_their_status(
 
 
 async def test_my_initiatives_when_there_are_none_in_english(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await feed(callback_update(emma, MenuCallback(action="my_initiatives").pack()))
@@ -80,7 +81,7 @@ async def test_my_initiatives_when_there_are_none_in_english(
 
 
 async def test_edit_one_field_checks_it_and_shows_the_new_card(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     await add_person(repo, anna, clock.now())
@@ -130,7 +131,7 @@ async def test_edit_one_field_checks_it_and_shows_the_new_card(
 
 
 async def test_edit_themes_and_remove_an_optional_field_in_english(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await add_person(repo, emma, clock.now())
@@ -173,7 +174,7 @@ async def test_edit_themes_and_remove_an_optional_field_in_english(
 
 
 async def test_take_offline_and_publish_again_with_consent(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await add_person(repo, emma, clock.now())
@@ -205,7 +206,7 @@ async def test_take_offline_and_publish_again_with_consent(
 
 
 async def test_delete_asks_first_and_only_owners_may(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     bob = make_user(first_name="Bob", language_code="nl")
@@ -237,7 +238,7 @@ async def test_delete_asks_first_and_only_owners_may(
 
 
 async def test_someone_else_cannot_open_a_card_as_member(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     ident = (await add_initiative(repo, clock.now())).id
     stranger = make_user(language_code="en")
@@ -249,7 +250,7 @@ async def test_someone_else_cannot_open_a_card_as_member(
 
 
 async def test_link_opens_the_public_card_and_hides_unpublished_ones(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     ident = (await add_initiative(repo, clock.now())).id
     hidden = (await add_initiative(repo, clock.now(), status="hidden", name="Weg")).id
@@ -264,7 +265,7 @@ async def test_link_opens_the_public_card_and_hides_unpublished_ones(
 
 
 async def test_a_profile_not_confirmed_for_a_year_is_possibly_outdated(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     ident = (await add_initiative(repo, clock.now())).id
     clock.advance(timedelta(days=366))
@@ -275,7 +276,7 @@ async def test_a_profile_not_confirmed_for_a_year_is_possibly_outdated(
 
 
 async def test_klopt_confirms_and_wijzigen_opens_the_field_list(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     await add_person(repo, anna, clock.now())

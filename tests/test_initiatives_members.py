@@ -17,6 +17,7 @@ from bot.services.initiatives.errors import InitiativeError
 from storage.engine import SessionPool
 from storage.models import InitiativeInvite, OutboxMessage
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.factories import callback_update, make_user, message_update
 from tests.initiatives_support import add_initiative, add_person
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -28,7 +29,7 @@ def tap(user: Any, action: str, initiative_id: int, value: str = "") -> Any:
     )
 
 
-async def _invite_link(feed: Any, bot_api: MockedBotAPI, user: Any, ident: int) -> str:
+async def _invite_link(feed: Feeder, bot_api: MockedBotAPI, user: Any, ident: int) -> str:
     await feed(tap(user, "invite", ident))
     bot_api.take(AnswerCallbackQuery)
     if isinstance(bot_api.calls[0], GetMe):  # the bot asks for its own name once
@@ -38,7 +39,7 @@ async def _invite_link(feed: Any, bot_api: MockedBotAPI, user: Any, ident: int) 
 
 
 async def test_invite_link_works_once_for_one_person(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     await add_person(repo, anna, clock.now())
@@ -85,7 +86,7 @@ async def test_invite_link_works_once_for_one_person(
 
 
 async def test_invite_link_expires_after_seven_days(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await add_person(repo, emma, clock.now())
@@ -130,7 +131,7 @@ async def test_two_people_using_one_link_at_once_only_one_gets_in(
 
 
 async def test_the_last_owner_cannot_leave_until_someone_else_is_owner(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     bob = make_user(first_name="Bob", language_code="nl")
@@ -201,7 +202,7 @@ async def test_two_owners_leaving_at_once_leave_one_owner(
 
 
 async def test_owner_accepts_a_request_to_join_and_the_asker_is_told(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(first_name="Anna", language_code="en")
     piet = make_user(first_name="Piet", language_code="nl")

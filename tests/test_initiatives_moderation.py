@@ -4,7 +4,6 @@ and the members are told."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pytest
 from aiogram.methods import SendMessage
@@ -13,14 +12,14 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from storage.models import OutboxMessage
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.factories import make_user, message_update
 from tests.initiatives_support import add_initiative, add_person
 from tests.mocked_bot import MockedBotAPI
 
 
 async def test_residents_cannot_hide_a_profile(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     ident = (await add_initiative(repo, clock.now())).id
     await feed(message_update(make_user(language_code="nl"), f"/verberg {ident}"))
@@ -32,7 +31,7 @@ async def test_residents_cannot_hide_a_profile(
 
 
 async def test_coordinator_hides_and_shows_a_profile_and_it_is_logged(
-    feed: Any,
+    feed: Feeder,
     bot_api: MockedBotAPI,
     repo: Repo,
     clock: FakeClock,
@@ -80,7 +79,7 @@ async def test_coordinator_hides_and_shows_a_profile_and_it_is_logged(
 
 
 async def test_moderation_needs_a_known_number(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     kees = make_user(id=COORDINATOR_ID, language_code="en")
     await feed(message_update(kees, "/verberg"))

@@ -84,7 +84,7 @@ async def _draft(repo: Repo, user_id: int) -> Initiative | None:
 
 
 async def test_whole_registration_in_dutch_with_every_validation_error(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     await feed(message_update(anna, "/nieuw"))
@@ -239,7 +239,7 @@ async def test_whole_registration_in_dutch_with_every_validation_error(
 
 
 async def test_registration_in_english_from_the_menu_skipping_what_is_optional(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await feed(callback_update(emma, MenuCallback(action="new_initiative").pack()))
@@ -298,7 +298,7 @@ async def test_registration_in_english_from_the_menu_skipping_what_is_optional(
 
 
 async def test_back_shows_the_earlier_answer_and_keep_leaves_it(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await feed(message_update(emma, "/new"))
@@ -326,7 +326,9 @@ async def test_back_shows_the_earlier_answer_and_keep_leaves_it(
     assert draft.draft_step == "description"
 
 
-async def test_cancel_throws_the_draft_away(feed: Any, bot_api: MockedBotAPI, repo: Repo) -> None:
+async def test_cancel_throws_the_draft_away(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
+) -> None:
     anna = make_user(language_code="nl")
     await feed(message_update(anna, "/nieuw"))
     bot_api.take(SendMessage)
@@ -347,7 +349,7 @@ async def test_cancel_throws_the_draft_away(feed: Any, bot_api: MockedBotAPI, re
 
 
 async def test_stop_command_and_cancel_button_text_cancel_at_the_location_step(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(language_code="nl")
     for stop in ("/stop", "✖️ Stoppen"):
@@ -372,7 +374,7 @@ async def test_stop_command_and_cancel_button_text_cancel_at_the_location_step(
 
 
 async def test_registration_resumes_after_a_restart(
-    feed: Any,
+    feed: Feeder,
     bot_api: MockedBotAPI,
     repo: Repo,
     settings: Settings,
@@ -425,7 +427,7 @@ async def test_registration_resumes_after_a_restart(
 
 
 async def test_not_yet_keeps_the_profile_private_without_consent(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await add_person(repo, emma, clock.now())
@@ -446,7 +448,7 @@ async def test_not_yet_keeps_the_profile_private_without_consent(
 
 
 async def test_duplicate_hint_offers_to_join_the_existing_initiative(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     owner = make_user(first_name="Piet", language_code="nl")
     await add_person(repo, owner, clock.now())
@@ -497,7 +499,7 @@ async def test_duplicate_hint_offers_to_join_the_existing_initiative(
 
 
 async def test_saying_no_to_the_duplicate_hint_goes_on(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     existing_id = (await add_initiative(repo, clock.now(), name="Buurtmoestuin Overvecht")).id
     emma = make_user(first_name="Emma", language_code="en")
@@ -528,7 +530,7 @@ async def test_saying_no_to_the_duplicate_hint_goes_on(
 
 
 async def test_a_photo_during_the_registration_gets_told_what_is_expected(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     emma = make_user(language_code="en")
     await feed(message_update(emma, "/nieuw"))

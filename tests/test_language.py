@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.keyboards.callbacks import LanguageCallback, MenuCallback
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
 
 
 async def test_taal_shows_both_languages_with_the_current_one_ticked(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     await feed(message_update(make_user(language_code="nl"), "/taal"))
 
@@ -22,7 +21,7 @@ async def test_taal_shows_both_languages_with_the_current_one_ticked(
     assert button_rows(reply.reply_markup) == [["✓ 🇳🇱 Nederlands", "🇬🇧 English"]]
 
 
-async def test_language_command_works_in_english(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_language_command_works_in_english(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(language_code="en"), "/language"))
 
     reply = bot_api.take(SendMessage)
@@ -31,7 +30,7 @@ async def test_language_command_works_in_english(feed: Any, bot_api: MockedBotAP
 
 
 async def test_choosing_english_is_stored_and_spoken_from_then_on(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     await feed(message_update(anna, "/taal"))
@@ -61,7 +60,7 @@ async def test_choosing_english_is_stored_and_spoken_from_then_on(
 
 
 async def test_choosing_dutch_overrides_an_english_telegram(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await feed(callback_update(emma, LanguageCallback(code="nl").pack()))
@@ -72,7 +71,7 @@ async def test_choosing_dutch_overrides_an_english_telegram(
 
 
 async def test_forged_language_code_is_refused_and_nothing_stored(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     anna = make_user(language_code="nl")
     await feed(callback_update(anna, LanguageCallback(code="xx").pack()))
@@ -83,7 +82,7 @@ async def test_forged_language_code_is_refused_and_nothing_stored(
     assert stored is not None and stored.language is None
 
 
-async def test_menu_language_button_opens_the_picker(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_menu_language_button_opens_the_picker(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(
         callback_update(make_user(language_code="en"), MenuCallback(action="language").pack())
     )

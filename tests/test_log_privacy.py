@@ -13,6 +13,7 @@ from aiogram.types import Chat, Message
 
 from bot.keyboards.callbacks import LanguageCallback, MenuCallback
 from bot.logging_privacy import pseudonym
+from tests.conftest import Feeder
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
@@ -47,7 +48,10 @@ def _leaks(caplog: pytest.LogCaptureFixture, person: Any) -> list[str]:
 
 
 async def test_conversations_leave_no_names_texts_or_ids_in_the_logs(
-    feed: Any, bot_api: MockedBotAPI, debug_logs: pytest.LogCaptureFixture, dispatcher: Dispatcher
+    feed: Feeder,
+    bot_api: MockedBotAPI,
+    debug_logs: pytest.LogCaptureFixture,
+    dispatcher: Dispatcher,
 ) -> None:
     person = make_user(
         first_name="Zwaantje", last_name="Qwerty", username="zwaan_qx7", language_code="nl"
@@ -77,7 +81,7 @@ async def test_conversations_leave_no_names_texts_or_ids_in_the_logs(
 
 
 async def test_a_failing_update_is_logged_with_a_pseudonym_not_the_id(
-    feed: Any, bot_api: MockedBotAPI, debug_logs: pytest.LogCaptureFixture
+    feed: Feeder, bot_api: MockedBotAPI, debug_logs: pytest.LogCaptureFixture
 ) -> None:
     person = make_user(first_name="Zwaantje", last_name="Qwerty", username="zwaan_qx7")
 

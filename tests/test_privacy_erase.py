@@ -22,6 +22,7 @@ from storage.models import (
     Tombstone,
 )
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.coordination_support import T0, add_event, add_user, register
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -53,7 +54,7 @@ def zwaantje(**extra: Any) -> Any:
     )
 
 
-async def _ask_and_confirm(feed: Any, bot_api: MockedBotAPI, person: Any) -> None:
+async def _ask_and_confirm(feed: Feeder, bot_api: MockedBotAPI, person: Any) -> None:
     await feed(message_update(person, "/verwijder"))
     question = bot_api.take(SendMessage)
     assert question.text == QUESTION_NL
@@ -66,7 +67,7 @@ async def _ask_and_confirm(feed: Any, bot_api: MockedBotAPI, person: Any) -> Non
 
 
 async def test_erasing_leaves_no_trace_of_the_person_in_any_table(
-    feed: Any,
+    feed: Feeder,
     bot_api: MockedBotAPI,
     repo: Repo,
     dispatcher: Dispatcher,
@@ -118,7 +119,7 @@ async def test_erasing_leaves_no_trace_of_the_person_in_any_table(
 
 
 async def test_erasing_in_english_asks_and_confirms_in_english(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
     await feed(message_update(emma, "/delete"))
@@ -136,7 +137,7 @@ async def test_erasing_in_english_asks_and_confirms_in_english(
 
 
 async def test_a_forged_or_old_erase_button_erases_nothing(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     person = zwaantje()
     await feed(message_update(person, "/verwijder"))
@@ -156,7 +157,7 @@ async def test_a_forged_or_old_erase_button_erases_nothing(
 
 
 async def test_a_restored_backup_does_not_bring_an_erased_person_back(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     person = zwaantje()
     await feed(message_update(person, "/start"))
@@ -178,7 +179,7 @@ async def test_a_restored_backup_does_not_bring_an_erased_person_back(
 
 
 async def test_coming_back_after_erasure_starts_afresh_and_stays(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     person = zwaantje()
     await _ask_and_confirm(feed, bot_api, person)

@@ -4,11 +4,11 @@ JSON file, and nothing about anyone else."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from aiogram.methods import GetMe, SendDocument, SendMessage
 
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.coordination_support import add_user
 from tests.factories import make_user, message_update
 from tests.mocked_bot import MockedBotAPI
@@ -16,7 +16,7 @@ from tests.privacy_support import build_world, fill_every_person_table
 
 
 async def test_privacy_statement_in_dutch_names_what_when_who_and_how_to_erase(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     await feed(message_update(make_user(language_code="nl"), "/privacy"))
 
@@ -28,7 +28,7 @@ async def test_privacy_statement_in_dutch_names_what_when_who_and_how_to_erase(
     assert len(text) < 4096
 
 
-async def test_privacy_statement_in_english(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_privacy_statement_in_english(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(language_code="en"), "/privacy"))
 
     text = bot_api.take(SendMessage).text
@@ -37,7 +37,7 @@ async def test_privacy_statement_in_english(feed: Any, bot_api: MockedBotAPI) ->
 
 
 async def test_my_data_sends_everything_stored_about_me_as_json(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     person = make_user(first_name="Zwaantje", username="zwaan_qx7", language_code="nl")
     await add_user(repo, person.id, first_name="Zwaantje", username="zwaan_qx7")
@@ -74,7 +74,7 @@ async def test_my_data_sends_everything_stored_about_me_as_json(
     assert str(person.id + 1) not in text and str(777_000_001) not in text
 
 
-async def test_my_data_is_not_sent_into_a_group(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_my_data_is_not_sent_into_a_group(feed: Feeder, bot_api: MockedBotAPI) -> None:
     from aiogram.types import Chat
 
     person = make_user(language_code="nl")

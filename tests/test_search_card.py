@@ -4,7 +4,6 @@ public contact details, through the real Dispatcher in Dutch and English."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 
@@ -12,6 +11,7 @@ from bot.clock import FakeClock
 from bot.keyboards.callbacks import SearchItemCallback
 from bot.services.initiatives import profiles as initiatives
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.factories import callback_update, make_user
 from tests.initiatives_support import add_initiative
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -23,7 +23,7 @@ def _tap(action: str, ident: int) -> str:
 
 
 async def test_a_result_opens_its_card_with_similar_and_contact_in_dutch(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     gardens = await add_gardens(repo, clock.now())
     await feed(callback_update(make_user(language_code="nl"), _tap("open", gardens["bongerd"])))
@@ -47,7 +47,7 @@ async def test_a_result_opens_its_card_with_similar_and_contact_in_dutch(
 
 
 async def test_a_stale_card_says_possibly_outdated_in_english(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     ident = (await add_initiative(repo, clock.now())).id
     clock.advance(timedelta(days=400))
@@ -59,7 +59,7 @@ async def test_a_stale_card_says_possibly_outdated_in_english(
 
 
 async def test_contact_shows_public_details_with_buttons_to_open_them(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     gardens = await add_gardens(repo, clock.now())
     await feed(callback_update(make_user(language_code="nl"), _tap("contact", gardens["bongerd"])))
@@ -79,7 +79,7 @@ async def test_contact_shows_public_details_with_buttons_to_open_them(
 
 
 async def test_contact_without_public_details_says_so_in_english(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     gardens = await add_gardens(repo, clock.now())
     await feed(callback_update(make_user(language_code="en"), _tap("contact", gardens["zeist"])))
@@ -93,7 +93,7 @@ async def test_contact_without_public_details_says_so_in_english(
 
 
 async def test_similar_lists_the_initiatives_most_alike(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     gardens = await add_gardens(repo, clock.now())
     await add_initiative(
@@ -116,7 +116,7 @@ async def test_similar_lists_the_initiatives_most_alike(
 
 
 async def test_a_result_taken_offline_meanwhile_says_so(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     anna = make_user(language_code="nl")
     from tests.initiatives_support import add_person

@@ -12,7 +12,7 @@ from aiogram.types import ReplyKeyboardMarkup, ReplyKeyboardRemove
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import MenuCallback, SearchCallback
 from storage.repositories import Repo
-from tests.conftest import COORDINATOR_ID
+from tests.conftest import COORDINATOR_ID, Feeder
 from tests.factories import callback_update, make_user, message_update
 from tests.initiatives_support import add_initiative
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -26,7 +26,7 @@ def _data(markup: Any) -> list[list[str]]:
 
 
 async def test_zoek_lists_ranked_results_with_a_button_each_in_dutch(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     gardens = await add_gardens(repo, clock.now())
     await feed(message_update(make_user(language_code="nl"), "/zoek moestuinen"))
@@ -51,7 +51,7 @@ async def test_zoek_lists_ranked_results_with_a_button_each_in_dutch(
 
 
 async def test_search_speaks_english_and_folds_accents(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await add_gardens(repo, clock.now())
     await feed(message_update(make_user(language_code="en"), "/search taalcafe"))
@@ -70,7 +70,7 @@ async def test_search_speaks_english_and_folds_accents(
 
 
 async def test_arrows_page_through_the_results(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     for number in range(1, 8):
         await add_initiative(
@@ -94,7 +94,7 @@ async def test_arrows_page_through_the_results(
 
 
 async def test_theme_and_municipality_filters_narrow_the_results(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await add_gardens(repo, clock.now())
     anna = make_user(language_code="nl")
@@ -135,7 +135,7 @@ async def test_theme_and_municipality_filters_narrow_the_results(
 
 
 async def test_nothing_found_says_so_and_offers_themes_that_list_initiatives(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await add_gardens(repo, clock.now())
     anna = make_user(language_code="nl")
@@ -157,7 +157,7 @@ async def test_nothing_found_says_so_and_offers_themes_that_list_initiatives(
 
 
 async def test_nothing_found_in_english_without_any_initiatives_stays_helpful(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     await feed(message_update(make_user(language_code="en"), "/zoek xyzzyqq"))
     reply = bot_api.take(SendMessage)
@@ -169,7 +169,7 @@ async def test_nothing_found_in_english_without_any_initiatives_stays_helpful(
 
 
 async def test_menu_search_takes_the_next_text_as_query_until_stopped(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await add_gardens(repo, clock.now())
     anna = make_user(language_code="nl")
@@ -201,7 +201,7 @@ async def test_menu_search_takes_the_next_text_as_query_until_stopped(
 
 
 async def test_zoek_without_words_asks_in_english_and_commands_still_work(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     emma = make_user(language_code="en")
     await feed(message_update(emma, "/zoek"))
@@ -215,7 +215,7 @@ async def test_zoek_without_words_asks_in_english_and_commands_still_work(
 
 
 async def test_a_sticker_in_search_mode_says_what_is_expected(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     from aiogram.types import Sticker
 
@@ -238,7 +238,7 @@ async def test_a_sticker_in_search_mode_says_what_is_expected(
 
 
 async def test_a_button_of_a_forgotten_search_says_it_expired(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     await feed(callback_update(make_user(language_code="nl"), SearchCallback(q=99, page=1).pack()))
     answer = bot_api.take(AnswerCallbackQuery)
@@ -247,7 +247,7 @@ async def test_a_button_of_a_forgotten_search_says_it_expired(
 
 
 async def test_a_hidden_initiative_disappears_from_search_at_once(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     gardens = await add_gardens(repo, clock.now())
     anna = make_user(language_code="nl")
@@ -262,7 +262,7 @@ async def test_a_hidden_initiative_disappears_from_search_at_once(
 
 
 async def test_tapping_the_page_already_shown_changes_nothing(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     for number in range(6):
         await add_initiative(repo, clock.now(), name=f"Moestuin {number}")

@@ -4,12 +4,12 @@ searched them in vain, never the query as typed, never who searched."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pytest
 from aiogram.methods import SendMessage
 
 from bot.services.search.misses import MissedWords
+from tests.conftest import Feeder
 from tests.factories import make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
@@ -37,7 +37,7 @@ def test_numbers_addresses_and_short_words_are_never_counted() -> None:
 
 
 async def test_a_search_in_the_chat_leaves_no_words_in_the_log(
-    feed: Any, bot_api: MockedBotAPI, caplog: pytest.LogCaptureFixture
+    feed: Feeder, bot_api: MockedBotAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.DEBUG, logger="bot"):
         for _ in range(2):

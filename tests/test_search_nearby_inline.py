@@ -16,6 +16,7 @@ from aiogram.types import InlineQuery, InlineQueryResultArticle, Location
 
 from bot.clock import FakeClock
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.factories import callback_update, make_user, message_update, next_id, update_with
 from tests.initiatives_support import add_initiative
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -25,7 +26,7 @@ LOMBOK = Location(latitude=52.0925, longitude=5.1000)
 
 
 async def test_a_shared_location_lists_the_nearest_with_kilometres_in_dutch(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await add_gardens(repo, clock.now())
     await feed(message_update(make_user(language_code="nl"), location=LOMBOK))
@@ -48,7 +49,7 @@ async def test_a_shared_location_lists_the_nearest_with_kilometres_in_dutch(
 
 
 async def test_nearby_in_english_uses_a_decimal_point_and_pages(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     for number in range(7):
         await add_initiative(
@@ -71,7 +72,7 @@ async def test_nearby_in_english_uses_a_decimal_point_and_pages(
 
 
 async def test_a_location_far_from_any_initiative_says_so(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await add_gardens(repo, clock.now())
     groningen = Location(latitude=53.2194, longitude=6.5665)
@@ -93,7 +94,7 @@ def _inline(user: Any, query: str, offset: str = "") -> Any:
 
 
 async def test_inline_query_offers_shareable_cards(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     gardens = await add_gardens(repo, clock.now())
     await feed(_inline(make_user(language_code="nl"), "moestuin"))
@@ -117,7 +118,7 @@ async def test_inline_query_offers_shareable_cards(
 
 
 async def test_inline_results_come_a_page_at_a_time(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     for number in range(12):
         await add_initiative(repo, clock.now(), name=f"Moestuin {number}")
@@ -133,7 +134,7 @@ async def test_inline_results_come_a_page_at_a_time(
 
 
 async def test_empty_inline_query_shows_a_hint_that_opens_the_search(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     await feed(_inline(make_user(language_code="nl"), "  "))
     answer = bot_api.take(AnswerInlineQuery)
@@ -146,7 +147,7 @@ async def test_empty_inline_query_shows_a_hint_that_opens_the_search(
 
 
 async def test_inline_query_without_results_says_so_in_english(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await add_gardens(repo, clock.now())
     await feed(_inline(make_user(language_code="en"), "xyzzyqq"))
@@ -156,6 +157,6 @@ async def test_inline_query_without_results_says_so_in_english(
     assert answer.button.text == "Nothing found. Search in Samenspel itself"
 
 
-async def test_the_hints_link_opens_search_mode(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_the_hints_link_opens_search_mode(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(language_code="nl"), "/start zoek"))
     assert bot_api.take(SendMessage).text.startswith("🔎 <b>Wat zoek je?</b>")

@@ -10,6 +10,7 @@ from aiogram.types import Message
 
 from bot.deeplinks import deep_link
 from storage.repositories import Repo
+from tests.conftest import Feeder
 from tests.factories import make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
 
@@ -28,7 +29,7 @@ ENGLISH_WELCOME = (
 
 
 async def test_start_greets_in_dutch_with_the_menu(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     anna = make_user(first_name="Anna", language_code="nl")
     await feed(message_update(anna, "/start"))
@@ -48,7 +49,7 @@ async def test_start_greets_in_dutch_with_the_menu(
 
 
 async def test_start_greets_in_english_when_telegram_speaks_english(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en-GB")
     await feed(message_update(emma, "/start"))
@@ -65,13 +66,13 @@ async def test_start_greets_in_english_when_telegram_speaks_english(
 
 
 async def test_start_uses_dutch_for_languages_we_do_not_speak(
-    feed: Any, bot_api: MockedBotAPI
+    feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     await feed(message_update(make_user(first_name="Anna", language_code="tr"), "/start"))
     assert bot_api.take(SendMessage).text == DUTCH_WELCOME
 
 
-async def test_start_escapes_the_name_as_html(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_start_escapes_the_name_as_html(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(
         message_update(make_user(first_name="<b>Bob</b> & co", language_code="en"), "/start")
     )
@@ -79,7 +80,7 @@ async def test_start_escapes_the_name_as_html(feed: Any, bot_api: MockedBotAPI) 
 
 
 async def test_registered_deep_link_opens_its_target(
-    feed: Any, bot_api: MockedBotAPI, monkeypatch: pytest.MonkeyPatch
+    feed: Feeder, bot_api: MockedBotAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("bot.deeplinks._OPENERS", {})
     opened: list[str] = []
@@ -96,14 +97,14 @@ async def test_registered_deep_link_opens_its_target(
     assert bot_api.take(SendMessage).text == "opened 42"
 
 
-async def test_unknown_deep_link_says_so_and_greets(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_unknown_deep_link_says_so_and_greets(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(first_name="Anna"), "/start zz_nothing"))
 
     assert bot_api.take(SendMessage).text == "Deze link werkt niet (meer). Hier is het menu."
     assert bot_api.take(SendMessage).text == DUTCH_WELCOME
 
 
-async def test_help_explains_the_commands_in_english(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_help_explains_the_commands_in_english(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(language_code="en"), "/help"))
 
     reply = bot_api.take(SendMessage)
@@ -119,7 +120,7 @@ async def test_help_explains_the_commands_in_english(feed: Any, bot_api: MockedB
     assert "your Telegram account is your login" in reply.text
 
 
-async def test_menu_shows_the_menu_in_dutch(feed: Any, bot_api: MockedBotAPI) -> None:
+async def test_menu_shows_the_menu_in_dutch(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(), "/menu"))
 
     reply = bot_api.take(SendMessage)
@@ -134,7 +135,7 @@ async def test_menu_shows_the_menu_in_dutch(feed: Any, bot_api: MockedBotAPI) ->
 
 
 async def test_coordinator_ids_from_settings_become_coordinators(
-    feed: Any, bot_api: MockedBotAPI, repo: Repo
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     from tests.conftest import COORDINATOR_ID
 
