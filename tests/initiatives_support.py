@@ -32,7 +32,7 @@ async def add_initiative(
     *,
     owners: tuple[int, ...] = (),
     editors: tuple[int, ...] = (),
-    status: str = InitiativeStatus.PUBLISHED.value,
+    status: str = InitiativeStatus.PUBLISHED,
     **fields: Any,
 ) -> Initiative:
     values: dict[str, Any] = {
@@ -46,7 +46,7 @@ async def add_initiative(
         "lon": 5.1,
     }
     values.update(fields)
-    published = status == InitiativeStatus.PUBLISHED.value
+    published = status == InitiativeStatus.PUBLISHED
     initiative = await repo.initiatives.add(
         Initiative(
             **values,
@@ -60,8 +60,8 @@ async def add_initiative(
         )
     )
     for user_id in owners:
-        await repo.initiatives.add_member(initiative.id, user_id, MemberRole.OWNER.value, now)
+        await repo.initiatives.add_member(initiative.id, user_id, MemberRole.OWNER, now)
     for user_id in editors:
-        await repo.initiatives.add_member(initiative.id, user_id, MemberRole.EDITOR.value, now)
+        await repo.initiatives.add_member(initiative.id, user_id, MemberRole.EDITOR, now)
     await repo.session.commit()
     return initiative

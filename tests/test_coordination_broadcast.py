@@ -375,7 +375,7 @@ async def test_progress_is_edited_at_most_every_few_seconds_and_survives_a_resta
         await repo.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_([row.id for row in rows[:4]]))
-            .values(status=OutboxStatus.SENT.value, sent_at=clock.now(), attempts=1)
+            .values(status=OutboxStatus.SENT, sent_at=clock.now(), attempts=1)
         )
         await repo.session.execute(
             update(OutboxMessage)

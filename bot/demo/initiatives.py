@@ -34,6 +34,6 @@ async def load_demo_initiatives(repo: Repo, now: datetime) -> int:
         initiative = await repo.initiatives.add(new_imported(ref, clean_row(row), now))
         added += 1
         if ref == FATIMAS_INITIATIVE and await repo.users.get(FATIMA_ID) is not None:
-            await repo.initiatives.add_member(initiative.id, FATIMA_ID, MemberRole.OWNER.value, now)
+            await repo.initiatives.add_member(initiative.id, FATIMA_ID, MemberRole.OWNER, now)
             added += 1
     return added

@@ -55,7 +55,7 @@ async def load_demo_data(repo: Repo, clock: Clock) -> int:
                 now=now,
             )
             if created:
-                user.role = persona.role.value
+                user.role = persona.role
                 added += 1
         await repo.session.flush()
         added += await load_demo_initiatives(repo, now)

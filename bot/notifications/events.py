@@ -77,7 +77,7 @@ async def render_promoted(ctx: RenderContext, params: dict[str, Any]) -> Rendere
 async def render_changed(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
     registration = await ctx.repo.registrations.get(int(params["registration_id"]))
     event = await ctx.repo.events.get(int(params["event_id"]))
-    active = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value)
+    active = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
     if registration is None or registration.status not in active or event is None:
         return None
     if event.status != EventStatus.PUBLISHED:

@@ -49,7 +49,7 @@ async def _name(ctx: RenderContext, user_id: int) -> str:
 
 @message_kind("facilitation.request", urgent=True)
 async def render_request(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    found = await _request(ctx, params, RequestStatus.PENDING.value)
+    found = await _request(ctx, params, RequestStatus.PENDING)
     if found is None or found[1].starts_at <= ctx.now:
         return None
     request, event = found
@@ -67,7 +67,7 @@ async def render_request(ctx: RenderContext, params: dict[str, Any]) -> Rendered
 
 @message_kind("facilitation.nudge", grace=timedelta(days=2))
 async def render_nudge(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    found = await _request(ctx, params, RequestStatus.PENDING.value)
+    found = await _request(ctx, params, RequestStatus.PENDING)
     if found is None or found[1].starts_at <= ctx.now:
         return None
     request, event = found
@@ -89,7 +89,7 @@ async def render_answered(ctx: RenderContext, params: dict[str, Any]) -> Rendere
         return None
     name = await _name(ctx, request.facilitator_id)
     when = format_span(event.starts_at, event.ends_at, ctx.locale, ctx.settings.tz)
-    if params.get("status") == RequestStatus.ACCEPTED.value:
+    if params.get("status") == RequestStatus.ACCEPTED:
         text = _("✅ {name} will lead <b>{title}</b> ({when}).").format(
             name=name, title=_title(event), when=when
         )
@@ -142,7 +142,7 @@ async def render_withdrawn(ctx: RenderContext, params: dict[str, Any]) -> Render
 
 @message_kind("facilitation.duty_reminder", grace=timedelta(hours=12))
 async def render_duty_reminder(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    found = await _request(ctx, params, RequestStatus.ACCEPTED.value)
+    found = await _request(ctx, params, RequestStatus.ACCEPTED)
     if found is None or found[1].starts_at <= ctx.now:
         return None
     request, event = found
@@ -156,7 +156,7 @@ async def render_duty_reminder(ctx: RenderContext, params: dict[str, Any]) -> Re
 
 @message_kind("facilitation.debrief", grace=timedelta(days=7))
 async def render_debrief(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    found = await _request(ctx, params, RequestStatus.ACCEPTED.value)
+    found = await _request(ctx, params, RequestStatus.ACCEPTED)
     if found is None:
         return None
     _request_row, event = found

@@ -54,7 +54,7 @@ async def see_user(
         user.telegram_language = person.language_code
         user.last_seen_at = now
         if person.id in coordinator_ids:
-            user.role = Role.COORDINATOR.value
+            user.role = Role.COORDINATOR
     return user
 
 

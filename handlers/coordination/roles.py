@@ -27,11 +27,12 @@ from storage.repositories import Repo
 
 
 def role_label(role: str) -> str:
-    return {
-        Role.RESIDENT.value: _("resident"),
-        Role.FACILITATOR.value: _("facilitator"),
-        Role.COORDINATOR.value: _("coordinator"),
-    }.get(role, role)
+    labels: dict[str, str] = {
+        Role.RESIDENT: _("resident"),
+        Role.FACILITATOR: _("facilitator"),
+        Role.COORDINATOR: _("coordinator"),
+    }
+    return labels.get(role, role)
 
 
 def _usage() -> str:
@@ -143,8 +144,8 @@ async def cmd_role(
             _("{name} already is {role}.").format(name=name, role=role_label(change.new_role))
         )
         return
-    if Role.COORDINATOR.value in (change.old_role, change.new_role):
-        await _refresh_menu(bot, i18n, change.user.id, change.new_role == Role.COORDINATOR.value)
+    if Role.COORDINATOR in (change.old_role, change.new_role):
+        await _refresh_menu(bot, i18n, change.user.id, change.new_role == Role.COORDINATOR)
     await message.answer(
         _("✅ {name} is now {role}. I've let them know.").format(
             name=name, role=role_label(change.new_role)

@@ -229,7 +229,7 @@ def _draft(data: dict[str, Any]) -> EventDraft:
 
 async def _preview(message: Message, state: FSMContext, settings: Settings, locale: str) -> None:
     draft = _draft(await state.get_data())
-    preview = Event(**vars(draft), status=EventStatus.DRAFT.value, version=1)
+    preview = Event(**vars(draft), status=EventStatus.DRAFT, version=1)
     preview.facilitators_needed = 1 if draft.kind == "table" else 0
     preview.facilitators_confirmed = 0
     await state.set_state(NewEventStates.confirm)

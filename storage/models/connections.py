@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime
+from storage.base import Base, UTCDateTime, enum_type
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -54,7 +54,7 @@ class IntroThread(Base):
     as_initiative_id: Mapped[int | None] = mapped_column(
         _ID, ForeignKey("initiatives.id", ondelete="SET NULL")
     )
-    status: Mapped[str] = mapped_column(String(16), default=ThreadStatus.OPEN.value)
+    status: Mapped[ThreadStatus] = mapped_column(enum_type(ThreadStatus), default=ThreadStatus.OPEN)
     sender_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The member who shared their contact on behalf of the initiative, and when.
     member_shared_by: Mapped[int | None] = mapped_column(

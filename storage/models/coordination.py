@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime
+from storage.base import Base, UTCDateTime, enum_type
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -54,7 +54,9 @@ class Broadcast(Base):
     button_event_id: Mapped[int | None] = mapped_column(BigInteger)
     # The audience spec: {"everyone": bool, "themes": [...], "events": [...], ...}.
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default=BroadcastStatus.DRAFT.value)
+    status: Mapped[BroadcastStatus] = mapped_column(
+        enum_type(BroadcastStatus), default=BroadcastStatus.DRAFT
+    )
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

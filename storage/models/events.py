@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime
+from storage.base import Base, UTCDateTime, enum_type
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -56,9 +56,9 @@ class RegistrationStatus(enum.StrEnum):
 
 # Statuses that hold a seat: a seat stays taken after the event, whatever happened there.
 SEAT_STATUSES = (
-    RegistrationStatus.CONFIRMED.value,
-    RegistrationStatus.ATTENDED.value,
-    RegistrationStatus.NO_SHOW.value,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.ATTENDED,
+    RegistrationStatus.NO_SHOW,
 )
 DEFAULT_REMINDER_OFFSETS = [24 * 60, 2 * 60]  # minutes before the start
 
@@ -79,8 +79,8 @@ class Event(Base):
     )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default=EventStatus.DRAFT.value)
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind))
+    status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus), default=EventStatus.DRAFT)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     theme: Mapped[str | None] = mapped_column(String(64))
@@ -147,7 +147,7 @@ class Registration(Base):
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=True
     )
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[RegistrationStatus] = mapped_column(enum_type(RegistrationStatus))
     waitlist_position: Mapped[int | None] = mapped_column(Integer)
     late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False)
     # How often this person got a seat here (sign-up or promotion); part of reminder keys, so a

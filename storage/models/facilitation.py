@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime
+from storage.base import Base, UTCDateTime, enum_type
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -107,7 +107,9 @@ class FacilitationRequest(Base):
     open_call_id: Mapped[int | None] = mapped_column(
         ForeignKey("open_calls.id", ondelete="SET NULL")
     )
-    status: Mapped[str] = mapped_column(String(16), default=RequestStatus.PENDING.value)
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_type(RequestStatus), default=RequestStatus.PENDING
+    )
     # How the answer came: "reply", "text" (a plain message), "button"; for the figures.
     answered_via: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

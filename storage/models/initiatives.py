@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime
+from storage.base import Base, UTCDateTime, enum_type
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -61,7 +61,9 @@ class Initiative(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     telegram: Mapped[str | None] = mapped_column(String(40))
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default=InitiativeStatus.DRAFT.value)
+    status: Mapped[InitiativeStatus] = mapped_column(
+        enum_type(InitiativeStatus), default=InitiativeStatus.DRAFT
+    )
     # The registration step to resume at; None once the registration was finished.
     draft_step: Mapped[str | None] = mapped_column(String(24))
     created_by: Mapped[int | None] = mapped_column(
@@ -100,7 +102,7 @@ class InitiativeMember(Base):
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    role: Mapped[str] = mapped_column(String(16), default=MemberRole.EDITOR.value)
+    role: Mapped[MemberRole] = mapped_column(enum_type(MemberRole), default=MemberRole.EDITOR)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from storage.base import Base
 from storage.models.initiatives import Initiative, InitiativeStatus
 
-_PUBLISHED = InitiativeStatus.PUBLISHED.value
 _STATE_ROW = 1
 _PENDING_KEY = "search_changed_initiatives"
 _BATCH = 1000
@@ -61,7 +60,7 @@ def _was_or_is_published(initiative: Initiative) -> bool:
     state = inspect(initiative)
     if "status" not in state.dict:
         return True  # not loaded (never happens in practice): refreshing once too often is safe
-    return _PUBLISHED in (state.dict["status"], *state.attrs.status.history.deleted)
+    return InitiativeStatus.PUBLISHED in (state.dict["status"], *state.attrs.status.history.deleted)
 
 
 def _matters(initiative: Initiative, *, dirty: bool) -> bool:
@@ -70,7 +69,7 @@ def _matters(initiative: Initiative, *, dirty: bool) -> bool:
     attrs = inspect(initiative).attrs
     if attrs.status.history.has_changes():
         return _was_or_is_published(initiative)
-    return initiative.status == _PUBLISHED and any(
+    return initiative.status == InitiativeStatus.PUBLISHED and any(
         attrs[name].history.has_changes() for name in SEARCHED_COLUMNS
     )
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime
+from storage.base import Base, UTCDateTime, enum_type
 
 
 class Role(enum.StrEnum):
@@ -32,7 +32,7 @@ class User(Base):
     # The language the user chose with /taal; None means "follow Telegram's language".
     language: Mapped[str | None] = mapped_column(String(8))
     telegram_language: Mapped[str | None] = mapped_column(String(16))
-    role: Mapped[str] = mapped_column(String(16), default=Role.RESIDENT.value)
+    role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.RESIDENT)
     is_reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by /stop: no announcements (broadcasts) until /start again.

@@ -28,7 +28,7 @@ from storage.models import (
 from storage.models.events import SEAT_STATUSES
 from storage.upsert import rows_touched
 
-_FACILITATOR_ROLES = (Role.FACILITATOR.value, Role.COORDINATOR.value)
+_FACILITATOR_ROLES = (Role.FACILITATOR, Role.COORDINATOR)
 
 
 def _json_has(column: Any, value: str) -> Any:
@@ -56,23 +56,23 @@ class BroadcastRepository:
         """Draft → sending, atomically: only one confirm of the same draft wins."""
         result = await self._session.execute(
             update(Broadcast)
-            .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT.value)
-            .values(status=BroadcastStatus.SENDING.value, urgent=urgent, confirmed_at=now)
+            .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT)
+            .values(status=BroadcastStatus.SENDING, urgent=urgent, confirmed_at=now)
         )
         return rows_touched(result) > 0
 
     async def cancel_draft(self, broadcast_id: int) -> bool:
         result = await self._session.execute(
             update(Broadcast)
-            .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT.value)
-            .values(status=BroadcastStatus.CANCELLED.value)
+            .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT)
+            .values(status=BroadcastStatus.CANCELLED)
         )
         return rows_touched(result) > 0
 
     async def sending(self) -> Sequence[Broadcast]:
         result = await self._session.execute(
             select(Broadcast)
-            .where(Broadcast.status == BroadcastStatus.SENDING.value)
+            .where(Broadcast.status == BroadcastStatus.SENDING)
             .order_by(Broadcast.id)
             # Several processes run the progress job: each broadcast is handled by one of them.
             .with_for_update(skip_locked=True)
@@ -82,7 +82,7 @@ class BroadcastRepository:
     async def recent(self, limit: int) -> Sequence[Broadcast]:
         result = await self._session.execute(
             select(Broadcast)
-            .where(Broadcast.status != BroadcastStatus.DRAFT.value)
+            .where(Broadcast.status != BroadcastStatus.DRAFT)
             .order_by(Broadcast.id.desc())
             .limit(limit)
         )
@@ -161,7 +161,7 @@ def _segments(spec: dict[str, Any]) -> list[Select[Any]]:
             .join(Event, Event.id == Registration.event_id)
             .where(
                 or_(Event.theme.in_(themes), Event.municipality.in_(places)),
-                Registration.status != RegistrationStatus.CANCELLED.value,
+                Registration.status != RegistrationStatus.CANCELLED,
             )
         )
         segments.append(
@@ -185,7 +185,7 @@ def _segments(spec: dict[str, Any]) -> list[Select[Any]]:
         segments.append(
             select(Registration.user_id).where(
                 Registration.event_id.in_(waitlists),
-                Registration.status == RegistrationStatus.WAITLISTED.value,
+                Registration.status == RegistrationStatus.WAITLISTED,
             )
         )
     return segments

@@ -147,7 +147,7 @@ class ConnectionRepository:
         result = await self._session.execute(
             select(HelpOffer.theme)
             .join(Initiative, Initiative.id == HelpOffer.initiative_id)
-            .where(Initiative.status == InitiativeStatus.PUBLISHED.value)
+            .where(Initiative.status == InitiativeStatus.PUBLISHED)
             .distinct()
         )
         return set(result.scalars().all())
@@ -167,7 +167,7 @@ class ConnectionRepository:
             .outerjoin(last_asked, last_asked.c.user_id == InitiativeMember.user_id)
             .where(
                 HelpOffer.theme == theme,
-                Initiative.status == InitiativeStatus.PUBLISHED.value,
+                Initiative.status == InitiativeStatus.PUBLISHED,
                 InitiativeMember.user_id != exclude,
             )
             .order_by(

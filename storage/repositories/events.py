@@ -58,9 +58,7 @@ class EventRepository:
         return event
 
     def _upcoming(self, now: datetime, where: EventFilter) -> Select[Event]:
-        query = select(Event).where(
-            Event.status == EventStatus.PUBLISHED.value, Event.starts_at > now
-        )
+        query = select(Event).where(Event.status == EventStatus.PUBLISHED, Event.starts_at > now)
         if where.kind:
             query = query.where(Event.kind == where.kind)
         if where.theme:
@@ -114,7 +112,7 @@ class EventRepository:
         result = await self._session.execute(
             select(Event)
             .where(
-                Event.status == EventStatus.PUBLISHED.value,
+                Event.status == EventStatus.PUBLISHED,
                 Event.published_at >= start,
                 Event.published_at < end,
                 Event.starts_at > now,
@@ -176,7 +174,7 @@ class EventRepository:
         result = await self._session.execute(
             select(Initiative)
             .where(
-                Initiative.status == InitiativeStatus.PUBLISHED.value,
+                Initiative.status == InitiativeStatus.PUBLISHED,
                 Initiative.published_at >= start,
                 Initiative.published_at < end,
             )
@@ -202,7 +200,7 @@ class EventRepository:
             select(Initiative.id, Initiative.name, Initiative.municipality)
             .where(
                 Initiative.id.in_(list(ids)),
-                Initiative.status == InitiativeStatus.PUBLISHED.value,
+                Initiative.status == InitiativeStatus.PUBLISHED,
             )
             .order_by(Initiative.name)
         )

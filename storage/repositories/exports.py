@@ -25,10 +25,7 @@ class ExportRepository:
         )
         result = await self._session.execute(
             select(Initiative, members)
-            .where(
-                (Initiative.status != InitiativeStatus.DRAFT.value)
-                | Initiative.draft_step.is_(None)
-            )
+            .where((Initiative.status != InitiativeStatus.DRAFT) | Initiative.draft_step.is_(None))
             .order_by(Initiative.id)
         )
         return [(initiative, int(count)) for initiative, count in result.all()]

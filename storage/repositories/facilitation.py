@@ -29,8 +29,6 @@ _FACILITATOR_KINDS = (
     "facilitation.duty_reminder",
     "facilitation.debrief",
 )
-_PENDING = RequestStatus.PENDING.value
-_ACCEPTED = RequestStatus.ACCEPTED.value
 
 
 class FacilitationRepository:
@@ -65,7 +63,7 @@ class FacilitationRepository:
             select(FacilitationRequest).where(
                 FacilitationRequest.event_id == event_id,
                 FacilitationRequest.facilitator_id == user_id,
-                FacilitationRequest.status.in_((_PENDING, _ACCEPTED)),
+                FacilitationRequest.status.in_((RequestStatus.PENDING, RequestStatus.ACCEPTED)),
             )
         )
         return result.scalars().first()
@@ -74,11 +72,11 @@ class FacilitationRepository:
         self, user_id: int, now: datetime
     ) -> list[tuple[FacilitationRequest, Event]]:
         """Someone's unanswered requests for tables still ahead, soonest table first."""
-        return await self._with_events(user_id, _PENDING, now)
+        return await self._with_events(user_id, RequestStatus.PENDING, now)
 
     async def duties(self, user_id: int, now: datetime) -> list[tuple[FacilitationRequest, Event]]:
         """Tables someone said yes to that have not ended yet."""
-        return await self._with_events(user_id, _ACCEPTED, now)
+        return await self._with_events(user_id, RequestStatus.ACCEPTED, now)
 
     async def _with_events(
         self, user_id: int, status: str, now: datetime
@@ -89,7 +87,7 @@ class FacilitationRepository:
             .where(
                 FacilitationRequest.facilitator_id == user_id,
                 FacilitationRequest.status == status,
-                Event.status == EventStatus.PUBLISHED.value,
+                Event.status == EventStatus.PUBLISHED,
                 Event.ends_at > now,
             )
             .order_by(Event.starts_at, FacilitationRequest.id)
@@ -101,9 +99,9 @@ class FacilitationRepository:
     ) -> bool:
         """Move a request from `old` to `new`; False when it was no longer `old`."""
         values: dict[str, Any] = {"status": new}
-        if old == _PENDING:
+        if old == RequestStatus.PENDING:
             values.update(answered_at=now, answered_via=via)
-        if new == RequestStatus.WITHDRAWN.value:
+        if new == RequestStatus.WITHDRAWN:
             values["withdrawn_at"] = now
         result = await self._session.execute(
             update(FacilitationRequest)
@@ -117,15 +115,19 @@ class FacilitationRepository:
         """Every still pending request for a table that has its facilitators: filled."""
         result = await self._session.execute(
             select(FacilitationRequest.id).where(
-                FacilitationRequest.event_id == event_id, FacilitationRequest.status == _PENDING
+                FacilitationRequest.event_id == event_id,
+                FacilitationRequest.status == RequestStatus.PENDING,
             )
         )
         ids = [int(request_id) for request_id in result.scalars()]
         if ids:
             await self._session.execute(
                 update(FacilitationRequest)
-                .where(FacilitationRequest.id.in_(ids), FacilitationRequest.status == _PENDING)
-                .values(status=RequestStatus.FILLED.value, answered_at=None)
+                .where(
+                    FacilitationRequest.id.in_(ids),
+                    FacilitationRequest.status == RequestStatus.PENDING,
+                )
+                .values(status=RequestStatus.FILLED, answered_at=None)
                 .execution_options(synchronize_session=False)
             )
         return ids
@@ -186,7 +188,7 @@ class FacilitationRepository:
         result = await self._session.execute(
             select(Event)
             .where(
-                Event.status == EventStatus.PUBLISHED.value,
+                Event.status == EventStatus.PUBLISHED,
                 Event.starts_at > now,
                 Event.starts_at <= until,
                 Event.facilitators_confirmed < Event.facilitators_needed,
@@ -201,8 +203,8 @@ class FacilitationRepository:
             select(FacilitationRequest)
             .join(Event, Event.id == FacilitationRequest.event_id)
             .where(
-                FacilitationRequest.status.in_((_PENDING, _ACCEPTED)),
-                Event.status == EventStatus.CANCELLED.value,
+                FacilitationRequest.status.in_((RequestStatus.PENDING, RequestStatus.ACCEPTED)),
+                Event.status == EventStatus.CANCELLED,
             )
             .order_by(FacilitationRequest.id)
         )
@@ -213,8 +215,8 @@ class FacilitationRepository:
             select(FacilitationRequest, Event)
             .join(Event, Event.id == FacilitationRequest.event_id)
             .where(
-                FacilitationRequest.status == _ACCEPTED,
-                Event.status == EventStatus.PUBLISHED.value,
+                FacilitationRequest.status == RequestStatus.ACCEPTED,
+                Event.status == EventStatus.PUBLISHED,
                 or_(Event.starts_at > now, Event.ends_at > now),
             )
         )
@@ -231,9 +233,7 @@ class FacilitationRepository:
             ).where(
                 FacilitationRequest.created_at >= start,
                 FacilitationRequest.created_at < end,
-                FacilitationRequest.status.not_in(
-                    (RequestStatus.CANCELLED.value, RequestStatus.FILLED.value)
-                ),
+                FacilitationRequest.status.not_in((RequestStatus.CANCELLED, RequestStatus.FILLED)),
             )
         )
         times: list[tuple[str, float | None]] = []

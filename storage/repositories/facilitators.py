@@ -23,8 +23,6 @@ from storage.models import (
 )
 from storage.upsert import insert_or_ignore
 
-_ACCEPTED = RequestStatus.ACCEPTED.value
-
 
 class FacilitatorRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -62,7 +60,7 @@ class FacilitatorRepository:
             select(User)
             .where(
                 func.lower(User.first_name) == name.strip().lower(),
-                User.role.in_((Role.FACILITATOR.value, Role.COORDINATOR.value)),
+                User.role.in_((Role.FACILITATOR, Role.COORDINATOR)),
             )
             .limit(2)
         )
@@ -114,9 +112,9 @@ class FacilitatorRepository:
             select(FacilitationRequest.facilitator_id)
             .join(Event, Event.id == FacilitationRequest.event_id)
             .where(
-                FacilitationRequest.status == _ACCEPTED,
+                FacilitationRequest.status == RequestStatus.ACCEPTED,
                 Event.id != event.id,
-                Event.status == EventStatus.PUBLISHED.value,
+                Event.status == EventStatus.PUBLISHED,
                 Event.starts_at < event.ends_at,
                 Event.ends_at > event.starts_at,
             )
@@ -129,7 +127,7 @@ class FacilitatorRepository:
             select(User)
             .outerjoin(FacilitatorProfile, FacilitatorProfile.user_id == User.id)
             .where(
-                User.role.in_((Role.FACILITATOR.value, Role.COORDINATOR.value)),
+                User.role.in_((Role.FACILITATOR, Role.COORDINATOR)),
                 User.is_reachable.is_(True),
                 User.id.in_(certified),
                 User.id.not_in(busy),
@@ -154,7 +152,7 @@ class FacilitatorRepository:
             .join(Event, Event.id == FacilitationRequest.event_id)
             .where(
                 FacilitationRequest.facilitator_id.in_(list(user_ids)),
-                FacilitationRequest.status == _ACCEPTED,
+                FacilitationRequest.status == RequestStatus.ACCEPTED,
                 Event.starts_at >= start,
                 Event.starts_at < end,
             )

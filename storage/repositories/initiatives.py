@@ -19,8 +19,6 @@ from storage.models import (
 )
 from storage.upsert import insert_or_ignore, rows_touched
 
-_PUBLISHED = InitiativeStatus.PUBLISHED.value
-
 
 class InitiativeRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -66,7 +64,7 @@ class InitiativeRepository:
             select(Initiative)
             .where(
                 Initiative.created_by == user_id,
-                Initiative.status == InitiativeStatus.DRAFT.value,
+                Initiative.status == InitiativeStatus.DRAFT,
                 Initiative.draft_step.is_not(None),
             )
             .order_by(Initiative.updated_at.desc(), Initiative.id.desc())
@@ -76,7 +74,8 @@ class InitiativeRepository:
     async def published_in(self, municipality: str) -> Sequence[Initiative]:
         result = await self._session.execute(
             select(Initiative).where(
-                Initiative.status == _PUBLISHED, Initiative.municipality == municipality
+                Initiative.status == InitiativeStatus.PUBLISHED,
+                Initiative.municipality == municipality,
             )
         )
         return result.scalars().all()
@@ -86,7 +85,7 @@ class InitiativeRepository:
     ) -> Sequence[Initiative]:
         result = await self._session.execute(
             select(Initiative).where(
-                Initiative.status == _PUBLISHED,
+                Initiative.status == InitiativeStatus.PUBLISHED,
                 Initiative.lat.between(lat - lat_span, lat + lat_span),
                 Initiative.lon.between(lon - lon_span, lon + lon_span),
             )
@@ -101,7 +100,7 @@ class InitiativeRepository:
         result = await self._session.execute(
             select(Initiative.id, Initiative.last_confirmed_at)
             .where(
-                Initiative.status == _PUBLISHED,
+                Initiative.status == InitiativeStatus.PUBLISHED,
                 Initiative.last_confirmed_at < confirmed_before,
                 Initiative.id > after_id,
             )
@@ -147,7 +146,7 @@ class InitiativeRepository:
             await self._session.scalar(
                 select(func.count()).where(
                     InitiativeMember.initiative_id == initiative_id,
-                    InitiativeMember.role == MemberRole.OWNER.value,
+                    InitiativeMember.role == MemberRole.OWNER,
                 )
             )
             or 0

@@ -75,7 +75,7 @@ class KnowledgeRepository:
         result = await self._session.execute(
             select(Initiative)
             .where(
-                Initiative.status == InitiativeStatus.PUBLISHED.value,
+                Initiative.status == InitiativeStatus.PUBLISHED,
                 Initiative.lat.is_not(None),
                 Initiative.lon.is_not(None),
             )

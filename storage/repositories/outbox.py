@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import OutboxMessage, OutboxStatus
 from storage.upsert import insert_or_ignore, rows_touched
 
-_OPEN = (OutboxStatus.PENDING.value,)
+_OPEN = (OutboxStatus.PENDING,)
 
 
 class OutboxRepository:
@@ -43,7 +43,7 @@ class OutboxRepository:
                 "params": params,
                 "due_at": due_at,
                 "urgent": urgent,
-                "status": OutboxStatus.PENDING.value,
+                "status": OutboxStatus.PENDING,
                 "attempts": 0,
                 "created_at": now,
                 "updated_at": now,
@@ -66,14 +66,14 @@ class OutboxRepository:
         result = await self._session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.status.in_(_OPEN), *conditions)
-            .values(status=OutboxStatus.CANCELLED.value, updated_at=now, lease_until=None)
+            .values(status=OutboxStatus.CANCELLED, updated_at=now, lease_until=None)
         )
         return rows_touched(result)
 
     async def count_open(self) -> int:
         """Rows still waiting or being sent."""
         statement = select(func.count()).where(
-            OutboxMessage.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value))
+            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))
         )
         return int(await self._session.scalar(statement) or 0)
 

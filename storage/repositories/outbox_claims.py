@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import OutboxMessage, OutboxStatus
 from storage.upsert import rows_touched
 
-PENDING = OutboxStatus.PENDING.value
-SENDING = OutboxStatus.SENDING.value
+PENDING = OutboxStatus.PENDING
+SENDING = OutboxStatus.SENDING
 
 
 class OutboxClaimRepository:

@@ -139,7 +139,7 @@ class PrivacyRepository:
             select(Registration.event_id).where(
                 Registration.user_id == user_id,
                 Registration.status.in_(
-                    [RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value]
+                    [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
                 ),
             )
         )
@@ -155,7 +155,7 @@ class PrivacyRepository:
                 InitiativeMember.initiative_id,
                 InitiativeMember.role,
                 func.count(other.c.user_id),
-                func.count(other.c.user_id).filter(other.c.role == MemberRole.OWNER.value),
+                func.count(other.c.user_id).filter(other.c.role == MemberRole.OWNER),
             )
             .outerjoin(
                 other,
@@ -185,7 +185,7 @@ class PrivacyRepository:
                     InitiativeMember.initiative_id == initiative_id,
                     InitiativeMember.user_id == oldest,
                 )
-                .values(role=MemberRole.OWNER.value)
+                .values(role=MemberRole.OWNER)
             )
 
     # The person and their tombstone.
@@ -232,10 +232,10 @@ class PrivacyRepository:
     async def delete_settled_messages_before(self, cutoff: datetime) -> int:
         """Outbox rows that were sent, failed, skipped or cancelled before `cutoff`."""
         settled = [
-            OutboxStatus.SENT.value,
-            OutboxStatus.FAILED.value,
-            OutboxStatus.CANCELLED.value,
-            OutboxStatus.SKIPPED.value,
+            OutboxStatus.SENT,
+            OutboxStatus.FAILED,
+            OutboxStatus.CANCELLED,
+            OutboxStatus.SKIPPED,
         ]
         result = await self._session.execute(
             delete(OutboxMessage).where(

@@ -16,8 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Event, EventStatus, Registration, RegistrationStatus, User
 from storage.models.events import SEAT_STATUSES
 
-_WAITLISTED = RegistrationStatus.WAITLISTED.value
-
 
 class RegistrationRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -51,7 +49,8 @@ class RegistrationRepository:
     async def waitlist_length(self, event_id: int) -> int:
         last = await self._session.scalar(
             select(func.max(Registration.waitlist_position)).where(
-                Registration.event_id == event_id, Registration.status == _WAITLISTED
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
             )
         )
         return int(last or 0)
@@ -62,7 +61,7 @@ class RegistrationRepository:
         if not ids:
             return {}
         seats = func.sum(case((Registration.status.in_(SEAT_STATUSES), 1), else_=0))
-        waiting = func.sum(case((Registration.status == _WAITLISTED, 1), else_=0))
+        waiting = func.sum(case((Registration.status == RegistrationStatus.WAITLISTED, 1), else_=0))
         result = await self._session.execute(
             select(Registration.event_id, seats, waiting)
             .where(Registration.event_id.in_(ids))
@@ -74,7 +73,10 @@ class RegistrationRepository:
     async def first_waitlisted(self, event_id: int) -> Registration | None:
         result = await self._session.execute(
             select(Registration)
-            .where(Registration.event_id == event_id, Registration.status == _WAITLISTED)
+            .where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
             .order_by(Registration.waitlist_position)
             .limit(1)
             .execution_options(populate_existing=True)
@@ -87,7 +89,7 @@ class RegistrationRepository:
             update(Registration)
             .where(
                 Registration.event_id == event_id,
-                Registration.status == _WAITLISTED,
+                Registration.status == RegistrationStatus.WAITLISTED,
                 Registration.waitlist_position > position,
             )
             .values(waitlist_position=Registration.waitlist_position - 1, updated_at=now)
@@ -122,9 +124,9 @@ class RegistrationRepository:
             .where(
                 Registration.user_id == user_id,
                 Registration.status.in_(
-                    [RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value]
+                    [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
                 ),
-                Event.status == EventStatus.PUBLISHED.value,
+                Event.status == EventStatus.PUBLISHED,
                 Event.ends_at > now,
             )
             .order_by(Event.starts_at, Event.id)

@@ -18,6 +18,6 @@ class RoleRepository:
         """Every coordinator, locked until the transaction ends (PostgreSQL; SQLite holds the
         write lock already), so a count taken here stays true until the commit."""
         result = await self._session.execute(
-            select(User).where(User.role == Role.COORDINATOR.value).with_for_update()
+            select(User).where(User.role == Role.COORDINATOR).with_for_update()
         )
         return result.scalars().all()

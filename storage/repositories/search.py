@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Initiative, InitiativeStatus
 from storage.models.search import SearchChange, SearchState
 
-_PUBLISHED = InitiativeStatus.PUBLISHED.value
 _CHUNK = 500
 # The columns a search document is made of, in the order `published_rows` returns them.
 DOCUMENT_COLUMNS = (
@@ -49,7 +48,7 @@ class SearchRepository:
 
     async def published_rows(self, ids: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
         """The searched columns of published initiatives (all of them, or those of `ids`)."""
-        statement = select(*DOCUMENT_COLUMNS).where(Initiative.status == _PUBLISHED)
+        statement = select(*DOCUMENT_COLUMNS).where(Initiative.status == InitiativeStatus.PUBLISHED)
         if ids is None:
             result = await self._session.execute(statement.order_by(Initiative.id))
             return [tuple(row) for row in result.all()]
@@ -66,7 +65,9 @@ class SearchRepository:
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
             result = await self._session.execute(
-                select(Initiative).where(Initiative.id.in_(chunk), Initiative.status == _PUBLISHED)
+                select(Initiative).where(
+                    Initiative.id.in_(chunk), Initiative.status == InitiativeStatus.PUBLISHED
+                )
             )
             found.update({initiative.id: initiative for initiative in result.scalars()})
         return found

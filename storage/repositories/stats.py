@@ -19,7 +19,7 @@ from storage.models import (
 )
 from storage.models.events import SEAT_STATUSES
 
-_HELD = (EventStatus.PUBLISHED.value, EventStatus.COMPLETED.value)
+_HELD = (EventStatus.PUBLISHED, EventStatus.COMPLETED)
 
 
 class StatsRepository:
@@ -39,7 +39,7 @@ class StatsRepository:
 
     async def initiatives(self, outdated_before: datetime) -> tuple[int, int]:
         """(published now, of which not confirmed since `outdated_before`)."""
-        published = Initiative.status == InitiativeStatus.PUBLISHED.value
+        published = Initiative.status == InitiativeStatus.PUBLISHED
         total = await self._count(select(func.count(Initiative.id)).where(published))
         outdated = await self._count(
             select(func.count(Initiative.id)).where(
@@ -63,7 +63,7 @@ class StatsRepository:
         return await self._count(
             select(func.count(Event.id)).where(
                 self._in_period(start, end),
-                Event.status == EventStatus.CANCELLED.value,
+                Event.status == EventStatus.CANCELLED,
             )
         )
 
@@ -139,7 +139,7 @@ class StatsRepository:
             .join(Registration, Registration.event_id == Event.id)
             .where(
                 self._in_period(start, end),
-                Registration.status == RegistrationStatus.ATTENDED.value,
+                Registration.status == RegistrationStatus.ATTENDED,
             )
         )
         return list(result.scalars())

@@ -39,7 +39,7 @@ class UserRepository:
                 "last_name": last_name,
                 "username": username,
                 "telegram_language": telegram_language,
-                "role": Role.RESIDENT.value,
+                "role": Role.RESIDENT,
                 "is_reachable": True,
                 "created_at": now,
                 "last_seen_at": now,

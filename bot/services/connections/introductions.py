@@ -144,7 +144,7 @@ async def start_thread(
             initiative_id=initiative_id,
             sender_id=sender_id,
             as_initiative_id=as_initiative_id,
-            status=ThreadStatus.OPEN.value,
+            status=ThreadStatus.OPEN,
             created_at=now,
             updated_at=now,
         )

@@ -163,7 +163,7 @@ async def create_meetup(
         theme = THEMES[proposal.theme].nl if proposal.theme in THEMES else proposal.theme
     starts_at = meetup_start(now, tz)
     draft = EventDraft(
-        kind=EventKind.MEETUP.value,
+        kind=EventKind.MEETUP,
         title=f"Themabijeenkomst {theme} – {proposal.municipality}".strip(" –"),
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=2),
@@ -233,7 +233,7 @@ async def publish_meetup(repo: Repo, proposal_id: int, *, now: datetime) -> Even
         ):
             raise ProposalGoneError(proposal_id)
         if event.status == EventStatus.DRAFT:
-            event.status = EventStatus.PUBLISHED.value
+            event.status = EventStatus.PUBLISHED
             event.published_at = now
             event.updated_at = now
             members = await repo.initiatives.member_ids(list(proposal.initiative_ids))

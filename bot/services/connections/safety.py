@@ -30,7 +30,7 @@ async def decline(repo: Repo, thread_id: int, user_id: int, *, now: datetime) ->
         side = await side_of(repo, thread_id, user_id, for_update=True)
         if side.is_sender or side.thread.status != ThreadStatus.OPEN:
             raise ThreadClosedError(thread_id)
-        side.thread.status = ThreadStatus.DECLINED.value
+        side.thread.status = ThreadStatus.DECLINED
         side.thread.updated_at = now
         await outbox.schedule(
             repo,
@@ -62,7 +62,7 @@ async def report(
         if thread.reported_at is None:
             thread.reported_side = "sender" if side.is_sender else "initiative"
             thread.reported_at = now
-            thread.status = ThreadStatus.CLOSED.value
+            thread.status = ThreadStatus.CLOSED
             thread.updated_at = now
             await outbox.cancel_subject(repo, thread_subject(thread_id), now=now)
             await alert_coordinators(
@@ -91,7 +91,7 @@ async def block(repo: Repo, thread_id: int, user_id: int, *, now: datetime) -> I
             thread_id=thread_id,
             now=now,
         )
-        thread.status = ThreadStatus.CLOSED.value
+        thread.status = ThreadStatus.CLOSED
         thread.updated_at = now
         await outbox.cancel_subject(repo, thread_subject(thread_id), now=now)
     logger.info("introduction %s: sender blocked by the initiative", thread_id)

@@ -89,7 +89,7 @@ async def tick(repo: Repo, *, now: datetime) -> list[ProgressUpdate]:
                 await repo.broadcasts.relabel_skipped(
                     subject(broadcast.id), "too late: nothing to say", OPTED_OUT
                 )
-                broadcast.status = BroadcastStatus.DONE.value
+                broadcast.status = BroadcastStatus.DONE
                 broadcast.finished_at = now
                 await outbox.schedule(
                     repo,

@@ -116,7 +116,7 @@ async def create_draft(
                 button_url=draft.button_url,
                 button_event_id=draft.button_event_id,
                 audience=draft.audience,
-                status=BroadcastStatus.DRAFT.value,
+                status=BroadcastStatus.DRAFT,
                 urgent=False,
                 recipients=0,
                 progress_shown=0,

@@ -85,13 +85,13 @@ async def set_role(
         old_role = person.role
         if old_role == role.value:
             return RoleChange(person, old_role, old_role)
-        if old_role == Role.COORDINATOR.value:
+        if old_role == Role.COORDINATOR:
             if person.id in coordinator_ids:
                 raise ProtectedCoordinatorError(str(person.id))
             coordinators = await repo.roles.coordinators_locked()
             if len(coordinators) <= 1:
                 raise LastCoordinatorError(str(person.id))
-        person.role = role.value
+        person.role = role
         await audit.record(
             repo,
             actor_id=actor_id,

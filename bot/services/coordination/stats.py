@@ -155,13 +155,13 @@ async def figures(repo: Repo, period: Period, *, now: datetime) -> Figures:
         result.events = await repo.stats.events_per_kind(start, end)
         result.events_cancelled = await repo.stats.cancelled_events(start, end)
         statuses = await repo.stats.registrations_by_status(start, end)
-        result.attended = statuses.get(RegistrationStatus.ATTENDED.value, 0)
-        result.no_show = statuses.get(RegistrationStatus.NO_SHOW.value, 0)
+        result.attended = statuses.get(RegistrationStatus.ATTENDED, 0)
+        result.no_show = statuses.get(RegistrationStatus.NO_SHOW, 0)
         result.registrations = (
-            statuses.get(RegistrationStatus.CONFIRMED.value, 0) + result.attended + result.no_show
+            statuses.get(RegistrationStatus.CONFIRMED, 0) + result.attended + result.no_show
         )
-        result.waitlisted = statuses.get(RegistrationStatus.WAITLISTED.value, 0)
-        result.cancelled = statuses.get(RegistrationStatus.CANCELLED.value, 0)
+        result.waitlisted = statuses.get(RegistrationStatus.WAITLISTED, 0)
+        result.cancelled = statuses.get(RegistrationStatus.CANCELLED, 0)
         result.participants = await repo.stats.participants(start, end)
         result.capacity = await repo.stats.capacity(start, end)
         result.promotions = await repo.stats.promotions(start, end)

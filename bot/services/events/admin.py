@@ -24,11 +24,11 @@ from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
 
-_ACTIVE = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value)
+_ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 _PRESENCE = (
-    RegistrationStatus.CONFIRMED.value,
-    RegistrationStatus.ATTENDED.value,
-    RegistrationStatus.NO_SHOW.value,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.ATTENDED,
+    RegistrationStatus.NO_SHOW,
 )
 
 
@@ -89,7 +89,7 @@ async def create_event(
     async with repo.write():
         event = await repo.events.add(
             **vars(draft),
-            status=EventStatus.PUBLISHED.value if publish else EventStatus.DRAFT.value,
+            status=EventStatus.PUBLISHED if publish else EventStatus.DRAFT,
             facilitators_needed=1 if draft.kind == EventKind.TABLE else 0,
             facilitators_confirmed=0,
             version=1,
@@ -176,7 +176,7 @@ async def cancel_event(repo: Repo, event_id: int, *, now: datetime, reason: str 
         event = await repo.events.lock(event_id)
         if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.DRAFT):
             raise EventNotFoundError(event_id)
-        event.status = EventStatus.CANCELLED.value
+        event.status = EventStatus.CANCELLED
         event.updated_at = now
         await cancel_subjects_like(repo, event_messages.event_subject_prefix(event.id), now=now)
         active = [
@@ -197,7 +197,7 @@ async def participants(repo: Repo, event_id: int) -> tuple[Event, list[tuple[Reg
         if event is None:
             raise EventNotFoundError(event_id)
         rows = await repo.registrations.of_event(
-            event_id, (*_PRESENCE, RegistrationStatus.WAITLISTED.value)
+            event_id, (*_PRESENCE, RegistrationStatus.WAITLISTED)
         )
     return event, rows
 
@@ -215,7 +215,7 @@ async def mark_attendance(
             event_id = event.id
             raise EventNotOverError(event_id)
         registration.status = (
-            RegistrationStatus.ATTENDED.value if attended else RegistrationStatus.NO_SHOW.value
+            RegistrationStatus.ATTENDED if attended else RegistrationStatus.NO_SHOW
         )
         registration.updated_at = now
         granted = False

@@ -26,9 +26,6 @@ logger = logging.getLogger(__name__)
 PREREQUISITES: dict[str, tuple[str, ...]] = {"spannend": ("basis",)}
 SUGGESTIONS = 3
 
-_CONFIRMED = RegistrationStatus.CONFIRMED.value
-_WAITLISTED = RegistrationStatus.WAITLISTED.value
-
 
 class EventNotFoundError(EventsError, LookupError):
     """No such event, or not one residents can see."""
@@ -99,9 +96,9 @@ async def sign_up(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> 
         registration = await repo.registrations.of(event_id, user_id)
         # One query for both numbers; waitlist positions are always 1..waiting.
         seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
-        if registration is not None and registration.status == _CONFIRMED:
+        if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
             outcome = SignUpOutcome.ALREADY_CONFIRMED
-        elif registration is not None and registration.status == _WAITLISTED:
+        elif registration is not None and registration.status == RegistrationStatus.WAITLISTED:
             outcome = SignUpOutcome.ALREADY_WAITLISTED
         else:
             if now >= event.open_until:
@@ -142,11 +139,11 @@ async def _take_place(
 ) -> tuple[Registration, SignUpOutcome]:
     """A seat (`position` None) or that place on the waitlist, in the existing row if any."""
     if position is None:
-        status, outcome = _CONFIRMED, SignUpOutcome.CONFIRMED
+        status, outcome = RegistrationStatus.CONFIRMED, SignUpOutcome.CONFIRMED
     else:
-        status, outcome = _WAITLISTED, SignUpOutcome.WAITLISTED
-    confirmed_at = now if status == _CONFIRMED else None
-    waitlisted_at = now if status == _WAITLISTED else None
+        status, outcome = RegistrationStatus.WAITLISTED, SignUpOutcome.WAITLISTED
+    confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+    waitlisted_at = now if status == RegistrationStatus.WAITLISTED else None
     if registration is None:
         registration = await repo.registrations.add(
             event_id=event.id,
@@ -154,7 +151,7 @@ async def _take_place(
             status=status,
             waitlist_position=position,
             late_cancellation=False,
-            seat_count=1 if status == _CONFIRMED else 0,
+            seat_count=1 if status == RegistrationStatus.CONFIRMED else 0,
             created_at=now,
             updated_at=now,
             confirmed_at=confirmed_at,
@@ -164,14 +161,14 @@ async def _take_place(
         registration.status = status
         registration.waitlist_position = position
         registration.late_cancellation = False
-        registration.seat_count += 1 if status == _CONFIRMED else 0
+        registration.seat_count += 1 if status == RegistrationStatus.CONFIRMED else 0
         registration.updated_at = now
         registration.confirmed_at = confirmed_at
         registration.waitlisted_at = waitlisted_at
         registration.cancelled_at = None
         registration.reconfirmed_at = None
         await repo.session.flush()
-    if status == _CONFIRMED:
+    if status == RegistrationStatus.CONFIRMED:
         await event_messages.schedule_seat_messages(repo, event, registration, now=now)
     return registration, outcome
 
@@ -181,14 +178,17 @@ async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> C
     async with repo.write():
         event = await _open_event(repo, event_id, now)
         registration = await repo.registrations.of(event_id, user_id)
-        if registration is None or registration.status not in (_CONFIRMED, _WAITLISTED):
+        if registration is None or registration.status not in (
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.WAITLISTED,
+        ):
             raise NotRegisteredError(event_id)
-        was_confirmed = registration.status == _CONFIRMED
+        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
         late = was_confirmed and bool(
             event.cancellation_cutoff and now >= event.cancellation_cutoff
         )
         position = registration.waitlist_position
-        registration.status = RegistrationStatus.CANCELLED.value
+        registration.status = RegistrationStatus.CANCELLED
         registration.waitlist_position = None
         registration.late_cancellation = late
         registration.cancelled_at = now
@@ -215,7 +215,7 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
         if first is None:
             break
         position = first.waitlist_position or 1
-        first.status = _CONFIRMED
+        first.status = RegistrationStatus.CONFIRMED
         first.waitlist_position = None
         first.confirmed_at = now
         first.seat_count += 1
@@ -238,7 +238,7 @@ async def reconfirm(repo: Repo, registration_id: int, user_id: int, *, now: date
         if registration is None or registration.user_id != user_id:
             raise NotRegisteredError(registration_id)
         event = await repo.events.get(registration.event_id)
-        if event is None or registration.status != _CONFIRMED:
+        if event is None or registration.status != RegistrationStatus.CONFIRMED:
             raise NotRegisteredError(registration_id)
         registration.reconfirmed_at = now
         registration.updated_at = now

@@ -50,7 +50,7 @@ async def eligible(repo: Repo, event: Event, *, tz: tzinfo) -> list[User]:
     asked = {
         user.id
         for request, user in await repo.facilitation.requests_for_event(event.id)
-        if request.status != RequestStatus.FILLED.value  # a no for this table stays a no
+        if request.status != RequestStatus.FILLED  # a no for this table stays a no
     }
     people = [
         person
@@ -85,7 +85,7 @@ async def start(
         for person in people:
             request = await repo.facilitation.add_request(
                 event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
-                open_call_id=call.id, status=RequestStatus.PENDING.value, created_at=now,
+                open_call_id=call.id, status=RequestStatus.PENDING, created_at=now,
             )  # fmt: skip
             await schedule_request_messages(repo, request, now=now)
         await repo.facilitators.mark_asked([person.id for person in people], now)

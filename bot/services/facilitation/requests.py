@@ -33,10 +33,6 @@ NUDGE_AFTER = timedelta(hours=48)
 DUTY_REMINDER_BEFORE = timedelta(hours=24)
 DEBRIEF_AFTER = timedelta(minutes=30)
 
-_PENDING = RequestStatus.PENDING.value
-_ACCEPTED = RequestStatus.ACCEPTED.value
-_DECLINED = RequestStatus.DECLINED.value
-
 
 class RequestNotFoundError(FacilitationError):
     """No such request, or it is someone else's."""
@@ -123,7 +119,7 @@ async def ask(
         await check_can_be_asked(repo, event, person)
         request = await repo.facilitation.add_request(
             event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
-            status=_PENDING, created_at=now,
+            status=RequestStatus.PENDING, created_at=now,
         )  # fmt: skip
         await schedule_request_messages(repo, request, now=now)
         await repo.facilitators.mark_asked([person.id], now)
@@ -153,13 +149,13 @@ async def answer(
         status = request.status
         if event is None or event.status != EventStatus.PUBLISHED or event.starts_at <= now:
             outcome = Outcome.CLOSED
-        elif status == _ACCEPTED:
+        elif status == RequestStatus.ACCEPTED:
             outcome = Outcome.ALREADY_ACCEPTED
-        elif status == _DECLINED and not yes:
+        elif status == RequestStatus.DECLINED and not yes:
             outcome = Outcome.ALREADY_DECLINED
-        elif status == RequestStatus.FILLED.value:
+        elif status == RequestStatus.FILLED:
             outcome = Outcome.TAKEN
-        elif status not in (_PENDING, _DECLINED):
+        elif status not in (RequestStatus.PENDING, RequestStatus.DECLINED):
             outcome = Outcome.CLOSED
         elif not yes:
             outcome = await _decline(repo, request, via=via, now=now)
@@ -169,10 +165,12 @@ async def answer(
 
 
 async def _decline(repo: Repo, request: FacilitationRequest, *, via: str, now: datetime) -> Outcome:
-    await repo.facilitation.set_status(request.id, _PENDING, _DECLINED, now, via=via)
+    await repo.facilitation.set_status(
+        request.id, RequestStatus.PENDING, RequestStatus.DECLINED, now, via=via
+    )
     await outbox.cancel_subject(repo, request_subject(request.id), now=now)
     if request.requested_by is not None and request.open_call_id is None:
-        await _tell_requester(repo, request, _DECLINED, now)
+        await _tell_requester(repo, request, RequestStatus.DECLINED, now)
     return Outcome.DECLINED
 
 
@@ -181,13 +179,13 @@ async def _accept(
 ) -> Outcome:
     old = request.status
     if not await repo.facilitation.take_seat(event.id):
-        if old == _PENDING:
+        if old == RequestStatus.PENDING:
             await repo.facilitation.set_status(
-                request.id, _PENDING, RequestStatus.FILLED.value, now
+                request.id, RequestStatus.PENDING, RequestStatus.FILLED, now
             )
         await outbox.cancel_subject(repo, request_subject(request.id), now=now)
         return Outcome.TAKEN
-    await repo.facilitation.set_status(request.id, old, _ACCEPTED, now, via=via)
+    await repo.facilitation.set_status(request.id, old, RequestStatus.ACCEPTED, now, via=via)
     await outbox.cancel_subject(repo, request_subject(request.id), now=now)
     event = await repo.events.lock(event.id) or event
     if event.facilitators_confirmed >= event.facilitators_needed:
@@ -196,7 +194,7 @@ async def _accept(
         await repo.facilitation.close_open_calls(event.id, now)
     await schedule_duty_messages(repo, request, event, now=now)
     if request.requested_by is not None:
-        await _tell_requester(repo, request, _ACCEPTED, now)
+        await _tell_requester(repo, request, RequestStatus.ACCEPTED, now)
     logger.info("request %s accepted for event %s", request.id, event.id)
     return Outcome.ACCEPTED
 
@@ -225,13 +223,13 @@ async def withdraw(
         assert request is not None
         if (
             event is None
-            or request.status != _ACCEPTED
+            or request.status != RequestStatus.ACCEPTED
             or event.status != EventStatus.PUBLISHED
             or event.starts_at <= now
         ):
             raise NotWithdrawableError(str(request_id))
         await repo.facilitation.set_status(
-            request.id, _ACCEPTED, RequestStatus.WITHDRAWN.value, now
+            request.id, RequestStatus.ACCEPTED, RequestStatus.WITHDRAWN, now
         )
         await repo.facilitation.give_seat_back(event.id)
         await outbox.cancel_subject(repo, duty_subject(request.id), now=now)

@@ -216,7 +216,7 @@ def new_imported(ref: str, values: dict[str, Any], now: datetime) -> Initiative:
     return Initiative(
         ref=ref,
         **values,
-        status=InitiativeStatus.PUBLISHED.value,
+        status=InitiativeStatus.PUBLISHED,
         consent_at=now,
         consent_source="import",
         published_at=now,

@@ -76,7 +76,7 @@ async def accept_invite(repo: Repo, token: str, user_id: int, *, now: datetime) 
             raise AlreadyMemberError(initiative.id)
         if not await repo.initiatives.claim_invite(token, user_id, now):
             raise InviteUnusableError(token)
-        await repo.initiatives.add_member(initiative.id, user_id, MemberRole.EDITOR.value, now)
+        await repo.initiatives.add_member(initiative.id, user_id, MemberRole.EDITOR, now)
     return initiative
 
 
@@ -99,7 +99,7 @@ async def make_owner(repo: Repo, initiative_id: int, user_id: int, member_id: in
         member = await repo.initiatives.member(initiative_id, member_id)
         if member is None:
             raise InitiativeNotFoundError(initiative_id)
-        member.role = MemberRole.OWNER.value
+        member.role = MemberRole.OWNER
 
 
 async def request_join(

@@ -133,7 +133,7 @@ async def publish(repo: Repo, initiative_id: int, user_id: int, *, now: datetime
         if not is_complete(initiative):
             raise IncompleteProfileError(initiative_id)
         if not initiative.is_published:
-            initiative.status = InitiativeStatus.PUBLISHED.value
+            initiative.status = InitiativeStatus.PUBLISHED
             initiative.draft_step = None
             initiative.consent_at = now
             initiative.consent_source = "member"
@@ -152,7 +152,7 @@ async def unpublish(repo: Repo, initiative_id: int, user_id: int, *, now: dateti
         if initiative.is_hidden:
             raise HiddenByCoordinatorError(initiative_id)
         if initiative.is_published:
-            initiative.status = InitiativeStatus.DRAFT.value
+            initiative.status = InitiativeStatus.DRAFT
             initiative.updated_at = now
             await outbox.cancel_subject(repo, subject(initiative_id), now=now)
     return initiative
@@ -199,13 +199,13 @@ async def set_hidden(
         if initiative is None:
             raise InitiativeNotFoundError(initiative_id)
         if hidden:
-            initiative.status = InitiativeStatus.HIDDEN.value
+            initiative.status = InitiativeStatus.HIDDEN
             initiative.hidden_by = coordinator_id
             initiative.hidden_at = now
         elif initiative.is_hidden:
             consented = initiative.consent_at is not None and is_complete(initiative)
             status = InitiativeStatus.PUBLISHED if consented else InitiativeStatus.DRAFT
-            initiative.status = status.value
+            initiative.status = status
             initiative.hidden_by = None
             initiative.hidden_at = None
         initiative.updated_at = now

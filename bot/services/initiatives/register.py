@@ -50,14 +50,14 @@ async def start(repo: Repo, user_id: int, *, now: datetime) -> Initiative:
                 description="",
                 themes=[],
                 keywords=[],
-                status=InitiativeStatus.DRAFT.value,
+                status=InitiativeStatus.DRAFT,
                 draft_step=STEPS[0].value,
                 created_by=user_id,
                 created_at=now,
                 updated_at=now,
             )
         )
-        await repo.initiatives.add_member(draft.id, user_id, MemberRole.OWNER.value, now)
+        await repo.initiatives.add_member(draft.id, user_id, MemberRole.OWNER, now)
     return draft
 
 
