@@ -1,11 +1,14 @@
-"""The 26 municipalities of the province of Utrecht: typed names matched fuzzily ("Utreg",
-"de bilt", "Amersfort", "Maarssen"), and whether a point lies inside the province."""
+"""The 26 municipalities of the province of Utrecht (from `places.toml`, the catalogue's one
+list of places): typed names matched fuzzily ("Utreg", "de bilt", "Amersfort", "Maarssen"), and
+whether a point lies inside the province."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 
 from rapidfuzz import fuzz, process
 
@@ -19,50 +22,33 @@ class Municipality:
     places: tuple[str, ...] = ()
 
 
-MUNICIPALITIES: tuple[Municipality, ...] = (
-    Municipality("Amersfoort", 52.1561, 5.3878, ("Hoogland", "Hooglanderveen", "Vathorst")),
-    Municipality("Baarn", 52.2117, 5.2875, ("Lage Vuursche", "Eembrugge")),
-    Municipality("Bunnik", 52.0667, 5.1972, ("Odijk", "Werkhoven")),
-    Municipality("Bunschoten", 52.2431, 5.3750, ("Spakenburg", "Bunschoten-Spakenburg")),
-    Municipality(
-        "De Bilt", 52.1100, 5.1800, ("Bilthoven", "Maartensdijk", "Groenekan", "Westbroek")
-    ),
-    Municipality(
-        "De Ronde Venen", 52.2070, 4.8630, ("Mijdrecht", "Vinkeveen", "Wilnis", "Abcoude")
-    ),
-    Municipality("Eemnes", 52.2540, 5.2580),
-    Municipality("Houten", 52.0283, 5.1681, ("Schalkwijk", "'t Goy", "Tull en 't Waal")),
-    Municipality("IJsselstein", 52.0200, 5.0433),
-    Municipality("Leusden", 52.1325, 5.4306, ("Achterveld", "Stoutenburg")),
-    Municipality("Lopik", 51.9717, 4.9450, ("Benschop", "Polsbroek", "Jaarsveld", "Cabauw")),
-    Municipality("Montfoort", 52.0458, 4.9525, ("Linschoten",)),
-    Municipality("Nieuwegein", 52.0292, 5.0806, ("Galecop", "Vreeswijk", "Jutphaas")),
-    Municipality("Oudewater", 52.0250, 4.8681, ("Hekendorp", "Papekop", "Snelrewaard")),
-    Municipality("Renswoude", 52.0736, 5.5406),
-    Municipality("Rhenen", 51.9592, 5.5681, ("Elst", "Achterberg")),
-    Municipality("Soest", 52.1733, 5.2917, ("Soesterberg", "Soestduinen")),
-    Municipality(
-        "Stichtse Vecht",
-        52.1700,
-        5.0200,
-        ("Maarssen", "Breukelen", "Loenen aan de Vecht", "Nieuwersluis", "Kockengen"),
-    ),
-    Municipality("Utrecht", 52.0907, 5.1214, ("Leidsche Rijn", "Vleuten", "De Meern")),
-    Municipality(
-        "Utrechtse Heuvelrug",
-        52.0400,
-        5.3600,
-        ("Driebergen", "Doorn", "Leersum", "Amerongen", "Maarn", "Maarsbergen", "Overberg"),
-    ),
-    Municipality("Veenendaal", 52.0286, 5.5589),
-    Municipality("Vijfheerenlanden", 51.9300, 5.0500, ("Vianen", "Leerdam", "Meerkerk", "Lexmond")),
-    Municipality("Wijk bij Duurstede", 51.9747, 5.3411, ("Cothen", "Langbroek")),
-    Municipality("Woerden", 52.0858, 4.8836, ("Harmelen", "Kamerik", "Zegveld", "Woerden-Centrum")),
-    Municipality("Woudenberg", 52.0806, 5.4167),
-    Municipality("Zeist", 52.0894, 5.2333, ("Austerlitz", "Den Dolder", "Huis ter Heide")),
-)
+def _load() -> tuple[Municipality, ...]:
+    """The municipalities from `places.toml` (the one list of places, which the search reads
+    too), each with the names of its villages, districts and neighbourhoods that people type
+    instead of the municipality (words that are also ordinary words, like "Oost", left out)."""
+    data = tomllib.loads(resources.files(__package__).joinpath("places.toml").read_text("utf-8"))
+    ambiguous = {fold(name) for name in data.get("ambiguous", [])}
+    named: dict[str, list[str]] = {}
+    for gemeente in data["gemeente"]:
+        named[gemeente["name"]] = [place[0] for place in gemeente.get("places", [])]
+    for wijk in data.get("wijk", []):
+        names = named[wijk["gemeente"]]
+        names.append(wijk["name"])
+        names.extend(buurt[0] for buurt in wijk.get("buurten", []))
+    for alias, target in data.get("aliases", {}).items():
+        for names in named.values():
+            if target in names:
+                names.append(alias)
+    return tuple(
+        Municipality(
+            gemeente["name"],
+            float(gemeente["centre"][0]),
+            float(gemeente["centre"][1]),
+            tuple(name for name in named[gemeente["name"]] if fold(name) not in ambiguous),
+        )
+        for gemeente in data["gemeente"]
+    )
 
-BY_NAME: dict[str, Municipality] = {m.name: m for m in MUNICIPALITIES}
 
 # Nicknames and old spellings that fuzzy matching alone would not find.
 _ALIASES: dict[str, str] = {
@@ -97,6 +83,10 @@ def fold(text: str) -> str:
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     plain = re.sub(r"^\s*gemeente\s+", "", plain)
     return " ".join(re.sub(r"[^a-z0-9']+", " ", plain).split())
+
+
+MUNICIPALITIES: tuple[Municipality, ...] = _load()
+BY_NAME: dict[str, Municipality] = {m.name: m for m in MUNICIPALITIES}
 
 
 def _names() -> dict[str, str]:

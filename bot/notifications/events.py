@@ -11,7 +11,7 @@ from bot.i18n import _
 from bot.keyboards.events import promoted_keyboard, reconfirm_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.views.dates import format_span
-from bot.views.event_card import place_line
+from bot.views.event_card import when_where
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 
@@ -32,8 +32,7 @@ async def _seat(ctx: RenderContext, params: dict[str, Any]) -> tuple[Event, Regi
 
 
 def _when_where(event: Event, ctx: RenderContext) -> str:
-    when = format_span(event.starts_at, event.ends_at, ctx.locale, ctx.settings.tz)
-    return f"📅 {when}\n📍 {place_line(event)}"
+    return when_where(event, ctx.locale, ctx.settings.tz)
 
 
 @message_kind("event.reminder", grace=timedelta(hours=2), still_useful=_not_started)

@@ -14,7 +14,7 @@ from bot.keyboards.facilitation import alert_keyboard, answer_keyboard, duty_key
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.events.browse import EventView
 from bot.views.dates import format_span
-from bot.views.event_card import event_card, place_line
+from bot.views.event_card import event_card, when_where
 from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
 
 
@@ -34,8 +34,7 @@ async def _request(
 
 
 def _when_where(event: Event, ctx: RenderContext) -> str:
-    when = format_span(event.starts_at, event.ends_at, ctx.locale, ctx.settings.tz)
-    return f"📅 {when}\n📍 {place_line(event)}"
+    return when_where(event, ctx.locale, ctx.settings.tz)
 
 
 def _title(event: Event) -> str:

@@ -1,8 +1,9 @@
 """Place awareness: the gazetteer of the province of Utrecht and how initiatives relate to it.
 
-Loaded from ``places.toml``. A place in a query ("leidsche rijn", "wijk bij duurstede",
-"kanaleneiland") is found by matching word sequences; an initiative's location is its
-municipality and neighbourhood fields, the places its texts mention, and its coordinates.
+Loaded from the catalogue's ``places.toml`` (``bot/catalog``). A place in a query
+("leidsche rijn", "wijk bij duurstede", "kanaleneiland") is found by matching word
+sequences; an initiative's location is its municipality and neighbourhood fields, the places its
+texts mention, and its coordinates.
 :meth:`Gazetteer.relation` says how close an initiative is to a place: in it, in the
 surrounding wijk or municipality, or elsewhere.
 """
@@ -88,7 +89,7 @@ class Gazetteer:
 
     @classmethod
     def load_default(cls) -> Gazetteer:
-        data = resources.files(__package__).joinpath("places.toml").read_bytes()
+        data = resources.files("bot.catalog").joinpath("places.toml").read_bytes()
         return cls.from_mapping(tomllib.loads(data.decode("utf-8")))
 
     @classmethod

@@ -120,3 +120,9 @@ def list_line(number: int, found: EventView, locale: str, tz: tzinfo) -> str:
     when = format_span(event.starts_at, event.ends_at, locale, tz)
     where = html.escape(event.municipality)
     return f"{number}. {title_line(event)}\n    {when} · {where} · {seats_text(found)}"
+
+
+def when_where(event: Event, locale: str, tz: tzinfo) -> str:
+    """Two lines: when ("di 3 dec, 19:30–21:30") and where."""
+    when = format_span(event.starts_at, event.ends_at, locale, tz)
+    return f"📅 {when}\n📍 {place_line(event)}"

@@ -25,7 +25,7 @@ from bot.keyboards.events import agenda_keyboard, card_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.views.event_card import event_card, list_line
-from storage.models import EventStatus, Registration
+from storage.models import Registration
 from storage.repositories import Repo
 
 
@@ -62,10 +62,9 @@ def render_card(
     settings: Settings,
     locale: str,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    event = found.event
     now = clock.now()
-    open_for_changes = event.status == EventStatus.PUBLISHED and now < event.starts_at
-    open_for_signup = open_for_changes and now < event.open_until
+    open_for_changes = found.open_for_changes(now)
+    open_for_signup = found.open_for_signup(now)
     own = registration if open_for_changes else None
     text = event_card(found, locale, settings.tz, own)
     keyboard = card_keyboard(

@@ -19,13 +19,11 @@ from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import EventFormCallback
 from bot.middlewares.data import HandlerData
-from bot.services.events.admin import EventDraft, create_event
-from bot.services.events.browse import EventView
+from bot.services.events.admin import EventDraft, create_event, preview
 from bot.services.events.inputs import parse_capacity, parse_place, parse_when
 from bot.states import EditEventStates, NewEventStates
 from bot.views.event_card import event_card, level_label
 from bot.views.events import send_admin_card
-from storage.models import Event, EventStatus
 
 KIND_BY_COMMAND = {"nieuwetafel": "table", "nieuwetraining": "training", "nieuwemeetup": "meetup"}
 
@@ -229,15 +227,8 @@ def _draft(data: dict[str, Any]) -> EventDraft:
 
 async def _preview(message: Message, state: FSMContext, settings: Settings, locale: str) -> None:
     draft = _draft(await state.get_data())
-    preview = Event(**vars(draft), status=EventStatus.DRAFT, version=1)
-    preview.facilitators_needed = 1 if draft.kind == "table" else 0
-    preview.facilitators_confirmed = 0
     await state.set_state(NewEventStates.confirm)
-    text = (
-        _("This is how it will look:")
-        + "\n\n"
-        + event_card(EventView(preview, 0, 0), locale, settings.tz)
-    )
+    text = _("This is how it will look:") + "\n\n" + event_card(preview(draft), locale, settings.tz)
     options = [("yes", "✅ " + _("Publish")), ("no", "✖ " + _("Stop"))]
     await message.answer(text, reply_markup=_choices("publish", options, 2))
 

@@ -32,8 +32,7 @@ from bot.services.facilitation.requests import (
     Outcome,
     RequestNotFoundError,
 )
-from bot.views.dates import format_span
-from bot.views.event_card import place_line
+from bot.views.event_card import when_where
 from storage.models import Event, User
 from storage.repositories import Repo
 
@@ -74,18 +73,13 @@ class AnswersOpenRequest(Filter):
         return {"open_requests": found, "intent": intent} if found else False
 
 
-def _when_where(event: Event, settings: Settings, locale: str) -> str:
-    when = format_span(event.starts_at, event.ends_at, locale, settings.tz)
-    return f"📅 {when}\n📍 {place_line(event)}"
-
-
 async def _ask_back(
     message: Message, request_id: int, event: Event, **data: Unpack[HandlerData]
 ) -> None:
     text = _("I'm not sure what you mean. Can you lead <b>{title}</b>?").format(
         title=html.escape(event.title)
     )
-    text += "\n" + _when_where(event, data["settings"], data["locale"]) + "\n\n"
+    text += "\n" + when_where(event, data["locale"], data["settings"].tz) + "\n\n"
     text += _("Tap Yes or No, or answer yes or no.")
     await message.answer(text, reply_markup=answer_keyboard(request_id))
 
@@ -96,7 +90,7 @@ def outcome_text(result: Answer, yes: bool, settings: Settings, locale: str) -> 
     outcome = result.outcome
     if outcome is Outcome.ACCEPTED and event is not None:
         text = _("🎉 Thank you! You lead <b>{title}</b>.").format(title=title)
-        text += "\n" + _when_where(event, settings, locale) + "\n\n"
+        text += "\n" + when_where(event, locale, settings.tz) + "\n\n"
         return text + _("You'll get a reminder the day before. Can't make it after all? Tap below.")
     if outcome is Outcome.DECLINED:
         return _("Thanks for letting us know. We'll ask someone else.")

@@ -56,8 +56,8 @@ UTRECHT_WIJKEN = {
 }
 
 
-def _data(name: str) -> dict[str, Any]:
-    text = resources.files("bot.search").joinpath(name).read_text(encoding="utf-8")
+def _data(name: str, package: str = "bot.search") -> dict[str, Any]:
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -110,7 +110,7 @@ def test_every_theme_has_dutch_and_english_labels() -> None:
 
 
 def test_gazetteer_knows_the_26_municipalities_and_10_wijken() -> None:
-    data = _data("places.toml")
+    data = _data("places.toml", "bot.catalog")
     assert {g["name"] for g in data["gemeente"]} == MUNICIPALITIES
     assert {w["name"] for w in data["wijk"]} == UTRECHT_WIJKEN
     gazetteer = Gazetteer.load_default()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.services.events import messages as event_messages
+from bot.services.events.browse import EventView
 from bot.services.events.errors import EventsError
 from bot.services.events.registrations import EventNotFoundError, fill_free_seats
 from bot.services.outbox import cancel_subjects_like
@@ -81,6 +82,23 @@ def _check(draft: EventDraft) -> None:
         raise InvalidEventError("text")
 
 
+def _facilitators_needed(kind: str) -> int:
+    """Tables need a facilitator; trainings and meetups bring their own."""
+    return 1 if kind == EventKind.TABLE else 0
+
+
+def preview(draft: EventDraft) -> EventView:
+    """The event as it will look once published (not stored), for the coordinator's preview."""
+    event = Event(
+        **vars(draft),
+        status=EventStatus.DRAFT,
+        version=1,
+        facilitators_needed=_facilitators_needed(draft.kind),
+        facilitators_confirmed=0,
+    )
+    return EventView(event, 0, 0)
+
+
 async def create_event(
     repo: Repo, draft: EventDraft, *, created_by: int | None, now: datetime, publish: bool = True
 ) -> Event:
@@ -90,7 +108,7 @@ async def create_event(
         event = await repo.events.add(
             **vars(draft),
             status=EventStatus.PUBLISHED if publish else EventStatus.DRAFT,
-            facilitators_needed=1 if draft.kind == EventKind.TABLE else 0,
+            facilitators_needed=_facilitators_needed(draft.kind),
             facilitators_confirmed=0,
             version=1,
             created_by=created_by,

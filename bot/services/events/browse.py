@@ -25,6 +25,14 @@ class EventView:
     seats_taken: int
     waiting: int
 
+    def open_for_changes(self, now: datetime) -> bool:
+        """Signing up and cancelling are possible: published and not yet started."""
+        return self.event.status == EventStatus.PUBLISHED and now < self.event.starts_at
+
+    def open_for_signup(self, now: datetime) -> bool:
+        """New sign-ups are taken: open for changes and before the registration deadline."""
+        return self.open_for_changes(now) and now < self.event.open_until
+
     @property
     def seats_left(self) -> int:
         return max(self.event.capacity - self.seats_taken, 0)
