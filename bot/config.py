@@ -1,6 +1,6 @@
 """Settings of one Samenspel process, read from the environment and an optional `.env` file.
 
-Built once in `bot.__main__` and passed down; nothing else reads the environment.
+Built once in `bot.cli.main` and passed down; nothing else reads the environment.
 """
 
 from __future__ import annotations

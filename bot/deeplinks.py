@@ -37,7 +37,3 @@ def find_opener(payload: str) -> tuple[DeepLinkOpener, str] | None:
         if payload.startswith(prefix):
             return _OPENERS[prefix], payload[len(prefix) :]
     return None
-
-
-def registered_prefixes() -> tuple[str, ...]:
-    return tuple(sorted(_OPENERS))

@@ -58,7 +58,3 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def create_session_pool(engine: AsyncEngine) -> SessionPool:
     return async_sessionmaker(engine, expire_on_commit=False)
-
-
-def is_sqlite(engine: AsyncEngine) -> bool:
-    return engine.dialect.name == "sqlite"

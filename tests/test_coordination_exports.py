@@ -13,7 +13,7 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
 from aiogram.types import BufferedInputFile
 
-from bot.__main__ import main
+from bot.cli.main import main
 from bot.keyboards.callbacks import ExportCallback
 from bot.services.coordination.exports import COLUMNS
 from storage.engine import create_engine, create_session_pool

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli.main import main
 from bot.clock import FakeClock
 from bot.services.initiatives.importer import import_initiatives, read_rows
 from bot.services.search.evaluation_run import evaluate_through_database

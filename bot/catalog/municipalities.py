@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
 from rapidfuzz import fuzz, process
+
+from bot.text import fold as fold_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +79,9 @@ _SUGGEST = 72.0  # closer than this: offered as "did you mean …?"
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    plain = re.sub(r"^\s*gemeente\s+", "", plain)
+    """A typed place name as compared: folded (`bot.text.fold`), without a leading "gemeente",
+    words separated by single spaces."""
+    plain = re.sub(r"^\s*gemeente\s+", "", fold_text(text))
     return " ".join(re.sub(r"[^a-z0-9']+", " ", plain).split())
 
 
@@ -153,8 +153,3 @@ def in_province(lat: float, lon: float) -> bool:
                 inside = not inside
         j = i
     return inside
-
-
-def nearest_municipality(lat: float, lon: float) -> Municipality:
-    """The municipality whose centre is nearest (a good guess for a shared location)."""
-    return min(MUNICIPALITIES, key=lambda m: (m.lat - lat) ** 2 + ((m.lon - lon) * 0.62) ** 2)

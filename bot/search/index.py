@@ -22,7 +22,6 @@ from bot.search.documents import DocWords, Lengths, field_counts, lengths_by_fie
 from bot.search.fuzzy import FuzzyDictionary
 from bot.search.geo import haversine_km
 from bot.search.models import NearbyHit, SearchDocument, SearchHit, SearchResult
-from bot.search.normalize import fold
 from bot.search.placeindex import PlaceIndex
 from bot.search.placerank import rank_bare_place, rank_topic_in_place
 from bot.search.places import DocLocation, Gazetteer, place_key
@@ -32,6 +31,7 @@ from bot.search.scoring import FieldStats, Postings, idf, saturate, theme_values
 from bot.search.suggest import suggest_themes
 from bot.search.themes import theme_term
 from bot.search.vocabulary import Vocabulary
+from bot.text import fold
 
 logger = logging.getLogger(__name__)
 

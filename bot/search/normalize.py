@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 import sys
 import tomllib
-import unicodedata
-from collections.abc import Iterable
 from importlib import resources
+
+from bot.text import fold
 
 Word = tuple[str, ...]
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _PLUS_RE = re.compile(r"(\d+)\s*\+")
 _PLURAL_APOSTROPHE_RE = re.compile(r"([a-z0-9])'s\b")
 _WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -29,15 +28,6 @@ def _load_stop_words() -> frozenset[str]:
 
 # Function words of Dutch and English plus chat filler words (see stopwords.toml).
 STOP_WORDS: frozenset[str] = _load_stop_words()
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip diacritics: ``Café Één`` → ``cafe een``."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("ß", "ss").replace("ĳ", "ij")
 
 
 def words(text: str) -> list[Word]:
@@ -86,8 +76,3 @@ def is_stop(token: str) -> bool:
 def content_tokens(text: str) -> list[str]:
     """Folded words of ``text`` without stop words."""
     return [token for token in tokens(text) if token not in STOP_WORDS]
-
-
-def phrase_key(parts: Iterable[str]) -> str:
-    """A space-joined key for a sequence of folded words."""
-    return " ".join(parts)

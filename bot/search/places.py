@@ -193,6 +193,3 @@ class Gazetteer:
                 return Nearness.AREA
             return Nearness.CITY if same_municipality else Nearness.ELSEWHERE
         return Nearness.AREA if same_municipality else Nearness.ELSEWHERE
-
-    def best_relation(self, places: Sequence[Place], loc: DocLocation) -> Nearness:
-        return min((self.relation(place, loc) for place in places), default=Nearness.ELSEWHERE)

@@ -63,10 +63,5 @@ async def cancel_subjects_like(repo: Repo, prefix: str, *, now: datetime) -> int
     return await repo.outbox.cancel_where(OutboxMessage.subject.startswith(prefix), now=now)
 
 
-async def cancel_for_recipient(repo: Repo, recipient_id: int, *, now: datetime) -> int:
-    """Cancel everything still waiting for one person (e.g. when they erase their data)."""
-    return await repo.outbox.cancel_where(OutboxMessage.recipient_id == recipient_id, now=now)
-
-
 async def pending_for(repo: Repo, recipient_id: int) -> list[OutboxMessage]:
     return await repo.outbox.pending_for(recipient_id)

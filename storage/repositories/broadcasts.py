@@ -79,15 +79,6 @@ class BroadcastRepository:
         )
         return result.scalars().all()
 
-    async def recent(self, limit: int) -> Sequence[Broadcast]:
-        result = await self._session.execute(
-            select(Broadcast)
-            .where(Broadcast.status != BroadcastStatus.DRAFT)
-            .order_by(Broadcast.id.desc())
-            .limit(limit)
-        )
-        return result.scalars().all()
-
     async def outcomes(self, subject: str) -> list[tuple[str, str | None, int]]:
         """(status, last error, how many) of the outbox rows of one broadcast."""
         result = await self._session.execute(

@@ -6,8 +6,9 @@ import pytest
 
 from bot.search.analysis import Analyzer
 from bot.search.compounds import Decompounder
-from bot.search.normalize import STOP_WORDS, content_tokens, fold, tokens, words
+from bot.search.normalize import STOP_WORDS, content_tokens, tokens, words
 from bot.search.stemmer import stem
+from bot.text import fold
 
 
 def test_fold_removes_case_and_diacritics() -> None:

@@ -23,10 +23,6 @@ class BadAudienceError(CoordinationError, ValueError):
     """A segment or value that does not exist (e.g. forged button data)."""
 
 
-def empty() -> dict[str, Any]:
-    return {}
-
-
 def is_empty(spec: dict[str, Any]) -> bool:
     return not any(spec.get(flag) for flag in FLAGS) and not any(spec.get(name) for name in LISTS)
 

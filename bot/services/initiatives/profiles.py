@@ -41,10 +41,6 @@ class IncompleteProfileError(InitiativeError):
     pass
 
 
-class ConsentRequiredError(InitiativeError):
-    pass
-
-
 @dataclass(frozen=True, slots=True)
 class Membership:
     initiative: Initiative

@@ -17,7 +17,8 @@ import logging
 import re
 import secrets
 
-from bot.search.normalize import content_tokens, fold
+from bot.search.normalize import content_tokens
+from bot.text import fold
 
 logger = logging.getLogger(__name__)
 
