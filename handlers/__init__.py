@@ -36,5 +36,6 @@ def create_root_router() -> Router:
         connections.create_router(),
         search.create_router(),
         fallback.create_router(),
+        errors.create_last_resort_router(),
     )
     return root

@@ -1,19 +1,20 @@
-"""The one error handler: log the failure, tell the user something went wrong, in their language."""
+"""The error handlers: access refused, a lost conversation, and (last of all, after every
+feature's own refusals) the apology for a failure, logged without personal data."""
 
 from __future__ import annotations
 
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import ErrorEvent, Update
+from aiogram.types import ErrorEvent
 from aiogram.types import User as TelegramUser
 
 from bot.filters.roles import AccessDeniedError
 from bot.i18n import CatalogI18n, pick_locale
 from bot.logging_privacy import pseudonym
+from bot.views.refusals import answer_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ async def on_access_denied(event: ErrorEvent, event_from_user: TelegramUser | No
         event.update.event_type,
         pseudonym(event_from_user.id if event_from_user else None),
     )
-    await _answer(event.update, event.exception.text)
+    await answer_refusal(event.update, event.exception.text)
     return True
 
 
@@ -52,7 +53,7 @@ async def on_error(
     apology = i18n.gettext(
         "Sorry, something went wrong on our side. Please try again in a moment.", locale=locale
     )
-    await _answer(update, apology)
+    await answer_refusal(update, apology)
     return True
 
 
@@ -67,7 +68,7 @@ async def on_lost_conversation(
         "Sorry, I lost track of where we were. Please start again: /menu shows everything.",
         locale=locale or i18n.default_locale,
     )
-    await _answer(event.update, text)
+    await answer_refusal(event.update, text)
     return True
 
 
@@ -78,19 +79,17 @@ async def _in_a_conversation(event: ErrorEvent, state: FSMContext | None = None)
     return await state.get_state() is not None
 
 
-async def _answer(update: Update, text: str) -> None:
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.message is not None and update.message.chat.type == "private":
-            await update.message.answer(text)
-    except TelegramAPIError as exc:
-        logger.warning("could not answer after an error: %s", type(exc).__name__)
-
-
 def create_router() -> Router:
+    """Refusals of access and lost conversations, before any feature's own refusals."""
     router = Router(name="errors")
     router.errors.register(on_access_denied, ExceptionTypeFilter(AccessDeniedError))
     router.errors.register(on_lost_conversation, _in_a_conversation)
+    return router
+
+
+def create_last_resort_router() -> Router:
+    """Whatever no feature turned into a refusal: logged, and the person gets an apology.
+    Included last, so every feature's error handler has had its turn."""
+    router = Router(name="errors_last_resort")
     router.errors.register(on_error)
     return router

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 
@@ -67,11 +69,28 @@ class RegisterCallback(CallbackData, prefix="rg"):
     value: str = ""
 
 
-class InitiativeCallback(CallbackData, prefix="ini"):
-    """A member's action on an initiative (open, edit, publish, delete, invite, leave, …);
-    `value` carries a field name or a member id where the action needs one."""
+class InitiativeAction(StrEnum):
+    OPEN = "open"
+    EDIT = "edit"
+    FIELD = "field"
+    PUBLISH = "pub"
+    PUBLISH_CONFIRMED = "pubyes"
+    UNPUBLISH = "unpub"
+    DELETE = "del"
+    DELETE_CONFIRMED = "delyes"
+    FRESH = "fresh"
+    MEMBERS = "members"
+    INVITE = "invite"
+    MAKE_OWNER = "owner"
+    LEAVE = "leave"
+    LEAVE_CONFIRMED = "leaveyes"
 
-    action: str
+
+class InitiativeCallback(CallbackData, prefix="ini"):
+    """A member's action on an initiative; `value` carries a field name or a member id where
+    the action needs one."""
+
+    action: InitiativeAction
     id: int
     value: str = ""
 

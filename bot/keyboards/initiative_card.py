@@ -11,7 +11,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
-from bot.keyboards.callbacks import InitiativeCallback, MenuCallback
+from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuCallback
 from bot.keyboards.initiatives import FIELD_LABELS, back_label
 from bot.services.initiatives.fields import STEPS
 from bot.services.initiatives.profiles import Membership
@@ -25,7 +25,7 @@ def my_list_keyboard(memberships: list[Membership]) -> InlineKeyboardMarkup:
         initiative = membership.initiative
         builder.button(
             text=_plain(list_line(initiative)),
-            callback_data=InitiativeCallback(action="open", id=initiative.id),
+            callback_data=InitiativeCallback(action=InitiativeAction.OPEN, id=initiative.id),
         )
     builder.button(text=_("➕ New initiative"), callback_data=MenuCallback(action="new_initiative"))
     builder.adjust(1)
@@ -40,24 +40,35 @@ def card_keyboard(membership: Membership) -> InlineKeyboardMarkup:
     initiative = membership.initiative
     builder = InlineKeyboardBuilder()
     ident = initiative.id
-    builder.button(text=_("✏️ Edit"), callback_data=InitiativeCallback(action="edit", id=ident))
     builder.button(
-        text=_("👥 Members"), callback_data=InitiativeCallback(action="members", id=ident)
+        text=_("✏️ Edit"), callback_data=InitiativeCallback(action=InitiativeAction.EDIT, id=ident)
+    )
+    builder.button(
+        text=_("👥 Members"),
+        callback_data=InitiativeCallback(action=InitiativeAction.MEMBERS, id=ident),
     )
     sizes = [2]
     if initiative.is_published:
         builder.button(
-            text=_("🔒 Take offline"), callback_data=InitiativeCallback(action="unpub", id=ident)
+            text=_("🔒 Take offline"),
+            callback_data=InitiativeCallback(action=InitiativeAction.UNPUBLISH, id=ident),
         )
         sizes.append(1)
     elif not initiative.is_hidden and initiative.draft_step is None:
         builder.button(
-            text=_("🌍 Publish"), callback_data=InitiativeCallback(action="pub", id=ident)
+            text=_("🌍 Publish"),
+            callback_data=InitiativeCallback(action=InitiativeAction.PUBLISH, id=ident),
         )
         sizes.append(1)
     if membership.is_owner:
-        builder.button(text=_("🗑 Delete"), callback_data=InitiativeCallback(action="del", id=ident))
-    builder.button(text=_("🚪 Leave"), callback_data=InitiativeCallback(action="leave", id=ident))
+        builder.button(
+            text=_("🗑 Delete"),
+            callback_data=InitiativeCallback(action=InitiativeAction.DELETE, id=ident),
+        )
+    builder.button(
+        text=_("🚪 Leave"),
+        callback_data=InitiativeCallback(action=InitiativeAction.LEAVE, id=ident),
+    )
     sizes.append(2 if membership.is_owner else 1)
     builder.button(text=_("⬅️ My initiatives"), callback_data=MenuCallback(action="my_initiatives"))
     sizes.append(1)
@@ -70,23 +81,29 @@ def field_picker(initiative_id: int) -> InlineKeyboardMarkup:
     for field in STEPS:
         builder.button(
             text=_(FIELD_LABELS[field]),
-            callback_data=InitiativeCallback(action="field", id=initiative_id, value=field.value),
+            callback_data=InitiativeCallback(
+                action=InitiativeAction.FIELD, id=initiative_id, value=field.value
+            ),
         )
     builder.button(
-        text=back_label(), callback_data=InitiativeCallback(action="open", id=initiative_id)
+        text=back_label(),
+        callback_data=InitiativeCallback(action=InitiativeAction.OPEN, id=initiative_id),
     )
     builder.adjust(2)
     return builder.as_markup()
 
 
 def confirm_keyboard(
-    initiative_id: int, yes_action: str, yes_label: str, no_label: str
+    initiative_id: int, yes_action: InitiativeAction, yes_label: str, no_label: str
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=yes_label, callback_data=InitiativeCallback(action=yes_action, id=initiative_id)
     )
-    builder.button(text=no_label, callback_data=InitiativeCallback(action="open", id=initiative_id))
+    builder.button(
+        text=no_label,
+        callback_data=InitiativeCallback(action=InitiativeAction.OPEN, id=initiative_id),
+    )
     builder.adjust(2)
     return builder.as_markup()
 
@@ -97,7 +114,7 @@ def members_keyboard(
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("➕ Invite someone"),
-        callback_data=InitiativeCallback(action="invite", id=initiative_id),
+        callback_data=InitiativeCallback(action=InitiativeAction.INVITE, id=initiative_id),
     )
     if is_owner:
         for member, user in members:
@@ -105,11 +122,14 @@ def members_keyboard(
                 builder.button(
                     text=_("👑 Make {name} owner").format(name=user.first_name),
                     callback_data=InitiativeCallback(
-                        action="owner", id=initiative_id, value=str(member.user_id)
+                        action=InitiativeAction.MAKE_OWNER,
+                        id=initiative_id,
+                        value=str(member.user_id),
                     ),
                 )
     builder.button(
-        text=back_label(), callback_data=InitiativeCallback(action="open", id=initiative_id)
+        text=back_label(),
+        callback_data=InitiativeCallback(action=InitiativeAction.OPEN, id=initiative_id),
     )
     builder.adjust(1)
     return builder.as_markup()
@@ -118,10 +138,12 @@ def members_keyboard(
 def freshness_keyboard(initiative_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=_("✅ It's right"), callback_data=InitiativeCallback(action="fresh", id=initiative_id)
+        text=_("✅ It's right"),
+        callback_data=InitiativeCallback(action=InitiativeAction.FRESH, id=initiative_id),
     )
     builder.button(
-        text=_("✏️ Change"), callback_data=InitiativeCallback(action="edit", id=initiative_id)
+        text=_("✏️ Change"),
+        callback_data=InitiativeCallback(action=InitiativeAction.EDIT, id=initiative_id),
     )
     builder.adjust(2)
     return builder.as_markup()
@@ -131,7 +153,7 @@ def after_publish_keyboard(initiative_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("➕ Invite a co-member"),
-        callback_data=InitiativeCallback(action="invite", id=initiative_id),
+        callback_data=InitiativeCallback(action=InitiativeAction.INVITE, id=initiative_id),
     )
     builder.button(text=_("🏠 My initiatives"), callback_data=MenuCallback(action="my_initiatives"))
     builder.adjust(1)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.initiatives import edit, manage, members, register, register_buttons
+from bot.services.initiatives.errors import InitiativeError
+from bot.views.refusals import register_refusals
+from handlers.initiatives import edit, manage, members, refusals, register, register_buttons
 
 
 def create_router() -> Router:
@@ -16,4 +18,5 @@ def create_router() -> Router:
         manage.create_router(),
         members.create_router(),
     )
+    register_refusals(router, InitiativeError, refusals.refusal)
     return router

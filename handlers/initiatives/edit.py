@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards import initiatives as kb
-from bot.keyboards.callbacks import InitiativeCallback, RegisterCallback
+from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, RegisterCallback
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
@@ -214,6 +214,8 @@ def create_router() -> Router:
     router.message.register(on_text, editing, F.text, ~F.text.startswith("/"))
     router.message.register(on_location, editing, F.location)
     router.message.register(on_other_message, editing, ~F.text)
-    router.callback_query.register(cb_field, InitiativeCallback.filter(F.action == "field"))
+    router.callback_query.register(
+        cb_field, InitiativeCallback.filter(F.action == InitiativeAction.FIELD)
+    )
     router.callback_query.register(cb_button, editing, RegisterCallback.filter())
     return router

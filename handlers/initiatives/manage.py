@@ -13,14 +13,11 @@ from bot.clock import Clock
 from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
-from bot.keyboards.callbacks import InitiativeCallback, MenuCallback
+from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuCallback
 from bot.keyboards.connections import contact_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.initiatives import profiles as initiatives
-from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.profiles import (
-    HiddenByCoordinatorError,
-    IncompleteProfileError,
     Membership,
     NotAnOwnerError,
 )
@@ -99,7 +96,7 @@ async def open_initiative_link(message: Message, argument: str, data: HandlerDat
     )
 
 
-async def cb_card(
+async def cb_publish_confirmed(
     query: CallbackQuery,
     callback_data: InitiativeCallback,
     user: User,
@@ -107,85 +104,150 @@ async def cb_card(
     locale: str,
     clock: Clock,
 ) -> None:
-    """The card's buttons: open, edit (field list), publish (asks consent), take offline,
-    delete (asks to confirm), and "Klopt" on the freshness question."""
-    message = query.message if isinstance(query.message, Message) else None
-    action, ident, now = callback_data.action, callback_data.id, clock.now()
+    """[Yes, publish]: the profile goes public; the card shows it."""
+    await initiatives.publish(repo, callback_data.id, user.id, now=clock.now())
+    await query.answer(_("Published."))
+    await _show_card(query, callback_data.id, user, repo, locale, clock)
+
+
+async def cb_unpublish(
+    query: CallbackQuery,
+    callback_data: InitiativeCallback,
+    user: User,
+    repo: Repo,
+    locale: str,
+    clock: Clock,
+) -> None:
+    """[Take offline]: the profile is private again; the card shows it."""
+    await initiatives.unpublish(repo, callback_data.id, user.id, now=clock.now())
+    await query.answer(_("Taken offline."))
+    await _show_card(query, callback_data.id, user, repo, locale, clock)
+
+
+async def cb_delete_confirmed(
+    query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo, clock: Clock
+) -> None:
+    """[Yes, delete]: the profile is gone; the message says so."""
     try:
-        if action == "pubyes":
-            await initiatives.publish(repo, ident, user.id, now=now)
-        elif action == "unpub":
-            await initiatives.unpublish(repo, ident, user.id, now=now)
-        elif action == "delyes":
-            name = await initiatives.delete(repo, ident, user.id, now=now)
-            await query.answer()
-            if message is not None:
-                await message.edit_text(
-                    _("🗑 <b>{name}</b> has been deleted.").format(name=html.escape(name))
-                )
-            return
-        elif action == "fresh":
-            initiative = await initiatives.confirm_fresh(repo, ident, user.id, now=now)
-            await query.answer(_("Thank you!"))
-            if message is not None:
-                await message.edit_text(
-                    _("✅ Thanks for checking! <b>{name}</b> is marked as up to date.").format(
-                        name=html.escape(initiative.name)
-                    )
-                )
-            return
-        membership = await initiatives.open_as_member(repo, ident, user.id)
-    except HiddenByCoordinatorError:
-        await query.answer(
-            _("A coordinator has hidden this profile, so it can't be published now."),
-            show_alert=True,
-        )
-        return
-    except IncompleteProfileError:
-        await query.answer(_("Fill in the missing answers first (✏️ Edit)."), show_alert=True)
-        return
+        name = await initiatives.delete(repo, callback_data.id, user.id, now=clock.now())
     except NotAnOwnerError:
         await query.answer(_("Only owners can delete an initiative."), show_alert=True)
         return
-    except InitiativeError:
-        await query.answer(not_yours_text(), show_alert=True)
-        return
-    answer = {"pubyes": _("Published."), "unpub": _("Taken offline.")}.get(action)
-    await query.answer(answer)
-    if message is None:
-        return
-    name = html.escape(membership.initiative.name)
-    if action == "edit":
-        await message.edit_reply_markup(reply_markup=cards.field_picker(ident))
-    elif action == "pub":
-        await message.edit_text(
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("🗑 <b>{name}</b> has been deleted.").format(name=html.escape(name))
+        )
+
+
+async def cb_confirm_fresh(
+    query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo, clock: Clock
+) -> None:
+    """[It's right] on "Klopt dit nog?": the profile counts as up to date again."""
+    initiative = await initiatives.confirm_fresh(repo, callback_data.id, user.id, now=clock.now())
+    await query.answer(_("Thank you!"))
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("✅ Thanks for checking! <b>{name}</b> is marked as up to date.").format(
+                name=html.escape(initiative.name)
+            )
+        )
+
+
+async def cb_open(
+    query: CallbackQuery,
+    callback_data: InitiativeCallback,
+    user: User,
+    repo: Repo,
+    locale: str,
+    clock: Clock,
+) -> None:
+    """Opens the member's card (also [Back] and [Not now])."""
+    membership = await initiatives.open_as_member(repo, callback_data.id, user.id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            card_view(membership, locale, clock, user),
+            reply_markup=cards.card_keyboard(membership),
+        )
+
+
+async def cb_edit(
+    query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo
+) -> None:
+    """[Edit]: the list of fields to change."""
+    await initiatives.open_as_member(repo, callback_data.id, user.id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=cards.field_picker(callback_data.id))
+
+
+async def cb_publish(
+    query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo
+) -> None:
+    """[Publish]: asks for consent first."""
+    membership = await initiatives.open_as_member(repo, callback_data.id, user.id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
             _(
                 "<b>Publish {name}?</b>\nThen everyone can see this profile in Samenspel. "
                 "You can take it offline again at any time."
-            ).format(name=name),
+            ).format(name=html.escape(membership.initiative.name)),
             reply_markup=cards.confirm_keyboard(
-                ident, "pubyes", _("✅ Yes, publish"), _("Not now")
+                callback_data.id,
+                InitiativeAction.PUBLISH_CONFIRMED,
+                _("✅ Yes, publish"),
+                _("Not now"),
             ),
         )
-    elif action == "del":
-        await message.edit_text(
+
+
+async def cb_delete(
+    query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo
+) -> None:
+    """[Delete]: asks to confirm first."""
+    membership = await initiatives.open_as_member(repo, callback_data.id, user.id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
             _(
                 "<b>Delete {name}?</b>\nThe profile and its members list are removed for good."
-            ).format(name=name),
-            reply_markup=cards.confirm_keyboard(ident, "delyes", _("🗑 Yes, delete"), _("Keep it")),
+            ).format(name=html.escape(membership.initiative.name)),
+            reply_markup=cards.confirm_keyboard(
+                callback_data.id,
+                InitiativeAction.DELETE_CONFIRMED,
+                _("🗑 Yes, delete"),
+                _("Keep it"),
+            ),
         )
-    else:
-        await message.edit_text(
+
+
+async def _show_card(
+    query: CallbackQuery, ident: int, user: User, repo: Repo, locale: str, clock: Clock
+) -> None:
+    membership = await initiatives.open_as_member(repo, ident, user.id)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
             card_view(membership, locale, clock, user), reply_markup=cards.card_keyboard(membership)
         )
-
-
-_CARD_ACTIONS = ("open", "edit", "pub", "pubyes", "unpub", "del", "delyes", "fresh")
 
 
 def create_router() -> Router:
     router = Router(name="initiatives_manage")
     router.message.register(cmd_mine, Command("mijn", "mine", "profiel", "profile"))
     router.callback_query.register(cb_menu_mine, MenuCallback.filter(F.action == "my_initiatives"))
-    router.callback_query.register(cb_card, InitiativeCallback.filter(F.action.in_(_CARD_ACTIONS)))
+    card = InitiativeCallback.filter
+    router.callback_query.register(cb_open, card(F.action == InitiativeAction.OPEN))
+    router.callback_query.register(cb_edit, card(F.action == InitiativeAction.EDIT))
+    router.callback_query.register(cb_publish, card(F.action == InitiativeAction.PUBLISH))
+    router.callback_query.register(
+        cb_publish_confirmed, card(F.action == InitiativeAction.PUBLISH_CONFIRMED)
+    )
+    router.callback_query.register(cb_unpublish, card(F.action == InitiativeAction.UNPUBLISH))
+    router.callback_query.register(cb_delete, card(F.action == InitiativeAction.DELETE))
+    router.callback_query.register(
+        cb_delete_confirmed, card(F.action == InitiativeAction.DELETE_CONFIRMED)
+    )
+    router.callback_query.register(cb_confirm_fresh, card(F.action == InitiativeAction.FRESH))
     return router

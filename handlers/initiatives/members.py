@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
-from bot.keyboards.callbacks import InitiativeCallback, JoinRequestCallback
+from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, JoinRequestCallback
 from bot.middlewares.data import HandlerData
 from bot.services.initiatives import invites
 from bot.services.initiatives import profiles as initiatives
@@ -42,6 +42,17 @@ async def _members_view(
 
 
 async def cb_members(
+    query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo
+) -> None:
+    """[Members]: who is in, with [Invite] and (for owners) [Make owner]."""
+    if not isinstance(query.message, Message):
+        await query.answer()
+        return
+    await query.answer()
+    await _members_view(query.message, repo, callback_data.id, user, edit=True)
+
+
+async def cb_invite(
     query: CallbackQuery,
     callback_data: InitiativeCallback,
     bot: Bot,
@@ -51,67 +62,67 @@ async def cb_members(
     settings: Settings,
     locale: str,
 ) -> None:
-    """Members, invite, make owner and leave."""
-    message = query.message if isinstance(query.message, Message) else None
-    action, ident = callback_data.action, callback_data.id
-    try:
-        if action == "members" and message is not None:
-            await query.answer()
-            await _members_view(message, repo, ident, user, edit=True)
-        elif action == "invite":
-            invite = await invites.create_invite(repo, ident, user.id, now=clock.now())
-            membership = await initiatives.open_as_member(repo, ident, user.id)
-            await query.answer()
-            me = await bot.me()
-            link = f"https://t.me/{me.username}?start={invites.INVITE_PREFIX}{invite.token}"
-            if message is not None:
-                await message.answer(
-                    _(
-                        "Send this link to the person you want to add to <b>{name}</b>. "
-                        "It works once, until {date}.\n\n{link}"
-                    ).format(
-                        name=html.escape(membership.initiative.name),
-                        date=format_day(invite.expires_at, locale, settings.tz),
-                        link=link,
-                    )
-                )
-        elif action == "owner" and callback_data.value.isdigit():
-            await invites.make_owner(repo, ident, user.id, int(callback_data.value))
-            await query.answer(_("Done: they are an owner now too."))
-            if message is not None:
-                await _members_view(message, repo, ident, user, edit=True)
-        elif action == "leave" and message is not None:
-            membership = await initiatives.open_as_member(repo, ident, user.id)
-            await query.answer()
-            await message.edit_text(
-                _("<b>Leave {name}?</b>\nYou can only come back with a new invitation.").format(
-                    name=html.escape(membership.initiative.name)
-                ),
-                reply_markup=cards.confirm_keyboard(
-                    ident, "leaveyes", _("🚪 Yes, leave"), _("Stay")
-                ),
-            )
-        elif action == "leaveyes":
-            name = await invites.leave(repo, ident, user.id)
-            await query.answer()
-            if message is not None:
-                await message.edit_text(
-                    _("You've left <b>{name}</b>.").format(name=html.escape(name))
-                )
-    except invites.LastOwnerError:
-        await query.answer(
+    """[Invite]: a link that lets one person join, once, for seven days."""
+    ident = callback_data.id
+    invite = await invites.create_invite(repo, ident, user.id, now=clock.now())
+    membership = await initiatives.open_as_member(repo, ident, user.id)
+    await query.answer()
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={invites.INVITE_PREFIX}{invite.token}"
+    if isinstance(query.message, Message):
+        await query.message.answer(
             _(
-                "You are the only owner. Make another member owner first (👥 Members), "
-                "or delete the initiative."
-            ),
-            show_alert=True,
+                "Send this link to the person you want to add to <b>{name}</b>. "
+                "It works once, until {date}.\n\n{link}"
+            ).format(
+                name=html.escape(membership.initiative.name),
+                date=format_day(invite.expires_at, locale, settings.tz),
+                link=link,
+            )
         )
-    except NotAnOwnerError:
-        await query.answer(_("Only owners can do this."), show_alert=True)
-    except InitiativeError:
-        await query.answer(
-            _("This initiative doesn't exist any more, or you are no longer a member."),
-            show_alert=True,
+
+
+async def cb_make_owner(
+    query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo
+) -> None:
+    """[Make … owner]: another member becomes owner too."""
+    if not callback_data.value.isdigit():
+        await query.answer()
+        return
+    await invites.make_owner(repo, callback_data.id, user.id, int(callback_data.value))
+    await query.answer(_("Done: they are an owner now too."))
+    if isinstance(query.message, Message):
+        await _members_view(query.message, repo, callback_data.id, user, edit=True)
+
+
+async def cb_leave(
+    query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo
+) -> None:
+    """[Leave]: asks to confirm first."""
+    if not isinstance(query.message, Message):
+        await query.answer()
+        return
+    membership = await initiatives.open_as_member(repo, callback_data.id, user.id)
+    await query.answer()
+    await query.message.edit_text(
+        _("<b>Leave {name}?</b>\nYou can only come back with a new invitation.").format(
+            name=html.escape(membership.initiative.name)
+        ),
+        reply_markup=cards.confirm_keyboard(
+            callback_data.id, InitiativeAction.LEAVE_CONFIRMED, _("🚪 Yes, leave"), _("Stay")
+        ),
+    )
+
+
+async def cb_leave_confirmed(
+    query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo
+) -> None:
+    """[Yes, leave]: the person is no longer a member."""
+    name = await invites.leave(repo, callback_data.id, user.id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("You've left <b>{name}</b>.").format(name=html.escape(name))
         )
 
 
@@ -176,13 +187,15 @@ async def cb_join_request(
         await query.message.edit_text(text.format(name=name))
 
 
-_MEMBER_ACTIONS = ("members", "invite", "owner", "leave", "leaveyes")
-
-
 def create_router() -> Router:
     router = Router(name="initiatives_members")
+    action = InitiativeCallback.filter
+    router.callback_query.register(cb_members, action(F.action == InitiativeAction.MEMBERS))
+    router.callback_query.register(cb_invite, action(F.action == InitiativeAction.INVITE))
+    router.callback_query.register(cb_make_owner, action(F.action == InitiativeAction.MAKE_OWNER))
+    router.callback_query.register(cb_leave, action(F.action == InitiativeAction.LEAVE))
     router.callback_query.register(
-        cb_members, InitiativeCallback.filter(F.action.in_(_MEMBER_ACTIONS))
+        cb_leave_confirmed, action(F.action == InitiativeAction.LEAVE_CONFIRMED)
     )
     router.callback_query.register(cb_join_request, JoinRequestCallback.filter())
     return router

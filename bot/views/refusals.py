@@ -1,0 +1,49 @@
+"""How a refusal reaches the person: a callback gets an alert, a private message an answer.
+
+Each handler package keeps one `refusal(exc)` that turns its feature's exceptions into text, and
+registers an error handler that answers with it through `answer_refusal`, so a handler can call
+its service and let a refusal go: guard, call one service, answer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from aiogram import Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent, Update
+
+from bot.i18n import CatalogI18n, speaking
+
+logger = logging.getLogger(__name__)
+
+Refused = TypeVar("Refused", bound=Exception)
+
+
+async def answer_refusal(update: Update, text: str) -> None:
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None and update.message.chat.type == "private":
+            await update.message.answer(text)
+    except TelegramAPIError as exc:
+        logger.warning("could not answer a refusal: %s", type(exc).__name__)
+
+
+def register_refusals(
+    router: Router, base: type[Refused], refusal: Callable[[Refused], str]
+) -> None:
+    """Let `router` answer every `base` exception with `refusal(exc)`, in the person's language.
+    Error handlers run outside the update's language context, so the language is set here."""
+
+    async def on_refusal(event: ErrorEvent, i18n: CatalogI18n, locale: str | None = None) -> bool:
+        exception = event.exception
+        assert isinstance(exception, base)
+        with speaking(i18n, locale or i18n.default_locale):
+            text = refusal(exception)
+        await answer_refusal(event.update, text)
+        return True
+
+    router.errors.register(on_refusal, ExceptionTypeFilter(base))
