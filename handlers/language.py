@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import CatalogI18n, _
-from bot.keyboards.callbacks import LanguageCallback, MenuCallback
+from bot.keyboards.callbacks import LanguageCallback, MenuAction, MenuCallback
 from bot.keyboards.language import language_picker
 from bot.keyboards.menu import main_menu
 from bot.services.users import UnsupportedLanguageError, choose_language
@@ -58,6 +58,8 @@ async def cb_choose_language(
 def create_router() -> Router:
     router = Router(name="language")
     router.message.register(cmd_language, Command("taal", "language"))
-    router.callback_query.register(cb_menu_language, MenuCallback.filter(F.action == "language"))
+    router.callback_query.register(
+        cb_menu_language, MenuCallback.filter(F.action == MenuAction.LANGUAGE)
+    )
     router.callback_query.register(cb_choose_language, LanguageCallback.filter())
     return router

@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
-from bot.keyboards.callbacks import PrivacyCallback
+from bot.keyboards.callbacks import PrivacyAction, PrivacyCallback
 from bot.services.privacy.personal_data import erase_user, export_data
 from bot.states import PrivacyStates
 from storage.models import User
@@ -68,9 +68,11 @@ def erase_keyboard(code: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("🗑 Yes, delete everything"),
-        callback_data=PrivacyCallback(action="erase", code=code),
+        callback_data=PrivacyCallback(action=PrivacyAction.ERASE, code=code),
     )
-    builder.button(text=_("No, keep it"), callback_data=PrivacyCallback(action="keep", code=code))
+    builder.button(
+        text=_("No, keep it"), callback_data=PrivacyCallback(action=PrivacyAction.KEEP, code=code)
+    )
     builder.adjust(1)
     return builder.as_markup()
 
@@ -151,7 +153,7 @@ def create_router() -> Router:
         cmd_private_only, Command("mijngegevens", "mydata", "verwijder", "delete")
     )
     router.callback_query.register(
-        cb_erase, PrivacyCallback.filter(F.action == "erase"), StateFilter("*")
+        cb_erase, PrivacyCallback.filter(F.action == PrivacyAction.ERASE), StateFilter("*")
     )
-    router.callback_query.register(cb_keep, PrivacyCallback.filter(F.action == "keep"))
+    router.callback_query.register(cb_keep, PrivacyCallback.filter(F.action == PrivacyAction.KEEP))
     return router

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.deeplinks import find_opener
 from bot.i18n import _
-from bot.keyboards.callbacks import MenuCallback
+from bot.keyboards.callbacks import MenuAction, MenuCallback
 from bot.keyboards.menu import main_menu
 from bot.middlewares.data import HandlerData
 from bot.services.coordination.optout import start_again
@@ -88,5 +88,5 @@ def create_router() -> Router:
     router.message.register(cmd_start, CommandStart(), F.chat.type == "private")
     router.message.register(cmd_help, Command("help", "hulp"))
     router.message.register(cmd_menu, Command("menu"))
-    router.callback_query.register(cb_help, MenuCallback.filter(F.action == "help"))
+    router.callback_query.register(cb_help, MenuCallback.filter(F.action == MenuAction.HELP))
     return router

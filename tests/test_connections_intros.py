@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.keyboards.callbacks import IntroCallback
+from bot.keyboards.callbacks import IntroAction, IntroCallback, SearchItemAction
 from bot.services.connections import introductions as intro
 from storage.engine import SessionPool
 from storage.models import IntroThread, SenderBlock
@@ -400,7 +400,7 @@ async def test_the_public_card_offers_contact_with_the_published_details(
     assert card.text.startswith("<b>Repair Café Lombok</b>")
     assert button_rows(card.reply_markup) == [["✉️ Contact"]]
     assert card.reply_markup.inline_keyboard[0][0].callback_data == (  # type: ignore[union-attr]
-        IntroCallback(action="start", id=ident).pack()
+        IntroCallback(action=IntroAction.START, id=ident).pack()
     )
     await feed(tap(anna, "start", ident))
     bot_api.take(AnswerCallbackQuery)
@@ -487,12 +487,14 @@ async def test_contact_on_a_search_result_card_starts_the_relay(
 
     _anna, _emma, ident = await _people(repo, clock.now())
     bob = make_user(first_name="Bob", language_code="en")
-    await feed(callback_update(bob, SearchItemCallback(action="open", id=ident).pack()))
+    await feed(
+        callback_update(bob, SearchItemCallback(action=SearchItemAction.OPEN, id=ident).pack())
+    )
     bot_api.take(AnswerCallbackQuery)
     card = bot_api.take(SendMessage)
     contact = card.reply_markup.inline_keyboard[0][1]  # type: ignore[union-attr]
     assert contact.text == "✉️ Contact"
-    assert contact.callback_data == IntroCallback(action="start", id=ident).pack()
+    assert contact.callback_data == IntroCallback(action=IntroAction.START, id=ident).pack()
     await feed(callback_update(bob, contact.callback_data))
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(SendMessage).text == (

@@ -15,7 +15,7 @@ from aiogram.methods import (
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.keyboards.callbacks import KnowledgeCallback
+from bot.keyboards.callbacks import KnowledgeCallback, MenuAction
 from bot.services.connections import knowledge
 from storage.models import KnowledgeArticle
 from storage.repositories import Repo
@@ -194,12 +194,12 @@ async def test_menu_buttons_open_the_knowledge_base_and_questions(
 
     await _seed(repo, clock)
     emma = make_user(language_code="en")
-    await feed(callback_update(emma, MenuCallback(action="knowledge").pack()))
+    await feed(callback_update(emma, MenuCallback(action=MenuAction.KNOWLEDGE).pack()))
     bot_api.take(AnswerCallbackQuery)
     listing = bot_api.take(SendMessage)
     assert listing.text.startswith("📚 <b>Knowledge base</b>\nShort answers on rules")
     assert button_rows(listing.reply_markup)[0] == ["📄 GDPR for residents' initiatives"]
-    await feed(callback_update(emma, MenuCallback(action="ask").pack()))
+    await feed(callback_update(emma, MenuCallback(action=MenuAction.ASK).pack()))
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(SendMessage).text == (
         "No initiative has offered to answer questions yet. Meanwhile, look in the knowledge "

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.keyboards.callbacks import MeetupProposalCallback
+from bot.keyboards.callbacks import MeetupProposalAction, MeetupProposalCallback
 from bot.services.connections import meetups
 from scheduler.jobs import PERIODIC_JOBS
 from scheduler.meetups import MEETUP_JOB_ID, run_meetup_proposals
@@ -124,11 +124,15 @@ async def test_one_tap_creates_the_draft_and_invites_the_members(
 
     anna = make_user(language_code="nl")
     await feed(
-        callback_update(anna, MeetupProposalCallback(action="create", id=proposal_id).pack())
+        callback_update(
+            anna, MeetupProposalCallback(action=MeetupProposalAction.CREATE, id=proposal_id).pack()
+        )
     )
     assert bot_api.take(AnswerCallbackQuery).text == "Sorry, dit kunnen alleen coördinatoren doen."
 
-    tap = callback_update(kees, MeetupProposalCallback(action="create", id=proposal_id).pack())
+    tap = callback_update(
+        kees, MeetupProposalCallback(action=MeetupProposalAction.CREATE, id=proposal_id).pack()
+    )
     await feed(tap)
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageReplyMarkup)
@@ -162,14 +166,18 @@ async def test_one_tap_creates_the_draft_and_invites_the_members(
     )
 
     await feed(
-        callback_update(kees, MeetupProposalCallback(action="create", id=proposal_id).pack())
+        callback_update(
+            kees, MeetupProposalCallback(action=MeetupProposalAction.CREATE, id=proposal_id).pack()
+        )
     )
     assert bot_api.take(AnswerCallbackQuery).text == "Iemand heeft al over dit voorstel beslist."
     assert len((await repo.session.execute(select(Event))).scalars().all()) == 1
     await repo.session.commit()
 
     await feed(
-        callback_update(kees, MeetupProposalCallback(action="publish", id=proposal_id).pack())
+        callback_update(
+            kees, MeetupProposalCallback(action=MeetupProposalAction.PUBLISH, id=proposal_id).pack()
+        )
     )
     assert bot_api.take(AnswerCallbackQuery).text == "Gepubliceerd! De uitnodigingen gaan nu weg."
     bot_api.take(EditMessageReplyMarkup)

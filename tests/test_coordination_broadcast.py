@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
-from bot.keyboards.callbacks import BroadcastCallback, BroadcastComposeCallback
+from bot.keyboards.callbacks import BroadcastAction, BroadcastCallback, BroadcastComposeCallback
 from bot.services.coordination import broadcast_progress, broadcasts
 from scheduler.broadcasts import run_broadcast_progress
 from scheduler.context import JobContext
@@ -153,7 +153,7 @@ async def test_broadcast_from_compose_to_report(
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
     broadcast_id = await _compose_and_preview(feed, bot_api, kees, event_id)
 
-    send = BroadcastCallback(action="send", id=broadcast_id).pack()
+    send = BroadcastCallback(action=BroadcastAction.SEND, id=broadcast_id).pack()
     await feed(callback_update(kees, send))
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageReplyMarkup)
@@ -274,7 +274,9 @@ async def test_send_after_quiet_hours_waits_for_the_morning(
     draft_id = draft.id
     assert count == 2
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
-    await feed(callback_update(kees, BroadcastCallback(action="later", id=draft_id).pack()))
+    await feed(
+        callback_update(kees, BroadcastCallback(action=BroadcastAction.LATER, id=draft_id).pack())
+    )
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageReplyMarkup)
     assert bot_api.take(SendMessage).text == "📣 Bezig… 0 / 2 verstuurd"
@@ -300,18 +302,24 @@ async def test_cancel_sends_nothing_and_is_logged(
     )
     draft_id = draft.id
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
-    await feed(callback_update(kees, BroadcastCallback(action="cancel", id=draft_id).pack()))
+    await feed(
+        callback_update(kees, BroadcastCallback(action=BroadcastAction.CANCEL, id=draft_id).pack())
+    )
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(EditMessageText).text == "Geannuleerd. Er is niets verstuurd."
-    await feed(callback_update(kees, BroadcastCallback(action="send", id=draft_id).pack()))
+    await feed(
+        callback_update(kees, BroadcastCallback(action=BroadcastAction.SEND, id=draft_id).pack())
+    )
     assert bot_api.take(AnswerCallbackQuery).text == (
         "Dit bericht is geannuleerd. Er is niets verstuurd."
     )
-    await feed(callback_update(kees, BroadcastCallback(action="cancel", id=draft_id).pack()))
+    await feed(
+        callback_update(kees, BroadcastCallback(action=BroadcastAction.CANCEL, id=draft_id).pack())
+    )
     assert bot_api.take(AnswerCallbackQuery).text == (
         "Dit bericht is geannuleerd. Er is niets verstuurd."
     )
-    await feed(callback_update(kees, BroadcastCallback(action="send", id=999).pack()))
+    await feed(callback_update(kees, BroadcastCallback(action=BroadcastAction.SEND, id=999).pack()))
     assert bot_api.take(AnswerCallbackQuery).text == "Dit bericht bestaat niet meer."
     assert await outbox_of(repo, f"broadcast:{draft_id}") == []
     actions = (await repo.session.execute(select(AuditEntry.action))).scalars().all()
@@ -363,7 +371,9 @@ async def test_progress_is_edited_at_most_every_few_seconds_and_survives_a_resta
     )
     draft_id = draft.id
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
-    await feed(callback_update(kees, BroadcastCallback(action="send", id=draft_id).pack()))
+    await feed(
+        callback_update(kees, BroadcastCallback(action=BroadcastAction.SEND, id=draft_id).pack())
+    )
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageReplyMarkup)
     assert bot_api.take(SendMessage).text == "📣 Bezig… 0 / 10 verstuurd"

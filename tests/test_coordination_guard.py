@@ -29,6 +29,7 @@ from bot.keyboards.callbacks import (
     EventFormCallback,
     ExportCallback,
     FacAdminCallback,
+    IntroAction,
     IntroCallback,
     KnowledgeCallback,
     MeetupProposalCallback,
@@ -179,8 +180,12 @@ def _forged(world: dict[str, int]) -> dict[str, list[str]]:
     event, draft = world["event"], world["draft"]
     return {
         "evm": [
-            EventAdminCallback(action=action, event_id=event).pack()
-            for action in ("participants", "attendance", "qr", "cancel", "cancel_yes", "edit")
+            # "participants" is no action of the real buttons: a forged one, packed by hand.
+            f"evm:participants:{event}",
+            *(
+                EventAdminCallback(action=action, event_id=event).pack()
+                for action in ("attendance", "qr", "cancel", "cancel_yes", "edit")
+            ),
         ],
         "eva": [AttendanceCallback(registration_id=world["registration"], attended=False).pack()],
         "evf": [EventFormCallback(field="edit", value=f"seats-{event}").pack()],
@@ -211,7 +216,7 @@ def _forged(world: dict[str, int]) -> dict[str, list[str]]:
             MeetupProposalCallback(action=action, id=1).pack()
             for action in ("create", "dismiss", "publish")
         ],
-        "itr": [IntroCallback(action="ban", id=1).pack()],
+        "itr": [IntroCallback(action=IntroAction.BAN, id=1).pack()],
         "kb": [
             KnowledgeCallback(action=action, id=1).pack()
             for action in ("save", "edit", "field", "del", "delyes")

@@ -20,6 +20,8 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import (
     AttendanceCallback,
+    EventAction,
+    EventAdminAction,
     EventAdminCallback,
     EventCallback,
     EventFormCallback,
@@ -146,7 +148,9 @@ async def test_residents_cannot_use_coordinator_commands_or_buttons(
         "Sorry, dit kunnen alleen coördinatoren doen."
     )
     await feed(
-        callback_update(anna, EventAdminCallback(action="cancel_yes", event_id=event_id).pack())
+        callback_update(
+            anna, EventAdminCallback(action=EventAdminAction.CANCEL_YES, event_id=event_id).pack()
+        )
     )
     assert bot_api.take(AnswerCallbackQuery).text == "Sorry, dit kunnen alleen coördinatoren doen."
     assert (await repo.events.get(event_id)).status == "published"  # type: ignore[union-attr]
@@ -158,7 +162,11 @@ async def test_changing_the_time_tells_registrants_and_moves_their_reminders(
     event_id = (await make_event(repo, clock, capacity=1)).id
     anna, bert = make_user(language_code="nl"), make_user(language_code="en")
     for person in (anna, bert):
-        await feed(callback_update(person, EventCallback(action="join", event_id=event_id).pack()))
+        await feed(
+            callback_update(
+                person, EventCallback(action=EventAction.JOIN, event_id=event_id).pack()
+            )
+        )
     bot_api.take_all()
     coordinator = kees()
 
@@ -198,7 +206,11 @@ async def test_more_seats_go_to_the_waitlist_and_fewer_than_taken_is_refused(
     event_id = (await make_event(repo, clock, capacity=1)).id
     people = [make_user(language_code="nl") for _ in range(3)]
     for person in people:
-        await feed(callback_update(person, EventCallback(action="join", event_id=event_id).pack()))
+        await feed(
+            callback_update(
+                person, EventCallback(action=EventAction.JOIN, event_id=event_id).pack()
+            )
+        )
     bot_api.take_all()
     coordinator = kees()
     seats = EventFormCallback(field="edit", value=f"seats-{event_id}").pack()
@@ -225,7 +237,11 @@ async def test_calling_off_tells_everyone_and_withdraws_reminders(
     event_id = (await make_event(repo, clock, capacity=1)).id
     anna, bert = make_user(language_code="nl"), make_user(language_code="nl")
     for person in (anna, bert):
-        await feed(callback_update(person, EventCallback(action="join", event_id=event_id).pack()))
+        await feed(
+            callback_update(
+                person, EventCallback(action=EventAction.JOIN, event_id=event_id).pack()
+            )
+        )
     bot_api.take_all()
     coordinator = kees()
     ask = await _say(feed, bot_api, coordinator, f"/afgelasten {event_id}")
@@ -237,7 +253,7 @@ async def test_calling_off_tells_everyone_and_withdraws_reminders(
         feed,
         bot_api,
         coordinator,
-        EventAdminCallback(action="cancel_yes", event_id=event_id).pack(),
+        EventAdminCallback(action=EventAdminAction.CANCEL_YES, event_id=event_id).pack(),
     )
 
     assert (
@@ -258,7 +274,11 @@ async def test_participants_list_and_attendance_grants_the_certificate(
     anna = make_user(first_name="Anna", language_code="nl")
     bert = make_user(first_name="Bert", language_code="nl")
     for person in (anna, bert):
-        await feed(callback_update(person, EventCallback(action="join", event_id=event_id).pack()))
+        await feed(
+            callback_update(
+                person, EventCallback(action=EventAction.JOIN, event_id=event_id).pack()
+            )
+        )
     bot_api.take_all()
     coordinator = kees()
 
@@ -282,7 +302,7 @@ async def test_participants_list_and_attendance_grants_the_certificate(
         feed,
         bot_api,
         coordinator,
-        EventAdminCallback(action="attendance", event_id=event_id).pack(),
+        EventAdminCallback(action=EventAdminAction.ATTENDANCE, event_id=event_id).pack(),
     )
     sheet = bot_api.take(SendMessage)
     assert button_rows(sheet.reply_markup) == [["⬜ Anna"]]
@@ -298,7 +318,12 @@ async def test_qr_code_is_sent_as_a_picture_with_the_link(
 ) -> None:
     event_id = (await make_event(repo, clock)).id
 
-    await _tap(feed, bot_api, kees(), EventAdminCallback(action="qr", event_id=event_id).pack())
+    await _tap(
+        feed,
+        bot_api,
+        kees(),
+        EventAdminCallback(action=EventAdminAction.QR, event_id=event_id).pack(),
+    )
 
     bot_api.take(GetMe)
     photo = bot_api.take(SendPhoto)

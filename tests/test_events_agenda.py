@@ -10,7 +10,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendDocument, 
 from aiogram.types import BufferedInputFile
 
 from bot.clock import FakeClock
-from bot.keyboards.callbacks import EventCallback, MenuCallback
+from bot.keyboards.callbacks import EventAction, EventCallback, MenuAction, MenuCallback
 from bot.services.events.ics import escape_text, event_calendar, fold
 from storage.models import Event
 from storage.repositories import Repo
@@ -29,9 +29,13 @@ async def _two_events(
             repo, clock, title="Vol", capacity=1, starts_at=START_DEFAULT + timedelta(days=1)
         )
     ).id
-    await feed(callback_update(make_user(), EventCallback(action="join", event_id=full).pack()))
+    await feed(
+        callback_update(make_user(), EventCallback(action=EventAction.JOIN, event_id=full).pack())
+    )
     for event_id in (seat, full):
-        await feed(callback_update(who, EventCallback(action="join", event_id=event_id).pack()))
+        await feed(
+            callback_update(who, EventCallback(action=EventAction.JOIN, event_id=event_id).pack())
+        )
     bot_api.take_all()
     return seat, full
 
@@ -62,7 +66,9 @@ async def test_my_agenda_lists_seats_and_waitlist_places_in_dutch(
 
 async def test_empty_agenda_in_english_from_the_menu(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(
-        callback_update(make_user(language_code="en"), MenuCallback(action="my_agenda").pack())
+        callback_update(
+            make_user(language_code="en"), MenuCallback(action=MenuAction.MY_AGENDA).pack()
+        )
     )
 
     bot_api.take(AnswerCallbackQuery)
@@ -75,7 +81,7 @@ async def test_calendar_button_sends_an_ics_document(
     emma = make_user(language_code="en")
     seat, _full = await _two_events(feed, bot_api, repo, clock, emma)
 
-    await feed(callback_update(emma, EventCallback(action="ics", event_id=seat).pack()))
+    await feed(callback_update(emma, EventCallback(action=EventAction.ICS, event_id=seat).pack()))
 
     bot_api.take(AnswerCallbackQuery)
     sent = bot_api.take(SendDocument)
@@ -93,7 +99,9 @@ async def test_cancelling_from_the_agenda_shows_the_agenda_again(
     anna = make_user(language_code="nl")
     seat, _full = await _two_events(feed, bot_api, repo, clock, anna)
 
-    await feed(callback_update(anna, EventCallback(action="unlist", event_id=seat).pack()))
+    await feed(
+        callback_update(anna, EventCallback(action=EventAction.UNLIST, event_id=seat).pack())
+    )
 
     assert bot_api.take(AnswerCallbackQuery).text == (
         "Je bent afgemeld. Bedankt voor het laten weten!"

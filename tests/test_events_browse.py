@@ -8,7 +8,13 @@ from datetime import timedelta
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.clock import FakeClock
-from bot.keyboards.callbacks import EventCallback, EventListCallback, MenuCallback
+from bot.keyboards.callbacks import (
+    EventAction,
+    EventCallback,
+    EventListCallback,
+    MenuAction,
+    MenuCallback,
+)
 from storage.repositories import Repo
 from tests.conftest import Feeder
 from tests.event_helpers import START_DEFAULT, make_event
@@ -89,7 +95,11 @@ async def test_menu_agenda_button_opens_the_agenda(
     feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     await make_event(repo, clock)
-    await feed(callback_update(make_user(language_code="nl"), MenuCallback(action="agenda").pack()))
+    await feed(
+        callback_update(
+            make_user(language_code="nl"), MenuCallback(action=MenuAction.AGENDA).pack()
+        )
+    )
 
     bot_api.take(AnswerCallbackQuery)
     assert (bot_api.take(SendMessage).text or "").startswith("📅 <b>Agenda</b>\n\n1. 🗣")
@@ -187,7 +197,9 @@ async def test_card_opens_from_the_list_and_an_unknown_deep_link_shows_the_menu(
     event_id = (await make_event(repo, clock)).id
     anna = make_user(language_code="nl")
 
-    await feed(callback_update(anna, EventCallback(action="open", event_id=event_id).pack()))
+    await feed(
+        callback_update(anna, EventCallback(action=EventAction.OPEN, event_id=event_id).pack())
+    )
     bot_api.take(AnswerCallbackQuery)
     assert (bot_api.take(SendMessage).text or "").startswith("🗣 <b>Samen aan tafel</b>")
 
@@ -203,7 +215,9 @@ async def test_card_of_a_called_off_event_offers_no_sign_up_or_cancel(
 
     event_id = (await make_event(repo, clock)).id
     anna = make_user(language_code="nl")
-    await feed(callback_update(anna, EventCallback(action="join", event_id=event_id).pack()))
+    await feed(
+        callback_update(anna, EventCallback(action=EventAction.JOIN, event_id=event_id).pack())
+    )
     bot_api.take_all()
     await cancel_event(repo, event_id, now=clock.now())
 

@@ -11,7 +11,7 @@ from aiogram.methods import AnswerCallbackQuery
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.keyboards.callbacks import EventCallback
+from bot.keyboards.callbacks import EventAction, EventCallback
 from storage.models import Registration
 from storage.repositories import Repo
 from tests.event_helpers import make_event
@@ -43,7 +43,7 @@ async def test_200_simultaneous_sign_ups_fill_10_seats_and_number_the_waitlist(
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=10)).id
     await repo.session.commit()
-    data = EventCallback(action="join", event_id=event_id).pack()
+    data = EventCallback(action=EventAction.JOIN, event_id=event_id).pack()
     people = [make_user(language_code="nl") for _ in range(200)]
 
     await asyncio.gather(
@@ -65,8 +65,8 @@ async def test_concurrent_cancel_and_sign_up_never_overbook(
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=10)).id
     await repo.session.commit()
-    join = EventCallback(action="join", event_id=event_id).pack()
-    leave = EventCallback(action="leave", event_id=event_id).pack()
+    join = EventCallback(action=EventAction.JOIN, event_id=event_id).pack()
+    leave = EventCallback(action=EventAction.LEAVE, event_id=event_id).pack()
     first = [make_user(language_code="nl") for _ in range(25)]
     for person in first:  # 10 seats, 15 waiting
         await dispatcher.feed_update(bot, callback_update(person, join))

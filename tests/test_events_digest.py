@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n, speaking
-from bot.keyboards.callbacks import DigestCallback
+from bot.keyboards.callbacks import DigestAction, DigestCallback
 from bot.notifications.registry import RenderContext, get_kind
 from scheduler.digest import run_weekly_digest
 from storage.engine import SessionPool
@@ -50,11 +50,13 @@ async def test_settings_turn_the_weekly_overview_on_and_pick_a_theme(
         ["🏷 Thema's kiezen", "📍 Gemeenten kiezen"],
     ]
 
-    await feed(callback_update(anna, DigestCallback(action="on").pack()))
+    await feed(callback_update(anna, DigestCallback(action=DigestAction.ON).pack()))
     assert bot_api.take(AnswerCallbackQuery).text == "Weekoverzicht staat aan."
     assert "initiatieven: aan" in (bot_api.take(EditMessageText).text or "")
 
-    await feed(callback_update(anna, DigestCallback(action="theme", value="wonen").pack()))
+    await feed(
+        callback_update(anna, DigestCallback(action=DigestAction.THEME, value="wonen").pack())
+    )
     bot_api.take(AnswerCallbackQuery)
     picker = bot_api.take(EditMessageText)
     assert picker.text == "Welke thema's vind je interessant? Niets aangevinkt betekent: alle."

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.clock import FakeClock
-from bot.keyboards.callbacks import EventCallback, ReconfirmCallback
+from bot.keyboards.callbacks import EventAction, EventCallback, ReconfirmCallback
 from storage.repositories import Repo
 from tests.conftest import Feeder
 from tests.event_helpers import make_event, outbox_rows, registration_of
@@ -29,11 +29,11 @@ CARD_NL_SIGNED_UP = (
 
 
 def join(event_id: int) -> str:
-    return EventCallback(action="join", event_id=event_id).pack()
+    return EventCallback(action=EventAction.JOIN, event_id=event_id).pack()
 
 
 def leave(event_id: int) -> str:
-    return EventCallback(action="leave", event_id=event_id).pack()
+    return EventCallback(action=EventAction.LEAVE, event_id=event_id).pack()
 
 
 async def test_sign_up_gives_a_seat_and_schedules_reminders_and_reconfirmation(

@@ -14,7 +14,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n, speaking
-from bot.keyboards.callbacks import FacSettingsCallback
+from bot.keyboards.callbacks import FacSettingsAction, FacSettingsCallback
 from bot.services.coordination import exports, stats
 from bot.services.facilitation.debriefs import parse
 from handlers.coordination.stats import figures_text
@@ -137,7 +137,9 @@ async def test_availability_settings_in_english_and_only_for_facilitators(
     period_id = (await repo.facilitators.unavailability(EMMA, clock.now()))[0].id
     await repo.session.commit()
     await feed(
-        callback_update(tg_user(EMMA), FacSettingsCallback(action="del", value=period_id).pack())
+        callback_update(
+            tg_user(EMMA), FacSettingsCallback(action=FacSettingsAction.DEL, value=period_id).pack()
+        )
     )
     assert bot_api.take(AnswerCallbackQuery).text == "Saved."
     assert "You haven't marked any period as unavailable." in (

@@ -14,7 +14,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMes
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
-from bot.keyboards.callbacks import FacAdminCallback, FacAnswerCallback
+from bot.keyboards.callbacks import FacAdminAction, FacAdminCallback, FacAnswerCallback
 from bot.services.facilitation import open_calls
 from bot.services.facilitation import requests as facilitation_requests
 from storage.engine import SessionPool
@@ -94,7 +94,8 @@ async def test_open_call_goes_only_to_eligible_facilitators_least_recently_asked
     await add_person(repo, clock, 880_060)  # a new facilitator, never asked: goes first
     await feed(
         callback_update(
-            tg_user(COORDINATOR_ID), FacAdminCallback(action="call", event_id=event_id).pack()
+            tg_user(COORDINATOR_ID),
+            FacAdminCallback(action=FacAdminAction.CALL, event_id=event_id).pack(),
         )
     )
     bot_api.take(AnswerCallbackQuery)
@@ -127,7 +128,8 @@ async def test_open_call_goes_only_to_eligible_facilitators_least_recently_asked
     # The table is complete: another open call is refused with the reason.
     await feed(
         callback_update(
-            tg_user(COORDINATOR_ID), FacAdminCallback(action="call", event_id=event_id).pack()
+            tg_user(COORDINATOR_ID),
+            FacAdminCallback(action=FacAdminAction.CALL, event_id=event_id).pack(),
         )
     )
     bot_api.take(AnswerCallbackQuery)
@@ -191,7 +193,8 @@ async def test_open_call_without_anyone_eligible_says_why(
         stored.facilitator_level = "spannend"
     await feed(
         callback_update(
-            tg_user(COORDINATOR_ID), FacAdminCallback(action="call", event_id=event_id).pack()
+            tg_user(COORDINATOR_ID),
+            FacAdminCallback(action=FacAdminAction.CALL, event_id=event_id).pack(),
         )
     )
     bot_api.take(AnswerCallbackQuery)

@@ -15,7 +15,7 @@ from aiogram.methods import (
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
-from bot.keyboards.callbacks import FacAnswerCallback, FacDutyCallback
+from bot.keyboards.callbacks import FacAnswerCallback, FacDutyAction, FacDutyCallback
 from storage.engine import SessionPool
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
@@ -330,7 +330,9 @@ async def test_withdrawing_later_frees_the_seat_and_alerts_the_coordinators(
     assert button_rows(agenda.reply_markup) == [["📆 Agenda 1", "🙅 Ik kan niet 1"]]
 
     await feed(
-        callback_update(tg_user(FATIMA), FacDutyCallback(action="withdraw", request_id=rid).pack())
+        callback_update(
+            tg_user(FATIMA), FacDutyCallback(action=FacDutyAction.WITHDRAW, request_id=rid).pack()
+        )
     )
     bot_api.take(AnswerCallbackQuery)
     confirm = bot_api.take(SendMessage)

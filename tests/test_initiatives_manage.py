@@ -15,7 +15,13 @@ from aiogram.methods import (
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.keyboards.callbacks import InitiativeCallback, MenuCallback, RegisterCallback
+from bot.keyboards.callbacks import (
+    InitiativeCallback,
+    MenuAction,
+    MenuCallback,
+    RegisterAction,
+    RegisterCallback,
+)
 from storage.models import Initiative, OutboxMessage
 from storage.repositories import Repo
 from tests.conftest import Feeder
@@ -70,7 +76,7 @@ async def test_my_initiatives_when_there_are_none_in_english(
     feed: Feeder, bot_api: MockedBotAPI
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
-    await feed(callback_update(emma, MenuCallback(action="my_initiatives").pack()))
+    await feed(callback_update(emma, MenuCallback(action=MenuAction.MY_INITIATIVES).pack()))
     bot_api.take(AnswerCallbackQuery)
     reply = bot_api.take(SendMessage)
     assert reply.text == (
@@ -142,14 +148,20 @@ async def test_edit_themes_and_remove_an_optional_field_in_english(
     assert ask.text == "Which themes fit? Tap up to 3, then tap “Done”."
     assert button_rows(ask.reply_markup)[3] == ["Housing", "✅ Sustainability"]
     assert button_rows(ask.reply_markup)[-2:] == [["✔️ Done"], ["✖️ Cancel"]]
-    await feed(callback_update(emma, RegisterCallback(action="theme", value="duurzaamheid").pack()))
+    await feed(
+        callback_update(
+            emma, RegisterCallback(action=RegisterAction.THEME, value="duurzaamheid").pack()
+        )
+    )
     refusal = bot_api.take(AnswerCallbackQuery)
     assert refusal.text == "Tap at least one theme." and refusal.show_alert
-    await feed(callback_update(emma, RegisterCallback(action="theme", value="cultuur").pack()))
+    await feed(
+        callback_update(emma, RegisterCallback(action=RegisterAction.THEME, value="cultuur").pack())
+    )
     bot_api.take(AnswerCallbackQuery)
     ticked = bot_api.take(EditMessageReplyMarkup)
     assert button_rows(ticked.reply_markup)[7] == ["✅ Culture", "Sports and exercise"]
-    await feed(callback_update(emma, RegisterCallback(action="themes_done").pack()))
+    await feed(callback_update(emma, RegisterCallback(action=RegisterAction.THEMES_DONE).pack()))
     bot_api.take(AnswerCallbackQuery)
     card = bot_api.take(SendMessage)
     assert "🏷 Sustainability · Culture" in card.text
@@ -165,7 +177,9 @@ async def test_edit_themes_and_remove_an_optional_field_in_english(
     ask = bot_api.take(SendMessage)
     assert ask.text == "Which e-mail address may people write to?\nNow: hi@lombok.nl"
     assert button_rows(ask.reply_markup) == [["🗑 Remove", "✖️ Cancel"]]
-    await feed(callback_update(emma, RegisterCallback(action="remove", value="email").pack()))
+    await feed(
+        callback_update(emma, RegisterCallback(action=RegisterAction.REMOVE, value="email").pack())
+    )
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(SendMessage).text.startswith("✅ Saved.\n\n<b>Repair Café Lombok</b>")
     stored = await repo.initiatives.get(ident)

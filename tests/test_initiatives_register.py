@@ -15,7 +15,7 @@ from bot.app import build_dispatcher
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
-from bot.keyboards.callbacks import MenuCallback, RegisterCallback
+from bot.keyboards.callbacks import MenuAction, MenuCallback, RegisterCallback
 from bot.middlewares.throttling import ThrottlingMiddleware
 from scheduler.setup import build_scheduler
 from storage.engine import SessionPool
@@ -242,7 +242,7 @@ async def test_registration_in_english_from_the_menu_skipping_what_is_optional(
     feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     emma = make_user(first_name="Emma", language_code="en")
-    await feed(callback_update(emma, MenuCallback(action="new_initiative").pack()))
+    await feed(callback_update(emma, MenuCallback(action=MenuAction.NEW_INITIATIVE).pack()))
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(SendMessage).text.startswith("Great, let's put your initiative in")
     assert question(bot_api).text == "<i>Step 1 of 11</i>\nWhat is the name of your initiative?"

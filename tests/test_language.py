@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
-from bot.keyboards.callbacks import LanguageCallback, MenuCallback
+from bot.keyboards.callbacks import LanguageCallback, MenuAction, MenuCallback
 from storage.repositories import Repo
 from tests.conftest import Feeder
 from tests.factories import callback_update, make_user, message_update
@@ -84,7 +84,9 @@ async def test_forged_language_code_is_refused_and_nothing_stored(
 
 async def test_menu_language_button_opens_the_picker(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(
-        callback_update(make_user(language_code="en"), MenuCallback(action="language").pack())
+        callback_update(
+            make_user(language_code="en"), MenuCallback(action=MenuAction.LANGUAGE).pack()
+        )
     )
 
     bot_api.take(AnswerCallbackQuery)

@@ -11,7 +11,7 @@ import pytest
 from aiogram import Dispatcher, F, Router
 from aiogram.types import Chat, Message
 
-from bot.keyboards.callbacks import LanguageCallback, MenuCallback
+from bot.keyboards.callbacks import LanguageCallback, MenuAction, MenuCallback
 from bot.logging_privacy import pseudonym
 from tests.conftest import Feeder
 from tests.factories import callback_update, make_user, message_update
@@ -58,7 +58,7 @@ async def test_conversations_leave_no_names_texts_or_ids_in_the_logs(
     )
     steps: list[Any] = [
         message_update(person, "/start"),
-        callback_update(person, MenuCallback(action="language").pack()),
+        callback_update(person, MenuCallback(action=MenuAction.LANGUAGE).pack()),
         callback_update(person, LanguageCallback(code="en").pack()),
         callback_update(person, LanguageCallback(code="nl").pack()),
         message_update(person, "/nieuw"),

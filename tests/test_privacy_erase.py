@@ -12,7 +12,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
-from bot.keyboards.callbacks import PrivacyCallback
+from bot.keyboards.callbacks import PrivacyAction, PrivacyCallback
 from bot.services.privacy.personal_data import DEFAULT_SALT, enforce_tombstones, id_hash
 from storage.models import (
     Initiative,
@@ -144,14 +144,16 @@ async def test_a_forged_or_old_erase_button_erases_nothing(
     bot_api.take(SendMessage)
     before = await row_counts(repo)
 
-    await feed(callback_update(person, PrivacyCallback(action="erase", code="guess").pack()))
+    await feed(
+        callback_update(person, PrivacyCallback(action=PrivacyAction.ERASE, code="guess").pack())
+    )
     answer = bot_api.take(AnswerCallbackQuery)
     assert answer.text == "Deze knop werkt niet meer. Stuur /verwijder om opnieuw te beginnen."
     assert answer.show_alert
     assert await row_counts(repo) == before
 
     other = zwaantje()  # never asked: no question, no erasure
-    await feed(callback_update(other, PrivacyCallback(action="erase", code="").pack()))
+    await feed(callback_update(other, PrivacyCallback(action=PrivacyAction.ERASE, code="").pack()))
     bot_api.take(AnswerCallbackQuery)
     assert await repo.users.get(person.id) is not None
 

@@ -10,7 +10,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot.clock import FakeClock
-from bot.keyboards.callbacks import MenuCallback, SearchCallback
+from bot.keyboards.callbacks import MenuAction, MenuCallback, SearchCallback
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
 from tests.factories import callback_update, make_user, message_update
@@ -173,7 +173,7 @@ async def test_menu_search_takes_the_next_text_as_query_until_stopped(
 ) -> None:
     await add_gardens(repo, clock.now())
     anna = make_user(language_code="nl")
-    await feed(callback_update(anna, MenuCallback(action="search").pack()))
+    await feed(callback_update(anna, MenuCallback(action=MenuAction.SEARCH).pack()))
     bot_api.take(AnswerCallbackQuery)
     prompt = bot_api.take(SendMessage)
     assert prompt.text == (

@@ -7,18 +7,38 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 
 
+class MenuAction(StrEnum):
+    SEARCH = "search"
+    AGENDA = "agenda"
+    MY_AGENDA = "my_agenda"
+    NEW_INITIATIVE = "new_initiative"
+    MY_INITIATIVES = "my_initiatives"
+    ASK = "ask"
+    KNOWLEDGE = "knowledge"
+    HELP = "help"
+    LANGUAGE = "language"
+
+
 class MenuCallback(CallbackData, prefix="menu"):
-    action: str
+    action: MenuAction
 
 
 class LanguageCallback(CallbackData, prefix="lang"):
     code: str
 
 
+class EventAction(StrEnum):
+    OPEN = "open"
+    JOIN = "join"
+    LEAVE = "leave"
+    ICS = "ics"
+    UNLIST = "unlist"
+
+
 class EventCallback(CallbackData, prefix="ev"):
     """An action on one event: open, join, leave, ics."""
 
-    action: str
+    action: EventAction
     event_id: int
 
 
@@ -47,25 +67,60 @@ class AttendanceCallback(CallbackData, prefix="eva"):
     attended: bool
 
 
+class EventAdminAction(StrEnum):
+    QR = "qr"
+    PEOPLE = "people"
+    EDIT = "edit"
+    CANCEL = "cancel"
+    CANCEL_YES = "cancel_yes"
+    ATTENDANCE = "attendance"
+
+
 class EventAdminCallback(CallbackData, prefix="evm"):
     """A coordinator's action on an event: participants, attendance, qr, cancel, confirm."""
 
-    action: str
+    action: EventAdminAction
     event_id: int
+
+
+class DigestAction(StrEnum):
+    ON = "on"
+    OFF = "off"
+    SHOW = "show"
+    THEMES = "themes"
+    PLACES = "places"
+    THEME = "theme"
+    PLACE = "place"
 
 
 class DigestCallback(CallbackData, prefix="dg"):
     """Settings of the weekly digest: on/off, a theme or a municipality to toggle."""
 
-    action: str
+    action: DigestAction
     value: str = ""
+
+
+class RegisterAction(StrEnum):
+    BACK = "back"
+    SKIP = "skip"
+    CANCEL = "cancel"
+    REMOVE = "remove"
+    THEME = "theme"
+    THEMES_DONE = "themes_done"
+    MUN = "mun"
+    CONTINUE = "continue"
+    RESTART = "restart"
+    PUBLISH = "publish"
+    LATER = "later"
+    DUP_YES = "dup_yes"
+    DUP_NO = "dup_no"
 
 
 class RegisterCallback(CallbackData, prefix="rg"):
     """A button in the registration of a new initiative: back, skip, cancel, a theme to tick,
     a municipality, continue/restart a draft, publish, later, and the duplicate hint."""
 
-    action: str
+    action: RegisterAction
     value: str = ""
 
 
@@ -117,11 +172,17 @@ class BroadcastComposeCallback(CallbackData, prefix="bcc"):
     value: str = ""
 
 
+class BroadcastAction(StrEnum):
+    SEND = "send"
+    LATER = "later"
+    CANCEL = "cancel"
+
+
 class BroadcastCallback(CallbackData, prefix="bc"):
     """A coordinator's answer to a broadcast's preview: send, later (after quiet hours),
     cancel."""
 
-    action: str
+    action: BroadcastAction
     id: int
 
 
@@ -138,36 +199,76 @@ class ExportCallback(CallbackData, prefix="ex"):
     period: str = ""
 
 
+class IntroAction(StrEnum):
+    START = "start"
+    AS = "as"
+    CANCEL = "cancel"
+    REPLY = "reply"
+    SHARE = "share"
+    DECLINE = "decline"
+    REPORT = "report"
+    BLOCK = "block"
+    BAN = "ban"
+
+
 class IntroCallback(CallbackData, prefix="itr"):
     """Introductions with consent: `start` (from an initiative's card, `id` = initiative),
     or an action in a relayed conversation (`id` = thread): reply, share, decline, report,
     block; `cancel` stops typing; `ban` is a coordinator's block after a report."""
 
-    action: str
+    action: IntroAction
     id: int
+
+
+class PeerAction(StrEnum):
+    THEME = "theme"
+    CLOSE = "close"
+    ANSWER = "answer"
+    SKIP = "skip"
+    HELPFUL = "helpful"
+    CYES = "cyes"
+    CNO = "cno"
+    OFFER = "offer"
+    OFFERS = "offers"
 
 
 class PeerCallback(CallbackData, prefix="pq"):
     """Questions to peers: a theme picked for a question, answer / skip a question, mark an
     answer helpful, consent to the knowledge base, and the help-offer settings."""
 
-    action: str
+    action: PeerAction
     id: int = 0
     value: str = ""
+
+
+class KnowledgeAction(StrEnum):
+    OPEN = "open"
+    EDIT = "edit"
+    FIELD = "field"
+    SAVE = "save"
+    CANCEL = "cancel"
+    DEL = "del"
+    DELYES = "delyes"
 
 
 class KnowledgeCallback(CallbackData, prefix="kb"):
     """The knowledge base: open an article; coordinators edit a field, remove, confirm."""
 
-    action: str
+    action: KnowledgeAction
     id: int = 0
     value: str = ""
+
+
+class MeetupProposalAction(StrEnum):
+    CREATE = "create"
+    PUBLISH = "publish"
+    DISMISS = "dismiss"
 
 
 class MeetupProposalCallback(CallbackData, prefix="mtp"):
     """A coordinator's answer to a themed-meetup proposal: create the draft, or not now."""
 
-    action: str
+    action: MeetupProposalAction
     id: int
 
 
@@ -182,10 +283,16 @@ class SearchCallback(CallbackData, prefix="sr"):
     pick: str = ""
 
 
+class SearchItemAction(StrEnum):
+    OPEN = "open"
+    SIMILAR = "similar"
+    CONTACT = "contact"
+
+
 class SearchItemCallback(CallbackData, prefix="si"):
     """A found initiative: open its card, its similar initiatives, or its contact details."""
 
-    action: str
+    action: SearchItemAction
     id: int
 
 
@@ -196,11 +303,16 @@ class NearbyCallback(CallbackData, prefix="nb"):
     page: int = 0
 
 
+class PrivacyAction(StrEnum):
+    ERASE = "erase"
+    KEEP = "keep"
+
+
 class PrivacyCallback(CallbackData, prefix="pv"):
     """The answer to "erase everything?": `erase` or `keep`, with the one-time code the
     question carried (a forged or old button erases nothing)."""
 
-    action: str
+    action: PrivacyAction
     code: str = ""
 
 
@@ -211,11 +323,24 @@ class FacAnswerCallback(CallbackData, prefix="fq"):
     yes: bool
 
 
+class FacDutyAction(StrEnum):
+    WITHDRAW = "withdraw"
+    WITHDRAW_YES = "withdraw_yes"
+
+
 class FacDutyCallback(CallbackData, prefix="fd"):
     """A facilitator's own table: "I can't after all" (`withdraw`) and its confirmation."""
 
-    action: str
+    action: FacDutyAction
     request_id: int
+
+
+class FacAdminAction(StrEnum):
+    PANEL = "panel"
+    ASK = "ask"
+    CALL = "call"
+    NEED = "need"
+    LEVEL = "level"
 
 
 class FacAdminCallback(CallbackData, prefix="fa"):
@@ -223,14 +348,36 @@ class FacAdminCallback(CallbackData, prefix="fa"):
     (`ask`, value = user id), an open call (`call`), the certificate (`level`), how many
     (`need`, value = +1 / -1)."""
 
-    action: str
+    action: FacAdminAction
     event_id: int
     value: str = ""
+
+
+class FacSettingsAction(StrEnum):
+    DEL = "del"
+    MAX = "max"
 
 
 class FacSettingsCallback(CallbackData, prefix="fs"):
     """A facilitator's own settings: remove an unavailable period (`del`), a monthly maximum
     (`max`, 0 = none)."""
 
-    action: str
+    action: FacSettingsAction
     value: int = 0
+
+
+# Prefixes of buttons that only coordinators get. A button with such a prefix that no handler
+# understood (an old or forged action) is still refused to anyone else as an admin button.
+ADMIN_PREFIXES: frozenset[str] = frozenset(
+    {
+        EventAdminCallback.__prefix__,
+        AttendanceCallback.__prefix__,
+        EventFormCallback.__prefix__,
+        BroadcastComposeCallback.__prefix__,
+        BroadcastCallback.__prefix__,
+        StatsCallback.__prefix__,
+        ExportCallback.__prefix__,
+        FacAdminCallback.__prefix__,
+        MeetupProposalCallback.__prefix__,
+    }
+)

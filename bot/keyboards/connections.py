@@ -11,16 +11,20 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.catalog.themes import THEMES
 from bot.i18n import _
 from bot.keyboards.callbacks import (
+    IntroAction,
     IntroCallback,
+    KnowledgeAction,
     KnowledgeCallback,
+    MeetupProposalAction,
     MeetupProposalCallback,
+    PeerAction,
     PeerCallback,
 )
 
 
 def contact_button_row(builder: InlineKeyboardBuilder, initiative_id: int) -> None:
     builder.button(
-        text=_("✉️ Contact"), callback_data=IntroCallback(action="start", id=initiative_id)
+        text=_("✉️ Contact"), callback_data=IntroCallback(action=IntroAction.START, id=initiative_id)
     )
 
 
@@ -41,20 +45,26 @@ def relay_keyboard(thread_id: int, *, to_initiative: bool, first: bool) -> Inlin
     """[Reply] [Share my contact], for the initiative's members also [Decline] on the first
     message, and [Report] (members: [Block] too)."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("↩️ Reply"), callback_data=IntroCallback(action="reply", id=thread_id))
     builder.button(
-        text=_("🤝 Share my contact"), callback_data=IntroCallback(action="share", id=thread_id)
+        text=_("↩️ Reply"), callback_data=IntroCallback(action=IntroAction.REPLY, id=thread_id)
+    )
+    builder.button(
+        text=_("🤝 Share my contact"),
+        callback_data=IntroCallback(action=IntroAction.SHARE, id=thread_id),
     )
     sizes = [2]
     if to_initiative and first:
         builder.button(
-            text=_("🙅 Decline"), callback_data=IntroCallback(action="decline", id=thread_id)
+            text=_("🙅 Decline"),
+            callback_data=IntroCallback(action=IntroAction.DECLINE, id=thread_id),
         )
         sizes.append(1)
-    builder.button(text=_("⚠️ Report"), callback_data=IntroCallback(action="report", id=thread_id))
+    builder.button(
+        text=_("⚠️ Report"), callback_data=IntroCallback(action=IntroAction.REPORT, id=thread_id)
+    )
     if to_initiative:
         builder.button(
-            text=_("🚫 Block"), callback_data=IntroCallback(action="block", id=thread_id)
+            text=_("🚫 Block"), callback_data=IntroCallback(action=IntroAction.BLOCK, id=thread_id)
         )
         sizes.append(2)
     else:
@@ -67,7 +77,7 @@ def ban_keyboard(thread_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("🚫 Block this sender everywhere"),
-        callback_data=IntroCallback(action="ban", id=thread_id),
+        callback_data=IntroCallback(action=IntroAction.BAN, id=thread_id),
     )
     return builder.as_markup()
 
@@ -85,16 +95,18 @@ def theme_picker(
             callback_data=PeerCallback(action=action, id=ident, value=slug),
         )
     done = _("✅ Done") if action == "offer" else _("✖️ Cancel")
-    builder.button(text=done, callback_data=PeerCallback(action="close", id=ident))
+    builder.button(text=done, callback_data=PeerCallback(action=PeerAction.CLOSE, id=ident))
     builder.adjust(2)
     return builder.as_markup()
 
 
 def question_keyboard(question_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("✍️ Answer"), callback_data=PeerCallback(action="answer", id=question_id))
     builder.button(
-        text=_("🙅 Can't help"), callback_data=PeerCallback(action="skip", id=question_id)
+        text=_("✍️ Answer"), callback_data=PeerCallback(action=PeerAction.ANSWER, id=question_id)
+    )
+    builder.button(
+        text=_("🙅 Can't help"), callback_data=PeerCallback(action=PeerAction.SKIP, id=question_id)
     )
     builder.adjust(2)
     return builder.as_markup()
@@ -103,7 +115,8 @@ def question_keyboard(question_id: int) -> InlineKeyboardMarkup:
 def answer_keyboard(answer_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=_("👍 This helped me"), callback_data=PeerCallback(action="helpful", id=answer_id)
+        text=_("👍 This helped me"),
+        callback_data=PeerCallback(action=PeerAction.HELPFUL, id=answer_id),
     )
     return builder.as_markup()
 
@@ -130,15 +143,24 @@ def initiatives_picker(choices: list[tuple[int, str]], action: str) -> InlineKey
 def articles_keyboard(articles: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for ident, title in articles:
-        builder.button(text=f"📄 {title}", callback_data=KnowledgeCallback(action="open", id=ident))
+        builder.button(
+            text=f"📄 {title}",
+            callback_data=KnowledgeCallback(action=KnowledgeAction.OPEN, id=ident),
+        )
     builder.adjust(1)
     return builder.as_markup()
 
 
 def article_admin_keyboard(article_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("✏️ Edit"), callback_data=KnowledgeCallback(action="edit", id=article_id))
-    builder.button(text=_("🗑 Remove"), callback_data=KnowledgeCallback(action="del", id=article_id))
+    builder.button(
+        text=_("✏️ Edit"),
+        callback_data=KnowledgeCallback(action=KnowledgeAction.EDIT, id=article_id),
+    )
+    builder.button(
+        text=_("🗑 Remove"),
+        callback_data=KnowledgeCallback(action=KnowledgeAction.DEL, id=article_id),
+    )
     builder.adjust(2)
     return builder.as_markup()
 
@@ -151,9 +173,14 @@ def article_fields_keyboard(article_id: int, labels: dict[str, str]) -> InlineKe
     for field in ARTICLE_FIELDS:
         builder.button(
             text=labels[field],
-            callback_data=KnowledgeCallback(action="field", id=article_id, value=field),
+            callback_data=KnowledgeCallback(
+                action=KnowledgeAction.FIELD, id=article_id, value=field
+            ),
         )
-    builder.button(text=_("⬅️ Back"), callback_data=KnowledgeCallback(action="open", id=article_id))
+    builder.button(
+        text=_("⬅️ Back"),
+        callback_data=KnowledgeCallback(action=KnowledgeAction.OPEN, id=article_id),
+    )
     builder.adjust(2)
     return builder.as_markup()
 
@@ -161,24 +188,32 @@ def article_fields_keyboard(article_id: int, labels: dict[str, str]) -> InlineKe
 def confirm_remove_keyboard(article_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=_("🗑 Yes, remove"), callback_data=KnowledgeCallback(action="delyes", id=article_id)
+        text=_("🗑 Yes, remove"),
+        callback_data=KnowledgeCallback(action=KnowledgeAction.DELYES, id=article_id),
     )
-    builder.button(text=_("Keep it"), callback_data=KnowledgeCallback(action="open", id=article_id))
+    builder.button(
+        text=_("Keep it"),
+        callback_data=KnowledgeCallback(action=KnowledgeAction.OPEN, id=article_id),
+    )
     builder.adjust(2)
     return builder.as_markup()
 
 
 def save_article_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("✅ Save"), callback_data=KnowledgeCallback(action="save"))
-    builder.button(text=_("✖️ Cancel"), callback_data=KnowledgeCallback(action="cancel"))
+    builder.button(text=_("✅ Save"), callback_data=KnowledgeCallback(action=KnowledgeAction.SAVE))
+    builder.button(
+        text=_("✖️ Cancel"), callback_data=KnowledgeCallback(action=KnowledgeAction.CANCEL)
+    )
     builder.adjust(2)
     return builder.as_markup()
 
 
 def kb_cancel_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("✖️ Cancel"), callback_data=KnowledgeCallback(action="cancel"))
+    builder.button(
+        text=_("✖️ Cancel"), callback_data=KnowledgeCallback(action=KnowledgeAction.CANCEL)
+    )
     return builder.as_markup()
 
 
@@ -186,10 +221,11 @@ def proposal_keyboard(proposal_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("📅 Create meetup and invite"),
-        callback_data=MeetupProposalCallback(action="create", id=proposal_id),
+        callback_data=MeetupProposalCallback(action=MeetupProposalAction.CREATE, id=proposal_id),
     )
     builder.button(
-        text=_("Not now"), callback_data=MeetupProposalCallback(action="dismiss", id=proposal_id)
+        text=_("Not now"),
+        callback_data=MeetupProposalCallback(action=MeetupProposalAction.DISMISS, id=proposal_id),
     )
     builder.adjust(1)
     return builder.as_markup()
@@ -199,24 +235,26 @@ def publish_keyboard(proposal_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("🌍 Publish now"),
-        callback_data=MeetupProposalCallback(action="publish", id=proposal_id),
+        callback_data=MeetupProposalCallback(action=MeetupProposalAction.PUBLISH, id=proposal_id),
     )
     return builder.as_markup()
 
 
 def peer_cancel_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("✖️ Cancel"), callback_data=PeerCallback(action="close"))
+    builder.button(text=_("✖️ Cancel"), callback_data=PeerCallback(action=PeerAction.CLOSE))
     return builder.as_markup()
 
 
 def writer_keyboard(own: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     """Write as oneself, or on behalf of one of one's initiatives."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("👤 Me myself"), callback_data=IntroCallback(action="as", id=0))
+    builder.button(text=_("👤 Me myself"), callback_data=IntroCallback(action=IntroAction.AS, id=0))
     for ident, name in own:
-        builder.button(text=f"🏠 {name}", callback_data=IntroCallback(action="as", id=ident))
-    builder.button(text=_("✖️ Cancel"), callback_data=IntroCallback(action="cancel", id=0))
+        builder.button(
+            text=f"🏠 {name}", callback_data=IntroCallback(action=IntroAction.AS, id=ident)
+        )
+    builder.button(text=_("✖️ Cancel"), callback_data=IntroCallback(action=IntroAction.CANCEL, id=0))
     builder.adjust(1)
     return builder.as_markup()
 

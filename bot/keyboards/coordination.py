@@ -14,6 +14,7 @@ from bot.i18n import _
 from bot.keyboards.callbacks import (
     BroadcastCallback,
     BroadcastComposeCallback,
+    EventAction,
     EventCallback,
     ExportCallback,
     StatsCallback,
@@ -33,7 +34,7 @@ def broadcast_markup(broadcast: Broadcast) -> InlineKeyboardMarkup | None:
             ]
         )
     if broadcast.button_event_id:
-        data = EventCallback(action="open", event_id=broadcast.button_event_id).pack()
+        data = EventCallback(action=EventAction.OPEN, event_id=broadcast.button_event_id).pack()
         return InlineKeyboardMarkup(
             inline_keyboard=[
                 [InlineKeyboardButton(text=_("📅 View and sign up"), callback_data=data)]

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
-from bot.keyboards.callbacks import EventCallback, EventListCallback, ReconfirmCallback
+from bot.keyboards.callbacks import EventAction, EventCallback, EventListCallback, ReconfirmCallback
 from bot.services.events.browse import PAGE_SIZE, BrowsePage, EventView
 from bot.views.event_card import KIND_ICONS, theme_label
 from storage.models import Event, Registration, RegistrationStatus
@@ -22,7 +22,7 @@ def _event_button(number: int, event: Event) -> InlineKeyboardButton:
     title = event.title if len(event.title) <= _TITLE_LENGTH else event.title[:35] + "…"
     return InlineKeyboardButton(
         text=f"{number}. {title}",
-        callback_data=EventCallback(action="open", event_id=event.id).pack(),
+        callback_data=EventCallback(action=EventAction.OPEN, event_id=event.id).pack(),
     )
 
 
@@ -144,7 +144,7 @@ def suggestions_keyboard(events: list[Event]) -> InlineKeyboardMarkup:
         [
             InlineKeyboardButton(
                 text=f"{KIND_ICONS.get(event.kind, '📅')} {event.title[:40]}",
-                callback_data=EventCallback(action="open", event_id=event.id).pack(),
+                callback_data=EventCallback(action=EventAction.OPEN, event_id=event.id).pack(),
             )
         ]
         for event in events
@@ -158,7 +158,7 @@ def promoted_keyboard(event_id: int) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text="❌ " + _("I can't come after all"),
-                    callback_data=EventCallback(action="leave", event_id=event_id).pack(),
+                    callback_data=EventCallback(action=EventAction.LEAVE, event_id=event_id).pack(),
                 )
             ]
         ]

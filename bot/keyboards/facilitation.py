@@ -11,7 +11,9 @@ from bot.i18n import _
 from bot.keyboards.callbacks import (
     FacAdminCallback,
     FacAnswerCallback,
+    FacDutyAction,
     FacDutyCallback,
+    FacSettingsAction,
     FacSettingsCallback,
 )
 from bot.services.facilitation.pool import LEVELS, TableOverview
@@ -61,7 +63,9 @@ def duty_keyboard(request_id: int) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text="🙅 " + _("I can't after all"),
-                    callback_data=FacDutyCallback(action="withdraw", request_id=request_id).pack(),
+                    callback_data=FacDutyCallback(
+                        action=FacDutyAction.WITHDRAW, request_id=request_id
+                    ).pack(),
                 )
             ]
         ]
@@ -75,7 +79,7 @@ def withdraw_confirm_keyboard(request_id: int) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(
                     text="🙅 " + _("Yes, I can't lead it"),
                     callback_data=FacDutyCallback(
-                        action="withdraw_yes", request_id=request_id
+                        action=FacDutyAction.WITHDRAW_YES, request_id=request_id
                     ).pack(),
                 )
             ]
@@ -141,7 +145,9 @@ def settings_keyboard(periods: list[Unavailability], maximum: int | None) -> Inl
         [
             InlineKeyboardButton(
                 text="🗑 " + _("Remove period {number}").format(number=number),
-                callback_data=FacSettingsCallback(action="del", value=period.id).pack(),
+                callback_data=FacSettingsCallback(
+                    action=FacSettingsAction.DEL, value=period.id
+                ).pack(),
             )
         ]
         for number, period in enumerate(periods, start=1)
@@ -151,7 +157,7 @@ def settings_keyboard(periods: list[Unavailability], maximum: int | None) -> Inl
         [
             InlineKeyboardButton(
                 text=("✓ " if (maximum or 0) == value else "") + label,
-                callback_data=FacSettingsCallback(action="max", value=value).pack(),
+                callback_data=FacSettingsCallback(action=FacSettingsAction.MAX, value=value).pack(),
             )
             for value, label in choices
         ]

@@ -11,7 +11,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
-from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuCallback
+from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuAction, MenuCallback
 from bot.keyboards.initiatives import FIELD_LABELS, back_label
 from bot.services.initiatives.fields import STEPS
 from bot.services.initiatives.profiles import Membership
@@ -27,7 +27,9 @@ def my_list_keyboard(memberships: list[Membership]) -> InlineKeyboardMarkup:
             text=_plain(list_line(initiative)),
             callback_data=InitiativeCallback(action=InitiativeAction.OPEN, id=initiative.id),
         )
-    builder.button(text=_("➕ New initiative"), callback_data=MenuCallback(action="new_initiative"))
+    builder.button(
+        text=_("➕ New initiative"), callback_data=MenuCallback(action=MenuAction.NEW_INITIATIVE)
+    )
     builder.adjust(1)
     return builder.as_markup()
 
@@ -70,7 +72,9 @@ def card_keyboard(membership: Membership) -> InlineKeyboardMarkup:
         callback_data=InitiativeCallback(action=InitiativeAction.LEAVE, id=ident),
     )
     sizes.append(2 if membership.is_owner else 1)
-    builder.button(text=_("⬅️ My initiatives"), callback_data=MenuCallback(action="my_initiatives"))
+    builder.button(
+        text=_("⬅️ My initiatives"), callback_data=MenuCallback(action=MenuAction.MY_INITIATIVES)
+    )
     sizes.append(1)
     builder.adjust(*sizes)
     return builder.as_markup()
@@ -155,6 +159,8 @@ def after_publish_keyboard(initiative_id: int) -> InlineKeyboardMarkup:
         text=_("➕ Invite a co-member"),
         callback_data=InitiativeCallback(action=InitiativeAction.INVITE, id=initiative_id),
     )
-    builder.button(text=_("🏠 My initiatives"), callback_data=MenuCallback(action="my_initiatives"))
+    builder.button(
+        text=_("🏠 My initiatives"), callback_data=MenuCallback(action=MenuAction.MY_INITIATIVES)
+    )
     builder.adjust(1)
     return builder.as_markup()

@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.catalog.municipalities import MUNICIPALITIES, Municipality
 from bot.catalog.themes import THEMES
 from bot.i18n import N_, _
-from bot.keyboards.callbacks import InitiativeCallback, RegisterCallback
+from bot.keyboards.callbacks import InitiativeCallback, RegisterAction, RegisterCallback
 from bot.services.initiatives.fields import REQUIRED, STEPS, Field, has_value
 from storage.models import Initiative
 
@@ -63,16 +63,33 @@ def _nav(builder: InlineKeyboardBuilder, field: Field, *, editing: bool, filled:
     if editing:
         if field not in REQUIRED and filled:
             row.append(
-                _button(remove_label(), RegisterCallback(action="remove", value=field.value))
+                _button(
+                    remove_label(),
+                    RegisterCallback(action=RegisterAction.REMOVE, value=field.value),
+                )
             )
     else:
         if field is not STEPS[0]:
-            row.append(_button(back_label(), RegisterCallback(action="back", value=field.value)))
+            row.append(
+                _button(
+                    back_label(), RegisterCallback(action=RegisterAction.BACK, value=field.value)
+                )
+            )
         if filled:
-            row.append(_button(keep_label(), RegisterCallback(action="skip", value=field.value)))
+            row.append(
+                _button(
+                    keep_label(), RegisterCallback(action=RegisterAction.SKIP, value=field.value)
+                )
+            )
         elif field not in REQUIRED:
-            row.append(_button(skip_label(), RegisterCallback(action="skip", value=field.value)))
-    row.append(_button(cancel_label(), RegisterCallback(action="cancel", value=field.value)))
+            row.append(
+                _button(
+                    skip_label(), RegisterCallback(action=RegisterAction.SKIP, value=field.value)
+                )
+            )
+    row.append(
+        _button(cancel_label(), RegisterCallback(action=RegisterAction.CANCEL, value=field.value))
+    )
     builder.row(*row)
 
 
@@ -89,16 +106,16 @@ def question_keyboard(
             ticked = "✅ " if slug in initiative.themes else ""
             builder.button(
                 text=f"{ticked}{label.label(locale)}",
-                callback_data=RegisterCallback(action="theme", value=slug),
+                callback_data=RegisterCallback(action=RegisterAction.THEME, value=slug),
             )
         builder.adjust(2)
         if initiative.themes:
-            builder.row(_button(_("✔️ Done"), RegisterCallback(action="themes_done")))
+            builder.row(_button(_("✔️ Done"), RegisterCallback(action=RegisterAction.THEMES_DONE)))
     elif field is Field.MUNICIPALITY:
         for municipality in MUNICIPALITIES:
             builder.button(
                 text=municipality.name,
-                callback_data=RegisterCallback(action="mun", value=municipality.name),
+                callback_data=RegisterCallback(action=RegisterAction.MUN, value=municipality.name),
             )
         builder.adjust(2)
     # Themes are confirmed with "Done"; the other steps can keep what is there.
@@ -129,7 +146,7 @@ def suggestions_keyboard(suggestions: tuple[Municipality, ...]) -> InlineKeyboar
     for municipality in suggestions:
         builder.button(
             text=municipality.name,
-            callback_data=RegisterCallback(action="mun", value=municipality.name),
+            callback_data=RegisterCallback(action=RegisterAction.MUN, value=municipality.name),
         )
     builder.adjust(1)
     return builder.as_markup()
@@ -137,21 +154,31 @@ def suggestions_keyboard(suggestions: tuple[Municipality, ...]) -> InlineKeyboar
 
 def resume_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("▶️ Go on"), callback_data=RegisterCallback(action="continue"))
-    builder.button(text=_("🔄 Start again"), callback_data=RegisterCallback(action="restart"))
+    builder.button(
+        text=_("▶️ Go on"), callback_data=RegisterCallback(action=RegisterAction.CONTINUE)
+    )
+    builder.button(
+        text=_("🔄 Start again"), callback_data=RegisterCallback(action=RegisterAction.RESTART)
+    )
     builder.adjust(2)
     return builder.as_markup()
 
 
 def preview_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("✅ Yes, publish"), callback_data=RegisterCallback(action="publish"))
     builder.button(
-        text=back_label(), callback_data=RegisterCallback(action="back", value="preview")
+        text=_("✅ Yes, publish"), callback_data=RegisterCallback(action=RegisterAction.PUBLISH)
     )
-    builder.button(text=_("💾 Not yet"), callback_data=RegisterCallback(action="later"))
     builder.button(
-        text=cancel_label(), callback_data=RegisterCallback(action="cancel", value="preview")
+        text=back_label(),
+        callback_data=RegisterCallback(action=RegisterAction.BACK, value="preview"),
+    )
+    builder.button(
+        text=_("💾 Not yet"), callback_data=RegisterCallback(action=RegisterAction.LATER)
+    )
+    builder.button(
+        text=cancel_label(),
+        callback_data=RegisterCallback(action=RegisterAction.CANCEL, value="preview"),
     )
     builder.adjust(1, 2, 1)
     return builder.as_markup()
@@ -161,11 +188,11 @@ def duplicate_keyboard(initiative_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("Yes, request to join"),
-        callback_data=RegisterCallback(action="dup_yes", value=str(initiative_id)),
+        callback_data=RegisterCallback(action=RegisterAction.DUP_YES, value=str(initiative_id)),
     )
     builder.button(
         text=_("No, it's a different one"),
-        callback_data=RegisterCallback(action="dup_no", value=str(initiative_id)),
+        callback_data=RegisterCallback(action=RegisterAction.DUP_NO, value=str(initiative_id)),
     )
     builder.adjust(1)
     return builder.as_markup()

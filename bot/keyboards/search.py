@@ -14,9 +14,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.catalog.themes import THEMES
 from bot.i18n import _
 from bot.keyboards.callbacks import (
+    IntroAction,
     IntroCallback,
     NearbyCallback,
     SearchCallback,
+    SearchItemAction,
     SearchItemCallback,
 )
 from bot.services.search.discover import PAGE_SIZE, Choices
@@ -55,7 +57,7 @@ def _title(number: int, initiative: Initiative) -> str:
 
 
 def _open(number: int, initiative: Initiative) -> list[InlineKeyboardButton]:
-    data = SearchItemCallback(action="open", id=initiative.id).pack()
+    data = SearchItemCallback(action=SearchItemAction.OPEN, id=initiative.id).pack()
     return [InlineKeyboardButton(text=_title(number, initiative), callback_data=data)]
 
 
@@ -141,11 +143,14 @@ def card_keyboard(initiative: Initiative) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     ident = initiative.id
     builder.button(
-        text=_("🔁 Similar"), callback_data=SearchItemCallback(action="similar", id=ident)
+        text=_("🔁 Similar"),
+        callback_data=SearchItemCallback(action=SearchItemAction.SIMILAR, id=ident),
     )
     # [Contact] starts a relayed conversation (introductions with consent), which also shows
     # the public contact details where the initiative published them.
-    builder.button(text=_("✉️ Contact"), callback_data=IntroCallback(action="start", id=ident))
+    builder.button(
+        text=_("✉️ Contact"), callback_data=IntroCallback(action=IntroAction.START, id=ident)
+    )
     if initiative.lat is not None and initiative.lon is not None:
         builder.button(text=_("🗺 On the map"), url=map_link(initiative.lat, initiative.lon))
     builder.adjust(2)

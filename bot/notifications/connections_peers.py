@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.themes import THEMES
 from bot.i18n import _
-from bot.keyboards.callbacks import EventCallback
+from bot.keyboards.callbacks import EventAction, EventCallback
 from bot.keyboards.connections import (
     answer_keyboard,
     consent_keyboard,
@@ -151,6 +151,7 @@ async def render_invite(ctx: RenderContext, params: dict[str, Any]) -> Rendered 
         return Rendered(text)
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=_("📅 View and sign up"), callback_data=EventCallback(action="open", event_id=event.id)
+        text=_("📅 View and sign up"),
+        callback_data=EventCallback(action=EventAction.OPEN, event_id=event.id),
     )
     return Rendered(text, builder.as_markup())

@@ -8,7 +8,7 @@ from datetime import tzinfo
 from aiogram.types import InlineKeyboardButton
 
 from bot.i18n import _
-from bot.keyboards.callbacks import EventCallback, FacDutyCallback
+from bot.keyboards.callbacks import EventAction, EventCallback, FacDutyAction, FacDutyCallback
 from bot.views.dates import format_span
 from bot.views.event_card import title_line
 from storage.models import Event, FacilitationRequest
@@ -37,11 +37,13 @@ def agenda_duties(
             [
                 InlineKeyboardButton(
                     text=_("📆 Calendar {number}").format(number=number),
-                    callback_data=EventCallback(action="ics", event_id=event.id).pack(),
+                    callback_data=EventCallback(action=EventAction.ICS, event_id=event.id).pack(),
                 ),
                 InlineKeyboardButton(
                     text=_("🙅 I can't {number}").format(number=number),
-                    callback_data=FacDutyCallback(action="withdraw", request_id=request.id).pack(),
+                    callback_data=FacDutyCallback(
+                        action=FacDutyAction.WITHDRAW, request_id=request.id
+                    ).pack(),
                 ),
             ]
         )

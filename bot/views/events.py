@@ -19,6 +19,7 @@ from bot.i18n import _
 from bot.keyboards.callbacks import (
     EventAdminCallback,
     EventListCallback,
+    FacAdminAction,
     FacAdminCallback,
 )
 from bot.keyboards.events import agenda_keyboard, card_keyboard
@@ -116,7 +117,9 @@ async def send_admin_card(
             [
                 InlineKeyboardButton(
                     text="🧑‍🏫 " + _("Facilitators"),
-                    callback_data=FacAdminCallback(action="panel", event_id=event_id).pack(),
+                    callback_data=FacAdminCallback(
+                        action=FacAdminAction.PANEL, event_id=event_id
+                    ).pack(),
                 )
             ]
         )

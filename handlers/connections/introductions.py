@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.writing import start_writing, still_writing
 from bot.i18n import _
-from bot.keyboards.callbacks import IntroCallback
+from bot.keyboards.callbacks import IntroAction, IntroCallback
 from bot.keyboards.connections import cancel_keyboard, writer_keyboard
 from bot.services.connections import introductions as intro
 from bot.states import IntroStates
@@ -229,10 +229,10 @@ async def on_reply_to_relay(
 def create_router() -> Router:
     router = Router(name="introductions")
     writing = StateFilter(IntroStates.first, IntroStates.reply)
-    router.callback_query.register(cb_contact, IntroCallback.filter(F.action == "start"))
-    router.callback_query.register(cb_cancel, IntroCallback.filter(F.action == "cancel"))
-    router.callback_query.register(cb_reply, IntroCallback.filter(F.action == "reply"))
-    router.callback_query.register(cb_writer, IntroCallback.filter(F.action == "as"))
+    router.callback_query.register(cb_contact, IntroCallback.filter(F.action == IntroAction.START))
+    router.callback_query.register(cb_cancel, IntroCallback.filter(F.action == IntroAction.CANCEL))
+    router.callback_query.register(cb_reply, IntroCallback.filter(F.action == IntroAction.REPLY))
+    router.callback_query.register(cb_writer, IntroCallback.filter(F.action == IntroAction.AS))
     router.message.register(first_write, IntroStates.first, F.text, ~F.text.startswith("/"))
     router.message.register(reply_write, IntroStates.reply, F.text, ~F.text.startswith("/"))
     router.message.register(not_text, writing, ~F.text)

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.deeplinks import deep_link
 from bot.i18n import _
-from bot.keyboards.callbacks import KnowledgeCallback, MenuCallback
+from bot.keyboards.callbacks import KnowledgeAction, KnowledgeCallback, MenuAction, MenuCallback
 from bot.keyboards.connections import article_admin_keyboard, articles_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.connections import knowledge
@@ -112,6 +112,10 @@ async def open_article_link(message: Message, argument: str, data: HandlerData) 
 def create_router() -> Router:
     router = Router(name="knowledge")
     router.message.register(cmd_knowledge, Command("kennis", "knowledge"))
-    router.callback_query.register(cb_menu_knowledge, MenuCallback.filter(F.action == "knowledge"))
-    router.callback_query.register(cb_open, KnowledgeCallback.filter(F.action == "open"))
+    router.callback_query.register(
+        cb_menu_knowledge, MenuCallback.filter(F.action == MenuAction.KNOWLEDGE)
+    )
+    router.callback_query.register(
+        cb_open, KnowledgeCallback.filter(F.action == KnowledgeAction.OPEN)
+    )
     return router

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.conversation.writing import start_writing, still_writing
 from bot.i18n import _
-from bot.keyboards.callbacks import PeerCallback
+from bot.keyboards.callbacks import PeerAction, PeerCallback
 from bot.keyboards.connections import cancel_markup
 from bot.services.connections import peer_questions as peers
 from bot.states import PeerStates
@@ -103,8 +103,8 @@ async def cb_skip(
 
 def create_router() -> Router:
     router = Router(name="peer_answers")
-    router.callback_query.register(cb_answer, PeerCallback.filter(F.action == "answer"))
-    router.callback_query.register(cb_skip, PeerCallback.filter(F.action == "skip"))
+    router.callback_query.register(cb_answer, PeerCallback.filter(F.action == PeerAction.ANSWER))
+    router.callback_query.register(cb_skip, PeerCallback.filter(F.action == PeerAction.SKIP))
     router.message.register(answer_write, PeerStates.answer, F.text, ~F.text.startswith("/"))
     router.message.register(
         on_reply_to_question,

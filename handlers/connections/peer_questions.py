@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.writing import start_writing, still_writing
 from bot.i18n import _
-from bot.keyboards.callbacks import MenuCallback, PeerCallback
+from bot.keyboards.callbacks import MenuAction, MenuCallback, PeerAction, PeerCallback
 from bot.keyboards.connections import (
     cancel_markup,
     consent_keyboard,
@@ -175,10 +175,10 @@ async def cb_consent(
 def create_router() -> Router:
     router = Router(name="peer_questions")
     router.message.register(cmd_ask, Command("vraag", "ask"))
-    router.callback_query.register(cb_menu_ask, MenuCallback.filter(F.action == "ask"))
-    router.callback_query.register(cb_theme, PeerCallback.filter(F.action == "theme"))
-    router.callback_query.register(cb_close, PeerCallback.filter(F.action == "close"))
-    router.callback_query.register(cb_helpful, PeerCallback.filter(F.action == "helpful"))
+    router.callback_query.register(cb_menu_ask, MenuCallback.filter(F.action == MenuAction.ASK))
+    router.callback_query.register(cb_theme, PeerCallback.filter(F.action == PeerAction.THEME))
+    router.callback_query.register(cb_close, PeerCallback.filter(F.action == PeerAction.CLOSE))
+    router.callback_query.register(cb_helpful, PeerCallback.filter(F.action == PeerAction.HELPFUL))
     router.callback_query.register(cb_consent, PeerCallback.filter(F.action.in_(("cyes", "cno"))))
     router.message.register(question_write, PeerStates.question, F.text, ~F.text.startswith("/"))
     router.message.register(not_text, PeerStates.question, ~F.text)

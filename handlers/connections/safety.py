@@ -10,7 +10,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
-from bot.keyboards.callbacks import IntroCallback
+from bot.keyboards.callbacks import IntroAction, IntroCallback
 from bot.services.connections import introductions as intro
 from bot.services.connections import safety
 from bot.views.connections import intro_refusal
@@ -82,5 +82,7 @@ def create_router() -> Router:
     router.callback_query.register(
         cb_action, IntroCallback.filter(F.action.in_(("share", "decline", "report", "block")))
     )
-    router.callback_query.register(cb_ban, IntroCallback.filter(F.action == "ban"), IsCoordinator())
+    router.callback_query.register(
+        cb_ban, IntroCallback.filter(F.action == IntroAction.BAN), IsCoordinator()
+    )
     return router

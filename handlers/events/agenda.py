@@ -17,7 +17,7 @@ from aiogram.types import (
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
-from bot.keyboards.callbacks import EventCallback, MenuCallback
+from bot.keyboards.callbacks import EventAction, EventCallback, MenuAction, MenuCallback
 from bot.services.events import agenda, registrations
 from bot.services.events.registrations import (
     EventNotFoundError,
@@ -59,11 +59,13 @@ async def agenda_view(
             [
                 InlineKeyboardButton(
                     text=_("📆 Calendar {number}").format(number=number),
-                    callback_data=EventCallback(action="ics", event_id=event.id).pack(),
+                    callback_data=EventCallback(action=EventAction.ICS, event_id=event.id).pack(),
                 ),
                 InlineKeyboardButton(
                     text=_("❌ Cancel {number}").format(number=number),
-                    callback_data=EventCallback(action="unlist", event_id=event.id).pack(),
+                    callback_data=EventCallback(
+                        action=EventAction.UNLIST, event_id=event.id
+                    ).pack(),
                 ),
             ]
         )
@@ -146,7 +148,9 @@ async def cb_unlist(
 def create_router() -> Router:
     router = Router(name="agenda")
     router.message.register(cmd_my_agenda, Command("mijnagenda", "myagenda"))
-    router.callback_query.register(cb_menu_my_agenda, MenuCallback.filter(F.action == "my_agenda"))
-    router.callback_query.register(cb_calendar, EventCallback.filter(F.action == "ics"))
-    router.callback_query.register(cb_unlist, EventCallback.filter(F.action == "unlist"))
+    router.callback_query.register(
+        cb_menu_my_agenda, MenuCallback.filter(F.action == MenuAction.MY_AGENDA)
+    )
+    router.callback_query.register(cb_calendar, EventCallback.filter(F.action == EventAction.ICS))
+    router.callback_query.register(cb_unlist, EventCallback.filter(F.action == EventAction.UNLIST))
     return router

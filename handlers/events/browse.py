@@ -13,7 +13,13 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.deeplinks import deep_link
 from bot.i18n import _
-from bot.keyboards.callbacks import EventCallback, EventListCallback, MenuCallback
+from bot.keyboards.callbacks import (
+    EventAction,
+    EventCallback,
+    EventListCallback,
+    MenuAction,
+    MenuCallback,
+)
 from bot.keyboards.events import picker_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
@@ -133,7 +139,9 @@ def create_router() -> Router:
     router.message.register(cmd_agenda, Command("agenda"))
     router.message.register(cmd_tables, Command("tafels", "tables"))
     router.message.register(cmd_trainings, Command("trainingen", "trainings"))
-    router.callback_query.register(cb_menu_agenda, MenuCallback.filter(F.action == "agenda"))
+    router.callback_query.register(
+        cb_menu_agenda, MenuCallback.filter(F.action == MenuAction.AGENDA)
+    )
     router.callback_query.register(cb_browse, EventListCallback.filter())
-    router.callback_query.register(cb_open, EventCallback.filter(F.action == "open"))
+    router.callback_query.register(cb_open, EventCallback.filter(F.action == EventAction.OPEN))
     return router

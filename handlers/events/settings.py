@@ -13,7 +13,7 @@ from bot.catalog.municipalities import MUNICIPALITIES
 from bot.catalog.themes import THEMES
 from bot.clock import Clock
 from bot.i18n import _
-from bot.keyboards.callbacks import DigestCallback
+from bot.keyboards.callbacks import DigestAction, DigestCallback
 from bot.services.events import digest
 from bot.views.event_card import theme_label
 from bot.views.messages import edit_or_keep
@@ -36,12 +36,19 @@ def settings_view(found: DigestSubscription, locale: str) -> tuple[str, InlineKe
     )
     builder = InlineKeyboardBuilder()
     if found.active:
-        builder.button(text="🔕 " + _("Turn off"), callback_data=DigestCallback(action="off"))
+        builder.button(
+            text="🔕 " + _("Turn off"), callback_data=DigestCallback(action=DigestAction.OFF)
+        )
     else:
-        builder.button(text="🔔 " + _("Turn on"), callback_data=DigestCallback(action="on"))
-    builder.button(text="🏷 " + _("Choose themes"), callback_data=DigestCallback(action="themes"))
+        builder.button(
+            text="🔔 " + _("Turn on"), callback_data=DigestCallback(action=DigestAction.ON)
+        )
     builder.button(
-        text="📍 " + _("Choose municipalities"), callback_data=DigestCallback(action="places")
+        text="🏷 " + _("Choose themes"), callback_data=DigestCallback(action=DigestAction.THEMES)
+    )
+    builder.button(
+        text="📍 " + _("Choose municipalities"),
+        callback_data=DigestCallback(action=DigestAction.PLACES),
     )
     builder.adjust(1, 2)
     return text, builder.as_markup()
@@ -58,7 +65,7 @@ def _picker(found: DigestSubscription, field: str, locale: str) -> InlineKeyboar
     for value, label in options:
         mark = "✓ " if value in chosen else ""
         builder.button(text=mark + label, callback_data=DigestCallback(action=field, value=value))
-    builder.button(text="◀ " + _("Done"), callback_data=DigestCallback(action="show"))
+    builder.button(text="◀ " + _("Done"), callback_data=DigestCallback(action=DigestAction.SHOW))
     builder.adjust(2)
     return builder.as_markup()
 

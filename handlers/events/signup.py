@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
-from bot.keyboards.callbacks import EventCallback, ReconfirmCallback
+from bot.keyboards.callbacks import EventAction, EventCallback, ReconfirmCallback
 from bot.keyboards.events import suggestions_keyboard
 from bot.services.events import registrations
 from bot.services.events.browse import EventView
@@ -163,7 +163,7 @@ async def cb_reconfirm(
 
 def create_router() -> Router:
     router = Router(name="events_signup")
-    router.callback_query.register(cb_join, EventCallback.filter(F.action == "join"))
-    router.callback_query.register(cb_leave, EventCallback.filter(F.action == "leave"))
+    router.callback_query.register(cb_join, EventCallback.filter(F.action == EventAction.JOIN))
+    router.callback_query.register(cb_leave, EventCallback.filter(F.action == EventAction.LEAVE))
     router.callback_query.register(cb_reconfirm, ReconfirmCallback.filter())
     return router

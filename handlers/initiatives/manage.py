@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
-from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuCallback
+from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuAction, MenuCallback
 from bot.keyboards.connections import contact_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.initiatives import profiles as initiatives
@@ -236,7 +236,9 @@ async def _show_card(
 def create_router() -> Router:
     router = Router(name="initiatives_manage")
     router.message.register(cmd_mine, Command("mijn", "mine", "profiel", "profile"))
-    router.callback_query.register(cb_menu_mine, MenuCallback.filter(F.action == "my_initiatives"))
+    router.callback_query.register(
+        cb_menu_mine, MenuCallback.filter(F.action == MenuAction.MY_INITIATIVES)
+    )
     card = InitiativeCallback.filter
     router.callback_query.register(cb_open, card(F.action == InitiativeAction.OPEN))
     router.callback_query.register(cb_edit, card(F.action == InitiativeAction.EDIT))

@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.conversation.initiative_register import ask, begin, cancel, draft_or_stop, store
 from bot.i18n import _
 from bot.keyboards import initiatives as kb
-from bot.keyboards.callbacks import MenuCallback
+from bot.keyboards.callbacks import MenuAction, MenuCallback
 from bot.services.initiatives import register
 from bot.services.initiatives.fields import (
     PREVIEW,
@@ -151,5 +151,7 @@ def create_router() -> Router:
         on_text_during_hint, StateFilter(RegisterStates.duplicate), F.text, ~F.text.startswith("/")
     )
     router.message.register(on_other_message, in_flow, ~F.text)
-    router.callback_query.register(cb_menu_new, MenuCallback.filter(F.action == "new_initiative"))
+    router.callback_query.register(
+        cb_menu_new, MenuCallback.filter(F.action == MenuAction.NEW_INITIATIVE)
+    )
     return router

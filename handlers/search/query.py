@@ -21,7 +21,7 @@ from bot.conversation.search_session import (
 from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import search as kb
-from bot.keyboards.callbacks import MenuCallback, SearchCallback
+from bot.keyboards.callbacks import MenuAction, MenuCallback, SearchCallback
 from bot.middlewares.data import HandlerData
 from bot.services.search import discover
 from bot.services.search.index_sync import SearchIndexHolder
@@ -177,6 +177,8 @@ def create_router() -> Router:
     router.message.register(on_stop, searching, F.text.func(lambda text: text == kb.stop_label()))
     router.message.register(on_query_text, searching, F.text, ~F.text.startswith("/"))
     router.message.register(on_other_in_search_mode, searching, ~F.text, ~F.location)
-    router.callback_query.register(cb_menu_search, MenuCallback.filter(F.action == "search"))
+    router.callback_query.register(
+        cb_menu_search, MenuCallback.filter(F.action == MenuAction.SEARCH)
+    )
     router.callback_query.register(cb_results, SearchCallback.filter())
     return router
