@@ -23,14 +23,14 @@ from bot.clock import Clock
 from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
-from bot.keyboards.callbacks import EventAdminCallback, EventFormCallback
+from bot.keyboards.callbacks import EventAdminAction, EventAdminCallback, EventFormCallback
 from bot.middlewares.data import HandlerData
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import CapacityBelowSeatsError
 from bot.services.events.inputs import parse_capacity, parse_place, parse_when
 from bot.services.events.registrations import EventNotFoundError
 from bot.states import EditEventStates
-from bot.views.events import ATTENDANCE_ACTIONS, admin_button, event_link, send_admin_card
+from bot.views.events import admin_button, event_link, send_admin_card
 from storage.repositories import Repo
 
 
@@ -49,48 +49,56 @@ async def cmd_manage(
         await message.answer(_("There is no event with number {id}.").format(id=event_id))
 
 
-async def cb_admin(
-    query: CallbackQuery,
-    callback_data: EventAdminCallback,
-    repo: Repo,
-    clock: Clock,
-    state: FSMContext,
-    bot: Bot,
-) -> None:
-    """The buttons of the coordinator's card."""
-    event_id = callback_data.event_id
-    message = query.message if isinstance(query.message, Message) else None
+async def cb_qr(query: CallbackQuery, callback_data: EventAdminCallback, bot: Bot) -> None:
+    """[QR code]: a PNG to print; scanning it opens the event."""
     await query.answer()
-    if message is None:
+    if not isinstance(query.message, Message):
         return
-    action = callback_data.action
+    event_id = callback_data.event_id
+    link = await event_link(bot, event_id)
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
+    await query.message.answer_photo(
+        BufferedInputFile(buffer.getvalue(), filename=f"samenspel-{event_id}.png"),
+        caption=_("Print this QR code: scanning it opens the event.") + "\n" + link,
+    )
+
+
+async def cb_change(query: CallbackQuery, callback_data: EventAdminCallback) -> None:
+    """[Change]: which part to change."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _ask_field(query.message, callback_data.event_id)
+
+
+async def cb_call_off(query: CallbackQuery, callback_data: EventAdminCallback) -> None:
+    """[Call off]: asks to confirm first."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        yes = admin_button(
+            "❌ " + _("Yes, call it off"), EventAdminAction.CANCEL_YES, callback_data.event_id
+        )
+        await query.message.answer(
+            _("Really call off this event? Everyone signed up will be told."),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[yes]]),
+        )
+
+
+async def cb_call_off_confirmed(
+    query: CallbackQuery, callback_data: EventAdminCallback, repo: Repo, clock: Clock
+) -> None:
+    """[Yes, call it off]: the event is called off and everyone signed up is told."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
     try:
-        if action == "qr":
-            link = await event_link(bot, event_id)
-            buffer = io.BytesIO()
-            segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
-            await message.answer_photo(
-                BufferedInputFile(buffer.getvalue(), filename=f"samenspel-{event_id}.png"),
-                caption=_("Print this QR code: scanning it opens the event.") + "\n" + link,
-            )
-        elif action == "edit":
-            await _ask_field(message, event_id)
-        elif action == "cancel":
-            await message.answer(
-                _("Really call off this event? Everyone signed up will be told."),
-                reply_markup=InlineKeyboardMarkup(
-                    inline_keyboard=[
-                        [admin_button("❌ " + _("Yes, call it off"), "cancel_yes", event_id)]
-                    ]
-                ),
-            )
-        elif action == "cancel_yes":
-            told = await event_admin.cancel_event(repo, event_id, now=clock.now())
-            await message.edit_text(
-                _("The event is called off. {count} people will be told.").format(count=told)
-            )
+        told = await event_admin.cancel_event(repo, callback_data.event_id, now=clock.now())
     except EventNotFoundError:
-        await message.answer(_("This event no longer exists or is already called off."))
+        await query.message.answer(_("This event no longer exists or is already called off."))
+        return
+    await query.message.edit_text(
+        _("The event is called off. {count} people will be told.").format(count=told)
+    )
 
 
 async def _ask_field(message: Message, event_id: int) -> None:
@@ -210,8 +218,14 @@ def create_router() -> Router:
         F.text & ~F.text.startswith("/"),
         coordinator,
     )
+    card = EventAdminCallback.filter
+    router.callback_query.register(cb_qr, card(F.action == EventAdminAction.QR), coordinator)
+    router.callback_query.register(cb_change, card(F.action == EventAdminAction.EDIT), coordinator)
     router.callback_query.register(
-        cb_admin, EventAdminCallback.filter(~F.action.in_(ATTENDANCE_ACTIONS)), coordinator
+        cb_call_off, card(F.action == EventAdminAction.CANCEL), coordinator
+    )
+    router.callback_query.register(
+        cb_call_off_confirmed, card(F.action == EventAdminAction.CANCEL_YES), coordinator
     )
     router.callback_query.register(
         cb_change_field, EventFormCallback.filter(F.field == "edit"), coordinator

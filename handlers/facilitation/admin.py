@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from typing import Unpack
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import N_, _
-from bot.keyboards.callbacks import FacAdminCallback
+from bot.keyboards.callbacks import FacAdminAction, FacAdminCallback
 from bot.keyboards.facilitation import panel_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events.registrations import EventNotFoundError
@@ -212,58 +212,88 @@ async def cmd_certify(message: Message, command: CommandObject, repo: Repo, cloc
         )
 
 
-async def cb_admin(
-    query: CallbackQuery,
-    callback_data: FacAdminCallback,
-    repo: Repo,
-    clock: Clock,
-    settings: Settings,
-    locale: str,
-) -> None:
-    """The overview's buttons and the alerts' [Open call] [Ask someone]."""
-    message = query.message if isinstance(query.message, Message) else None
-    event_id, action, value = callback_data.event_id, callback_data.action, callback_data.value
+async def cb_ask(
+    query: CallbackQuery, callback_data: FacAdminCallback, repo: Repo, clock: Clock,
+    settings: Settings, locale: str,
+) -> None:  # fmt: skip
+    """[Ask …] on the overview: sends that facilitator the request."""
     await query.answer()
-    if message is None:
+    if not isinstance(query.message, Message) or not callback_data.value.isdigit():
         return
-    now = clock.now()
+    event_id = callback_data.event_id
     try:
-        if action == "ask":
-            _request, person, event = await facilitation_requests.ask(
-                repo, event_id=event_id, target=int(value), coordinator_id=query.from_user.id,
-                now=now,
-            )  # fmt: skip
-            await message.answer(
-                _("📨 Asked {name} to lead <b>{title}</b>. You'll hear the answer here.").format(
-                    name=html.escape(person.first_name), title=html.escape(event.title)
-                )
-            )
-        elif action == "call":
-            result = await open_calls.start(
-                repo, event_id, coordinator_id=query.from_user.id, now=now, tz=settings.tz
-            )
-            await message.answer(
-                _(
-                    "📣 Open call for <b>{title}</b> sent to {count} facilitators. "
-                    "The first yes takes it; you'll hear who."
-                ).format(title=html.escape(result.event.title), count=result.invited)
-            )
-            return
-        elif action in ("level", "need"):
-            await facilitation.configure(
-                repo, event_id, actor_id=query.from_user.id, now=now,
-                level=value if action == "level" else None,
-                needed_change=int(value) if action == "need" and value in ("-1", "+1") else 0,
-            )  # fmt: skip
-            found = await facilitation.overview(repo, event_id, now=now)
-            await message.edit_text(
-                panel_text(found, settings, locale), reply_markup=panel_keyboard(found)
-            )
-            return
+        _request, person, event = await facilitation_requests.ask(
+            repo, event_id=event_id, target=int(callback_data.value),
+            coordinator_id=query.from_user.id, now=clock.now(),
+        )  # fmt: skip
     except (FacilitationError, EventNotFoundError) as problem:
-        await message.answer(refusal(problem, event_id))
+        await query.message.answer(refusal(problem, event_id))
         return
-    await _send_panel(message, event_id, repo, clock, settings, locale)
+    await query.message.answer(
+        _("📨 Asked {name} to lead <b>{title}</b>. You'll hear the answer here.").format(
+            name=html.escape(person.first_name), title=html.escape(event.title)
+        )
+    )
+    await _send_panel(query.message, event_id, repo, clock, settings, locale)
+
+
+async def cb_open_call(
+    query: CallbackQuery, callback_data: FacAdminCallback, repo: Repo, clock: Clock,
+    settings: Settings,
+) -> None:  # fmt: skip
+    """[Open call]: every free, certified facilitator is invited; the first yes takes it."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    try:
+        result = await open_calls.start(
+            repo, callback_data.event_id, coordinator_id=query.from_user.id, now=clock.now(),
+            tz=settings.tz,
+        )  # fmt: skip
+    except (FacilitationError, EventNotFoundError) as problem:
+        await query.message.answer(refusal(problem, callback_data.event_id))
+        return
+    await query.message.answer(
+        _(
+            "📣 Open call for <b>{title}</b> sent to {count} facilitators. "
+            "The first yes takes it; you'll hear who."
+        ).format(title=html.escape(result.event.title), count=result.invited)
+    )
+
+
+async def cb_configure(
+    query: CallbackQuery, callback_data: FacAdminCallback, repo: Repo, clock: Clock,
+    settings: Settings, locale: str,
+) -> None:  # fmt: skip
+    """The certificate level or the number of facilitators a table needs; the overview again."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    value, event_id, now = callback_data.value, callback_data.event_id, clock.now()
+    level = value if callback_data.action == FacAdminAction.LEVEL else None
+    change = value in ("-1", "+1") and callback_data.action == FacAdminAction.NEED
+    try:
+        await facilitation.configure(
+            repo, event_id, actor_id=query.from_user.id, now=now, level=level,
+            needed_change=int(value) if change else 0,
+        )  # fmt: skip
+        found = await facilitation.overview(repo, event_id, now=now)
+    except (FacilitationError, EventNotFoundError) as problem:
+        await query.message.answer(refusal(problem, event_id))
+        return
+    await query.message.edit_text(
+        panel_text(found, settings, locale), reply_markup=panel_keyboard(found)
+    )
+
+
+async def cb_panel(
+    query: CallbackQuery, callback_data: FacAdminCallback, repo: Repo, clock: Clock,
+    settings: Settings, locale: str,
+) -> None:  # fmt: skip
+    """[Ask someone] / [Facilitators]: the table's overview with whom to ask."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _send_panel(query.message, callback_data.event_id, repo, clock, settings, locale)
 
 
 def create_router() -> Router:
@@ -272,5 +302,13 @@ def create_router() -> Router:
     router.message.register(cmd_facilitators, Command("begeleiding", "facilitators"), coordinator)
     router.message.register(cmd_request, Command("verzoek", "request"), coordinator)
     router.message.register(cmd_certify, Command("certificeer", "certify"), coordinator)
-    router.callback_query.register(cb_admin, FacAdminCallback.filter(), coordinator)
+    action = FacAdminCallback.filter
+    router.callback_query.register(cb_panel, action(F.action == FacAdminAction.PANEL), coordinator)
+    router.callback_query.register(cb_ask, action(F.action == FacAdminAction.ASK), coordinator)
+    router.callback_query.register(
+        cb_open_call, action(F.action == FacAdminAction.CALL), coordinator
+    )
+    router.callback_query.register(
+        cb_configure, action(F.action.in_({FacAdminAction.LEVEL, FacAdminAction.NEED})), coordinator
+    )
     return router
