@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot.services.connections.introductions import IntroError
+from bot.services.connections.peer_questions import PeerError
+from bot.views.connections import intro_refusal, peer_refusal
+from bot.views.refusals import register_refusals
 from handlers.connections import (
     help_offers,
     introductions,
@@ -28,4 +32,6 @@ def create_router() -> Router:
         knowledge_admin.create_router(),
         meetups.create_router(),
     )
+    register_refusals(router, IntroError, intro_refusal)
+    register_refusals(router, PeerError, peer_refusal)
     return router

@@ -187,11 +187,7 @@ async def cb_reply(
     clock: Clock,
 ) -> None:
     """[Reply] under a relayed message: asks for the reply."""
-    try:
-        await intro.open_side(repo, callback_data.id, user.id)
-    except intro.IntroError as exc:
-        await query.answer(intro_refusal(exc), show_alert=True)
-        return
+    await intro.open_side(repo, callback_data.id, user.id)
     await query.answer()
     await state.set_data({})
     await start_writing(state, IntroStates.reply, clock, thread_id=callback_data.id)

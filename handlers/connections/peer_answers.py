@@ -30,11 +30,7 @@ async def cb_answer(
     clock: Clock,
 ) -> None:
     """[Answer] under a question: asks for the answer."""
-    try:
-        await peers.open_question(repo, callback_data.id, user.id)
-    except peers.PeerError as exc:
-        await query.answer(peer_refusal(exc), show_alert=True)
-        return
+    await peers.open_question(repo, callback_data.id, user.id)
     await query.answer()
     await state.set_data({})
     await start_writing(state, PeerStates.answer, clock, question_id=callback_data.id)
@@ -91,11 +87,7 @@ async def cb_skip(
     query: CallbackQuery, callback_data: PeerCallback, user: User, repo: Repo, clock: Clock
 ) -> None:
     """[Can't help]: the question goes to someone else."""
-    try:
-        await peers.skip(repo, callback_data.id, user.id, now=clock.now())
-    except peers.PeerError as exc:
-        await query.answer(peer_refusal(exc), show_alert=True)
-        return
+    await peers.skip(repo, callback_data.id, user.id, now=clock.now())
     await query.answer(_("No problem. I'll ask someone else."))
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)

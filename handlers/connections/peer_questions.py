@@ -131,11 +131,7 @@ async def cb_helpful(
     query: CallbackQuery, callback_data: PeerCallback, user: User, repo: Repo, clock: Clock
 ) -> None:
     """[This helped me]: thanks the helper and asks whether others may learn from it."""
-    try:
-        await peers.mark_helpful(repo, callback_data.id, user.id, now=clock.now())
-    except peers.PeerError as exc:
-        await query.answer(peer_refusal(exc), show_alert=True)
-        return
+    await peers.mark_helpful(repo, callback_data.id, user.id, now=clock.now())
     await query.answer(_("Thanks! I'll let them know."))
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
@@ -153,13 +149,7 @@ async def cb_consent(
 ) -> None:
     """Yes or no to sharing a question and answer in the knowledge base."""
     yes = callback_data.action == "cyes"
-    try:
-        article = await peers.give_consent(
-            repo, callback_data.id, user.id, yes=yes, now=clock.now()
-        )
-    except peers.PeerError as exc:
-        await query.answer(peer_refusal(exc), show_alert=True)
-        return
+    article = await peers.give_consent(repo, callback_data.id, user.id, yes=yes, now=clock.now())
     await query.answer()
     if not isinstance(query.message, Message):
         return
