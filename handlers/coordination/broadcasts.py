@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
-from bot.keyboards.callbacks import BroadcastCallback, BroadcastComposeCallback
+from bot.keyboards.callbacks import BroadcastAction, BroadcastCallback, BroadcastComposeCallback
 from bot.keyboards.coordination import button_choice
 from bot.notifications.broadcasts import progress_text
 from bot.services.coordination import broadcasts
@@ -130,34 +130,33 @@ def _refusal(status: str | None) -> str:
     return _("This announcement was already sent.")
 
 
-async def cb_decide(
+async def cb_cancel(
+    query: CallbackQuery, callback_data: BroadcastCallback, repo: Repo, clock: Clock
+) -> None:
+    """[Cancel] under a preview: nothing is sent."""
+    cancelled, status = await broadcasts.cancel(
+        repo, callback_data.id, actor_id=query.from_user.id, now=clock.now()
+    )
+    if not cancelled:
+        await query.answer(_refusal(status), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Cancelled. Nothing was sent."))
+
+
+async def cb_send(
     query: CallbackQuery, callback_data: BroadcastCallback, repo: Repo, clock: Clock, locale: str
 ) -> None:
-    """Send now, send after quiet hours, or cancel a previewed announcement."""
+    """[Send now] or [After quiet hours]: the broadcast starts; a progress message follows."""
     if not isinstance(query.message, Message):
-        await query.answer()
-        return
-    if callback_data.action == "cancel":
-        cancelled, status = await broadcasts.cancel(
-            repo, callback_data.id, actor_id=query.from_user.id, now=clock.now()
-        )
-        if not cancelled:
-            await query.answer(_refusal(status), show_alert=True)
-            return
-        await query.answer()
-        await query.message.edit_text(_("Cancelled. Nothing was sent."))
-        return
-    if callback_data.action not in ("send", "later"):
         await query.answer()
         return
     try:
         result = await broadcasts.confirm(
-            repo,
-            callback_data.id,
-            actor_id=query.from_user.id,
-            urgent=callback_data.action == "send",
-            now=clock.now(),
-        )
+            repo, callback_data.id, actor_id=query.from_user.id,
+            urgent=callback_data.action == BroadcastAction.SEND, now=clock.now(),
+        )  # fmt: skip
     except broadcasts.BroadcastNotFoundError:
         await query.answer(_refusal(None), show_alert=True)
         return
@@ -190,5 +189,11 @@ def create_router() -> Router:
     )
     compose = BroadcastComposeCallback.filter
     router.callback_query.register(cb_button, compose(F.step == "button"), coordinator)
-    router.callback_query.register(cb_decide, BroadcastCallback.filter(), coordinator)
+    decide = BroadcastCallback.filter
+    router.callback_query.register(
+        cb_cancel, decide(F.action == BroadcastAction.CANCEL), coordinator
+    )
+    router.callback_query.register(
+        cb_send, decide(F.action.in_({BroadcastAction.SEND, BroadcastAction.LATER})), coordinator
+    )
     return router

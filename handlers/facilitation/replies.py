@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
-from bot.keyboards.callbacks import FacAnswerCallback, FacDutyCallback
+from bot.keyboards.callbacks import FacAnswerCallback, FacDutyAction, FacDutyCallback
 from bot.keyboards.facilitation import (
     answer_keyboard,
     duty_keyboard,
@@ -233,37 +233,35 @@ async def cb_answer(
     )
 
 
-async def cb_duty(
+async def cb_withdraw(query: CallbackQuery, callback_data: FacDutyCallback) -> None:
+    """[I can't after all]: asks to confirm first."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            _("Are you sure you can't lead this table? The coordinators will be told."),
+            reply_markup=withdraw_confirm_keyboard(callback_data.request_id),
+        )
+
+
+async def cb_withdraw_confirmed(
     query: CallbackQuery,
     callback_data: FacDutyCallback,
     repo: Repo,
     clock: Clock,
     settings: Settings,
 ) -> None:
-    """ "I can't after all": asks to confirm, then gives the seat back (coordinators told)."""
-    message = query.message if isinstance(query.message, Message) else None
-    if callback_data.action == "withdraw":
-        await query.answer()
-        if message is not None:
-            await message.answer(
-                _("Are you sure you can't lead this table? The coordinators will be told."),
-                reply_markup=withdraw_confirm_keyboard(callback_data.request_id),
-            )
-        return
+    """[Yes, I can't]: the duty is given back and the coordinators are told."""
     try:
         event = await facilitation_requests.withdraw(
-            repo,
-            callback_data.request_id,
-            query.from_user.id,
-            now=clock.now(),
+            repo, callback_data.request_id, query.from_user.id, now=clock.now(),
             coordinator_chat_id=settings.coordinator_chat_id,
-        )
+        )  # fmt: skip
     except (RequestNotFoundError, NotWithdrawableError):
         await query.answer(_("This table is no longer on your list."), show_alert=True)
         return
     await query.answer()
-    if message is not None:
-        await message.edit_text(
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
             _(
                 "Thanks for letting us know. You no longer lead <b>{title}</b>; "
                 "the coordinators will look for someone else."
@@ -284,5 +282,9 @@ def create_router() -> Router:
         AnswersOpenRequest(),
     )
     router.callback_query.register(cb_answer, FacAnswerCallback.filter())
-    router.callback_query.register(cb_duty, FacDutyCallback.filter())
+    duty = FacDutyCallback.filter
+    router.callback_query.register(cb_withdraw, duty(F.action == FacDutyAction.WITHDRAW))
+    router.callback_query.register(
+        cb_withdraw_confirmed, duty(F.action == FacDutyAction.WITHDRAW_YES)
+    )
     return router

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.search import card, inline, nearby, query
+from bot.services.search.errors import SearchError
+from bot.views.refusals import register_refusals
+from handlers.search import card, inline, nearby, query, refusals
 
 
 def create_router() -> Router:
@@ -15,4 +17,5 @@ def create_router() -> Router:
         inline.create_router(),
         nearby.create_router(),
     )
+    register_refusals(router, SearchError, refusals.refusal)
     return router
