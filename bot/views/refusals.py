@@ -22,11 +22,13 @@ logger = logging.getLogger(__name__)
 Refused = TypeVar("Refused", bound=Exception)
 
 
-async def answer_refusal(update: Update, text: str) -> None:
+async def answer_refusal(update: Update, text: str, *, any_chat: bool = False) -> None:
+    """Answer a callback with an alert, a message with a message (in a private chat only,
+    unless `any_chat`: a feature's refusal goes where the command was typed)."""
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
-        elif update.message is not None and update.message.chat.type == "private":
+        elif update.message is not None and (any_chat or update.message.chat.type == "private"):
             await update.message.answer(text)
     except TelegramAPIError as exc:
         logger.warning("could not answer a refusal: %s", type(exc).__name__)
@@ -43,7 +45,7 @@ def register_refusals(
         assert isinstance(exception, base)
         with speaking(i18n, locale or i18n.default_locale):
             text = refusal(exception)
-        await answer_refusal(event.update, text)
+        await answer_refusal(event.update, text, any_chat=True)
         return True
 
     router.errors.register(on_refusal, ExceptionTypeFilter(base))

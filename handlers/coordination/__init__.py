@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot.services.coordination.errors import CoordinationError
+from bot.views.refusals import register_refusals
 from handlers.coordination import (
     audience,
     audit,
@@ -11,6 +13,7 @@ from handlers.coordination import (
     exports,
     moderation,
     optout,
+    refusals,
     roles,
     stats,
 )
@@ -28,4 +31,5 @@ def create_router() -> Router:
         audit.create_router(),
         optout.create_router(),
     )
+    register_refusals(router, CoordinationError, refusals.refusal)
     return router

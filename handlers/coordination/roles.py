@@ -16,12 +16,7 @@ from bot.config import SUPPORTED_LOCALES, Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import CatalogI18n, _
 from bot.services.coordination import roles
-from bot.services.coordination.roles import (
-    LastCoordinatorError,
-    ProtectedCoordinatorError,
-    UnknownPersonError,
-    UnknownRoleError,
-)
+from bot.views.coordination import role_usage
 from storage.models import Role, User
 from storage.repositories import Repo
 
@@ -33,16 +28,6 @@ def role_label(role: str) -> str:
         Role.COORDINATOR: _("coordinator"),
     }
     return labels.get(role, role)
-
-
-def _usage() -> str:
-    return _(
-        "Type who and which role, for example:\n"
-        "<code>/rol @fatima facilitator</code>\n"
-        "<code>/rol 12345678 coordinator</code>\n"
-        "<code>/rol @kees resident</code>\n"
-        "Or reply to a forwarded message of that person with <code>/rol facilitator</code>."
-    )
 
 
 HIDDEN = -1  # the forwarded message does not say who wrote it
@@ -106,38 +91,13 @@ async def cmd_role(
     elif len(words) == 2:
         target = words[0]
     else:
-        await message.answer(_usage())
+        await message.answer(role_usage())
         return
-    try:
-        role = roles.parse_role(words[-1])
-        change = await roles.set_role(
-            repo,
-            actor_id=user.id,
-            target=target,
-            role=role,
-            coordinator_ids=settings.coordinator_ids,
-            now=clock.now(),
-        )
-    except UnknownRoleError:
-        await message.answer(_usage())
-        return
-    except UnknownPersonError:
-        await message.answer(
-            _(
-                "I don't know {who}. They need to start the bot first (/start); then try again."
-            ).format(who=html.escape(str(target)))
-        )
-        return
-    except ProtectedCoordinatorError:
-        await message.answer(
-            _("This person is a coordinator in the settings (COORDINATOR_IDS) and stays one.")
-        )
-        return
-    except LastCoordinatorError:
-        await message.answer(
-            _("This is the last coordinator. Make someone else coordinator first.")
-        )
-        return
+    role = roles.parse_role(words[-1])
+    change = await roles.set_role(
+        repo, actor_id=user.id, target=target, role=role,
+        coordinator_ids=settings.coordinator_ids, now=clock.now(),
+    )  # fmt: skip
     name = html.escape(change.user.first_name or str(change.user.id))
     if not change.changed:
         await message.answer(
