@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.services.connections.introductions import IntroError
-from bot.services.connections.peer_questions import PeerError
-from bot.views.connections import intro_refusal, peer_refusal
+from bot.services.connections.errors import ConnectionsError
 from bot.views.refusals import register_refusals
 from handlers.connections import (
     help_offers,
@@ -16,6 +14,7 @@ from handlers.connections import (
     meetups,
     peer_answers,
     peer_questions,
+    refusals,
     safety,
 )
 
@@ -32,6 +31,5 @@ def create_router() -> Router:
         knowledge_admin.create_router(),
         meetups.create_router(),
     )
-    register_refusals(router, IntroError, intro_refusal)
-    register_refusals(router, PeerError, peer_refusal)
+    register_refusals(router, ConnectionsError, refusals.refusal)
     return router

@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
-from bot.keyboards.callbacks import MeetupProposalCallback
+from bot.keyboards.callbacks import MeetupProposalAction, MeetupProposalCallback
 from bot.keyboards.connections import publish_keyboard
 from bot.services.connections import meetups
 from bot.views.dates import format_span
@@ -20,7 +20,7 @@ from storage.models import User
 from storage.repositories import Repo
 
 
-async def cb_proposal(
+async def cb_create(
     query: CallbackQuery,
     callback_data: MeetupProposalCallback,
     user: User,
@@ -29,31 +29,14 @@ async def cb_proposal(
     settings: Settings,
     locale: str,
 ) -> None:
-    """[Create meetup and invite] or [Not now] under a proposal."""
-    try:
-        if callback_data.action == "create":
-            event = await meetups.create_meetup(
-                repo, callback_data.id, user.id, now=clock.now(), tz=settings.tz
-            )
-        elif callback_data.action == "publish":
-            await meetups.publish_meetup(repo, callback_data.id, now=clock.now())
-            await query.answer(_("Published! The invitations go out now."), show_alert=True)
-            if isinstance(query.message, Message):
-                await query.message.edit_reply_markup(reply_markup=None)
-            return
-        else:
-            await meetups.dismiss(repo, callback_data.id, user.id)
-    except meetups.ProposalGoneError:
-        await query.answer(_("Someone decided on this proposal already."), show_alert=True)
-        return
+    """[Create meetup and invite]: a draft meetup, invitations in a few days."""
+    event = await meetups.create_meetup(
+        repo, callback_data.id, user.id, now=clock.now(), tz=settings.tz
+    )
     await query.answer()
     if not isinstance(query.message, Message):
         return
     await query.message.edit_reply_markup(reply_markup=None)
-    if callback_data.action != "create":
-        await query.message.answer(_("Fine, this proposal is set aside."))
-        return
-    days = meetups.INVITE_DELAY.days
     await query.message.answer(
         _(
             "📅 Draft meetup #{id} created for {when}, hosted by {venue}. Change time and place "
@@ -63,17 +46,44 @@ async def cb_proposal(
             id=event.id,
             when=format_span(event.starts_at, event.ends_at, locale, settings.tz),
             venue=html.escape(event.venue),
-            days=days,
+            days=meetups.INVITE_DELAY.days,
         ),
         reply_markup=publish_keyboard(callback_data.id),
     )
 
 
+async def cb_publish(
+    query: CallbackQuery, callback_data: MeetupProposalCallback, repo: Repo, clock: Clock
+) -> None:
+    """[Publish now]: the meetup is published and the invitations go out."""
+    await meetups.publish_meetup(repo, callback_data.id, now=clock.now())
+    await query.answer(_("Published! The invitations go out now."), show_alert=True)
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
+async def cb_dismiss(
+    query: CallbackQuery, callback_data: MeetupProposalCallback, user: User, repo: Repo
+) -> None:
+    """[Not now]: the proposal is set aside."""
+    await meetups.dismiss(repo, callback_data.id, user.id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(_("Fine, this proposal is set aside."))
+
+
 def create_router() -> Router:
     router = Router(name="meetup_proposals")
+    coordinator = IsCoordinator()
+    proposal = MeetupProposalCallback.filter
     router.callback_query.register(
-        cb_proposal,
-        MeetupProposalCallback.filter(F.action.in_(("create", "dismiss", "publish"))),
-        IsCoordinator(),
+        cb_create, proposal(F.action == MeetupProposalAction.CREATE), coordinator
+    )
+    router.callback_query.register(
+        cb_publish, proposal(F.action == MeetupProposalAction.PUBLISH), coordinator
+    )
+    router.callback_query.register(
+        cb_dismiss, proposal(F.action == MeetupProposalAction.DISMISS), coordinator
     )
     return router
