@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -79,53 +79,56 @@ async def cmd_settings(message: Message, repo: Repo, clock: Clock, locale: str) 
     await message.answer(text, reply_markup=keyboard)
 
 
-async def cb_digest(
+async def cb_switch(
     query: CallbackQuery, callback_data: DigestCallback, repo: Repo, clock: Clock, locale: str
 ) -> None:
-    """Turns the overview on/off, or opens and ticks the theme or municipality list."""
-    user_id, now, action, value = (
-        query.from_user.id,
-        clock.now(),
-        callback_data.action,
-        callback_data.value,
-    )
-    if action not in ("on", "off", "theme", "place", "themes", "places", "show"):
+    """[Turn on] / [Turn off] the weekly overview."""
+    on = callback_data.action == DigestAction.ON
+    found = await digest.toggle(repo, query.from_user.id, now=clock.now(), active=on)
+    await query.answer(_("Weekly overview on.") if on else _("Weekly overview off."))
+    await _show(query, found, locale)
+
+
+async def cb_show(
+    query: CallbackQuery, callback_data: DigestCallback, repo: Repo, clock: Clock, locale: str
+) -> None:
+    """[Done] in a list, or the lists themselves: the setting or the themes/municipalities."""
+    found = await digest.subscription(repo, query.from_user.id, now=clock.now())
+    await query.answer()
+    picked = {DigestAction.THEMES: "theme", DigestAction.PLACES: "place"}
+    await _show(query, found, locale, picked.get(callback_data.action))
+
+
+async def cb_tick(
+    query: CallbackQuery, callback_data: DigestCallback, repo: Repo, clock: Clock, locale: str
+) -> None:
+    """Ticks or unticks a theme or a municipality (one the bot offers; others change nothing)."""
+    field, value = str(callback_data.action), callback_data.value
+    known = THEMES if field == "theme" else {m.name for m in MUNICIPALITIES}
+    if value and value not in known:
         await query.answer()  # a button the bot never made: nothing is stored
         return
-    if action == "theme" and value and value not in THEMES:
-        await query.answer()
-        return
-    if action == "place" and value and value not in {m.name for m in MUNICIPALITIES}:
-        await query.answer()
-        return
-    if action in ("on", "off"):
-        found = await digest.toggle(repo, user_id, now=now, active=action == "on")
-        await query.answer(
-            _("Weekly overview on.") if action == "on" else _("Weekly overview off.")
-        )
-    elif action == "theme" and value:
-        found = await digest.toggle(repo, user_id, now=now, theme=value)
-        await query.answer()
-    elif action == "place" and value:
-        found = await digest.toggle(repo, user_id, now=now, municipality=value)
-        await query.answer()
+    if not value:
+        found = await digest.subscription(repo, query.from_user.id, now=clock.now())
+    elif field == "theme":
+        found = await digest.toggle(repo, query.from_user.id, now=clock.now(), theme=value)
     else:
-        found = await digest.subscription(repo, user_id, now=now)
-        await query.answer()
+        found = await digest.toggle(repo, query.from_user.id, now=clock.now(), municipality=value)
+    await query.answer()
+    await _show(query, found, locale, field)
+
+
+async def _show(
+    query: CallbackQuery, found: DigestSubscription, locale: str, picker: str | None = None
+) -> None:
     if not isinstance(query.message, Message):
         return
-    if action in ("themes", "theme"):
-        await edit_or_keep(
-            query.message,
-            _("Which themes interest you? None ticked means all."),
-            _picker(found, "theme", locale),
-        )
-    elif action in ("places", "place"):
-        await edit_or_keep(
-            query.message,
-            _("Which municipalities? None ticked means all."),
-            _picker(found, "place", locale),
-        )
+    if picker == "theme":
+        text = _("Which themes interest you? None ticked means all.")
+        await edit_or_keep(query.message, text, _picker(found, "theme", locale))
+    elif picker == "place":
+        text = _("Which municipalities? None ticked means all.")
+        await edit_or_keep(query.message, text, _picker(found, "place", locale))
     else:
         text, keyboard = settings_view(found, locale)
         await edit_or_keep(query.message, text, keyboard)
@@ -134,5 +137,15 @@ async def cb_digest(
 def create_router() -> Router:
     router = Router(name="settings")
     router.message.register(cmd_settings, Command("instellingen", "settings"))
-    router.callback_query.register(cb_digest, DigestCallback.filter())
+    setting = DigestCallback.filter
+    router.callback_query.register(
+        cb_switch, setting(F.action.in_({DigestAction.ON, DigestAction.OFF}))
+    )
+    router.callback_query.register(
+        cb_show,
+        setting(F.action.in_({DigestAction.SHOW, DigestAction.THEMES, DigestAction.PLACES})),
+    )
+    router.callback_query.register(
+        cb_tick, setting(F.action.in_({DigestAction.THEME, DigestAction.PLACE}))
+    )
     return router
