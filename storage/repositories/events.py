@@ -51,8 +51,7 @@ class EventRepository:
         )
         return result.scalars().first()
 
-    async def add(self, **values: Any) -> Event:
-        event = Event(**values)
+    async def add(self, event: Event) -> Event:
         self._session.add(event)
         await self._session.flush()
         return event

@@ -37,8 +37,7 @@ class FacilitationRepository:
 
     # Requests --------------------------------------------------------------------------------
 
-    async def add_request(self, **values: Any) -> FacilitationRequest:
-        request = FacilitationRequest(**values)
+    async def add_request(self, request: FacilitationRequest) -> FacilitationRequest:
         self._session.add(request)
         await self._session.flush()
         return request

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,8 +31,7 @@ class RegistrationRepository:
         )
         return result.scalars().first()
 
-    async def add(self, **values: Any) -> Registration:
-        registration = Registration(**values)
+    async def add(self, registration: Registration) -> Registration:
         self._session.add(registration)
         await self._session.flush()
         return registration

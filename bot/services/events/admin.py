@@ -106,15 +106,17 @@ async def create_event(
     _check(draft)
     async with repo.write():
         event = await repo.events.add(
-            **vars(draft),
-            status=EventStatus.PUBLISHED if publish else EventStatus.DRAFT,
-            facilitators_needed=_facilitators_needed(draft.kind),
-            facilitators_confirmed=0,
-            version=1,
-            created_by=created_by,
-            created_at=now,
-            updated_at=now,
-            published_at=now if publish else None,
+            Event(
+                **vars(draft),
+                status=EventStatus.PUBLISHED if publish else EventStatus.DRAFT,
+                facilitators_needed=_facilitators_needed(draft.kind),
+                facilitators_confirmed=0,
+                version=1,
+                created_by=created_by,
+                created_at=now,
+                updated_at=now,
+                published_at=now if publish else None,
+            )
         )
     logger.info("event %s created", event.id)
     return event

@@ -146,16 +146,18 @@ async def _take_place(
     waitlisted_at = now if status == RegistrationStatus.WAITLISTED else None
     if registration is None:
         registration = await repo.registrations.add(
-            event_id=event.id,
-            user_id=user_id,
-            status=status,
-            waitlist_position=position,
-            late_cancellation=False,
-            seat_count=1 if status == RegistrationStatus.CONFIRMED else 0,
-            created_at=now,
-            updated_at=now,
-            confirmed_at=confirmed_at,
-            waitlisted_at=waitlisted_at,
+            Registration(
+                event_id=event.id,
+                user_id=user_id,
+                status=status,
+                waitlist_position=position,
+                late_cancellation=False,
+                seat_count=1 if status == RegistrationStatus.CONFIRMED else 0,
+                created_at=now,
+                updated_at=now,
+                confirmed_at=confirmed_at,
+                waitlisted_at=waitlisted_at,
+            )
         )
     else:
         registration.status = status

@@ -20,7 +20,7 @@ from bot.services.facilitation.pool import (
     required_level,
 )
 from bot.services.facilitation.requests import schedule_request_messages
-from storage.models import Event, RequestStatus, User
+from storage.models import Event, FacilitationRequest, RequestStatus, User
 from storage.repositories import Repo
 
 
@@ -83,10 +83,10 @@ async def start(
         call = await repo.facilitation.add_open_call(event.id, coordinator_id, now)
         call.invited = len(people)
         for person in people:
-            request = await repo.facilitation.add_request(
+            request = await repo.facilitation.add_request(FacilitationRequest(
                 event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
                 open_call_id=call.id, status=RequestStatus.PENDING, created_at=now,
-            )  # fmt: skip
+            ))  # fmt: skip
             await schedule_request_messages(repo, request, now=now)
         await repo.facilitators.mark_asked([person.id for person in people], now)
         await audit.record(

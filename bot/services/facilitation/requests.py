@@ -117,10 +117,10 @@ async def ask(
             raise NoFacilitatorNeededError(str(event_id))
         person = await find_person(repo, target)
         await check_can_be_asked(repo, event, person)
-        request = await repo.facilitation.add_request(
+        request = await repo.facilitation.add_request(FacilitationRequest(
             event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
             status=RequestStatus.PENDING, created_at=now,
-        )  # fmt: skip
+        ))  # fmt: skip
         await schedule_request_messages(repo, request, now=now)
         await repo.facilitators.mark_asked([person.id], now)
         await audit.record(
