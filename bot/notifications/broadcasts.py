@@ -3,8 +3,6 @@ report for the coordinator, and "your role changed"."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from babel.numbers import format_decimal
 
 from bot.i18n import _
@@ -12,6 +10,7 @@ from bot.keyboards.coordination import broadcast_markup
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.coordination.broadcast_progress import Outcome, outcome
 from bot.services.coordination.broadcasts import KIND, REPORT_KIND
+from bot.services.message_params import BroadcastParams, RoleParams
 from storage.models import Role
 
 
@@ -21,7 +20,7 @@ def number(value: int, locale: str) -> str:
 
 
 @message_kind(KIND)
-async def render_broadcast(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_broadcast(ctx: RenderContext, params: BroadcastParams) -> Rendered | None:
     """The coordinator's HTML unchanged, with its button; nothing for people who opted out."""
     broadcast = await ctx.repo.broadcasts.get(int(params["broadcast_id"]))
     if broadcast is None:
@@ -69,7 +68,7 @@ def report_text(broadcast_id: int, total: int, state: Outcome, locale: str) -> s
 
 
 @message_kind(REPORT_KIND, urgent=True)
-async def render_report(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_report(ctx: RenderContext, params: BroadcastParams) -> Rendered | None:
     """The final report for the coordinator who sent the broadcast."""
     broadcast_id = int(params["broadcast_id"])
     broadcast = await ctx.repo.broadcasts.get(broadcast_id)
@@ -80,7 +79,7 @@ async def render_report(ctx: RenderContext, params: dict[str, Any]) -> Rendered 
 
 
 @message_kind("role.changed", urgent=True)
-async def render_role_changed(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_role_changed(ctx: RenderContext, params: RoleParams) -> Rendered | None:
     """Tells someone their new role and what it means."""
     role = params.get("role")
     if role == Role.COORDINATOR:

@@ -5,12 +5,12 @@ report for the coordinators. Nothing names a side until it shared its contact.""
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from bot.i18n import _
 from bot.keyboards.connections import ban_keyboard, relay_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.connections import introductions as intro
+from bot.services.message_params import ContactParams, ThreadMessageParams, ThreadParams
 from bot.views.initiative_card import public_contact_lines
 from storage.models import Initiative, IntroThread, ThreadStatus, User
 
@@ -18,10 +18,8 @@ _TRANSCRIPT_MESSAGES = 10
 _TRANSCRIPT_CHARS = 400
 
 
-async def _open_thread(
-    ctx: RenderContext, params: dict[str, Any]
-) -> tuple[IntroThread, Initiative] | None:
-    thread = await ctx.repo.connections.thread(int(params["thread_id"]))
+async def _open_thread(ctx: RenderContext, thread_id: int) -> tuple[IntroThread, Initiative] | None:
+    thread = await ctx.repo.connections.thread(thread_id)
     if thread is None or thread.status == ThreadStatus.CLOSED or ctx.recipient is None:
         return None
     initiative = await ctx.repo.initiatives.get(thread.initiative_id)
@@ -54,8 +52,8 @@ def _hint() -> str:
 
 
 @message_kind(intro.REQUEST, urgent=True)
-async def render_request(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    found = await _open_thread(ctx, params)
+async def render_request(ctx: RenderContext, params: ThreadMessageParams) -> Rendered | None:
+    found = await _open_thread(ctx, params["thread_id"])
     message = await ctx.repo.connections.message(int(params["message_id"]))
     if found is None or message is None:
         return None
@@ -75,8 +73,8 @@ async def render_request(ctx: RenderContext, params: dict[str, Any]) -> Rendered
 
 
 @message_kind(intro.MESSAGE, urgent=True)
-async def render_message(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    found = await _open_thread(ctx, params)
+async def render_message(ctx: RenderContext, params: ThreadMessageParams) -> Rendered | None:
+    found = await _open_thread(ctx, params["thread_id"])
     message = await ctx.repo.connections.message(int(params["message_id"]))
     if found is None or message is None:
         return None
@@ -92,8 +90,8 @@ async def render_message(ctx: RenderContext, params: dict[str, Any]) -> Rendered
 
 
 @message_kind(intro.CONTACT, urgent=True)
-async def render_contact(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    found = await _open_thread(ctx, params)
+async def render_contact(ctx: RenderContext, params: ContactParams) -> Rendered | None:
+    found = await _open_thread(ctx, params["thread_id"])
     person = await ctx.repo.users.get(int(params["user_id"]))
     if found is None or person is None:
         return None
@@ -112,8 +110,8 @@ async def render_contact(ctx: RenderContext, params: dict[str, Any]) -> Rendered
 
 
 @message_kind(intro.DECLINED, urgent=True)
-async def render_declined(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    found = await _open_thread(ctx, params)
+async def render_declined(ctx: RenderContext, params: ThreadParams) -> Rendered | None:
+    found = await _open_thread(ctx, params["thread_id"])
     if found is None:
         return None
     _thread, initiative = found
@@ -126,7 +124,7 @@ async def render_declined(ctx: RenderContext, params: dict[str, Any]) -> Rendere
 
 
 @message_kind(intro.REPORT)
-async def render_report(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_report(ctx: RenderContext, params: ThreadParams) -> Rendered | None:
     thread = await ctx.repo.connections.thread(int(params["thread_id"]))
     if thread is None:
         return None

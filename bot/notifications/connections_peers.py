@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
-from typing import Any
 
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -21,6 +20,7 @@ from bot.keyboards.connections import (
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.connections import meetups
 from bot.services.connections import peer_questions as peers
+from bot.services.message_params import AnswerParams, ProposalParams, QuestionParams, TableParams
 from bot.views.dates import format_span
 from storage.models import EventStatus
 
@@ -35,7 +35,7 @@ def _quote(text: str) -> str:
 
 
 @message_kind(peers.QUESTION, grace=timedelta(days=7))
-async def render_question(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_question(ctx: RenderContext, params: QuestionParams) -> Rendered | None:
     question = await ctx.repo.connections.question(int(params["question_id"]))
     if question is None or ctx.recipient is None:
         return None
@@ -59,7 +59,7 @@ async def render_question(ctx: RenderContext, params: dict[str, Any]) -> Rendere
 
 
 @message_kind(peers.ANSWER, grace=timedelta(days=14))
-async def render_answer(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_answer(ctx: RenderContext, params: AnswerParams) -> Rendered | None:
     answer = await ctx.repo.connections.answer(int(params["answer_id"]))
     question = await ctx.repo.connections.question(answer.question_id) if answer else None
     if answer is None or question is None:
@@ -87,7 +87,7 @@ async def render_answer(ctx: RenderContext, params: dict[str, Any]) -> Rendered 
 
 
 @message_kind(peers.THANKS, grace=timedelta(days=14))
-async def render_thanks(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_thanks(ctx: RenderContext, params: AnswerParams) -> Rendered | None:
     answer = await ctx.repo.connections.answer(int(params["answer_id"]))
     question = await ctx.repo.connections.question(answer.question_id) if answer else None
     if answer is None or question is None:
@@ -100,7 +100,7 @@ async def render_thanks(ctx: RenderContext, params: dict[str, Any]) -> Rendered 
 
 
 @message_kind(meetups.PROPOSAL, grace=timedelta(days=20))
-async def render_proposal(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_proposal(ctx: RenderContext, params: ProposalParams) -> Rendered | None:
     proposal = await ctx.repo.knowledge.proposal(int(params["proposal_id"]))
     if proposal is None or proposal.status != "proposed":
         return None
@@ -130,7 +130,7 @@ async def render_proposal(ctx: RenderContext, params: dict[str, Any]) -> Rendere
 
 
 @message_kind(meetups.INVITE, grace=timedelta(days=7))
-async def render_invite(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_invite(ctx: RenderContext, params: TableParams) -> Rendered | None:
     event = await ctx.repo.events.get(int(params["event_id"]))
     if event is None or event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
         return None

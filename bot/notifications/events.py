@@ -5,22 +5,22 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.i18n import _
 from bot.keyboards.events import promoted_keyboard, reconfirm_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
+from bot.services.message_params import DigestParams, SeatParams
 from bot.views.dates import format_span
 from bot.views.event_card import when_where
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 
-def _not_started(params: dict[str, Any], now: datetime) -> bool:
+def _not_started(params: SeatParams, now: datetime) -> bool:
     starts_at = params.get("starts_at")
     return bool(starts_at) and now < datetime.fromisoformat(str(starts_at))
 
 
-async def _seat(ctx: RenderContext, params: dict[str, Any]) -> tuple[Event, Registration] | None:
+async def _seat(ctx: RenderContext, params: SeatParams) -> tuple[Event, Registration] | None:
     """The event and the recipient's registration, when the seat is still theirs and upcoming."""
     registration = await ctx.repo.registrations.get(int(params["registration_id"]))
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
@@ -36,7 +36,7 @@ def _when_where(event: Event, ctx: RenderContext) -> str:
 
 
 @message_kind("event.reminder", grace=timedelta(hours=2), still_useful=_not_started)
-async def render_reminder(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_reminder(ctx: RenderContext, params: SeatParams) -> Rendered | None:
     found = await _seat(ctx, params)
     if found is None:
         return None
@@ -47,7 +47,7 @@ async def render_reminder(ctx: RenderContext, params: dict[str, Any]) -> Rendere
 
 
 @message_kind("event.reconfirm", grace=timedelta(hours=24), still_useful=_not_started)
-async def render_reconfirm(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_reconfirm(ctx: RenderContext, params: SeatParams) -> Rendered | None:
     found = await _seat(ctx, params)
     if found is None:
         return None
@@ -59,7 +59,7 @@ async def render_reconfirm(ctx: RenderContext, params: dict[str, Any]) -> Render
 
 
 @message_kind("event.promoted", urgent=True, still_useful=_not_started)
-async def render_promoted(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_promoted(ctx: RenderContext, params: SeatParams) -> Rendered | None:
     found = await _seat(ctx, params)
     if found is None:
         return None
@@ -73,7 +73,7 @@ async def render_promoted(ctx: RenderContext, params: dict[str, Any]) -> Rendere
 
 
 @message_kind("event.changed", urgent=True, still_useful=_not_started)
-async def render_changed(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_changed(ctx: RenderContext, params: SeatParams) -> Rendered | None:
     registration = await ctx.repo.registrations.get(int(params["registration_id"]))
     event = await ctx.repo.events.get(int(params["event_id"]))
     active = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
@@ -93,7 +93,7 @@ async def render_changed(ctx: RenderContext, params: dict[str, Any]) -> Rendered
 
 
 @message_kind("event.cancelled", urgent=True, essential=True)
-async def render_cancelled(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_cancelled(ctx: RenderContext, params: SeatParams) -> Rendered | None:
     event = await ctx.repo.events.get(int(params["event_id"]))
     if event is None:
         return None
@@ -109,7 +109,7 @@ async def render_cancelled(ctx: RenderContext, params: dict[str, Any]) -> Render
 
 
 @message_kind("digest.weekly", grace=timedelta(days=3))
-async def render_digest(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_digest(ctx: RenderContext, params: DigestParams) -> Rendered | None:
     """New events (still ahead) and initiatives of the past week; nothing left: not sent."""
     found = await ctx.repo.events.events_by_ids([int(i) for i in params.get("event_ids", [])])
     upcoming = [e for e in found if e.status == EventStatus.PUBLISHED and e.starts_at > ctx.now]

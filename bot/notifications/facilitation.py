@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
-from typing import Any
 
 from bot.i18n import _
 from bot.keyboards.facilitation import alert_keyboard, answer_keyboard, duty_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.events.browse import EventView
+from bot.services.message_params import AnsweredParams, RequestParams, TableParams, WithdrawnParams
 from bot.views.dates import format_span
 from bot.views.event_card import event_card, when_where
 from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
 
 
 async def _request(
-    ctx: RenderContext, params: dict[str, Any], status: str
+    ctx: RenderContext, params: RequestParams, status: str
 ) -> tuple[FacilitationRequest, Event] | None:
     """The request and its table while the request has `status` and the table is ahead."""
     request = await ctx.repo.facilitation.request(int(params["request_id"]))
@@ -28,7 +28,8 @@ async def _request(
     event = await ctx.repo.events.get(request.event_id)
     if event is None or event.status != EventStatus.PUBLISHED:
         return None
-    if "version" in params and int(params["version"]) != event.version:
+    version = params.get("version")
+    if version is not None and int(version) != event.version:
         return None  # the table moved: a message for the new time replaces this one
     return request, event
 
@@ -47,7 +48,7 @@ async def _name(ctx: RenderContext, user_id: int) -> str:
 
 
 @message_kind("facilitation.request", urgent=True)
-async def render_request(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_request(ctx: RenderContext, params: RequestParams) -> Rendered | None:
     found = await _request(ctx, params, RequestStatus.PENDING)
     if found is None or found[1].starts_at <= ctx.now:
         return None
@@ -65,7 +66,7 @@ async def render_request(ctx: RenderContext, params: dict[str, Any]) -> Rendered
 
 
 @message_kind("facilitation.nudge", grace=timedelta(days=2))
-async def render_nudge(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_nudge(ctx: RenderContext, params: RequestParams) -> Rendered | None:
     found = await _request(ctx, params, RequestStatus.PENDING)
     if found is None or found[1].starts_at <= ctx.now:
         return None
@@ -79,7 +80,7 @@ async def render_nudge(ctx: RenderContext, params: dict[str, Any]) -> Rendered |
 
 
 @message_kind("facilitation.answered")
-async def render_answered(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_answered(ctx: RenderContext, params: AnsweredParams) -> Rendered | None:
     request = await ctx.repo.facilitation.request(int(params["request_id"]))
     if request is None:
         return None
@@ -108,7 +109,7 @@ def _missing(event: Event) -> str:
 
 
 @message_kind("facilitation.missing")
-async def render_missing(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_missing(ctx: RenderContext, params: TableParams) -> Rendered | None:
     event = await ctx.repo.events.get(int(params["event_id"]))
     if (
         event is None
@@ -125,7 +126,7 @@ async def render_missing(ctx: RenderContext, params: dict[str, Any]) -> Rendered
 
 
 @message_kind("facilitation.withdrawn", urgent=True)
-async def render_withdrawn(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_withdrawn(ctx: RenderContext, params: WithdrawnParams) -> Rendered | None:
     event = await ctx.repo.events.get(int(params["event_id"]))
     request = await ctx.repo.facilitation.request(int(params["request_id"]))
     if event is None or request is None or event.status != EventStatus.PUBLISHED:
@@ -140,7 +141,7 @@ async def render_withdrawn(ctx: RenderContext, params: dict[str, Any]) -> Render
 
 
 @message_kind("facilitation.duty_reminder", grace=timedelta(hours=12))
-async def render_duty_reminder(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_duty_reminder(ctx: RenderContext, params: RequestParams) -> Rendered | None:
     found = await _request(ctx, params, RequestStatus.ACCEPTED)
     if found is None or found[1].starts_at <= ctx.now:
         return None
@@ -154,7 +155,7 @@ async def render_duty_reminder(ctx: RenderContext, params: dict[str, Any]) -> Re
 
 
 @message_kind("facilitation.debrief", grace=timedelta(days=7))
-async def render_debrief(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_debrief(ctx: RenderContext, params: RequestParams) -> Rendered | None:
     found = await _request(ctx, params, RequestStatus.ACCEPTED)
     if found is None:
         return None
@@ -168,7 +169,7 @@ async def render_debrief(ctx: RenderContext, params: dict[str, Any]) -> Rendered
 
 
 @message_kind("facilitation.called_off", urgent=True)
-async def render_called_off(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_called_off(ctx: RenderContext, params: TableParams) -> Rendered | None:
     event = await ctx.repo.events.get(int(params["event_id"]))
     if event is None or event.status != EventStatus.CANCELLED:
         return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
-from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -14,6 +13,12 @@ from bot.i18n import _
 from bot.keyboards.callbacks import JoinRequestCallback
 from bot.keyboards.initiative_card import freshness_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
+from bot.services.message_params import (
+    FreshnessParams,
+    JoinAnswerParams,
+    JoinRequestParams,
+    ModeratedParams,
+)
 from bot.views.initiative_card import card_text
 from storage.models import Initiative
 
@@ -23,9 +28,9 @@ JOIN_ANSWER = "initiative.join_answer"
 MODERATED = "initiative.moderated"
 
 
-async def _for_member(ctx: RenderContext, params: dict[str, Any]) -> Initiative | None:
+async def _for_member(ctx: RenderContext, initiative_id: int) -> Initiative | None:
     """The initiative, when the recipient is still one of its members."""
-    initiative = await ctx.repo.initiatives.get(int(params["initiative_id"]))
+    initiative = await ctx.repo.initiatives.get(initiative_id)
     if initiative is None or ctx.recipient is None:
         return None
     if await ctx.repo.initiatives.member(initiative.id, ctx.recipient.id) is None:
@@ -34,8 +39,8 @@ async def _for_member(ctx: RenderContext, params: dict[str, Any]) -> Initiative 
 
 
 @message_kind(FRESHNESS, grace=timedelta(days=14))
-async def render_freshness(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    initiative = await _for_member(ctx, params)
+async def render_freshness(ctx: RenderContext, params: FreshnessParams) -> Rendered | None:
+    initiative = await _for_member(ctx, params["initiative_id"])
     if initiative is None or not initiative.is_published:
         return None
     confirmed = initiative.last_confirmed_at
@@ -63,7 +68,7 @@ def _decision_keyboard(request_id: int) -> InlineKeyboardMarkup:
 
 
 @message_kind(JOIN_REQUEST)
-async def render_join_request(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_join_request(ctx: RenderContext, params: JoinRequestParams) -> Rendered | None:
     request = await ctx.repo.initiatives.join_request(int(params["request_id"]))
     if request is None or request.decided_at is not None:
         return None
@@ -82,7 +87,7 @@ async def render_join_request(ctx: RenderContext, params: dict[str, Any]) -> Ren
 
 
 @message_kind(JOIN_ANSWER)
-async def render_join_answer(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
+async def render_join_answer(ctx: RenderContext, params: JoinAnswerParams) -> Rendered | None:
     initiative = await ctx.repo.initiatives.get(int(params["initiative_id"]))
     if initiative is None:
         return None
@@ -95,8 +100,8 @@ async def render_join_answer(ctx: RenderContext, params: dict[str, Any]) -> Rend
 
 
 @message_kind(MODERATED)
-async def render_moderated(ctx: RenderContext, params: dict[str, Any]) -> Rendered | None:
-    initiative = await _for_member(ctx, params)
+async def render_moderated(ctx: RenderContext, params: ModeratedParams) -> Rendered | None:
+    initiative = await _for_member(ctx, params["initiative_id"])
     if initiative is None or initiative.is_hidden != bool(params.get("hidden")):
         return None
     name = html.escape(initiative.name)

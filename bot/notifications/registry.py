@@ -37,8 +37,9 @@ class RenderContext:
     settings: Settings
 
 
-Renderer = Callable[[RenderContext, dict[str, Any]], Awaitable[Rendered | None]]
-StillUseful = Callable[[dict[str, Any], datetime], bool]
+# A renderer takes the parameters of its kind, a TypedDict of `bot.services.message_params`.
+Renderer = Callable[[RenderContext, Any], Awaitable[Rendered | None]]
+StillUseful = Callable[[Any, datetime], bool]
 
 
 @dataclass(frozen=True, slots=True)

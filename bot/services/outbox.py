@@ -6,8 +6,8 @@ reminders), so the change and its messages are stored together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from storage.models import OutboxMessage
 from storage.repositories import Repo
@@ -21,7 +21,7 @@ async def schedule(
     kind: str,
     due_at: datetime,
     now: datetime,
-    params: dict[str, Any] | None = None,
+    params: Mapping[str, object] | None = None,
     subject: str | None = None,
     urgent: bool = False,
 ) -> bool:
@@ -35,7 +35,7 @@ async def schedule(
         key=key,
         recipient_id=recipient_id,
         kind=kind,
-        params=params or {},
+        params=dict(params or {}),
         due_at=due_at,
         subject=subject,
         urgent=urgent,

@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 
 from bot.services import outbox
 from bot.services.connections.errors import ConnectionsError
+from bot.services.message_params import ContactParams, ThreadMessageParams
 from storage.models import Initiative, IntroMessage, IntroThread, ThreadStatus
 from storage.repositories import Repo
 
@@ -224,7 +225,7 @@ async def _relay(
             key=f"intro:{thread.id}:m{message.id}:{recipient}",
             recipient_id=recipient,
             kind=REQUEST if first else MESSAGE,
-            params={"thread_id": thread.id, "message_id": message.id},
+            params=ThreadMessageParams(thread_id=thread.id, message_id=message.id),
             due_at=now,
             now=now,
             subject=thread_subject(thread.id),
@@ -253,7 +254,7 @@ async def share_contact(repo: Repo, thread_id: int, user_id: int, *, now: dateti
                     key=f"intro:{thread.id}:contact:{user_id}:{recipient}",
                     recipient_id=recipient,
                     kind=CONTACT,
-                    params={"thread_id": thread.id, "user_id": user_id},
+                    params=ContactParams(thread_id=thread.id, user_id=user_id),
                     due_at=now,
                     now=now,
                     subject=thread_subject(thread.id),

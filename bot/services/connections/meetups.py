@@ -17,6 +17,7 @@ from bot.services.connections.errors import ConnectionsError
 from bot.services.coordination.alerts import alert_coordinators
 from bot.services.events.admin import EventDraft, create_event
 from bot.services.events.messages import event_subject_prefix
+from bot.services.message_params import ProposalParams, TableParams
 from storage.models import Event, EventKind, EventStatus, Initiative, MeetupProposal
 from storage.repositories import Repo
 
@@ -133,7 +134,7 @@ async def propose_meetups(
                 repo,
                 key=f"meetup-proposal:{proposal.id}",
                 kind=PROPOSAL,
-                params={"proposal_id": proposal.id},
+                params=ProposalParams(proposal_id=proposal.id),
                 now=now,
                 coordinator_chat_id=coordinator_chat_id,
             )
@@ -196,7 +197,7 @@ async def create_meetup(
                 key=f"meetup:{proposal_id}:invite:{user_id}",
                 recipient_id=user_id,
                 kind=INVITE,
-                params={"event_id": event.id},
+                params=TableParams(event_id=event.id),
                 due_at=now + INVITE_DELAY,
                 now=now,
                 subject=f"{event_subject_prefix(event.id)}meetup-invite",

@@ -12,6 +12,7 @@ from bot.catalog.themes import THEMES
 from bot.services import outbox
 from bot.services.connections import knowledge
 from bot.services.connections.errors import ConnectionsError
+from bot.services.message_params import AnswerParams, QuestionParams
 from storage.models import KnowledgeArticle, PeerAnswer, PeerQuestion, PeerRecipient
 from storage.repositories import Repo
 
@@ -108,7 +109,7 @@ async def _send_to(
         key=f"peer:{question.id}:ask:{user_id}",
         recipient_id=user_id,
         kind=QUESTION,
-        params={"question_id": question.id},
+        params=QuestionParams(question_id=question.id),
         due_at=now,
         now=now,
         subject=question_subject(question.id),
@@ -158,7 +159,7 @@ async def answer(
             key=f"peer:{question_id}:answer:{reply.id}",
             recipient_id=question.asker_id,
             kind=ANSWER,
-            params={"answer_id": reply.id},
+            params=AnswerParams(answer_id=reply.id),
             due_at=now,
             now=now,
             subject=question_subject(question_id),
@@ -203,7 +204,7 @@ async def mark_helpful(repo: Repo, answer_id: int, user_id: int, *, now: datetim
                 key=f"peer:{question.id}:thanks:{reply.id}",
                 recipient_id=reply.author_id,
                 kind=THANKS,
-                params={"answer_id": reply.id},
+                params=AnswerParams(answer_id=reply.id),
                 due_at=now,
                 now=now,
                 subject=question_subject(question.id),

@@ -18,6 +18,7 @@ from bot.services.connections.introductions import (
     thread_subject,
 )
 from bot.services.coordination.alerts import alert_coordinators
+from bot.services.message_params import ThreadParams
 from storage.models import IntroThread, ThreadStatus
 from storage.repositories import Repo
 
@@ -37,7 +38,7 @@ async def decline(repo: Repo, thread_id: int, user_id: int, *, now: datetime) ->
             key=f"intro:{thread_id}:declined",
             recipient_id=side.thread.sender_id,
             kind=DECLINED,
-            params={"thread_id": thread_id},
+            params=ThreadParams(thread_id=thread_id),
             due_at=now,
             now=now,
             subject=thread_subject(thread_id),
@@ -69,7 +70,7 @@ async def report(
                 repo,
                 key=f"intro-report:{thread_id}",
                 kind=REPORT,
-                params={"thread_id": thread_id},
+                params=ThreadParams(thread_id=thread_id),
                 now=now,
                 coordinator_chat_id=coordinator_chat_id,
             )

@@ -4,8 +4,8 @@ Telegram's 20 messages a minute)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from bot.services import outbox
 from storage.models import Role
@@ -17,7 +17,7 @@ async def alert_coordinators(
     *,
     key: str,
     kind: str,
-    params: dict[str, Any],
+    params: Mapping[str, object],
     now: datetime,
     coordinator_chat_id: int | None = None,
     urgent: bool = False,

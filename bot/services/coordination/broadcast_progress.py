@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.services import outbox
 from bot.services.coordination.broadcasts import REPORT_KIND, subject
+from bot.services.message_params import BroadcastParams
 from storage.models import BroadcastStatus
 from storage.repositories import Repo
 
@@ -96,7 +97,7 @@ async def tick(repo: Repo, *, now: datetime) -> list[ProgressUpdate]:
                     key=f"broadcast-report:{broadcast.id}",
                     recipient_id=broadcast.created_by,
                     kind=REPORT_KIND,
-                    params={"broadcast_id": broadcast.id},
+                    params=BroadcastParams(broadcast_id=broadcast.id),
                     due_at=now,
                     now=now,
                     subject=subject(broadcast.id) + ":report",

@@ -20,6 +20,7 @@ from bot.services import outbox
 from bot.services.coordination import audit
 from bot.services.coordination.audience import is_empty
 from bot.services.coordination.errors import CoordinationError
+from bot.services.message_params import BroadcastParams
 from storage.models import Broadcast, BroadcastStatus, EventStatus
 from storage.repositories import Repo
 
@@ -151,7 +152,7 @@ async def confirm(
                 key=f"broadcast:{broadcast_id}:{user_id}",
                 recipient_id=user_id,
                 kind=KIND,
-                params={"broadcast_id": broadcast_id},
+                params=BroadcastParams(broadcast_id=broadcast_id),
                 due_at=now,
                 now=now,
                 subject=subject(broadcast_id),

@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.services import outbox
 from bot.services.coordination import audit
 from bot.services.coordination.errors import CoordinationError
+from bot.services.message_params import RoleParams
 from storage.models import Role, User
 from storage.repositories import Repo
 
@@ -105,7 +106,7 @@ async def set_role(
             key=f"role:{person.id}:{role.value}:{int(now.timestamp())}",
             recipient_id=person.id,
             kind="role.changed",
-            params={"role": role.value},
+            params=RoleParams(role=role.value),
             due_at=now,
             now=now,
             subject=f"user:{person.id}",

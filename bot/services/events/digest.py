@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.services import outbox
+from bot.services.message_params import DigestParams
 from storage.models import DigestSubscription, Event
 from storage.repositories import Repo
 
@@ -83,7 +84,7 @@ async def schedule_weekly_digest(repo: Repo, *, now: datetime) -> int:
                 key=f"digest.weekly:{wanted.user_id}:{week.year}-{week.week:02d}",
                 recipient_id=wanted.user_id,
                 kind="digest.weekly",
-                params={"event_ids": event_ids[:10], "initiative_ids": initiative_ids[:10]},
+                params=DigestParams(event_ids=event_ids[:10], initiative_ids=initiative_ids[:10]),
                 due_at=now,
                 now=now,
                 subject=f"digest:{wanted.user_id}",

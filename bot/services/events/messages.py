@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from bot.services import outbox
+from bot.services.message_params import SeatParams
 from storage.models import Event, EventKind, Registration
 from storage.repositories import Repo
 
@@ -27,13 +28,13 @@ def _stamp(registration: Registration) -> int:
     return registration.seat_count
 
 
-def _params(event: Event, registration: Registration) -> dict[str, object]:
-    return {
-        "event_id": event.id,
-        "registration_id": registration.id,
-        "starts_at": event.starts_at.isoformat(),
-        "version": event.version,
-    }
+def _params(event: Event, registration: Registration) -> SeatParams:
+    return SeatParams(
+        event_id=event.id,
+        registration_id=registration.id,
+        starts_at=event.starts_at.isoformat(),
+        version=event.version,
+    )
 
 
 async def schedule_seat_messages(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from bot.services import outbox
 from bot.services.coordination import alerts
 from bot.services.facilitation.requests import schedule_duty_messages
+from bot.services.message_params import TableParams
 from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ async def escalate(repo: Repo, *, now: datetime, coordinator_chat_id: int | None
                 repo,
                 key=f"facmissing:{event.id}",
                 kind="facilitation.missing",
-                params={"event_id": event.id},
+                params=TableParams(event_id=event.id),
                 now=now,
                 coordinator_chat_id=coordinator_chat_id,
             )
@@ -64,7 +65,7 @@ async def close_called_off(repo: Repo, *, now: datetime) -> int:
             if was == "accepted":
                 await outbox.schedule(
                     repo, key=f"faccancel:{request.id}", recipient_id=request.facilitator_id,
-                    kind="facilitation.called_off", params={"event_id": request.event_id},
+                    kind="facilitation.called_off", params=TableParams(event_id=request.event_id),
                     due_at=now, now=now, subject=f"faccancel:{request.id}", urgent=True,
                 )  # fmt: skip
             closed += 1

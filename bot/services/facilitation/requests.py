@@ -24,6 +24,7 @@ from bot.services.facilitation.pool import (
     find_person,
     open_table,
 )
+from bot.services.message_params import AnsweredParams, RequestParams, WithdrawnParams
 from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
 from storage.repositories import Repo
 
@@ -70,7 +71,7 @@ async def schedule_request_messages(
     repo: Repo, request: FacilitationRequest, *, now: datetime
 ) -> None:
     """The request itself (now) and one reminder if there is no answer after 48 hours."""
-    params = {"request_id": request.id}
+    params = RequestParams(request_id=request.id)
     subject = request_subject(request.id)
     await outbox.schedule(
         repo, key=f"facreq:{request.id}", recipient_id=request.facilitator_id,
@@ -89,7 +90,7 @@ async def schedule_duty_messages(
 ) -> int:
     """The facilitator's own reminder the day before and the debrief after the table, for the
     table's current time (its version is in the key); returns how many were new."""
-    params = {"request_id": request.id, "version": event.version}
+    params = RequestParams(request_id=request.id, version=event.version)
     subject = duty_subject(request.id)
     added = 0
     remind_at = event.starts_at - DUTY_REMINDER_BEFORE
@@ -205,7 +206,7 @@ async def _tell_requester(
     assert request.requested_by is not None
     await outbox.schedule(
         repo, key=f"facans:{request.id}:{status}", recipient_id=request.requested_by,
-        kind="facilitation.answered", params={"request_id": request.id, "status": status},
+        kind="facilitation.answered", params=AnsweredParams(request_id=request.id, status=status),
         due_at=now, now=now, subject=f"facans:{request.id}",
     )  # fmt: skip
 
@@ -235,7 +236,7 @@ async def withdraw(
         await outbox.cancel_subject(repo, duty_subject(request.id), now=now)
         await alerts.alert_coordinators(
             repo, key=f"facwithdrawn:{request.id}", kind="facilitation.withdrawn",
-            params={"request_id": request.id, "event_id": event.id}, now=now,
+            params=WithdrawnParams(request_id=request.id, event_id=event.id), now=now,
             coordinator_chat_id=coordinator_chat_id, urgent=True,
         )  # fmt: skip
         event = await repo.events.lock(event.id) or event

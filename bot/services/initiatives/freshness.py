@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.services import outbox
 from bot.services.initiatives.profiles import FRESHNESS_INTERVAL, subject
+from bot.services.message_params import FreshnessParams
 from storage.repositories import Repo
 
 FRESHNESS_KIND = "initiative.freshness"
@@ -35,7 +36,7 @@ async def schedule_freshness_nudges(
                     key=f"freshness:{initiative_id}:{day}:{user_id}",
                     recipient_id=user_id,
                     kind=FRESHNESS_KIND,
-                    params={"initiative_id": initiative_id, "confirmed": day},
+                    params=FreshnessParams(initiative_id=initiative_id, confirmed=day),
                     due_at=now,
                     now=now,
                     subject=subject(initiative_id),

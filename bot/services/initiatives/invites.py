@@ -15,6 +15,7 @@ from bot.services.initiatives.profiles import (
     require_member,
     subject,
 )
+from bot.services.message_params import JoinAnswerParams, JoinRequestParams
 from storage.models import (
     Initiative,
     InitiativeInvite,
@@ -122,7 +123,7 @@ async def request_join(
                 key=f"join:{request.id}:{recipient}",
                 recipient_id=recipient,
                 kind="initiative.join_request",
-                params={"request_id": request.id},
+                params=JoinRequestParams(request_id=request.id),
                 due_at=now,
                 now=now,
                 subject=subject(initiative_id),
@@ -168,7 +169,7 @@ async def decide_join(
             key=f"join-answer:{request_id}",
             recipient_id=request.user_id,
             kind="initiative.join_answer",
-            params={"initiative_id": initiative.id, "accepted": accept},
+            params=JoinAnswerParams(initiative_id=initiative.id, accepted=accept),
             due_at=now,
             now=now,
             subject=subject(initiative.id),

@@ -12,6 +12,7 @@ from bot.services import outbox
 from bot.services.coordination import audit
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import Field, is_complete, set_value
+from bot.services.message_params import ModeratedParams
 from storage.models import Initiative, InitiativeMember, InitiativeStatus, MemberRole, User
 from storage.repositories import Repo
 
@@ -211,7 +212,7 @@ async def set_hidden(
                 key=f"moderation:{initiative_id}:{user_id}:{int(now.timestamp())}:{int(hidden)}",
                 recipient_id=user_id,
                 kind="initiative.moderated",
-                params={"initiative_id": initiative_id, "hidden": hidden},
+                params=ModeratedParams(initiative_id=initiative_id, hidden=hidden),
                 due_at=now,
                 now=now,
                 subject=subject(initiative_id),
