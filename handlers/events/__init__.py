@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.events import admin, agenda, attendance, browse, manage, settings, signup
+from bot.services.events.errors import EventsError
+from bot.views.refusals import register_refusals
+from handlers.events import admin, agenda, attendance, browse, manage, refusals, settings, signup
 
 
 def create_router() -> Router:
@@ -20,4 +22,5 @@ def create_router() -> Router:
         attendance.create_router(),
         settings.create_router(),
     )
+    register_refusals(router, EventsError, refusals.refusal)
     return router

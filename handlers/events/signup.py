@@ -18,11 +18,9 @@ from bot.services.events.registrations import (
     EventNotFoundError,
     EventNotOpenError,
     NotRegisteredError,
-    PrerequisiteMissingError,
-    SignupClosedError,
     SignUpOutcome,
+    SignUpResult,
 )
-from bot.views.event_card import level_label
 from bot.views.events import card_message, render_card
 from bot.views.messages import edit_or_keep
 from storage.repositories import Repo
@@ -48,54 +46,44 @@ async def cb_join(
     locale: str,
 ) -> None:
     """Signs up: a seat, or a waitlist place with its number and up to three other events."""
-    event_id = callback_data.event_id
     try:
-        result = await registrations.sign_up(repo, event_id, query.from_user.id, now=clock.now())
-    except EventNotFoundError:
-        await query.answer(_("This event no longer exists."), show_alert=True)
-        return
+        result = await registrations.sign_up(
+            repo, callback_data.event_id, query.from_user.id, now=clock.now()
+        )
     except EventNotOpenError:
         await query.answer(_("You can no longer sign up for this event."), show_alert=True)
         return
-    except SignupClosedError:
-        await query.answer(_("Signing up has closed: the deadline has passed."), show_alert=True)
-        return
-    except PrerequisiteMissingError as missing:
-        await query.answer(
-            _("This training builds on training {level}. Please do that one first.").format(
-                level=level_label(missing.missing)
-            ),
-            show_alert=True,
-        )
-        return
-    outcome = result.outcome
-    if outcome == SignUpOutcome.CONFIRMED:
-        await query.answer(_("You're signed up! See you there."))
-    elif outcome == SignUpOutcome.ALREADY_CONFIRMED:
-        await query.answer(_("You were already signed up."))
-    else:
-        position = result.registration.waitlist_position
-        await query.answer(
-            _("Full is full: you are number {position} on the waitlist.").format(position=position)
-        )
+    await query.answer(_signed_up_text(result))
     if isinstance(query.message, Message):
         found = EventView(result.event, result.seats_taken, result.waiting)
         text, keyboard = render_card(
             found, result.registration, clock=clock, settings=settings, locale=locale
         )
         await edit_or_keep(query.message, text, keyboard)
-    if outcome == SignUpOutcome.WAITLISTED and isinstance(query.message, Message):
-        text = _(
-            "⏳ You are number {position} on the waitlist for <b>{title}</b>. "
-            "As soon as a seat frees up, it's yours and I'll let you know."
-        ).format(
-            position=result.registration.waitlist_position, title=html.escape(result.event.title)
-        )
-        if result.suggestions:
-            text += "\n\n" + _("These still have seats:")
-            await query.message.answer(text, reply_markup=suggestions_keyboard(result.suggestions))
-        else:
-            await query.message.answer(text)
+        if result.outcome == SignUpOutcome.WAITLISTED:
+            await _tell_waitlisted(query.message, result)
+
+
+def _signed_up_text(result: SignUpResult) -> str:
+    if result.outcome == SignUpOutcome.CONFIRMED:
+        return _("You're signed up! See you there.")
+    if result.outcome == SignUpOutcome.ALREADY_CONFIRMED:
+        return _("You were already signed up.")
+    return _("Full is full: you are number {position} on the waitlist.").format(
+        position=result.registration.waitlist_position
+    )
+
+
+async def _tell_waitlisted(message: Message, result: SignUpResult) -> None:
+    text = _(
+        "⏳ You are number {position} on the waitlist for <b>{title}</b>. "
+        "As soon as a seat frees up, it's yours and I'll let you know."
+    ).format(position=result.registration.waitlist_position, title=html.escape(result.event.title))
+    if result.suggestions:
+        text += "\n\n" + _("These still have seats:")
+        await message.answer(text, reply_markup=suggestions_keyboard(result.suggestions))
+    else:
+        await message.answer(text)
 
 
 async def cb_leave(
@@ -110,12 +98,6 @@ async def cb_leave(
     event_id = callback_data.event_id
     try:
         result = await registrations.cancel(repo, event_id, query.from_user.id, now=clock.now())
-    except EventNotFoundError:
-        await query.answer(_("This event no longer exists."), show_alert=True)
-        return
-    except EventNotOpenError:
-        await query.answer(_("This event has already started or is over."), show_alert=True)
-        return
     except NotRegisteredError:
         await query.answer(_("You were not signed up for this event."))
         await _refresh_card(query, repo, event_id, clock, settings, locale)
@@ -123,10 +105,7 @@ async def cb_leave(
     if not result.was_confirmed:
         await query.answer(_("You are off the waitlist."))
     elif result.late:
-        await query.answer(
-            _("You're cancelled. It is short notice, so we noted it as a late cancellation."),
-            show_alert=True,
-        )
+        await query.answer(_late_text(), show_alert=True)
     else:
         await query.answer(_("You're cancelled. Thanks for letting us know!"))
     if isinstance(query.message, Message):
@@ -135,6 +114,10 @@ async def cb_leave(
             found, result.registration, clock=clock, settings=settings, locale=locale
         )
         await edit_or_keep(query.message, text, keyboard)
+
+
+def _late_text() -> str:
+    return _("You're cancelled. It is short notice, so we noted it as a late cancellation.")
 
 
 async def cb_reconfirm(
