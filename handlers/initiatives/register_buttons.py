@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -17,7 +17,7 @@ from bot.conversation.initiative_register import ask, begin, cancel, store
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards import initiatives as kb
-from bot.keyboards.callbacks import RegisterCallback
+from bot.keyboards.callbacks import RegisterAction, RegisterCallback
 from bot.keyboards.menu import main_menu
 from bot.services.initiatives import invites, register
 from bot.services.initiatives.errors import InitiativeError
@@ -27,29 +27,18 @@ from bot.services.initiatives.fields import (
 )
 from bot.states import EditStates, RegisterStates
 from bot.views.initiative_questions import problem_text
-from storage.models import User
+from storage.models import Initiative, User
 from storage.repositories import Repo
 
 
-async def cb_register(
-    query: CallbackQuery,
-    callback_data: RegisterCallback,
-    state: FSMContext,
-    user: User,
-    repo: Repo,
-    locale: str,
-    clock: Clock,
-) -> None:
-    """Every button of the registration: navigation, themes, municipality, publish, hint."""
-    message = query.message if isinstance(query.message, Message) else None
-    action, value, now = callback_data.action, callback_data.value, clock.now()
-    if message is None:
+async def _draft_for(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User, repo: Repo
+) -> tuple[Message, Initiative] | None:
+    """The message and the draft a registration button belongs to; None when the tap was
+    answered already (the draft is gone, or the button belongs to an earlier question)."""
+    if not isinstance(query.message, Message):
         await query.answer()
-        return
-    if action == "restart":
-        await query.answer()
-        await begin(message, state, user, repo, locale, now)
-        return
+        return None
     try:
         draft = await register.load(repo, user.id)
     except register.DraftGoneError:
@@ -57,49 +46,160 @@ async def cb_register(
             _("This registration was stopped. Type /nieuw to start again."), show_alert=True
         )
         await state.clear()
-        return
-    if action in ("back", "skip", "cancel") and value and value != draft.draft_step:
+        return None
+    step_bound = callback_data.action in _STEP_BUTTONS
+    if step_bound and callback_data.value and callback_data.value != draft.draft_step:
         await query.answer(_("This button belongs to an earlier question."))
-        return
-    if action == "theme":
-        await _toggle_theme(query, message, repo, user, value, locale, now)
-        return
+        return None
+    return query.message, draft
+
+
+_STEP_BUTTONS = {RegisterAction.BACK, RegisterAction.SKIP, RegisterAction.CANCEL}
+
+
+async def cb_restart(
+    query: CallbackQuery, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock
+) -> None:
+    """[Start again]: a new, empty draft."""
     await query.answer()
-    if action == "cancel":
-        await cancel(message, state, user, repo)
-    elif action == "continue":
-        await ask(message, state, draft, locale, now)
-    elif action == "back":
-        await ask(message, state, await register.back(repo, user.id, now=now), locale, now)
-    elif action == "skip":
-        await ask(
-            message, state, await register.skip(repo, user.id, Field(value), now=now), locale, now
-        )
-    elif action == "themes_done" and draft.draft_step == Field.THEMES:
-        await store(message, state, user, repo, locale, now, Field.THEMES, draft.themes)
-    elif action == "mun" and draft.draft_step == Field.MUNICIPALITY:
-        municipality = municipality_by_name(value)
-        if municipality is not None:
-            await store(
-                message, state, user, repo, locale, now, Field.MUNICIPALITY, municipality.name
-            )
-    elif action == "publish":
-        await _publish(message, state, user, repo, now)
-    elif action == "later":
-        saved = await register.save_for_later(repo, user.id, now=now)
+    if isinstance(query.message, Message):
+        await begin(query.message, state, user, repo, locale, clock.now())
+
+
+async def cb_theme(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, locale: str, clock: Clock,
+) -> None:  # fmt: skip
+    """Ticks or unticks a theme."""
+    found = await _draft_for(query, callback_data, state, user, repo)
+    if found is not None:
+        await _toggle_theme(query, found[0], repo, user, callback_data.value, locale, clock.now())
+
+
+async def cb_cancel(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo,
+) -> None:  # fmt: skip
+    """[Stop]: the draft is thrown away."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
+        await cancel(found[0], state, user, repo)
+
+
+async def cb_continue(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, locale: str, clock: Clock,
+) -> None:  # fmt: skip
+    """[Go on]: the question where the draft stopped."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
+        await ask(found[0], state, found[1], locale, clock.now())
+
+
+async def cb_back(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, locale: str, clock: Clock,
+) -> None:  # fmt: skip
+    """[Back]: the previous question."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
+        draft = await register.back(repo, user.id, now=clock.now())
+        await ask(found[0], state, draft, locale, clock.now())
+
+
+async def cb_skip(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, locale: str, clock: Clock,
+) -> None:  # fmt: skip
+    """[Skip] / [Keep]: the next question, the answer left as it is."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
+        draft = await register.skip(repo, user.id, Field(callback_data.value), now=clock.now())
+        await ask(found[0], state, draft, locale, clock.now())
+
+
+async def cb_themes_done(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, locale: str, clock: Clock,
+) -> None:  # fmt: skip
+    """[Done] under the themes: they are stored and the next question follows."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
+        message, draft = found
+        if draft.draft_step == Field.THEMES:
+            await store(message, state, user, repo, locale, clock.now(), Field.THEMES, draft.themes)
+
+
+async def cb_municipality(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, locale: str, clock: Clock,
+) -> None:  # fmt: skip
+    """A municipality's button: stored, and the next question follows."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
+        message, draft = found
+        municipality = municipality_by_name(callback_data.value)
+        if draft.draft_step == Field.MUNICIPALITY and municipality is not None:
+            now, name = clock.now(), municipality.name
+            await store(message, state, user, repo, locale, now, Field.MUNICIPALITY, name)
+
+
+async def cb_publish(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, clock: Clock,
+) -> None:  # fmt: skip
+    """[Yes, publish] under the preview."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
+        await _publish(found[0], state, user, repo, clock.now())
+
+
+async def cb_later(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, clock: Clock,
+) -> None:  # fmt: skip
+    """[Later]: saved privately; publish it from /mijn."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
+        saved = await register.save_for_later(repo, user.id, now=clock.now())
         await state.clear()
-        await message.answer(
+        await found[0].answer(
             _(
                 "Saved. Only you can see <b>{name}</b>. Publish it from /mijn when you're ready."
             ).format(name=html.escape(saved.name)),
             reply_markup=main_menu(),
         )
-    elif action == "dup_no":
+
+
+async def cb_not_mine(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, locale: str, clock: Clock,
+) -> None:  # fmt: skip
+    """[No] on "Is this perhaps yours?": the hint is not shown again, the question follows."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
         dismissed = (await state.get_data()).get("dismissed", [])
-        await state.update_data(dismissed=[*dismissed, int(value)])
-        await ask(message, state, draft, locale, now)
-    elif action == "dup_yes":
-        await _request_join(message, state, user, repo, int(value), now)
+        await state.update_data(dismissed=[*dismissed, int(callback_data.value)])
+        await ask(found[0], state, found[1], locale, clock.now())
+
+
+async def cb_mine(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, clock: Clock,
+) -> None:  # fmt: skip
+    """[Yes] on "Is this perhaps yours?": its people are asked to let the user in."""
+    if found := await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
+        await _request_join(found[0], state, user, repo, int(callback_data.value), clock.now())
+
+
+async def cb_other(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo,
+) -> None:  # fmt: skip
+    """A registration button that does nothing at this point."""
+    if await _draft_for(query, callback_data, state, user, repo):
+        await query.answer()
 
 
 async def _toggle_theme(
@@ -161,5 +261,22 @@ async def _request_join(
 
 def create_router() -> Router:
     router = Router(name="initiatives_register_buttons")
-    router.callback_query.register(cb_register, RegisterCallback.filter(), ~StateFilter(EditStates))
+    not_editing = ~StateFilter(EditStates)
+    button = RegisterCallback.filter
+    for action, handler in (
+        (RegisterAction.RESTART, cb_restart),
+        (RegisterAction.THEME, cb_theme),
+        (RegisterAction.CANCEL, cb_cancel),
+        (RegisterAction.CONTINUE, cb_continue),
+        (RegisterAction.BACK, cb_back),
+        (RegisterAction.SKIP, cb_skip),
+        (RegisterAction.THEMES_DONE, cb_themes_done),
+        (RegisterAction.MUN, cb_municipality),
+        (RegisterAction.PUBLISH, cb_publish),
+        (RegisterAction.LATER, cb_later),
+        (RegisterAction.DUP_NO, cb_not_mine),
+        (RegisterAction.DUP_YES, cb_mine),
+    ):
+        router.callback_query.register(handler, button(F.action == action), not_editing)
+    router.callback_query.register(cb_other, button(), not_editing)
     return router
