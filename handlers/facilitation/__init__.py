@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.facilitation import admin, pool, replies
+from bot.services.facilitation.pool import FacilitationError
+from bot.views.refusals import register_refusals
+from handlers.facilitation import admin, pool, refusals, replies
 
 
 def create_router() -> Router:
@@ -14,4 +16,5 @@ def create_router() -> Router:
         admin.create_router(),
         pool.create_router(),
     )
+    register_refusals(router, FacilitationError, refusals.refusal)
     return router

@@ -17,11 +17,6 @@ from bot.i18n import _
 from bot.keyboards.callbacks import FacSettingsCallback
 from bot.keyboards.facilitation import settings_keyboard
 from bot.services.facilitation import availability
-from bot.services.facilitation.availability import (
-    BadMaximumError,
-    BadPeriodError,
-    UnknownChoiceError,
-)
 from bot.views.agenda import WORDS
 from bot.views.dates import format_day
 from bot.views.event_card import theme_label
@@ -74,54 +69,39 @@ async def cmd_availability(
     """Shows your availability settings, or adds a period / sets a preference."""
     if message.from_user is None:
         return
-    user_id = message.from_user.id
-    args = (command.args or "").strip()
+    user_id, args = message.from_user.id, (command.args or "").strip()
     first, _sep, rest = args.partition(" ")
     what = WORDS.get(first.lower())
-    try:
-        if what is not None:
-            await availability.set_preference(repo, user_id, what, rest, now=clock.now())
-            await message.answer(_("Saved."))
-        elif args:
-            _period, clashes = await availability.add_period(
-                repo, user_id, args, now=clock.now(), tz=settings.tz
-            )
-            await message.answer(_("Noted: we won't ask you in that period."))
-            for _request, event in clashes:
-                await message.answer(
-                    _(
-                        "Note: you lead <b>{title}</b> on {day}. Can't make it? Use "
-                        "/mijnagenda to let us know."
-                    ).format(
-                        title=html.escape(event.title),
-                        day=format_day(event.starts_at, locale, settings.tz),
-                    )
-                )
-    except BadPeriodError:
-        await message.answer(
-            _(
-                "I can't read that. Type a day or a period, for example "
-                "<code>/beschikbaarheid 24-12</code> or "
-                "<code>/beschikbaarheid 24-12 tot 2-1</code>."
-            )
-        )
-        return
-    except BadMaximumError:
-        await message.answer(
-            _("Type a whole number from 1 to 20, for example: <code>/beschikbaarheid max 2</code>")
-        )
-        return
-    except UnknownChoiceError as problem:
-        await message.answer(
-            _("I don't know “{word}”. Separate several with commas.").format(
-                word=html.escape(problem.word)
-            )
-        )
-        return
+    if what is not None:
+        await availability.set_preference(repo, user_id, what, rest, now=clock.now())
+        await message.answer(_("Saved."))
+    elif args:
+        await _add_period(message, user_id, args, repo, clock, settings, locale)
     text, keyboard = await settings_view(
         repo, user_id, clock=clock, settings=settings, locale=locale
     )
     await message.answer(text, reply_markup=keyboard)
+
+
+async def _add_period(
+    message: Message, user_id: int, typed: str, repo: Repo, clock: Clock, settings: Settings,
+    locale: str,
+) -> None:  # fmt: skip
+    """Notes the period, and names the tables the person leads in it."""
+    _period, clashes = await availability.add_period(
+        repo, user_id, typed, now=clock.now(), tz=settings.tz
+    )
+    await message.answer(_("Noted: we won't ask you in that period."))
+    for _request, event in clashes:
+        await message.answer(
+            _(
+                "Note: you lead <b>{title}</b> on {day}. Can't make it? Use "
+                "/mijnagenda to let us know."
+            ).format(
+                title=html.escape(event.title),
+                day=format_day(event.starts_at, locale, settings.tz),
+            )
+        )
 
 
 async def cb_settings(
