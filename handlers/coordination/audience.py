@@ -25,40 +25,53 @@ from bot.views.broadcasts import ask_audience, audience_question, show_preview
 from storage.repositories import Repo
 
 
-async def cb_audience(
-    query: CallbackQuery,
-    callback_data: BroadcastComposeCallback,
-    state: FSMContext,
-    repo: Repo,
-    clock: Clock,
-    locale: str,
-) -> None:
-    """Toggles a segment, opens a picker, asks for an event number, or shows the preview."""
+async def _composing(query: CallbackQuery, state: FSMContext) -> Message | None:
+    """The message of an announcement still being composed; None when the tap was answered."""
     if not isinstance(query.message, Message):
         await query.answer()
-        return
+        return None
     if await state.get_state() != BroadcastStates.audience.state:
         await query.answer(
             _("This announcement is no longer open. Start again with /bericht."), show_alert=True
         )
+        return None
+    return query.message
+
+
+async def cb_preview(query: CallbackQuery, state: FSMContext, repo: Repo, clock: Clock) -> None:
+    """[👁 Preview]: the announcement exactly as recipients will see it, with the count."""
+    if (message := await _composing(query, state)) is None:
         return
-    spec: dict[str, Any] = (await state.get_data()).get("audience", {})
-    step, value = callback_data.step, callback_data.value
-    if step == "preview":
-        try:
-            await show_preview(query.message, state, repo, clock, query.from_user.id)
-        except EmptyAudienceError:
-            await query.answer(_("Choose at least one group first."), show_alert=True)
-            return
-        await query.answer()
-        return
-    if step == "ask" and value in ("events", "waitlists"):
-        await state.update_data(asking=value)
-        await state.set_state(BroadcastStates.audience_event)
-        await query.answer()
-        await query.message.answer(_("Type the number of the event, for example 12."))
+    try:
+        await show_preview(message, state, repo, clock, query.from_user.id)
+    except EmptyAudienceError:
+        await query.answer(_("Choose at least one group first."), show_alert=True)
         return
     await query.answer()
+
+
+async def cb_ask_event(
+    query: CallbackQuery, callback_data: BroadcastComposeCallback, state: FSMContext
+) -> None:
+    """[An event's participants / waitlist]: asks for the event's number."""
+    if (message := await _composing(query, state)) is None:
+        return
+    await query.answer()
+    if callback_data.value in ("events", "waitlists"):
+        await state.update_data(asking=callback_data.value)
+        await state.set_state(BroadcastStates.audience_event)
+        await message.answer(_("Type the number of the event, for example 12."))
+
+
+async def cb_segment(
+    query: CallbackQuery, callback_data: BroadcastComposeCallback, state: FSMContext, locale: str
+) -> None:
+    """Toggles a segment, or opens (or closes) the list of themes or municipalities."""
+    if (message := await _composing(query, state)) is None:
+        return
+    await query.answer()
+    spec: dict[str, Any] = (await state.get_data()).get("audience", {})
+    step, value = callback_data.step, callback_data.value
     if step == "pick" and value in LISTS:
         markup = picker(value, spec, locale)
     elif step == "audience":
@@ -70,7 +83,7 @@ async def cb_audience(
             return
         await state.update_data(audience=spec)
         markup = audience_keyboard(spec) if step in FLAGS else picker(step, spec, locale)
-    await query.message.edit_text(audience_question(spec, locale), reply_markup=markup)
+    await message.edit_text(audience_question(spec, locale), reply_markup=markup)
 
 
 async def audience_event_entered(
@@ -100,9 +113,10 @@ async def audience_event_entered(
 def create_router() -> Router:
     router = Router(name="broadcast_audience")
     coordinator = IsCoordinator()
-    router.callback_query.register(
-        cb_audience, BroadcastComposeCallback.filter(F.step != "button"), coordinator
-    )
+    compose = BroadcastComposeCallback.filter
+    router.callback_query.register(cb_preview, compose(F.step == "preview"), coordinator)
+    router.callback_query.register(cb_ask_event, compose(F.step == "ask"), coordinator)
+    router.callback_query.register(cb_segment, compose(F.step != "button"), coordinator)
     router.message.register(
         audience_event_entered,
         StateFilter(BroadcastStates.audience_event),
