@@ -16,14 +16,18 @@ from bot.clock import Clock
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards import initiatives as kb
-from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, RegisterCallback
+from bot.keyboards.callbacks import (
+    InitiativeAction,
+    InitiativeCallback,
+    RegisterAction,
+    RegisterCallback,
+)
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
     Field,
     InvalidAnswerError,
     check_location,
-    check_themes,
     parse_text,
 )
 from bot.services.initiatives.profiles import Membership
@@ -151,45 +155,45 @@ async def on_other_message(message: Message) -> None:
     await message.answer(_("Please type your answer, or use the buttons."))
 
 
-async def cb_button(
-    query: CallbackQuery,
-    callback_data: RegisterCallback,
-    state: FSMContext,
-    user: User,
-    repo: Repo,
-    locale: str,
-    clock: Clock,
-) -> None:
-    """The buttons under an edit question: a theme, a municipality, remove, done, cancel."""
-    message = query.message if isinstance(query.message, Message) else None
-    if message is None:
+async def cb_edit_theme(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, locale: str, clock: Clock,
+) -> None:  # fmt: skip
+    """Ticks or unticks a theme while editing the themes."""
+    initiative_id, field = await _target(state)
+    if not isinstance(query.message, Message) or field is not Field.THEMES:
         await query.answer()
         return
-    initiative_id, field = await _target(state)
-    action, value, now = callback_data.action, callback_data.value, clock.now()
-    if action == "theme" and field is Field.THEMES:
-        try:
-            current = (await initiatives.open_as_member(repo, initiative_id, user.id)).initiative
-            themes = [slug for slug in current.themes if slug != value]
-            if value not in current.themes:
-                themes.append(value)
-            themes = check_themes(themes)
-        except InvalidAnswerError as error:
-            await query.answer(problem_text(error), show_alert=True)
-            return
-        except InitiativeError:
-            await query.answer(_("This initiative is no longer yours to change."), show_alert=True)
-            return
-        await query.answer()
-        await _save(message, state, user, repo, locale, now, themes, done=False)
+    try:
+        themes = await initiatives.themes_with_toggled(
+            repo, initiative_id, user.id, callback_data.value
+        )
+    except InvalidAnswerError as error:
+        await query.answer(problem_text(error), show_alert=True)
+        return
+    except InitiativeError:
+        await query.answer(_("This initiative is no longer yours to change."), show_alert=True)
         return
     await query.answer()
-    if action == "mun" and (municipality := municipality_by_name(value)) is not None:
-        await _save(message, state, user, repo, locale, now, municipality.name)
-    elif action == "remove":
-        await _save(message, state, user, repo, locale, now, None)
-    elif action in ("cancel", "themes_done"):
-        await _stop(message, state, user, repo, locale, clock)
+    await _save(query.message, state, user, repo, locale, clock.now(), themes, done=False)
+
+
+async def cb_edit_choice(
+    query: CallbackQuery, callback_data: RegisterCallback, state: FSMContext, user: User,
+    repo: Repo, locale: str, clock: Clock,
+) -> None:  # fmt: skip
+    """A municipality's button, [Remove], or [Done]/[Cancel] under an edit question."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    action, now = callback_data.action, clock.now()
+    municipality = municipality_by_name(callback_data.value)
+    if action == RegisterAction.MUN and municipality is not None:
+        await _save(query.message, state, user, repo, locale, now, municipality.name)
+    elif action == RegisterAction.REMOVE:
+        await _save(query.message, state, user, repo, locale, now, None)
+    elif action in (RegisterAction.CANCEL, RegisterAction.THEMES_DONE):
+        await _stop(query.message, state, user, repo, locale, clock)
 
 
 async def _stop(
@@ -217,5 +221,7 @@ def create_router() -> Router:
     router.callback_query.register(
         cb_field, InitiativeCallback.filter(F.action == InitiativeAction.FIELD)
     )
-    router.callback_query.register(cb_button, editing, RegisterCallback.filter())
+    button = RegisterCallback.filter
+    router.callback_query.register(cb_edit_theme, editing, button(F.action == RegisterAction.THEME))
+    router.callback_query.register(cb_edit_choice, editing, button())
     return router

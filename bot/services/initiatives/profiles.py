@@ -11,7 +11,7 @@ from typing import Any
 from bot.services import outbox
 from bot.services.coordination import audit
 from bot.services.initiatives.errors import InitiativeError
-from bot.services.initiatives.fields import Field, is_complete, set_value
+from bot.services.initiatives.fields import Field, check_themes, is_complete, set_value
 from bot.services.message_params import ModeratedParams
 from storage.models import Initiative, InitiativeMember, InitiativeStatus, MemberRole, User
 from storage.repositories import Repo
@@ -84,6 +84,16 @@ async def open_as_member(repo: Repo, initiative_id: int, user_id: int) -> Member
     """The initiative and the user's role in it; refuses people who are not a member."""
     async with repo.read():
         return await require_member(repo, initiative_id, user_id)
+
+
+async def themes_with_toggled(repo: Repo, initiative_id: int, user_id: int, slug: str) -> list[str]:
+    """The member's initiative's themes with `slug` ticked or unticked, checked (at most three,
+    at least one); not stored yet: the edit saves it like any other answer."""
+    membership = await open_as_member(repo, initiative_id, user_id)
+    themes = [theme for theme in membership.initiative.themes if theme != slug]
+    if slug not in membership.initiative.themes:
+        themes.append(slug)
+    return check_themes(themes)
 
 
 async def members_of(
