@@ -3,6 +3,8 @@ empty query, or one that finds nothing, shows a button that opens the search in 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import Bot, Router
 from aiogram.types import (
     InlineQuery,
@@ -20,6 +22,7 @@ from bot.services.search import discover
 from bot.services.search.index_sync import SearchIndexHolder
 from bot.views.initiative_card import card_text
 from bot.views.search_results import inline_description
+from storage.models import Initiative
 from storage.repositories import Repo
 
 INLINE_PAGE = 10
@@ -29,6 +32,27 @@ CACHE_SECONDS = 30  # short: a profile that changes should not linger in Telegra
 
 def _hint(text: str) -> InlineQueryResultsButton:
     return InlineQueryResultsButton(text=text, start_parameter="zoek")
+
+
+async def _answer_with_hint(inline_query: InlineQuery, text: str) -> None:
+    await inline_query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(text))
+
+
+def _shared_card(
+    item: Initiative, username: str | None, locale: str, now: datetime
+) -> InlineQueryResultArticle:
+    """The card people share into a chat, with a button that opens it in the bot."""
+    return InlineQueryResultArticle(
+        id=f"i{item.id}",
+        title=item.name,
+        description=inline_description(item, locale),
+        input_message_content=InputTextMessageContent(
+            message_text=card_text(item, locale, now),
+            parse_mode="HTML",
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        reply_markup=open_in_bot_keyboard(f"https://t.me/{username}?start=i_{item.id}"),
+    )
 
 
 async def on_inline_query(
@@ -42,12 +66,7 @@ async def on_inline_query(
     """Cards of the initiatives that match what is typed after the bot's name."""
     words = " ".join(inline_query.query.split())[:MAX_QUERY_LENGTH]
     if not words:
-        await inline_query.answer(
-            [],
-            cache_time=CACHE_SECONDS,
-            is_personal=True,
-            button=_hint(_("Type what you are looking for, e.g. moestuin")),
-        )
+        await _answer_with_hint(inline_query, _("Type what you are looking for, e.g. moestuin"))
         return
     offset = int(inline_query.offset) if inline_query.offset.isdigit() else 0
     # Not counted as a missed search: inline queries arrive while the words are being typed.
@@ -55,29 +74,10 @@ async def on_inline_query(
         repo, search_index, words, page=offset // INLINE_PAGE, size=INLINE_PAGE
     )
     if not page.items:
-        await inline_query.answer(
-            [],
-            cache_time=CACHE_SECONDS,
-            is_personal=True,
-            button=_hint(_("Nothing found. Search in Samenspel itself")),
-        )
+        await _answer_with_hint(inline_query, _("Nothing found. Search in Samenspel itself"))
         return
     username = (await bot.me()).username
-    now = clock.now()
-    results = [
-        InlineQueryResultArticle(
-            id=f"i{item.id}",
-            title=item.name,
-            description=inline_description(item, locale),
-            input_message_content=InputTextMessageContent(
-                message_text=card_text(item, locale, now),
-                parse_mode="HTML",
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            ),
-            reply_markup=open_in_bot_keyboard(f"https://t.me/{username}?start=i_{item.id}"),
-        )
-        for item in page.items
-    ]
+    results = [_shared_card(item, username, locale, clock.now()) for item in page.items]
     following = (page.page + 1) * INLINE_PAGE
     more = following < min(page.total, INLINE_MAX)
     await inline_query.answer(
