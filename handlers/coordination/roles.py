@@ -65,6 +65,30 @@ async def _refresh_menu(bot: Bot, i18n: CatalogI18n, chat_id: int, coordinator: 
         pass  # the menu is a convenience; the role itself is stored
 
 
+class _Unclear:
+    """Who was meant is not clear; `text` says how to say it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _target(message: Message, words: list[str]) -> int | str | _Unclear:
+    """Who the role is for: the writer of the message replied to, or the first word."""
+    replied = _replied_person(message)
+    if replied == HIDDEN and len(words) == 1:
+        return _Unclear(
+            _(
+                "I can't see who wrote that message: their privacy settings hide it. "
+                "Use their @username or Telegram id instead."
+            )
+        )
+    if replied is not None and len(words) == 1:
+        return replied
+    if len(words) == 2:
+        return words[0]
+    return _Unclear(role_usage())
+
+
 async def cmd_role(
     message: Message,
     command: CommandObject,
@@ -77,21 +101,9 @@ async def cmd_role(
 ) -> None:
     """Changes someone's role and confirms it, or says clearly why not."""
     words = (command.args or "").split()
-    replied = _replied_person(message)
-    if replied == HIDDEN and len(words) == 1:
-        await message.answer(
-            _(
-                "I can't see who wrote that message: their privacy settings hide it. "
-                "Use their @username or Telegram id instead."
-            )
-        )
-        return
-    if replied is not None and len(words) == 1:
-        target: int | str = replied
-    elif len(words) == 2:
-        target = words[0]
-    else:
-        await message.answer(role_usage())
+    target = _target(message, words)
+    if isinstance(target, _Unclear):
+        await message.answer(target.text)
         return
     role = roles.parse_role(words[-1])
     change = await roles.set_role(
