@@ -25,6 +25,7 @@ from bot.keyboards.callbacks import (
 from bot.keyboards.events import agenda_keyboard, card_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
+from bot.services.events.registrations import CancelResult
 from bot.views.event_card import event_card, list_line
 from storage.models import Registration
 from storage.repositories import Repo
@@ -124,3 +125,14 @@ async def send_admin_card(
             ]
         )
     await message.answer(text, reply_markup=keyboard)
+
+
+def cancelled_text(result: CancelResult) -> tuple[str, bool]:
+    """What a cancellation says, and whether it is an alert (a late one is)."""
+    if not result.was_confirmed:
+        return _("You are off the waitlist."), False
+    if result.late:
+        return _(
+            "You're cancelled. It is short notice, so we noted it as a late cancellation."
+        ), True
+    return _("You're cancelled. Thanks for letting us know!"), False

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -13,6 +10,7 @@ from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.services.coordination import audit
+from bot.views.coordination import audit_text
 from storage.repositories import Repo
 
 
@@ -23,25 +21,7 @@ async def cmd_log(message: Message, command: CommandObject, repo: Repo, settings
     if not entries:
         await message.answer(_("The log is empty."))
         return
-    lines = [_("🗒 <b>Log</b> (newest first)")]
-    for entry in entries:
-        details = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
-        lines.append(
-            "{when} · {actor} · <b>{action}</b> · {target}{details}".format(
-                when=entry.at.astimezone(settings.tz).strftime("%d-%m %H:%M"),
-                actor=entry.actor_id if entry.actor_id is not None else "–",
-                action=html.escape(entry.action),
-                target=html.escape(entry.target),
-                details=f" · <code>{html.escape(details[:200], quote=False)}</code>"
-                if entry.details
-                else "",
-            )
-        )
-    footer = _("The whole log: /export audit")
-    while len("\n".join([*lines, footer])) > 4000:  # one Telegram message
-        lines.pop()
-    lines.append(footer)
-    await message.answer("\n".join(lines))
+    await message.answer(audit_text(entries, settings.tz))
 
 
 def create_router() -> Router:

@@ -27,6 +27,7 @@ from bot.services.events.registrations import (
 from bot.views.agenda import agenda_duties
 from bot.views.dates import format_span
 from bot.views.event_card import title_line
+from bot.views.events import cancelled_text
 from bot.views.messages import edit_or_keep
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
@@ -131,13 +132,8 @@ async def cb_unlist(
     except (EventNotFoundError, EventNotOpenError, NotRegisteredError):
         await query.answer(_("This sign-up is no longer active."), show_alert=True)
     else:
-        if result.late:
-            await query.answer(
-                _("You're cancelled. It is short notice, so we noted it as a late cancellation."),
-                show_alert=True,
-            )
-        else:
-            await query.answer(_("You're cancelled. Thanks for letting us know!"))
+        text, alert = cancelled_text(result)
+        await query.answer(text, show_alert=alert)
     if isinstance(query.message, Message):
         text, keyboard = await agenda_view(
             repo, query.from_user.id, clock=clock, settings=settings, locale=locale

@@ -21,7 +21,7 @@ from bot.services.events.registrations import (
     SignUpOutcome,
     SignUpResult,
 )
-from bot.views.events import card_message, render_card
+from bot.views.events import cancelled_text, card_message, render_card
 from bot.views.messages import edit_or_keep
 from storage.repositories import Repo
 
@@ -102,22 +102,14 @@ async def cb_leave(
         await query.answer(_("You were not signed up for this event."))
         await _refresh_card(query, repo, event_id, clock, settings, locale)
         return
-    if not result.was_confirmed:
-        await query.answer(_("You are off the waitlist."))
-    elif result.late:
-        await query.answer(_late_text(), show_alert=True)
-    else:
-        await query.answer(_("You're cancelled. Thanks for letting us know!"))
+    text, alert = cancelled_text(result)
+    await query.answer(text, show_alert=alert)
     if isinstance(query.message, Message):
         found = EventView(result.event, result.seats_taken, result.waiting)
         text, keyboard = render_card(
             found, result.registration, clock=clock, settings=settings, locale=locale
         )
         await edit_or_keep(query.message, text, keyboard)
-
-
-def _late_text() -> str:
-    return _("You're cancelled. It is short notice, so we noted it as a late cancellation.")
 
 
 async def cb_reconfirm(
