@@ -99,6 +99,14 @@ async def cmd_delete(message: Message, state: FSMContext) -> None:
     await message.answer(erase_question(), reply_markup=erase_keyboard(code))
 
 
+async def _erase_confirmed(state: FSMContext, code: str) -> bool:
+    """The tap carries the one-time code of the question still open in this conversation."""
+    if await state.get_state() != PrivacyStates.confirm_erase.state:
+        return False
+    expected = str((await state.get_data()).get("erase_code", ""))
+    return secrets.compare_digest(expected, code)
+
+
 async def cb_erase(
     query: CallbackQuery,
     callback_data: PrivacyCallback,
@@ -109,10 +117,7 @@ async def cb_erase(
     settings: Settings,
 ) -> None:
     """Erases the user after "yes"; an old or forged button does nothing."""
-    data = await state.get_data()
-    if await state.get_state() != PrivacyStates.confirm_erase.state or not secrets.compare_digest(
-        str(data.get("erase_code", "")), callback_data.code
-    ):
+    if not await _erase_confirmed(state, callback_data.code):
         await query.answer(
             _("This button no longer works. Send /verwijder to start again."), show_alert=True
         )

@@ -16,6 +16,7 @@ from bot.config import SUPPORTED_LOCALES, Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import CatalogI18n, _
 from bot.services.coordination import roles
+from bot.services.coordination.roles import RoleChange
 from bot.views.coordination import role_usage
 from storage.models import Role, User
 from storage.repositories import Repo
@@ -110,19 +111,17 @@ async def cmd_role(
         repo, actor_id=user.id, target=target, role=role,
         coordinator_ids=settings.coordinator_ids, now=clock.now(),
     )  # fmt: skip
-    name = html.escape(change.user.first_name or str(change.user.id))
-    if not change.changed:
-        await message.answer(
-            _("{name} already is {role}.").format(name=name, role=role_label(change.new_role))
-        )
-        return
-    if Role.COORDINATOR in (change.old_role, change.new_role):
+    if change.changed and Role.COORDINATOR in (change.old_role, change.new_role):
         await _refresh_menu(bot, i18n, change.user.id, change.new_role == Role.COORDINATOR)
-    await message.answer(
-        _("✅ {name} is now {role}. I've let them know.").format(
-            name=name, role=role_label(change.new_role)
-        )
-    )
+    await message.answer(_changed_text(change))
+
+
+def _changed_text(change: RoleChange) -> str:
+    name = html.escape(change.user.first_name or str(change.user.id))
+    role = role_label(change.new_role)
+    if not change.changed:
+        return _("{name} already is {role}.").format(name=name, role=role)
+    return _("✅ {name} is now {role}. I've let them know.").format(name=name, role=role)
 
 
 def create_router() -> Router:

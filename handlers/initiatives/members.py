@@ -70,16 +70,15 @@ async def cb_invite(
     me = await bot.me()
     link = f"https://t.me/{me.username}?start={invites.INVITE_PREFIX}{invite.token}"
     if isinstance(query.message, Message):
-        await query.message.answer(
-            _(
-                "Send this link to the person you want to add to <b>{name}</b>. "
-                "It works once, until {date}.\n\n{link}"
-            ).format(
-                name=html.escape(membership.initiative.name),
-                date=format_day(invite.expires_at, locale, settings.tz),
-                link=link,
-            )
-        )
+        until = format_day(invite.expires_at, locale, settings.tz)
+        await query.message.answer(_invite_text(membership.initiative.name, until, link))
+
+
+def _invite_text(name: str, until: str, link: str) -> str:
+    return _(
+        "Send this link to the person you want to add to <b>{name}</b>. "
+        "It works once, until {date}.\n\n{link}"
+    ).format(name=html.escape(name), date=until, link=link)
 
 
 async def cb_make_owner(
@@ -178,13 +177,16 @@ async def cb_join_request(
         return
     await query.answer()
     if isinstance(query.message, Message):
-        name = html.escape(initiative.name)
-        text = (
-            _("✅ Accepted: they can now keep <b>{name}</b> up to date.")
-            if callback_data.accept
-            else _("You declined the request to join <b>{name}</b>.")
-        )
-        await query.message.edit_text(text.format(name=name))
+        await query.message.edit_text(_decided_text(initiative.name, callback_data.accept))
+
+
+def _decided_text(name: str, accepted: bool) -> str:
+    text = (
+        _("✅ Accepted: they can now keep <b>{name}</b> up to date.")
+        if accepted
+        else _("You declined the request to join <b>{name}</b>.")
+    )
+    return text.format(name=html.escape(name))
 
 
 def create_router() -> Router:
