@@ -10,6 +10,7 @@ from aiogram.types import (
     InlineQuery,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
+    InlineQueryResultUnion,
     InputTextMessageContent,
     LinkPreviewOptions,
 )
@@ -77,14 +78,14 @@ async def on_inline_query(
         await _answer_with_hint(inline_query, _("Nothing found. Search in Samenspel itself"))
         return
     username = (await bot.me()).username
-    results = [_shared_card(item, username, locale, clock.now()) for item in page.items]
+    results: list[InlineQueryResultUnion] = [
+        _shared_card(item, username, locale, clock.now()) for item in page.items
+    ]
     following = (page.page + 1) * INLINE_PAGE
     more = following < min(page.total, INLINE_MAX)
+    next_offset = str(following) if more else ""
     await inline_query.answer(
-        results,  # type: ignore[arg-type]
-        cache_time=CACHE_SECONDS,
-        is_personal=True,
-        next_offset=str(following) if more else "",
+        results, cache_time=CACHE_SECONDS, is_personal=True, next_offset=next_offset
     )
 
 

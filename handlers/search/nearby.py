@@ -67,15 +67,8 @@ async def cb_nearby_page(
         )
         return
     await query.answer()
-    text, markup = await nearby_message(
-        repo,
-        search_index,
-        float(entry["lat"]),
-        float(entry["lon"]),
-        callback_data.q,
-        callback_data.page,
-        locale,
-    )
+    lat, lon, q = float(entry["lat"]), float(entry["lon"]), callback_data.q
+    text, markup = await nearby_message(repo, search_index, lat, lon, q, callback_data.page, locale)
     await edit_or_keep(query.message, text, markup)
 
 

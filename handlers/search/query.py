@@ -158,14 +158,20 @@ async def cb_results(
     await query.answer()
     words = str(entry.get("q", ""))
     if callback_data.pick in ("theme", "place"):
-        filters = discover.Filters(callback_data.theme, callback_data.place)
-        found = await discover.choices(repo, search_index, words, filters)
-        question = _("Which theme?") if callback_data.pick == "theme" else _("Which municipality?")
-        markup = kb.picker_keyboard(callback_data, found, locale)
-        await edit_or_keep(query.message, question, markup)
-        return
-    text, keyboard = await results_message(repo, search_index, words, callback_data, locale)
+        text, keyboard = await _picker(repo, search_index, words, callback_data, locale)
+    else:
+        text, keyboard = await results_message(repo, search_index, words, callback_data, locale)
     await edit_or_keep(query.message, text, keyboard)
+
+
+async def _picker(
+    repo: Repo, search_index: SearchIndexHolder, words: str, request: SearchCallback, locale: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The theme or municipality picker, listing only what the results have."""
+    filters = discover.Filters(request.theme, request.place)
+    found = await discover.choices(repo, search_index, words, filters)
+    question = _("Which theme?") if request.pick == "theme" else _("Which municipality?")
+    return question, kb.picker_keyboard(request, found, locale)
 
 
 def create_router() -> Router:
