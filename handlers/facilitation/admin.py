@@ -5,7 +5,6 @@ the buttons of alerts and of the event card."""
 from __future__ import annotations
 
 import html
-from typing import Unpack
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -17,7 +16,6 @@ from bot.filters.roles import IsCoordinator
 from bot.i18n import N_, _
 from bot.keyboards.callbacks import FacAdminAction, FacAdminCallback
 from bot.keyboards.facilitation import panel_keyboard
-from bot.middlewares.data import HandlerData
 from bot.services.events.registrations import EventNotFoundError
 from bot.services.facilitation import open_calls
 from bot.services.facilitation import pool as facilitation
@@ -149,13 +147,8 @@ async def cmd_facilitators(
     await _send_panel(message, event_id, repo, clock, settings, locale)
 
 
-async def cmd_request(
-    message: Message,
-    command: CommandObject,
-    **data: Unpack[HandlerData],
-) -> None:
+async def cmd_request(message: Message, command: CommandObject, repo: Repo, clock: Clock) -> None:
     """/verzoek <event> <facilitator>: asks one facilitator, or says why not."""
-    repo, clock = data["repo"], data["clock"]
     event_id, who = _event_id(command)
     if event_id is None or not who or message.from_user is None:
         await message.answer(
@@ -173,22 +166,20 @@ async def cmd_request(
     except (FacilitationError, EventNotFoundError) as problem:
         await message.answer(refusal(problem, event_id))
         return
-    await message.answer(
-        _("📨 Asked {name} to lead <b>{title}</b>. You'll hear the answer here.").format(
-            name=html.escape(person.first_name), title=html.escape(event.title)
-        )
+    await message.answer(_asked_text(person.first_name, event.title))
+
+
+def _asked_text(name: str, title: str) -> str:
+    return _("📨 Asked {name} to lead <b>{title}</b>. You'll hear the answer here.").format(
+        name=html.escape(name), title=html.escape(title)
     )
 
 
 async def cmd_certify(message: Message, command: CommandObject, repo: Repo, clock: Clock) -> None:
     """/certificeer <person> <level>: records a certificate someone has."""
     who, _sep, word = (command.args or "").strip().rpartition(" ")
-    usage = _(
-        "Add the person and the certificate (basis, kinder or spannend), for example: "
-        "<code>/certificeer @fatima kinder</code>"
-    )
     if not who or message.from_user is None:
-        await message.answer(usage)
+        await message.answer(_certify_usage())
         return
     try:
         level = facilitation.parse_level(word)
@@ -196,20 +187,25 @@ async def cmd_certify(message: Message, command: CommandObject, repo: Repo, cloc
             repo, actor_id=message.from_user.id, target=who.strip(), level=level, now=clock.now()
         )
     except UnknownLevelError:
-        await message.answer(usage)
+        await message.answer(_certify_usage())
         return
     except UnknownPersonError as problem:
         await message.answer(refusal(problem, 0))
         return
     name, label = html.escape(person.first_name), level_label(level)
-    if granted:
-        await message.answer(
-            _("🎓 {name} now has the certificate {level}.").format(name=name, level=label)
-        )
-    else:
-        await message.answer(
-            _("{name} already had the certificate {level}.").format(name=name, level=label)
-        )
+    text = (
+        _("🎓 {name} now has the certificate {level}.")
+        if granted
+        else _("{name} already had the certificate {level}.")
+    )
+    await message.answer(text.format(name=name, level=label))
+
+
+def _certify_usage() -> str:
+    return _(
+        "Add the person and the certificate (basis, kinder or spannend), for example: "
+        "<code>/certificeer @fatima kinder</code>"
+    )
 
 
 async def cb_ask(
