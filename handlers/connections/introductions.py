@@ -46,15 +46,13 @@ async def cb_contact(
     await state.set_data({})
     await start_writing(state, IntroStates.first, clock, initiative_id=initiative.id)
     own = await intro.own_initiatives(repo, user.id, exclude=initiative.id)
-    if own:
-        await query.message.answer(
-            _("Who is writing to <b>{name}</b>: you yourself, or your initiative?").format(
-                name=html.escape(initiative.name)
-            ),
-            reply_markup=writer_keyboard(own),
-        )
+    if not own:
+        await _prompt(query.message, initiative)
         return
-    await _prompt(query.message, initiative)
+    question = _("Who is writing to <b>{name}</b>: you yourself, or your initiative?")
+    await query.message.answer(
+        question.format(name=html.escape(initiative.name)), reply_markup=writer_keyboard(own)
+    )
 
 
 async def cb_writer(

@@ -16,7 +16,7 @@ from bot.keyboards.callbacks import MeetupProposalAction, MeetupProposalCallback
 from bot.keyboards.connections import publish_keyboard
 from bot.services.connections import meetups
 from bot.views.dates import format_span
-from storage.models import User
+from storage.models import Event, User
 from storage.repositories import Repo
 
 
@@ -38,17 +38,20 @@ async def cb_create(
         return
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(
-        _(
-            "📅 Draft meetup #{id} created for {when}, hosted by {venue}. Change time and place "
-            "with /wijzig {id}. The invitations go out in {days} days with the details as "
-            "they are then, or now when you publish it."
-        ).format(
-            id=event.id,
-            when=format_span(event.starts_at, event.ends_at, locale, settings.tz),
-            venue=html.escape(event.venue),
-            days=meetups.INVITE_DELAY.days,
-        ),
-        reply_markup=publish_keyboard(callback_data.id),
+        _draft_text(event, locale, settings), reply_markup=publish_keyboard(callback_data.id)
+    )
+
+
+def _draft_text(event: Event, locale: str, settings: Settings) -> str:
+    return _(
+        "📅 Draft meetup #{id} created for {when}, hosted by {venue}. Change time and place "
+        "with /wijzig {id}. The invitations go out in {days} days with the details as "
+        "they are then, or now when you publish it."
+    ).format(
+        id=event.id,
+        when=format_span(event.starts_at, event.ends_at, locale, settings.tz),
+        venue=html.escape(event.venue),
+        days=meetups.INVITE_DELAY.days,
     )
 
 

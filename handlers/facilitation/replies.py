@@ -199,6 +199,14 @@ async def on_plain_answer(
             message, request.id, intent is Intent.YES, "text", user_id=message.from_user.id, **data
         )
         return
+    await _which_table(message, open_requests, intent, data["locale"], data["settings"])
+
+
+async def _which_table(
+    message: Message, open_requests: list[tuple[Any, Event]], intent: Intent, locale: str,
+    settings: Settings,
+) -> None:  # fmt: skip
+    """Several requests are open: which table does the yes or no belong to?"""
     if intent is Intent.UNCLEAR:
         await message.answer(
             _(
@@ -209,10 +217,8 @@ async def on_plain_answer(
         return
     yes = intent is Intent.YES
     question = _("Which table do you say yes to?") if yes else _("Which table do you say no to?")
-    await message.answer(
-        question,
-        reply_markup=which_table_keyboard(open_requests, yes, data["locale"], data["settings"].tz),
-    )
+    keyboard = which_table_keyboard(open_requests, yes, locale, settings.tz)
+    await message.answer(question, reply_markup=keyboard)
 
 
 async def cb_answer(
