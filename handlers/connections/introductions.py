@@ -27,13 +27,9 @@ from storage.repositories import Repo
 
 
 async def cb_contact(
-    query: CallbackQuery,
-    callback_data: IntroCallback,
-    state: FSMContext,
-    user: User,
-    repo: Repo,
+    query: CallbackQuery, callback_data: IntroCallback, state: FSMContext, user: User, repo: Repo,
     clock: Clock,
-) -> None:
+) -> None:  # fmt: skip
     """[Contact] on a card: asks for the message to pass on (or says why it can't)."""
     await query.answer()
     if not isinstance(query.message, Message):

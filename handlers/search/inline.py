@@ -20,6 +20,7 @@ from bot.conversation.search_session import MAX_QUERY_LENGTH
 from bot.i18n import _
 from bot.keyboards.search import open_in_bot_keyboard
 from bot.services.search import discover
+from bot.services.search.discover import ResultPage
 from bot.services.search.index_sync import SearchIndexHolder
 from bot.views.initiative_card import card_text
 from bot.views.search_results import inline_description
@@ -56,6 +57,20 @@ def _shared_card(
     )
 
 
+async def _answer_with_cards(
+    inline_query: InlineQuery, page: ResultPage, username: str | None, locale: str, now: datetime
+) -> None:
+    results: list[InlineQueryResultUnion] = [
+        _shared_card(item, username, locale, now) for item in page.items
+    ]
+    following = (page.page + 1) * INLINE_PAGE
+    more = following < min(page.total, INLINE_MAX)
+    next_offset = str(following) if more else ""
+    await inline_query.answer(
+        results, cache_time=CACHE_SECONDS, is_personal=True, next_offset=next_offset
+    )
+
+
 async def on_inline_query(
     inline_query: InlineQuery,
     bot: Bot,
@@ -77,16 +92,7 @@ async def on_inline_query(
     if not page.items:
         await _answer_with_hint(inline_query, _("Nothing found. Search in Samenspel itself"))
         return
-    username = (await bot.me()).username
-    results: list[InlineQueryResultUnion] = [
-        _shared_card(item, username, locale, clock.now()) for item in page.items
-    ]
-    following = (page.page + 1) * INLINE_PAGE
-    more = following < min(page.total, INLINE_MAX)
-    next_offset = str(following) if more else ""
-    await inline_query.answer(
-        results, cache_time=CACHE_SECONDS, is_personal=True, next_offset=next_offset
-    )
+    await _answer_with_cards(inline_query, page, (await bot.me()).username, locale, clock.now())
 
 
 def create_router() -> Router:
