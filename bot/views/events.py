@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
 from bot.keyboards.callbacks import (
+    EventAdminAction,
     EventAdminCallback,
     EventListCallback,
     FacAdminAction,
@@ -76,7 +77,7 @@ def render_card(
 
 
 # Buttons of the coordinator's card handled in `handlers/events_attendance.py`.
-ATTENDANCE_ACTIONS = ("people", "attendance")
+ATTENDANCE_ACTIONS = frozenset({EventAdminAction.PEOPLE, EventAdminAction.ATTENDANCE})
 
 
 async def event_link(bot: Bot, event_id: int) -> str:

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.catalog.themes import THEME_SLUGS
 from bot.clock import Clock
 from bot.i18n import _
-from bot.keyboards.callbacks import PeerCallback
+from bot.keyboards.callbacks import PeerAction, PeerCallback
 from bot.keyboards.connections import initiatives_picker, theme_picker
 from bot.services.connections import help_offers
 from bot.services.connections import peer_questions as peers
@@ -63,7 +63,7 @@ async def cb_offers(
 ) -> None:
     """An initiative picked for /helpen, or a theme switched on or off."""
     try:
-        if callback_data.action == "offer":
+        if callback_data.action == PeerAction.OFFER:
             await help_offers.toggle_offer(
                 repo, callback_data.id, user.id, callback_data.value, now=clock.now()
             )

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
-from bot.keyboards.callbacks import KnowledgeCallback
+from bot.keyboards.callbacks import KnowledgeAction, KnowledgeCallback
 from bot.keyboards.connections import (
     article_admin_keyboard,
     article_fields_keyboard,
@@ -216,10 +216,20 @@ def create_router() -> Router:
     router.message.register(article_step, ArticleStates.new, F.text, ~F.text.startswith("/"))
     router.message.register(article_edit, ArticleStates.edit, F.text, ~F.text.startswith("/"))
     admin = KnowledgeCallback.filter
-    router.callback_query.register(cb_cancel, admin(F.action == "cancel"))
-    router.callback_query.register(cb_save, admin(F.action == "save"), IsCoordinator())
-    router.callback_query.register(cb_edit, admin(F.action == "edit"), IsCoordinator())
-    router.callback_query.register(cb_field, admin(F.action == "field"), IsCoordinator())
-    router.callback_query.register(cb_remove, admin(F.action == "del"), IsCoordinator())
-    router.callback_query.register(cb_remove_yes, admin(F.action == "delyes"), IsCoordinator())
+    router.callback_query.register(cb_cancel, admin(F.action == KnowledgeAction.CANCEL))
+    router.callback_query.register(
+        cb_save, admin(F.action == KnowledgeAction.SAVE), IsCoordinator()
+    )
+    router.callback_query.register(
+        cb_edit, admin(F.action == KnowledgeAction.EDIT), IsCoordinator()
+    )
+    router.callback_query.register(
+        cb_field, admin(F.action == KnowledgeAction.FIELD), IsCoordinator()
+    )
+    router.callback_query.register(
+        cb_remove, admin(F.action == KnowledgeAction.DEL), IsCoordinator()
+    )
+    router.callback_query.register(
+        cb_remove_yes, admin(F.action == KnowledgeAction.DELYES), IsCoordinator()
+    )
     return router

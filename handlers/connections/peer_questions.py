@@ -148,7 +148,7 @@ async def cb_consent(
     query: CallbackQuery, callback_data: PeerCallback, user: User, repo: Repo, clock: Clock
 ) -> None:
     """Yes or no to sharing a question and answer in the knowledge base."""
-    yes = callback_data.action == "cyes"
+    yes = callback_data.action == PeerAction.CYES
     article = await peers.give_consent(repo, callback_data.id, user.id, yes=yes, now=clock.now())
     await query.answer()
     if not isinstance(query.message, Message):

@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
-from bot.keyboards.callbacks import AttendanceCallback, EventAdminCallback
+from bot.keyboards.callbacks import AttendanceCallback, EventAdminAction, EventAdminCallback
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import EventNotOverError
 from bot.services.events.registrations import EventNotFoundError
@@ -78,7 +78,7 @@ async def cb_people(query: CallbackQuery, callback_data: EventAdminCallback, rep
     if not isinstance(query.message, Message):
         return
     try:
-        if callback_data.action == "people":
+        if callback_data.action == EventAdminAction.PEOPLE:
             text, keyboard = await participants_text(repo, callback_data.event_id)
             await query.message.answer(text, reply_markup=keyboard)
         else:

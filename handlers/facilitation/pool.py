@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsFacilitator
 from bot.i18n import _
-from bot.keyboards.callbacks import FacSettingsCallback
+from bot.keyboards.callbacks import FacSettingsAction, FacSettingsCallback
 from bot.keyboards.facilitation import settings_keyboard
 from bot.services.facilitation import availability
 from bot.views.agenda import WORDS
@@ -114,9 +114,9 @@ async def cb_settings(
 ) -> None:
     """Removes a period or sets the monthly maximum, and shows the settings again."""
     user_id = query.from_user.id
-    if callback_data.action == "del":
+    if callback_data.action == FacSettingsAction.DEL:
         await availability.remove_period(repo, user_id, callback_data.value)
-    elif callback_data.action == "max":
+    elif callback_data.action == FacSettingsAction.MAX:
         value = str(callback_data.value) if callback_data.value > 0 else "-"
         await availability.set_preference(repo, user_id, "max", value, now=clock.now())
     await query.answer(_("Saved."))
