@@ -17,7 +17,6 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
 from bot.keyboards.callbacks import (
-    EventAdminAction,
     EventAdminCallback,
     EventListCallback,
     FacAdminAction,
@@ -74,10 +73,6 @@ def render_card(
         found, own, open_for_signup=open_for_signup, open_for_changes=open_for_changes
     )
     return text, keyboard
-
-
-# Buttons of the coordinator's card handled in `handlers/events_attendance.py`.
-ATTENDANCE_ACTIONS = frozenset({EventAdminAction.PEOPLE, EventAdminAction.ATTENDANCE})
 
 
 async def event_link(bot: Bot, event_id: int) -> str:

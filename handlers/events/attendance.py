@@ -17,7 +17,7 @@ from bot.keyboards.callbacks import AttendanceCallback, EventAdminAction, EventA
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import EventNotOverError
 from bot.services.events.registrations import EventNotFoundError
-from bot.views.events import ATTENDANCE_ACTIONS, admin_button
+from bot.views.events import admin_button
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
 
@@ -73,21 +73,37 @@ async def attendance_keyboard(repo: Repo, event_id: int) -> InlineKeyboardMarkup
 
 
 async def cb_people(query: CallbackQuery, callback_data: EventAdminCallback, repo: Repo) -> None:
-    """The card's participants and attendance buttons."""
+    """[Participants] on the card: seats and waitlist."""
     await query.answer()
     if not isinstance(query.message, Message):
         return
     try:
-        if callback_data.action == EventAdminAction.PEOPLE:
-            text, keyboard = await participants_text(repo, callback_data.event_id)
-            await query.message.answer(text, reply_markup=keyboard)
-        else:
-            await query.message.answer(
-                _("Tap each person to mark them present ✅ or absent ❌."),
-                reply_markup=await attendance_keyboard(repo, callback_data.event_id),
-            )
+        text, keyboard = await participants_text(repo, callback_data.event_id)
     except EventNotFoundError:
-        await query.message.answer(_("This event no longer exists or is already called off."))
+        await query.message.answer(_gone_text())
+        return
+    await query.message.answer(text, reply_markup=keyboard)
+
+
+async def cb_mark_attendance(
+    query: CallbackQuery, callback_data: EventAdminCallback, repo: Repo
+) -> None:
+    """[Attendance] on the card: a button per participant to mark present or absent."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    try:
+        keyboard = await attendance_keyboard(repo, callback_data.event_id)
+    except EventNotFoundError:
+        await query.message.answer(_gone_text())
+        return
+    await query.message.answer(
+        _("Tap each person to mark them present ✅ or absent ❌."), reply_markup=keyboard
+    )
+
+
+def _gone_text() -> str:
+    return _("This event no longer exists or is already called off.")
 
 
 async def cb_attendance(
@@ -118,7 +134,12 @@ def create_router() -> Router:
     coordinator = IsCoordinator()
     router.message.register(cmd_participants, Command("deelnemers", "participants"), coordinator)
     router.callback_query.register(
-        cb_people, EventAdminCallback.filter(F.action.in_(ATTENDANCE_ACTIONS)), coordinator
+        cb_people, EventAdminCallback.filter(F.action == EventAdminAction.PEOPLE), coordinator
+    )
+    router.callback_query.register(
+        cb_mark_attendance,
+        EventAdminCallback.filter(F.action == EventAdminAction.ATTENDANCE),
+        coordinator,
     )
     router.callback_query.register(cb_attendance, AttendanceCallback.filter(), coordinator)
     return router

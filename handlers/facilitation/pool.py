@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -104,25 +104,32 @@ async def _add_period(
         )
 
 
-async def cb_settings(
-    query: CallbackQuery,
-    callback_data: FacSettingsCallback,
-    repo: Repo,
-    clock: Clock,
-    settings: Settings,
-    locale: str,
+async def cb_remove_period(
+    query: CallbackQuery, callback_data: FacSettingsCallback, repo: Repo, clock: Clock,
+    settings: Settings, locale: str,
+) -> None:  # fmt: skip
+    """[Remove period …]: the period goes; the settings are shown again."""
+    await availability.remove_period(repo, query.from_user.id, callback_data.value)
+    await _saved(query, repo, clock, settings, locale)
+
+
+async def cb_set_maximum(
+    query: CallbackQuery, callback_data: FacSettingsCallback, repo: Repo, clock: Clock,
+    settings: Settings, locale: str,
+) -> None:  # fmt: skip
+    """A monthly maximum's button (0: no maximum); the settings are shown again."""
+    value = str(callback_data.value) if callback_data.value > 0 else "-"
+    await availability.set_preference(repo, query.from_user.id, "max", value, now=clock.now())
+    await _saved(query, repo, clock, settings, locale)
+
+
+async def _saved(
+    query: CallbackQuery, repo: Repo, clock: Clock, settings: Settings, locale: str
 ) -> None:
-    """Removes a period or sets the monthly maximum, and shows the settings again."""
-    user_id = query.from_user.id
-    if callback_data.action == FacSettingsAction.DEL:
-        await availability.remove_period(repo, user_id, callback_data.value)
-    elif callback_data.action == FacSettingsAction.MAX:
-        value = str(callback_data.value) if callback_data.value > 0 else "-"
-        await availability.set_preference(repo, user_id, "max", value, now=clock.now())
     await query.answer(_("Saved."))
     if isinstance(query.message, Message):
         text, keyboard = await settings_view(
-            repo, user_id, clock=clock, settings=settings, locale=locale
+            repo, query.from_user.id, clock=clock, settings=settings, locale=locale
         )
         await query.message.edit_text(text, reply_markup=keyboard)
 
@@ -133,5 +140,11 @@ def create_router() -> Router:
     router.message.register(
         cmd_availability, Command("beschikbaarheid", "availability"), facilitator
     )
-    router.callback_query.register(cb_settings, FacSettingsCallback.filter(), facilitator)
+    setting = FacSettingsCallback.filter
+    router.callback_query.register(
+        cb_remove_period, setting(F.action == FacSettingsAction.DEL), facilitator
+    )
+    router.callback_query.register(
+        cb_set_maximum, setting(F.action == FacSettingsAction.MAX), facilitator
+    )
     return router
