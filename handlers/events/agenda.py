@@ -20,6 +20,7 @@ from bot.i18n import _
 from bot.keyboards.callbacks import EventAction, EventCallback, MenuAction, MenuCallback
 from bot.services.events import agenda, registrations
 from bot.services.events.registrations import (
+    CancelResult,
     EventNotFoundError,
     EventNotOpenError,
     NotRegisteredError,
@@ -116,6 +117,13 @@ async def cb_calendar(
         )
 
 
+def _unlisted_answer(result: CancelResult) -> tuple[str, bool]:
+    """The answer to a cancellation from the agenda, and whether it is an alert."""
+    if result.late:
+        return cancelled_text(result)
+    return _("You're cancelled. Thanks for letting us know!"), False
+
+
 async def cb_unlist(
     query: CallbackQuery,
     callback_data: EventCallback,
@@ -132,8 +140,7 @@ async def cb_unlist(
     except (EventNotFoundError, EventNotOpenError, NotRegisteredError):
         await query.answer(_("This sign-up is no longer active."), show_alert=True)
     else:
-        text, alert = cancelled_text(result)
-        await query.answer(text, show_alert=alert)
+        await query.answer(*_unlisted_answer(result))
     if isinstance(query.message, Message):
         text, keyboard = await agenda_view(
             repo, query.from_user.id, clock=clock, settings=settings, locale=locale
