@@ -187,7 +187,7 @@ async def _import(settings: Settings, file: Path) -> None:
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.services.coordination.exports import export_to_file
+    from bot.cli.exports import export_to_file
 
     await prepare_database(settings, demo_data=False)
     await export_to_file(settings, args.what, args.first, args.last, args.output, sys.stdout)
