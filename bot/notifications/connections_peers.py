@@ -22,7 +22,7 @@ from bot.services.connections import meetups
 from bot.services.connections import peer_questions as peers
 from bot.services.message_params import AnswerParams, ProposalParams, QuestionParams, TableParams
 from bot.views.dates import format_span
-from storage.models import EventStatus
+from storage.models import EventStatus, ProposalStatus
 
 
 def _theme(slug: str, locale: str) -> str:
@@ -102,7 +102,7 @@ async def render_thanks(ctx: RenderContext, params: AnswerParams) -> Rendered | 
 @message_kind(meetups.PROPOSAL, grace=timedelta(days=20))
 async def render_proposal(ctx: RenderContext, params: ProposalParams) -> Rendered | None:
     proposal = await ctx.repo.knowledge.proposal(int(params["proposal_id"]))
-    if proposal is None or proposal.status != "proposed":
+    if proposal is None or proposal.status != ProposalStatus.PROPOSED:
         return None
     found = await ctx.repo.knowledge.initiatives(list(proposal.initiative_ids))
     lines = [

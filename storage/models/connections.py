@@ -29,6 +29,12 @@ from storage.base import Base, UTCDateTime, enum_type
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
 
+class ProposalStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    CREATED = "created"
+    DISMISSED = "dismissed"
+
+
 class ThreadStatus(enum.StrEnum):
     OPEN = "open"
     DECLINED = "declined"  # the initiative said no, politely
@@ -251,7 +257,9 @@ class MeetupProposal(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     initiative_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_type(ProposalStatus), default=ProposalStatus.PROPOSED
+    )
     event_id: Mapped[int | None] = mapped_column(_ID, ForeignKey("events.id", ondelete="SET NULL"))
     decided_by: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="SET NULL")

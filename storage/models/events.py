@@ -173,7 +173,7 @@ class Certificate(Base):
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
-    level: Mapped[str] = mapped_column(String(16))
+    level: Mapped[TrainingLevel] = mapped_column(enum_type(TrainingLevel))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

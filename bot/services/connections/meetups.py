@@ -18,7 +18,7 @@ from bot.services.coordination.alerts import alert_coordinators
 from bot.services.events.admin import EventDraft, create_event
 from bot.services.events.messages import event_subject_prefix
 from bot.services.message_params import ProposalParams, TableParams
-from storage.models import Event, EventKind, EventStatus, Initiative, MeetupProposal
+from storage.models import Event, EventKind, EventStatus, Initiative, MeetupProposal, ProposalStatus
 from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ async def propose_meetups(
                     lat=cluster.center.lat,
                     lon=cluster.center.lon,
                     initiative_ids=list(cluster.member_ids),
-                    status="proposed",
+                    status=ProposalStatus.PROPOSED,
                     created_at=now,
                 )
             )
@@ -156,9 +156,9 @@ async def create_meetup(
     (sent after INVITE_DELAY, with the details as they are then)."""
     async with repo.write():
         proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
-        if proposal is None or proposal.status != "proposed":
+        if proposal is None or proposal.status != ProposalStatus.PROPOSED:
             raise ProposalGoneError(proposal_id)
-        proposal.status, proposal.decided_by = "created", coordinator_id
+        proposal.status, proposal.decided_by = ProposalStatus.CREATED, coordinator_id
         ids = list(proposal.initiative_ids)
         host = await repo.initiatives.get(proposal.center_id) if proposal.center_id else None
         theme = THEMES[proposal.theme].nl if proposal.theme in THEMES else proposal.theme
@@ -183,7 +183,7 @@ async def create_meetup(
         async with repo.write():
             again = await repo.knowledge.proposal(proposal_id, for_update=True)
             if again is not None:
-                again.status = "proposed"
+                again.status = ProposalStatus.PROPOSED
         raise
     async with repo.write():
         proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
@@ -211,9 +211,9 @@ async def create_meetup(
 async def dismiss(repo: Repo, proposal_id: int, coordinator_id: int) -> None:
     async with repo.write():
         proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
-        if proposal is None or proposal.status != "proposed":
+        if proposal is None or proposal.status != ProposalStatus.PROPOSED:
             raise ProposalGoneError(proposal_id)
-        proposal.status, proposal.decided_by = "dismissed", coordinator_id
+        proposal.status, proposal.decided_by = ProposalStatus.DISMISSED, coordinator_id
 
 
 async def publish_meetup(repo: Repo, proposal_id: int, *, now: datetime) -> Event:
