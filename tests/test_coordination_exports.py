@@ -153,3 +153,34 @@ def test_command_line_export_writes_the_same_file(
     written = sorted(tmp_path.glob("samenspel-events-*.csv"))
     assert len(written) == 1
     assert [r[3] for r in _table(written[0].read_bytes())[1:]] == ["Vorig jaar"]
+
+
+HOSTILE = '=HYPERLINK("https://evil.example";"klik")'
+
+
+async def test_a_cell_that_would_start_a_formula_is_neutralised_in_every_export(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
+) -> None:
+    """CSV formula injection (OWASP): a name a spreadsheet would run as a formula is written with
+    a leading apostrophe, so it is shown as the text it is and never becomes a live link."""
+    await add_user(repo, COORDINATOR_ID, role="coordinator", first_name="Kees")
+    await add_user(repo, ZOE, first_name=HOSTILE, username="zoe")
+    await add_initiative(repo, [ZOE], name="@SUM(1+1)", municipality="Utrecht")
+    event_id = (await add_event(repo, title="+31 praat mee", venue="-Buurthuis")).id
+    await register(repo, event_id, ZOE, "attended")
+    kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
+
+    cells: list[str] = []
+    for what in ("aanmeldingen", "initiatieven", "activiteiten"):
+        await feed(message_update(kees, f"/export {what} 2026"))
+        sent = bot_api.take(SendDocument)
+        assert isinstance(sent.document, BufferedInputFile)
+        cells += [cell for row in _table(sent.document.data)[1:] for cell in row]
+
+    assert "'" + HOSTILE in cells
+    assert "'@SUM(1+1)" in cells
+    assert "'+31 praat mee" in cells
+    assert "'-Buurthuis" in cells
+    dangerous = [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert dangerous == []
+    assert str(event_id) in cells  # numbers stay numbers

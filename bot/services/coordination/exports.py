@@ -203,10 +203,23 @@ async def rows(
     raise UnknownExportError(kind)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe, so it is shown
+    as the text it is; numbers, dates and everything else are written as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(out: TextIO, kind: str, data: Iterable[Sequence[object]]) -> None:
+    """Every export (chat and command line) is written here, each cell through `safe_cell`."""
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS[kind])
-    writer.writerows(data)
+    writer.writerows([safe_cell(value) for value in row] for row in data)
 
 
 def to_bytes(kind: str, data: Iterable[Sequence[object]]) -> bytes:
