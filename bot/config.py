@@ -5,6 +5,8 @@ Built once in `bot.cli.main` and passed down; nothing else reads the environment
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +23,10 @@ DEFAULT_PRIVACY_SALT = "samenspel-tombstones"
 
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+# What the derived webhook secret is for; changing it changes every derived secret.
+_WEBHOOK_SECRET_LABEL = b"samenspel webhook secret v1"
 
 
 class ConfigError(Exception):
@@ -142,6 +148,16 @@ class Settings(BaseSettings):
     @property
     def uses_webhook(self) -> bool:
         return bool(self.webhook_url)
+
+    @property
+    def effective_webhook_secret(self) -> str:
+        """The secret Telegram sends with every webhook call: WEBHOOK_SECRET, or else one derived
+        from the bot token (HMAC-SHA256), so that the webhook never runs unauthenticated and
+        every process with the same token agrees without sharing anything else."""
+        if self.webhook_secret:
+            return self.webhook_secret.get_secret_value()
+        token = self.bot_token.get_secret_value() if self.bot_token else ""
+        return hmac.new(token.encode(), _WEBHOOK_SECRET_LABEL, hashlib.sha256).hexdigest()
 
     def sqlite_path(self) -> Path | None:
         """The file behind a SQLite URL, so its folder can be created; None for other servers."""

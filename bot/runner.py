@@ -22,12 +22,32 @@ async def run_polling(app: Application) -> None:
     )
 
 
+class WebhookHandler(SimpleRequestHandler):
+    """aiogram's handler, refusing what can't be an update with 400 (after the secret check,
+    so an unauthenticated caller learns nothing) instead of failing with 500."""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not self.verify_secret(secret, self.bot):
+            return web.Response(body="Unauthorized", status=401)
+        try:
+            body = await request.json(loads=self.bot.session.json_loads)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+            return web.Response(body="Bad Request", status=400)
+        return await super().handle(request)
+
+
 def webhook_app(app: Application) -> web.Application:
-    """An aiohttp application that checks Telegram's secret-token header on every request."""
+    """An aiohttp application that checks Telegram's secret-token header on every request.
+    Without WEBHOOK_SECRET the secret is derived from the bot token: never unauthenticated."""
     settings = app.settings
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    secret = settings.effective_webhook_secret
+    if not settings.webhook_secret:
+        logger.info("webhook secret derived from the bot token (set WEBHOOK_SECRET to choose one)")
     web_app = web.Application()
-    SimpleRequestHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret).register(
+    WebhookHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret).register(
         web_app, path=WEBHOOK_PATH
     )
 

@@ -167,3 +167,44 @@ async def test_coordinators_get_their_own_menu_scope(
         for c in coordinator_calls
     )
     assert [c.command for c in coordinator_calls[0].commands][-1] == "stats"
+
+
+async def test_webhook_without_a_configured_secret_still_refuses_forged_updates(
+    tmp_path: Path,
+) -> None:
+    """No WEBHOOK_SECRET: the secret is derived from the bot token (so every process agrees),
+    registered with setWebhook, and a POST without it is refused before any handler runs."""
+    async with FakeTelegram() as api:
+        settings = _settings(tmp_path, telegram_api_url=api.url, webhook_url="https://bot.example")
+        await prepare_database(settings, demo_data=False)
+        app = create_application(settings)
+        client = TestClient(TestServer(webhook_app(app)))
+        await client.start_server()
+        try:
+            forged = await client.post(WEBHOOK_PATH, json=start_update(11, 5003))
+            derived = settings.effective_webhook_secret
+            other = _settings(tmp_path, webhook_url="https://bot.example")
+            header = {"X-Telegram-Bot-Api-Secret-Token": derived}
+            right = await client.post(WEBHOOK_PATH, json=start_update(12, 5004), headers=header)
+            garbage = await client.post(WEBHOOK_PATH, data=b"{not json", headers=header)
+            not_an_update = await client.post(WEBHOOK_PATH, json=[1, 2], headers=header)
+            for _ in range(100):
+                if api.sent_of("sendMessage"):
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await client.close()
+            await app.bot.session.close()
+            await app.engine.dispose()
+
+    assert forged.status == 401
+    assert right.status == 200
+    assert (garbage.status, not_an_update.status) == (400, 400)
+    assert len(derived) >= 32 and TOKEN not in derived and TOKEN.split(":")[1] not in derived
+    assert other.effective_webhook_secret == derived  # a second process agrees
+    assert [int(m.payload["chat_id"]) for m in api.sent_of("sendMessage")] == [5004]
+
+
+def test_a_configured_webhook_secret_is_used_as_it_is(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, webhook_url="https://bot.example", webhook_secret="mine-123")
+    assert settings.effective_webhook_secret == "mine-123"
