@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -344,3 +345,30 @@ async def test_typing_where_a_button_is_expected_asks_for_the_button(
     assert (await _say(feed, bot_api, coordinator, "kinder")).text == (
         "Tik op een van de knoppen hierboven, of /stop."
     )
+
+
+PAST_REFUSAL = {
+    "nl": "Deze activiteit is al begonnen of voorbij. Die kun je niet meer wijzigen.",
+    "en": "This event has already started or taken place, so it can't be changed any more.",
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_an_event_that_took_place_cannot_be_changed(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, language: str
+) -> None:
+    event_id = (await make_event(repo, clock)).id
+    coordinator = make_user(id=COORDINATOR_ID, first_name="Kees", language_code=language)
+    seats = EventFormCallback(field="edit", value=f"seats-{event_id}").pack()
+    await _tap(feed, bot_api, coordinator, seats)  # a change begun before the event …
+    bot_api.take(SendMessage)
+    clock.set(START_DEFAULT + timedelta(hours=3))
+
+    reply = await _say(feed, bot_api, coordinator, "30")  # … and finished after it
+    assert reply.text == PAST_REFUSAL[language]
+    reply = await _say(feed, bot_api, coordinator, f"/wijzig {event_id}")
+    assert reply.text == PAST_REFUSAL[language]
+    assert reply.reply_markup is None
+    assert not bot_api.calls
+    capacity = await repo.session.scalar(select(Event.capacity).where(Event.id == event_id))
+    assert capacity == 10

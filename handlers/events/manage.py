@@ -26,7 +26,7 @@ from bot.i18n import _
 from bot.keyboards.callbacks import EventAdminAction, EventAdminCallback, EventFormCallback
 from bot.middlewares.data import HandlerData
 from bot.services.events import admin as event_admin
-from bot.services.events.admin import CapacityBelowSeatsError
+from bot.services.events.admin import CapacityBelowSeatsError, EventStartedError
 from bot.services.events.inputs import parse_capacity, parse_place, parse_when
 from bot.services.events.registrations import EventNotFoundError
 from bot.states import EditEventStates
@@ -123,10 +123,11 @@ async def _ask_field(message: Message, event_id: int) -> None:
     await message.answer(_("What do you want to change?"), reply_markup=keyboard)
 
 
-async def cmd_change(message: Message, command: CommandObject) -> None:
-    """/wijzig <id>: asks what to change."""
+async def cmd_change(message: Message, command: CommandObject, repo: Repo, clock: Clock) -> None:
+    """/wijzig <id>: asks what to change (not once the event has started)."""
     event_id = await need_event_id(message, command)
     if event_id is not None:
+        await event_admin.check_changeable(repo, event_id, now=clock.now())
         await _ask_field(message, event_id)
 
 
@@ -188,6 +189,9 @@ async def value_entered(
         await state.clear()
         await message.answer(_("This event no longer exists or is already called off."))
         return
+    except EventStartedError:
+        await state.clear()
+        raise  # answered from the feature's refusals
     await state.clear()
     await message.answer(_("Changed. {count} people will be told.").format(count=result.notified))
     await send_admin_card(message, event_id, **data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import _
-from bot.services.events.admin import EventNotOverError
+from bot.services.events.admin import EventNotOverError, EventStartedError
 from bot.services.events.errors import EventsError
 from bot.services.events.registrations import (
     EventNotFoundError,
@@ -28,6 +28,8 @@ def refusal(exc: EventsError) -> str:
         )
     if isinstance(exc, NotRegisteredError):
         return _("This sign-up is no longer active.")
+    if isinstance(exc, EventStartedError):
+        return _("This event has already started or taken place, so it can't be changed any more.")
     if isinstance(exc, EventNotOverError):
         return _("Attendance can be marked once the event has started.")
     return _("That didn't work. Please try again.")

@@ -45,6 +45,10 @@ class CapacityBelowSeatsError(EventsError):
         self.taken = taken
 
 
+class EventStartedError(EventsError):
+    """The event has started or taken place: its time, place and seats can't change any more."""
+
+
 class EventNotOverError(EventsError):
     """Attendance can only be marked once the event has started."""
 
@@ -129,6 +133,19 @@ class ChangeResult:
     promoted: list[Registration]
 
 
+def _check_changeable(event: Event | None, event_id: int, now: datetime) -> None:
+    if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.DRAFT):
+        raise EventNotFoundError(event_id)
+    if event.starts_at <= now:
+        raise EventStartedError(event_id)
+
+
+async def check_changeable(repo: Repo, event_id: int, *, now: datetime) -> None:
+    """Refuses (EventNotFoundError, EventStartedError) an event that can't be changed (any more)."""
+    async with repo.read():
+        _check_changeable(await repo.events.get(event_id), event_id, now)
+
+
 async def change_event(
     repo: Repo,
     event_id: int,
@@ -145,8 +162,8 @@ async def change_event(
     their reminders; more seats go to the waitlist at once."""
     async with repo.write():
         event = await repo.events.lock(event_id)
-        if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.DRAFT):
-            raise EventNotFoundError(event_id)
+        _check_changeable(event, event_id, now)
+        assert event is not None
         new_start = starts_at or event.starts_at
         new_end = ends_at or (event.ends_at + (new_start - event.starts_at))
         if new_end <= new_start:
