@@ -4,8 +4,10 @@ trace of them; a tombstone keeps them erased after a restored backup."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
@@ -193,3 +195,28 @@ async def test_coming_back_after_erasure_starts_afresh_and_stays(
     assert await repo.users.get(person.id) is not None
     count = await repo.session.scalar(select(func.count()).select_from(Tombstone))
     assert count == 1
+
+
+async def test_after_erasure_the_bytes_are_gone_from_the_sqlite_files(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, database_url: str
+) -> None:
+    """Deleted rows must not linger in the database file or its write-ahead log: SQLite
+    overwrites what it deletes (secure_delete) and the log is checkpointed and emptied."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL keeps dead rows until VACUUM; see the README")
+    person = zwaantje()
+    name, username = "Zwaantje Qwertyuiop", "zwaan_lingers_qx9"
+    await add_user(repo, person.id, first_name=name, username=username)
+    await build_world(repo, person.id, partner_id=person.id + 1, waiting_id=person.id + 2)
+    await repo.session.commit()
+    files = [Path(database_url.split("///", 1)[1])]
+    files.append(files[0].with_name(files[0].name + "-wal"))
+    assert any(username.encode() in path.read_bytes() for path in files if path.exists())
+
+    await _ask_and_confirm(feed, bot_api, person)
+    await repo.session.close()
+
+    for path in files:
+        content = path.read_bytes() if path.exists() else b""
+        assert username.encode() not in content, path.name
+        assert name.encode() not in content, path.name

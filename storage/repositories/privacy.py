@@ -76,6 +76,25 @@ class PrivacyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def flush_deleted_bytes(self) -> bool:
+        """SQLite: copy the write-ahead log into the database file and empty it, so old copies
+        of erased rows don't stay in the `-wal` file (deleted content itself is overwritten:
+        secure_delete). Waits at most two seconds for readers; False when they held it up (the
+        daily privacy job tries again). PostgreSQL: nothing to do here (see the README).
+        Call it outside a transaction."""
+        bind = self._session.bind
+        if bind is None or bind.dialect.name != "sqlite":
+            return True
+        connection = await self._session.connection()
+        await connection.exec_driver_sql("PRAGMA busy_timeout=2000")
+        try:
+            result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = result.scalar()
+        finally:
+            await connection.exec_driver_sql("PRAGMA busy_timeout=30000")
+        await self._session.commit()
+        return busy == 0
+
     async def rows_of(self, column: Column[Any], user_id: int) -> list[dict[str, Any]]:
         table = column.table
         assert isinstance(table, Table)

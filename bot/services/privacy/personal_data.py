@@ -166,6 +166,8 @@ async def erase_user(
             details={"initiatives_deleted": report.initiatives_deleted},
             now=now,
         )
+    if not await repo.privacy.flush_deleted_bytes():
+        logger.warning("after an erasure the database log could not be emptied yet")
     logger.info(
         "a person was erased: %s initiatives deleted, %s left, %s rows, %s mentions",
         report.initiatives_deleted,

@@ -46,4 +46,5 @@ async def privacy_check(repo: Repo, *, now: datetime, days: int, salt: str) -> t
     whose row is older than their tombstone (a restored backup brought them back)."""
     report = await apply_retention(repo, now=now, days=days)
     erased = await enforce_tombstones(repo, now=now, salt=salt)
+    await repo.privacy.flush_deleted_bytes()
     return report.total, erased
