@@ -30,6 +30,7 @@ from bot.middlewares.dedup import (
     SeenUpdates,
 )
 from bot.middlewares.i18n import LocaleMiddleware
+from bot.middlewares.input_edge import CommandNumberMiddleware, NulCleaningMiddleware
 from bot.middlewares.replies import HandlingUpdateMiddleware, ReplyRetryMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
@@ -128,12 +129,14 @@ def build_dispatcher(
         scheduler=scheduler,
         search_index=SearchIndexHolder(),
     )
+    dispatcher.update.outer_middleware(NulCleaningMiddleware())
     dispatcher.update.outer_middleware(DeduplicationMiddleware(shared.seen_updates))
     dispatcher.update.outer_middleware(HandlingUpdateMiddleware())
     # Order: a DB session first, so the user can be looked up, so their language can be chosen.
     dispatcher.update.outer_middleware(DatabaseMiddleware())
     dispatcher.update.outer_middleware(UserMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
+    dispatcher.update.outer_middleware(CommandNumberMiddleware())
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
     dispatcher.callback_query.outer_middleware(CallbackGuardMiddleware())
     dispatcher.include_router(create_root_router())
