@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.engine import SQLITE_BEGIN_OPTION
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -20,15 +25,34 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+# Any fixed number: the PostgreSQL advisory lock that migrations of this database take.
+_MIGRATION_LOCK = 0x5A3E_5E1
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the database to `revision` (the newest by default)."""
-    async with engine.begin() as connection:
+    """Bring the database to `revision` (the newest by default). Processes starting at the same
+    moment take turns: the first migrates, the others then find nothing left to do."""
+    async with _one_at_a_time(engine) as connection:
         await connection.run_sync(_run_command, "upgrade", revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
-    async with engine.begin() as connection:
+    async with _one_at_a_time(engine) as connection:
         await connection.run_sync(_run_command, "downgrade", revision)
+
+
+@asynccontextmanager
+async def _one_at_a_time(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A transaction that holds the database's migration lock until it ends: an advisory
+    transaction lock on PostgreSQL, the write lock taken up front (BEGIN IMMEDIATE) on SQLite."""
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            await connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        async with connection.begin():
+            if engine.dialect.name == "postgresql":
+                lock = text("SELECT pg_advisory_xact_lock(:key)")
+                await connection.execute(lock, {"key": _MIGRATION_LOCK})
+            yield connection
 
 
 def _run_command(connection: Connection, name: str, revision: str) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -37,3 +40,36 @@ async def test_upgrade_to_head_and_downgrade_to_base(database_url: str) -> None:
         assert await _tables(engine) <= {"alembic_version"}
     finally:
         await engine.dispose()
+
+
+async def test_processes_starting_together_on_an_empty_database_all_migrate(
+    database_url: str,
+) -> None:
+    """Several processes start at once on an empty database: they take turns on the migration
+    (an advisory lock on PostgreSQL, SQLite's write lock), none of them crashes."""
+    if database_url.startswith("postgresql"):
+        from sqlalchemy import text
+        from sqlalchemy.engine import make_url
+
+        base = make_url(database_url)
+        name = f"{base.database}_migrate_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(base.render_as_string(hide_password=False))
+        async with admin.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = base.set(database=name).render_as_string(hide_password=False)
+    else:
+        admin, name = None, ""
+        url = database_url.replace("samenspel.db", "racing.db")
+    engines = [create_engine(url) for _ in range(4)]
+    try:
+        await asyncio.gather(*(migrate.upgrade(engine) for engine in engines))
+        assert "events" in await _tables(engines[0])
+    finally:
+        for engine in engines:
+            await engine.dispose()
+        if admin is not None:
+            async with admin.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text(f'DROP DATABASE "{name}"'))
+            await admin.dispose()
