@@ -15,6 +15,7 @@ from bot.keyboards.events import suggestions_keyboard
 from bot.services.events import registrations
 from bot.services.events.browse import EventView
 from bot.services.events.registrations import (
+    CancelResult,
     EventNotFoundError,
     EventNotOpenError,
     NotRegisteredError,
@@ -37,6 +38,18 @@ async def _refresh_card(
     await edit_or_keep(query.message, text, keyboard)
 
 
+async def _show_card(
+    message: Message, result: SignUpResult | CancelResult, clock: Clock, settings: Settings,
+    locale: str,
+) -> None:  # fmt: skip
+    """The card as it is right after the sign-up or cancellation, without reading it again."""
+    found = EventView(result.event, result.seats_taken, result.waiting)
+    text, keyboard = render_card(
+        found, result.registration, clock=clock, settings=settings, locale=locale
+    )
+    await edit_or_keep(message, text, keyboard)
+
+
 async def cb_join(
     query: CallbackQuery,
     callback_data: EventCallback,
@@ -55,11 +68,7 @@ async def cb_join(
         return
     await query.answer(_signed_up_text(result))
     if isinstance(query.message, Message):
-        found = EventView(result.event, result.seats_taken, result.waiting)
-        text, keyboard = render_card(
-            found, result.registration, clock=clock, settings=settings, locale=locale
-        )
-        await edit_or_keep(query.message, text, keyboard)
+        await _show_card(query.message, result, clock, settings, locale)
         if result.outcome == SignUpOutcome.WAITLISTED:
             await _tell_waitlisted(query.message, result)
 
@@ -105,11 +114,7 @@ async def cb_leave(
     text, alert = cancelled_text(result)
     await query.answer(text, show_alert=alert)
     if isinstance(query.message, Message):
-        found = EventView(result.event, result.seats_taken, result.waiting)
-        text, keyboard = render_card(
-            found, result.registration, clock=clock, settings=settings, locale=locale
-        )
-        await edit_or_keep(query.message, text, keyboard)
+        await _show_card(query.message, result, clock, settings, locale)
 
 
 async def cb_reconfirm(

@@ -186,41 +186,34 @@ async def cb_publish(
     query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo
 ) -> None:
     """[Publish]: asks for consent first."""
-    membership = await initiatives.open_as_member(repo, callback_data.id, user.id)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _(
-                "<b>Publish {name}?</b>\nThen everyone can see this profile in Samenspel. "
-                "You can take it offline again at any time."
-            ).format(name=html.escape(membership.initiative.name)),
-            reply_markup=cards.confirm_keyboard(
-                callback_data.id,
-                InitiativeAction.PUBLISH_CONFIRMED,
-                _("✅ Yes, publish"),
-                _("Not now"),
-            ),
-        )
+    question = _(
+        "<b>Publish {name}?</b>\nThen everyone can see this profile in Samenspel. "
+        "You can take it offline again at any time."
+    )
+    yes = (InitiativeAction.PUBLISH_CONFIRMED, _("✅ Yes, publish"), _("Not now"))
+    await _ask_to_confirm(query, callback_data.id, user, repo, question, *yes)
 
 
 async def cb_delete(
     query: CallbackQuery, callback_data: InitiativeCallback, user: User, repo: Repo
 ) -> None:
     """[Delete]: asks to confirm first."""
-    membership = await initiatives.open_as_member(repo, callback_data.id, user.id)
+    question = _("<b>Delete {name}?</b>\nThe profile and its members list are removed for good.")
+    yes = (InitiativeAction.DELETE_CONFIRMED, _("🗑 Yes, delete"), _("Keep it"))
+    await _ask_to_confirm(query, callback_data.id, user, repo, question, *yes)
+
+
+async def _ask_to_confirm(
+    query: CallbackQuery, ident: int, user: User, repo: Repo, question: str,
+    yes_action: InitiativeAction, yes_label: str, no_label: str,
+) -> None:  # fmt: skip
+    """Replaces the card by a question about it, with [yes] and [no] (back to the card)."""
+    membership = await initiatives.open_as_member(repo, ident, user.id)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _(
-                "<b>Delete {name}?</b>\nThe profile and its members list are removed for good."
-            ).format(name=html.escape(membership.initiative.name)),
-            reply_markup=cards.confirm_keyboard(
-                callback_data.id,
-                InitiativeAction.DELETE_CONFIRMED,
-                _("🗑 Yes, delete"),
-                _("Keep it"),
-            ),
-        )
+        keyboard = cards.confirm_keyboard(ident, yes_action, yes_label, no_label)
+        name = html.escape(membership.initiative.name)
+        await query.message.edit_text(question.format(name=name), reply_markup=keyboard)
 
 
 async def _show_card(
