@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Enum,
     Float,
     Integer,
     String,
@@ -21,7 +22,7 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from storage.base import Base
 from storage.models import (
@@ -237,3 +238,43 @@ async def _filler_row(repo: Repo, table: Table, user_id: int) -> dict[str, Any] 
         else:  # a moment: later columns later (ends_at after starts_at)
             values[column.name] = T0 + timedelta(minutes=index)
     return values
+
+
+async def mention_everywhere(repo: Repo, user_id: int, other: Traces, writes: str) -> int:
+    """Write `writes` (which names the other person) into every free-text and JSON column of
+    every row that points at `user_id`, and the other's id into every column that can hold a
+    person; returns how many values were changed. Columns with a fixed set of values stay."""
+    from storage.models.privacy import person_columns
+
+    changed = 0
+    for pc in person_columns():
+        table = pc.table
+        choices = _choices(table)
+        keys = list(table.primary_key.columns)
+        rows = (await repo.session.execute(select(*keys).where(pc.column == user_id))).all()
+        for row in rows:
+            where = [key == value for key, value in zip(keys, row, strict=True)]
+            for column in table.columns:
+                if column.primary_key or column.name in choices or column is pc.column:
+                    continue
+                value: Any
+                if isinstance(column.type, JSON):
+                    value = {"someone": other.user_id, "said": writes, "ids": [other.user_id]}
+                elif isinstance(column.type, Enum):
+                    continue
+                elif isinstance(column.type, String) and not column.foreign_keys:
+                    value = f"{writes}:{other.user_id}"[: column.type.length or 200]
+                elif any(p.column is column for p in person_columns()):
+                    value = other.user_id
+                else:
+                    continue
+                try:
+                    async with repo.session.begin_nested():
+                        await repo.session.execute(
+                            table.update().where(*where).values({column.name: value})
+                        )
+                    changed += 1
+                except (DBAPIError, StatementError):
+                    pass  # a unique or check constraint: that value can't be there
+    await repo.session.commit()
+    return changed

@@ -12,7 +12,13 @@ from tests.conftest import Feeder
 from tests.coordination_support import add_user
 from tests.factories import make_user, message_update
 from tests.mocked_bot import MockedBotAPI
-from tests.privacy_support import build_world, fill_every_person_table
+from tests.privacy_support import (
+    T0,
+    Traces,
+    build_world,
+    fill_every_person_table,
+    mention_everywhere,
+)
 
 
 async def test_privacy_statement_in_dutch_names_what_when_who_and_how_to_erase(
@@ -84,3 +90,42 @@ async def test_my_data_is_not_sent_into_a_group(feed: Feeder, bot_api: MockedBot
     reply = bot_api.take(SendMessage)  # personal data stays in the private chat
     assert reply.text == "Stuur me dit in een privégesprek, niet in een groep."
     assert reply.chat_id == group.id
+
+
+async def test_my_data_never_identifies_anyone_else_wherever_they_are_stored(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
+) -> None:
+    """A second person is put into every place the export reads: their id into every column
+    that holds a person, their id, names and username into every text and JSON value (outbox
+    keys and parameters, audit details …) of every row about the first person."""
+    person = make_user(first_name="Zwaantje", username="zwaan_qx7", language_code="nl")
+    await add_user(repo, person.id, first_name="Zwaantje", username="zwaan_qx7")
+    other = Traces(person.id + 40_000, ("Karel", "Tweedemans", "karel_2nd"))
+    async with repo.write():
+        await repo.users.ensure(
+            other.user_id,
+            first_name="Karel",
+            last_name="Tweedemans",
+            username="karel_2nd",
+            telegram_language="nl",
+            now=T0,
+        )
+    world = await build_world(repo, person.id, person.id + 1, person.id + 2)
+    assert await fill_every_person_table(repo, person.id) == []
+    writes = f"intro:1:contact:{person.id}:{other.user_id} Karel Tweedemans (@karel_2nd)"
+    assert await mention_everywhere(repo, person.id, other, writes) > 20
+
+    await feed(message_update(person, "/mijngegevens"))
+
+    data = json.loads(bot_api.take(SendDocument).document.data)  # type: ignore[union-attr]
+    text = json.dumps(data, ensure_ascii=False)
+    assert str(other.user_id) not in text
+    for word in other.words:
+        assert word.lower() not in text.lower(), word
+    # What is the person's own stays: their id in the keys, their seat, their initiatives.
+    outbox_keys = [r["key"] for r in data["your_rows"]["outbox"]]
+    shown = f"intro:1:contact:{person.id}:someone else someone else (someone else):someone else"
+    assert shown in outbox_keys
+    signups = {r["event_id"] for r in data["your_rows"]["registrations"]}
+    assert world.future_event in signups
+    assert data["profile"]["username"] == "zwaan_qx7"

@@ -55,6 +55,13 @@ class Needles:
     names: tuple[str, ...]
 
 
+def name_forms(first: str | None, last: str | None) -> tuple[str, ...]:
+    """The ways a person's name may be written: first, last, and both (two letters or more)."""
+    first, last = first or "", last or ""
+    names = (first, last, f"{first} {last}".strip())
+    return tuple(dict.fromkeys(n.strip() for n in names if len(n.strip()) >= 2))
+
+
 def plain(value: Any) -> Any:
     """A column value as JSON can hold it."""
     if isinstance(value, datetime):
@@ -224,6 +231,21 @@ class PrivacyRepository:
     async def tombstones(self) -> dict[str, datetime]:
         result = await self._session.execute(select(Tombstone.id_hash, Tombstone.erased_at))
         return {id_hash: erased_at for id_hash, erased_at in result.all()}
+
+    async def people(self, ids: Sequence[int]) -> list[Needles]:
+        """What identifies each of these ids that is a person the bot knows: id, username,
+        names (first, last, both)."""
+        found: list[Needles] = []
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), 500):
+            result = await self._session.execute(
+                select(User.id, User.first_name, User.last_name, User.username).where(
+                    User.id.in_(wanted[start : start + 500])
+                )
+            )
+            for user_id, first, last, username in result.all():
+                found.append(Needles(int(user_id), username or None, name_forms(first, last)))
+        return found
 
     async def users_created(self) -> list[tuple[int, datetime]]:
         result = await self._session.execute(select(User.id, User.created_at))

@@ -23,7 +23,7 @@ from bot.services.events import registrations as signups
 from bot.services.initiatives.profiles import subject as initiative_subject
 from storage.models.privacy import OnErase, PersonColumn, person_columns, text_columns
 from storage.repositories import Repo
-from storage.repositories.privacy import ERASED, Needles, plain
+from storage.repositories.privacy import ERASED, Needles, name_forms, plain
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +52,20 @@ class ErasureReport:
 
 
 async def export_data(repo: Repo, user_id: int, *, now: datetime) -> bytes:
-    """Everything stored about `user_id`, as an indented UTF-8 JSON document."""
+    """Everything stored about `user_id`, as an indented UTF-8 JSON document. Nothing in it
+    identifies anyone else: columns that hold another person say "someone else", and their
+    ids, usernames and names are taken out of every text and JSON value (keys, parameters,
+    audit details)."""
     async with repo.read():
         profile = await repo.users.get(user_id)
         needles = _needles(user_id, profile)
         columns = person_columns()
         person_ids = {id(pc.column) for pc in columns}
+        export = _Export(user_id, person_ids)
         tables: dict[str, list[dict[str, Any]]] = {}
-        seen: set[tuple[str, tuple[Any, ...]]] = set()
         for pc in columns:
             for row in await repo.privacy.rows_of(pc.column, user_id):
-                _add(tables, seen, pc.table.name, pc.table, row, user_id, person_ids)
+                export.add(tables, pc.table, row)
         related: dict[str, list[dict[str, Any]]] = {}
         for pc in columns:  # what the person's rows point at: the event, the initiative …
             for column in pc.table.columns:
@@ -71,24 +74,28 @@ async def export_data(repo: Repo, user_id: int, *, now: datetime) -> bytes:
                     if target.table.name == "users":
                         continue
                     values = sorted(
-                        {r[column.name] for r in tables.get(pc.table.name, [])} - {None}
+                        {r[column.name] for r in export.raw.get(pc.table.name, [])} - {None}
                     )
                     for row in await repo.privacy.rows_where(target, values):
-                        _add(
-                            related, seen, target.table.name, target.table, row, user_id, person_ids
-                        )
+                        export.add(related, target.table, row)
         mentions: dict[str, list[dict[str, Any]]] = {}
         for column in text_columns():
             for row in await repo.privacy.rows_mentioning(column, _id_only(needles)):
                 if _contains(row[column.name], needles):
-                    _add(mentions, seen, column.table.name, column.table, row, user_id, person_ids)
+                    export.add(mentions, column.table, row)
+        others = [
+            other
+            for other in await repo.privacy.people(export.other_ids())
+            if other.user_id != user_id
+        ]
+    redact = _Redactor(others, keep=needles)
     document = {
         "exported_at": now.isoformat(),
         "telegram_user_id": user_id,
         "profile": {k: plain(v) for k, v in _row(profile).items()} if profile else None,
-        "your_rows": tables,
-        "what_they_are_about": related,
-        "where_you_are_mentioned": mentions,
+        "your_rows": redact.tables(tables),
+        "what_they_are_about": redact.tables(related),
+        "where_you_are_mentioned": redact.tables(mentions),
     }
     logger.info("data export made with %s tables", len(tables))
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
@@ -98,26 +105,97 @@ def _row(model: Any) -> dict[str, Any]:
     return {column.key: getattr(model, column.key) for column in model.__table__.columns}
 
 
-def _add(
-    into: dict[str, list[dict[str, Any]]],
-    seen: set[tuple[str, tuple[Any, ...]]],
-    name: str,
-    table: Any,
-    row: dict[str, Any],
-    user_id: int,
-    person_ids: set[int],
-) -> None:
-    key = (name, tuple(row[c.name] for c in table.primary_key.columns))
-    if key in seen:
-        return
-    seen.add(key)
-    shown = {}
-    for column in table.columns:
-        value = row[column.name]
-        if id(column) in person_ids and value not in (None, user_id):
-            value = "someone else"  # other people's ids are theirs, not part of this export
-        shown[column.name] = plain(value)
-    into.setdefault(name, []).append(shown)
+SOMEONE_ELSE = "someone else"
+_NUMBER = re.compile(r"(?<!\d)\d{1,19}(?!\d)")
+
+
+class _Export:
+    """The rows of one export, each once, with other people's person columns masked, and
+    every number in their text and JSON remembered (it may be someone's Telegram id)."""
+
+    def __init__(self, user_id: int, person_ids: set[int]) -> None:
+        self.user_id = user_id
+        self._person_ids = person_ids
+        self._seen: set[tuple[str, tuple[Any, ...]]] = set()
+        self._numbers: set[int] = set()
+        self.raw: dict[str, list[dict[str, Any]]] = {}
+
+    def add(self, into: dict[str, list[dict[str, Any]]], table: Any, row: dict[str, Any]) -> None:
+        key = (table.name, tuple(row[c.name] for c in table.primary_key.columns))
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.raw.setdefault(table.name, []).append(row)
+        shown = {}
+        for column in table.columns:
+            value = row[column.name]
+            if id(column) in self._person_ids and value not in (None, self.user_id):
+                self._numbers.add(int(value))
+                value = SOMEONE_ELSE  # other people's ids are theirs, not part of this export
+            elif isinstance(value, str | list | dict):
+                self._remember_numbers(value)
+            shown[column.name] = plain(value)
+        into.setdefault(table.name, []).append(shown)
+
+    def _remember_numbers(self, value: Any) -> None:
+        if isinstance(value, str):
+            self._numbers.update(int(n) for n in _NUMBER.findall(value))
+        elif isinstance(value, bool):
+            return
+        elif isinstance(value, int):
+            self._numbers.add(value)
+        elif isinstance(value, list):
+            for item in value:
+                self._remember_numbers(item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self._remember_numbers(key)
+                self._remember_numbers(item)
+
+    def other_ids(self) -> list[int]:
+        return sorted(n for n in self._numbers - {self.user_id} if -(2**63) <= n < 2**63)
+
+
+class _Redactor:
+    """Takes other people out of exported values: their ids, @usernames and names."""
+
+    def __init__(self, others: list[Needles], *, keep: Needles) -> None:
+        self._ids = {other.user_id for other in others}
+        own_names = {name.casefold() for name in keep.names}
+        words: set[str] = set()
+        for other in others:
+            words.update(n for n in other.names if n.casefold() not in own_names)
+            if other.username and other.username != keep.username:
+                words.add(other.username)
+        self._patterns = []
+        if words:
+            alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+            self._patterns.append(re.compile(rf"(?<![\w@])@?(?:{alternatives})(?!\w)", re.I))
+        if self._ids:
+            numbers = "|".join(str(i) for i in sorted(self._ids))
+            self._patterns.append(re.compile(rf"(?<!\d)(?:{numbers})(?!\d)"))
+
+    def tables(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        return {name: [self._row(row) for row in rows] for name, rows in tables.items()}
+
+    def _row(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Text and JSON values are searched; a number column is an id of its own kind."""
+        return {k: self.value(v) if isinstance(v, str | list | dict) else v for k, v in row.items()}
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            for pattern in self._patterns:
+                value = pattern.sub(SOMEONE_ELSE, value)
+            return value
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int):
+            return SOMEONE_ELSE if value in self._ids else value
+        if isinstance(value, list):
+            return [self.value(item) for item in value]
+        if isinstance(value, dict):
+            return {self.value(k): self.value(v) for k, v in value.items()}
+        return value
 
 
 # Erasure.
@@ -219,12 +297,10 @@ async def enforce_tombstones(repo: Repo, *, now: datetime, salt: str = DEFAULT_S
 
 
 def _needles(user_id: int, profile: Any) -> Needles:
-    names: list[str] = []
-    if profile is not None:
-        first, last = profile.first_name or "", profile.last_name or ""
-        names = [n for n in (first, last, f"{first} {last}".strip()) if len(n) >= 2]
-    username = profile.username if profile is not None and profile.username else None
-    return Needles(user_id, username, tuple(dict.fromkeys(names)))
+    if profile is None:
+        return Needles(user_id, None, ())
+    names = name_forms(profile.first_name, profile.last_name)
+    return Needles(user_id, profile.username or None, names)
 
 
 def _id_only(needles: Needles) -> Needles:
