@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Integer, MetaData, Table
 from sqlalchemy import Enum as SQLEnum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -62,3 +62,27 @@ def enum_type(enum_class: type[enum.StrEnum], length: int = 16) -> SQLEnum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+def surrogate_key_tables(metadata: MetaData) -> list[Table]:
+    """Tables whose key is one number the database hands out (an initiative's, an event's …)."""
+    found = []
+    for table in metadata.sorted_tables:
+        keys = list(table.primary_key.columns)
+        if (
+            len(keys) == 1
+            and isinstance(keys[0].type, Integer)
+            and keys[0].autoincrement in (True, "auto")
+            and not keys[0].foreign_keys
+        ):
+            found.append(table)
+    return found
+
+
+def never_reuse_ids(metadata: MetaData) -> None:
+    """Ids live on in links, QR codes and buttons (`?start=i_81`), so a deleted row's id must
+    never be handed out again. PostgreSQL's sequences never go back; SQLite reuses the highest
+    id after a delete unless the table is declared AUTOINCREMENT, which this does for every
+    table with a surrogate key (migration 0010 rebuilds older SQLite databases the same way)."""
+    for table in surrogate_key_tables(metadata):
+        table.dialect_options["sqlite"]["autoincrement"] = True

@@ -44,15 +44,42 @@ async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
 @asynccontextmanager
 async def _one_at_a_time(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """A transaction that holds the database's migration lock until it ends: an advisory
-    transaction lock on PostgreSQL, the write lock taken up front (BEGIN IMMEDIATE) on SQLite."""
+    transaction lock on PostgreSQL, the write lock taken up front (BEGIN IMMEDIATE) on SQLite.
+
+    On SQLite the foreign keys are not enforced while migrating (the way SQLite's own manual
+    rebuilds a table: dropping the old copy of a parent must not cascade into its children);
+    they are checked before the migration commits and enforced again afterwards."""
     async with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
+            await connection.run_sync(_sqlite_foreign_keys, False)
             await connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-        async with connection.begin():
-            if engine.dialect.name == "postgresql":
-                lock = text("SELECT pg_advisory_xact_lock(:key)")
-                await connection.execute(lock, {"key": _MIGRATION_LOCK})
-            yield connection
+        try:
+            async with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    lock = text("SELECT pg_advisory_xact_lock(:key)")
+                    await connection.execute(lock, {"key": _MIGRATION_LOCK})
+                yield connection
+                if engine.dialect.name == "sqlite":
+                    await _check_foreign_keys(connection)
+        finally:
+            if engine.dialect.name == "sqlite":
+                await connection.run_sync(_sqlite_foreign_keys, True)
+
+
+def _sqlite_foreign_keys(connection: Connection, enforced: bool) -> None:
+    """Outside a transaction (SQLite ignores this pragma inside one), on the driver directly."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+async def _check_foreign_keys(connection: AsyncConnection) -> None:
+    broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"the migration left rows without their parent in {tables}")
 
 
 def _run_command(connection: Connection, name: str, revision: str) -> None:

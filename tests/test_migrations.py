@@ -11,8 +11,10 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import migrate
-from storage.base import Base
-from storage.engine import create_engine
+from storage.base import Base, surrogate_key_tables
+from storage.engine import create_engine, create_session_pool
+from storage.repositories import Repo
+from tests.coordination_support import add_event, add_initiative, add_user, register
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -73,3 +75,70 @@ async def test_processes_starting_together_on_an_empty_database_all_migrate(
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
                 await connection.execute(text(f'DROP DATABASE "{name}"'))
             await admin.dispose()
+
+
+async def _new_initiative_after_deleting_the_newest(repo: Repo) -> tuple[int, int]:
+    await add_user(repo, 5001)
+    await add_initiative(repo, [5001], name="Eerste")
+    newest = await add_initiative(repo, [5001], name="Tweede")
+    async with repo.write():
+        found = await repo.initiatives.get(newest.id, for_update=True)
+        assert found is not None
+        await repo.initiatives.delete(found)
+    after = await add_initiative(repo, [5001], name="Derde")
+    return newest.id, after.id
+
+
+async def test_a_deleted_initiatives_id_is_never_given_to_another(repo: Repo) -> None:
+    """Old links (`?start=i_81`), QR codes and shared cards keep pointing at nothing, never at
+    someone else's profile."""
+    deleted, new = await _new_initiative_after_deleting_the_newest(repo)
+    assert new > deleted
+
+
+async def test_every_table_with_a_surrogate_key_never_reuses_ids_on_sqlite(
+    database_url: str,
+) -> None:
+    """A database made by the migrations, with rows from before migration 0010: the rebuild
+    keeps every row (no cascade from rebuilding a parent), every table with a surrogate key is
+    AUTOINCREMENT afterwards, and a deleted id is not handed out again."""
+    if not database_url.startswith("sqlite"):
+        return  # PostgreSQL's sequences never go back; the test above covers it there
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0009_connections")
+        pool = create_session_pool(engine)
+        async with pool() as session:
+            repo = Repo(session)
+            await add_user(repo, 5002)
+            kept = await add_initiative(repo, [5002], name="Blijft")
+            event = await add_event(repo)
+            await register(repo, event.id, 5002)
+        before = await _counts(engine)
+
+        await migrate.upgrade(engine)
+
+        assert await _counts(engine) == before
+        async with engine.connect() as connection:
+            schema = dict(
+                (await connection.exec_driver_sql("SELECT name, sql FROM sqlite_master")).all()
+            )
+            enforced = (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar()
+        assert enforced == 1
+        for table in surrogate_key_tables(Base.metadata):
+            assert "AUTOINCREMENT" in schema[table.name], table.name
+        async with pool() as session:
+            repo = Repo(session)
+            assert (await repo.initiatives.get(kept.id)) is not None
+            deleted, new = await _new_initiative_after_deleting_the_newest(repo)
+        assert new > deleted
+    finally:
+        await engine.dispose()
+
+
+async def _counts(engine: AsyncEngine) -> dict[str, int]:
+    async with engine.connect() as connection:
+        return {
+            table: (await connection.exec_driver_sql(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("users", "initiatives", "initiative_members", "events", "registrations")
+        }

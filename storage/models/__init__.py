@@ -1,5 +1,6 @@
 """All tables, one module per feature. Importing this package registers every table."""
 
+from storage.base import Base, never_reuse_ids
 from storage.models.connections import (
     HelpOffer,
     IntroMessage,
@@ -92,3 +93,5 @@ __all__ = [
     "Unavailability",
     "User",
 ]
+
+never_reuse_ids(Base.metadata)
