@@ -12,6 +12,7 @@ import collections
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -19,6 +20,7 @@ from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramRetryAfter,
 )
+from sqlalchemy.exc import DBAPIError
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -37,6 +39,8 @@ LONGEST_CHAT_WAIT = 20.0
 # Claim no more than the overall limit lets out in this many seconds: claimed rows must go out
 # well within their lease, or another claimer would take them again.
 CLAIM_AHEAD_SECONDS = 3.0
+# What an unreachable database raises: refused or lost connections, timeouts, locks.
+DATABASE_UNREACHABLE = (DBAPIError, OSError, TimeoutError)
 
 
 @dataclass
@@ -49,6 +53,20 @@ class DeliveryStats:
     rate_limited: int = 0
     deferred: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What became of one claimed row, to be written to the database: finished with a status,
+    or put back to go out at `due_at`."""
+
+    action: Literal["finish", "release"]
+    at: datetime
+    status: OutboxStatus | None = None
+    error: str | None = None
+    telegram_message_id: int | None = None
+    due_at: datetime | None = None
+    refund: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +103,19 @@ class Sender:
         self._in_flight_rows: set[int] = set()
         self._chat_queues: dict[int, collections.deque[OutboxMessage]] = {}
         self._chat_workers: dict[int, asyncio.Task[None]] = {}
+        # Outcomes the database could not take yet (it was unreachable), by row: written first
+        # when it is back, and nothing is claimed before they are (a message Telegram accepted
+        # must be recorded as sent before its row could be claimed and sent again).
+        self._unrecorded: dict[int, _Outcome] = {}
 
     @property
     def in_flight(self) -> int:
         return len(self._in_flight_rows)
+
+    @property
+    def unrecorded(self) -> int:
+        """Outcomes waiting for the database to be reachable again."""
+        return len(self._unrecorded)
 
     async def tick(self) -> int:
         """Claim what is due, as far as there is room, and start delivering it.
@@ -98,14 +125,20 @@ class Sender:
         """
         ahead = max(1, int(self.limiter.limits.overall_per_second * CLAIM_AHEAD_SECONDS))
         room = min(self.batch_size, self.max_in_flight, ahead) - len(self._in_flight_rows)
+        if self._unrecorded and not await self._record_unrecorded():
+            return 0  # the database is still away: claim nothing until it has what we did
         if room <= 0 or self.limiter.overall.wait_time() > CLAIM_AHEAD_SECONDS:
             return 0
-        async with self.session_pool() as session:
-            repo = Repo(session)
-            async with repo.write():
-                rows = await repo.outbox_claims.claim_due(self.clock.now(), room, self.lease)
+        try:
+            async with self.session_pool() as session:
+                repo = Repo(session)
+                async with repo.write():
+                    rows = await repo.outbox_claims.claim_due(self.clock.now(), room, self.lease)
+        except DATABASE_UNREACHABLE as exc:
+            logger.warning("nothing claimed, the database can't be reached: %s", type(exc).__name__)
+            return 0
         for row in rows:
-            if row.id in self._in_flight_rows:
+            if row.id in self._in_flight_rows or row.id in self._unrecorded:
                 continue  # our own claim whose lease ran out: its worker is still on it
             self._in_flight_rows.add(row.id)
             queue = self._chat_queues.setdefault(row.recipient_id, collections.deque())
@@ -158,6 +191,10 @@ class Sender:
                 await self._send(row, prepared)
         except asyncio.CancelledError:
             raise
+        except DATABASE_UNREACHABLE as exc:
+            # Nothing went out: the row goes back as soon as the database can take it.
+            logger.warning("outbox row %s waits, the database can't be reached", row.id)
+            await self._release(row, self.clock.now(), f"error: {type(exc).__name__}", refund=True)
         except Exception as exc:
             logger.exception("delivery of outbox row %s failed", row.id)
             await self._retry_or_fail(row, f"error: {type(exc).__name__}")
@@ -250,37 +287,82 @@ class Sender:
         *,
         telegram_message_id: int | None = None,
     ) -> None:
-        async with self.session_pool() as session:
-            repo = Repo(session)
-            async with repo.write():
-                recorded = await repo.outbox_claims.finish(
-                    row.id,
-                    status,
-                    self.clock.now(),
-                    error=error,
-                    telegram_message_id=telegram_message_id,
-                )
-        if not recorded:
-            logger.warning("outbox row %s was no longer ours when it finished", row.id)
+        outcome = _Outcome(
+            "finish",
+            self.clock.now(),
+            status=status,
+            error=error,
+            telegram_message_id=telegram_message_id,
+        )
+        await self._record(row.id, outcome)
         self._count(status, error)
 
     async def _release(
         self, row: OutboxMessage, due_at: datetime, reason: str, *, refund: bool = False
     ) -> None:
+        outcome = _Outcome("release", self.clock.now(), error=reason, due_at=due_at, refund=refund)
+        await self._record(row.id, outcome)
+
+    async def _record(self, row_id: int, outcome: _Outcome) -> None:
+        """Write the outcome; when the database can't be reached it is kept, and written
+        before anything else is claimed (see `tick`)."""
+        try:
+            await self._write(row_id, outcome)
+        except DATABASE_UNREACHABLE as exc:
+            logger.warning(
+                "outbox row %s: the database can't be reached (%s), its outcome is kept until "
+                "it is back",
+                row_id,
+                type(exc).__name__,
+            )
+            self._unrecorded[row_id] = outcome
+
+    async def _record_unrecorded(self) -> bool:
+        """Write the kept outcomes, oldest first; True when none is left."""
+        for row_id, outcome in list(self._unrecorded.items()):
+            try:
+                await self._write(row_id, outcome)
+            except DATABASE_UNREACHABLE:
+                return False
+            del self._unrecorded[row_id]
+        logger.info("the database is back: every kept delivery outcome is recorded")
+        return True
+
+    async def _write(self, row_id: int, outcome: _Outcome) -> None:
         async with self.session_pool() as session:
             repo = Repo(session)
             async with repo.write():
-                await repo.outbox_claims.release(
-                    row.id, due_at, self.clock.now(), error=reason, refund_attempt=refund
-                )
+                if outcome.action == "finish":
+                    assert outcome.status is not None
+                    recorded = await repo.outbox_claims.finish(
+                        row_id,
+                        outcome.status,
+                        outcome.at,
+                        error=outcome.error,
+                        telegram_message_id=outcome.telegram_message_id,
+                    )
+                    if not recorded:
+                        logger.warning("outbox row %s was no longer ours when it finished", row_id)
+                else:
+                    assert outcome.due_at is not None
+                    await repo.outbox_claims.release(
+                        row_id,
+                        outcome.due_at,
+                        outcome.at,
+                        error=outcome.error,
+                        refund_attempt=outcome.refund,
+                    )
 
     async def _mark_unreachable(self, chat_id: int) -> None:
         if chat_id < 0:
             return
-        async with self.session_pool() as session:
-            repo = Repo(session)
-            async with repo.write():
-                await repo.users.set_reachable(chat_id, False, self.clock.now())
+        try:
+            async with self.session_pool() as session:
+                repo = Repo(session)
+                async with repo.write():
+                    await repo.users.set_reachable(chat_id, False, self.clock.now())
+        except DATABASE_UNREACHABLE:
+            logger.warning("a person who blocked the bot could not be marked, the database is away")
 
     def _count(self, status: OutboxStatus, error: str | None) -> None:
         if status is OutboxStatus.SENT:
