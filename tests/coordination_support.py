@@ -146,3 +146,19 @@ async def count(repo: Repo, model: Any) -> int:
     value = await repo.session.scalar(select(func.count()).select_from(model))
     await repo.session.commit()
     return int(value or 0)
+
+
+async def audit_trail(repo: Repo) -> list[tuple[int | None, str, str]]:
+    """(who, what, on what) of every audit entry, oldest first."""
+    from storage.models import AuditEntry
+
+    repo.session.expire_all()
+    rows = (
+        await repo.session.execute(
+            select(AuditEntry.actor_id, AuditEntry.action, AuditEntry.target).order_by(
+                AuditEntry.id
+            )
+        )
+    ).all()
+    await repo.session.commit()
+    return [(actor, action, target) for actor, action, target in rows]

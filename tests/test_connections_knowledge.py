@@ -20,6 +20,7 @@ from bot.services.connections import knowledge
 from storage.models import KnowledgeArticle
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
+from tests.coordination_support import audit_trail
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
 
@@ -173,6 +174,11 @@ async def test_coordinator_adds_changes_and_removes_an_article(
     )
     gone = await _search(feed, bot_api, make_user(language_code="nl"), "/kennis buurthuis")
     assert gone.text.startswith("Ik vond niets over “buurthuis”")
+    assert await audit_trail(repo) == [
+        (kees.id, "knowledge.add", f"article:{ident}"),
+        (kees.id, "knowledge.edit", f"article:{ident}"),
+        (kees.id, "knowledge.remove", f"article:{ident}"),
+    ]
 
 
 async def test_residents_cannot_write_or_remove_articles(

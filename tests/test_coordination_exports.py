@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
 from aiogram.types import BufferedInputFile
+from sqlalchemy import select
 
 from bot.cli.main import main
 from bot.keyboards.callbacks import ExportCallback
 from bot.services.coordination.exports import COLUMNS
 from storage.engine import create_engine, create_session_pool
+from storage.models import AuditEntry
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
 from tests.coordination_support import add_event, add_initiative, add_user, register
@@ -105,7 +107,9 @@ async def test_debriefs_have_their_columns_and_audit_log_is_exported(
     rows = _table(bot_api.take(SendDocument).document.data)  # type: ignore[union-attr]
     assert rows == [
         list(COLUMNS["audit"]),
-        ["1", "2026-03-02 10:00", str(COORDINATOR_ID), "role.set", f"user:{ZOE}",
+        ["1", "2026-03-02 10:00", str(COORDINATOR_ID), "export", "debriefs",
+         '{"from": null, "rows": 0, "until": null, "via": "chat"}'],
+        ["2", "2026-03-02 10:00", str(COORDINATOR_ID), "role.set", f"user:{ZOE}",
          '{"from": "resident", "to": "facilitator"}'],
     ]  # fmt: skip
 
@@ -153,6 +157,26 @@ def test_command_line_export_writes_the_same_file(
     written = sorted(tmp_path.glob("samenspel-events-*.csv"))
     assert len(written) == 1
     assert [r[3] for r in _table(written[0].read_bytes())[1:]] == ["Vorig jaar"]
+
+    async def logged() -> list[tuple[int | None, str, str, str]]:
+        engine = create_engine(url)
+        async with create_session_pool(engine)() as session:
+            rows = await session.execute(
+                select(
+                    AuditEntry.actor_id, AuditEntry.action, AuditEntry.target, AuditEntry.details
+                )
+            )
+            found = [
+                (actor, action, target, details["via"]) for actor, action, target, details in rows
+            ]
+        await engine.dispose()
+        return found
+
+    # Personal data left the database: who, what, how is in the log (no person: the server).
+    assert asyncio.run(logged()) == [
+        (None, "export", "registrations", "command line"),
+        (None, "export", "events", "command line"),
+    ]
 
 
 HOSTILE = '=HYPERLINK("https://evil.example";"klik")'

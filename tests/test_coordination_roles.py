@@ -191,7 +191,7 @@ async def test_log_lists_the_newest_admin_actions(
     await feed(message_update(kees, "/log"))
     assert bot_api.take(SendMessage).text == (
         "🗒 <b>Logboek</b> (nieuwste eerst)\n"
-        f"02-03 10:00 · {COORDINATOR_ID} · <b>role.set</b> · user:{FATIMA} · "
+        "02-03 10:00 · Kees · <b>role.set</b> · Fatima (@fatima) · "
         '<code>{"from": "resident", "to": "facilitator"}</code>\n'
         "Het hele logboek: /export audit"
     )

@@ -219,7 +219,7 @@ async def test_card_of_a_called_off_event_offers_no_sign_up_or_cancel(
         callback_update(anna, EventCallback(action=EventAction.JOIN, event_id=event_id).pack())
     )
     bot_api.take_all()
-    await cancel_event(repo, event_id, now=clock.now())
+    await cancel_event(repo, event_id, actor_id=None, now=clock.now())
 
     await feed(message_update(anna, f"/start e_{event_id}"))
 

@@ -136,6 +136,7 @@ async def test_change_and_cancellation_messages(
     await event_admin.change_event(
         repo,
         event_id,
+        actor_id=None,
         now=clock.now(),
         venue="Wijkcentrum Oost",
         address="",
@@ -156,7 +157,9 @@ async def test_change_and_cancellation_messages(
         "Je plek blijft van jou. Kun je nu niet? Meld je hieronder af."
     )
 
-    await event_admin.cancel_event(repo, event_id, now=clock.now(), reason="De zaal is dicht.")
+    await event_admin.cancel_event(
+        repo, event_id, actor_id=None, now=clock.now(), reason="De zaal is dicht."
+    )
     cancelled = await _render(
         "event.cancelled",
         repo,

@@ -86,7 +86,9 @@ async def test_debrief_reply_is_stored_and_feeds_figures_and_export(
     assert "🧑‍🏫 Verzoeken aan begeleiders beantwoord: 100%; mediane antwoordtijd: 3,0 uur" in text
     assert text.endswith("📝 Terugblikken: 1, met 9 mensen aan tafel")
 
-    data, count = await exports.export(repo, "debriefs", None, tz=settings.tz)
+    data, count = await exports.export(
+        repo, "debriefs", None, actor_id=None, via="test", now=clock.now(), tz=settings.tz
+    )
     assert count == 1
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[1:] == [

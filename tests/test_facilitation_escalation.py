@@ -196,7 +196,7 @@ async def test_called_off_table_ends_requests_and_tells_the_facilitator(
     bot_api.take(SendMessage)
     await deliver(sender, bot_api, 1)
 
-    await event_admin.cancel_event(repo, event_id, now=clock.now())
+    await event_admin.cancel_event(repo, event_id, actor_id=None, now=clock.now())
     await run_facilitation_job(JobContext(session_pool, clock, settings))
     [told] = await deliver(sender, bot_api, 1)
     assert (told.chat_id, told.text) == (

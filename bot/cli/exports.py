@@ -9,7 +9,7 @@ from typing import TextIO
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.services.coordination.exports import filename, rows, to_bytes
+from bot.services.coordination.exports import export, filename
 from bot.services.coordination.stats import span
 from storage.engine import create_engine, create_session_pool
 from storage.repositories import Repo
@@ -33,12 +33,18 @@ async def export_to_file(
     engine = create_engine(settings.database_url)
     try:
         async with create_session_pool(engine)() as session:
-            repo = Repo(session)
-            async with repo.read():
-                data = await rows(repo, kind, period, tz=tz)
+            data, count = await export(
+                Repo(session),
+                kind,
+                period,
+                actor_id=None,
+                via="command line",
+                now=SystemClock().now(),
+                tz=tz,
+            )
     finally:
         await engine.dispose()
     path = target or Path(filename(kind, SystemClock().now(), tz))
-    path.write_bytes(to_bytes(kind, data))
-    out.write(f"{kind}: {len(data)} rows written to {path}\n")
+    path.write_bytes(data)
+    out.write(f"{kind}: {count} rows written to {path}\n")
     return path

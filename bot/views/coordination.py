@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
 from datetime import tzinfo
 
 from bot.i18n import _
-from storage.models import AuditEntry
+from bot.services.coordination.audit import LogPage, person_in
+from storage.models import User
 
 
 def role_usage() -> str:
@@ -21,17 +21,29 @@ def role_usage() -> str:
     )
 
 
-def audit_text(entries: Sequence[AuditEntry], tz: tzinfo) -> str:
-    """The newest audit entries as one message (within Telegram's length), with a footer."""
+def person_label(user: User) -> str:
+    """ "Fatima Yilmaz (@fatima)": how a coordinator recognises someone."""
+    name = " ".join(part for part in (user.first_name, user.last_name) if part) or str(user.id)
+    return f"{name} (@{user.username})" if user.username else name
+
+
+def audit_text(page: LogPage, tz: tzinfo) -> str:
+    """The newest audit entries as one message (within Telegram's length), with a footer.
+    People who still exist are shown by name; the system (jobs, the command line) as "–"."""
     lines = [_("🗒 <b>Log</b> (newest first)")]
-    for entry in entries:
+    for entry in page.entries:
         details = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
+        actor = page.people.get(entry.actor_id) if entry.actor_id is not None else None
+        target_id = person_in(entry.target)
+        target = page.people.get(target_id) if target_id is not None else None
         lines.append(
             "{when} · {actor} · <b>{action}</b> · {target}{details}".format(
                 when=entry.at.astimezone(tz).strftime("%d-%m %H:%M"),
-                actor=entry.actor_id if entry.actor_id is not None else "–",
+                actor=html.escape(person_label(actor))
+                if actor is not None
+                else (entry.actor_id if entry.actor_id is not None else "–"),
                 action=html.escape(entry.action),
-                target=html.escape(entry.target),
+                target=html.escape(person_label(target) if target else entry.target),
                 details=f" · <code>{html.escape(details[:200], quote=False)}</code>"
                 if entry.details
                 else "",

@@ -167,7 +167,12 @@ async def article_edit(
     data = await state.get_data()
     try:
         article = await knowledge.update_field(
-            repo, int(data["article_id"]), str(data["field"]), message.text, now=clock.now()
+            repo,
+            int(data["article_id"]),
+            str(data["field"]),
+            message.text,
+            actor_id=message.from_user.id if message.from_user else None,
+            now=clock.now(),
         )
     except knowledge.ArticleTextError as exc:
         await message.answer(_problem(exc), reply_markup=kb_cancel_keyboard())
@@ -197,7 +202,9 @@ async def cb_remove_yes(
 ) -> None:
     """Removal confirmed: the article is gone."""
     try:
-        title = await knowledge.remove(repo, callback_data.id, now=clock.now())
+        title = await knowledge.remove(
+            repo, callback_data.id, actor_id=query.from_user.id, now=clock.now()
+        )
     except knowledge.KnowledgeError:
         await query.answer(_("This article doesn't exist (any more)."), show_alert=True)
         return

@@ -59,17 +59,23 @@ async def cb_publish(
     query: CallbackQuery, callback_data: MeetupProposalCallback, repo: Repo, clock: Clock
 ) -> None:
     """[Publish now]: the meetup is published and the invitations go out."""
-    await meetups.publish_meetup(repo, callback_data.id, now=clock.now())
+    await meetups.publish_meetup(
+        repo, callback_data.id, actor_id=query.from_user.id, now=clock.now()
+    )
     await query.answer(_("Published! The invitations go out now."), show_alert=True)
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
 
 
 async def cb_dismiss(
-    query: CallbackQuery, callback_data: MeetupProposalCallback, user: User, repo: Repo
+    query: CallbackQuery,
+    callback_data: MeetupProposalCallback,
+    user: User,
+    repo: Repo,
+    clock: Clock,
 ) -> None:
     """[Not now]: the proposal is set aside."""
-    await meetups.dismiss(repo, callback_data.id, user.id)
+    await meetups.dismiss(repo, callback_data.id, user.id, now=clock.now())
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)

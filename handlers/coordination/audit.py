@@ -17,11 +17,11 @@ from storage.repositories import Repo
 async def cmd_log(message: Message, command: CommandObject, repo: Repo, settings: Settings) -> None:
     """Lists the newest entries of the audit log, optionally of one kind of action."""
     action = (command.args or "").strip() or None
-    entries = await audit.latest(repo, action=action)
-    if not entries:
+    page = await audit.latest(repo, action=action)
+    if not page.entries:
         await message.answer(_("The log is empty."))
         return
-    await message.answer(audit_text(entries, settings.tz))
+    await message.answer(audit_text(page, settings.tz))
 
 
 def create_router() -> Router:

@@ -29,6 +29,7 @@ ALIASES = {
 
 async def _send_export(
     message: Message,
+    actor_id: int,
     kind: str,
     typed_period: str | None,
     repo: Repo,
@@ -54,7 +55,15 @@ async def _send_export(
                 )
             )
             return
-    data, count = await exports.export(repo, kind, period, tz=settings.tz)
+    data, count = await exports.export(
+        repo,
+        kind,
+        period,
+        actor_id=actor_id,
+        via="chat",
+        now=clock.now(),
+        tz=settings.tz,
+    )
     if count:
         caption = _("📄 {what}: {count}. Opens in Excel; columns are separated by ;")
     else:
@@ -72,7 +81,9 @@ async def cmd_export(
     """Sends the chosen CSV file, or the buttons to choose one."""
     words = (command.args or "").split(maxsplit=1)
     kind = words[0].lower() if words else ""
-    await _send_export(message, kind, words[1] if len(words) > 1 else None, repo, clock, settings)
+    period = words[1] if len(words) > 1 else None
+    actor_id = message.from_user.id if message.from_user else message.chat.id
+    await _send_export(message, actor_id, kind, period, repo, clock, settings)
 
 
 async def cb_export(
@@ -86,7 +97,13 @@ async def cb_export(
     await query.answer()
     if isinstance(query.message, Message):
         await _send_export(
-            query.message, callback_data.what, callback_data.period or None, repo, clock, settings
+            query.message,
+            query.from_user.id,
+            callback_data.what,
+            callback_data.period or None,
+            repo,
+            clock,
+            settings,
         )
 
 

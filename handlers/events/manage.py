@@ -92,7 +92,9 @@ async def cb_call_off_confirmed(
     if not isinstance(query.message, Message):
         return
     try:
-        told = await event_admin.cancel_event(repo, callback_data.event_id, now=clock.now())
+        told = await event_admin.cancel_event(
+            repo, callback_data.event_id, actor_id=query.from_user.id, now=clock.now()
+        )
     except EventNotFoundError:
         await query.message.answer(_("This event no longer exists or is already called off."))
         return
@@ -174,7 +176,9 @@ async def value_entered(
             )
         else:
             changes["capacity"] = parse_capacity(text)
-        result = await event_admin.change_event(repo, event_id, now=clock.now(), **changes)
+        result = await event_admin.change_event(
+            repo, event_id, actor_id=data["user"].id, now=clock.now(), **changes
+        )
     except ValueError:
         await message.answer(_("I can't read that. Please try again, or /stop."))
         return

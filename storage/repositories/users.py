@@ -49,6 +49,13 @@ class UserRepository:
         assert user is not None
         return user, created
 
+    async def by_ids(self, user_ids: Sequence[int]) -> dict[int, User]:
+        """The people of these ids who still exist."""
+        if not user_ids:
+            return {}
+        result = await self._session.execute(select(User).where(User.id.in_(set(user_ids))))
+        return {user.id: user for user in result.scalars()}
+
     async def by_username(self, username: str) -> User | None:
         result = await self._session.execute(
             select(User).where(func.lower(User.username) == username.lower().lstrip("@"))

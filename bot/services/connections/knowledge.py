@@ -17,6 +17,7 @@ from typing import Any
 from bot.catalog.themes import THEMES
 from bot.search import SearchDocument, SearchIndex
 from bot.services.connections.errors import ConnectionsError
+from bot.services.coordination import audit
 from storage.models import KnowledgeArticle, PeerAnswer, PeerQuestion
 from storage.repositories import Repo
 
@@ -174,12 +175,25 @@ async def add_article(
             )
         )
         await repo.knowledge.bump_revision(now)
+        await audit.record(
+            repo,
+            actor_id=created_by,
+            action="knowledge.add",
+            target=f"article:{article.id}",
+            now=now,
+        )
     logger.info("knowledge article %s added", article.id)
     return article
 
 
 async def update_field(
-    repo: Repo, article_id: int, field: str, text: str | None, *, now: datetime
+    repo: Repo,
+    article_id: int,
+    field: str,
+    text: str | None,
+    *,
+    actor_id: int | None,
+    now: datetime,
 ) -> KnowledgeArticle:
     """Change one field; "-" clears an English version or the keywords."""
     if field not in FIELDS:
@@ -193,10 +207,18 @@ async def update_field(
         setattr(article, field, value)
         article.updated_at = now
         await repo.knowledge.bump_revision(now)
+        await audit.record(
+            repo,
+            actor_id=actor_id,
+            action="knowledge.edit",
+            target=f"article:{article_id}",
+            details={"field": field},
+            now=now,
+        )
     return article
 
 
-async def remove(repo: Repo, article_id: int, *, now: datetime) -> str:
+async def remove(repo: Repo, article_id: int, *, actor_id: int | None, now: datetime) -> str:
     """Remove an article for good; returns its title."""
     async with repo.write():
         article = await repo.knowledge.get(article_id)
@@ -205,6 +227,13 @@ async def remove(repo: Repo, article_id: int, *, now: datetime) -> str:
         title = article.title
         await repo.knowledge.delete(article)
         await repo.knowledge.bump_revision(now)
+        await audit.record(
+            repo,
+            actor_id=actor_id,
+            action="knowledge.remove",
+            target=f"article:{article_id}",
+            now=now,
+        )
     logger.info("knowledge article %s removed", article_id)
     return title
 

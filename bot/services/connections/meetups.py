@@ -14,6 +14,7 @@ from bot.catalog.themes import THEME_SLUGS, THEMES
 from bot.search.geo import haversine_km
 from bot.services import outbox
 from bot.services.connections.errors import ConnectionsError
+from bot.services.coordination import audit
 from bot.services.coordination.alerts import alert_coordinators
 from bot.services.events.admin import EventDraft, create_event
 from bot.services.events.messages import event_subject_prefix
@@ -159,6 +160,13 @@ async def create_meetup(
         if proposal is None or proposal.status != ProposalStatus.PROPOSED:
             raise ProposalGoneError(proposal_id)
         proposal.status, proposal.decided_by = ProposalStatus.CREATED, coordinator_id
+        await audit.record(
+            repo,
+            actor_id=coordinator_id,
+            action="meetup.create",
+            target=f"proposal:{proposal_id}",
+            now=now,
+        )
         ids = list(proposal.initiative_ids)
         host = await repo.initiatives.get(proposal.center_id) if proposal.center_id else None
         theme = THEMES[proposal.theme].nl if proposal.theme in THEMES else proposal.theme
@@ -208,15 +216,24 @@ async def create_meetup(
     return event
 
 
-async def dismiss(repo: Repo, proposal_id: int, coordinator_id: int) -> None:
+async def dismiss(repo: Repo, proposal_id: int, coordinator_id: int, *, now: datetime) -> None:
     async with repo.write():
         proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
         if proposal is None or proposal.status != ProposalStatus.PROPOSED:
             raise ProposalGoneError(proposal_id)
         proposal.status, proposal.decided_by = ProposalStatus.DISMISSED, coordinator_id
+        await audit.record(
+            repo,
+            actor_id=coordinator_id,
+            action="meetup.dismiss",
+            target=f"proposal:{proposal_id}",
+            now=now,
+        )
 
 
-async def publish_meetup(repo: Repo, proposal_id: int, *, now: datetime) -> Event:
+async def publish_meetup(
+    repo: Repo, proposal_id: int, *, actor_id: int | None, now: datetime
+) -> Event:
     """Publish the draft made from a proposal; its invitations go out now instead of later."""
     async with repo.write():
         proposal = await repo.knowledge.proposal(proposal_id)
@@ -242,4 +259,12 @@ async def publish_meetup(repo: Repo, proposal_id: int, *, now: datetime) -> Even
                 await outbox.reschedule(
                     repo, f"meetup:{proposal_id}:invite:{user_id}", now, now=now
                 )
+            await audit.record(
+                repo,
+                actor_id=actor_id,
+                action="event.publish",
+                target=f"event:{event.id}",
+                details={"proposal": proposal_id},
+                now=now,
+            )
     return event

@@ -17,6 +17,7 @@ from bot.services.connections.introductions import (
     side_of,
     thread_subject,
 )
+from bot.services.coordination import audit
 from bot.services.coordination.alerts import alert_coordinators
 from bot.services.message_params import ThreadParams
 from storage.models import IntroThread, ThreadStatus
@@ -110,6 +111,14 @@ async def ban_sender(repo: Repo, thread_id: int, coordinator_id: int, *, now: da
             initiative_id=None,
             blocked_by=coordinator_id,
             thread_id=thread_id,
+            now=now,
+        )
+        await audit.record(
+            repo,
+            actor_id=coordinator_id,
+            action="intro.block_everywhere",
+            target=f"user:{thread.sender_id}",
+            details={"thread": thread_id, "new": added},
             now=now,
         )
     logger.info("introduction %s: sender blocked everywhere by a coordinator", thread_id)

@@ -7,10 +7,11 @@ Details hold ids and choices, never message texts or other personal data.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.models import AuditEntry
+from storage.models import AuditEntry, User
 from storage.repositories import Repo
 
 LOG_PAGE = 20
@@ -31,10 +32,25 @@ async def record(
     )
 
 
-async def latest(
-    repo: Repo, *, limit: int = LOG_PAGE, action: str | None = None
-) -> Sequence[AuditEntry]:
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    """Entries, newest first, and the people they name who still exist (by id)."""
+
+    entries: Sequence[AuditEntry]
+    people: dict[int, User]
+
+
+def person_in(target: str) -> int | None:
+    """The id in a target like "user:42", else None."""
+    kind, _sep, value = target.partition(":")
+    return int(value) if kind == "user" and value.lstrip("-").isdigit() else None
+
+
+async def latest(repo: Repo, *, limit: int = LOG_PAGE, action: str | None = None) -> LogPage:
     """The newest entries first, optionally only those whose action starts with `action`."""
     async with repo.read():
         entries = await repo.audit.latest(limit, action=action)
-    return entries
+        ids = [entry.actor_id for entry in entries if entry.actor_id is not None]
+        ids += [p for entry in entries if (p := person_in(entry.target)) is not None]
+        people = await repo.users.by_ids(ids)
+    return LogPage(entries, people)

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.services.coordination import audit
 from bot.services.coordination.errors import CoordinationError
 from bot.services.coordination.stats import Period
 from storage.models.events import SEAT_STATUSES
@@ -230,13 +231,34 @@ def to_bytes(kind: str, data: Iterable[Sequence[object]]) -> bytes:
 
 
 async def export(
-    repo: Repo, kind: str, period: Period | None, *, tz: ZoneInfo
+    repo: Repo,
+    kind: str,
+    period: Period | None,
+    *,
+    actor_id: int | None,
+    via: str,
+    now: datetime,
+    tz: ZoneInfo,
 ) -> tuple[bytes, int]:
-    """One export: the bytes of the CSV file and its number of data rows. Read-only."""
-    async with repo.read():
+    """One export: the bytes of the CSV file and its number of data rows. Personal data leaves
+    the bot, so who took which export (in the chat or on the command line) is logged."""
+    async with repo.write():
         if kind not in KINDS:
             raise UnknownExportError(kind)
         data = await rows(repo, kind, period, tz=tz)
+        await audit.record(
+            repo,
+            actor_id=actor_id,
+            action="export",
+            target=kind,
+            details={
+                "via": via,
+                "rows": len(data),
+                "from": period.start.isoformat() if period else None,
+                "until": period.end.isoformat() if period else None,
+            },
+            now=now,
+        )
     return to_bytes(kind, data), len(data)
 
 

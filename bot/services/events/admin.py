@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.services.coordination import audit
 from bot.services.events import messages as event_messages
 from bot.services.events.browse import EventView
 from bot.services.events.errors import EventsError
@@ -122,6 +123,14 @@ async def create_event(
                 published_at=now if publish else None,
             )
         )
+        await audit.record(
+            repo,
+            actor_id=created_by,
+            action="event.create",
+            target=f"event:{event.id}",
+            details={"kind": str(draft.kind), "published": publish},
+            now=now,
+        )
     logger.info("event %s created", event.id)
     return event
 
@@ -150,6 +159,7 @@ async def change_event(
     repo: Repo,
     event_id: int,
     *,
+    actor_id: int | None,
     now: datetime,
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
@@ -189,6 +199,23 @@ async def change_event(
         event.updated_at = now
         await repo.session.flush()
         promoted = await fill_free_seats(repo, event, now=now)
+        changed = [
+            name
+            for name, value in (
+                ("time", moved or None),
+                ("place", relocated or None),
+                ("capacity", capacity),
+            )
+            if value is not None
+        ]
+        await audit.record(
+            repo,
+            actor_id=actor_id,
+            action="event.change",
+            target=f"event:{event.id}",
+            details={"changed": changed, "notified": notified, "capacity": event.capacity},
+            now=now,
+        )
     return ChangeResult(event, notified, promoted)
 
 
@@ -207,7 +234,9 @@ async def _tell_about_change(repo: Repo, event: Event, now: datetime) -> int:
     )
 
 
-async def cancel_event(repo: Repo, event_id: int, *, now: datetime, reason: str = "") -> int:
+async def cancel_event(
+    repo: Repo, event_id: int, *, actor_id: int | None, now: datetime, reason: str = ""
+) -> int:
     """Call the event off: every reminder is withdrawn and everyone signed up is told."""
     async with repo.write():
         event = await repo.events.lock(event_id)
@@ -222,6 +251,14 @@ async def cancel_event(repo: Repo, event_id: int, *, now: datetime, reason: str 
         ]
         notified = await event_messages.notify_registrants(
             repo, event, active, kind="event.cancelled", now=now, extra={"reason": reason[:300]}
+        )
+        await audit.record(
+            repo,
+            actor_id=actor_id,
+            action="event.cancel",
+            target=f"event:{event.id}",
+            details={"notified": notified},
+            now=now,
         )
     logger.info("event %s cancelled, %s told", event.id, notified)
     return notified
@@ -240,7 +277,7 @@ async def participants(repo: Repo, event_id: int) -> tuple[Event, list[tuple[Reg
 
 
 async def mark_attendance(
-    repo: Repo, registration_id: int, attended: bool, *, now: datetime
+    repo: Repo, registration_id: int, attended: bool, *, actor_id: int | None, now: datetime
 ) -> tuple[Event, Registration, bool]:
     """Present or absent; an attended training grants its level. True when newly granted."""
     async with repo.write():
@@ -260,4 +297,16 @@ async def mark_attendance(
             granted = await repo.events.grant_certificate(
                 registration.user_id, event.level, event.id, now
             )
+        await audit.record(
+            repo,
+            actor_id=actor_id,
+            action="attendance.mark",
+            target=f"user:{registration.user_id}" if registration.user_id else "",
+            details={
+                "event": event.id,
+                "attended": attended,
+                "certificate": event.level if granted else None,
+            },
+            now=now,
+        )
     return event, registration, granted
