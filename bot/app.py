@@ -31,6 +31,7 @@ from bot.middlewares.dedup import (
 )
 from bot.middlewares.i18n import LocaleMiddleware
 from bot.middlewares.input_edge import CommandNumberMiddleware, NulCleaningMiddleware
+from bot.middlewares.message_limits import SplitLongTextMiddleware
 from bot.middlewares.replies import HandlingUpdateMiddleware, ReplyRetryMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
@@ -74,6 +75,7 @@ def build_bot(
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
     session.middleware(reply_retry or ReplyRetryMiddleware())
+    session.middleware(SplitLongTextMiddleware())
     return Bot(
         token=settings.token or CONSOLE_TOKEN,
         session=session,

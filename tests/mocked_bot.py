@@ -1,5 +1,7 @@
 """A strict FIFO Bot API session for tests: every call the bot makes is queued, and a test must
-take each one off the queue and check it. A call left over fails the test (see conftest)."""
+take each one off the queue and check it. A call left over fails the test (see conftest).
+Like Telegram, it refuses a message beyond its limits (text, caption, buttons, callback data),
+so every test of the suite also checks that what the bot sends fits."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
@@ -21,6 +24,8 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, PhotoSize, User
+
+from bot.views.pages import limit_problems
 
 BOT_USER = User(id=42, is_bot=True, first_name="Samenspel", username="samenspel_test_bot")
 M = TypeVar("M", bound=TelegramMethod[Any])
@@ -33,6 +38,7 @@ class MockedBotAPI(BaseSession):
         self.results: deque[Any] = deque()
         self.chat_results: dict[int, deque[Any]] = {}
         self._message_ids = itertools.count(10_000)
+        self.refused: list[tuple[TelegramMethod[Any], list[str]]] = []
 
     def will_return(self, result: Any) -> None:
         """The next call gets `result` (an exception instance is raised instead)."""
@@ -71,6 +77,10 @@ class MockedBotAPI(BaseSession):
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
         self.calls.append(method)
+        problems = _beyond_limits(method)
+        if problems:
+            self.refused.append((method, problems))
+            raise TelegramBadRequest(method=method, message=f"Bad Request: {'; '.join(problems)}")
         queued = self.chat_results.get(_chat_of(method))
         if queued:
             result = queued.popleft()
@@ -122,6 +132,20 @@ class MockedBotAPI(BaseSession):
             reply_markup=markup,
             **extra,
         )
+
+
+def _beyond_limits(method: TelegramMethod[Any]) -> list[str]:
+    markup = getattr(method, "reply_markup", None)
+    markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
+    mode = getattr(method, "parse_mode", None)
+    parse_html = not isinstance(mode, str | type(None)) or (mode or "").upper() == "HTML"
+    if isinstance(method, SendMessage | EditMessageText):
+        return limit_problems(method.text, parse_html=parse_html, markup=markup)
+    if isinstance(method, SendDocument | SendPhoto):
+        return limit_problems(method.caption, caption=True, parse_html=parse_html, markup=markup)
+    if isinstance(method, EditMessageReplyMarkup):
+        return limit_problems(None, markup=markup)
+    return []
 
 
 def _chat_of(method: TelegramMethod[Any]) -> int:

@@ -30,6 +30,7 @@ from bot.keyboards.callbacks import (
 from storage.models import Event
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
+from tests.coordination_support import audit_trail
 from tests.event_helpers import START_DEFAULT, make_event, outbox_rows, registration_of
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI, button_rows
@@ -124,6 +125,8 @@ async def test_coordinator_creates_a_table_step_by_step_and_publishes_it(
         ["✏️ Wijzigen", "❌ Afgelasten"],
         ["🧑‍🏫 Begeleiders"],
     ]
+    created = f"event:{stored.id}"
+    assert await audit_trail(repo) == [(coordinator.id, "event.create", created)]
 
 
 async def test_training_asks_level_and_contribution_and_stop_saves_nothing(
@@ -199,6 +202,7 @@ async def test_changing_the_time_tells_registrants_and_moves_their_reminders(
         ("event.reminder", "cancelled"),
     ]
     assert await outbox_rows(repo, bert.id) == [("event.changed", "pending", clock.now())]
+    assert (await audit_trail(repo))[-1] == (coordinator.id, "event.change", f"event:{event_id}")
 
 
 async def test_more_seats_go_to_the_waitlist_and_fewer_than_taken_is_refused(
@@ -306,10 +310,10 @@ async def test_participants_list_and_attendance_grants_the_certificate(
         EventAdminCallback(action=EventAdminAction.ATTENDANCE, event_id=event_id).pack(),
     )
     sheet = bot_api.take(SendMessage)
-    assert button_rows(sheet.reply_markup) == [["⬜ Anna"]]
+    assert button_rows(sheet.reply_markup) == [["⬜ 1. Anna"]]
     await feed(callback_update(coordinator, present))
     assert bot_api.take(AnswerCallbackQuery).text == "Certificaat toegekend."
-    assert button_rows(bot_api.take(EditMessageReplyMarkup).reply_markup) == [["✅ Anna"]]
+    assert button_rows(bot_api.take(EditMessageReplyMarkup).reply_markup) == [["✅ 1. Anna"]]
     assert await repo.events.certificate_levels(anna.id) == {"basis"}
     assert await registration_of(repo, event_id, anna.id) == ("attended", None, False)
 

@@ -65,6 +65,7 @@ class AttendanceCallback(CallbackData, prefix="eva"):
 
     registration_id: int
     attended: bool
+    page: int = 0  # the attendance page the button is on, shown again after the tap
 
 
 class EventAdminAction(StrEnum):
@@ -74,13 +75,18 @@ class EventAdminAction(StrEnum):
     CANCEL = "cancel"
     CANCEL_YES = "cancel_yes"
     ATTENDANCE = "attendance"
+    # Another page of a list already on screen (the message is edited in place).
+    PEOPLE_PAGE = "people_page"
+    ATTENDANCE_PAGE = "attendance_page"
 
 
 class EventAdminCallback(CallbackData, prefix="evm"):
-    """A coordinator's action on an event: participants, attendance, qr, cancel, confirm."""
+    """A coordinator's action on an event: participants, attendance, qr, cancel, confirm;
+    `page` of the participant and attendance lists."""
 
     action: EventAdminAction
     event_id: int
+    page: int = 0
 
 
 class DigestAction(StrEnum):

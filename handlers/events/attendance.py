@@ -18,27 +18,42 @@ from bot.services.events import admin as event_admin
 from bot.services.events.admin import EventNotOverError
 from bot.services.events.registrations import EventNotFoundError
 from bot.views.events import admin_button
+from bot.views.pages import clamp, cut, nav_row, page_of, text_pages
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
 
 
-async def participants_text(repo: Repo, event_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
+async def participants_text(
+    repo: Repo, event_id: int, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Seats and waitlist, a page at a time (any number of people, any length of name)."""
     event, rows = await event_admin.participants(repo, event_id)
     seats = [(reg, user) for reg, user in rows if reg.status != RegistrationStatus.WAITLISTED]
     waiting = [(reg, user) for reg, user in rows if reg.status == RegistrationStatus.WAITLISTED]
-    lines = [f"👥 <b>{html.escape(event.title)}</b>", ""]
-    lines.append(
+    body = [
         _("Signed up ({count} of {capacity}):").format(count=len(seats), capacity=event.capacity)
-    )
-    lines += [f"{n}. {html.escape(user.first_name)}" for n, (_r, user) in enumerate(seats, 1)]
+    ]
+    body += [f"{n}. {html.escape(user.first_name)}" for n, (_r, user) in enumerate(seats, 1)]
     if not seats:
-        lines.append(_("nobody yet"))
-    lines += ["", _("Waitlist ({count}):").format(count=len(waiting))]
-    lines += [f"{reg.waitlist_position}. {html.escape(user.first_name)}" for reg, user in waiting]
-    keyboard = InlineKeyboardMarkup(
-        inline_keyboard=[[admin_button("✅ " + _("Mark attendance"), "attendance", event_id)]]
-    )
-    return "\n".join(lines), keyboard if seats else None
+        body.append(_("nobody yet"))
+    body += ["", _("Waitlist ({count}):").format(count=len(waiting))]
+    body += [f"{reg.waitlist_position}. {html.escape(user.first_name)}" for reg, user in waiting]
+    pages = text_pages(body)
+    number = clamp(page, len(pages))
+    title = cut(html.escape(event.title), 300)
+    text = "\n".join([f"👥 <b>{title}</b>", "", *pages[number]])
+    rows_of_buttons = []
+    nav = nav_row(number, len(pages), lambda n: _admin_data("people_page", event_id, n))
+    if nav:
+        rows_of_buttons.append(nav)
+    if seats:
+        rows_of_buttons.append([admin_button("✅ " + _("Mark attendance"), "attendance", event_id)])
+    keyboard = InlineKeyboardMarkup(inline_keyboard=rows_of_buttons) if rows_of_buttons else None
+    return text, keyboard
+
+
+def _admin_data(action: str, event_id: int, page: int) -> str:
+    return EventAdminCallback(action=EventAdminAction(action), event_id=event_id, page=page).pack()
 
 
 async def cmd_participants(message: Message, command: CommandObject, repo: Repo) -> None:
@@ -54,35 +69,43 @@ async def cmd_participants(message: Message, command: CommandObject, repo: Repo)
     await message.answer(text, reply_markup=keyboard)
 
 
-async def attendance_keyboard(repo: Repo, event_id: int) -> InlineKeyboardMarkup:
+async def attendance_keyboard(repo: Repo, event_id: int, page: int = 0) -> InlineKeyboardMarkup:
+    """A button per participant (present ✅, absent ❌, not yet ⬜), a page at a time."""
     _event, rows = await event_admin.participants(repo, event_id)
+    seats = [(reg, user) for reg, user in rows if reg.status != RegistrationStatus.WAITLISTED]
+    shown = page_of(seats, page)
     icons = {RegistrationStatus.ATTENDED: "✅", RegistrationStatus.NO_SHOW: "❌"}
     buttons = [
         [
             InlineKeyboardButton(
-                text=f"{icons.get(RegistrationStatus(reg.status), '⬜')} {user.first_name}",
+                text=f"{icons.get(RegistrationStatus(reg.status), '⬜')} {n}. {user.first_name}",
                 callback_data=AttendanceCallback(
-                    registration_id=reg.id, attended=reg.status != RegistrationStatus.ATTENDED
+                    registration_id=reg.id,
+                    attended=reg.status != RegistrationStatus.ATTENDED,
+                    page=shown.number,
                 ).pack(),
             )
         ]
-        for reg, user in rows
-        if reg.status != RegistrationStatus.WAITLISTED
+        for n, (reg, user) in enumerate(shown.items, shown.first)
     ]
-    return InlineKeyboardMarkup(inline_keyboard=buttons)
+    nav = nav_row(shown.number, shown.total, lambda n: _admin_data("attendance_page", event_id, n))
+    return InlineKeyboardMarkup(inline_keyboard=[nav, *buttons] if nav else buttons)
 
 
 async def cb_people(query: CallbackQuery, callback_data: EventAdminCallback, repo: Repo) -> None:
-    """[Participants] on the card: seats and waitlist."""
+    """[Participants] on the card: seats and waitlist; ◀ ▶ turn the page in place."""
     await query.answer()
     if not isinstance(query.message, Message):
         return
     try:
-        text, keyboard = await participants_text(repo, callback_data.event_id)
+        text, keyboard = await participants_text(repo, callback_data.event_id, callback_data.page)
     except EventNotFoundError:
         await query.message.answer(_gone_text())
         return
-    await query.message.answer(text, reply_markup=keyboard)
+    if callback_data.action == EventAdminAction.PEOPLE_PAGE:
+        await query.message.edit_text(text, reply_markup=keyboard)
+    else:
+        await query.message.answer(text, reply_markup=keyboard)
 
 
 async def cb_mark_attendance(
@@ -93,9 +116,12 @@ async def cb_mark_attendance(
     if not isinstance(query.message, Message):
         return
     try:
-        keyboard = await attendance_keyboard(repo, callback_data.event_id)
+        keyboard = await attendance_keyboard(repo, callback_data.event_id, callback_data.page)
     except EventNotFoundError:
         await query.message.answer(_gone_text())
+        return
+    if callback_data.action == EventAdminAction.ATTENDANCE_PAGE:
+        await query.message.edit_reply_markup(reply_markup=keyboard)
         return
     await query.message.answer(
         _("Tap each person to mark them present ✅ or absent ❌."), reply_markup=keyboard
@@ -112,7 +138,11 @@ async def cb_attendance(
     """Marks one participant present or absent; a training grants its certificate."""
     try:
         event, _registration, granted = await event_admin.mark_attendance(
-            repo, callback_data.registration_id, callback_data.attended, now=clock.now()
+            repo,
+            callback_data.registration_id,
+            callback_data.attended,
+            actor_id=query.from_user.id,
+            now=clock.now(),
         )
     except EventNotOverError:
         await query.answer(
@@ -125,7 +155,7 @@ async def cb_attendance(
     await query.answer(_("Certificate granted.") if granted else _("Saved."))
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(
-            reply_markup=await attendance_keyboard(repo, event.id)
+            reply_markup=await attendance_keyboard(repo, event.id, callback_data.page)
         )
 
 
@@ -133,13 +163,13 @@ def create_router() -> Router:
     router = Router(name="events_attendance")
     coordinator = IsCoordinator()
     router.message.register(cmd_participants, Command("deelnemers", "participants"), coordinator)
+    people = (EventAdminAction.PEOPLE, EventAdminAction.PEOPLE_PAGE)
     router.callback_query.register(
-        cb_people, EventAdminCallback.filter(F.action == EventAdminAction.PEOPLE), coordinator
+        cb_people, EventAdminCallback.filter(F.action.in_(people)), coordinator
     )
+    attendance = (EventAdminAction.ATTENDANCE, EventAdminAction.ATTENDANCE_PAGE)
     router.callback_query.register(
-        cb_mark_attendance,
-        EventAdminCallback.filter(F.action == EventAdminAction.ATTENDANCE),
-        coordinator,
+        cb_mark_attendance, EventAdminCallback.filter(F.action.in_(attendance)), coordinator
     )
     router.callback_query.register(cb_attendance, AttendanceCallback.filter(), coordinator)
     return router
