@@ -16,14 +16,20 @@ from aiogram.methods import (
     SendMessage,
 )
 from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy import update
 
 from bot.clock import FakeClock
-from bot.keyboards.callbacks import EventAdminAction, EventAdminCallback
+from bot.keyboards.callbacks import (
+    EventAdminAction,
+    EventAdminCallback,
+    InitiativeAction,
+    InitiativeCallback,
+)
 from bot.views.pages import BUTTON_LIMIT, TEXT_LIMIT, visible_length
-from storage.models import Registration, User
+from storage.models import InitiativeMember, KnowledgeArticle, Registration, User
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
-from tests.coordination_support import T0, add_event
+from tests.coordination_support import T0, add_event, add_initiative, register
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
@@ -149,3 +155,105 @@ async def test_attendance_of_the_largest_event_comes_in_pages_and_stays_on_its_p
     assert isinstance(again, InlineKeyboardMarkup)
     labels = [b.text for row in again.inline_keyboard for b in row]
     assert "3/50" in labels and any(label.startswith("✅ 41. ") for label in labels)
+
+
+async def _walk(
+    feed: Feeder, bot_api: MockedBotAPI, who: Any, first: Any, edited: type[Any]
+) -> list[Any]:
+    """Every page of a list, from the first message on, by tapping ▶ until there is none."""
+    pages = [first]
+    while (forward := _page_button(pages[-1].reply_markup, "▶")) is not None:
+        await feed(callback_update(who, forward))
+        bot_api.take(AnswerCallbackQuery)
+        pages.append(bot_api.take(edited))
+    for page in pages:
+        _fits(getattr(page, "text", None) or "x", page.reply_markup)
+    return pages
+
+
+def _labels(pages: list[Any]) -> list[str]:
+    return [b.text for page in pages for row in page.reply_markup.inline_keyboard for b in row]
+
+
+async def test_my_agenda_with_eighty_sign_ups_comes_in_pages(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
+) -> None:
+    person = make_user(language_code="nl")
+    async with repo.write():
+        await repo.users.ensure(
+            person.id, first_name=long_name(1), last_name=None, username=None,
+            telegram_language="nl", now=T0,
+        )  # fmt: skip
+    for n in range(80):
+        event = await add_event(
+            repo, title=f"Tafel {n:03d} " + "w" * 180, starts_at=T0 + timedelta(days=1 + n)
+        )
+        await register(repo, event.id, person.id)
+
+    await feed(message_update(person, "/mijnagenda"))
+    pages = await _walk(feed, bot_api, person, bot_api.take(SendMessage), EditMessageText)
+
+    titles = re.findall(r"Tafel (\d{3})", "".join(page.text for page in pages))
+    assert sorted(int(t) for t in titles) == list(range(80))
+    assert len(pages) == 10
+    cancels = [label for label in _labels(pages) if label.startswith("❌ Afmelden")]
+    assert cancels[0] == "❌ Afmelden 1" and cancels[-1] == "❌ Afmelden 80"
+    assert bot_api.refused == []
+
+
+async def test_an_initiative_with_150_members_and_a_person_with_130_initiatives(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
+) -> None:
+    owner = make_user(language_code="nl")
+    async with repo.write():
+        await repo.users.ensure(
+            owner.id, first_name="Eigenaar", last_name=None, username=None,
+            telegram_language="nl", now=T0,
+        )  # fmt: skip
+        for n in range(150):
+            repo.session.add(
+                User(id=800_000 + n, first_name=long_name(n), created_at=T0, last_seen_at=T0,
+                     role="resident", is_reachable=True)
+            )  # fmt: skip
+    big = await add_initiative(repo, [owner.id, *range(800_000, 800_149)], name="N" * 120)
+    big_id = big.id
+    async with repo.write():
+        await repo.session.execute(
+            update(InitiativeMember)
+            .where(InitiativeMember.user_id != owner.id)
+            .values(role="editor")
+        )
+    for n in range(129):
+        await add_initiative(repo, [owner.id], name=f"Initiatief {n:03d} " + "i" * 100)
+
+    await feed(message_update(owner, "/mijn"))
+    pages = await _walk(feed, bot_api, owner, bot_api.take(SendMessage), EditMessageText)
+    names = [label for label in _labels(pages) if label.startswith(("🟢 Initiatief", "🟢 NNN"))]
+    assert len(names) == 130 == len(set(names))
+
+    await feed(callback_update(owner, InitiativeCallback(
+        action=InitiativeAction.MEMBERS, id=big_id).pack()))  # fmt: skip
+    bot_api.take(AnswerCallbackQuery)
+    members = await _walk(feed, bot_api, owner, bot_api.take(EditMessageText), EditMessageText)
+    listed = re.findall(r"Person (\d{4})", "".join(page.text for page in members))
+    assert sorted(int(n) for n in listed) == list(range(149))
+    owner_buttons = [label for label in _labels(members) if label.startswith("👑")]
+    assert len(owner_buttons) == 149
+    assert bot_api.refused == []
+
+
+async def test_a_knowledge_base_of_150_articles_lists_every_subject(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo
+) -> None:
+    async with repo.write():
+        for n in range(150):
+            repo.session.add(
+                KnowledgeArticle(title=f"Onderwerp {n:03d} " + "o" * 146, body="b" * 3500,
+                                 created_at=T0, updated_at=T0)
+            )  # fmt: skip
+    reader = make_user(language_code="nl")
+    await feed(message_update(reader, "/kennis"))
+    pages = await _walk(feed, bot_api, reader, bot_api.take(SendMessage), EditMessageText)
+    subjects = re.findall(r"Onderwerp (\d{3})", " ".join(_labels(pages)))
+    assert sorted(int(n) for n in subjects) == list(range(150))
+    assert bot_api.refused == []

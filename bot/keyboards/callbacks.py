@@ -17,10 +17,14 @@ class MenuAction(StrEnum):
     KNOWLEDGE = "knowledge"
     HELP = "help"
     LANGUAGE = "language"
+    # Another page of a list on screen (edited in place).
+    MY_AGENDA_PAGE = "my_agenda_page"
+    MY_INITIATIVES_PAGE = "my_initiatives_page"
 
 
 class MenuCallback(CallbackData, prefix="menu"):
     action: MenuAction
+    page: int = 0
 
 
 class LanguageCallback(CallbackData, prefix="lang"):
@@ -255,6 +259,7 @@ class KnowledgeAction(StrEnum):
     CANCEL = "cancel"
     DEL = "del"
     DELYES = "delyes"
+    LIST = "list"  # a page of the list of subjects (`value` = the page)
 
 
 class KnowledgeCallback(CallbackData, prefix="kb"):

@@ -20,6 +20,7 @@ from bot.keyboards.callbacks import (
     PeerAction,
     PeerCallback,
 )
+from bot.views.pages import Page, nav_row, page_of
 
 
 def contact_button_row(builder: InlineKeyboardBuilder, initiative_id: int) -> None:
@@ -140,14 +141,25 @@ def initiatives_picker(choices: list[tuple[int, str]], action: str) -> InlineKey
     return builder.as_markup()
 
 
-def articles_keyboard(articles: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+def articles_keyboard(
+    articles: list[tuple[int, str]], page: int = 0, *, paged: bool = False
+) -> InlineKeyboardMarkup:
+    """A button per article; with `paged`, a page at a time with ◀ n/m ▶ under it."""
+    shown = page_of(articles, page) if paged else Page(articles, 0, 1)
     builder = InlineKeyboardBuilder()
-    for ident, title in articles:
+    for ident, title in shown.items:
         builder.button(
             text=f"📄 {title}",
             callback_data=KnowledgeCallback(action=KnowledgeAction.OPEN, id=ident),
         )
     builder.adjust(1)
+    nav = nav_row(
+        shown.number,
+        shown.total,
+        lambda n: KnowledgeCallback(action=KnowledgeAction.LIST, value=str(n)).pack(),
+    )
+    if nav:
+        builder.row(*nav)
     return builder.as_markup()
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import html
 
-from aiogram.types import (
-    InlineKeyboardMarkup,
-)
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
@@ -16,22 +14,40 @@ from bot.keyboards.initiatives import FIELD_LABELS, back_label
 from bot.services.initiatives.fields import STEPS
 from bot.services.initiatives.profiles import Membership
 from bot.views.initiative_card import list_line
+from bot.views.pages import Page, nav_row, page_of
 from storage.models import InitiativeMember, MemberRole, User
 
 
-def my_list_keyboard(memberships: list[Membership]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for membership in memberships:
-        initiative = membership.initiative
-        builder.button(
-            text=_plain(list_line(initiative)),
-            callback_data=InitiativeCallback(action=InitiativeAction.OPEN, id=initiative.id),
-        )
-    builder.button(
-        text=_("➕ New initiative"), callback_data=MenuCallback(action=MenuAction.NEW_INITIATIVE)
+def my_list_keyboard(memberships: list[Membership], page: int = 0) -> InlineKeyboardMarkup:
+    """A button per initiative, a page at a time, and "new initiative"."""
+    shown = page_of(memberships, page)
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_plain(list_line(membership.initiative)),
+                callback_data=InitiativeCallback(
+                    action=InitiativeAction.OPEN, id=membership.initiative.id
+                ).pack(),
+            )
+        ]
+        for membership in shown.items
+    ]
+    nav = nav_row(
+        shown.number,
+        shown.total,
+        lambda n: MenuCallback(action=MenuAction.MY_INITIATIVES_PAGE, page=n).pack(),
     )
-    builder.adjust(1)
-    return builder.as_markup()
+    if nav:
+        rows.append(nav)
+    new = _("➕ New initiative")
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=new, callback_data=MenuCallback(action=MenuAction.NEW_INITIATIVE).pack()
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _plain(html_text: str) -> str:
@@ -113,15 +129,16 @@ def confirm_keyboard(
 
 
 def members_keyboard(
-    initiative_id: int, members: list[tuple[InitiativeMember, User]], *, is_owner: bool
+    initiative_id: int, members: Page[tuple[InitiativeMember, User]], *, is_owner: bool
 ) -> InlineKeyboardMarkup:
+    """[Invite], [Make … owner] for the members on this page, ◀ n/m ▶, [Back]."""
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("➕ Invite someone"),
         callback_data=InitiativeCallback(action=InitiativeAction.INVITE, id=initiative_id),
     )
     if is_owner:
-        for member, user in members:
+        for member, user in members.items:
             if member.role != MemberRole.OWNER:
                 builder.button(
                     text=_("👑 Make {name} owner").format(name=user.first_name),
@@ -131,11 +148,22 @@ def members_keyboard(
                         value=str(member.user_id),
                     ),
                 )
-    builder.button(
-        text=back_label(),
-        callback_data=InitiativeCallback(action=InitiativeAction.OPEN, id=initiative_id),
-    )
     builder.adjust(1)
+    nav = nav_row(
+        members.number,
+        members.total,
+        lambda n: InitiativeCallback(
+            action=InitiativeAction.MEMBERS, id=initiative_id, value=str(n)
+        ).pack(),
+    )
+    if nav:
+        builder.row(*nav)
+    builder.row(
+        InlineKeyboardButton(
+            text=back_label(),
+            callback_data=InitiativeCallback(action=InitiativeAction.OPEN, id=initiative_id).pack(),
+        )
+    )
     return builder.as_markup()
 
 

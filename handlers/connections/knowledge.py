@@ -17,17 +17,20 @@ from bot.keyboards.connections import article_admin_keyboard, articles_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.connections import knowledge
 from bot.views.knowledge import article_text
+from bot.views.messages import edit_or_keep
 from storage.models import KnowledgeArticle, User
 from storage.repositories import Repo
-
-LIST_LIMIT = 20
 
 
 def _choices(articles: list[KnowledgeArticle], locale: str) -> list[tuple[int, str]]:
     return [(article.id, knowledge.localized(article, locale)[0][:60]) for article in articles]
 
 
-async def _search(message: Message, words: str, repo: Repo, locale: str) -> None:
+async def _search(
+    message: Message, words: str, repo: Repo, locale: str, *, page: int | None = None
+) -> None:
+    """The articles that fit the words, or (without words) every subject, a page at a time;
+    `page` given: turn the list on screen to that page."""
     if not words:
         everything = await knowledge.all_articles(repo)
         # The coordinators' articles first, then the newest answered questions.
@@ -36,18 +39,20 @@ async def _search(message: Message, words: str, repo: Repo, locale: str) -> None
             (article for article in everything if article.source == "peer"),
             key=lambda article: -article.id,
         )
-        articles = (curated + answered)[:LIST_LIMIT]
+        articles = curated + answered
         if not articles:
             await message.answer(_("The knowledge base is still empty."))
             return
-        await message.answer(
-            _(
-                "📚 <b>Knowledge base</b>\nShort answers on rules and practical matters for "
-                "initiatives. Tap a subject, or search with /kennis and a few words, "
-                "e.g. <i>/kennis verzekering</i>."
-            ),
-            reply_markup=articles_keyboard(_choices(articles, locale)),
+        text = _(
+            "📚 <b>Knowledge base</b>\nShort answers on rules and practical matters for "
+            "initiatives. Tap a subject, or search with /kennis and a few words, "
+            "e.g. <i>/kennis verzekering</i>."
         )
+        keyboard = articles_keyboard(_choices(articles, locale), page or 0, paged=True)
+        if page is None:
+            await message.answer(text, reply_markup=keyboard)
+        else:
+            await edit_or_keep(message, text, keyboard)
         return
     hits = await knowledge.search(repo, words)
     if not hits.articles:
@@ -74,6 +79,16 @@ async def cb_menu_knowledge(query: CallbackQuery, repo: Repo, locale: str) -> No
     await query.answer()
     if isinstance(query.message, Message):
         await _search(query.message, "", repo, locale)
+
+
+async def cb_list_page(
+    query: CallbackQuery, callback_data: KnowledgeCallback, repo: Repo, locale: str
+) -> None:
+    """◀ ▶ under the list of subjects."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        page = int(callback_data.value) if callback_data.value.isdigit() else 0
+        await _search(query.message, "", repo, locale, page=page)
 
 
 def _markup(article: KnowledgeArticle, user: User) -> InlineKeyboardMarkup | None:
@@ -117,5 +132,8 @@ def create_router() -> Router:
     )
     router.callback_query.register(
         cb_open, KnowledgeCallback.filter(F.action == KnowledgeAction.OPEN)
+    )
+    router.callback_query.register(
+        cb_list_page, KnowledgeCallback.filter(F.action == KnowledgeAction.LIST)
     )
     return router

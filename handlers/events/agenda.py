@@ -30,21 +30,23 @@ from bot.views.dates import format_span
 from bot.views.event_card import title_line
 from bot.views.events import cancelled_text
 from bot.views.messages import edit_or_keep
+from bot.views.pages import nav_row, page_of
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
 
+# Entries per page: two buttons each, and lines that stay well within one message.
+AGENDA_PER_PAGE = 8
+
 
 async def agenda_view(
-    repo: Repo, user_id: int, *, clock: Clock, settings: Settings, locale: str
+    repo: Repo, user_id: int, *, clock: Clock, settings: Settings, locale: str, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The tables someone leads, then their sign-ups, numbered, a page at a time."""
     mine = await agenda.my_agenda(repo, user_id, now=clock.now())
     if not mine.entries and not mine.duties:
         return _("Your agenda is empty. See what's on with /agenda."), None
-    lines = ["🗓 <b>" + _("My agenda") + "</b>", ""]
-    rows: list[list[InlineKeyboardButton]] = []
     duty_lines, duty_rows = agenda_duties(mine.duties, locale, settings.tz)
-    lines += duty_lines
-    rows += duty_rows
+    items = list(zip(duty_lines, duty_rows, strict=True))
     for number, (registration, event) in enumerate(mine.entries, start=len(duty_rows) + 1):
         when = format_span(event.starts_at, event.ends_at, locale, settings.tz)
         if registration.status == RegistrationStatus.WAITLISTED:
@@ -53,25 +55,30 @@ async def agenda_view(
             )
         else:
             state = "✅ " + _("signed up")
-        lines.append(
+        line = (
             f"{number}. {title_line(event)}\n    {when} · {html.escape(event.municipality)}"
             f"\n    {state}"
         )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=_("📆 Calendar {number}").format(number=number),
-                    callback_data=EventCallback(action=EventAction.ICS, event_id=event.id).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=_("❌ Cancel {number}").format(number=number),
-                    callback_data=EventCallback(
-                        action=EventAction.UNLIST, event_id=event.id
-                    ).pack(),
-                ),
-            ]
-        )
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+        row = [
+            InlineKeyboardButton(
+                text=_("📆 Calendar {number}").format(number=number),
+                callback_data=EventCallback(action=EventAction.ICS, event_id=event.id).pack(),
+            ),
+            InlineKeyboardButton(
+                text=_("❌ Cancel {number}").format(number=number),
+                callback_data=EventCallback(action=EventAction.UNLIST, event_id=event.id).pack(),
+            ),
+        ]
+        items.append((line, row))
+    shown = page_of(items, page, AGENDA_PER_PAGE)
+    lines = ["🗓 <b>" + _("My agenda") + "</b>", "", *(line for line, _row in shown.items)]
+    rows = [row for _line, row in shown.items]
+    nav = nav_row(
+        shown.number,
+        shown.total,
+        lambda n: MenuCallback(action=MenuAction.MY_AGENDA_PAGE, page=n).pack(),
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[*rows, nav] if nav else rows)
 
 
 async def cmd_my_agenda(
@@ -87,15 +94,28 @@ async def cmd_my_agenda(
 
 
 async def cb_menu_my_agenda(
-    query: CallbackQuery, repo: Repo, clock: Clock, settings: Settings, locale: str
+    query: CallbackQuery,
+    callback_data: MenuCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
 ) -> None:
-    """The menu's "my agenda" button."""
+    """The menu's "my agenda" button; ◀ ▶ turn its pages in place."""
     await query.answer()
     if isinstance(query.message, Message):
         text, keyboard = await agenda_view(
-            repo, query.from_user.id, clock=clock, settings=settings, locale=locale
+            repo,
+            query.from_user.id,
+            clock=clock,
+            settings=settings,
+            locale=locale,
+            page=callback_data.page,
         )
-        await query.message.answer(text, reply_markup=keyboard)
+        if callback_data.action == MenuAction.MY_AGENDA_PAGE:
+            await edit_or_keep(query.message, text, keyboard)
+        else:
+            await query.message.answer(text, reply_markup=keyboard)
 
 
 async def cb_calendar(
@@ -152,7 +172,8 @@ def create_router() -> Router:
     router = Router(name="agenda")
     router.message.register(cmd_my_agenda, Command("mijnagenda", "myagenda"))
     router.callback_query.register(
-        cb_menu_my_agenda, MenuCallback.filter(F.action == MenuAction.MY_AGENDA)
+        cb_menu_my_agenda,
+        MenuCallback.filter(F.action.in_((MenuAction.MY_AGENDA, MenuAction.MY_AGENDA_PAGE))),
     )
     router.callback_query.register(cb_calendar, EventCallback.filter(F.action == EventAction.ICS))
     router.callback_query.register(cb_unlist, EventCallback.filter(F.action == EventAction.UNLIST))

@@ -22,6 +22,7 @@ from bot.services.initiatives.profiles import (
     NotAnOwnerError,
 )
 from bot.views.initiative_card import card_text, member_card_text
+from bot.views.messages import edit_or_keep
 from storage.models import User
 from storage.repositories import Repo
 
@@ -30,7 +31,9 @@ def not_yours_text() -> str:
     return _("This initiative doesn't exist any more, or you are no longer a member.")
 
 
-async def _show_list(message: Message, user: User, repo: Repo) -> None:
+async def _show_list(
+    message: Message, user: User, repo: Repo, page: int = 0, *, edit: bool = False
+) -> None:
     memberships = await initiatives.my_initiatives(repo, user.id)
     if memberships:
         text = _("<b>Your initiatives</b>\nTap one to see or change it.")
@@ -39,7 +42,11 @@ async def _show_list(message: Message, user: User, repo: Repo) -> None:
             "You don't have an initiative in Samenspel yet. Want to add one? "
             "It takes about three minutes."
         )
-    await message.answer(text, reply_markup=cards.my_list_keyboard(memberships))
+    keyboard = cards.my_list_keyboard(memberships, page)
+    if edit:
+        await edit_or_keep(message, text, keyboard)
+    else:
+        await message.answer(text, reply_markup=keyboard)
 
 
 def card_view(membership: Membership, locale: str, clock: Clock, user: User) -> str:
@@ -60,11 +67,14 @@ async def cmd_mine(
     await _show_list(message, user, repo)
 
 
-async def cb_menu_mine(query: CallbackQuery, user: User, repo: Repo) -> None:
-    """The menu's "My initiatives" button."""
+async def cb_menu_mine(
+    query: CallbackQuery, callback_data: MenuCallback, user: User, repo: Repo
+) -> None:
+    """The menu's "My initiatives" button; ◀ ▶ turn the list's pages in place."""
     await query.answer()
     if isinstance(query.message, Message):
-        await _show_list(query.message, user, repo)
+        turning = callback_data.action == MenuAction.MY_INITIATIVES_PAGE
+        await _show_list(query.message, user, repo, callback_data.page, edit=turning)
 
 
 async def _open_card(
@@ -230,7 +240,10 @@ def create_router() -> Router:
     router = Router(name="initiatives_manage")
     router.message.register(cmd_mine, Command("mijn", "mine", "profiel", "profile"))
     router.callback_query.register(
-        cb_menu_mine, MenuCallback.filter(F.action == MenuAction.MY_INITIATIVES)
+        cb_menu_mine,
+        MenuCallback.filter(
+            F.action.in_((MenuAction.MY_INITIATIVES, MenuAction.MY_INITIATIVES_PAGE))
+        ),
     )
     card = InitiativeCallback.filter
     router.callback_query.register(cb_open, card(F.action == InitiativeAction.OPEN))

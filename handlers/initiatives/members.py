@@ -20,21 +20,23 @@ from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.profiles import NotAnOwnerError
 from bot.views.dates import format_day
+from bot.views.pages import page_of
 from storage.models import MemberRole, User
 from storage.repositories import Repo
 
 
 async def _members_view(
-    message: Message, repo: Repo, initiative_id: int, user: User, *, edit: bool
+    message: Message, repo: Repo, initiative_id: int, user: User, *, edit: bool, page: int = 0
 ) -> None:
     membership, rows = await initiatives.members_of(repo, initiative_id, user.id)
+    shown = page_of(rows, page)
     lines = [_("<b>Members of {name}</b>").format(name=html.escape(membership.initiative.name))]
-    for member, person in rows:
+    for member, person in shown.items:
         role = _("owner") if member.role == MemberRole.OWNER else _("editor")
         lines.append(f"• {html.escape(person.first_name)} ({role})")
     lines.append("")
     lines.append(_("Owners can delete the initiative and make others owner."))
-    markup = cards.members_keyboard(initiative_id, rows, is_owner=membership.is_owner)
+    markup = cards.members_keyboard(initiative_id, shown, is_owner=membership.is_owner)
     if edit:
         await message.edit_text("\n".join(lines), reply_markup=markup)
     else:
@@ -49,7 +51,8 @@ async def cb_members(
         await query.answer()
         return
     await query.answer()
-    await _members_view(query.message, repo, callback_data.id, user, edit=True)
+    page = int(callback_data.value) if callback_data.value.isdigit() else 0
+    await _members_view(query.message, repo, callback_data.id, user, edit=True, page=page)
 
 
 async def cb_invite(
