@@ -116,18 +116,22 @@ def junk_callback(classes: list[type[CallbackData]], ids: list[int]) -> st.Searc
     """Callback data a client could send but the bot never made: junk values, ids of deleted
     or unknown things, or random bytes; never longer than Telegram's 64 bytes."""
 
+    # Only what UTF-8 can carry: Telegram never sends a lone surrogate.
+    sendable = st.characters(codec="utf-8")
+
     def forged(cls: type[CallbackData]) -> st.SearchStrategy[str]:
         parts = []
         for field in cls.model_fields.values():
             if field.annotation is int:
-                parts.append(st.sampled_from(ids).map(str) | st.text(max_size=6))
+                parts.append(st.sampled_from(ids).map(str) | st.text(sendable, max_size=6))
             elif field.annotation is bool:
                 parts.append(st.sampled_from(["0", "1", "yes", "", "2"]))
             else:
-                parts.append(st.text(st.characters(exclude_characters=":"), max_size=12))
+                no_colon = st.characters(codec="utf-8", exclude_characters=":")
+                parts.append(st.text(no_colon, max_size=12))
         return st.tuples(*parts).map(lambda values: ":".join([cls.__prefix__, *values]))
 
-    data = st.one_of(st.sampled_from(classes).flatmap(forged), st.text(max_size=64))
+    data = st.one_of(st.sampled_from(classes).flatmap(forged), st.text(sendable, max_size=64))
     return data.map(lambda text: text.encode()[:CALLBACK_BYTES].decode(errors="ignore"))
 
 

@@ -376,3 +376,26 @@ async def test_a_forged_digest_button_stores_nothing(feed: Feeder, bot_api: Mock
         select(func.count()).select_from(Base.metadata.tables["digest_subscriptions"])
     )
     assert count == 0
+
+
+async def test_a_junk_settings_button_from_a_facilitator_saves_nothing(
+    feed: Feeder, bot_api: MockedBotAPI
+) -> None:
+    """Buttons a facilitator's client could send but the bot never made: no action, an action
+    it doesn't know, a number that is no number. Nothing is stored and nothing says "Saved"."""
+    from aiogram.methods import AnswerCallbackQuery
+
+    from tests.factories import callback_update, make_user
+
+    fatima = make_user(language_code="nl")
+    await add_user(feed.repo, fatima.id, role="facilitator", first_name="Fatima")
+    junk = ("fs::2", "fs:zzz:2", "fs:max:abc", "fs:max:-1", "fs:max:99", "fs:del:x", "fs:del:-5")
+    for data in (*junk, f"fs:max:{10**30}"):
+        await feed(callback_update(fatima, data))
+        answer = bot_api.take(AnswerCallbackQuery)
+        assert (data, answer.text) != (data, "Opgeslagen.")
+        assert not bot_api.calls, data
+    profiles = await feed.repo.session.scalar(
+        select(func.count()).select_from(Base.metadata.tables["facilitator_profiles"])
+    )
+    assert profiles == 0

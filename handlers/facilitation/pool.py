@@ -109,7 +109,9 @@ async def cb_remove_period(
     settings: Settings, locale: str,
 ) -> None:  # fmt: skip
     """[Remove period …]: the period goes; the settings are shown again."""
-    await availability.remove_period(repo, query.from_user.id, callback_data.value)
+    if not await availability.remove_period(repo, query.from_user.id, callback_data.value):
+        await query.answer(_("That period was already removed."))
+        return
     await _saved(query, repo, clock, settings, locale)
 
 
@@ -118,7 +120,7 @@ async def cb_set_maximum(
     settings: Settings, locale: str,
 ) -> None:  # fmt: skip
     """A monthly maximum's button (0: no maximum); the settings are shown again."""
-    value = str(callback_data.value) if callback_data.value > 0 else "-"
+    value = "-" if callback_data.value == 0 else str(callback_data.value)  # -1 is refused
     await availability.set_preference(repo, query.from_user.id, "max", value, now=clock.now())
     await _saved(query, repo, clock, settings, locale)
 
