@@ -399,3 +399,20 @@ async def test_a_junk_settings_button_from_a_facilitator_saves_nothing(
         select(func.count()).select_from(Base.metadata.tables["facilitator_profiles"])
     )
     assert profiles == 0
+
+
+async def test_an_agenda_button_with_an_unknown_kind_shows_all_events(
+    feed: Feeder, bot_api: MockedBotAPI
+) -> None:
+    """A forged or old agenda filter ("evl:<junk>:…") never reaches the database as a kind:
+    the agenda opens with every kind, nothing goes wrong."""
+    from aiogram.methods import AnswerCallbackQuery, EditMessageText
+
+    from tests.factories import callback_update, make_user
+
+    await add_event(feed.repo, title="Samen aan tafel")
+    await feed(callback_update(make_user(language_code="nl"), "evl:ap\x16ê(\x86´:::0:0:"))
+    bot_api.take(AnswerCallbackQuery)
+    agenda = bot_api.take(EditMessageText)
+    assert (agenda.text or "").startswith("📅 <b>Agenda</b>")
+    assert "Samen aan tafel" in (agenda.text or "")

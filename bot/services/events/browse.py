@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
 from bot.services.events.registrations import EventNotFoundError
-from storage.models import Event, EventStatus, Registration
+from storage.models import Event, EventKind, EventStatus, Registration
 from storage.repositories import Repo
 from storage.repositories.events import EventFilter
 
@@ -71,11 +71,17 @@ def week_window(now: datetime, tz: tzinfo, week: int) -> tuple[datetime | None, 
     return start, start + timedelta(weeks=1)
 
 
+def known_kind(text: str) -> EventKind | None:
+    """The kind a filter asks for; nothing (all kinds) for an empty or unknown one (an old or
+    forged button), so no unknown word ever reaches the database."""
+    return EventKind(text) if text in {kind.value for kind in EventKind} else None
+
+
 async def browse(repo: Repo, request: Browse, *, now: datetime, tz: tzinfo) -> BrowsePage:
     async with repo.read():
         starts_after, starts_before = week_window(now, tz, request.week)
         where = EventFilter(
-            kind=request.kind or None,
+            kind=known_kind(request.kind),
             theme=request.theme or None,
             municipality=request.place or None,
             starts_after=starts_after,
