@@ -20,6 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.delivery import Limits, RateLimiter, Sender
+from bot.filters.on_the_loop import run_filters_on_the_loop
 from bot.i18n import CatalogI18n, create_i18n
 from bot.middlewares.callback_guard import CallbackGuardMiddleware
 from bot.middlewares.database import DatabaseMiddleware
@@ -142,6 +143,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
     dispatcher.callback_query.outer_middleware(CallbackGuardMiddleware())
     dispatcher.include_router(create_root_router())
+    run_filters_on_the_loop(dispatcher)
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
     return dispatcher
