@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # On SIGTERM: how long updates already taken may take to finish before the process stops.
+    shutdown_grace_seconds: float = Field(default=25.0, ge=0, le=600)
     timezone: str = "Europe/Amsterdam"
     default_locale: str = "nl"
     # Messages per second the sender allows itself overall (Telegram's ceiling is about 30).

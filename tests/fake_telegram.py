@@ -33,6 +33,8 @@ class FakeTelegram:
     # A hook may answer a request itself (e.g. with a 429); None lets the default answer it.
     hook: Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]] | None] | None = None
     url: str = ""
+    # Seconds each sent message takes to answer, as over a slow network.
+    send_delay: float = 0.0
     _runner: web.AppRunner | None = None
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -74,6 +76,7 @@ class FakeTelegram:
         if method == "getMe":
             result = BOT
         elif method.startswith("send"):
+            await asyncio.sleep(self.send_delay)
             self.sent.append(Sent(method, payload, time.monotonic()))
             result = self._message(payload)
         elif method not in ("deleteWebhook", "setWebhook", "close", "logOut"):

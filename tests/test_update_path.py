@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.methods import SendMessage
 
 from bot.filters.on_the_loop import filters_of
 from tests.conftest import Feeder

@@ -107,6 +107,7 @@ class Sender:
         # when it is back, and nothing is claimed before they are (a message Telegram accepted
         # must be recorded as sent before its row could be claimed and sent again).
         self._unrecorded: dict[int, _Outcome] = {}
+        self._closing = False
 
     @property
     def in_flight(self) -> int:
@@ -125,6 +126,8 @@ class Sender:
         """
         ahead = max(1, int(self.limiter.limits.overall_per_second * CLAIM_AHEAD_SECONDS))
         room = min(self.batch_size, self.max_in_flight, ahead) - len(self._in_flight_rows)
+        if self._closing:
+            return 0
         if self._unrecorded and not await self._record_unrecorded():
             return 0  # the database is still away: claim nothing until it has what we did
         if room <= 0 or self.limiter.overall.wait_time() > CLAIM_AHEAD_SECONDS:
@@ -178,11 +181,17 @@ class Sender:
         while await self.tick() or self._in_flight:
             await self.drain()
 
-    async def close(self) -> None:
-        """Stop: deliveries still running are cancelled; their leases bring them back later."""
+    async def close(self, grace: float = 5.0) -> None:
+        """Stop: nothing new is claimed, deliveries under way get `grace` seconds to finish
+        (and be recorded); the rest are cancelled, and their leases bring them back later."""
+        self._closing = True
+        if self._in_flight:
+            await asyncio.wait(list(self._in_flight), timeout=grace)
         for task in list(self._in_flight):
             task.cancel()
         await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+        if self._unrecorded:
+            await self._record_unrecorded()
 
     async def _deliver(self, row: OutboxMessage) -> None:
         try:
