@@ -20,6 +20,8 @@ from bot.clock import Clock, SystemClock
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.delivery import Limits, RateLimiter, Sender
+from bot.delivery.limits import SendLimiter
+from bot.delivery.shared_limits import SharedRateLimiter
 from bot.filters.on_the_loop import run_filters_on_the_loop
 from bot.i18n import CatalogI18n, create_i18n
 from bot.middlewares.callback_guard import CallbackGuardMiddleware
@@ -191,7 +193,17 @@ def create_application(
     i18n = create_i18n(settings.default_locale)
     scheduler = build_scheduler()
     bot = build_bot(settings, bot_session)
-    limiter = RateLimiter(Limits(overall_per_second=settings.delivery_rate))
+    limits = Limits(overall_per_second=settings.delivery_rate)
+    extras: dict[str, object] = {}
+    limiter: SendLimiter
+    if settings.redis_url:
+        # Every process's sender shares one limit (Telegram's is the bot's, not the process's).
+        from redis.asyncio import Redis
+
+        extras["redis"] = redis = Redis.from_url(settings.redis_url)
+        limiter = SharedRateLimiter(redis, limits)
+    else:
+        limiter = RateLimiter(limits)
     sender = Sender(bot, session_pool, clock, i18n, settings, limiter)
     dispatcher = build_dispatcher(
         settings, session_pool=session_pool, clock=clock, i18n=i18n, scheduler=scheduler
@@ -207,9 +219,13 @@ def create_application(
         clock=clock,
         i18n=i18n,
         sender=sender,
+        extras=extras,
     )
 
 
 async def close_application(app: Application) -> None:
     await app.bot.session.close()
     await app.engine.dispose()
+    redis = app.extras.get("redis")
+    if redis is not None:
+        await redis.aclose()  # type: ignore[attr-defined]

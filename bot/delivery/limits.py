@@ -10,6 +10,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -49,8 +50,24 @@ class Limits:
     group_per_minute: float = 20.0
 
 
+class SendLimiter(Protocol):
+    """What the sender needs of a rate limiter: this process's own (`RateLimiter`) or one
+    shared by every process through Redis (`shared_limits.SharedRateLimiter`)."""
+
+    limits: Limits
+
+    async def overall_wait(self) -> float: ...
+
+    async def wait_for_chat(self, chat_id: int) -> float: ...
+
+    async def acquire(self, chat_id: int) -> None: ...
+
+    async def pause(self, chat_id: int, seconds: float) -> None: ...
+
+
 class RateLimiter:
-    """The overall bucket plus one bucket per chat (private chats have positive ids)."""
+    """The overall bucket plus one bucket per chat (private chats have positive ids), for one
+    process."""
 
     def __init__(
         self,
@@ -80,6 +97,15 @@ class RateLimiter:
 
     def chat_wait(self, chat_id: int) -> float:
         return self.chat(chat_id).wait_time()
+
+    async def overall_wait(self) -> float:
+        return self.overall.wait_time()
+
+    async def wait_for_chat(self, chat_id: int) -> float:
+        return self.chat_wait(chat_id)
+
+    async def pause(self, chat_id: int, seconds: float) -> None:
+        self.retry_after(chat_id, seconds)
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` may go out: first the chat's turn, then overall."""

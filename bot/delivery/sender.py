@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery.limits import RateLimiter
+from bot.delivery.limits import RateLimiter, SendLimiter
 from bot.delivery.policy import MAX_ATTEMPTS, quiet_hours_end, retry_delay, too_late
 from bot.i18n import CatalogI18n, pick_locale, speaking
 from bot.notifications.registry import MessageKind, RenderContext, Rendered, get_kind
@@ -83,7 +83,7 @@ class Sender:
         clock: Clock,
         i18n: CatalogI18n,
         settings: Settings,
-        limiter: RateLimiter | None = None,
+        limiter: SendLimiter | None = None,
         *,
         batch_size: int = 100,
         max_in_flight: int = 200,
@@ -130,7 +130,7 @@ class Sender:
             return 0
         if self._unrecorded and not await self._record_unrecorded():
             return 0  # the database is still away: claim nothing until it has what we did
-        if room <= 0 or self.limiter.overall.wait_time() > CLAIM_AHEAD_SECONDS:
+        if room <= 0 or await self.limiter.overall_wait() > CLAIM_AHEAD_SECONDS:
             return 0
         try:
             async with self.session_pool() as session:
@@ -258,7 +258,7 @@ class Sender:
 
     async def _send(self, row: OutboxMessage, prepared: _Prepared) -> None:
         chat_id = prepared.chat_id
-        wait = self.limiter.chat_wait(chat_id)
+        wait = await self.limiter.wait_for_chat(chat_id)
         if wait > LONGEST_CHAT_WAIT:
             later = self.clock.now() + timedelta(seconds=wait)
             await self._release(row, later, "waiting for the chat's rate limit", refund=True)
@@ -270,7 +270,7 @@ class Sender:
             )
         except TelegramRetryAfter as exc:
             self.stats.rate_limited += 1
-            self.limiter.retry_after(chat_id, exc.retry_after)
+            await self.limiter.pause(chat_id, exc.retry_after)
             later = self.clock.now() + timedelta(seconds=exc.retry_after)
             await self._release(row, later, "rate limited: 429", refund=True)
         except TelegramForbiddenError as exc:

@@ -1,0 +1,121 @@
+"""One rate limit for every process: the token buckets of `limits.py` kept in Redis.
+
+Several processes each running a sender must together stay within Telegram's ~30 messages a
+second, and within one message a second per chat. Each reservation is one Lua script, run
+atomically by Redis on its own clock (`TIME`), so the processes agree on "now" too: it takes the
+chat's next slot, then the next overall slot no earlier than that, and says how long to wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.delivery.limits import Limits, Sleep
+
+_NOW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+"""
+
+# KEYS: chat bucket, overall bucket. ARGV: chat interval, chat tolerance, overall interval,
+# overall tolerance. Returns the seconds to wait (as text: Redis would cut a number to an int).
+_RESERVE = (
+    _NOW
+    + """
+local function keep(key, tat)
+  redis.call('SET', key, tostring(tat), 'PX', math.ceil((tat - now + 60) * 1000))
+end
+local chat_tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local chat_arrival = math.max(chat_tat, now)
+keep(KEYS[1], chat_arrival + tonumber(ARGV[1]))
+local chat_at = math.max(now, chat_arrival - tonumber(ARGV[2]))
+local all_tat = tonumber(redis.call('GET', KEYS[2]) or '0')
+local all_arrival = math.max(all_tat, chat_at)
+keep(KEYS[2], all_arrival + tonumber(ARGV[3]))
+return tostring(math.max(0, all_arrival - tonumber(ARGV[4]) - now))
+"""
+)
+
+# KEYS: one bucket. ARGV: its tolerance. How long a reservation made now would wait.
+_WAIT = (
+    _NOW
+    + """
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+return tostring(math.max(0, math.max(tat, now) - tonumber(ARGV[1]) - now))
+"""
+)
+
+# KEYS: buckets. ARGV: seconds, then each bucket's tolerance. Nothing goes out for `seconds`.
+_PAUSE = (
+    _NOW
+    + """
+for i, key in ipairs(KEYS) do
+  local tat = tonumber(redis.call('GET', key) or '0')
+  local until_ = math.max(tat, now + tonumber(ARGV[1]) + tonumber(ARGV[i + 1]))
+  redis.call('SET', key, tostring(until_), 'PX', math.ceil((until_ - now + 60) * 1000))
+end
+return 'ok'
+"""
+)
+
+
+class _Bucket:
+    """Interval and tolerance of a GCRA bucket (see `limits.TokenBucket`)."""
+
+    def __init__(self, rate: float, burst: float = 1.0) -> None:
+        self.interval = 1.0 / rate
+        self.tolerance = (burst - 1) * self.interval
+
+
+class SharedRateLimiter:
+    """The same limits as `RateLimiter`, shared through Redis by every process."""
+
+    def __init__(
+        self,
+        redis: Any,
+        limits: Limits | None = None,
+        *,
+        prefix: str = "samenspel:rate",
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.limits = limits or Limits()
+        self._redis = redis
+        self._prefix = prefix
+        self._sleep = sleep
+        self._overall = _Bucket(self.limits.overall_per_second)
+        self._private = _Bucket(self.limits.private_chat_per_second)
+        self._group = _Bucket(self.limits.group_per_minute / 60.0, burst=3.0)
+        self._reserve = redis.register_script(_RESERVE)
+        self._wait = redis.register_script(_WAIT)
+        self._pause = redis.register_script(_PAUSE)
+
+    def _chat(self, chat_id: int) -> tuple[str, _Bucket]:
+        bucket = self._private if chat_id > 0 else self._group
+        return f"{self._prefix}:chat:{chat_id}", bucket
+
+    @property
+    def _all(self) -> str:
+        return f"{self._prefix}:all"
+
+    async def overall_wait(self) -> float:
+        return float(await self._wait(keys=[self._all], args=[self._overall.tolerance]))
+
+    async def wait_for_chat(self, chat_id: int) -> float:
+        key, bucket = self._chat(chat_id)
+        return float(await self._wait(keys=[key], args=[bucket.tolerance]))
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until a message to `chat_id` may go out, in every process's reckoning."""
+        key, bucket = self._chat(chat_id)
+        args = [bucket.interval, bucket.tolerance, self._overall.interval, self._overall.tolerance]
+        wait = float(await self._reserve(keys=[key, self._all], args=args))
+        if wait > 0:
+            await self._sleep(wait)
+
+    async def pause(self, chat_id: int, seconds: float) -> None:
+        """Telegram answered 429: that chat, and every process's overall bucket, wait."""
+        key, bucket = self._chat(chat_id)
+        await self._pause(
+            keys=[key, self._all], args=[seconds, bucket.tolerance, self._overall.tolerance]
+        )

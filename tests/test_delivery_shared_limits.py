@@ -1,0 +1,71 @@
+"""One limit across processes: three senders' limiters share their buckets through Redis, so
+together they stay within the overall limit and within one message a second per chat, and a
+429 seen by one process holds back all of them. Needs Redis (TEST_REDIS_URL)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.delivery.limits import Limits
+from bot.delivery.shared_limits import SharedRateLimiter
+from tests.conftest import REDIS_URL
+
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="needs Redis (TEST_REDIS_URL)")
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Any]:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(str(REDIS_URL))
+    yield client
+    await client.aclose()
+
+
+def _processes(redis: Any, limits: Limits, n: int = 3) -> list[SharedRateLimiter]:
+    prefix = f"test:rate:{uuid.uuid4().hex}"  # this test's own buckets
+    return [SharedRateLimiter(redis, limits, prefix=prefix) for _ in range(n)]
+
+
+async def test_three_processes_together_stay_within_the_overall_limit(redis: Any) -> None:
+    limiters = _processes(redis, Limits(overall_per_second=20))
+    sent: list[float] = []
+
+    async def send(limiter: SharedRateLimiter, chat: int) -> None:
+        await limiter.acquire(chat)
+        sent.append(time.monotonic())
+
+    start = time.monotonic()
+    await asyncio.gather(
+        *(send(limiters[n % 3], 10_000 + n) for n in range(60))  # 60 chats, 3 processes
+    )
+    elapsed = time.monotonic() - start
+    # 60 messages at 20/s: the last may go out after 59/20 s, not before.
+    assert elapsed >= 59 / 20 - 0.1
+    assert elapsed < 59 / 20 + 1.0  # and the limit is used, not wasted
+    sent.sort()
+    in_any_second = max(sum(1 for t in sent if first <= t < first + 1.0) for first in sent)
+    assert in_any_second <= 21
+
+
+async def test_one_chat_gets_one_message_a_second_whichever_process_sends(redis: Any) -> None:
+    limiters = _processes(redis, Limits(overall_per_second=100))
+    start = time.monotonic()
+    await asyncio.gather(*(limiter.acquire(4242) for limiter in limiters))
+    assert time.monotonic() - start >= 1.9
+
+
+async def test_a_429_in_one_process_holds_back_the_others(redis: Any) -> None:
+    first, second, _third = _processes(redis, Limits(overall_per_second=100))
+    await first.pause(77, 1.5)
+    assert 1.3 < await second.overall_wait() <= 1.5
+    assert 1.3 < await second.wait_for_chat(77) <= 1.5
+    start = time.monotonic()
+    await second.acquire(78)
+    assert time.monotonic() - start >= 1.3
