@@ -56,7 +56,7 @@ bench-search: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_search.py
 
 bench-delivery: $(VENV)/.installed-test
-	$(BIN)/python scripts/bench_delivery.py
+	$(BIN)/python scripts/bench_delivery.py $(ARGS)
 
 bench-load: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_load.py

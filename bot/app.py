@@ -201,7 +201,7 @@ def create_application(
         from redis.asyncio import Redis
 
         extras["redis"] = redis = Redis.from_url(settings.redis_url)
-        limiter = SharedRateLimiter(redis, limits)
+        limiter = SharedRateLimiter(redis, limits, prefix=f"samenspel:rate:{bot.id}")
     else:
         limiter = RateLimiter(limits)
     sender = Sender(bot, session_pool, clock, i18n, settings, limiter)

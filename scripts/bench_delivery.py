@@ -3,6 +3,10 @@ enforces Telegram's overall limit (429 + retry_after) and answers 403 for some r
 
 Run: `make bench-delivery`. Two runs: a clean one, and one in which the sender process is killed
 with SIGKILL halfway and started again. The last line sums it up for tracking over time.
+
+`make bench-delivery ARGS="--processes 3"`: three sender processes at once, on a PostgreSQL
+database and Redis keys of the benchmark's own (BENCH_POSTGRES_URL, BENCH_REDIS_URL), each
+allowed DELIVERY_RATE on its own; the shared limit must keep them together within the server's.
 """
 
 from __future__ import annotations
@@ -113,13 +117,16 @@ async def _fill(database_url: str, rows: int, blocked_share: float) -> set[int]:
     return blocked
 
 
-def _worker(database_url: str, api_url: str, rate: float) -> asyncio.subprocess.Process:
+def _worker(
+    database_url: str, api_url: str, rate: float, *, redis_url: str = "", token: str = TOKEN
+) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "TELEGRAM_API_URL": api_url,
-        "BOT_TOKEN": TOKEN,
+        "BOT_TOKEN": token,
         "DELIVERY_RATE": str(rate),
+        "REDIS_URL": redis_url,
         "PYTHONPATH": str(ROOT),
     }
     return asyncio.create_subprocess_exec(  # type: ignore[return-value]
@@ -184,13 +191,77 @@ async def _count_sending(database_url: str) -> int:
     return int(count or 0)
 
 
+async def _run_processes(
+    processes: int, rows: int, limit: int, rate: float, blocked_share: float
+) -> dict[str, float]:
+    """Several sender processes on one PostgreSQL database of the benchmark's own."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    admin_url = make_url(
+        os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+        )
+    )
+    name = f"samenspel_bench_delivery_{os.getpid()}"
+    admin = create_engine(admin_url.render_as_string(hide_password=False))
+    async with admin.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    database_url = admin_url.set(database=name).render_as_string(hide_password=False)
+    # A bot id of this run only: the shared buckets are keyed by the bot.
+    token = f"{700_000_000 + os.getpid()}:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        blocked = await _fill(database_url, rows, blocked_share)
+        server = LimitedTelegram(limit, blocked)
+        async with FakeTelegram(hook=server.hook) as api:
+            started = time.monotonic()
+            workers = [
+                await _worker(database_url, api.url, rate, redis_url=redis_url, token=token)
+                for _ in range(processes)
+            ]
+            for worker in workers:
+                await worker.wait()
+            elapsed = time.monotonic() - started
+    finally:
+        async with admin.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+    expected = {n for n in range(rows) if 10_000_000 + n not in blocked}
+    delivered = set(server.received)
+    sending_span = max(server.last - (server.first or server.last), 1e-9)
+    return {
+        "rate": sum(server.received.values()) / sending_span,
+        "elapsed": elapsed,
+        "too_many": server.too_many,
+        "duplicates": sum(count - 1 for count in server.received.values() if count > 1),
+        "lost": len(expected - delivered),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--limit", type=int, default=30, help="the server's messages per second")
     parser.add_argument("--rate", type=float, default=29.0, help="the sender's DELIVERY_RATE")
     parser.add_argument("--blocked", type=float, default=0.05, help="share of 403 recipients")
+    parser.add_argument("--processes", type=int, default=1, help="sender processes at once")
     args = parser.parse_args()
+
+    if args.processes > 1:
+        many = asyncio.run(
+            _run_processes(args.processes, args.rows, args.limit, args.rate, args.blocked)
+        )
+        print(
+            f"delivery processes={args.processes} rows={args.rows} "
+            f"rate={many['rate']:.2f} limit={args.limit} ratio={many['rate'] / args.limit:.3f} "
+            f"too_many={many['too_many']:.0f} duplicates={many['duplicates']:.0f} "
+            f"lost={many['lost']:.0f} elapsed_s={many['elapsed']:.1f}"
+        )
+        return 0
 
     clean = asyncio.run(_run(args.rows, args.limit, args.rate, args.blocked, None))
     print(

@@ -11,12 +11,13 @@ from aiogram.methods import SendMessage
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.delivery import Sender
 from bot.delivery.policy import MAX_ATTEMPTS
 from bot.i18n import CatalogI18n
 from storage.engine import SessionPool
 from storage.models import OutboxStatus
 from storage.repositories import Repo
-from tests.delivery_helpers import NOON, add_user, make_sender, schedule_note
+from tests.delivery_helpers import NOON, NoWaitLimiter, add_user, make_sender, schedule_note
 from tests.mocked_bot import MockedBotAPI
 
 
@@ -289,3 +290,46 @@ async def test_a_claim_takes_no_more_rows_than_asked(repo: Repo) -> None:
     async with repo.write():
         claimed = await repo.outbox_claims.claim_due(NOON, 4, timedelta(minutes=2))
     assert [row.key for row in claimed] == [f"limit:{n}" for n in range(4)]
+
+
+class HeldLimiter(NoWaitLimiter):
+    """Holds every message at its slot until the test lets go (a long wait for the limit)."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock)
+        self.go = asyncio.Event()
+
+    async def acquire(self, chat_id: int) -> None:
+        await self.go.wait()
+
+
+async def test_a_sender_whose_claim_ran_out_while_waiting_does_not_send_it_again(
+    repo: Repo,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    """Sender A claims a message and waits for the rate limit longer than its lease; sender B
+    (another process) takes the row and sends it. When A's turn comes, the claim is no longer
+    A's: it sends nothing, so the person gets the message once."""
+    clock.set(NOON)
+    await add_user(repo, 611)
+    await schedule_note(repo, 611, 1, due_at=NOON)
+    held = HeldLimiter(clock)
+    first = Sender(bot, session_pool, clock, i18n, settings, held)
+    assert await first.tick() == 1
+    await asyncio.sleep(0.05)  # A's delivery now waits for its slot
+
+    clock.advance(timedelta(minutes=3))  # longer than the lease
+    second = make_sender(bot, session_pool, clock, i18n, settings)
+    await second.run_until_idle()
+    assert bot_api.take(SendMessage).chat_id == 611
+
+    held.go.set()
+    await first.drain()
+    assert not bot_api.calls, "sent twice"
+    assert first.stats.lost_claims == 1
+    assert await _status(repo, "note:611:1") == ("sent", 2, None)

@@ -52,6 +52,7 @@ class DeliveryStats:
     retried: int = 0
     rate_limited: int = 0
     deferred: int = 0
+    lost_claims: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -124,13 +125,17 @@ class Sender:
         Messages to one chat go out one after the other, in the order they were due, by one
         worker per chat; different chats are served side by side.
         """
-        ahead = max(1, int(self.limiter.limits.overall_per_second * CLAIM_AHEAD_SECONDS))
-        room = min(self.batch_size, self.max_in_flight, ahead) - len(self._in_flight_rows)
         if self._closing:
             return 0
         if self._unrecorded and not await self._record_unrecorded():
             return 0  # the database is still away: claim nothing until it has what we did
-        if room <= 0 or await self.limiter.overall_wait() > CLAIM_AHEAD_SECONDS:
+        # Claim what the limit lets out within CLAIM_AHEAD_SECONDS after the messages already
+        # waiting for a slot (with a shared limit: every process's), so claims go out well
+        # within their lease however many senders there are.
+        backlog = await self.limiter.overall_wait()
+        ahead = int(self.limiter.limits.overall_per_second * (CLAIM_AHEAD_SECONDS - backlog))
+        room = min(self.batch_size, self.max_in_flight, ahead) - len(self._in_flight_rows)
+        if room <= 0:
             return 0
         try:
             async with self.session_pool() as session:
@@ -264,6 +269,8 @@ class Sender:
             await self._release(row, later, "waiting for the chat's rate limit", refund=True)
             return
         await self.limiter.acquire(chat_id)
+        if not await self._still_ours(row):
+            return
         try:
             message = await self.bot.send_message(
                 chat_id, prepared.rendered.text, reply_markup=prepared.rendered.reply_markup
@@ -280,6 +287,23 @@ class Sender:
             await self._finish(row, OutboxStatus.FAILED, f"rejected: {exc.message}")
         else:
             await self._finish(row, OutboxStatus.SENT, telegram_message_id=message.message_id)
+
+    async def _still_ours(self, row: OutboxMessage) -> bool:
+        """Just before sending: a claim whose lease is running out is renewed, and if another
+        sender took the row meanwhile (its lease ran out while this one waited) it is not sent."""
+        now = self.clock.now()
+        if row.lease_until is not None and now < row.lease_until - self.lease / 2:
+            return True
+        async with self.session_pool() as session:
+            repo = Repo(session)
+            async with repo.write():
+                ours = await repo.outbox_claims.extend(row.id, row.attempts, now, self.lease)
+        if ours:
+            row.lease_until = now + self.lease
+        else:
+            self.stats.lost_claims += 1
+            logger.warning("outbox row %s was claimed by another sender meanwhile", row.id)
+        return ours
 
     async def _retry_or_fail(self, row: OutboxMessage, error: str) -> None:
         if row.attempts >= MAX_ATTEMPTS:

@@ -93,6 +93,20 @@ class OutboxClaimRepository:
         )
         return rows_touched(result) > 0
 
+    async def extend(self, row_id: int, attempt: int, now: datetime, lease: timedelta) -> bool:
+        """Renew our claim (the one that made `attempt`) before sending; False when it was lost:
+        the lease ran out and another sender claimed the row, or it was settled meanwhile."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row_id,
+                OutboxMessage.status == SENDING,
+                OutboxMessage.attempts == attempt,
+            )
+            .values(lease_until=now + lease, updated_at=now)
+        )
+        return rows_touched(result) > 0
+
     async def release(
         self,
         row_id: int,
