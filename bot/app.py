@@ -38,6 +38,7 @@ from bot.middlewares.message_limits import SplitLongTextMiddleware
 from bot.middlewares.replies import HandlingUpdateMiddleware, ReplyRetryMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
+from bot.response_models import pin_response_models
 from bot.services.search.index_sync import SearchIndexHolder
 from handlers import create_root_router
 from scheduler.context import JobContext
@@ -77,6 +78,7 @@ def build_bot(
         session = AiohttpSession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    pin_response_models()
     session.middleware(reply_retry or ReplyRetryMiddleware())
     session.middleware(SplitLongTextMiddleware())
     return Bot(

@@ -36,3 +36,33 @@ async def test_text_updates_make_no_thread_hops(
     await feed(message_update(make_user(language_code="nl"), text))
     assert bot_api.take_all()
     assert [hop for hop in hops if "resolve" in hop or "lambda" in hop] == []
+
+
+def test_starting_the_bot_does_not_load_the_chart_library() -> None:
+    """matplotlib costs every process tens of megabytes: it loads with the first chart."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.app, bot.cli.main, bot.runner, handlers; "
+        "print('matplotlib' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_bot_api_answer_models_are_built_once_and_kept(bot: object) -> None:
+    """pydantic holds parametrised models weakly; the bot keeps aiogram's `Response[...]`
+    models, so parsing an answer never builds one again."""
+    import gc
+
+    from aiogram.methods import Response, SendMessage
+    from aiogram.types import Message
+
+    from bot.response_models import pinned
+
+    kept = pinned(SendMessage)
+    gc.collect()
+    assert kept is not None and Response[Message] is kept

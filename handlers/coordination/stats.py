@@ -106,7 +106,7 @@ async def _send_figures(
     series = await stats.monthly(repo, period, tz=settings.tz)
     if not series.months:
         return
-    png = monthly_chart(
+    png = await monthly_chart(
         series,
         title=_("Sign-ups and attendance per month"),
         signups=_("Sign-ups"),
