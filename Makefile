@@ -4,21 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test check lint typecheck format migrate demo-data console clean locales \
+.PHONY: run test check lint typecheck format migrate demo-data console clean locales lock \
         eval-search bench-search bench-delivery bench-signup bench-load
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
 
 # Re-install only when the project's declared dependencies change.
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
 	@echo 'Installing Samenspel into $(VENV) …' >&2
-	@$(PIP) install -e . >&2
+	@$(PIP) install -c constraints.txt -e . >&2
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	@echo 'Installing Samenspel and its test tools into $(VENV) …' >&2
-	@$(PIP) install -e '.[test]' >&2
+	@$(PIP) install -c constraints.txt -e '.[test]' >&2
 	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
@@ -70,3 +70,12 @@ clean:
 # Refresh the translation catalogs after adding or changing texts; then fill in the Dutch.
 locales: $(VENV)/.installed-test
 	$(BIN)/python scripts/update_catalogs.py
+
+# Resolve pyproject's ranges afresh into constraints.txt (the versions every install uses).
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip --disable-pip-version-check -q install -e '.[test]'
+	{ sed -n '1,2p' constraints.txt; .lock-venv/bin/python -m pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .lock-venv
