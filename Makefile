@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .PHONY: run test check lint typecheck format migrate demo-data console clean locales lock \
-        eval-search bench-search bench-delivery bench-signup bench-load
+        eval-search bench-search bench-delivery bench-signup bench-load bench-updates
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ bench-delivery: $(VENV)/.installed-test
 
 bench-load: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_load.py
+
+bench-updates: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench_updates.py $(ARGS)
 
 bench-signup: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_signup.py

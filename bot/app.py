@@ -24,6 +24,7 @@ from bot.delivery.limits import SendLimiter
 from bot.delivery.shared_limits import SharedRateLimiter
 from bot.filters.on_the_loop import run_filters_on_the_loop
 from bot.i18n import CatalogI18n, create_i18n
+from bot.metrics import MetricsMiddleware, UpdateMetrics
 from bot.middlewares.callback_guard import CallbackGuardMiddleware
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.dedup import (
@@ -136,6 +137,9 @@ def build_dispatcher(
         scheduler=scheduler,
         search_index=SearchIndexHolder(),
     )
+    metrics = UpdateMetrics()
+    dispatcher["metrics"] = metrics
+    dispatcher.update.outer_middleware(MetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(NulCleaningMiddleware())
     dispatcher.update.outer_middleware(DeduplicationMiddleware(shared.seen_updates))
     dispatcher.update.outer_middleware(HandlingUpdateMiddleware())

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     # On SIGTERM: how long updates already taken may take to finish before the process stops.
     shutdown_grace_seconds: float = Field(default=25.0, ge=0, le=600)
+    # "json": one JSON object per log line, for a log collector; "text" for people.
+    log_format: Literal["text", "json"] = "text"
     timezone: str = "Europe/Amsterdam"
     default_locale: str = "nl"
     # Messages per second the sender allows itself overall (Telegram's ceiling is about 30).

@@ -20,12 +20,15 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import Application
+from bot.metrics import render as render_metrics
+from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
 
 
 async def run_polling(app: Application) -> None:
@@ -109,8 +112,14 @@ def webhook_app(app: Application) -> web.Application:
         status = 503 if problems else 200
         return web.json_response({"ready": not problems, "problems": problems}, status=status)
 
+    async def metrics(_request: web.Request) -> web.Response:
+        return web.Response(
+            text=await metrics_text(app), content_type="text/plain", charset="utf-8"
+        )
+
     web_app.router.add_get(HEALTH_PATH, healthz)
     web_app.router.add_get(READY_PATH, readyz)
+    web_app.router.add_get(METRICS_PATH, metrics)
 
     async def announce_webhook(bot: Bot, dispatcher: Dispatcher) -> None:
         await bot.set_webhook(
@@ -122,6 +131,17 @@ def webhook_app(app: Application) -> web.Application:
     app.dispatcher.startup.register(announce_webhook)
     setup_application(web_app, app.dispatcher, bot=app.bot)
     return web_app
+
+
+async def metrics_text(app: Application) -> str:
+    """The process's numbers in Prometheus's format (see `bot.metrics`)."""
+    now = app.clock.now()
+    async with app.session_pool() as session:
+        repo = Repo(session)
+        async with repo.read():
+            backlog, oldest = await repo.outbox.backlog(now)
+    updates = app.dispatcher.workflow_data["metrics"]
+    return render_metrics(updates, app.sender.stats, backlog, oldest, now)
 
 
 async def readiness_problems(app: Application, *, stopping: bool = False) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.lifecycle import DatabaseUnavailableError, prepare_database
+from bot.log_format import formatter
 
 logger = logging.getLogger("samenspel")
 
@@ -129,15 +130,11 @@ def _configure_logging(console_mode: bool, settings: Settings) -> None:
         # The terminal is the chat; the log goes to a file beside the database.
         log_dir = (settings.sqlite_path() or Path("data/samenspel.db")).parent
         log_dir.mkdir(parents=True, exist_ok=True)
-        logging.basicConfig(
-            filename=log_dir / "console.log",
-            level=level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        handler: logging.Handler = logging.FileHandler(log_dir / "console.log")
     else:
-        logging.basicConfig(
-            stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter(settings.log_format))
+    logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
 
 

@@ -77,6 +77,15 @@ class OutboxRepository:
         )
         return int(await self._session.scalar(statement) or 0)
 
+    async def backlog(self, now: datetime) -> tuple[int, datetime | None]:
+        """Messages due now or being sent, and the due moment of the oldest of them."""
+        statement = select(func.count(), func.min(OutboxMessage.due_at)).where(
+            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+            OutboxMessage.due_at <= now,
+        )
+        count, oldest = (await self._session.execute(statement)).one()
+        return int(count or 0), oldest
+
     async def pending_for(self, recipient_id: int) -> list[OutboxMessage]:
         result = await self._session.execute(
             select(OutboxMessage)
