@@ -28,7 +28,7 @@ from bot.metrics import MetricsMiddleware, UpdateMetrics
 from bot.middlewares.callback_guard import CallbackGuardMiddleware
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.dedup import (
-    DeduplicationMiddleware,
+    DeduplicatingDispatcher,
     MemorySeenUpdates,
     RedisSeenUpdates,
     SeenUpdates,
@@ -127,7 +127,8 @@ def build_dispatcher(
     shared: SharedState | None = None,
 ) -> Dispatcher:
     shared = shared or build_shared_state(settings)
-    dispatcher = Dispatcher(
+    dispatcher = DeduplicatingDispatcher(
+        seen_updates=shared.seen_updates,
         storage=storage or shared.storage,
         events_isolation=shared.isolation,
         settings=settings,
@@ -141,7 +142,6 @@ def build_dispatcher(
     dispatcher["metrics"] = metrics
     dispatcher.update.outer_middleware(MetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(NulCleaningMiddleware())
-    dispatcher.update.outer_middleware(DeduplicationMiddleware(shared.seen_updates))
     dispatcher.update.outer_middleware(HandlingUpdateMiddleware())
     # Order: a DB session first, so the user can be looked up, so their language can be chosen.
     dispatcher.update.outer_middleware(DatabaseMiddleware())

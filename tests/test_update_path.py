@@ -66,3 +66,27 @@ def test_bot_api_answer_models_are_built_once_and_kept(bot: object) -> None:
     kept = pinned(SendMessage)
     gc.collect()
     assert kept is not None and Response[Message] is kept
+
+
+async def test_an_update_that_arrives_again_is_dropped_before_lock_and_state(
+    feed: Feeder, bot_api: MockedBotAPI, dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A webhook retry or a second process: the repeat costs one check, no per-person lock and
+    no conversation state (in Redis those are three more round trips)."""
+    isolation = dispatcher.fsm.events_isolation
+    locks: list[object] = []
+    real_lock = isolation.lock
+
+    def counting_lock(key: Any) -> Any:
+        locks.append(key)
+        return real_lock(key)
+
+    monkeypatch.setattr(isolation, "lock", counting_lock)
+    update = message_update(make_user(language_code="nl"), "/menu")
+    await feed(update)
+    assert bot_api.take_all()
+    assert len(locks) == 1
+
+    await feed(update)
+    assert not bot_api.calls
+    assert len(locks) == 1

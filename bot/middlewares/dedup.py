@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from aiogram import BaseMiddleware, Bot
-from aiogram.types import TelegramObject, Update
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
 from redis.asyncio import Redis
 
 logger = logging.getLogger(__name__)
@@ -47,22 +46,22 @@ class RedisSeenUpdates:
         return bool(await self.redis.set(key, 1, nx=True, ex=REMEMBER_SECONDS))
 
 
-class DeduplicationMiddleware(BaseMiddleware):
-    def __init__(self, seen: SeenUpdates) -> None:
-        self.seen = seen
+class DeduplicatingDispatcher(Dispatcher):
+    """A Dispatcher that drops an update it handled before first of all: before the per-person
+    lock and the conversation state are fetched (aiogram's FSM middleware comes before any
+    middleware of ours), so a redelivered update costs one check and nothing else."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        bot: Bot | None = data.get("bot")
-        if (
-            isinstance(event, Update)
-            and bot is not None
-            and not await self.seen.first_time(bot.id, event.update_id)
-        ):
-            logger.info("update %s arrived again; skipped", event.update_id)
+    def __init__(self, *, seen_updates: SeenUpdates, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.seen_updates = seen_updates
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        try:
+            first = await self.seen_updates.first_time(bot.id, update.update_id)
+        except Exception as exc:  # Redis away: better handle it (maybe twice) than lose it
+            logger.warning("could not check update %s for a repeat: %s", update.update_id, exc)
+            first = True
+        if not first:
+            logger.info("update %s arrived again; skipped", update.update_id)
             return None
-        return await handler(event, data)
+        return await super().feed_update(bot, update, **kwargs)
