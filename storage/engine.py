@@ -28,7 +28,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if parsed.database in (None, "", ":memory:"):
             kwargs["poolclass"] = NullPool
     else:
-        kwargs["pool_pre_ping"] = True
+        # No ping before every checkout (three round trips each time): connections are renewed
+        # after half an hour instead, and one that the server dropped is noticed on use, which
+        # makes SQLAlchemy replace every pooled connection of that moment. Enough connections
+        # for the updates and deliveries that run side by side.
+        kwargs.update(pool_recycle=1800, pool_size=10, max_overflow=20)
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -83,3 +84,33 @@ def test_json_log_lines_carry_level_logger_message_and_traceback() -> None:
     )
     assert line["exception"].endswith("ValueError: kapot")
     assert line["time"].endswith("+00:00")
+
+
+async def test_after_the_database_dropped_its_connections_the_bot_answers_again(
+    feed: Any, bot_api: Any, engine: Any, database_url: str
+) -> None:
+    """PostgreSQL restarted (every connection of the pool is dead): at most the first update
+    gets the apology, then the pool has been renewed and everything works."""
+    from aiogram.methods import SendMessage
+    from sqlalchemy import text
+
+    from tests.factories import make_user, message_update
+
+    if not database_url.startswith("postgresql"):
+        return  # SQLite has no server connection to lose
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/menu"))
+    assert bot_api.take(SendMessage).text == "Wat wil je doen?"
+    async with engine.connect() as connection:
+        await connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    answers = []
+    for _ in range(3):
+        await feed(message_update(anna, "/menu"))
+        answers += [call.text for call in bot_api.take_all() if isinstance(call, SendMessage)]
+    assert answers[-1] == "Wat wil je doen?"
+    assert answers.count("Wat wil je doen?") >= 2
