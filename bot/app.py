@@ -169,8 +169,8 @@ async def _on_startup(
 ) -> None:
     async with session_pool() as session:
         coordinators = await Repo(session).users.with_role(Role.COORDINATOR)
-        if search_index is not None:
-            await search_index.load(Repo(session))
+    if search_index is not None:
+        search_index.load_in_background(session_pool)
     chat_ids = set(settings.coordinator_ids) | {user.id for user in coordinators}
     await register_commands(bot, i18n, sorted(chat_ids))
     if sender is not None:

@@ -161,7 +161,7 @@ async def readiness_problems(app: Application, *, stopping: bool = False) -> lis
             logger.warning("not ready: Redis can't be reached (%s)", type(exc).__name__)
             problems.append("redis")
     index = app.dispatcher.workflow_data.get("search_index")
-    if index is not None and getattr(index, "version", None) is None:
+    if index is not None and not index.loaded:
         problems.append("search index")
     return problems
 

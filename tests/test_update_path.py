@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiogram import Dispatcher
+from aiogram.methods import SendMessage
 
 from bot.filters.on_the_loop import filters_of
 from tests.conftest import Feeder
@@ -90,3 +91,42 @@ async def test_an_update_that_arrives_again_is_dropped_before_lock_and_state(
     await feed(update)
     assert not bot_api.calls
     assert len(locks) == 1
+
+
+async def test_the_bot_answers_while_the_search_index_is_still_being_built(
+    feed: Feeder,
+    bot_api: MockedBotAPI,
+    dispatcher: Dispatcher,
+    session_pool: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At start the index is built in a worker thread: /menu is answered meanwhile, a search
+    waits for the index instead of finding nothing, and then answers."""
+    import threading
+
+    import bot.services.search.index_sync as index_sync
+    from bot.search import SearchIndex
+
+    release = threading.Event()
+
+    class SlowIndex(SearchIndex):
+        def build(self, documents: Any) -> None:
+            assert release.wait(10)
+            super().build(documents)
+
+    monkeypatch.setattr(index_sync, "SearchIndex", SlowIndex)
+    holder = dispatcher["search_index"]
+    holder.load_in_background(session_pool)
+    anna = make_user(language_code="nl")
+
+    await feed(message_update(anna, "/menu"))
+    assert bot_api.take_all()
+    assert not holder.loaded
+
+    search = asyncio.create_task(feed(message_update(anna, "/zoek moestuin")))
+    await asyncio.sleep(0.2)
+    assert not search.done() and not bot_api.calls
+    release.set()
+    await search
+    assert holder.loaded
+    assert any(isinstance(call, SendMessage) for call in bot_api.take_all())

@@ -18,9 +18,15 @@ from typing import Any
 
 from bot.search import SearchDocument, SearchIndex
 from bot.services.search.misses import MissedWords
+from storage.engine import SessionPool
 from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
+
+
+def _log_failure(task: asyncio.Task[int]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("the search index could not be loaded", exc_info=task.exception())
 
 
 def document(row: tuple[Any, ...]) -> SearchDocument:
@@ -50,6 +56,11 @@ class SearchIndexHolder:
         self._lock = asyncio.Lock()
         self.misses = MissedWords()
         self._theme_counts: tuple[int | None, Counter[str]] = (None, Counter())
+        self._loading: asyncio.Task[int] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.version is not None
 
     async def load(self, repo: Repo) -> int:
         """Build the whole index from the database; returns the number of initiatives."""
@@ -57,10 +68,23 @@ class SearchIndexHolder:
             await self._load(repo)
         return len(self.documents)
 
+    def load_in_background(self, session_pool: SessionPool) -> None:
+        """Start building the index without waiting for it: the bot answers at once, a search
+        made meanwhile waits for the index (and `/readyz` says "not ready" until it is there)."""
+
+        async def load() -> int:
+            async with session_pool() as session:
+                return await self.load(Repo(session))
+
+        self._loading = asyncio.create_task(load(), name="search-index-load")
+        self._loading.add_done_callback(_log_failure)
+
     async def fresh(self, repo: Repo) -> SearchIndex:
         """The index, first brought up to date with the database if anything changed.
 
         Ends the read transaction, so the caller's next query sees fresh data."""
+        if self._loading is not None and not self._loading.done():
+            await asyncio.shield(self._loading)
         async with self._lock, repo.read():
             version = await repo.search.version()
             if self.version is None or version < self.version:
@@ -81,7 +105,11 @@ class SearchIndexHolder:
         # The version is read first: whatever changes after it is applied again later.
         version = await repo.search.version()
         documents = [document(row) for row in await repo.search.published_rows()]
-        self.index.build(documents)
+        # Built in a worker thread into a new index, then swapped in: at 100,000 initiatives a
+        # build takes many seconds, and the bot goes on answering meanwhile.
+        index = SearchIndex()
+        await asyncio.to_thread(index.build, documents)
+        self.index = index
         self.documents = {doc.id: doc for doc in documents}
         self.version = version
         logger.info("search index built: %s initiatives at version %s", len(documents), version)
