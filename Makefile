@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .PHONY: run test check lint typecheck format migrate demo-data console clean locales lock \
-        eval-search bench-search bench-delivery bench-signup bench-load bench-updates
+        eval-search bench-search bench-delivery bench-signup bench-load bench-updates bench-memory
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,9 @@ bench-load: $(VENV)/.installed-test
 
 bench-updates: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_updates.py $(ARGS)
+
+bench-memory: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench_memory.py $(ARGS)
 
 bench-signup: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_signup.py
