@@ -4,6 +4,8 @@ with several open requests, the buttons, asking back when unclear, and withdrawi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram import Bot
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -385,3 +387,14 @@ async def test_a_thumbs_up_sticker_as_reply_is_a_yes(
     )
     assert bot_api.take(SendMessage).text.startswith("🎉 Dank je wel!")  # type: ignore[union-attr]
     assert await requests_of(repo, event_id) == [(FATIMA, "accepted")]
+
+
+async def test_a_table_that_started_or_took_place_gets_no_more_requests(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    await team(repo, clock)
+    over = (await table(repo, clock, title="Gisteren")).id
+    clock.advance(timedelta(days=30))  # the table has taken place
+    reply = await _say(feed, bot_api, COORDINATOR_ID, f"/verzoek {over} @fatima")
+    assert reply.text == "Deze tafel is al begonnen."
+    assert [entry.action for entry in await repo.audit.latest(10)] == ["event.create"]
