@@ -22,6 +22,19 @@ async def insert_or_ignore(
     return rows_touched(result) > 0
 
 
+async def insert_many_or_ignore(
+    session: AsyncSession, model: type[DeclarativeBase], rows: list[dict[str, Any]]
+) -> int:
+    """Insert the rows in one statement, leaving out those whose unique key exists already;
+    how many were inserted."""
+    if not rows:
+        return 0
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = await session.execute(insert(model).values(rows).on_conflict_do_nothing())
+    return rows_touched(result)
+
+
 def rows_touched(result: Result[Any]) -> int:
     """How many rows an UPDATE, DELETE or INSERT changed (0 when the driver cannot say)."""
     return int(result.rowcount or 0) if isinstance(result, CursorResult) else 0

@@ -12,7 +12,7 @@ from aiogram.methods import SendMessage
 
 from bot.filters.on_the_loop import filters_of
 from tests.conftest import Feeder
-from tests.factories import make_user, message_update
+from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
 
@@ -130,3 +130,32 @@ async def test_the_bot_answers_while_the_search_index_is_still_being_built(
     await search
     assert holder.loaded
     assert any(isinstance(call, SendMessage) for call in bot_api.take_all())
+
+
+async def test_a_sign_up_writes_its_reminders_in_one_statement(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
+) -> None:
+    """Every statement inside the sign-up's write transaction holds the database's write lock
+    (on SQLite, for everyone): the reminders and the "Kom je nog?" go in one INSERT."""
+    from sqlalchemy import event, func, select
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from storage.models import OutboxMessage
+    from tests.event_helpers import make_event
+
+    table = await make_event(feed.repo, clock)
+    inserts: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("INSERT INTO outbox"):
+            inserts.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        data = EventCallback(action=EventAction.JOIN, event_id=table.id).pack()
+        await feed(callback_update(make_user(language_code="nl"), data))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    bot_api.take_all()
+    rows = await feed.repo.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert (len(inserts), rows) == (1, 3)  # two reminders and the re-confirmation, at once

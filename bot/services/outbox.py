@@ -7,6 +7,7 @@ reminders), so the change and its messages are stored together or not at all.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from storage.models import OutboxMessage
@@ -41,6 +42,37 @@ async def schedule(
         urgent=urgent,
         now=now,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message to schedule with `schedule_all` (the arguments of `schedule`)."""
+
+    key: str
+    recipient_id: int
+    kind: str
+    due_at: datetime
+    params: Mapping[str, object] = field(default_factory=dict)
+    subject: str | None = None
+    urgent: bool = False
+
+
+async def schedule_all(repo: Repo, messages: list[Message], *, now: datetime) -> int:
+    """Schedule several messages in one statement (a sign-up's reminders); as `schedule` for
+    each, keys already used are left out. Returns how many were new."""
+    rows = [
+        {
+            "key": m.key,
+            "recipient_id": m.recipient_id,
+            "kind": m.kind,
+            "params": dict(m.params),
+            "due_at": m.due_at,
+            "subject": m.subject,
+            "urgent": m.urgent,
+        }
+        for m in messages
+    ]
+    return await repo.outbox.add_many(rows, now=now)
 
 
 async def reschedule(repo: Repo, key: str, due_at: datetime, *, now: datetime) -> bool:

@@ -10,9 +10,34 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, OutboxStatus
-from storage.upsert import insert_or_ignore, rows_touched
+from storage.upsert import insert_many_or_ignore, insert_or_ignore, rows_touched
 
 _OPEN = (OutboxStatus.PENDING,)
+
+
+def _row(
+    key: str,
+    recipient_id: int,
+    kind: str,
+    params: dict[str, Any],
+    due_at: datetime,
+    subject: str | None,
+    urgent: bool,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "subject": subject,
+        "recipient_id": recipient_id,
+        "kind": kind,
+        "params": params,
+        "due_at": due_at,
+        "urgent": urgent,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 class OutboxRepository:
@@ -32,23 +57,13 @@ class OutboxRepository:
         now: datetime,
     ) -> bool:
         """Insert unless a row with this key exists (any status); True when inserted."""
-        return await insert_or_ignore(
-            self._session,
-            OutboxMessage,
-            {
-                "key": key,
-                "subject": subject,
-                "recipient_id": recipient_id,
-                "kind": kind,
-                "params": params,
-                "due_at": due_at,
-                "urgent": urgent,
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
+        row = _row(key, recipient_id, kind, params, due_at, subject, urgent, now)
+        return await insert_or_ignore(self._session, OutboxMessage, row)
+
+    async def add_many(self, rows: list[dict[str, Any]], *, now: datetime) -> int:
+        """Several messages in one INSERT (each as for `add`, without `now`); how many were new."""
+        complete = [_row(now=now, **row) for row in rows]
+        return await insert_many_or_ignore(self._session, OutboxMessage, complete)
 
     async def by_key(self, key: str) -> OutboxMessage | None:
         result = await self._session.execute(select(OutboxMessage).where(OutboxMessage.key == key))

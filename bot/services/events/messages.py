@@ -43,32 +43,35 @@ async def schedule_seat_messages(
     """Reminders at the event's offsets and, for a table, "Kom je nog?" 48 hours before."""
     subject = registration_subject(event.id, registration.id)
     stamp = _stamp(registration)
+    person = registration.user_id
+    assert person is not None
+    messages = []
     for offset in event.reminder_offsets:
         due = event.starts_at - timedelta(minutes=int(offset))
-        if due <= now:
-            continue
-        await outbox.schedule(
-            repo,
-            key=f"event.reminder:{registration.id}:{event.version}:{stamp}:{offset}",
-            recipient_id=registration.user_id,
-            kind="event.reminder",
-            params={**_params(event, registration), "offset": int(offset)},
-            due_at=due,
-            now=now,
-            subject=subject,
-        )
+        if due > now:
+            messages.append(
+                outbox.Message(
+                    key=f"event.reminder:{registration.id}:{event.version}:{stamp}:{offset}",
+                    recipient_id=person,
+                    kind="event.reminder",
+                    params={**_params(event, registration), "offset": int(offset)},
+                    due_at=due,
+                    subject=subject,
+                )
+            )
     due = event.starts_at - RECONFIRM_BEFORE
     if event.kind == EventKind.TABLE and due > now:
-        await outbox.schedule(
-            repo,
-            key=f"event.reconfirm:{registration.id}:{event.version}:{stamp}",
-            recipient_id=registration.user_id,
-            kind="event.reconfirm",
-            params=_params(event, registration),
-            due_at=due,
-            now=now,
-            subject=subject,
+        messages.append(
+            outbox.Message(
+                key=f"event.reconfirm:{registration.id}:{event.version}:{stamp}",
+                recipient_id=person,
+                kind="event.reconfirm",
+                params=_params(event, registration),
+                due_at=due,
+                subject=subject,
+            )
         )
+    await outbox.schedule_all(repo, messages, now=now)  # one INSERT for them all
 
 
 async def drop_seat_messages(
