@@ -40,6 +40,8 @@ from bot.middlewares.replies import HandlingUpdateMiddleware, ReplyRetryMiddlewa
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.response_models import pin_response_models
+from bot.services.known_users import SHARED_TTL, TTL, KnownUsers
+from bot.services.known_users import register as register_known_users
 from bot.services.search.index_sync import SearchIndexHolder
 from handlers import create_root_router
 from scheduler.context import JobContext
@@ -138,6 +140,9 @@ def build_dispatcher(
         scheduler=scheduler,
         search_index=SearchIndexHolder(),
     )
+    # With several processes, another one may change a person: remember them only briefly.
+    ttl = SHARED_TTL if settings.redis_url else TTL
+    dispatcher["known_users"] = register_known_users(KnownUsers(ttl=ttl))
     metrics = UpdateMetrics()
     dispatcher["metrics"] = metrics
     dispatcher.update.outer_middleware(MetricsMiddleware(metrics))

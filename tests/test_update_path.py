@@ -159,3 +159,82 @@ async def test_a_sign_up_writes_its_reminders_in_one_statement(
     bot_api.take_all()
     rows = await feed.repo.session.scalar(select(func.count()).select_from(OutboxMessage))
     assert (len(inserts), rows) == (1, 3)  # two reminders and the re-confirmation, at once
+
+
+def _user_reads(engine: Any) -> tuple[list[str], Any]:
+    from sqlalchemy import event
+
+    reads: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("SELECT") and "FROM users" in statement:
+            reads.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    return reads, seen
+
+
+async def test_someone_seen_a_moment_ago_costs_no_database_read(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, dispatcher: Dispatcher
+) -> None:
+    from sqlalchemy import event
+
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/menu"))
+    bot_api.take_all()
+    reads, seen = _user_reads(engine)
+    try:
+        await feed(message_update(anna, "/menu"))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    assert [c.text for c in bot_api.take_all() if isinstance(c, SendMessage)] == [
+        "Wat wil je doen?"
+    ]
+    assert reads == []
+    assert dispatcher["known_users"].hits == 1
+
+
+async def test_a_change_elsewhere_is_seen_within_seconds_and_a_demotion_at_once(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, dispatcher: Dispatcher, repo: Any
+) -> None:
+    """Another process changes people behind this one's back (plain SQL, no session here):
+    a resident's new language shows after the short memory runs out; a coordinator is never
+    remembered, so one who was demoted can't take an admin action even a second later."""
+    from sqlalchemy import text
+
+    from tests.conftest import COORDINATOR_ID
+    from tests.coordination_support import add_user
+
+    now = [0.0]
+    known = dispatcher["known_users"]
+    known._monotonic = lambda: now[0]
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/menu"))
+    bot_api.take_all()
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE users SET language = 'en' WHERE id = :id"), {"id": anna.id}
+        )
+    await feed(message_update(anna, "/menu"))
+    assert [c.text for c in bot_api.take_all() if isinstance(c, SendMessage)] == [
+        "Wat wil je doen?"
+    ]
+    now[0] += known.ttl + 1
+    await feed(message_update(anna, "/menu"))
+    assert [c.text for c in bot_api.take_all() if isinstance(c, SendMessage)] == [
+        "What do you want to do?"
+    ]
+
+    await add_user(repo, 6_200_001, role="coordinator", first_name="Kees")
+    kees = make_user(id=6_200_001, language_code="nl")
+    await feed(message_update(kees, "/log"))
+    bot_api.take_all()
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE users SET role = 'resident' WHERE id = :id"), {"id": kees.id}
+        )
+    await feed(message_update(kees, "/log"))
+    assert [c.text for c in bot_api.take_all() if isinstance(c, SendMessage)] == [
+        "Sorry, dit kunnen alleen coördinatoren doen."
+    ]
+    assert kees.id != COORDINATOR_ID

@@ -36,6 +36,10 @@ class UserMiddleware(BaseMiddleware):
                 language_code=sender.language_code,
             )
             data["user"] = await see_user(
-                repo, person, now=clock.now(), coordinator_ids=settings.coordinator_ids
+                repo,
+                person,
+                now=clock.now(),
+                coordinator_ids=settings.coordinator_ids,
+                recent=data.get("known_users"),
             )
         return await handler(event, data)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import SUPPORTED_LOCALES
+from bot.services.known_users import KnownUsers
 from storage.models import Role, User
 from storage.repositories import Repo
 
@@ -29,15 +30,27 @@ class UnsupportedLanguageError(ValueError):
 
 
 async def see_user(
-    repo: Repo, person: TelegramPerson, *, now: datetime, coordinator_ids: tuple[int, ...]
+    repo: Repo,
+    person: TelegramPerson,
+    *,
+    now: datetime,
+    coordinator_ids: tuple[int, ...],
+    recent: KnownUsers | None = None,
 ) -> User:
     """Record that a person used the bot; create them on first sight, keep names current.
 
-    Most updates come from people we know whose details did not change: those cost one read.
+    Most updates come from people seen a moment ago whose details did not change: those cost
+    nothing (`recent`); others we know cost one read.
     """
+    if recent is not None:
+        seen = recent.get(person.id)
+        if seen is not None and not _needs_update(seen, person, now, coordinator_ids):
+            return seen
     async with repo.read():  # ended here: the handler's use-case starts its own transaction
         known = await repo.users.get(person.id)
     if known is not None and not _needs_update(known, person, now, coordinator_ids):
+        if recent is not None:
+            recent.keep(known)
         return known
     async with repo.write():
         user, _created = await repo.users.ensure(
@@ -55,6 +68,8 @@ async def see_user(
         user.last_seen_at = now
         if person.id in coordinator_ids:
             user.role = Role.COORDINATOR
+    if recent is not None:
+        recent.keep(user)
     return user
 
 
@@ -79,7 +94,10 @@ async def choose_language(repo: Repo, user: User, language: str) -> None:
     if language not in SUPPORTED_LOCALES:
         raise UnsupportedLanguageError(language)
     async with repo.write():
-        user.language = language
+        stored = await repo.users.get(user.id)  # `user` may be this process's copy from before
+        if stored is not None:
+            stored.language = language
+    user.language = language
 
 
 async def mark_reachable(repo: Repo, user_id: int, reachable: bool, *, now: datetime) -> bool:

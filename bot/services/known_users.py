@@ -1,0 +1,118 @@
+"""People this process saw a moment ago, so that most updates need no database read to know
+who is writing (their language, role and reachability).
+
+- Bounded (least recently seen go first) and short-lived: a change made by another process
+  (a new language, a role) is seen within `TTL` seconds; with several processes behind one
+  webhook (`REDIS_URL` set) that is `SHARED_TTL`, a few seconds.
+- Coordinators are never kept: whether someone may take an admin action is read fresh, so a
+  demotion holds at once in every process.
+- Any change to a person in this process forgets them at once: an ORM change or deletion of a
+  `User` in a transaction that commits, and any UPDATE or DELETE statement on the users table
+  (which forgets everyone, as it may touch anyone).
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from storage.models import Role, User
+
+TTL = 60.0
+SHARED_TTL = 5.0
+_COLUMNS = tuple(User.__table__.columns)
+CAPACITY = 50_000
+
+
+class KnownUsers:
+    def __init__(
+        self,
+        *,
+        ttl: float = TTL,
+        capacity: int = CAPACITY,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self.capacity = capacity
+        self._monotonic = monotonic
+        self._people: OrderedDict[int, tuple[float, User]] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, user_id: int) -> User | None:
+        found = self._people.get(user_id)
+        if found is None or self._monotonic() - found[0] > self.ttl:
+            self.misses += 1
+            return None
+        self._people.move_to_end(user_id)
+        self.hits += 1
+        return found[1]
+
+    def keep(self, user: User) -> None:
+        """Remember a copy of the person's row: a copy that belongs to no session, so nothing
+        that happens to the session it came from (a rollback expires its objects) touches it."""
+        if user.role == Role.COORDINATOR:
+            self._people.pop(user.id, None)
+            return
+        copy = User(**{column.key: getattr(user, column.key) for column in _COLUMNS})
+        self._people[user.id] = (self._monotonic(), copy)
+        self._people.move_to_end(user.id)
+        while len(self._people) > self.capacity:
+            self._people.popitem(last=False)
+
+    def forget(self, user_id: int) -> None:
+        self._people.pop(user_id, None)
+
+    def forget_everyone(self) -> None:
+        self._people.clear()
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+
+# Every cache of this process, told about changes by the session events below.
+_CACHES: weakref.WeakSet[KnownUsers] = weakref.WeakSet()
+
+
+def register(cache: KnownUsers) -> KnownUsers:
+    _CACHES.add(cache)
+    return cache
+
+
+def _forget(user_ids: set[int]) -> None:
+    for cache in _CACHES:
+        for user_id in user_ids:
+            cache.forget(user_id)
+
+
+@event.listens_for(Session, "after_flush")
+def _users_flushed(session: Session, _context: Any) -> None:
+    changed = {
+        obj.id
+        for obj in (*session.dirty, *session.deleted, *session.new)
+        if isinstance(obj, User) and obj.id is not None
+    }
+    if changed:
+        session.info.setdefault("changed_users", set()).update(changed)
+        _forget(changed)  # at once: a read in this transaction must not see the old copy
+
+
+@event.listens_for(Session, "after_commit")
+def _users_committed(session: Session) -> None:
+    changed = session.info.pop("changed_users", None)
+    if changed:
+        _forget(changed)  # again: a read between flush and commit may have kept the old row
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _users_statement(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and any(
+        getattr(mapper, "class_", None) is User for mapper in state.all_mappers
+    ):
+        for cache in _CACHES:
+            cache.forget_everyone()
