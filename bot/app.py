@@ -187,7 +187,13 @@ async def _on_startup(
     logger.info("bot started")
 
 
-async def _on_shutdown(scheduler: AsyncIOScheduler, sender: Sender | None = None) -> None:
+async def _on_shutdown(
+    scheduler: AsyncIOScheduler,
+    sender: Sender | None = None,
+    search_index: SearchIndexHolder | None = None,
+) -> None:
+    if search_index is not None:
+        await search_index.stop_loading()
     if scheduler.running:
         scheduler.shutdown(wait=False)
     if sender is not None:

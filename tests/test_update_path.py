@@ -238,3 +238,31 @@ async def test_a_change_elsewhere_is_seen_within_seconds_and_a_demotion_at_once(
         "Sorry, dit kunnen alleen coördinatoren doen."
     ]
     assert kees.id != COORDINATOR_ID
+
+
+async def test_stopping_while_the_index_loads_leaves_nothing_running(
+    dispatcher: Dispatcher, session_pool: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shutdown during the start-up build stops it, so no connection outlives the database."""
+    import threading
+
+    import bot.services.search.index_sync as index_sync
+    from bot.search import SearchIndex
+
+    started, release = threading.Event(), threading.Event()
+
+    class SlowIndex(SearchIndex):
+        def build(self, documents: Any) -> None:
+            started.set()
+            release.wait(10)
+            super().build(documents)
+
+    monkeypatch.setattr(index_sync, "SearchIndex", SlowIndex)
+    holder = dispatcher["search_index"]
+    holder.load_in_background(session_pool)
+    assert await asyncio.to_thread(started.wait, 10)  # the build is under way
+    loading = holder._loading
+    await holder.stop_loading()
+    release.set()
+    assert loading is not None and loading.cancelled()
+    assert not holder.loaded

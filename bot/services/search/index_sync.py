@@ -11,6 +11,7 @@ on the same database; a database that went back in time (restored, emptied) is r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -78,6 +79,15 @@ class SearchIndexHolder:
 
         self._loading = asyncio.create_task(load(), name="search-index-load")
         self._loading.add_done_callback(_log_failure)
+
+    async def stop_loading(self) -> None:
+        """At shutdown: a build still under way is stopped, so it holds no connection after
+        the database is closed."""
+        task, self._loading = self._loading, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def fresh(self, repo: Repo) -> SearchIndex:
         """The index, first brought up to date with the database if anything changed.
