@@ -33,6 +33,9 @@ from storage.engine import create_engine, create_session_pool  # noqa: E402
 from storage.repositories import Repo  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_support import own_postgres_database  # noqa: E402
+
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
 MARK = re.compile(r"#(\d+)$")
 
@@ -195,25 +198,13 @@ async def _run_processes(
     processes: int, rows: int, limit: int, rate: float, blocked_share: float
 ) -> dict[str, float]:
     """Several sender processes on one PostgreSQL database of the benchmark's own."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    admin_url = make_url(
-        os.environ.get(
-            "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-        )
+    base = os.environ.get(
+        "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
     )
-    name = f"samenspel_bench_delivery_{os.getpid()}"
-    admin = create_engine(admin_url.render_as_string(hide_password=False))
-    async with admin.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    database_url = admin_url.set(database=name).render_as_string(hide_password=False)
     # A bot id of this run only: the shared buckets are keyed by the bot.
     token = f"{700_000_000 + os.getpid()}:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
+    async with own_postgres_database(base, "delivery") as database_url:
         blocked = await _fill(database_url, rows, blocked_share)
         server = LimitedTelegram(limit, blocked)
         async with FakeTelegram(hook=server.hook) as api:
@@ -225,11 +216,6 @@ async def _run_processes(
             for worker in workers:
                 await worker.wait()
             elapsed = time.monotonic() - started
-    finally:
-        async with admin.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
     expected = {n for n in range(rows) if 10_000_000 + n not in blocked}
     delivered = set(server.received)
     sending_span = max(server.last - (server.first or server.last), 1e-9)

@@ -38,8 +38,8 @@ from aiogram.fsm.storage.memory import MemoryStorage  # noqa: E402
 from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update, User  # noqa: E402
 from bench_search import CorpusGenerator  # noqa: E402
 from bench_signup import BOT_USER, LocalSession  # noqa: E402
-from sqlalchemy import event, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from bench_support import own_postgres_database  # noqa: E402
+from sqlalchemy import event, insert  # noqa: E402
 
 from bot.app import build_bot, build_dispatcher  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
@@ -223,7 +223,8 @@ async def bench_backend(
     }
     result: dict[str, float] = {"sql_tx_max": 0, "redis_max": 0}
     try:
-        await _measure(dispatcher, bot, kinds["menu"][:20], counters)  # warm up
+        warm_up = [_message(next(ids), p, "/menu") for p in people[:20]]
+        await _measure(dispatcher, bot, warm_up, counters)
         for name, batch in kinds.items():
             ms, most_tx, most_redis = await _measure(dispatcher, bot, batch, counters)
             result[f"{name}_ms"] = ms
@@ -256,21 +257,8 @@ async def bench_bare(count: int) -> float:
 
 
 async def _postgres(base: str, initiatives: int, count: int, redis_url: str) -> dict[str, float]:
-    admin_url = make_url(base)
-    name = f"samenspel_bench_updates_{os.getpid()}"
-    admin = create_engine(admin_url.set(database="postgres").render_as_string(hide_password=False))
-    async with admin.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = admin_url.set(database=name).render_as_string(hide_password=False)
+    async with own_postgres_database(base, "updates") as url:
         return await bench_backend(url, redis_url, initiatives, count)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 def _line(backend: str, figures: dict[str, float], bare: float) -> str:

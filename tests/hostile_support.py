@@ -15,7 +15,6 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.methods import (
-    AnswerCallbackQuery,
     AnswerInlineQuery,
     EditMessageCaption,
     EditMessageText,
@@ -44,9 +43,7 @@ from hypothesis import strategies as st
 import bot.keyboards.callbacks as callbacks
 from bot.commands import COORDINATORS, EVERYONE
 from bot.i18n import LOCALES_DIR
-
-TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_BYTES, BUTTONS, ALERT_LIMIT = 4096, 1024, 64, 100, 200
-
+from bot.views.pages import CALLBACK_DATA_LIMIT, method_problems
 
 # What the bot offers, discovered.
 
@@ -132,7 +129,7 @@ def junk_callback(classes: list[type[CallbackData]], ids: list[int]) -> st.Searc
         return st.tuples(*parts).map(lambda values: ":".join([cls.__prefix__, *values]))
 
     data = st.one_of(st.sampled_from(classes).flatmap(forged), st.text(sendable, max_size=64))
-    return data.map(lambda text: text.encode()[:CALLBACK_BYTES].decode(errors="ignore"))
+    return data.map(lambda text: text.encode()[:CALLBACK_DATA_LIMIT].decode(errors="ignore"))
 
 
 def media(user_id: int) -> st.SearchStrategy[dict[str, Any]]:
@@ -212,31 +209,17 @@ def texts_of(call: TelegramMethod[Any]) -> list[str]:
 
 
 def limit_problems(call: TelegramMethod[Any]) -> list[str]:
-    problems = []
-    text = getattr(call, "text", None)
-    if isinstance(call, AnswerCallbackQuery):
-        if text and len(text) > ALERT_LIMIT:
-            problems.append(f"callback answer of {len(text)} characters")
-    elif isinstance(text, str) and len(text) > TEXT_LIMIT:
-        problems.append(f"{type(call).__name__} text of {len(text)} characters")
-    caption = getattr(call, "caption", None)
-    if isinstance(caption, str) and len(caption) > CAPTION_LIMIT:
-        problems.append(f"caption of {len(caption)} characters")
-    if isinstance(call, EditMessageText | EditMessageCaption) and text == "":
+    """Telegram's limits (the bot's own check, `bot.views.pages`), and what else a person would
+    find broken: an empty edit, a button without text, too many inline results or keys."""
+    problems = method_problems(call)
+    if isinstance(call, EditMessageText | EditMessageCaption) and getattr(call, "text", 0) == "":
         problems.append("empty edit")
     if isinstance(call, AnswerInlineQuery) and len(call.results) > 50:
         problems.append(f"{len(call.results)} inline results")
     markup = getattr(call, "reply_markup", None)
     if isinstance(markup, InlineKeyboardMarkup):
-        buttons = [b for row in markup.inline_keyboard for b in row]
-        if len(buttons) > BUTTONS:
-            problems.append(f"{len(buttons)} buttons")
-        for button in buttons:
-            if not button.text.strip():
-                problems.append("a button without text")
-            data = button.callback_data
-            if data is not None and len(data.encode()) > CALLBACK_BYTES:
-                problems.append(f"callback data of {len(data.encode())} bytes: {data[:40]}")
+        if any(not b.text.strip() for row in markup.inline_keyboard for b in row):
+            problems.append("a button without text")
     elif isinstance(markup, ReplyKeyboardMarkup) and sum(map(len, markup.keyboard)) > 300:
         problems.append("reply keyboard with too many buttons")
     return problems

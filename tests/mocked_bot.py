@@ -25,7 +25,7 @@ from aiogram.methods import (
 )
 from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, PhotoSize, User
 
-from bot.views.pages import limit_problems
+from bot.views.pages import method_problems
 
 BOT_USER = User(id=42, is_bot=True, first_name="Samenspel", username="samenspel_test_bot")
 M = TypeVar("M", bound=TelegramMethod[Any])
@@ -77,7 +77,7 @@ class MockedBotAPI(BaseSession):
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
         self.calls.append(method)
-        problems = _beyond_limits(method)
+        problems = method_problems(method)
         if problems:
             self.refused.append((method, problems))
             raise TelegramBadRequest(method=method, message=f"Bad Request: {'; '.join(problems)}")
@@ -132,20 +132,6 @@ class MockedBotAPI(BaseSession):
             reply_markup=markup,
             **extra,
         )
-
-
-def _beyond_limits(method: TelegramMethod[Any]) -> list[str]:
-    markup = getattr(method, "reply_markup", None)
-    markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
-    mode = getattr(method, "parse_mode", None)
-    parse_html = not isinstance(mode, str | type(None)) or (mode or "").upper() == "HTML"
-    if isinstance(method, SendMessage | EditMessageText):
-        return limit_problems(method.text, parse_html=parse_html, markup=markup)
-    if isinstance(method, SendDocument | SendPhoto):
-        return limit_problems(method.caption, caption=True, parse_html=parse_html, markup=markup)
-    if isinstance(method, EditMessageReplyMarkup):
-        return limit_problems(None, markup=markup)
-    return []
 
 
 def _chat_of(method: TelegramMethod[Any]) -> int:

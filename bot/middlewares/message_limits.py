@@ -16,14 +16,9 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.methods import Response, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.views.pages import TEXT_LIMIT, limit_problems, text_pages
+from bot.views.pages import TEXT_LIMIT, limit_problems, reads_html, text_pages
 
 logger = logging.getLogger(__name__)
-
-
-def _reads_html(method: SendMessage) -> bool:
-    mode = method.parse_mode
-    return not isinstance(mode, str | type(None)) or (mode or "").upper() == "HTML"
 
 
 class SplitLongTextMiddleware(BaseRequestMiddleware):
@@ -34,7 +29,7 @@ class SplitLongTextMiddleware(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         if not isinstance(method, SendMessage) or not limit_problems(
-            method.text, parse_html=_reads_html(method)
+            method.text, parse_html=reads_html(method)
         ):
             return await make_request(bot, method)
         parts = ["\n".join(lines) for lines in text_pages(method.text.split("\n"), TEXT_LIMIT - 96)]

@@ -12,14 +12,24 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 BUTTON_LIMIT = 100
 CALLBACK_DATA_LIMIT = 64
+ALERT_LIMIT = 200  # the text of a callback query's answer
 
 # Room left on a text page for a heading and the line under it.
 TEXT_PAGE_BUDGET = 3600
@@ -125,3 +135,27 @@ def limit_problems(
             if len(data.encode()) > CALLBACK_DATA_LIMIT:
                 problems.append(f"callback data longer than {CALLBACK_DATA_LIMIT} bytes: {data}")
     return problems
+
+
+def reads_html(method: TelegramMethod[Any]) -> bool:
+    """Whether Telegram reads the method's text as HTML: the bot's default parse mode (HTML)
+    unless the method names another one or none."""
+    mode = getattr(method, "parse_mode", None)
+    return not isinstance(mode, str | type(None)) or (mode or "").upper() == "HTML"
+
+
+def method_problems(method: TelegramMethod[Any]) -> list[str]:
+    """What Telegram would refuse in a Bot API call the bot makes (see `limit_problems`)."""
+    markup = getattr(method, "reply_markup", None)
+    markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
+    if isinstance(method, SendMessage | EditMessageText):
+        return limit_problems(method.text, parse_html=reads_html(method), markup=markup)
+    if isinstance(method, SendDocument | SendPhoto):
+        return limit_problems(
+            method.caption, caption=True, parse_html=reads_html(method), markup=markup
+        )
+    if isinstance(method, EditMessageReplyMarkup):
+        return limit_problems(None, markup=markup)
+    if isinstance(method, AnswerCallbackQuery) and len(method.text or "") > ALERT_LIMIT:
+        return [f"callback answer longer than {ALERT_LIMIT}"]
+    return []
