@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -37,6 +38,10 @@ from bot.middlewares.i18n import LocaleMiddleware
 from bot.middlewares.input_edge import CommandNumberMiddleware, NulCleaningMiddleware
 from bot.middlewares.message_limits import SplitLongTextMiddleware
 from bot.middlewares.replies import HandlingUpdateMiddleware, ReplyRetryMiddleware
+from bot.middlewares.reply_keyboards import (
+    ReplyKeyboardRequestMiddleware,
+    StaleReplyButtonMiddleware,
+)
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.response_models import pin_response_models
@@ -45,7 +50,7 @@ from bot.services.known_users import register as register_known_users
 from bot.services.search.index_sync import SearchIndexHolder
 from handlers import create_root_router
 from scheduler.context import JobContext
-from scheduler.jobs import register_jobs
+from scheduler.jobs import register_jobs, run_jobs_that_came_due
 from scheduler.setup import build_scheduler
 from storage.engine import SessionPool, create_engine, create_session_pool
 from storage.models import Role
@@ -70,6 +75,14 @@ class Application:
     sender: Sender
     extras: dict[str, object] = field(default_factory=dict)
 
+    async def run_jobs_that_came_due(self, since: datetime, until: datetime) -> list[str]:
+        """The periodic jobs that would have run while the clock moved from `since` to
+        `until` (console mode's `:clock`), once each; returns their ids."""
+        context = JobContext(
+            self.session_pool, self.clock, self.settings, bot=self.bot, i18n=self.i18n
+        )
+        return await run_jobs_that_came_due(context, since, until)
+
 
 def build_bot(
     settings: Settings,
@@ -84,6 +97,7 @@ def build_bot(
     pin_response_models()
     session.middleware(reply_retry or ReplyRetryMiddleware())
     session.middleware(SplitLongTextMiddleware())
+    session.middleware(ReplyKeyboardRequestMiddleware())
     return Bot(
         token=settings.token or CONSOLE_TOKEN,
         session=session,
@@ -155,6 +169,8 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(CommandNumberMiddleware())
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
     dispatcher.callback_query.outer_middleware(CallbackGuardMiddleware())
+    dispatcher.message.outer_middleware(StaleReplyButtonMiddleware())
+    dispatcher.callback_query.outer_middleware(StaleReplyButtonMiddleware())
     dispatcher.include_router(create_root_router())
     run_filters_on_the_loop(dispatcher)
     dispatcher.startup.register(_on_startup)
@@ -174,10 +190,11 @@ async def _on_startup(
 ) -> None:
     async with session_pool() as session:
         coordinators = await Repo(session).users.with_role(Role.COORDINATOR)
+        facilitators = await Repo(session).users.with_role(Role.FACILITATOR)
     if search_index is not None:
         search_index.load_in_background(session_pool)
     chat_ids = set(settings.coordinator_ids) | {user.id for user in coordinators}
-    await register_commands(bot, i18n, sorted(chat_ids))
+    await register_commands(bot, i18n, sorted(chat_ids), [user.id for user in facilitators])
     if sender is not None:
         register_jobs(
             scheduler, JobContext(session_pool, clock, settings, bot=bot, i18n=i18n), sender

@@ -13,8 +13,11 @@ from aiogram.types import Message
 
 from bot.middlewares.data import HandlerData
 
-DeepLinkOpener = Callable[[Message, str, HandlerData], Awaitable[bool]]
-"""Opens a deep link: (message, argument after the prefix, handler data) → True when handled."""
+DeepLinkOpener = Callable[[Message, str, HandlerData], Awaitable[bool | str]]
+"""Opens a deep link: (message, argument after the prefix, handler data) → True when it showed
+what the link points at; False when it said nothing (the link is unknown); or a sentence saying
+why this link doesn't work (any more). /start then answers once: that sentence, or a general
+one, above the welcome and the menu."""
 
 _OPENERS: dict[str, DeepLinkOpener] = {}
 

@@ -23,7 +23,21 @@ DOMAIN = "messages"
 
 _ = gettext
 __ = lazy_gettext
-__all__ = ["N_", "CatalogI18n", "_", "__", "create_i18n", "pick_locale", "speaking"]
+__all__ = [
+    "N_",
+    "CatalogI18n",
+    "_",
+    "__",
+    "create_i18n",
+    "ngettext",
+    "pick_locale",
+    "speaking",
+]
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """A text with a count, in the current language's plural form for `n`."""
+    return gettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -8,18 +8,29 @@ import logging
 from aiogram import Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, InlineKeyboardMarkup
 from aiogram.types import User as TelegramUser
 
 from bot.filters.roles import AccessDeniedError
-from bot.i18n import CatalogI18n, pick_locale
+from bot.i18n import CatalogI18n, pick_locale, speaking
+from bot.keyboards.menu import with_menu_button
 from bot.logging_privacy import pseudonym
 from bot.views.refusals import answer_refusal
 
 logger = logging.getLogger(__name__)
 
 
-async def on_access_denied(event: ErrorEvent, event_from_user: TelegramUser | None = None) -> bool:
+def _menu(i18n: CatalogI18n, locale: str) -> InlineKeyboardMarkup:
+    with speaking(i18n, locale):
+        return with_menu_button()
+
+
+async def on_access_denied(
+    event: ErrorEvent,
+    i18n: CatalogI18n,
+    locale: str | None = None,
+    event_from_user: TelegramUser | None = None,
+) -> bool:
     """Someone used a command or button of another role: they are told, nothing happens."""
     assert isinstance(event.exception, AccessDeniedError)
     logger.info(
@@ -27,7 +38,8 @@ async def on_access_denied(event: ErrorEvent, event_from_user: TelegramUser | No
         event.update.event_type,
         pseudonym(event_from_user.id if event_from_user else None),
     )
-    await answer_refusal(event.update, event.exception.text)
+    next_step = _menu(i18n, locale or i18n.default_locale)
+    await answer_refusal(event.update, event.exception.text, next_step=next_step)
     return True
 
 
@@ -53,7 +65,7 @@ async def on_error(
     apology = i18n.gettext(
         "Sorry, something went wrong on our side. Please try again in a moment.", locale=locale
     )
-    await answer_refusal(update, apology)
+    await answer_refusal(update, apology, next_step=_menu(i18n, locale))
     return True
 
 
@@ -68,7 +80,7 @@ async def on_lost_conversation(
         "Sorry, I lost track of where we were. Please start again: /menu shows everything.",
         locale=locale or i18n.default_locale,
     )
-    await answer_refusal(event.update, text)
+    await answer_refusal(event.update, text, next_step=_menu(i18n, locale or i18n.default_locale))
     return True
 
 

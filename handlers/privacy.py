@@ -47,8 +47,8 @@ def privacy_text(days: int) -> str:
         "As long as you use the bot. {days} days after an event, the list of participants "
         "loses the names; only the numbers stay. Sent messages are deleted then too.\n\n"
         "<b>Your rights</b>\n"
-        "/mijngegevens – get a file with everything we keep about you\n"
-        "/verwijder – delete everything about you\n"
+        "/mydata – get a file with everything we keep about you\n"
+        "/delete – delete everything about you\n"
         "Questions? Ask one of the coordinators."
     ).format(days=days)
 
@@ -119,7 +119,7 @@ async def cb_erase(
     """Erases the user after "yes"; an old or forged button does nothing."""
     if not await _erase_confirmed(state, callback_data.code):
         await query.answer(
-            _("This button no longer works. Send /verwijder to start again."), show_alert=True
+            _("This button no longer works. Send /delete to start again."), show_alert=True
         )
         return
     await erase_user(repo, user.id, now=clock.now(), salt=settings.tombstone_salt)

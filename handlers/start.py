@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Unpack
 
@@ -16,33 +15,10 @@ from bot.keyboards.callbacks import MenuAction, MenuCallback
 from bot.keyboards.menu import main_menu
 from bot.middlewares.data import HandlerData
 from bot.services.coordination.optout import start_again
+from bot.views.help import help_text, welcome_text
+from storage.models import User
 
 logger = logging.getLogger(__name__)
-
-
-def welcome_text(first_name: str) -> str:
-    return _(
-        "Hi {name}! 👋 Welcome to <b>Samenspel</b>.\n\n"
-        "Here you can find residents' initiatives in the province of Utrecht, "
-        "sign up for dialogue tables and trainings, and get in touch with each other.\n\n"
-        "Choose below what you want to do. You can also type /help."
-    ).format(name=html.escape(first_name))
-
-
-def help_text() -> str:
-    return _(
-        "<b>What can I do?</b>\n\n"
-        "/zoek – find initiatives by words, theme or place\n"
-        "/nieuw – add your initiative\n"
-        "/mijn – your initiatives\n"
-        "/agenda – dialogue tables, trainings and meetups\n"
-        "/mijnagenda – your sign-ups\n"
-        "/menu – everything at a glance\n"
-        "/taal – choose Dutch or English\n"
-        "/help – this explanation\n\n"
-        "Tap a button or type a command. You don't need a password: "
-        "your Telegram account is your login."
-    )
 
 
 async def cmd_start(
@@ -54,21 +30,30 @@ async def cmd_start(
     user, repo, clock = data["user"], data["repo"], data["clock"]
     if await start_again(repo, user.id, now=clock.now()):
         await message.answer(_("Welcome back! You'll get announcements again."))
+    first_name = user.first_name  # read now: an opener's failed transaction expires the user
     payload = command.args
+    problem = ""
     if payload:
         found = find_opener(payload)
+        opened: bool | str = False
         if found is not None:
             opener, argument = found
-            if await opener(message, argument, data):
-                return
+            opened = await opener(message, argument, data)
+        if opened is True:
+            return
         logger.info("unknown or expired deep link opened")
-        await message.answer(_("This link doesn't work (anymore). Here is the menu."))
-    await message.answer(welcome_text(user.first_name), reply_markup=main_menu())
+        problem = opened or _("This link doesn't work (any more).")
+    text = welcome_text(first_name)
+    await message.answer(f"{problem}\n\n{text}" if problem else text, reply_markup=main_menu())
 
 
-async def cmd_help(message: Message) -> None:
-    """Explains the commands in a few lines."""
-    await message.answer(help_text(), reply_markup=main_menu())
+def _help_for(user: User, locale: str) -> str:
+    return help_text(locale, coordinator=user.is_coordinator, facilitator=user.is_facilitator)
+
+
+async def cmd_help(message: Message, user: User, locale: str) -> None:
+    """Everything this person can do, grouped, with the menu below."""
+    await message.answer(_help_for(user, locale), reply_markup=main_menu())
 
 
 async def cmd_menu(message: Message) -> None:
@@ -76,11 +61,18 @@ async def cmd_menu(message: Message) -> None:
     await message.answer(_("What do you want to do?"), reply_markup=main_menu())
 
 
-async def cb_help(query: CallbackQuery) -> None:
+async def cb_help(query: CallbackQuery, user: User, locale: str) -> None:
     """The menu's help button: the same explanation as /help."""
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(help_text(), reply_markup=main_menu())
+        await query.message.answer(_help_for(user, locale), reply_markup=main_menu())
+
+
+async def cb_menu(query: CallbackQuery) -> None:
+    """A "☰ Menu" button under a message that ends a path: the menu, one tap away."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(_("What do you want to do?"), reply_markup=main_menu())
 
 
 def create_router() -> Router:
@@ -89,4 +81,5 @@ def create_router() -> Router:
     router.message.register(cmd_help, Command("help", "hulp"))
     router.message.register(cmd_menu, Command("menu"))
     router.callback_query.register(cb_help, MenuCallback.filter(F.action == MenuAction.HELP))
+    router.callback_query.register(cb_menu, MenuCallback.filter(F.action == MenuAction.MENU))
     return router

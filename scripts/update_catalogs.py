@@ -56,7 +56,13 @@ def main() -> int:
             with po.open("rb") as handle:
                 catalog = read_po(handle, locale=locale)
             for message in catalog:
-                if message.id and not message.string:
+                if isinstance(message.id, tuple):  # a count: singular and plural forms
+                    forms = message.string if isinstance(message.string, tuple) else ()
+                    message.string = tuple(
+                        form or message.id[min(n, 1)]
+                        for n, form in enumerate(forms or ("",) * len(message.id))
+                    )
+                elif message.id and not message.string:
                     message.string = message.id
             with po.open("wb") as handle:
                 write_po(handle, catalog, width=0, omit_header=False)

@@ -41,7 +41,7 @@ from babel.messages.pofile import read_po
 from hypothesis import strategies as st
 
 import bot.keyboards.callbacks as callbacks
-from bot.commands import COORDINATORS, EVERYONE
+from bot.commands import ALL
 from bot.i18n import LOCALES_DIR
 from bot.views.pages import CALLBACK_DATA_LIMIT, method_problems
 
@@ -50,7 +50,7 @@ from bot.views.pages import CALLBACK_DATA_LIMIT, method_problems
 
 def commands(dispatcher: Dispatcher) -> list[str]:
     """Every command a router anywhere listens to, and every command in the menus."""
-    found = {name for name, _description in EVERYONE + COORDINATORS}
+    found = {name for entry in ALL for name in entry.names}
 
     def walk(router: Router) -> None:
         for observer in router.observers.values():

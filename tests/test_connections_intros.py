@@ -398,8 +398,11 @@ async def test_the_public_card_offers_contact_with_the_published_details(
     await feed(message_update(anna, f"/start i_{ident}"))
     card = bot_api.take(SendMessage)
     assert card.text.startswith("<b>Repair Café Lombok</b>")
-    assert button_rows(card.reply_markup) == [["✉️ Contact"]]
-    assert card.reply_markup.inline_keyboard[0][0].callback_data == (  # type: ignore[union-attr]
+    assert button_rows(card.reply_markup) == [
+        ["🔁 Vergelijkbaar", "✉️ Contact"],
+        ["🗺 Op de kaart", "📤 Delen"],
+    ]
+    assert card.reply_markup.inline_keyboard[0][1].callback_data == (  # type: ignore[union-attr]
         IntroCallback(action=IntroAction.START, id=ident).pack()
     )
     await feed(tap(anna, "start", ident))

@@ -4,6 +4,7 @@ remove articles in the chat; residents cannot."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.methods import (
@@ -17,8 +18,12 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import KnowledgeCallback, MenuAction
 from bot.services.connections import knowledge
+from storage import migrate
+from storage.base import Base
+from storage.engine import create_engine, create_session_pool
 from storage.models import KnowledgeArticle
 from storage.repositories import Repo
+from storage.starter_knowledge import starter_rows
 from tests.conftest import COORDINATOR_ID, Feeder
 from tests.coordination_support import audit_trail
 from tests.factories import callback_update, make_user, message_update
@@ -209,7 +214,7 @@ async def test_menu_buttons_open_the_knowledge_base_and_questions(
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(SendMessage).text == (
         "No initiative has offered to answer questions yet. Meanwhile, look in the knowledge "
-        "base: /kennis"
+        "base: /knowledge"
     )
 
 
@@ -223,6 +228,36 @@ async def test_a_link_opens_an_article_and_coordinators_see_the_edit_buttons(
     assert article.text.startswith("📄 <b>AVG voor bewonersinitiatieven</b>\n\nDe AVG")
     assert button_rows(article.reply_markup) == [["✏️ Aanpassen", "🗑 Weghalen"]]
     await feed(message_update(make_user(language_code="en"), "/start k_999999"))
-    assert bot_api.take(SendMessage).text == "This article doesn't exist (any more)."
-    assert bot_api.take(SendMessage).text == "This link doesn't work (anymore). Here is the menu."
-    bot_api.take(SendMessage)  # the welcome
+    assert bot_api.take(SendMessage).text.startswith(
+        "This article doesn't exist (any more).\n\nHi "
+    )
+
+
+async def test_starter_articles_ship_with_every_database_and_removed_ones_stay_away(
+    database_url: str,
+) -> None:
+    """Not demo data: a fresh database gets the starter articles from its migrations, so
+    `/kennis verzekering` answers with a real token too; a coordinator's removal sticks."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.drop_all)
+            await connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        await migrate.upgrade(engine)
+        async with create_session_pool(engine)() as session:
+            repo = Repo(session)
+            found = await knowledge.search(repo, "verzekering")
+            assert [a.title for a in found.articles][:1] == ["Vrijwilligersbeleid en verzekering"]
+            refs = sorted(str(a.ref) for a in await knowledge.all_articles(repo))
+            assert refs == sorted(row["ref"] for row in starter_rows())
+            ids = {a.ref: a.id for a in await knowledge.all_articles(repo)}
+            await knowledge.remove(
+                repo, ids["kb-vrijwilligers"], actor_id=None, now=datetime.now(UTC)
+            )
+        await migrate.upgrade(engine)  # the next start
+        async with create_session_pool(engine)() as session:
+            repo = Repo(session)
+            assert "kb-vrijwilligers" not in {a.ref for a in await knowledge.all_articles(repo)}
+        await migrate.downgrade(engine)
+    finally:
+        await engine.dispose()

@@ -85,8 +85,8 @@ async def test_question_goes_only_to_opted_in_members_least_recently_asked_first
     )
     await feed(message_update(anna, "Hoe regelen jullie de verzekering bij een repair café?"))
     assert bot_api.take(SendMessage).text == (
-        "✅ Je vraag is verstuurd naar initiatieven die helpen bij <b>Duurzaamheid</b> "
-        "(aantal mensen: 5). Hun antwoorden komen hier. Tik op 👍 onder het antwoord dat je "
+        "✅ Je vraag is verstuurd naar 5 mensen van initiatieven die helpen bij "
+        "<b>Duurzaamheid</b>. Hun antwoorden komen hier. Tik op 👍 onder het antwoord dat je "
         "hielp."
     )
     rows = await outbox_rows(repo, "peer.question")
@@ -192,7 +192,7 @@ async def test_answers_are_relayed_marked_helpful_and_shared_with_consent(
     await feed(tap(second, "helpful", answer_id))
     assert bot_api.take(AnswerCallbackQuery).text == "This question is no longer open for you."
     await feed(tap(anna, "helpful", answer_id))
-    assert bot_api.take(AnswerCallbackQuery).text == "Dankjewel! Ik laat het de helper weten."
+    assert bot_api.take(AnswerCallbackQuery).text == "Dank je wel! Ik laat het de helper weten."
     bot_api.take(EditMessageReplyMarkup)
     consent = bot_api.take(SendMessage)
     assert consent.text == (
@@ -212,14 +212,14 @@ async def test_answers_are_relayed_marked_helpful_and_shared_with_consent(
     await feed(tap(anna, "cyes", answer_id))
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(EditMessageText).text == (
-        "Dankjewel! Als de ander het ook goed vindt, komt het in de kennisbank."
+        "Dank je wel! Als de ander het ook goed vindt, komt het in de kennisbank."
     )
     assert (await repo.session.execute(select(KnowledgeArticle))).scalars().all() == []
     await repo.session.commit()
     await feed(tap(first, "cyes", answer_id))
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(EditMessageText).text == (
-        "🎉 Thank you! It's in the knowledge base now (without names): /kennis"
+        "🎉 Thank you! It's in the knowledge base now (without names): /knowledge"
     )
     (article,) = (await repo.session.execute(select(KnowledgeArticle))).scalars().all()
     assert (article.title, article.body, article.source, article.themes) == (
@@ -312,3 +312,23 @@ async def test_members_switch_help_on_themes_on_and_off(
         "This initiative is no longer yours to change."
     )
     assert await repo.connections.offers_of(ident) == {"ouderen"}
+
+
+async def test_a_question_to_one_person_says_so_in_the_singular(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    await _helpers(repo, clock.now(), 1)
+    await repo.session.commit()
+    for language, expected in (
+        ("nl", "✅ Je vraag is verstuurd naar 1 persoon van initiatieven die helpen bij "
+               "<b>Duurzaamheid</b>. Het antwoord komt hier."),
+        ("en", "✅ Your question was sent to 1 person of initiatives that help with "
+               "<b>Sustainability</b>. Their answer will come here."),
+    ):  # fmt: skip
+        asker = make_user(language_code=language)
+        await feed(message_update(asker, "/vraag"))
+        bot_api.take(SendMessage)
+        await feed(tap(asker, "theme", value="duurzaamheid"))
+        bot_api.take(AnswerCallbackQuery), bot_api.take(EditMessageText)
+        await feed(message_update(asker, "How do you insure the volunteers at a repair café?"))
+        assert bot_api.take(SendMessage).text.startswith(expected)

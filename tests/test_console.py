@@ -27,12 +27,12 @@ async def test_start_prints_the_dutch_welcome_with_numbered_buttons(tmp_path: Pa
     output = await _chat(tmp_path, "/start\n:quit\n")
     assert output == (
         "Hoi Anna! 👋 Welkom bij Samenspel.\n\n"
-        "Hier vind je bewonersinitiatieven in de provincie Utrecht, meld je je aan voor "
-        "dialoogtafels en trainingen, en kom je met elkaar in contact.\n\n"
-        "Kies hieronder wat je wilt doen. Je kunt ook /help typen.\n"
+        "Hier vind je initiatieven van bewoners in de provincie Utrecht. Je kunt je aanmelden "
+        "voor dialoogtafels en trainingen, en met elkaar in contact komen.\n\n"
+        "Kies hieronder wat je wilt doen, of typ gewoon wat je zoekt. Je kunt ook /help typen.\n"
         "[1] 🔎 Zoeken  [2] 📅 Agenda\n"
         "[3] 🗓 Mijn agenda  [4] ➕ Nieuw initiatief\n"
-        "[5] 🏠 Mijn initiatieven  [6] 🙋 Vraag het initiatieven\n"
+        "[5] 🏠 Mijn initiatieven  [6] 🙋 Vraag andere initiatieven\n"
         "[7] 📚 Kennisbank  [8] ❓ Hulp\n"
         "[9] 🌐 Taal\n\n"
     )
@@ -63,7 +63,7 @@ async def test_personas_reply_and_location(tmp_path: Path) -> None:
     )
     assert "» you are now Emma (resident)" in output
     assert "Hi Emma! 👋 Welcome to Samenspel." in output
-    assert "I didn't quite understand that. Choose what you want to do:" in output
+    assert "👍 Type what you are looking for, or choose from the menu:" in output
     assert "📍 Near you (9)\n\n1. Repair Café Lombok — " in output
     assert "» unknown persona; choose from anna, fatima, kees, emma" in output
     assert "» choose a button from 1 to 7" in output
@@ -75,7 +75,7 @@ async def test_end_of_input_ends_the_chat(tmp_path: Path) -> None:
         "Wat wil je doen?\n"
         "[1] 🔎 Zoeken  [2] 📅 Agenda\n"
         "[3] 🗓 Mijn agenda  [4] ➕ Nieuw initiatief\n"
-        "[5] 🏠 Mijn initiatieven  [6] 🙋 Vraag het initiatieven\n"
+        "[5] 🏠 Mijn initiatieven  [6] 🙋 Vraag andere initiatieven\n"
         "[7] 📚 Kennisbank  [8] ❓ Hulp\n"
         "[9] 🌐 Taal\n\n"
     )
@@ -130,8 +130,54 @@ async def test_moving_the_clock_shows_messages_that_came_due(tmp_path: Path) -> 
 
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("» the clock now says ")
+    assert lines[1].startswith("» jobs that came due: ")
     # The demo's request to Fatima (due since the demo was loaded) comes first, then this one.
-    assert lines[1:3] == ["[to Fatima]", "🧑‍🏫 Verzoek om een tafel te begeleiden"]
+    assert lines[2:4] == ["[to Fatima]", "🧑‍🏫 Verzoek om een tafel te begeleiden"]
     announcement = lines.index("De training begint morgen.")
     assert lines[announcement - 1] == "[to Fatima]"
     assert "Kun je deze tafel begeleiden? Antwoord met ja of nee op dit bericht." in lines
+
+
+async def test_moving_the_clock_runs_the_daily_jobs_that_came_due(tmp_path: Path) -> None:
+    """A newcomer sees a week of the bot in a minute: freshness questions, the weekly
+    overview, retention and proposals run as the clock passes their time."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from bot.demo.initiatives import FATIMA_ID, FATIMAS_INITIATIVE
+    from storage.engine import create_engine, create_session_pool
+    from storage.models import Initiative, OutboxMessage
+    from storage.repositories import Repo
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
+    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    await prepare_database(settings, demo_data=True)
+    engine = create_engine(url)
+    async with create_session_pool(engine)() as session:
+        repo = Repo(session)
+        async with repo.write():
+            await session.execute(
+                update(Initiative)
+                .where(Initiative.ref == FATIMAS_INITIATIVE)
+                .values(last_confirmed_at=datetime.now(UTC) - timedelta(days=200))
+            )
+    await engine.dispose()
+
+    out = io.StringIO()
+    await run_console(settings, stdin=io.StringIO(":clock +8d\n:quit\n"), out=out)
+
+    text = out.getvalue()
+    ran = next(line for line in text.splitlines() if line.startswith("» jobs that came due: "))
+    jobs = set(ran.split(": ")[1].split(", "))
+    assert {"initiative_freshness", "privacy_retention", "weekly_digest"} <= jobs
+    # The question waits for quiet hours to end, so look at what was queued for Fatima.
+    engine = create_engine(url)
+    async with create_session_pool(engine)() as session:
+        kinds = (
+            await session.execute(
+                select(OutboxMessage.kind).where(OutboxMessage.recipient_id == FATIMA_ID)
+            )
+        ).scalars()
+        assert "initiative.freshness" in set(kinds)
+    await engine.dispose()

@@ -176,7 +176,7 @@ async def test_broadcast_from_compose_to_report(
     await repo.session.commit()
 
     dewi = make_user(id=DEWI, language_code="nl", first_name="Bewoner")
-    await feed(message_update(dewi, "/stop"))  # opts out before it reaches her
+    await feed(message_update(dewi, "/geenmededelingen"))  # opts out before it reaches her
     assert bot_api.take(SendMessage).text.startswith("Oké, je krijgt geen mededelingen meer.")
 
     bot_api.will_return_for(BOB, _error(TelegramForbiddenError, "Forbidden: bot was blocked"))
@@ -435,16 +435,16 @@ def test_progress_numbers_are_written_the_dutch_and_the_english_way(i18n: Catalo
         assert progress_text(1240, 3000, "en") == "📣 Sending… 1,240 / 3,000 sent"
 
 
-async def test_stop_ends_announcements_and_start_brings_them_back(
+async def test_noannouncements_ends_announcements_and_start_brings_them_back(
     feed: Feeder, bot_api: MockedBotAPI, repo: Repo
 ) -> None:
     emma = make_user(language_code="en", first_name="Emma")
-    await feed(message_update(emma, "/stop"))
+    await feed(message_update(emma, "/noannouncements"))
     assert bot_api.take(SendMessage).text == (
         "OK, you won't get announcements any more. Reminders about your own sign-ups still "
         "come.\n\nWant them again? Send /start."
     )
-    await feed(message_update(emma, "/stop"))
+    await feed(message_update(emma, "/geenmededelingen"))
     assert bot_api.take(SendMessage).text == (
         "You had already stopped announcements. Want them again? Send /start."
     )
@@ -471,8 +471,14 @@ async def test_stop_while_composing_cancels_and_keeps_announcements_on(
     stored = await repo.users.get(COORDINATOR_ID)
     assert stored is not None and stored.announcements_stopped_at is None
     await repo.session.commit()
-    await feed(message_update(kees, "/stop"))  # not composing any more: this one opts out
-    assert bot_api.take(SendMessage).text.startswith("Oké, je krijgt geen mededelingen meer.")
+    await feed(message_update(kees, "/stop"))  # not composing any more: still no opt-out
+    assert bot_api.take(SendMessage).text == (
+        "Er loopt nu niets om te stoppen. Wil je geen mededelingen van de coördinatoren meer "
+        "krijgen? Stuur dan /geenmededelingen."
+    )
+    stored = await repo.users.get(COORDINATOR_ID)
+    assert stored is not None and stored.announcements_stopped_at is None
+    await repo.session.commit()
 
 
 async def test_a_photo_or_an_overlong_text_gets_a_clear_answer(

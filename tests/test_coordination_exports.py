@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
+from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SetMyCommands
 from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 
@@ -102,6 +102,7 @@ async def test_debriefs_have_their_columns_and_audit_log_is_exported(
     assert _table(sent.document.data) == [list(COLUMNS["debriefs"])]  # type: ignore[union-attr]
 
     await feed(message_update(kees, "/rol @zoe begeleider"))
+    bot_api.take(SetMyCommands), bot_api.take(SetMyCommands)  # the facilitator's own menu
     assert bot_api.take(SendMessage).text.startswith("✅ Zoë is nu dialoogbegeleider.")
     await feed(message_update(kees, "/export log"))
     rows = _table(bot_api.take(SendDocument).document.data)  # type: ignore[union-attr]

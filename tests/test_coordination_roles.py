@@ -50,6 +50,13 @@ async def test_coordinator_makes_someone_facilitator_by_username(
     kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
     await feed(message_update(kees, "/rol @Fatima_Utrecht begeleider"))
 
+    menus = [bot_api.take(SetMyCommands) for _ in range(2)]
+    assert [(m.scope, m.language_code) for m in menus] == [
+        (BotCommandScopeChat(chat_id=FATIMA), "nl"),
+        (BotCommandScopeChat(chat_id=FATIMA), "en"),
+    ]
+    assert [c.command for c in menus[0].commands][-1] == "beschikbaarheid"
+    assert [c.command for c in menus[1].commands][-1] == "availability"
     assert bot_api.take(SendMessage).text == (
         "✅ Fatima is nu dialoogbegeleider. Ik heb het laten weten."
     )
@@ -104,6 +111,7 @@ async def test_role_by_replying_to_a_forwarded_message(
         forward_origin=MessageOriginUser(date=datetime.now(UTC), sender_user=fatima),
     )
     await feed(message_update(kees, "/rol facilitator", reply_to_message=forwarded))
+    bot_api.take(SetMyCommands), bot_api.take(SetMyCommands)
     assert bot_api.take(SendMessage).text.startswith("✅ Fatima is nu dialoogbegeleider.")
     assert await _role(repo, FATIMA) == "facilitator"
 
@@ -187,6 +195,7 @@ async def test_log_lists_the_newest_admin_actions(
     assert bot_api.take(SendMessage).text == "Het logboek is leeg."
     await add_user(repo, FATIMA, first_name="Fatima", username="fatima")
     await feed(message_update(kees, "/rol @fatima facilitator"))
+    bot_api.take(SetMyCommands), bot_api.take(SetMyCommands)
     bot_api.take(SendMessage)
     await feed(message_update(kees, "/log"))
     assert bot_api.take(SendMessage).text == (
@@ -242,7 +251,8 @@ def test_coordinators_see_their_commands_in_the_menu(i18n: CatalogI18n) -> None:
     assert dutch["stats"] == "Cijfers over een periode"
     assert {"export", "rol", "log"} <= set(dutch)
     english = {c.command: c.description for c in commands_for(i18n, "en", coordinator=True)}
-    assert english["rol"] == "Give someone a role"
+    assert english["role"] == "Give someone a role"
+    assert english["broadcast"] == "Send an announcement to a group"
     residents = {c.command for c in commands_for(i18n, "nl", coordinator=False)}
     assert not {"bericht", "stats", "export", "rol", "log"} & residents
 

@@ -372,7 +372,7 @@ async def test_an_event_that_took_place_cannot_be_changed(
     assert reply.text == PAST_REFUSAL[language]
     reply = await _say(feed, bot_api, coordinator, f"/wijzig {event_id}")
     assert reply.text == PAST_REFUSAL[language]
-    assert reply.reply_markup is None
+    assert button_rows(reply.reply_markup) == [["☰ Menu"]]  # the path ends: the menu is next
     assert not bot_api.calls
     capacity = await repo.session.scalar(select(Event.capacity).where(Event.id == event_id))
     assert capacity == 10

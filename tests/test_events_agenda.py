@@ -104,7 +104,7 @@ async def test_cancelling_from_the_agenda_shows_the_agenda_again(
     )
 
     assert bot_api.take(AnswerCallbackQuery).text == (
-        "Je bent afgemeld. Bedankt voor het laten weten!"
+        "Je bent afgemeld. Dank je wel dat je het laat weten!"
     )
     edited = bot_api.take(EditMessageText)
     assert (edited.text or "").startswith("🗓 <b>Mijn agenda</b>\n\n1. 🗣 <b>Vol</b>")

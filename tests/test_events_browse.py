@@ -188,7 +188,7 @@ async def test_deep_link_opens_the_card_with_contribution_and_facilitator_state(
         "🎓 first needed: training Basis\n\n"
         "Voor &lt;iedereen&gt;."
     )
-    assert button_rows(card.reply_markup) == [["✅ Sign up"], ["◀ All events"]]
+    assert button_rows(card.reply_markup) == [["✅ Sign up"], ["◀ All events", "📤 Share"]]
 
 
 async def test_card_opens_from_the_list_and_an_unknown_deep_link_shows_the_menu(
@@ -204,8 +204,9 @@ async def test_card_opens_from_the_list_and_an_unknown_deep_link_shows_the_menu(
     assert (bot_api.take(SendMessage).text or "").startswith("🗣 <b>Samen aan tafel</b>")
 
     await feed(message_update(anna, "/start e_999999"))
-    assert bot_api.take(SendMessage).text == "Deze link werkt niet (meer). Hier is het menu."
-    bot_api.take(SendMessage)
+    assert bot_api.take(SendMessage).text.startswith(
+        "Ik kan die activiteit niet vinden. Misschien is ze afgelast of weggehaald.\n\nHoi "
+    )
 
 
 async def test_card_of_a_called_off_event_offers_no_sign_up_or_cancel(
@@ -226,4 +227,6 @@ async def test_card_of_a_called_off_event_offers_no_sign_up_or_cancel(
     card = bot_api.take(SendMessage)
     assert "❌ Deze activiteit gaat niet door." in (card.text or "")
     assert "Je bent aangemeld." not in (card.text or "")
-    assert button_rows(card.reply_markup) == [["◀ Alle activiteiten"]]
+    assert button_rows(card.reply_markup) == [
+        ["◀ Alle activiteiten"]
+    ]  # a called-off event is not shared

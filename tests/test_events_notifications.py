@@ -151,7 +151,7 @@ async def test_change_and_cancellation_messages(
     changed = await _render("event.changed", repo, people[0], "nl", clock, settings, i18n, params)
     assert changed is not None
     assert changed.text == (
-        "📣 Gewijzigd: <b>Samen aan tafel</b> is nu hier en dan:\n"
+        "📣 Gewijzigd: <b>Samen aan tafel</b> heeft een nieuwe tijd of plek:\n"
         "📅 di 10 mrt, 19:30–21:30\n"
         "📍 Wijkcentrum Oost, Utrecht\n\n"
         "Je plek blijft van jou. Kun je nu niet? Meld je hieronder af."

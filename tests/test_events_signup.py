@@ -50,7 +50,7 @@ async def test_sign_up_gives_a_seat_and_schedules_reminders_and_reconfirmation(
     assert button_rows(card.reply_markup) == [
         ["❌ Afmelden"],
         ["📆 In mijn agenda zetten"],
-        ["◀ Alle activiteiten"],
+        ["◀ Alle activiteiten", "📤 Delen"],
     ]
     assert await registration_of(repo, event_id, anna.id) == ("confirmed", None, False)
     assert await outbox_rows(repo, anna.id) == [
@@ -82,7 +82,7 @@ async def test_sign_up_speaks_english(
     assert button_rows(card.reply_markup) == [
         ["❌ Cancel my seat"],
         ["📆 Add to my calendar"],
-        ["◀ All events"],
+        ["◀ All events", "📤 Share"],
     ]
 
 
@@ -124,7 +124,10 @@ async def test_full_table_puts_user_on_waitlist_with_position_and_suggestions(
     card = bot_api.take(EditMessageText)
     assert "⛔ full — waitlist: 1" in (card.text or "")
     assert (card.text or "").endswith("⏳ You are on the waitlist: number 1.")
-    assert button_rows(card.reply_markup) == [["❌ Leave the waitlist"], ["◀ All events"]]
+    assert button_rows(card.reply_markup) == [
+        ["❌ Leave the waitlist"],
+        ["◀ All events", "📤 Share"],
+    ]
     waitlisted = bot_api.take(SendMessage)
     assert waitlisted.text == (
         "⏳ You are number 1 on the waitlist for <b>Samen aan tafel</b>. As soon as a seat "
@@ -147,11 +150,14 @@ async def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(
     await feed(callback_update(anna, leave(event_id)))
 
     assert bot_api.take(AnswerCallbackQuery).text == (
-        "Je bent afgemeld. Bedankt voor het laten weten!"
+        "Je bent afgemeld. Dank je wel dat je het laat weten!"
     )
     card = bot_api.take(EditMessageText)
     assert "⛔ vol — wachtlijst: 1" in (card.text or "")
-    assert button_rows(card.reply_markup) == [["⏳ Op de wachtlijst"], ["◀ Alle activiteiten"]]
+    assert button_rows(card.reply_markup) == [
+        ["⏳ Op de wachtlijst"],
+        ["◀ Alle activiteiten", "📤 Delen"],
+    ]
     assert await registration_of(repo, event_id, anna.id) == ("cancelled", None, False)
     assert await registration_of(repo, event_id, bert.id) == ("confirmed", None, False)
     assert await registration_of(repo, event_id, carla.id) == ("waitlisted", 1, False)
@@ -277,7 +283,7 @@ async def test_saying_no_to_kom_je_nog_gives_the_seat_to_the_waitlist(
 
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(EditMessageText).text == (
-        "Bedankt voor het laten weten. Je plek gaat nu naar iemand op de wachtlijst."
+        "Dank je wel dat je het laat weten. Je plek gaat nu naar iemand op de wachtlijst."
     )
     assert await registration_of(repo, event_id, anna.id) == ("cancelled", None, False)
     assert await registration_of(repo, event_id, bert.id) == ("confirmed", None, False)

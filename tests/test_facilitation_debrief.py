@@ -109,9 +109,9 @@ async def test_availability_settings_in_english_and_only_for_facilitators(
         "🏷 Favourite themes: any\n"
         "📍 Favourite municipalities: any\n"
         "🔢 At most a month: no maximum\n\n"
-        "Add a period: <code>/beschikbaarheid 24-12 tot 2-1</code>\n"
-        "Themes: <code>/beschikbaarheid thema ouderen, wonen</code>\n"
-        "Municipalities: <code>/beschikbaarheid gemeente Utrecht, Zeist</code>\n"
+        "Add a period: <code>/availability 24-12 tot 2-1</code>\n"
+        "Themes: <code>/availability thema ouderen, wonen</code>\n"
+        "Municipalities: <code>/availability gemeente Utrecht, Zeist</code>\n"
         "At most a month: tap a number below (∞ = no maximum)."
     )
     assert button_rows(shown.reply_markup) == [["✓ ∞", "1", "2", "3", "4"]]
@@ -119,7 +119,7 @@ async def test_availability_settings_in_english_and_only_for_facilitators(
     await feed(message_update(tg_user(EMMA), "/beschikbaarheid 31-2"))
     assert bot_api.take(SendMessage).text == (
         "I can't read that. Type a day or a period, for example "
-        "<code>/beschikbaarheid 24-12</code> or <code>/beschikbaarheid 24-12 tot 2-1</code>."
+        "<code>/availability 24-12</code> or <code>/availability 24-12 tot 2-1</code>."
     )
     await feed(message_update(tg_user(EMMA), "/beschikbaarheid thema ouderen, Housing"))
     assert bot_api.take(SendMessage).text == "Saved."

@@ -97,7 +97,8 @@ async def test_unanswered_request_is_chased_escalated_and_filled_by_an_open_call
         )
     )
     assert (
-        bot_api.take(SendMessage).text == "Bedankt dat je het laat weten. We vragen iemand anders."
+        bot_api.take(SendMessage).text
+        == "Dank je wel dat je het laat weten. We vragen iemand anders."
     )
     [told] = await deliver(sender, bot_api, 1)
     assert (
@@ -115,7 +116,7 @@ async def test_unanswered_request_is_chased_escalated_and_filled_by_an_open_call
     assert panel.text == (
         "🧑‍🏫 <b>Begeleiders: Samen aan tafel</b>\n"
         "📅 za 7 mrt, 19:30–21:30 · Utrecht\n"
-        "🎓 Nodig certificaat: Basis\n"
+        "🎓 Je hebt dit certificaat nodig: Basis\n"
         "✅ 0 van 1 begeleiders bevestigd\n\n"
         "Gevraagd:\n"
         "• Fatima — ❌ nee\n\n"
@@ -172,7 +173,7 @@ async def test_unanswered_request_is_chased_escalated_and_filled_by_an_open_call
     [debrief] = await deliver(sender, bot_api, 1)
     assert (debrief.chat_id, debrief.text) == (
         PIET,
-        "🙏 Bedankt voor het begeleiden van <b>Samen aan tafel</b>! Hoe ging het?\n\n"
+        "🙏 Dank je wel voor het begeleiden van <b>Samen aan tafel</b>! Hoe ging het?\n\n"
         "Antwoord op dit bericht met hoeveel mensen er kwamen en in een paar woorden waar het "
         "over ging. Bijvoorbeeld: <code>9 - wonen, de bus, buren</code>",
     )

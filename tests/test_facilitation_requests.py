@@ -119,7 +119,7 @@ async def test_reply_kan_niet_declines_and_the_coordinator_can_ask_someone_else(
         )
     )
     assert bot_api.take(SendMessage).text == (
-        "Bedankt dat je het laat weten. We vragen iemand anders."
+        "Dank je wel dat je het laat weten. We vragen iemand anders."
     )
     assert await requests_of(repo, event_id) == [(PIET, "declined")]
     assert await confirmed(repo, event_id) == 0
@@ -245,7 +245,8 @@ async def test_plain_message_with_several_open_requests_asks_which_table(
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageReplyMarkup)
     assert (
-        bot_api.take(SendMessage).text == "Bedankt dat je het laat weten. We vragen iemand anders."
+        bot_api.take(SendMessage).text
+        == "Dank je wel dat je het laat weten. We vragen iemand anders."
     )
     assert await requests_of(repo, first_id) == [(FATIMA, "pending")]
     assert await requests_of(repo, second_id) == [(FATIMA, "declined")]
@@ -345,7 +346,7 @@ async def test_withdrawing_later_frees_the_seat_and_alerts_the_coordinators(
     await feed(callback_update(tg_user(FATIMA), data))
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(EditMessageText).text == (
-        "Bedankt dat je het laat weten. Je begeleidt <b>Samen aan tafel</b> niet meer; "
+        "Dank je wel dat je het laat weten. Je begeleidt <b>Samen aan tafel</b> niet meer; "
         "de coördinatoren zoeken iemand anders."
     )
     assert await requests_of(repo, event_id) == [(FATIMA, "withdrawn")]

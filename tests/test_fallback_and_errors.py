@@ -18,17 +18,19 @@ from tests.mocked_bot import MockedBotAPI, button_rows
 MENU_NL = [
     ["🔎 Zoeken", "📅 Agenda"],
     ["🗓 Mijn agenda", "➕ Nieuw initiatief"],
-    ["🏠 Mijn initiatieven", "🙋 Vraag het initiatieven"],
+    ["🏠 Mijn initiatieven", "🙋 Vraag andere initiatieven"],
     ["📚 Kennisbank", "❓ Hulp"],
     ["🌐 Taal"],
 ]
 
 
-async def test_free_text_gets_the_menu(feed: Feeder, bot_api: MockedBotAPI) -> None:
-    await feed(message_update(make_user(), "hallo, wat kan ik hier?"))
+async def test_a_greeting_with_a_question_gets_the_welcome_and_the_menu(
+    feed: Feeder, bot_api: MockedBotAPI
+) -> None:
+    await feed(message_update(make_user(first_name="Anna"), "hallo, wat kan ik hier?"))
 
     reply = bot_api.take(SendMessage)
-    assert reply.text == "Dat begreep ik niet helemaal. Kies wat je wilt doen:"
+    assert reply.text.startswith("Hoi Anna! 👋 Welkom bij <b>Samenspel</b>.")
     assert button_rows(reply.reply_markup) == MENU_NL
 
 
@@ -88,7 +90,7 @@ async def test_stale_button_is_answered(feed: Feeder, bot_api: MockedBotAPI) -> 
     await feed(callback_update(make_user(), "nothing:here"))
     assert (
         bot_api.take(AnswerCallbackQuery).text
-        == "Deze knop werkt niet meer. Typ /menu om opnieuw te beginnen."
+        == "Deze knop hoort bij een eerdere stap. Er is niets veranderd."
     )
 
 

@@ -66,7 +66,9 @@ async def test_coordinator_hides_and_shows_a_profile_and_it_is_logged(
     )
     stranger = make_user(language_code="nl")
     await feed(message_update(stranger, f"/profiel {ident}"))
-    assert bot_api.take(SendMessage).text == "Ik kan dat initiatief niet vinden."
+    assert bot_api.take(SendMessage).text == (
+        "Ik kan dat initiatief niet vinden. Misschien is het offline gehaald of verwijderd."
+    )
 
     with caplog.at_level(logging.INFO, logger="bot.services.initiatives.profiles"):
         await feed(message_update(kees, f"/toon {ident}"))
@@ -84,7 +86,7 @@ async def test_moderation_needs_a_known_number(
     kees = make_user(id=COORDINATOR_ID, language_code="en")
     await feed(message_update(kees, "/verberg"))
     assert bot_api.take(SendMessage).text == (
-        "Type the number of the initiative, for example /verberg 12."
+        "Type the number of the initiative, for example /hide 12."
     )
     await feed(message_update(kees, "/toon 999"))
     assert bot_api.take(SendMessage).text == "There is no initiative with number 999."

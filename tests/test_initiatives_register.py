@@ -59,7 +59,6 @@ NL_PREVIEW = (
     "Wij tuinieren samen met de buurt op zaterdag &amp; zondag.\n\n"
     "🏷 Natuur en groen · Voedsel\n"
     "📍 Utrecht · Overvecht\n"
-    "🗺 Op de kaart\n"
     "🌐 https://www.zonnebloem.nl\n"
     "✉️ info@zonnebloem.nl\n"
     "📞 06 12345678\n"
@@ -116,7 +115,7 @@ async def test_whole_registration_in_dutch_with_every_validation_error(
     )
     await feed(message_update(anna, "Wij tuinieren samen met de buurt op zaterdag & zondag."))
     ask = question(bot_api)
-    assert ask.text.startswith("<i>Stap 3 van 11</i>\nWelke thema’s passen erbij?")
+    assert ask.text.startswith("<i>Stap 3 van 11</i>\nWelke thema's passen erbij?")
     assert button_rows(ask.reply_markup) == [*NL_THEME_ROWS, ["⬅️ Terug", "✖️ Stoppen"]]
 
     await wrong("iets anders", "Tik op minstens één thema.")
@@ -128,7 +127,7 @@ async def test_whole_registration_in_dutch_with_every_validation_error(
     assert button_rows(edited.reply_markup)[-2:] == [["✔️ Klaar"], ["⬅️ Terug", "✖️ Stoppen"]]
     await feed(press(anna, "theme", "taal"))
     refusal = bot_api.take(AnswerCallbackQuery)
-    assert refusal.text == "Je kunt tot 3 thema’s kiezen. Zet er eerst een uit."
+    assert refusal.text == "Je kunt tot 3 thema's kiezen. Zet er eerst een uit."
     assert refusal.show_alert
     await feed(press(anna, "theme", "wonen"))  # untick
     bot_api.take(AnswerCallbackQuery)
@@ -281,7 +280,7 @@ async def test_registration_in_english_from_the_menu_skipping_what_is_optional(
         "📍 Zeist\n\n"
         "<b>Shall I publish this?</b>\n"
         "If you tap “Yes, publish”, you agree that everyone can see this profile in Samenspel. "
-        "You can change it, take it offline or delete it at any time with /mijn."
+        "You can change it, take it offline or delete it at any time with /mine."
     )
     assert button_rows(preview.reply_markup) == [
         ["✅ Yes, publish"],
@@ -316,7 +315,9 @@ async def test_back_shows_the_earlier_answer_and_keep_leaves_it(
     assert button_rows(back.reply_markup) == [["➡️ Keep", "✖️ Cancel"]]
 
     await feed(press(emma, "back", "description"))  # a button of a later question
-    assert bot_api.take(AnswerCallbackQuery).text == "This button belongs to an earlier question."
+    assert bot_api.take(AnswerCallbackQuery).text == (
+        "This button belongs to an earlier step. Nothing has changed."
+    )
 
     await feed(press(emma, "skip", "name"))
     bot_api.take(AnswerCallbackQuery)
@@ -344,8 +345,10 @@ async def test_cancel_throws_the_draft_away(
     assert (await repo.session.execute(select(Initiative))).scalars().all() == []
     assert (await repo.session.execute(select(InitiativeMember))).scalars().all() == []
 
-    await feed(message_update(anna, "Dit is geen antwoord meer"))
-    assert bot_api.take(SendMessage).text == FALLBACK_NL
+    await feed(message_update(anna, "Dit is geen antwoord meer"))  # no flow: taken as a search
+    assert bot_api.take(SendMessage).text.startswith(
+        "🔎 Ik zocht naar “Dit is geen antwoord meer”, maar vond niets."
+    )
 
 
 async def test_stop_command_and_cancel_button_text_cancel_at_the_location_step(
@@ -440,7 +443,7 @@ async def test_not_yet_keeps_the_profile_private_without_consent(
     await feed(press(emma, "later"))
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(SendMessage).text == (
-        "Saved. Only you can see <b>Taalcafé Zeist</b>. Publish it from /mijn when you're ready."
+        "Saved. Only you can see <b>Taalcafé Zeist</b>. Publish it from /mine when you're ready."
     )
     stored = await repo.initiatives.get(draft_id)
     assert stored is not None and stored.status == "draft" and stored.draft_step is None

@@ -34,13 +34,15 @@ async def test_a_result_opens_its_card_with_similar_and_contact_in_dutch(
         "Samen groenten kweken en oogsten in de wijk. Iedereen kan meedoen.\n\n"
         "🏷 Natuur en groen · Voedsel\n"
         "📍 Utrecht · Lombok\n"
-        "🗺 Op de kaart\n"
         "🌐 https://bongerd.example.nl\n"
         "✉️ tuin@bongerd.example.nl\n"
         "💬 @bongerdtuin\n"
         "🔑 moestuin, tuinieren"
     )
-    assert button_rows(card.reply_markup) == [["🔁 Vergelijkbaar", "✉️ Contact"], ["🗺 Op de kaart"]]
+    assert button_rows(card.reply_markup) == [
+        ["🔁 Vergelijkbaar", "✉️ Contact"],
+        ["🗺 Op de kaart", "📤 Delen"],
+    ]
     assert card.reply_markup.inline_keyboard[1][0].url == (
         "https://www.openstreetmap.org/?mlat=52.09300&mlon=5.10100#map=16/52.09300/5.10100"
     )
@@ -55,7 +57,10 @@ async def test_a_stale_card_says_possibly_outdated_in_english(
     bot_api.take(AnswerCallbackQuery)
     card = bot_api.take(SendMessage)
     assert card.text.endswith("\n\n⚠️ Possibly outdated: not confirmed for over a year.")
-    assert button_rows(card.reply_markup) == [["🔁 Similar", "✉️ Contact"], ["🗺 On the map"]]
+    assert button_rows(card.reply_markup) == [
+        ["🔁 Similar", "✉️ Contact"],
+        ["🗺 On the map", "📤 Share"],
+    ]
 
 
 async def test_contact_shows_public_details_with_buttons_to_open_them(

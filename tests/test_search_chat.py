@@ -196,8 +196,8 @@ async def test_menu_search_takes_the_next_text_as_query_until_stopped(
         "Oké, gestopt met zoeken. Typ /zoek om weer te zoeken, of /menu voor de rest."
     )
     assert isinstance(stopped.reply_markup, ReplyKeyboardRemove)
-    await feed(message_update(anna, "moestuin"))  # plain text outside search mode: the menu
-    assert bot_api.take(SendMessage).text == "Dat begreep ik niet helemaal. Kies wat je wilt doen:"
+    await feed(message_update(anna, "moestuin"))  # plain text outside search mode: a search too
+    assert bot_api.take(SendMessage).text.startswith("🔎 <b>Ik zocht naar “moestuin”</b> (2)")
 
 
 async def test_zoek_without_words_asks_in_english_and_commands_still_work(
@@ -210,7 +210,7 @@ async def test_zoek_without_words_asks_in_english_and_commands_still_work(
     assert button_rows(prompt.reply_markup) == [["📍 Share my location"], ["✖️ Stop searching"]]
     await feed(message_update(emma, "✖️ Stop searching"))
     assert bot_api.take(SendMessage).text == (
-        "OK, stopped searching. Type /zoek to search again, or /menu for everything else."
+        "OK, stopped searching. Type /search to search again, or /menu for everything else."
     )
 
 

@@ -16,15 +16,16 @@ from tests.mocked_bot import MockedBotAPI, button_rows
 
 DUTCH_WELCOME = (
     "Hoi Anna! 👋 Welkom bij <b>Samenspel</b>.\n\n"
-    "Hier vind je bewonersinitiatieven in de provincie Utrecht, meld je je aan voor "
-    "dialoogtafels en trainingen, en kom je met elkaar in contact.\n\n"
-    "Kies hieronder wat je wilt doen. Je kunt ook /help typen."
+    "Hier vind je initiatieven van bewoners in de provincie Utrecht. Je kunt je aanmelden voor "
+    "dialoogtafels en trainingen, en met elkaar in contact komen.\n\n"
+    "Kies hieronder wat je wilt doen, of typ gewoon wat je zoekt. Je kunt ook /help typen."
 )
 ENGLISH_WELCOME = (
     "Hi Emma! 👋 Welcome to <b>Samenspel</b>.\n\n"
     "Here you can find residents' initiatives in the province of Utrecht, sign up for "
     "dialogue tables and trainings, and get in touch with each other.\n\n"
-    "Choose below what you want to do. You can also type /help."
+    "Choose below what you want to do, or just type what you are looking for. "
+    "You can also type /help."
 )
 
 
@@ -40,7 +41,7 @@ async def test_start_greets_in_dutch_with_the_menu(
     assert button_rows(reply.reply_markup) == [
         ["🔎 Zoeken", "📅 Agenda"],
         ["🗓 Mijn agenda", "➕ Nieuw initiatief"],
-        ["🏠 Mijn initiatieven", "🙋 Vraag het initiatieven"],
+        ["🏠 Mijn initiatieven", "🙋 Vraag andere initiatieven"],
         ["📚 Kennisbank", "❓ Hulp"],
         ["🌐 Taal"],
     ]
@@ -100,8 +101,7 @@ async def test_registered_deep_link_opens_its_target(
 async def test_unknown_deep_link_says_so_and_greets(feed: Feeder, bot_api: MockedBotAPI) -> None:
     await feed(message_update(make_user(first_name="Anna"), "/start zz_nothing"))
 
-    assert bot_api.take(SendMessage).text == "Deze link werkt niet (meer). Hier is het menu."
-    assert bot_api.take(SendMessage).text == DUTCH_WELCOME
+    assert bot_api.take(SendMessage).text == "Deze link werkt niet (meer).\n\n" + DUTCH_WELCOME
 
 
 async def test_help_explains_the_commands_in_english(feed: Feeder, bot_api: MockedBotAPI) -> None:
@@ -109,13 +109,7 @@ async def test_help_explains_the_commands_in_english(feed: Feeder, bot_api: Mock
 
     reply = bot_api.take(SendMessage)
     assert reply.text.startswith(
-        "<b>What can I do?</b>\n\n"
-        "/zoek – find initiatives by words, theme or place\n"
-        "/nieuw – add your initiative\n"
-        "/mijn – your initiatives\n"
-        "/agenda – dialogue tables, trainings and meetups\n"
-        "/mijnagenda – your sign-ups\n"
-        "/menu – everything at a glance\n"
+        "<b>What can I do?</b>\n\n<b>Finding</b>\n/search – Search initiatives\n"
     )
     assert "your Telegram account is your login" in reply.text
 
@@ -128,7 +122,7 @@ async def test_menu_shows_the_menu_in_dutch(feed: Feeder, bot_api: MockedBotAPI)
     assert button_rows(reply.reply_markup) == [
         ["🔎 Zoeken", "📅 Agenda"],
         ["🗓 Mijn agenda", "➕ Nieuw initiatief"],
-        ["🏠 Mijn initiatieven", "🙋 Vraag het initiatieven"],
+        ["🏠 Mijn initiatieven", "🙋 Vraag andere initiatieven"],
         ["📚 Kennisbank", "❓ Hulp"],
         ["🌐 Taal"],
     ]

@@ -102,45 +102,47 @@ async def test_command_menu_is_registered_in_dutch_and_english(
     default, dutch, english = (bot_api.take(SetMyCommands) for _ in range(3))
     assert default.language_code is None and dutch.language_code == "nl"
     assert [(c.command, c.description) for c in dutch.commands] == [
-        ("start", "Beginnen en welkom"),
+        ("start", "Opnieuw beginnen"),
         ("menu", "Alles op een rij"),
-        ("taal", "Kies je taal"),
         ("help", "Zo werkt het"),
         ("zoek", "Initiatieven zoeken"),
-        ("nieuw", "Zet je initiatief erop"),
-        ("mijn", "Jouw initiatieven"),
-        ("vraag", "Stel andere initiatieven een vraag"),
         ("kennis", "Kennisbank: regels en praktische tips"),
-        ("helpen", "Help andere initiatieven"),
         ("agenda", "Tafels, trainingen en ontmoetingen"),
         ("tafels", "Komende dialoogtafels"),
         ("trainingen", "Komende trainingen"),
         ("mijnagenda", "Jouw aanmeldingen"),
+        ("nieuw", "Je initiatief toevoegen"),
+        ("mijn", "Jouw initiatieven"),
+        ("vraag", "Stel andere initiatieven een vraag"),
+        ("helpen", "Help andere initiatieven"),
+        ("taal", "Kies je taal"),
         ("instellingen", "Weekoverzicht en andere instellingen"),
+        ("geenmededelingen", "Geen mededelingen meer van de coördinatoren"),
         ("privacy", "Wat we over je bewaren, en waarom"),
-        ("mijngegevens", "Krijg al je gegevens als bestand"),
+        ("mijngegevens", "Al je gegevens downloaden als bestand"),
         ("verwijder", "Verwijder al je gegevens"),
     ]
     assert english.language_code == "en"
-    assert [c.description for c in english.commands] == [
-        "Start and welcome",
-        "Everything at a glance",
-        "Choose your language",
-        "How it works",
-        "Search initiatives",
-        "Add your initiative",
-        "Your initiatives",
-        "Ask other initiatives a question",
-        "Knowledge base: rules and practical tips",
-        "Offer help to other initiatives",
-        "Tables, trainings and meetups",
-        "Upcoming dialogue tables",
-        "Upcoming trainings",
-        "Your sign-ups",
-        "Weekly overview and other settings",
-        "What we keep about you, and why",
-        "Get all your data as a file",
-        "Delete all your data",
+    assert [(c.command, c.description) for c in english.commands] == [
+        ("start", "Start and get the welcome"),
+        ("menu", "Everything at a glance"),
+        ("help", "How it works"),
+        ("search", "Search initiatives"),
+        ("knowledge", "Knowledge base: rules and practical tips"),
+        ("agenda", "Tables, trainings and meetups"),
+        ("tables", "Upcoming dialogue tables"),
+        ("trainings", "Upcoming trainings"),
+        ("myagenda", "Your sign-ups"),
+        ("new", "Add your initiative"),
+        ("mine", "Your initiatives"),
+        ("ask", "Ask other initiatives a question"),
+        ("help_others", "Offer help to other initiatives"),
+        ("language", "Choose your language"),
+        ("settings", "Weekly overview and other settings"),
+        ("noannouncements", "No more announcements from the coordinators"),
+        ("privacy", "What we keep about you, and why"),
+        ("mydata", "Download all your data as a file"),
+        ("delete", "Delete all your data"),
     ]
 
 
@@ -158,15 +160,21 @@ async def test_a_failing_command_menu_is_logged_and_the_bot_goes_on(
 async def test_coordinators_get_their_own_menu_scope(
     i18n: CatalogI18n, bot_api: MockedBotAPI, bot: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.commands.COORDINATORS", (("stats", "How it works"),))
-    await register_commands(bot, i18n, [111])  # type: ignore[arg-type]
-    calls = [bot_api.take(SetMyCommands) for _ in range(5)]
-    coordinator_calls = calls[3:]
-    assert all(
-        isinstance(c.scope, BotCommandScopeChat) and c.scope.chat_id == 111
-        for c in coordinator_calls
+    await register_commands(bot, i18n, [111], [222])  # type: ignore[arg-type]
+    calls = [bot_api.take(SetMyCommands) for _ in range(7)]
+    assert [(c.scope, c.language_code) for c in calls[3:]] == [
+        (BotCommandScopeChat(chat_id=111), "nl"),
+        (BotCommandScopeChat(chat_id=111), "en"),
+        (BotCommandScopeChat(chat_id=222), "nl"),
+        (BotCommandScopeChat(chat_id=222), "en"),
+    ]
+    coordinator_nl, coordinator_en, facilitator_nl, facilitator_en = (
+        [c.command for c in call.commands] for call in calls[3:]
     )
-    assert [c.command for c in coordinator_calls[0].commands][-1] == "stats"
+    assert {"beschikbaarheid", "bericht", "stats", "wijzig"} <= set(coordinator_nl)
+    assert {"availability", "broadcast", "stats", "change"} <= set(coordinator_en)
+    assert facilitator_nl[-1] == "beschikbaarheid" and "bericht" not in facilitator_nl
+    assert facilitator_en[-1] == "availability" and "broadcast" not in facilitator_en
 
 
 async def test_webhook_without_a_configured_secret_still_refuses_forged_updates(

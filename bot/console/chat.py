@@ -106,8 +106,12 @@ class ConsoleChat:
             self._say("usage: :clock +1d (or +3h, +30m)")
             return
         amount, unit = int(match.group(1)), match.group(2)
+        since = clock.now()
         clock.advance(timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: amount}))
         self._say(f"the clock now says {clock.now():%Y-%m-%d %H:%M} UTC")
+        ran = await self.app.run_jobs_that_came_due(since, clock.now())
+        if ran:
+            self._say("jobs that came due: " + ", ".join(ran))
         await self.app.sender.run_until_idle()
 
     async def _press(self, number: int) -> None:

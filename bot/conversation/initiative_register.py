@@ -29,7 +29,7 @@ def consent_text() -> str:
     return _(
         "<b>Shall I publish this?</b>\n"
         "If you tap “Yes, publish”, you agree that everyone can see this profile in Samenspel. "
-        "You can change it, take it offline or delete it at any time with /mijn."
+        "You can change it, take it offline or delete it at any time with /mine."
     )
 
 
@@ -118,7 +118,7 @@ async def cancel(message: Message, state: FSMContext, user: User, repo: Repo) ->
     await register.cancel(repo, user.id)
     await state.clear()
     await message.answer(
-        _("Stopped. Nothing was saved or published. You can start again at any time with /nieuw."),
+        _("Stopped. Nothing was saved or published. You can start again at any time with /new."),
         reply_markup=ReplyKeyboardRemove(),
     )
 
@@ -136,5 +136,5 @@ async def draft_or_stop(
 async def gone(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(
-        _("This registration was stopped. Type /nieuw to start again."), reply_markup=main_menu()
+        _("This registration was stopped. Type /new to start again."), reply_markup=main_menu()
     )

@@ -1,19 +1,18 @@
-"""Demo data of connecting initiatives: the knowledge-base articles shipped with the bot, and
-Fatima's initiative offering help on its themes, so /vraag and /kennis work in console mode.
-Never commits."""
+"""Demo data of connecting initiatives: Fatima's initiative offering help on its themes, so
+/vraag works in console mode. (The starter knowledge-base articles are no demo data: every
+database gets them through a migration.) Never commits."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.demo.initiatives import FATIMA_ID, FATIMAS_INITIATIVE
-from bot.services.connections.knowledge import load_seed_articles
 from storage.repositories import Repo
 
 
 async def load_demo_connections(repo: Repo, now: datetime) -> int:
     """Add what is missing; returns how many rows were added."""
-    added = await load_seed_articles(repo, now)
+    added = 0
     found = await repo.initiatives.by_refs([FATIMAS_INITIATIVE])
     initiative = found.get(FATIMAS_INITIATIVE)
     if initiative is not None:

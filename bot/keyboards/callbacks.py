@@ -17,6 +17,7 @@ class MenuAction(StrEnum):
     KNOWLEDGE = "knowledge"
     HELP = "help"
     LANGUAGE = "language"
+    MENU = "menu"
     # Another page of a list on screen (edited in place).
     MY_AGENDA_PAGE = "my_agenda_page"
     MY_INITIATIVES_PAGE = "my_initiatives_page"

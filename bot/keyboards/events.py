@@ -7,9 +7,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
 from bot.keyboards.callbacks import EventAction, EventCallback, EventListCallback, ReconfirmCallback
+from bot.keyboards.share import share_card_button
 from bot.services.events.browse import PAGE_SIZE, BrowsePage, EventView
 from bot.views.event_card import KIND_ICONS, theme_label
-from storage.models import Event, Registration, RegistrationStatus
+from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 _TITLE_LENGTH = 36
 
@@ -129,13 +130,13 @@ def card_keyboard(
         rows.append([button("⏳ " + _("Join the waitlist"), "join")])
     elif open_for_signup:
         rows.append([button("✅ " + _("Sign up"), "join")])
-    rows.append(
-        [
-            InlineKeyboardButton(
-                text="◀ " + _("All events"), callback_data=EventListCallback().pack()
-            )
-        ]
+    back = InlineKeyboardButton(
+        text="◀ " + _("All events"), callback_data=EventListCallback().pack()
     )
+    if found.event.status == EventStatus.PUBLISHED:
+        rows.append([back, share_card_button(f"e_{found.event.id}")])
+    else:
+        rows.append([back])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

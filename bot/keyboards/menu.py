@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import _
-from bot.keyboards.callbacks import MenuCallback
+from bot.keyboards.callbacks import MenuAction, MenuCallback
 
 
 def menu_entries() -> list[tuple[str, str]]:
@@ -33,3 +33,16 @@ def main_menu() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     )
+
+
+def menu_button() -> InlineKeyboardButton:
+    """ "☰ Menu": the next step under a message that ends a path."""
+    return InlineKeyboardButton(
+        text=_("☰ Menu"), callback_data=MenuCallback(action=MenuAction.MENU).pack()
+    )
+
+
+def with_menu_button(markup: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup:
+    """The buttons of `markup` (if any) with a last row holding the menu button."""
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [menu_button()]])

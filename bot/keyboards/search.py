@@ -21,6 +21,7 @@ from bot.keyboards.callbacks import (
     SearchItemAction,
     SearchItemCallback,
 )
+from bot.keyboards.share import share_card_button
 from bot.services.search.discover import PAGE_SIZE, Choices
 from storage.models import Initiative
 
@@ -138,14 +139,19 @@ def suggestions_keyboard(slugs: list[str], locale: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def similar_button(initiative_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=_("🔁 Similar"),
+        callback_data=SearchItemCallback(action=SearchItemAction.SIMILAR, id=initiative_id).pack(),
+    )
+
+
 def card_keyboard(initiative: Initiative) -> InlineKeyboardMarkup:
-    """[Similar] [Contact], and the place on a map when the initiative has one."""
+    """The buttons of an initiative's public card, the same wherever it is opened: [Similar]
+    [Contact], the place on a map when the initiative has one, and [Share]."""
     builder = InlineKeyboardBuilder()
     ident = initiative.id
-    builder.button(
-        text=_("🔁 Similar"),
-        callback_data=SearchItemCallback(action=SearchItemAction.SIMILAR, id=ident),
-    )
+    builder.add(similar_button(ident))
     # [Contact] starts a relayed conversation (introductions with consent), which also shows
     # the public contact details where the initiative published them.
     builder.button(
@@ -153,6 +159,7 @@ def card_keyboard(initiative: Initiative) -> InlineKeyboardMarkup:
     )
     if initiative.lat is not None and initiative.lon is not None:
         builder.button(text=_("🗺 On the map"), url=map_link(initiative.lat, initiative.lon))
+    builder.add(share_card_button(f"i_{ident}"))
     builder.adjust(2)
     return builder.as_markup()
 

@@ -11,6 +11,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from redis.asyncio import Redis
 
+from bot.middlewares.pasted_parts import PastedParts
+
 logger = logging.getLogger(__name__)
 
 REMEMBER_SECONDS = 24 * 3600
@@ -49,11 +51,15 @@ class RedisSeenUpdates:
 class DeduplicatingDispatcher(Dispatcher):
     """A Dispatcher that drops an update it handled before first of all: before the per-person
     lock and the conversation state are fetched (aiogram's FSM middleware comes before any
-    middleware of ours), so a redelivered update costs one check and nothing else."""
+    middleware of ours), so a redelivered update costs one check and nothing else. The parts of
+    a long paste are joined here too (`PastedParts`), before that lock."""
 
-    def __init__(self, *, seen_updates: SeenUpdates, **kwargs: Any) -> None:
+    def __init__(
+        self, *, seen_updates: SeenUpdates, pasted_parts: PastedParts | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.seen_updates = seen_updates
+        self.pasted_parts = pasted_parts or PastedParts()
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
         try:
@@ -64,4 +70,7 @@ class DeduplicatingDispatcher(Dispatcher):
         if not first:
             logger.info("update %s arrived again; skipped", update.update_id)
             return None
-        return await super().feed_update(bot, update, **kwargs)
+        whole = await self.pasted_parts.gather(update)
+        if whole is None:  # a later part of a long paste: handled with the first part
+            return None
+        return await super().feed_update(bot, whole, **kwargs)

@@ -85,7 +85,7 @@ async def render_role_changed(ctx: RenderContext, params: RoleParams) -> Rendere
     if role == Role.COORDINATOR:
         text = _(
             "You are now a <b>coordinator</b> of Samenspel. Your extra commands are in the "
-            "menu (/bericht, /stats, /export, /rol, /log)."
+            "menu (/broadcast, /stats, /export, /role, /log)."
         )
     elif role == Role.FACILITATOR:
         text = _("You are now a <b>facilitator</b>. You can be asked to lead dialogue tables.")

@@ -118,7 +118,7 @@ async def render_declined(ctx: RenderContext, params: ThreadParams) -> Rendered 
     return Rendered(
         _(
             "<b>{name}</b> can't help you with this right now and has closed the conversation. "
-            "Perhaps another initiative can: search again, or ask a question with /vraag."
+            "Perhaps another initiative can: search again, or ask a question with /ask."
         ).format(name=html.escape(initiative.name))
     )
 

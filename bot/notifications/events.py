@@ -131,5 +131,5 @@ async def render_digest(ctx: RenderContext, params: DigestParams) -> Rendered | 
         for _id, name, municipality in initiatives:
             place = f" ({html.escape(municipality)})" if municipality else ""
             lines.append(f"• {html.escape(name)}{place}")
-    lines += ["", _("See everything with /agenda. Change this overview with /instellingen.")]
+    lines += ["", _("See everything with /agenda. Change this overview with /settings.")]
     return Rendered("\n".join(lines))

@@ -93,7 +93,7 @@ async def render_join_answer(ctx: RenderContext, params: JoinAnswerParams) -> Re
         return None
     name = html.escape(initiative.name)
     if params.get("accepted"):
-        text = _("Good news: you can now keep <b>{name}</b> up to date. See /mijn.")
+        text = _("Good news: you can now keep <b>{name}</b> up to date. See /mine.")
     else:
         text = _("Your request to join <b>{name}</b> was not accepted.")
     return Rendered(text.format(name=name))

@@ -20,7 +20,9 @@ def peer_refusal(exc: peers.PeerError) -> str:
             "You've asked {limit} questions today; that's the limit. Try again tomorrow."
         ).format(limit=peers.DAILY_QUESTIONS)
     if isinstance(exc, peers.NoHelpersError | peers.UnknownThemeError):
-        return _("Nobody offers help on this theme right now. Look in the knowledge base: /kennis")
+        return _(
+            "Nobody offers help on this theme right now. Look in the knowledge base: /knowledge"
+        )
     if isinstance(exc, peers.AlreadyAnsweredError):
         return _("You answered this question already. Thank you!")
     return _("This question is no longer open for you.")

@@ -14,10 +14,10 @@ from storage.models import User
 def role_usage() -> str:
     return _(
         "Type who and which role, for example:\n"
-        "<code>/rol @fatima facilitator</code>\n"
-        "<code>/rol 12345678 coordinator</code>\n"
-        "<code>/rol @kees resident</code>\n"
-        "Or reply to a forwarded message of that person with <code>/rol facilitator</code>."
+        "<code>/role @fatima facilitator</code>\n"
+        "<code>/role 12345678 coordinator</code>\n"
+        "<code>/role @kees resident</code>\n"
+        "Or reply to a forwarded message of that person with <code>/role facilitator</code>."
     )
 
 

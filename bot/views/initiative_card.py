@@ -50,8 +50,6 @@ def card_text(initiative: Initiative, locale: str, now: datetime) -> str:
         lines.append(f"🏷 {theme_names(initiative.themes, locale)}")
     if initiative.municipality:
         lines.append(f"📍 {place_line(initiative)}")
-    if initiative.lat is not None and initiative.lon is not None:
-        lines.append(_("🗺 On the map"))
     lines.extend(public_contact_lines(initiative))
     if initiative.keywords:
         lines.append(f"🔑 {html.escape(', '.join(initiative.keywords))}")
@@ -67,7 +65,7 @@ def status_line(initiative: Initiative) -> str:
     if initiative.status == InitiativeStatus.HIDDEN:
         return _("🚫 Hidden by a coordinator. Questions? Ask via /help.")
     if initiative.draft_step is not None:
-        return _("✏️ Registration not finished. Type /nieuw to go on.")
+        return _("✏️ Registration not finished. Type /new to go on.")
     return _("🔒 Not published: only members see it.")
 
 

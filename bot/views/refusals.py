@@ -13,22 +13,32 @@ from typing import TypeVar
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent, Update
+from aiogram.types import ErrorEvent, InlineKeyboardMarkup, Update
 
 from bot.i18n import CatalogI18n, speaking
+from bot.keyboards.menu import with_menu_button
 
 logger = logging.getLogger(__name__)
 
 Refused = TypeVar("Refused", bound=Exception)
 
 
-async def answer_refusal(update: Update, text: str, *, any_chat: bool = False) -> None:
+async def answer_refusal(
+    update: Update,
+    text: str,
+    *,
+    any_chat: bool = False,
+    next_step: InlineKeyboardMarkup | None = None,
+) -> None:
     """Answer a callback with an alert, a message with a message (in a private chat only,
-    unless `any_chat`: a feature's refusal goes where the command was typed)."""
+    unless `any_chat`: a feature's refusal goes where the command was typed). In a private chat
+    a refusal ends a path, so `next_step` (the menu button) goes under it."""
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
-        elif update.message is not None and (any_chat or update.message.chat.type == "private"):
+        elif update.message is not None and update.message.chat.type == "private":
+            await update.message.answer(text, reply_markup=next_step)
+        elif update.message is not None and any_chat:
             await update.message.answer(text)
     except TelegramAPIError as exc:
         logger.warning("could not answer a refusal: %s", type(exc).__name__)
@@ -45,7 +55,8 @@ def register_refusals(
         assert isinstance(exception, base)
         with speaking(i18n, locale or i18n.default_locale):
             text = refusal(exception)
-        await answer_refusal(event.update, text, any_chat=True)
+            next_step = with_menu_button()
+        await answer_refusal(event.update, text, any_chat=True, next_step=next_step)
         return True
 
     router.errors.register(on_refusal, ExceptionTypeFilter(base))

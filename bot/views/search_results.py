@@ -55,11 +55,17 @@ def filter_line(filters: Filters, locale: str) -> str:
     return _("Only: {filters}").format(filters=" · ".join(parts)) if parts else ""
 
 
-def results_text(query: str, page: ResultPage, filters: Filters, locale: str) -> str:
-    """The ranked list of one page, or a clear "nothing found" with what to try instead."""
+def results_text(
+    query: str, page: ResultPage, filters: Filters, locale: str, *, typed_freely: bool = False
+) -> str:
+    """The ranked list of one page, or a clear "nothing found" with what to try instead.
+    Words typed outside search mode are said to have been taken as a search."""
     shown = html.escape(query) if query else _filter_title(filters, locale)
     if not page.items:
-        lines = [_("🔎 Nothing found for “{query}”.").format(query=shown)]
+        if typed_freely:
+            lines = [_("🔎 I searched for “{query}” but found nothing.").format(query=shown)]
+        else:
+            lines = [_("🔎 Nothing found for “{query}”.").format(query=shown)]
         only = filter_line(filters, locale)
         if only:
             lines += [only, "", _("Try it without the filter, or with other words.")]
@@ -68,7 +74,11 @@ def results_text(query: str, page: ResultPage, filters: Filters, locale: str) ->
         else:
             lines += ["", _("Try other or fewer words, for example “moestuin” or “taalcafé”.")]
         return "\n".join(lines)
-    lines = [_("🔎 <b>Results for “{query}”</b> ({total})").format(query=shown, total=page.total)]
+    if typed_freely:
+        heading = _("🔎 <b>I searched for “{query}”</b> ({total})")
+    else:
+        heading = _("🔎 <b>Results for “{query}”</b> ({total})")
+    lines = [heading.format(query=shown, total=page.total)]
     only = filter_line(filters, locale)
     if only:
         lines.append(only)
@@ -89,7 +99,7 @@ def nearby_text(page: NearbyPage, max_km: float, locale: str) -> str:
     if not page.items:
         return _(
             "📍 I don't know any initiatives within {km} km of this place yet. "
-            "Try /zoek with a word or a place name."
+            "Try /search with a word or a place name."
         ).format(km=int(max_km))
     lines = [_("📍 <b>Near you</b> ({total})").format(total=page.total), ""]
     first = page.page * PAGE_SIZE + 1

@@ -42,7 +42,7 @@ async def cmd_help_offer(message: Message, user: User, repo: Repo, locale: str) 
     memberships = await initiatives.my_initiatives(repo, user.id)
     if not memberships:
         await message.answer(
-            _("Only members of an initiative can offer help. Add yours with /nieuw.")
+            _("Only members of an initiative can offer help. Add yours with /new.")
         )
     elif len(memberships) == 1:
         await _offer_view(message, memberships[0].initiative.id, user, repo, locale, edit=False)

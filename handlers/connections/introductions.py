@@ -10,7 +10,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -18,6 +18,8 @@ from bot.conversation.writing import start_writing, still_writing
 from bot.i18n import _
 from bot.keyboards.callbacks import IntroAction, IntroCallback
 from bot.keyboards.connections import cancel_keyboard, writer_keyboard
+from bot.keyboards.menu import with_menu_button
+from bot.keyboards.search import similar_button
 from bot.services.connections import introductions as intro
 from bot.states import IntroStates
 from bot.views.connections import intro_refusal
@@ -37,7 +39,12 @@ async def cb_contact(
     try:
         initiative = await intro.can_contact(repo, callback_data.id, user.id)
     except intro.IntroError as exc:
-        await query.message.answer(intro_refusal(exc))
+        # The path ends here: offer what to do next (initiatives like this one, the menu).
+        similar = (
+            [similar_button(callback_data.id)] if isinstance(exc, intro.NoMembersError) else []
+        )
+        markup = InlineKeyboardMarkup(inline_keyboard=[similar] if similar else [])
+        await query.message.answer(intro_refusal(exc), reply_markup=with_menu_button(markup))
         return
     await state.set_data({})
     await start_writing(state, IntroStates.first, clock, initiative_id=initiative.id)

@@ -45,8 +45,8 @@ async def _search(
             return
         text = _(
             "📚 <b>Knowledge base</b>\nShort answers on rules and practical matters for "
-            "initiatives. Tap a subject, or search with /kennis and a few words, "
-            "e.g. <i>/kennis verzekering</i>."
+            "initiatives. Tap a subject, or search with /knowledge and a few words, "
+            "e.g. <i>/knowledge verzekering</i>."
         )
         keyboard = articles_keyboard(_choices(articles, locale), page or 0, paged=True)
         if page is None:
@@ -59,7 +59,7 @@ async def _search(
         await message.answer(
             _(
                 "I found nothing about “{words}” in the knowledge base. Try other words, "
-                "or ask other initiatives with /vraag."
+                "or ask other initiatives with /ask."
             ).format(words=html.escape(words))
         )
         return
@@ -117,10 +117,14 @@ async def cb_open(
 
 
 @deep_link("k_")
-async def open_article_link(message: Message, argument: str, data: HandlerData) -> bool:
+async def open_article_link(message: Message, argument: str, data: HandlerData) -> bool | str:
     """`?start=k_<id>` opens that article."""
     if not argument.isdigit():
         return False
+    try:
+        await knowledge.get(data["repo"], int(argument))
+    except knowledge.KnowledgeError:
+        return _("This article doesn't exist (any more).")
     return await show_article(message, int(argument), data["user"], data["repo"], data["locale"])
 
 

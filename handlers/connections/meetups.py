@@ -45,7 +45,7 @@ async def cb_create(
 def _draft_text(event: Event, locale: str, settings: Settings) -> str:
     return _(
         "📅 Draft meetup #{id} created for {when}, hosted by {venue}. Change time and place "
-        "with /wijzig {id}. The invitations go out in {days} days with the details as "
+        "with /change {id}. The invitations go out in {days} days with the details as "
         "they are then, or now when you publish it."
     ).format(
         id=event.id,

@@ -15,7 +15,7 @@ from bot.catalog.themes import THEMES
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.writing import start_writing, still_writing
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import MenuAction, MenuCallback, PeerAction, PeerCallback
 from bot.keyboards.connections import (
     cancel_markup,
@@ -36,7 +36,7 @@ async def _ask_theme(message: Message, repo: Repo, locale: str) -> None:
         await message.answer(
             _(
                 "No initiative has offered to answer questions yet. "
-                "Meanwhile, look in the knowledge base: /kennis"
+                "Meanwhile, look in the knowledge base: /knowledge"
             )
         )
         return
@@ -106,10 +106,12 @@ async def question_write(
         return
     await state.clear()
     await message.answer(
-        _(
-            "✅ Your question was sent to initiatives that help with <b>{theme}</b> "
-            "(number of people: {count}). Their answers will come here. "
-            "Tap 👍 under the answer that helped."
+        ngettext(
+            "✅ Your question was sent to {count} person of initiatives that help with "
+            "<b>{theme}</b>. Their answer will come here. Tap 👍 under the answer that helped.",
+            "✅ Your question was sent to {count} people of initiatives that help with "
+            "<b>{theme}</b>. Their answers will come here. Tap 👍 under the answer that helped.",
+            count,
         ).format(count=count, theme=html.escape(THEMES[theme].label(locale)))
     )
 
@@ -156,7 +158,7 @@ async def cb_consent(
     if not yes:
         text = _("Fine, it stays between you.")
     elif article is not None:
-        text = _("🎉 Thank you! It's in the knowledge base now (without names): /kennis")
+        text = _("🎉 Thank you! It's in the knowledge base now (without names): /knowledge")
     else:
         text = _("Thank you! Once the other side agrees too, it goes into the knowledge base.")
     await query.message.edit_text(text)

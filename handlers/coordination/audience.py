@@ -32,7 +32,7 @@ async def _composing(query: CallbackQuery, state: FSMContext) -> Message | None:
         return None
     if await state.get_state() != BroadcastStates.audience.state:
         await query.answer(
-            _("This announcement is no longer open. Start again with /bericht."), show_alert=True
+            _("This announcement is no longer open. Start again with /broadcast."), show_alert=True
         )
         return None
     return query.message

@@ -70,7 +70,7 @@ async def cb_button(
         return
     if await state.get_state() != BroadcastStates.button.state:
         await query.message.answer(
-            _("This announcement is no longer open. Start again with /bericht.")
+            _("This announcement is no longer open. Start again with /broadcast.")
         )
         return
     if callback_data.value == "link":

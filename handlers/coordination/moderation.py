@@ -23,7 +23,7 @@ async def _moderate(
 ) -> None:
     argument = (command.args or "").strip().lstrip("#")
     if not argument.isdigit():
-        example = "/verberg 12" if hide else "/toon 12"
+        example = "/hide 12" if hide else "/show 12"
         await message.answer(
             _("Type the number of the initiative, for example {example}.").format(example=example)
         )

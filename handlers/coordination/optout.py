@@ -1,4 +1,5 @@
-"""/stop: a resident stops receiving announcements (broadcasts); /start turns them on again."""
+"""/geenmededelingen (/noannouncements): a resident stops receiving announcements (broadcasts);
+/start turns them on again. /stop only ever stops a conversation (see the fallback)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from storage.models import User
 from storage.repositories import Repo
 
 
-async def cmd_stop(message: Message, user: User, repo: Repo, clock: Clock) -> None:
+async def cmd_no_announcements(message: Message, user: User, repo: Repo, clock: Clock) -> None:
     """Stops announcements and says how to get them back."""
     if await optout.stop_announcements(repo, user, now=clock.now()):
         text = _(
@@ -27,5 +28,5 @@ async def cmd_stop(message: Message, user: User, repo: Repo, clock: Clock) -> No
 
 def create_router() -> Router:
     router = Router(name="optout")
-    router.message.register(cmd_stop, Command("stop"))
+    router.message.register(cmd_no_announcements, Command("geenmededelingen", "noannouncements"))
     return router

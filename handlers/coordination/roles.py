@@ -3,16 +3,17 @@ person is an @username, a Telegram id, or the sender of the message replied to."
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
-from aiogram.types import BotCommandScopeChat, Message, MessageOriginUser
+from aiogram.types import Message, MessageOriginUser
 
 from bot.clock import Clock
-from bot.commands import commands_for
-from bot.config import SUPPORTED_LOCALES, Settings
+from bot.commands import set_chat_commands
+from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import CatalogI18n, _
 from bot.services.coordination import roles
@@ -51,19 +52,17 @@ def _replied_person(message: Message) -> int | None:
     return None
 
 
-async def _refresh_menu(bot: Bot, i18n: CatalogI18n, chat_id: int, coordinator: bool) -> None:
-    """Coordinators see their extra commands in their own chat; others the normal menu."""
-    try:
-        for locale in SUPPORTED_LOCALES:
-            scope = BotCommandScopeChat(chat_id=chat_id)
-            if coordinator:
-                await bot.set_my_commands(
-                    commands_for(i18n, locale, coordinator=True), scope=scope, language_code=locale
-                )
-            else:
-                await bot.delete_my_commands(scope=scope, language_code=locale)
-    except TelegramAPIError:
-        pass  # the menu is a convenience; the role itself is stored
+async def _refresh_menu(bot: Bot, i18n: CatalogI18n, chat_id: int, role: str) -> None:
+    """Coordinators and facilitators see their extra commands in their own chat; others the
+    normal menu."""
+    with contextlib.suppress(TelegramAPIError):  # a convenience; the role itself is stored
+        await set_chat_commands(
+            bot,
+            i18n,
+            chat_id,
+            coordinator=role == Role.COORDINATOR,
+            facilitator=role == Role.FACILITATOR,
+        )
 
 
 class _Unclear:
@@ -111,8 +110,9 @@ async def cmd_role(
         repo, actor_id=user.id, target=target, role=role,
         coordinator_ids=settings.coordinator_ids, now=clock.now(),
     )  # fmt: skip
-    if change.changed and Role.COORDINATOR in (change.old_role, change.new_role):
-        await _refresh_menu(bot, i18n, change.user.id, change.new_role == Role.COORDINATOR)
+    menu_roles = (Role.COORDINATOR, Role.FACILITATOR)
+    if change.changed and (change.old_role in menu_roles or change.new_role in menu_roles):
+        await _refresh_menu(bot, i18n, change.user.id, change.new_role)
     await message.answer(_changed_text(change))
 
 

@@ -25,7 +25,14 @@ from bot.states import EditEventStates, NewEventStates
 from bot.views.event_card import event_card, level_label
 from bot.views.events import send_admin_card
 
-KIND_BY_COMMAND = {"nieuwetafel": "table", "nieuwetraining": "training", "nieuwemeetup": "meetup"}
+KIND_BY_COMMAND = {
+    "nieuwetafel": "table",
+    "newtable": "table",
+    "nieuwetraining": "training",
+    "newtraining": "training",
+    "nieuwemeetup": "meetup",
+    "newmeetup": "meetup",
+}
 
 
 def _choices(field: str, options: list[tuple[str, str]], columns: int) -> InlineKeyboardMarkup:

@@ -114,7 +114,7 @@ async def cb_open(
 
 
 @deep_link("e_")
-async def open_event_link(message: Message, argument: str, data: HandlerData) -> bool:
+async def open_event_link(message: Message, argument: str, data: HandlerData) -> bool | str:
     """`?start=e_<id>` opens the card of that event."""
     if not argument.isdigit():
         return False
@@ -129,7 +129,7 @@ async def open_event_link(message: Message, argument: str, data: HandlerData) ->
             locale=data["locale"],
         )
     except EventNotFoundError:
-        return False
+        return _("I can't find that event: it may have been called off or removed.")
     await message.answer(text, reply_markup=keyboard)
     return True
 

@@ -217,9 +217,9 @@ async def cmd_call_off(message: Message, command: CommandObject) -> None:
 def create_router() -> Router:
     router = Router(name="events_manage")
     coordinator = IsCoordinator()
-    router.message.register(cmd_manage, Command("beheer"), coordinator)
-    router.message.register(cmd_change, Command("wijzig"), coordinator)
-    router.message.register(cmd_call_off, Command("afgelasten"), coordinator)
+    router.message.register(cmd_manage, Command("beheer", "manage"), coordinator)
+    router.message.register(cmd_change, Command("wijzig", "change"), coordinator)
+    router.message.register(cmd_call_off, Command("afgelasten", "calloff"), coordinator)
     router.message.register(
         value_entered,
         StateFilter(EditEventStates.value),

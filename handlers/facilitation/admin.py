@@ -86,13 +86,13 @@ def refusal(problem: Exception, event_id: int) -> str:
             "facilitator, their first name. They must have started the bot once."
         ).format(who=html.escape(str(problem)))
     if isinstance(problem, NotAFacilitatorError):
-        return _("{name} is not a facilitator. Make them one first with /rol.").format(
+        return _("{name} is not a facilitator. Make them one first with /role.").format(
             name=html.escape(problem.name)
         )
     if isinstance(problem, MissingCertificateError):
         return _(
             "{name} can't lead this table: it needs the certificate {level}, and {name} "
-            "doesn't have it. If they do, record it with /certificeer."
+            "doesn't have it. If they do, record it with /certify."
         ).format(name=html.escape(problem.name), level=level_label(problem.level))
     if isinstance(problem, UnreachableError):
         return _("{name} has blocked the bot, so a request would not arrive.").format(
@@ -142,7 +142,9 @@ async def cmd_facilitators(
     """/begeleiding <event>: the table's facilitators, and buttons to ask someone."""
     event_id, _rest = _event_id(command)
     if event_id is None:
-        await message.answer(_("Add the table's number, for example: <code>/begeleiding 12</code>"))
+        await message.answer(
+            _("Add the table's number, for example: <code>/facilitators 12</code>")
+        )
         return
     await _send_panel(message, event_id, repo, clock, settings, locale)
 
@@ -154,7 +156,7 @@ async def cmd_request(message: Message, command: CommandObject, repo: Repo, cloc
         await message.answer(
             _(
                 "Add the table's number and the facilitator, for example: "
-                "<code>/verzoek 12 @fatima</code>"
+                "<code>/request 12 @fatima</code>"
             )
         )
         return
@@ -204,7 +206,7 @@ async def cmd_certify(message: Message, command: CommandObject, repo: Repo, cloc
 def _certify_usage() -> str:
     return _(
         "Add the person and the certificate (basis, kinder or spannend), for example: "
-        "<code>/certificeer @fatima kinder</code>"
+        "<code>/certify @fatima kinder</code>"
     )
 
 

@@ -50,9 +50,9 @@ async def settings_view(
         "📍 " + _("Favourite municipalities: {places}").format(places=places),
         "🔢 " + _("At most a month: {maximum}").format(maximum=maximum),
         "",
-        _("Add a period: <code>/beschikbaarheid 24-12 tot 2-1</code>"),
-        _("Themes: <code>/beschikbaarheid thema ouderen, wonen</code>"),
-        _("Municipalities: <code>/beschikbaarheid gemeente Utrecht, Zeist</code>"),
+        _("Add a period: <code>/availability 24-12 tot 2-1</code>"),
+        _("Themes: <code>/availability thema ouderen, wonen</code>"),
+        _("Municipalities: <code>/availability gemeente Utrecht, Zeist</code>"),
         _("At most a month: tap a number below (∞ = no maximum)."),
     ]
     return "\n".join(lines), settings_keyboard(mine.periods, profile.max_per_month)
@@ -96,7 +96,7 @@ async def _add_period(
         await message.answer(
             _(
                 "Note: you lead <b>{title}</b> on {day}. Can't make it? Use "
-                "/mijnagenda to let us know."
+                "/myagenda to let us know."
             ).format(
                 title=html.escape(event.title),
                 day=format_day(event.starts_at, locale, settings.tz),

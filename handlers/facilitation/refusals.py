@@ -18,13 +18,11 @@ def refusal(exc: FacilitationError) -> str:
     if isinstance(exc, BadPeriodError):
         return _(
             "I can't read that. Type a day or a period, for example "
-            "<code>/beschikbaarheid 24-12</code> or "
-            "<code>/beschikbaarheid 24-12 tot 2-1</code>."
+            "<code>/availability 24-12</code> or "
+            "<code>/availability 24-12 tot 2-1</code>."
         )
     if isinstance(exc, BadMaximumError):
-        return _(
-            "Type a whole number from 1 to 20, for example: <code>/beschikbaarheid max 2</code>"
-        )
+        return _("Type a whole number from 1 to 20, for example: <code>/availability max 2</code>")
     if isinstance(exc, UnknownChoiceError):
         return _("I don't know “{word}”. Separate several with commas.").format(
             word=html.escape(exc.word)

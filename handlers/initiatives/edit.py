@@ -22,6 +22,7 @@ from bot.keyboards.callbacks import (
     RegisterAction,
     RegisterCallback,
 )
+from bot.middlewares.reply_keyboards import answer_stale_reply_button, is_reply_button_label
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
@@ -124,6 +125,9 @@ async def on_text(
         return
     if field is Field.LOCATION and text == kb.remove_label():
         await _save(message, state, user, repo, locale, clock.now(), None)
+        return
+    if field is not Field.LOCATION and is_reply_button_label(text):
+        await answer_stale_reply_button(message)
         return
     try:
         value = parse_text(field, text)

@@ -13,8 +13,9 @@ from bot.clock import Clock
 from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
+from bot.keyboards import search as search_keys
 from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuAction, MenuCallback
-from bot.keyboards.connections import contact_keyboard
+from bot.keyboards.menu import with_menu_button
 from bot.middlewares.data import HandlerData
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.profiles import (
@@ -82,8 +83,18 @@ async def _open_card(
 ) -> bool:
     found = await initiatives.open_public(repo, initiative_id, user.id)
     if found is None:
-        await message.answer(_("I can't find that initiative."))
+        await message.answer(
+            _("I can't find that initiative: it may have been taken offline or deleted."),
+            reply_markup=with_menu_button(),
+        )
         return False
+    await _show_found(message, found, user, locale, clock)
+    return True
+
+
+async def _show_found(
+    message: Message, found: Membership, user: User, locale: str, clock: Clock
+) -> None:
     if found.role:
         await message.answer(
             card_view(found, locale, clock, user), reply_markup=cards.card_keyboard(found)
@@ -92,18 +103,19 @@ async def _open_card(
         text = card_text(found.initiative, locale, clock.now())
         if user.is_coordinator:
             text += f"\n#{found.initiative.id}"
-        await message.answer(text, reply_markup=contact_keyboard(found.initiative.id))
-    return True
+        await message.answer(text, reply_markup=search_keys.card_keyboard(found.initiative))
 
 
 @deep_link("i_")
-async def open_initiative_link(message: Message, argument: str, data: HandlerData) -> bool:
+async def open_initiative_link(message: Message, argument: str, data: HandlerData) -> bool | str:
     """`?start=i_<id>` opens the card of that initiative."""
     if not argument.isdigit():
         return False
-    return await _open_card(
-        message, int(argument), data["user"], data["repo"], data["locale"], data["clock"]
-    )
+    found = await initiatives.open_public(data["repo"], int(argument), data["user"].id)
+    if found is None:
+        return _("I can't find that initiative: it may have been taken offline or deleted.")
+    await _show_found(message, found, data["user"], data["locale"], data["clock"])
+    return True
 
 
 async def cb_publish_confirmed(
@@ -146,7 +158,8 @@ async def cb_delete_confirmed(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(
-            _("🗑 <b>{name}</b> has been deleted.").format(name=html.escape(name))
+            _("🗑 <b>{name}</b> has been deleted.").format(name=html.escape(name)),
+            reply_markup=with_menu_button(),
         )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from aiogram import Bot, F, Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -14,6 +14,7 @@ from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, JoinRequestCallback
+from bot.keyboards.share import share_link_button
 from bot.middlewares.data import HandlerData
 from bot.services.initiatives import invites
 from bot.services.initiatives import profiles as initiatives
@@ -74,7 +75,12 @@ async def cb_invite(
     link = f"https://t.me/{me.username}?start={invites.INVITE_PREFIX}{invite.token}"
     if isinstance(query.message, Message):
         until = format_day(invite.expires_at, locale, settings.tz)
-        await query.message.answer(_invite_text(membership.initiative.name, until, link))
+        name = membership.initiative.name
+        share = share_link_button(link, _("Join {name} in Samenspel").format(name=name))
+        await query.message.answer(
+            _invite_text(name, until, link),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[share]]),
+        )
 
 
 def _invite_text(name: str, until: str, link: str) -> str:
@@ -129,28 +135,25 @@ async def cb_leave_confirmed(
 
 
 @deep_link(invites.INVITE_PREFIX)
-async def open_invite_link(message: Message, argument: str, data: HandlerData) -> bool:
+async def open_invite_link(message: Message, argument: str, data: HandlerData) -> bool | str:
     """`?start=inv_<token>`: joins the initiative, once, within seven days."""
     user: User = data["user"]
     clock: Clock = data["clock"]
     try:
         initiative = await invites.accept_invite(data["repo"], argument, user.id, now=clock.now())
     except invites.AlreadyMemberError:
-        await message.answer(_("You're already a member of this initiative. See /mijn."))
+        await message.answer(_("You're already a member of this initiative. See /mine."))
         return True
     except InitiativeError:
-        await message.answer(
-            _(
-                "This invitation no longer works: it was used already or it has expired. "
-                "Ask for a new link."
-            )
+        return _(
+            "This invitation no longer works: it was used already or it has expired. "
+            "Ask the person who sent it for a new link."
         )
-        return True
     membership = await initiatives.open_as_member(data["repo"], initiative.id, user.id)
     await message.answer(
         _(
             "Welcome to <b>{name}</b>! You can now keep its profile up to date. "
-            "You'll find it under /mijn."
+            "You'll find it under /mine."
         ).format(name=html.escape(initiative.name)),
         reply_markup=cards.card_keyboard(membership),
     )

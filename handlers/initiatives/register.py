@@ -16,6 +16,7 @@ from bot.conversation.initiative_register import ask, begin, cancel, draft_or_st
 from bot.i18n import _
 from bot.keyboards import initiatives as kb
 from bot.keyboards.callbacks import MenuAction, MenuCallback
+from bot.middlewares.reply_keyboards import answer_stale_reply_button, is_reply_button_label
 from bot.services.initiatives import register
 from bot.services.initiatives.fields import (
     PREVIEW,
@@ -71,6 +72,9 @@ async def on_text(
     if field is Field.LOCATION and await _location_button(
         message, state, user, repo, locale, clock, text
     ):
+        return
+    if field is not Field.LOCATION and is_reply_button_label(text):
+        await answer_stale_reply_button(message)
         return
     try:
         value = parse_text(field, text)

@@ -22,6 +22,7 @@ from bot.keyboards.menu import main_menu
 from bot.services.initiatives import invites, register
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
+    PREVIEW,
     Field,
     InvalidAnswerError,
 )
@@ -43,18 +44,35 @@ async def _draft_for(
         draft = await register.load(repo, user.id)
     except register.DraftGoneError:
         await query.answer(
-            _("This registration was stopped. Type /nieuw to start again."), show_alert=True
+            _("This registration was stopped. Type /new to start again."), show_alert=True
         )
         await state.clear()
         return None
     step_bound = callback_data.action in _STEP_BUTTONS
-    if step_bound and callback_data.value and callback_data.value != draft.draft_step:
-        await query.answer(_("This button belongs to an earlier question."))
+    belongs_to = _BUTTON_STEPS.get(callback_data.action)
+    if (step_bound and callback_data.value and callback_data.value != draft.draft_step) or (
+        belongs_to is not None and (draft.draft_step or PREVIEW) != belongs_to
+    ):
+        await answer_earlier_step(query)
         return None
     return query.message, draft
 
 
+async def answer_earlier_step(query: CallbackQuery) -> None:
+    await query.answer(
+        _("This button belongs to an earlier step. Nothing has changed."), show_alert=True
+    )
+
+
+# Buttons that carry the step they were shown at, and buttons that belong to one step only.
 _STEP_BUTTONS = {RegisterAction.BACK, RegisterAction.SKIP, RegisterAction.CANCEL}
+_BUTTON_STEPS: dict[str, str] = {
+    RegisterAction.THEME: Field.THEMES,
+    RegisterAction.THEMES_DONE: Field.THEMES,
+    RegisterAction.MUN: Field.MUNICIPALITY,
+    RegisterAction.PUBLISH: PREVIEW,
+    RegisterAction.LATER: PREVIEW,
+}
 
 
 async def cb_restart(
@@ -165,7 +183,7 @@ async def cb_later(
         await state.clear()
         await found[0].answer(
             _(
-                "Saved. Only you can see <b>{name}</b>. Publish it from /mijn when you're ready."
+                "Saved. Only you can see <b>{name}</b>. Publish it from /mine when you're ready."
             ).format(name=html.escape(saved.name)),
             reply_markup=main_menu(),
         )
@@ -199,7 +217,7 @@ async def cb_other(
 ) -> None:  # fmt: skip
     """A registration button that does nothing at this point."""
     if await _draft_for(query, callback_data, state, user, repo):
-        await query.answer()
+        await answer_earlier_step(query)
 
 
 async def _toggle_theme(
@@ -232,7 +250,7 @@ async def _publish(
     await message.answer(
         _(
             "🎉 Published! People can now find <b>{name}</b> in Samenspel.\n"
-            "You can change it at any time with /mijn. Do you work on it with others? "
+            "You can change it at any time with /mine. Do you work on it with others? "
             "Invite them, so they can keep it up to date too."
         ).format(name=html.escape(initiative.name)),
         reply_markup=cards.after_publish_keyboard(initiative.id),
@@ -274,9 +292,15 @@ def create_router() -> Router:
         (RegisterAction.MUN, cb_municipality),
         (RegisterAction.PUBLISH, cb_publish),
         (RegisterAction.LATER, cb_later),
+    ):
+        router.callback_query.register(handler, button(F.action == action), not_editing)
+    # The answers to "is this perhaps yours?" only while that question is open.
+    for action, handler in (
         (RegisterAction.DUP_NO, cb_not_mine),
         (RegisterAction.DUP_YES, cb_mine),
     ):
-        router.callback_query.register(handler, button(F.action == action), not_editing)
+        router.callback_query.register(
+            handler, button(F.action == action), StateFilter(RegisterStates.duplicate)
+        )
     router.callback_query.register(cb_other, button(), not_editing)
     return router

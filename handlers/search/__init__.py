@@ -16,6 +16,7 @@ def create_router() -> Router:
         card.create_router(),
         inline.create_router(),
         nearby.create_router(),
+        query.create_free_text_router(),
     )
     register_refusals(router, SearchError, refusals.refusal)
     return router

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.keyboards import search as kb
 from bot.keyboards.callbacks import SearchItemAction, SearchItemCallback
+from bot.keyboards.menu import with_menu_button
 from bot.services.search import discover
 from bot.services.search.index_sync import SearchIndexHolder
 from bot.views.initiative_card import card_text
@@ -42,7 +43,7 @@ async def cb_similar(
     initiative, found = await discover.similar(repo, search_index, callback_data.id)
     await query.answer()
     if isinstance(query.message, Message):
-        markup = kb.list_keyboard(found) if found else None
+        markup = kb.list_keyboard(found) if found else with_menu_button()
         await query.message.answer(similar_text(initiative, found), reply_markup=markup)
 
 

@@ -1,9 +1,13 @@
 """Inline mode: `@bot moestuin` in any chat offers matching initiatives as cards to share. An
-empty query, or one that finds nothing, shows a button that opens the search in the bot."""
+empty query, or one that finds nothing, shows a button that opens the search in the bot.
+`@bot i_12` and `@bot e_7` (what a card's [📤 Share] button types) offer exactly that
+initiative's or event's card."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.types import (
@@ -16,15 +20,21 @@ from aiogram.types import (
 )
 
 from bot.clock import Clock
+from bot.config import Settings
 from bot.conversation.search_session import MAX_QUERY_LENGTH
 from bot.i18n import _
 from bot.keyboards.search import open_in_bot_keyboard
+from bot.services.events.browse import EventView, view
+from bot.services.events.errors import EventsError
+from bot.services.events.registrations import EventNotFoundError
 from bot.services.search import discover
 from bot.services.search.discover import ResultPage
+from bot.services.search.errors import SearchError
 from bot.services.search.index_sync import SearchIndexHolder
+from bot.views.event_card import event_card, when_where
 from bot.views.initiative_card import card_text
 from bot.views.search_results import inline_description
-from storage.models import Initiative
+from storage.models import EventStatus, Initiative
 from storage.repositories import Repo
 
 INLINE_PAGE = 10
@@ -71,6 +81,47 @@ async def _answer_with_cards(
     )
 
 
+def _shared_event(
+    found: EventView, username: str | None, locale: str, settings: Settings
+) -> InlineQueryResultArticle:
+    event = found.event
+    return InlineQueryResultArticle(
+        id=f"e{event.id}",
+        title=event.title,
+        description=when_where(event, locale, settings.tz),
+        input_message_content=InputTextMessageContent(
+            message_text=event_card(found, locale, settings.tz),
+            parse_mode="HTML",
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        reply_markup=open_in_bot_keyboard(f"https://t.me/{username}?start=e_{event.id}"),
+    )
+
+
+async def _one_card(
+    inline_query: InlineQuery, kind: str, ident: int, username: str | None, **data: Any
+) -> None:
+    """The card a [📤 Share] button asked for, or the hint when it is gone."""
+    locale: str = data["locale"]
+    result: InlineQueryResultArticle
+    try:
+        if kind == "i":
+            item = await discover.public_card(data["repo"], ident)
+            result = _shared_card(item, username, locale, data["clock"].now())
+        else:
+            found = await view(data["repo"], ident)
+            if found.event.status != EventStatus.PUBLISHED:
+                raise EventNotFoundError(ident)
+            result = _shared_event(found, username, locale, data["settings"])
+    except (SearchError, EventsError):
+        await _answer_with_hint(inline_query, _("Nothing found. Search in Samenspel itself"))
+        return
+    await inline_query.answer([result], cache_time=CACHE_SECONDS, is_personal=True)
+
+
+_ONE_CARD = re.compile(r"^([ie])_(\d{1,18})$")
+
+
 async def on_inline_query(
     inline_query: InlineQuery,
     bot: Bot,
@@ -78,9 +129,16 @@ async def on_inline_query(
     search_index: SearchIndexHolder,
     locale: str,
     clock: Clock,
+    settings: Settings,
 ) -> None:
     """Cards of the initiatives that match what is typed after the bot's name."""
     words = " ".join(inline_query.query.split())[:MAX_QUERY_LENGTH]
+    if one := _ONE_CARD.match(words):
+        await _one_card(
+            inline_query, one[1], int(one[2]), (await bot.me()).username,
+            repo=repo, locale=locale, clock=clock, settings=settings,
+        )  # fmt: skip
+        return
     if not words:
         await _answer_with_hint(inline_query, _("Type what you are looking for, e.g. moestuin"))
         return

@@ -62,7 +62,7 @@ async def cb_nearby_page(
     entry = await recall(state, callback_data.q)
     if entry is None or "lat" not in entry or not isinstance(query.message, Message):
         await query.answer(
-            _("This list has expired. Share your location again, or type /zoek."),
+            _("This list has expired. Share your location again, or type /search."),
             show_alert=True,
         )
         return

@@ -1,6 +1,8 @@
 """/zoek (/search), the menu's "🔎 Search" and search mode: words typed while the bot waits for
-them are a search. Results come as a short ranked list with a button each, pages and theme and
-municipality filters; a search that finds nothing says so and offers the closest themes.
+them are a search, and so are plain words outside any conversation ("I searched for …"; a
+greeting gets the welcome, a thank-you a nod). Results come as a short ranked list with a
+button each, pages and theme and municipality filters; a search that finds nothing says so and
+offers the closest themes.
 
 The words of each search are kept in the conversation data under a small number, so page and
 filter buttons work without carrying the words in the button (64 bytes at most).
@@ -13,6 +15,7 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
+from bot.conversation.free_text import FreeText, read_free_text
 from bot.conversation.search_session import (
     MAX_QUERY_LENGTH,
     recall,
@@ -22,12 +25,15 @@ from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import search as kb
 from bot.keyboards.callbacks import MenuAction, MenuCallback, SearchCallback
+from bot.keyboards.menu import main_menu, with_menu_button
 from bot.middlewares.data import HandlerData
 from bot.services.search import discover
 from bot.services.search.index_sync import SearchIndexHolder
 from bot.states import SearchStates
+from bot.views.help import welcome_text
 from bot.views.messages import edit_or_keep
 from bot.views.search_results import results_text
+from storage.models import User
 from storage.repositories import Repo
 
 
@@ -51,17 +57,22 @@ async def results_message(
     request: SearchCallback,
     locale: str,
     person: int | None = None,
+    *,
+    typed_freely: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons of one page of a search."""
+    """The text and buttons of one page of a search. Words typed outside search mode say that
+    they were taken as a search and keep the menu one tap away."""
     filters = discover.Filters(request.theme, request.place)
     page = await discover.search(
         repo, holder, query, page=request.page, filters=filters, person=person
     )
-    text = results_text(query, page, filters, locale)
+    text = results_text(query, page, filters, locale, typed_freely=typed_freely)
     if not page.items and page.suggestions and not (request.theme or request.place):
-        return text, kb.suggestions_keyboard(page.suggestions, locale)
-    request = request.model_copy(update={"page": page.page})
-    return text, kb.results_keyboard(page.items, request, page.pages, locale)
+        keyboard = kb.suggestions_keyboard(page.suggestions, locale)
+    else:
+        request = request.model_copy(update={"page": page.page})
+        keyboard = kb.results_keyboard(page.items, request, page.pages, locale)
+    return text, with_menu_button(keyboard) if typed_freely else keyboard
 
 
 async def run_search(
@@ -71,13 +82,21 @@ async def run_search(
     repo: Repo,
     search_index: SearchIndexHolder,
     locale: str,
+    *,
+    typed_freely: bool = False,
 ) -> None:
+    """Searches the words and answers with the first page; `typed_freely` for words typed
+    outside search mode (the fallback takes them as a search)."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
-    token = await remember(state, {"q": query})
+    entry: dict[str, object] = {"q": query}
+    if typed_freely:
+        entry["typed"] = 1
+    token = await remember(state, entry)
     person = message.from_user.id if message.from_user else None
     text, keyboard = await results_message(
-        repo, search_index, query, SearchCallback(q=token), locale, person
-    )
+        repo, search_index, query, SearchCallback(q=token), locale, person,
+        typed_freely=typed_freely,
+    )  # fmt: skip
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -128,7 +147,7 @@ async def on_stop(message: Message, state: FSMContext) -> None:
     """ "Stop searching" (or /stop) in search mode: back to normal, the keyboard goes away."""
     await state.set_state(None)
     await message.answer(
-        _("OK, stopped searching. Type /zoek to search again, or /menu for everything else."),
+        _("OK, stopped searching. Type /search to search again, or /menu for everything else."),
         reply_markup=ReplyKeyboardRemove(),
     )
 
@@ -152,7 +171,7 @@ async def cb_results(
     entry = await recall(state, callback_data.q)
     if entry is None or not isinstance(query.message, Message):
         await query.answer(
-            _("This search has expired. Type your words again, or /zoek."), show_alert=True
+            _("This search has expired. Type your words again, or /search."), show_alert=True
         )
         return
     await query.answer()
@@ -160,7 +179,9 @@ async def cb_results(
     if callback_data.pick in ("theme", "place"):
         text, keyboard = await _picker(repo, search_index, words, callback_data, locale)
     else:
-        text, keyboard = await results_message(repo, search_index, words, callback_data, locale)
+        text, keyboard = await results_message(
+            repo, search_index, words, callback_data, locale, typed_freely=bool(entry.get("typed"))
+        )
     await edit_or_keep(query.message, text, keyboard)
 
 
@@ -172,6 +193,28 @@ async def _picker(
     found = await discover.choices(repo, search_index, words, filters)
     question = _("Which theme?") if request.pick == "theme" else _("Which municipality?")
     return question, kb.picker_keyboard(request, found, locale)
+
+
+async def on_free_text(
+    message: Message,
+    user: User,
+    state: FSMContext,
+    repo: Repo,
+    search_index: SearchIndexHolder,
+    locale: str,
+) -> None:
+    kind = read_free_text(message.text or "")
+    if kind is FreeText.GREETING:
+        await message.answer(welcome_text(user.first_name), reply_markup=main_menu())
+    elif kind is FreeText.THANKS:
+        await message.answer(
+            _("👍 Type what you are looking for, or choose from the menu:"),
+            reply_markup=main_menu(),
+        )
+    else:
+        await run_search(
+            message, message.text or "", state, repo, search_index, locale, typed_freely=True
+        )
 
 
 def create_router() -> Router:
@@ -187,4 +230,14 @@ def create_router() -> Router:
         cb_menu_search, MenuCallback.filter(F.action == MenuAction.SEARCH)
     )
     router.callback_query.register(cb_results, SearchCallback.filter())
+    return router
+
+
+def create_free_text_router() -> Router:
+    """Plain words outside any conversation. Included after every other feature's handlers, so
+    each conversation step had its turn first."""
+    router = Router(name="search_free_text")
+    router.message.register(
+        on_free_text, F.chat.type == "private", StateFilter(None), F.text, ~F.text.startswith("/")
+    )
     return router

@@ -7,11 +7,9 @@ process answers from the current articles without a shared cache."""
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 from bot.catalog.themes import THEMES
@@ -20,6 +18,7 @@ from bot.services.connections.errors import ConnectionsError
 from bot.services.coordination import audit
 from storage.models import KnowledgeArticle, PeerAnswer, PeerQuestion
 from storage.repositories import Repo
+from storage.starter_knowledge import article_values, starter_rows
 
 logger = logging.getLogger(__name__)
 
@@ -262,33 +261,15 @@ async def add_from_question(
     )
 
 
-def seed_rows() -> list[dict[str, Any]]:
-    data = resources.files("bot").joinpath("knowledge_seed.json").read_text(encoding="utf-8")
-    rows: list[dict[str, Any]] = json.loads(data)
-    return rows
-
-
 async def load_seed_articles(repo: Repo, now: datetime) -> int:
-    """Add the shipped articles that are not there yet; returns how many. Never commits."""
+    """Add the shipped articles that are not there yet; returns how many. Never commits.
+    (Databases get them once through a migration; this is for a database made without one.)"""
     existing = await repo.knowledge.refs()
     added = 0
-    for row in seed_rows():
+    for row in starter_rows():
         if row["ref"] in existing:
             continue
-        await repo.knowledge.add(
-            KnowledgeArticle(
-                ref=row["ref"],
-                title=row["title"],
-                body=row["body"],
-                title_en=row.get("title_en"),
-                body_en=row.get("body_en"),
-                themes=row.get("themes", []),
-                keywords=row.get("keywords", []),
-                source="seed",
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        await repo.knowledge.add(KnowledgeArticle(**article_values(row, now)))
         added += 1
     if added:
         await repo.knowledge.bump_revision(now)
