@@ -45,6 +45,7 @@ from bot.middlewares.reply_keyboards import (
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.response_models import pin_response_models
+from bot.services.geocoding import Geocoder
 from bot.services.known_users import SHARED_TTL, TTL, KnownUsers
 from bot.services.known_users import register as register_known_users
 from bot.services.search.index_sync import SearchIndexHolder
@@ -159,6 +160,9 @@ def build_dispatcher(
     dispatcher["known_users"] = register_known_users(KnownUsers(ttl=ttl))
     metrics = UpdateMetrics()
     dispatcher["metrics"] = metrics
+    dispatcher["geocoder"] = Geocoder(
+        settings.geocoder_url, timeout_seconds=settings.geocoder_timeout_seconds
+    )
     dispatcher.update.outer_middleware(MetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(NulCleaningMiddleware())
     dispatcher.update.outer_middleware(HandlingUpdateMiddleware())

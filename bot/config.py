@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=90, ge=1, le=3650)
     # Secret key of the tombstones of erased people (keep it out of the database backups).
     privacy_salt: SecretStr | None = None
+    # The Dutch government's free address lookup (PDOK Locatieserver): a typed address or
+    # postcode becomes a pin. Any server with the same API works (a local copy, a test fake).
+    geocoder_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+    geocoder_timeout_seconds: float = Field(default=4.0, gt=0, le=60)
 
     @field_validator("bot_token", mode="before")
     @classmethod

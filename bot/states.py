@@ -26,6 +26,7 @@ class ArticleStates(StatesGroup):
 class IntroStates(StatesGroup):
     first = State()
     reply = State()
+    pass_on = State()  # a message the coordinators pass on to an initiative nobody uses it for
 
 
 class EditEventStates(StatesGroup):

@@ -12,7 +12,8 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from bot.commands import closest_command
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
-from bot.keyboards.callbacks import ADMIN_PREFIXES
+from bot.keyboards.callbacks import ADMIN_PREFIXES, ConfirmCallback
+from bot.keyboards.confirm import drop_confirmation
 from bot.keyboards.menu import main_menu
 from storage.models import User
 
@@ -87,6 +88,7 @@ def create_router() -> Router:
     router.message.register(on_unknown_command, F.chat.type == "private", F.text.startswith("/"))
     router.message.register(on_unknown_text, F.chat.type == "private", F.text)
     router.message.register(on_unknown_message, F.chat.type == "private")
+    router.callback_query.register(drop_confirmation, ConfirmCallback.filter())
     router.callback_query.register(on_stale_button, AdminButton(), IsCoordinator())
     router.callback_query.register(on_stale_button)
     return router

@@ -25,6 +25,7 @@ from scheduler.setup import build_scheduler
 from storage.base import Base
 from storage.engine import SessionPool, create_engine, create_session_pool
 from storage.repositories import Repo
+from tests.fake_pdok import FakePDOK
 from tests.mocked_bot import MockedBotAPI
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
@@ -96,12 +97,20 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+async def pdok() -> AsyncIterator[FakePDOK]:
+    """The address lookup every test's bot uses: a local look-alike of PDOK."""
+    async with FakePDOK() as fake:
+        yield fake
+
+
+@pytest.fixture
+def settings(database_url: str, pdok: FakePDOK) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=database_url,
         coordinator_ids=(COORDINATOR_ID,),
         default_locale="nl",
+        geocoder_url=pdok.url,
     )
 
 

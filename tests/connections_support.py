@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from aiogram import Bot
 from sqlalchemy import select
 
 from bot.config import Settings
@@ -25,14 +26,19 @@ async def outbox_rows(repo: Repo, kind: str | None = None) -> list[OutboxMessage
 
 
 async def render(
-    repo: Repo, row: OutboxMessage, settings: Settings, now: datetime, locale: str
+    repo: Repo,
+    row: OutboxMessage,
+    settings: Settings,
+    now: datetime,
+    locale: str,
+    bot: Bot | None = None,
 ) -> Rendered | None:
     kind = get_kind(row.kind)
     assert kind is not None, row.kind
     recipient = await repo.users.get(row.recipient_id)
     with speaking(_I18N, locale):
         rendered = await kind.render(
-            RenderContext(repo, recipient, locale, now, settings), dict(row.params)
+            RenderContext(repo, recipient, locale, now, settings, bot), dict(row.params)
         )
     await repo.session.commit()
     return rendered

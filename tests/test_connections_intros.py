@@ -35,8 +35,8 @@ from tests.mocked_bot import BOT_USER, MockedBotAPI, button_rows
 TZ_INFO = ZoneInfo("Europe/Amsterdam")
 
 
-def tap(user: Any, action: str, ident: int) -> Any:
-    return callback_update(user, IntroCallback(action=action, id=ident).pack())
+def tap(user: Any, action: str, ident: int, *, sure: bool = False) -> Any:
+    return callback_update(user, IntroCallback(action=action, id=ident, sure=sure).pack())
 
 
 async def _people(repo: Repo, now: datetime) -> tuple[Any, Any, int]:
@@ -229,8 +229,9 @@ async def test_daily_limit_per_sender_holds_and_resets_the_next_day(
         await intro.start_thread(
             repo, ident, anna.id, f"Bericht nummer {number}", now=clock.now(), tz=TZ_INFO
         )
-    text = await _write_first(feed, bot_api, anna, ident, "Nog eentje dan?")
-    assert text == (
+    await feed(tap(anna, "start", ident))  # told before writing, not after
+    bot_api.take(AnswerCallbackQuery)
+    assert bot_api.take(SendMessage).text == (
         "Je zit aan het maximum van 5 voor vandaag. Zo blijft Samenspel fijn voor iedereen. "
         "Probeer het morgen weer."
     )
@@ -282,7 +283,7 @@ async def test_report_alerts_coordinators_without_telling_the_other_side(
     await feed(message_update(anna, "Echt heel goedkoop!"))
     bot_api.take(SendMessage)
 
-    await feed(tap(emma, "report", thread_id))
+    await feed(tap(emma, "report", thread_id, sure=True))  # confirmed (see the members' tests)
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageReplyMarkup)
     assert bot_api.take(SendMessage).text == (
@@ -332,7 +333,7 @@ async def test_blocked_sender_stays_blocked_for_that_initiative(
     await _write_first(feed, bot_api, anna, ident, "Hallo, ik heb een vraag.")
     thread_id = (await outbox_rows(repo))[0].params["thread_id"]
 
-    await feed(tap(emma, "block", thread_id))
+    await feed(tap(emma, "block", thread_id, sure=True))
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageReplyMarkup)
     assert bot_api.take(SendMessage).text == (

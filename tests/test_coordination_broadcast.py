@@ -192,7 +192,10 @@ async def test_broadcast_from_compose_to_report(
     job = JobContext(session_pool, clock, settings, bot=bot, i18n=i18n)
     await run_broadcast_progress(job)
     done = bot_api.take(EditMessageText)
-    assert (done.chat_id, done.text) == (COORDINATOR_ID, "📣 Klaar: 4 / 4 verstuurd")
+    assert (done.chat_id, done.text) == (
+        COORDINATOR_ID,
+        "📣 Klaar: 1 afgeleverd, 2 niet afgeleverd, 1 overgeslagen. Het verslag volgt.",
+    )
     stored = await repo.broadcasts.get(broadcast_id)
     assert stored is not None and stored.progress_message_id == done.message_id
     await repo.session.commit()
@@ -279,7 +282,9 @@ async def test_send_after_quiet_hours_waits_for_the_morning(
     )
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageReplyMarkup)
-    assert bot_api.take(SendMessage).text == "📣 Bezig… 0 / 2 verstuurd"
+    assert bot_api.take(SendMessage).text == (
+        "📣 Wacht tot de stille uren voorbij zijn: het versturen begint om 08:00. 0 / 2 verstuurd"
+    )
     rows = await outbox_of(repo, f"broadcast:{draft_id}")
     assert [(r.urgent, r.status) for r in rows] == [(False, "pending")] * 2
 
@@ -411,7 +416,7 @@ async def test_progress_is_edited_at_most_every_few_seconds_and_survives_a_resta
     second_round = {bot_api.take(SendMessage).chat_id for _ in range(2)}
     assert second_round == {row.recipient_id for row in rows[4:6]}
     await run_broadcast_progress(JobContext(session_pool, clock, settings, bot=bot, i18n=i18n))
-    assert bot_api.take(EditMessageText).text == "📣 Klaar: 10 / 10 verstuurd"
+    assert bot_api.take(EditMessageText).text == "📣 Klaar: 10 afgeleverd. Het verslag volgt."
     await sender.run_until_idle()
     report = bot_api.take(SendMessage)
     assert report.chat_id == COORDINATOR_ID and "✅ Afgeleverd: 10" in report.text
@@ -501,3 +506,48 @@ async def test_a_photo_or_an_overlong_text_gets_a_clear_answer(
     )
     await feed(message_update(kees, "Kort en goed"))
     assert bot_api.take(SendMessage).text == "Wil je een knop onder het bericht?"
+
+
+async def test_who_opts_out_after_the_preview_is_reported_as_skipped(
+    feed: Feeder,
+    bot_api: MockedBotAPI,
+    repo: Repo,
+    bot: Bot,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    await _network(repo)
+    draft, count = await broadcasts.create_draft(
+        repo,
+        broadcasts.Draft("Hallo allemaal", {"members": True}),
+        actor_id=COORDINATOR_ID,
+        now=clock.now(),
+    )
+    draft_id = draft.id
+    assert count == 2
+    clock.advance(timedelta(minutes=2))
+    members = await repo.broadcasts.audience_ids({"members": True})
+    await repo.session.commit()
+    leaving = make_user(id=members[0], language_code="nl")
+    await feed(message_update(leaving, "/geenmededelingen"))  # between preview and [Send]
+    bot_api.take(SendMessage)
+
+    kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
+    send = BroadcastCallback(action=BroadcastAction.SEND, id=draft_id).pack()
+    await feed(callback_update(kees, send))
+    bot_api.take(AnswerCallbackQuery), bot_api.take(EditMessageReplyMarkup)
+    assert bot_api.take(SendMessage).text == "📣 Bezig… 0 / 2 verstuurd"
+    rows = await outbox_of(repo, f"broadcast:{draft_id}")
+    assert sorted(r.recipient_id for r in rows) == members
+
+    sender = make_sender(bot, session_pool, clock, i18n, settings)
+    await sender.run_until_idle()
+    assert bot_api.take(SendMessage).chat_id == members[1]
+    await run_broadcast_progress(JobContext(session_pool, clock, settings, bot=bot, i18n=i18n))
+    assert bot_api.take(EditMessageText).text == (
+        "📣 Klaar: 1 afgeleverd, 1 overgeslagen. Het verslag volgt."
+    )
+    await sender.run_until_idle()
+    assert bot_api.take(SendMessage).text.endswith("⏭ Overgeslagen: 1 (afgemeld: 1)")

@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from bot.cli.main import main
 from bot.keyboards.callbacks import ExportCallback
-from bot.services.coordination.exports import COLUMNS
 from storage.engine import create_engine, create_session_pool
 from storage.models import AuditEntry
 from storage.repositories import Repo
@@ -33,7 +32,7 @@ async def _fill(repo: Repo) -> int:
     await add_user(repo, ZOE, first_name="Zoë", username="zoe")
     await add_initiative(
         repo, [ZOE], name="Café De Ontmoeting – Zuilen", themes=["ouderen", "taal"],
-        keywords=["koffie", "ontmoeting"], municipality="Utrecht",
+        keywords=["koffie", "ontmoeting"], municipality="Utrecht", lat=52.09, lon=5.12,
     )  # fmt: skip
     event = await add_event(repo, title="Taalcafé: één ‘gezellige’ avond", venue="Buurthuis Oase")
     await register(repo, event.id, ZOE, "attended")
@@ -57,13 +56,20 @@ async def test_registrations_export_as_a_document_with_dutch_characters(
     assert isinstance(sent.document, BufferedInputFile)
     assert sent.document.filename == "samenspel-registrations-2026-03-02.csv"
     rows = _table(sent.document.data)
-    assert rows[0] == list(COLUMNS["registrations"])
+    assert rows[0] == [
+        "nummer", "nummer activiteit", "activiteit", "begin activiteit", "nummer persoon",
+        "voornaam", "status", "plek op de wachtlijst", "laat afgemeld", "aangemeld op",
+        "afgemeld op",
+    ]  # fmt: skip
     assert rows[1:] == [
         [
             "1", str(event_id), "Taalcafé: één ‘gezellige’ avond", "2026-03-10 19:30",
-            str(ZOE), "Zoë", "attended", "", "", "2026-03-02 10:00", "",
+            str(ZOE), "Zoë", "aanwezig", "", "nee", "2026-03-02 10:00", "",
         ]
     ]  # fmt: skip
+
+    await feed(message_update(kees, "/export registraties"))  # the Dutch word works too
+    assert _table(bot_api.take(SendDocument).document.data)[1:] == rows[1:]  # type: ignore[union-attr]
 
 
 async def test_initiatives_and_events_exports(
@@ -75,13 +81,29 @@ async def test_initiatives_and_events_exports(
     document = bot_api.take(SendDocument).document
     assert isinstance(document, BufferedInputFile)
     rows = _table(document.data)
-    assert rows[0] == list(COLUMNS["initiatives"])
-    assert rows[1][2:6] == ["Café De Ontmoeting – Zuilen", "published", "ouderen, taal", "Utrecht"]
-    assert rows[1][12] == "1"  # members
+    assert rows[0] == [
+        "number", "reference", "name", "status", "themes", "municipality", "neighbourhood",
+        "website", "email", "phone", "Telegram", "search words", "latitude", "longitude",
+        "members", "published on", "last checked on", "added on",
+    ]  # fmt: skip
+    assert rows[1][2:6] == [
+        "Café De Ontmoeting – Zuilen",
+        "published",
+        "Older people, Language",
+        "Utrecht",
+    ]
+    assert rows[1][12:15] == ["52.09", "5.12", "1"]  # a map tool reads the spot
+
+    kees_nl = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
+    await feed(message_update(kees_nl, "/export initiatieven"))
+    dutch = _table(bot_api.take(SendDocument).document.data)  # type: ignore[union-attr]
+    assert dutch[1][3:5] == ["gepubliceerd", "Ouderen, Taal"]
+    assert dutch[1][12:14] == ["52,09", "5,12"]  # Dutch Excel reads a decimal comma
 
     await feed(message_update(kees, "/export events"))
     rows = _table(bot_api.take(SendDocument).document.data)  # type: ignore[union-attr]
-    assert rows[0] == list(COLUMNS["events"])
+    assert rows[0][:4] == ["number", "kind", "status", "title"]
+    assert rows[1][1:3] == ["dialogue table", "published"]
     assert [(r[3], r[12], r[14]) for r in rows[1:]] == [
         ("Vorig jaar", "0", "0"),
         ("Taalcafé: één ‘gezellige’ avond", "1", "1"),
@@ -99,7 +121,12 @@ async def test_debriefs_have_their_columns_and_audit_log_is_exported(
     assert sent.caption == (
         "📄 Nabesprekingen: nog niets, dus het bestand heeft alleen de kolomnamen."
     )
-    assert _table(sent.document.data) == [list(COLUMNS["debriefs"])]  # type: ignore[union-attr]
+    assert _table(sent.document.data) == [  # type: ignore[union-attr]
+        [
+            "nummer activiteit", "activiteit", "begin activiteit", "nummer begeleider",
+            "deelnemers", "onderwerpen", "verstuurd op",
+        ]
+    ]  # fmt: skip
 
     await feed(message_update(kees, "/rol @zoe begeleider"))
     bot_api.take(SetMyCommands), bot_api.take(SetMyCommands)  # the facilitator's own menu
@@ -107,7 +134,7 @@ async def test_debriefs_have_their_columns_and_audit_log_is_exported(
     await feed(message_update(kees, "/export log"))
     rows = _table(bot_api.take(SendDocument).document.data)  # type: ignore[union-attr]
     assert rows == [
-        list(COLUMNS["audit"]),
+        ["nummer", "moment", "gedaan door (nummer)", "actie", "over", "details"],
         ["1", "2026-03-02 10:00", str(COORDINATOR_ID), "export", "debriefs",
          '{"from": null, "rows": 0, "until": null, "via": "chat"}'],
         ["2", "2026-03-02 10:00", str(COORDINATOR_ID), "role.set", f"user:{ZOE}",
@@ -152,7 +179,7 @@ def test_command_line_export_writes_the_same_file(
     assert main([*argv, str(target)]) == 0
     assert capsys.readouterr().out.endswith(f"registrations: 1 rows written to {target}\n")
     rows = _table(target.read_bytes())
-    assert rows[0] == list(COLUMNS["registrations"]) and rows[1][5] == "Zoë"
+    assert rows[0][:2] == ["nummer", "nummer activiteit"] and rows[1][5:7] == ["Zoë", "aanwezig"]
 
     assert main(["export", "events", "--to", "2025-12-31"]) == 0
     written = sorted(tmp_path.glob("samenspel-events-*.csv"))

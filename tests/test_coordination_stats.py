@@ -62,14 +62,14 @@ async def test_figures_of_a_year_in_dutch_with_the_monthly_chart(
     await feed(message_update(kees, "/stats 2026"))
     figures = bot_api.take(SendMessage)
     assert figures.text == (
-        "📊 <b>Cijfers</b> (01-01-2026 t/m 31-12-2026)\n\n"
+        "📊 <b>Cijfers</b> (2026)\n\n"
         "👥 Mensen die de bot gebruiken: 8 (8 nieuw)\n"
         "🏠 Actieve initiatieven: 3 (misschien verouderd: 1)\n"
         "💬 Dialoogtafels: 2\n"
         "🎓 Trainingen: 1\n"
         "☕ Ontmoetingen: 0\n"
         "❌ Afgelast: 1\n"
-        "📍 Locaties: 2 in 2 gemeenten\n"
+        "📍 2 locaties in 2 gemeenten\n"
         "🙋 Deelnemers: 5 (7 aanmeldingen)\n"
         "🪑 Bezetting: 70%\n"
         "⏳ Nu op een wachtlijst: 1; doorgeschoven van de wachtlijst: 1\n"
@@ -92,11 +92,13 @@ async def test_monthly_series_counts_sign_ups_and_attendance(repo: Repo, year: N
     period = stats.parse_period("2026", now=T0, tz=_tz())
     series = await stats.monthly(repo, period, tz=_tz())
     assert series.months == [f"2026-{month:02d}" for month in range(1, 13)]
-    assert series.signups == [0, 0, 9] + [0] * 9
+    # Both by the month of the event: never more people present than signed up.
+    assert series.signups == [0, 0, 6, 1] + [0] * 8
     assert series.attended == [0, 0, 3, 1] + [0] * 8
+    assert all(came <= signed for came, signed in zip(series.attended, series.signups, strict=True))
     everything = stats.parse_period("alles", now=T0, tz=_tz())
     series = await stats.monthly(repo, everything, tz=_tz())
-    assert (series.months[0], series.months[-1]) == ("2025-05", "2026-04")
+    assert (series.months[0], series.months[-1]) == ("2025-06", "2026-04")
 
 
 async def test_period_buttons_and_english(feed: Feeder, bot_api: MockedBotAPI, year: None) -> None:
@@ -104,7 +106,7 @@ async def test_period_buttons_and_english(feed: Feeder, bot_api: MockedBotAPI, y
     await feed(callback_update(kees, StatsCallback(period="lastyear").pack()))
     bot_api.take(AnswerCallbackQuery)
     figures = bot_api.take(SendMessage)
-    assert figures.text.startswith("📊 <b>Figures</b> (01-01-2025 to 31-12-2025)\n\n")
+    assert figures.text.startswith("📊 <b>Figures</b> (2025)\n\n")
     assert "💬 Dialogue tables: 1\n" in figures.text
     assert "✅ Attendance: 100%; no-shows: 0 (0%)\n" in figures.text
     assert figures.text.endswith(
@@ -147,3 +149,54 @@ def test_periods(typed: str | None, first: str, last: str) -> None:
 def test_unknown_periods_are_refused(typed: str) -> None:
     with pytest.raises(BadPeriodError):
         stats.parse_period(typed, now=T0, tz=_tz())
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "words"),
+    [
+        ("2026", "nl", "2026"),
+        ("2026-03", "nl", "maart 2026"),
+        ("2026-03", "en", "March 2026"),
+        ("alles", "nl", "alles"),
+        ("all", "en", "all time"),
+        ("2026-01-15..2026-06-30", "nl", "15 jan 2026 t/m 30 jun 2026"),
+        ("2026-01-15..2026-06-30", "en", "15 Jan 2026 to 30 Jun 2026"),
+    ],
+)
+async def test_the_period_is_said_in_words(
+    feed: Feeder, bot_api: MockedBotAPI, year: None, typed: str, language: str, words: str
+) -> None:
+    kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code=language)
+    await feed(message_update(kees, f"/stats {typed}"))
+    heading = bot_api.take(SendMessage).text.split("\n", 1)[0]
+    assert heading.endswith(f"</b> ({words})")
+    bot_api.calls.clear()
+
+
+async def test_the_chart_speaks_the_coordinators_language(
+    feed: Feeder, bot_api: MockedBotAPI, year: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.services.coordination import charts
+
+    drawn: list[charts.ChartLabels] = []
+    real = charts.draw_monthly_chart
+
+    def draw(series: stats.MonthSeries, labels: charts.ChartLabels) -> bytes:
+        drawn.append(labels)
+        return real(series, labels)
+
+    monkeypatch.setattr(charts, "draw_monthly_chart", draw)
+    for language in ("nl", "en"):
+        kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code=language)
+        await feed(message_update(kees, "/stats 2026"))
+        bot_api.take(SendMessage), bot_api.take(SendPhoto)
+    dutch, english = drawn
+    assert (dutch.x_axis, dutch.y_axis, dutch.signups, dutch.attended) == (
+        "Maand van de activiteit",
+        "Aantal mensen",
+        "Aanmeldingen",
+        "Aanwezig",
+    )
+    assert dutch.months[:3] == ["jan 2026", "feb 2026", "mrt 2026"]
+    assert (english.x_axis, english.y_axis) == ("Month of the event", "Number of people")
+    assert english.months[2] == "Mar 2026"

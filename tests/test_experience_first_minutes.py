@@ -19,9 +19,11 @@ from aiogram.methods import (
     SendMessage,
 )
 from aiogram.types import InlineQuery, InlineQueryResultArticle, ReplyKeyboardRemove
+from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.commands import ALL
+from bot.config import Settings
 from bot.keyboards.callbacks import (
     InitiativeAction,
     InitiativeCallback,
@@ -31,8 +33,10 @@ from bot.keyboards.callbacks import (
     MenuCallback,
     RegisterCallback,
 )
+from storage.models import OutboxMessage, Role
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
+from tests.connections_support import render
 from tests.event_helpers import make_event
 from tests.factories import callback_update, make_user, message_update, next_id, update_with
 from tests.initiatives_support import add_initiative, add_person
@@ -315,20 +319,60 @@ async def test_after_deleting_an_initiative_the_menu_is_one_tap_away(
 
 
 async def test_contact_with_an_initiative_nobody_uses_offers_similar_ones_and_the_menu(
-    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
 ) -> None:
-    imported = await add_initiative(repo, clock.now(), name="Buurthuis De Linde")
+    imported = (await add_initiative(repo, clock.now(), name="Buurthuis De Linde")).id
+    kees = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="nl")
+    await add_person(repo, kees, clock.now())
+    async with repo.write():
+        coordinator = await repo.users.get(COORDINATOR_ID)
+        assert coordinator is not None
+        coordinator.role = Role.COORDINATOR
     emma = make_user(language_code="en")
-    await feed(
-        callback_update(emma, IntroCallback(action=IntroAction.START, id=imported.id).pack())
-    )
+    await feed(callback_update(emma, IntroCallback(action=IntroAction.START, id=imported).pack()))
     bot_api.take(AnswerCallbackQuery)
     reply = bot_api.take(SendMessage)
     assert reply.text == (
         "Nobody of <b>Buurthuis De Linde</b> uses Samenspel yet, and they have no public "
         "contact details."
     )
-    assert button_rows(reply.reply_markup) == [["🔁 Similar"], ["☰ Menu"]]
+    assert button_rows(reply.reply_markup) == [
+        ["📨 Ask the coordinators"],
+        ["🔁 Similar"],
+        ["☰ Menu"],
+    ]
+
+    await feed(callback_update(emma, IntroCallback(action=IntroAction.PASS_ON, id=imported).pack()))
+    bot_api.take(AnswerCallbackQuery)
+    assert bot_api.take(SendMessage).text.startswith("✉️ Write your message in one go.")
+    await feed(message_update(emma, "Hello! Can we use your hall for a neighbourhood meal?"))
+    sent = bot_api.take(SendMessage)
+    assert sent.text == (
+        "✅ Sent to the coordinators. They'll pass it on to <b>Buurthuis De Linde</b> and let "
+        "you know."
+    )
+    rows = (
+        (
+            await repo.session.execute(
+                select(OutboxMessage).where(OutboxMessage.kind == "intro.pass_on")
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert [(row.recipient_id, row.params["text"]) for row in rows] == [
+        (COORDINATOR_ID, "Hello! Can we use your hall for a neighbourhood meal?")
+    ]
+    await repo.session.commit()
+    shown = await render(repo, rows[0], settings, clock.now(), "nl")
+    assert shown is not None
+    assert shown.text.startswith(
+        "📨 <b>Wil je dit doorgeven aan Buurthuis De Linde?</b> Niemand van dit initiatief "
+        "gebruikt Samenspel nog."
+    )
+    assert "<blockquote>Hello! Can we use your hall for a neighbourhood meal?</blockquote>" in (
+        shown.text
+    )
 
 
 # 5. One card everywhere, with [📤 Share]

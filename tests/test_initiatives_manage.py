@@ -193,7 +193,9 @@ async def test_take_offline_and_publish_again_with_consent(
     await add_person(repo, emma, clock.now())
     ident = (await add_initiative(repo, clock.now(), owners=(emma.id,))).id
 
-    await feed(tap(emma, "unpub", ident))
+    await feed(
+        tap(emma, "unpubyes", ident)
+    )  # confirmed (the question first: see the members' tests)
     assert bot_api.take(AnswerCallbackQuery).text == "Taken offline."
     card = bot_api.take(EditMessageText)
     assert card.text.endswith("🔒 Not published: only members see it.")
@@ -255,7 +257,7 @@ async def test_someone_else_cannot_open_a_card_as_member(
 ) -> None:
     ident = (await add_initiative(repo, clock.now())).id
     stranger = make_user(language_code="en")
-    await feed(tap(stranger, "unpub", ident))
+    await feed(tap(stranger, "unpubyes", ident))
     answer = bot_api.take(AnswerCallbackQuery)
     assert answer.text == "This initiative doesn't exist any more, or you are no longer a member."
     stored = await repo.initiatives.get(ident)

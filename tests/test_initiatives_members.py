@@ -244,7 +244,9 @@ async def test_owner_accepts_a_request_to_join_and_the_asker_is_told(
     )
 
     await feed(
-        callback_update(anna, JoinRequestCallback(request_id=request_id, accept=False).pack())
+        callback_update(
+            anna, JoinRequestCallback(request_id=request_id, accept=False, sure=True).pack()
+        )
     )
     assert bot_api.take(AnswerCallbackQuery).text == "Someone already answered this request."
 

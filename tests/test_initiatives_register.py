@@ -155,18 +155,18 @@ async def test_whole_registration_in_dutch_with_every_validation_error(
     await wrong("x", "De naam van een wijk of dorp heeft 2 tot 60 tekens.")
     await feed(message_update(anna, "Overvecht"))
     ask = question(bot_api)
-    assert ask.text.startswith("<i>Stap 6 van 11</i>\nWaar kunnen mensen jullie vinden?")
+    assert ask.text.startswith("<i>Stap 6 van 11</i>\nWaar komen jullie samen? Typ het adres")
     assert isinstance(ask.reply_markup, ReplyKeyboardMarkup)
     assert button_rows(ask.reply_markup) == [
-        ["📍 Stuur mijn locatie"],
+        ["📍 Ik ben er nu"],
         ["⬅️ Terug", "⏭ Overslaan", "✖️ Stoppen"],
     ]
     assert ask.reply_markup.keyboard[0][0].request_location
 
     await wrong(
         "bij de kerk",
-        "Dat kan ik niet lezen als plek. Stuur een locatie, of typ twee getallen zoals "
-        "52.09, 5.12.",
+        "Ik kan dat adres niet vinden. Typ een straat met huisnummer, of een postcode zoals "
+        "3511 AA. Of sla deze vraag over.",
     )
     await feed(message_update(anna, location=Location(latitude=52.37, longitude=4.90)))
     assert bot_api.take(SendMessage).text == (

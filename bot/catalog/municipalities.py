@@ -4,6 +4,7 @@ whether a point lies inside the province."""
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -153,3 +154,47 @@ def in_province(lat: float, lon: float) -> bool:
                 inside = not inside
         j = i
     return inside
+
+
+def _places_by_name() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for municipality in MUNICIPALITIES:
+        for place in municipality.places:
+            found.setdefault(fold(place), set()).add(municipality.name)
+    return {name: frozenset(where) for name, where in found.items()}
+
+
+_PLACES = _places_by_name()
+
+
+def municipalities_with_place(name: str) -> frozenset[str]:
+    """The municipalities a village, district or neighbourhood of this name lies in; empty
+    for a name the catalogue doesn't know (a street, a small hamlet)."""
+    return _PLACES.get(fold(name), frozenset())
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance on the map in kilometres (flat-earth: fine within a province)."""
+    y = (lat2 - lat1) * 111.2
+    x = (lon2 - lon1) * 111.2 * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(x, y)
+
+
+def nearest_municipality(lat: float, lon: float) -> Municipality:
+    """The municipality whose centre is nearest: a rough guess of where a point lies, for
+    when the address lookup can't say."""
+    return min(MUNICIPALITIES, key=lambda m: _km(lat, lon, m.lat, m.lon))
+
+
+def clearly_elsewhere(lat: float, lon: float, municipality: str) -> Municipality | None:
+    """The municipality a point clearly lies in when that is not `municipality` (much nearer
+    to another centre than to its own); None when it may well be in `municipality`."""
+    own = BY_NAME.get(municipality)
+    if own is None:
+        return None
+    nearest = nearest_municipality(lat, lon)
+    if nearest.name == own.name:
+        return None
+    to_own = _km(lat, lon, own.lat, own.lon)
+    to_nearest = _km(lat, lon, nearest.lat, nearest.lon)
+    return nearest if to_own > 6 and to_own > 2 * to_nearest else None

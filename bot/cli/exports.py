@@ -9,8 +9,10 @@ from typing import TextIO
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.i18n import create_i18n, speaking
 from bot.services.coordination.exports import export, filename
 from bot.services.coordination.stats import span
+from bot.views.exports import language_for
 from storage.engine import create_engine, create_session_pool
 from storage.repositories import Repo
 
@@ -30,6 +32,9 @@ async def export_to_file(
         begin = first or date(2000, 1, 1)
         after = date.fromordinal((last or date(9998, 12, 31)).toordinal() + 1)
         period = span(begin, after, tz)
+    locale = settings.default_locale
+    with speaking(create_i18n(locale), locale):  # the file speaks the default language
+        language = language_for(kind, locale)
     engine = create_engine(settings.database_url)
     try:
         async with create_session_pool(engine)() as session:
@@ -41,6 +46,7 @@ async def export_to_file(
                 via="command line",
                 now=SystemClock().now(),
                 tz=tz,
+                language=language,
             )
     finally:
         await engine.dispose()

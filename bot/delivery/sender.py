@@ -254,7 +254,7 @@ class Sender:
             locale = pick_locale(
                 recipient.language, recipient.telegram_language, self.settings.default_locale
             )
-        context = RenderContext(repo, recipient, locale, now, self.settings)
+        context = RenderContext(repo, recipient, locale, now, self.settings, self.bot)
         with speaking(self.i18n, locale):
             rendered = await kind.render(context, row.params)
         if rendered is None:

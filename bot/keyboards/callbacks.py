@@ -142,6 +142,7 @@ class InitiativeAction(StrEnum):
     PUBLISH = "pub"
     PUBLISH_CONFIRMED = "pubyes"
     UNPUBLISH = "unpub"
+    UNPUBLISH_CONFIRMED = "unpubyes"
     DELETE = "del"
     DELETE_CONFIRMED = "delyes"
     FRESH = "fresh"
@@ -162,10 +163,12 @@ class InitiativeCallback(CallbackData, prefix="ini"):
 
 
 class JoinRequestCallback(CallbackData, prefix="ijr"):
-    """An owner's (or coordinator's) answer to a request to join an initiative."""
+    """An owner's (or coordinator's) answer to a request to join an initiative; declining is
+    confirmed first (`sure`)."""
 
     request_id: int
     accept: bool
+    sure: bool = False
 
 
 class EventFormCallback(CallbackData, prefix="evf"):
@@ -220,15 +223,18 @@ class IntroAction(StrEnum):
     REPORT = "report"
     BLOCK = "block"
     BAN = "ban"
+    PASS_ON = "passon"
 
 
 class IntroCallback(CallbackData, prefix="itr"):
     """Introductions with consent: `start` (from an initiative's card, `id` = initiative),
     or an action in a relayed conversation (`id` = thread): reply, share, decline, report,
-    block; `cancel` stops typing; `ban` is a coordinator's block after a report."""
+    block; `cancel` stops typing; `ban` is a coordinator's block after a report. Reporting
+    and blocking are confirmed first (`sure`)."""
 
     action: IntroAction
     id: int
+    sure: bool = False
 
 
 class PeerAction(StrEnum):
@@ -241,6 +247,7 @@ class PeerAction(StrEnum):
     CNO = "cno"
     OFFER = "offer"
     OFFERS = "offers"
+    OFFERS_DONE = "offdone"
 
 
 class PeerCallback(CallbackData, prefix="pq"):
@@ -393,3 +400,9 @@ ADMIN_PREFIXES: frozenset[str] = frozenset(
         MeetupProposalCallback.__prefix__,
     }
 )
+
+
+class ConfirmCallback(CallbackData, prefix="cf"):
+    """[No, never mind] under a one-tap confirmation row (`bot.keyboards.confirm`)."""
+
+    action: str = "no"

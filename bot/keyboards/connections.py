@@ -95,8 +95,13 @@ def theme_picker(
             text=f"✓ {label}" if slug in chosen else label,
             callback_data=PeerCallback(action=action, id=ident, value=slug),
         )
-    done = _("✅ Done") if action == "offer" else _("✖️ Cancel")
-    builder.button(text=done, callback_data=PeerCallback(action=PeerAction.CLOSE, id=ident))
+    if action == PeerAction.OFFER:
+        done = PeerCallback(action=PeerAction.OFFERS_DONE, id=ident)
+        builder.button(text=_("✅ Done"), callback_data=done)
+    else:
+        builder.button(
+            text=_("✖️ Cancel"), callback_data=PeerCallback(action=PeerAction.CLOSE, id=ident)
+        )
     builder.adjust(2)
     return builder.as_markup()
 

@@ -54,7 +54,7 @@ def remove_label() -> str:
 
 
 def send_location_label() -> str:
-    return _("📍 Send my location")
+    return _("📍 I'm there now")
 
 
 def _nav(builder: InlineKeyboardBuilder, field: Field, *, editing: bool, filled: bool) -> None:

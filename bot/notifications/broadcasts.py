@@ -36,10 +36,21 @@ def progress_text(settled: int, total: int, locale: str) -> str:
     )
 
 
-def finished_text(total: int, locale: str) -> str:
-    return _("📣 Done: {done} / {total} sent").format(
-        done=number(total, locale), total=number(total, locale)
-    )
+def waiting_text(total: int, starts: str, locale: str) -> str:
+    """A broadcast sent "after quiet hours" while they last: when it will start."""
+    return _(
+        "📣 Waiting for the quiet hours to end: sending starts at {time}. 0 / {total} sent"
+    ).format(time=starts, total=number(total, locale))
+
+
+def finished_text(delivered: int, not_delivered: int, skipped: int, locale: str) -> str:
+    """The end of the progress message: what was delivered, and what was not."""
+    parts = [_("{count} delivered").format(count=number(delivered, locale))]
+    if not_delivered:
+        parts.append(_("{count} not delivered").format(count=number(not_delivered, locale)))
+    if skipped:
+        parts.append(_("{count} skipped").format(count=number(skipped, locale)))
+    return _("📣 Done: {outcome}. The report follows.").format(outcome=", ".join(parts))
 
 
 def report_text(broadcast_id: int, total: int, state: Outcome, locale: str) -> str:

@@ -10,7 +10,12 @@ from bot.i18n import _
 from bot.keyboards.connections import ban_keyboard, relay_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.connections import introductions as intro
-from bot.services.message_params import ContactParams, ThreadMessageParams, ThreadParams
+from bot.services.message_params import (
+    ContactParams,
+    PassOnParams,
+    ThreadMessageParams,
+    ThreadParams,
+)
 from bot.views.initiative_card import public_contact_lines
 from storage.models import Initiative, IntroThread, ThreadStatus, User
 
@@ -87,6 +92,35 @@ async def render_message(ctx: RenderContext, params: ThreadMessageParams) -> Ren
     text += f"\n{_quote(message.text)}"
     keyboard = relay_keyboard(thread.id, to_initiative=not message.from_initiative, first=False)
     return Rendered(text, keyboard)
+
+
+@message_kind(intro.ANSWERED)
+async def render_answered(ctx: RenderContext, params: ThreadMessageParams) -> Rendered | None:
+    found = await _open_thread(ctx, params["thread_id"])
+    message = await ctx.repo.connections.message(int(params["message_id"]))
+    if found is None or message is None or message.author_id is None:
+        return None
+    _thread, initiative = found
+    author = await ctx.repo.users.get(message.author_id)
+    text = _("✅ {who} already answered the message to <b>{name}</b>:").format(
+        who=html.escape(author.first_name if author else "…"), name=html.escape(initiative.name)
+    )
+    return Rendered(f"{text}\n{_quote(message.text)}")
+
+
+@message_kind(intro.PASS_ON)
+async def render_pass_on(ctx: RenderContext, params: PassOnParams) -> Rendered | None:
+    initiative = await ctx.repo.initiatives.get(int(params["initiative_id"]))
+    sender = await ctx.repo.users.get(int(params["sender_id"]))
+    if initiative is None or sender is None:
+        return None  # the initiative is gone, or the sender erased their data
+    text = _(
+        "📨 <b>Please pass this on to {name}</b>. Nobody of this initiative uses Samenspel "
+        "yet. {who} writes:"
+    ).format(name=html.escape(initiative.name), who=who(sender))
+    lines = [text, _quote(str(params["text"]))]
+    lines.extend(public_contact_lines(initiative))
+    return Rendered("\n".join(lines))
 
 
 @message_kind(intro.CONTACT, urgent=True)

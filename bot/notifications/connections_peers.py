@@ -86,6 +86,27 @@ async def render_answer(ctx: RenderContext, params: AnswerParams) -> Rendered | 
     return Rendered(text, keyboard)
 
 
+@message_kind(peers.ANSWERED_BY_COLLEAGUE, grace=timedelta(days=7))
+async def render_answered_by_colleague(ctx: RenderContext, params: AnswerParams) -> Rendered | None:
+    answer = await ctx.repo.connections.answer(int(params["answer_id"]))
+    question = await ctx.repo.connections.question(answer.question_id) if answer else None
+    if answer is None or question is None:
+        return None
+    author = await ctx.repo.users.get(answer.author_id)
+    initiative = (
+        await ctx.repo.initiatives.get(answer.initiative_id) if answer.initiative_id else None
+    )
+    text = _(
+        "✅ {who} of <b>{name}</b> already answered the question about {theme}. "
+        "You don't need to do anything."
+    ).format(
+        who=html.escape(author.first_name if author else "…"),
+        name=html.escape(initiative.name if initiative else "…"),
+        theme=_theme(question.theme, ctx.locale),
+    )
+    return Rendered(text + "\n" + _quote(answer.text))
+
+
 @message_kind(peers.THANKS, grace=timedelta(days=14))
 async def render_thanks(ctx: RenderContext, params: AnswerParams) -> Rendered | None:
     answer = await ctx.repo.connections.answer(int(params["answer_id"]))

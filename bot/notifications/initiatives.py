@@ -17,7 +17,9 @@ from bot.services.message_params import (
     FreshnessParams,
     JoinAnswerParams,
     JoinRequestParams,
+    MemberJoinedParams,
     ModeratedParams,
+    UnclaimedFreshnessParams,
 )
 from bot.views.initiative_card import card_text
 from storage.models import Initiative
@@ -26,6 +28,8 @@ FRESHNESS = "initiative.freshness"
 JOIN_REQUEST = "initiative.join_request"
 JOIN_ANSWER = "initiative.join_answer"
 MODERATED = "initiative.moderated"
+MEMBER_JOINED = "initiative.member_joined"
+UNCLAIMED = "initiative.freshness_unclaimed"
 
 
 async def _for_member(ctx: RenderContext, initiative_id: int) -> Initiative | None:
@@ -97,6 +101,41 @@ async def render_join_answer(ctx: RenderContext, params: JoinAnswerParams) -> Re
     else:
         text = _("Your request to join <b>{name}</b> was not accepted.")
     return Rendered(text.format(name=name))
+
+
+@message_kind(UNCLAIMED, grace=timedelta(days=14))
+async def render_unclaimed(ctx: RenderContext, params: UnclaimedFreshnessParams) -> Rendered | None:
+    initiative = await ctx.repo.initiatives.get(int(params["initiative_id"]))
+    if initiative is None or not initiative.is_published or ctx.bot is None:
+        return None
+    confirmed = initiative.last_confirmed_at
+    if confirmed is not None and confirmed.date().isoformat() != params.get("confirmed"):
+        return None  # confirmed or claimed since
+    if (await ctx.repo.initiatives.member_ids([initiative.id])).get(initiative.id):
+        return None  # someone joined: they get the question themselves
+    link = f"https://t.me/{(await ctx.bot.me()).username}?start=inv_{params['token']}"
+    text = _(
+        "<b>Is this still right?</b> Nobody of <b>{name}</b> uses Samenspel yet, so I can't "
+        "ask them. Forward them this link: whoever opens it can keep the profile up to date "
+        "and gets this question from then on.\n{link}"
+    ).format(name=html.escape(initiative.name), link=link)
+    text += "\n\n" + card_text(initiative, ctx.locale, ctx.now)
+    return Rendered(text, freshness_keyboard(initiative.id))
+
+
+@message_kind(MEMBER_JOINED)
+async def render_member_joined(ctx: RenderContext, params: MemberJoinedParams) -> Rendered | None:
+    initiative = await _for_member(ctx, params["initiative_id"])
+    if initiative is None:
+        return None
+    member = await ctx.repo.users.get(int(params["member_id"]))
+    if member is None or await ctx.repo.initiatives.member(initiative.id, member.id) is None:
+        return None  # they left again, or erased their data
+    return Rendered(
+        _("👋 {who} joined <b>{name}</b> through your invitation. See /mine.").format(
+            who=html.escape(member.first_name or "…"), name=html.escape(initiative.name)
+        )
+    )
 
 
 @message_kind(MODERATED)

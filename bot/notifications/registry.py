@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.config import Settings
@@ -35,6 +36,7 @@ class RenderContext:
     locale: str
     now: datetime
     settings: Settings
+    bot: Bot | None = None  # for messages that carry a link into the bot
 
 
 # A renderer takes the parameters of its kind, a TypedDict of `bot.services.message_params`.

@@ -62,6 +62,14 @@ class TableParams(TypedDict):
 # Connections -----------------------------------------------------------------------------------
 
 
+class PassOnParams(TypedDict):
+    """intro.pass_on: a message for an initiative nobody uses Samenspel for, to coordinators."""
+
+    initiative_id: int
+    sender_id: int
+    text: str
+
+
 class ThreadMessageParams(TypedDict):
     """intro.request, intro.message: a relayed message of a conversation."""
 
@@ -114,6 +122,21 @@ class JoinRequestParams(TypedDict):
     """initiative.join_request."""
 
     request_id: int
+
+
+class UnclaimedFreshnessParams(TypedDict):
+    """initiative.freshness_unclaimed: to coordinators, for an initiative without members."""
+
+    initiative_id: int
+    confirmed: str
+    token: str
+
+
+class MemberJoinedParams(TypedDict):
+    """initiative.member_joined: the one who made an invitation hears it was used."""
+
+    initiative_id: int
+    member_id: int
 
 
 class JoinAnswerParams(TypedDict):

@@ -63,5 +63,5 @@ def progress_message(update: ProgressUpdate, i18n: CatalogI18n, default_locale: 
     locale = pick_locale(update.language, update.telegram_language, default_locale)
     with speaking(i18n, locale):
         if update.finished:
-            return finished_text(update.total, locale)
+            return finished_text(update.delivered, update.not_delivered, update.skipped, locale)
         return progress_text(update.settled, update.total, locale)

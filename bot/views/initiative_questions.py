@@ -26,8 +26,8 @@ _QUESTIONS: dict[Field, str] = {
         "In which neighbourhood or village? Type it, or skip if you work in the whole municipality."
     ),
     Field.LOCATION: N_(
-        "Where can people find you? Tap “📍 Send my location”, send a pin via 📎 → Location, "
-        "or skip."
+        "Where do you meet? Type the address or the postcode, for example “Oudegracht 1” or "
+        "“3511 AA”. Are you there right now? Tap “📍 I'm there now”. You can also skip."
     ),
     Field.WEBSITE: N_("What is your website? For example www.ourgarden.nl"),
     Field.EMAIL: N_("Which e-mail address may people write to?"),
@@ -52,7 +52,20 @@ _PROBLEMS: dict[Problem, str] = {
     Problem.MUNICIPALITY_UNSURE: N_("Which one do you mean?"),
     Problem.NEIGHBOURHOOD_LENGTH: N_("A neighbourhood name should be 2 to 60 characters long."),
     Problem.LOCATION_FORMAT: N_(
-        "I can't read that as a place. Send a pin, or type two numbers like 52.09, 5.12."
+        "I can't read that as a place. Type an address or a postcode, or skip."
+    ),
+    Problem.LOCATION_NOT_FOUND: N_(
+        "I can't find that address. Type a street with a house number, or a postcode like "
+        "3511 AA. Or skip."
+    ),
+    Problem.LOCATION_ELSEWHERE: N_(
+        "That place is in {found}, but your initiative is in {municipality}. Is the place "
+        "right? Then change the municipality first. Otherwise type an address in "
+        "{municipality}."
+    ),
+    Problem.NEIGHBOURHOOD_ELSEWHERE: N_(
+        "{name} is in {found}, not in {municipality}. Do you mean a neighbourhood or village "
+        "in {municipality}? Or is the municipality wrong? Then go back and change it."
     ),
     Problem.LOCATION_OUTSIDE: N_(
         "That place is outside the province of Utrecht. Send a place inside the province, or skip."
@@ -76,7 +89,9 @@ def current_value(initiative: Initiative, field: Field, locale: str) -> str | No
     if field is Field.LOCATION:
         if initiative.lat is None or initiative.lon is None:
             return None
-        return f"{initiative.lat:.5f}, {initiative.lon:.5f}"
+        if initiative.address:
+            return html.escape(initiative.address)
+        return _("a pin on the map")
     if field is Field.THEMES:
         names = [THEMES[slug].label(locale) for slug in initiative.themes if slug in THEMES]
         return ", ".join(names) or None
@@ -109,4 +124,26 @@ def problem_text(error: InvalidAnswerError, typed: str = "") -> str:
         return _(
             "Please write between {low} and {high} characters; this was {count}. Try again?"
         ).format(low=DESCRIPTION_LENGTH[0], high=DESCRIPTION_LENGTH[1], count=len(typed.strip()))
-    return _(_PROBLEMS[error.problem])
+    return _(_PROBLEMS[error.problem]).format(
+        **{key: html.escape(value) for key, value in error.details.items()}
+    )
+
+
+def fallback_place_text(municipality: str | None) -> str:
+    """The address lookup was away: the pin is the municipality's centre, for now."""
+    return _(
+        "The government's address book can't be reached right now, so for now I've put the pin "
+        "in the middle of {municipality}. You can change it later with /mine."
+    ).format(municipality=html.escape(municipality or ""))
+
+
+def cleared_places_text(cleared: list[str]) -> str:
+    """After a new municipality: what belonged to the old one and was taken away."""
+    if cleared == ["neighbourhood"]:
+        return _("The neighbourhood belonged to the old municipality, so I took it away.")
+    if cleared == ["location"]:
+        return _("The place on the map was in the old municipality, so I took it away.")
+    return _(
+        "The neighbourhood and the place on the map belonged to the old municipality, so I "
+        "took them away."
+    )

@@ -4,9 +4,11 @@ details of one initiative, and the short lines of an inline result."""
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from bot.catalog.themes import THEMES
 from bot.i18n import _
+from bot.services.initiatives.profiles import is_outdated
 from bot.services.search.discover import PAGE_SIZE, Filters, NearbyPage, ResultPage
 from bot.views.initiative_card import public_contact_lines, theme_names
 from storage.models import Initiative
@@ -37,9 +39,14 @@ def kilometres(distance: float, locale: str) -> str:
     return (text if locale.startswith("en") else text.replace(".", ",")) + " km"
 
 
-def _line(number: int, initiative: Initiative, extra: str = "") -> str:
+def _line(
+    number: int, initiative: Initiative, extra: str = "", *, now: datetime | None = None
+) -> str:
+    """One initiative of a list; "possibly outdated" as on its card, so a list never hides
+    what the card shows."""
     head = f"{number}. <b>{html.escape(initiative.name)}</b>"
-    details = " · ".join(part for part in (extra, place_text(initiative)) if part)
+    outdated = _("⚠️ possibly outdated") if now is not None and is_outdated(initiative, now) else ""
+    details = " · ".join(part for part in (extra, place_text(initiative), outdated) if part)
     lines = [head + (f" — {html.escape(details)}" if details else "")]
     if initiative.description:
         lines.append(f"    <i>{html.escape(snippet(initiative.description))}</i>")
@@ -56,7 +63,13 @@ def filter_line(filters: Filters, locale: str) -> str:
 
 
 def results_text(
-    query: str, page: ResultPage, filters: Filters, locale: str, *, typed_freely: bool = False
+    query: str,
+    page: ResultPage,
+    filters: Filters,
+    locale: str,
+    *,
+    typed_freely: bool = False,
+    now: datetime | None = None,
 ) -> str:
     """The ranked list of one page, or a clear "nothing found" with what to try instead.
     Words typed outside search mode are said to have been taken as a search."""
@@ -84,7 +97,7 @@ def results_text(
         lines.append(only)
     lines.append("")
     first = page.page * PAGE_SIZE + 1
-    lines += [_line(first + offset, item) for offset, item in enumerate(page.items)]
+    lines += [_line(first + offset, item, now=now) for offset, item in enumerate(page.items)]
     lines += ["", _("Tap a result for more. Type other words to search again.")]
     return "\n".join(lines)
 
@@ -95,7 +108,9 @@ def _filter_title(filters: Filters, locale: str) -> str:
     return html.escape(filters.municipality)
 
 
-def nearby_text(page: NearbyPage, max_km: float, locale: str) -> str:
+def nearby_text(
+    page: NearbyPage, max_km: float, locale: str, *, now: datetime | None = None
+) -> str:
     if not page.items:
         return _(
             "📍 I don't know any initiatives within {km} km of this place yet. "
@@ -104,17 +119,19 @@ def nearby_text(page: NearbyPage, max_km: float, locale: str) -> str:
     lines = [_("📍 <b>Near you</b> ({total})").format(total=page.total), ""]
     first = page.page * PAGE_SIZE + 1
     for offset, (item, distance) in enumerate(page.items):
-        lines.append(_line(first + offset, item, kilometres(distance, locale)))
+        lines.append(_line(first + offset, item, kilometres(distance, locale), now=now))
     lines += ["", _("Tap an initiative for more.")]
     return "\n".join(lines)
 
 
-def similar_text(initiative: Initiative, found: list[Initiative]) -> str:
+def similar_text(
+    initiative: Initiative, found: list[Initiative], *, now: datetime | None = None
+) -> str:
     name = html.escape(initiative.name)
     if not found:
         return _("I don't know any initiatives like <b>{name}</b> yet.").format(name=name)
     lines = [_("🔁 <b>Like {name}</b>").format(name=name), ""]
-    lines += [_line(number, item) for number, item in enumerate(found, start=1)]
+    lines += [_line(number, item, now=now) for number, item in enumerate(found, start=1)]
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.catalog.themes import THEME_SLUGS
+from bot.catalog.themes import THEME_SLUGS, THEMES
 from bot.clock import Clock
 from bot.i18n import _
 from bot.keyboards.callbacks import PeerAction, PeerCallback
@@ -74,10 +74,39 @@ async def cb_offers(
         await query.answer(_("This initiative is no longer yours to change."), show_alert=True)
 
 
+async def cb_offers_done(
+    query: CallbackQuery, callback_data: PeerCallback, user: User, repo: Repo, locale: str
+) -> None:
+    """[Done]: the picker closes and says what was saved."""
+    try:
+        name, _own, offered = await help_offers.offers(repo, callback_data.id, user.id)
+    except (InitiativeError, peers.PeerError):
+        await query.answer(_("This initiative is no longer yours to change."), show_alert=True)
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if offered:
+        themes = ", ".join(THEMES[slug].label(locale) for slug in THEME_SLUGS if slug in offered)
+        text = _(
+            "✅ Saved. <b>{name}</b> answers questions from others on: {themes}. "
+            "Change it any time with /help_others."
+        ).format(name=html.escape(name), themes=html.escape(themes))
+    else:
+        text = _(
+            "✅ Saved. <b>{name}</b> doesn't answer questions from others for now. "
+            "Change it any time with /help_others."
+        ).format(name=html.escape(name))
+    await query.message.edit_text(text)
+
+
 def create_router() -> Router:
     router = Router(name="help_offers")
     router.message.register(cmd_help_offer, Command("helpen", "help_others"))
     router.callback_query.register(
         cb_offers, PeerCallback.filter(F.action.in_(("offer", "offers")))
+    )
+    router.callback_query.register(
+        cb_offers_done, PeerCallback.filter(F.action == PeerAction.OFFERS_DONE)
     )
     return router

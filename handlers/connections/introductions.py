@@ -10,7 +10,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -30,20 +30,27 @@ from storage.repositories import Repo
 
 async def cb_contact(
     query: CallbackQuery, callback_data: IntroCallback, state: FSMContext, user: User, repo: Repo,
-    clock: Clock,
+    clock: Clock, settings: Settings,
 ) -> None:  # fmt: skip
     """[Contact] on a card: asks for the message to pass on (or says why it can't)."""
     await query.answer()
     if not isinstance(query.message, Message):
         return
     try:
-        initiative = await intro.can_contact(repo, callback_data.id, user.id)
-    except intro.IntroError as exc:
-        # The path ends here: offer what to do next (initiatives like this one, the menu).
-        similar = (
-            [similar_button(callback_data.id)] if isinstance(exc, intro.NoMembersError) else []
+        initiative = await intro.can_contact(
+            repo, callback_data.id, user.id, now=clock.now(), tz=settings.tz
         )
-        markup = InlineKeyboardMarkup(inline_keyboard=[similar] if similar else [])
+    except intro.IntroError as exc:
+        # The path ends here: offer what to do next (the coordinators passing a message on,
+        # initiatives like this one, the menu).
+        rows = []
+        if isinstance(exc, intro.NoMembersError):
+            pass_on = IntroCallback(action=IntroAction.PASS_ON, id=callback_data.id).pack()
+            rows.append(
+                [InlineKeyboardButton(text=_("📨 Ask the coordinators"), callback_data=pass_on)]
+            )
+            rows.append([similar_button(callback_data.id)])
+        markup = InlineKeyboardMarkup(inline_keyboard=rows)
         await query.message.answer(intro_refusal(exc), reply_markup=with_menu_button(markup))
         return
     await state.set_data({})
@@ -58,21 +65,71 @@ async def cb_contact(
     )
 
 
+async def cb_pass_on(
+    query: CallbackQuery, callback_data: IntroCallback, state: FSMContext, clock: Clock
+) -> None:
+    """[Ask the coordinators]: what to write; they pass it on to the initiative."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await state.set_data({})
+    await start_writing(state, IntroStates.pass_on, clock, initiative_id=callback_data.id)
+    await query.message.answer(
+        _(
+            "✉️ Write your message in one go. The coordinators pass it on to the initiative "
+            "(by phone, e-mail or in person). They see your name, so they can get back to you."
+        ),
+        reply_markup=cancel_keyboard(),
+    )
+
+
+async def pass_on_write(
+    message: Message, state: FSMContext, user: User, repo: Repo, clock: Clock, settings: Settings
+) -> None:
+    """The message for the coordinators to pass on."""
+    data = await still_writing(state, clock)
+    try:
+        initiative = await intro.ask_coordinators_to_pass_on(
+            repo, int(data["initiative_id"]), user.id, message.text or "",
+            now=clock.now(), tz=settings.tz,
+        )  # fmt: skip
+    except intro.TextLengthError as exc:
+        await message.answer(intro_refusal(exc), reply_markup=cancel_keyboard())
+        return
+    except intro.IntroError as exc:
+        await state.clear()
+        await message.answer(intro_refusal(exc), reply_markup=with_menu_button())
+        return
+    await state.clear()
+    await message.answer(
+        _(
+            "✅ Sent to the coordinators. They'll pass it on to <b>{name}</b> and let you know."
+        ).format(name=html.escape(initiative.name)),
+        reply_markup=with_menu_button(),
+    )
+
+
 async def cb_writer(
     query: CallbackQuery,
     callback_data: IntroCallback,
     state: FSMContext,
     user: User,
     repo: Repo,
+    clock: Clock,
+    settings: Settings,
 ) -> None:
     """The sender chose to write as themselves or on behalf of their initiative."""
     data = await state.get_data()
     if await state.get_state() != IntroStates.first.state or "initiative_id" not in data:
-        await query.answer(_("This button no longer works. Type /menu to start again."))
+        await query.answer(
+            _("This button belongs to an earlier step. Nothing has changed."), show_alert=True
+        )
         return
     await query.answer()
     try:
-        initiative = await intro.can_contact(repo, int(data["initiative_id"]), user.id)
+        initiative = await intro.can_contact(
+            repo, int(data["initiative_id"]), user.id, now=clock.now(), tz=settings.tz
+        )
     except intro.IntroError as exc:
         await state.clear()
         if isinstance(query.message, Message):
@@ -225,11 +282,15 @@ async def on_reply_to_relay(
 
 def create_router() -> Router:
     router = Router(name="introductions")
-    writing = StateFilter(IntroStates.first, IntroStates.reply)
+    writing = StateFilter(IntroStates.first, IntroStates.reply, IntroStates.pass_on)
     router.callback_query.register(cb_contact, IntroCallback.filter(F.action == IntroAction.START))
     router.callback_query.register(cb_cancel, IntroCallback.filter(F.action == IntroAction.CANCEL))
     router.callback_query.register(cb_reply, IntroCallback.filter(F.action == IntroAction.REPLY))
     router.callback_query.register(cb_writer, IntroCallback.filter(F.action == IntroAction.AS))
+    router.callback_query.register(
+        cb_pass_on, IntroCallback.filter(F.action == IntroAction.PASS_ON)
+    )
+    router.message.register(pass_on_write, IntroStates.pass_on, F.text, ~F.text.startswith("/"))
     router.message.register(first_write, IntroStates.first, F.text, ~F.text.startswith("/"))
     router.message.register(reply_write, IntroStates.reply, F.text, ~F.text.startswith("/"))
     router.message.register(not_text, writing, ~F.text)

@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import IntroAction, IntroCallback
+from bot.keyboards.confirm import ask_to_confirm
 from bot.services.connections import introductions as intro
 from bot.services.connections import safety
 from storage.models import User
@@ -56,7 +57,12 @@ async def cb_report(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    """[Report]: the coordinators look at the conversation; nothing more is passed on."""
+    """[Report], confirmed: the coordinators look at the conversation; nothing more is passed
+    on."""
+    if not callback_data.sure:
+        sure = callback_data.model_copy(update={"sure": True})
+        await ask_to_confirm(query, _("Yes, report"), sure)
+        return
     await safety.report(
         repo, callback_data.id, user.id, now=clock.now(),
         coordinator_chat_id=settings.coordinator_chat_id,
@@ -73,7 +79,11 @@ async def cb_report(
 async def cb_block(
     query: CallbackQuery, callback_data: IntroCallback, user: User, repo: Repo, clock: Clock
 ) -> None:
-    """[Block]: this sender can't write to the initiative any more."""
+    """[Block], confirmed: this sender can't write to the initiative any more."""
+    if not callback_data.sure:
+        sure = callback_data.model_copy(update={"sure": True})
+        await ask_to_confirm(query, _("Yes, block"), sure)
+        return
     await safety.block(repo, callback_data.id, user.id, now=clock.now())
     await _done(query, _("🚫 Blocked. This person can't write to your initiative any more."))
 

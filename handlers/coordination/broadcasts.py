@@ -10,15 +10,18 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery.policy import quiet_hours_end
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import BroadcastAction, BroadcastCallback, BroadcastComposeCallback
 from bot.keyboards.coordination import button_choice
-from bot.notifications.broadcasts import progress_text
+from bot.notifications.broadcasts import progress_text, waiting_text
 from bot.services.coordination import broadcasts
 from bot.services.coordination.broadcasts import BadButtonError, EmptyTextError, UnknownEventError
 from bot.states import BroadcastStates
 from bot.views.broadcasts import ask_audience
+from bot.views.dates import format_time
 from storage.models import BroadcastStatus
 from storage.repositories import Repo
 
@@ -146,7 +149,12 @@ async def cb_cancel(
 
 
 async def cb_send(
-    query: CallbackQuery, callback_data: BroadcastCallback, repo: Repo, clock: Clock, locale: str
+    query: CallbackQuery,
+    callback_data: BroadcastCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
 ) -> None:
     """[Send now] or [After quiet hours]: the broadcast starts; a progress message follows."""
     if not isinstance(query.message, Message):
@@ -165,7 +173,13 @@ async def cb_send(
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    progress = await query.message.answer(progress_text(0, result.broadcast.recipients, locale))
+    total = result.broadcast.recipients
+    quiet_until = None if result.broadcast.urgent else quiet_hours_end(clock.now(), settings.tz)
+    if quiet_until is not None:
+        text = waiting_text(total, format_time(quiet_until, settings.tz), locale)
+    else:
+        text = progress_text(0, total, locale)
+    progress = await query.message.answer(text)
     await broadcasts.attach_progress(
         repo, result.broadcast.id, chat_id=progress.chat.id, message_id=progress.message_id
     )

@@ -15,6 +15,7 @@ from bot.keyboards.callbacks import ExportCallback
 from bot.keyboards.coordination import export_choice, export_label
 from bot.services.coordination import exports, stats
 from bot.services.coordination.stats import BadPeriodError
+from bot.views.exports import language_for
 from storage.repositories import Repo
 
 ALIASES = {
@@ -22,8 +23,11 @@ ALIASES = {
     "activiteiten": "events",
     "evenementen": "events",
     "aanmeldingen": "registrations",
+    "registraties": "registrations",
+    "inschrijvingen": "registrations",
     "nabesprekingen": "debriefs",
     "log": "audit",
+    "logboek": "audit",
 }
 
 
@@ -35,6 +39,7 @@ async def _send_export(
     repo: Repo,
     clock: Clock,
     settings: Settings,
+    locale: str,
 ) -> None:
     kind = ALIASES.get(kind, kind)
     if kind not in exports.KINDS:
@@ -63,6 +68,7 @@ async def _send_export(
         via="chat",
         now=clock.now(),
         tz=settings.tz,
+        language=language_for(kind, locale),
     )
     if count:
         caption = _("📄 {what}: {count}. Opens in Excel; columns are separated by ;")
@@ -76,14 +82,19 @@ async def _send_export(
 
 
 async def cmd_export(
-    message: Message, command: CommandObject, repo: Repo, clock: Clock, settings: Settings
+    message: Message,
+    command: CommandObject,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
 ) -> None:
     """Sends the chosen CSV file, or the buttons to choose one."""
     words = (command.args or "").split(maxsplit=1)
     kind = words[0].lower() if words else ""
     period = words[1] if len(words) > 1 else None
     actor_id = message.from_user.id if message.from_user else message.chat.id
-    await _send_export(message, actor_id, kind, period, repo, clock, settings)
+    await _send_export(message, actor_id, kind, period, repo, clock, settings, locale)
 
 
 async def cb_export(
@@ -92,6 +103,7 @@ async def cb_export(
     repo: Repo,
     clock: Clock,
     settings: Settings,
+    locale: str,
 ) -> None:
     """Sends the CSV file tapped."""
     await query.answer()
@@ -104,6 +116,7 @@ async def cb_export(
             repo,
             clock,
             settings,
+            locale,
         )
 
 

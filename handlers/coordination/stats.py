@@ -10,13 +10,14 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import StatsCallback
 from bot.keyboards.coordination import stats_periods
 from bot.notifications.broadcasts import number
 from bot.services.coordination import stats
-from bot.services.coordination.charts import monthly_chart
+from bot.services.coordination.charts import ChartLabels, monthly_chart
 from bot.services.coordination.stats import BadPeriodError, Figures
+from bot.views.stats import month_label, period_words
 from storage.repositories import Repo
 
 
@@ -30,9 +31,7 @@ def figures_text(f: Figures, locale: str) -> str:
     def n(value: int) -> str:
         return number(value, locale)
 
-    period = _("{first} to {last}").format(
-        first=f.period.first_day.strftime("%d-%m-%Y"), last=f.period.last_day.strftime("%d-%m-%Y")
-    )
+    period = period_words(f.period, locale)
     not_yet = _("not available yet")
     lines = [
         _("📊 <b>Figures</b> ({period})").format(period=period),
@@ -47,8 +46,14 @@ def figures_text(f: Figures, locale: str) -> str:
         _("🎓 Trainings: {count}").format(count=n(f.events.get("training", 0))),
         _("☕ Meetups: {count}").format(count=n(f.events.get("meetup", 0))),
         _("❌ Called off: {count}").format(count=n(f.events_cancelled)),
-        _("📍 Locations: {venues} in {places} municipalities").format(
-            venues=n(f.venues), places=n(f.municipalities)
+        "📍 "
+        + _("{locations} in {municipalities}").format(
+            locations=ngettext("{count} location", "{count} locations", f.venues).format(
+                count=n(f.venues)
+            ),
+            municipalities=ngettext(
+                "{count} municipality", "{count} municipalities", f.municipalities
+            ).format(count=n(f.municipalities)),
         ),
         _("🙋 Participants: {people} ({seats} sign-ups)").format(
             people=n(f.participants), seats=n(f.registrations)
@@ -106,12 +111,15 @@ async def _send_figures(
     series = await stats.monthly(repo, period, tz=settings.tz)
     if not series.months:
         return
-    png = await monthly_chart(
-        series,
+    labels = ChartLabels(
         title=_("Sign-ups and attendance per month"),
         signups=_("Sign-ups"),
         attended=_("Attended"),
+        x_axis=_("Month of the event"),
+        y_axis=_("Number of people"),
+        months=[month_label(month, locale) for month in series.months],
     )
+    png = await monthly_chart(series, labels)
     await message.answer_photo(
         BufferedInputFile(png, filename="samenspel-stats.png"),
         caption=_("Sign-ups and attendance per month"),

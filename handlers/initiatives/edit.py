@@ -23,18 +23,23 @@ from bot.keyboards.callbacks import (
     RegisterCallback,
 )
 from bot.middlewares.reply_keyboards import answer_stale_reply_button, is_reply_button_label
+from bot.services.geocoding import Geocoder
 from bot.services.initiatives import profiles as initiatives
+from bot.services.initiatives.answers import check_pin, check_typed
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
     Field,
     InvalidAnswerError,
-    check_location,
-    parse_text,
 )
 from bot.services.initiatives.profiles import Membership
 from bot.states import EditStates
 from bot.views.initiative_card import member_card_text
-from bot.views.initiative_questions import problem_text, question_text
+from bot.views.initiative_questions import (
+    cleared_places_text,
+    fallback_place_text,
+    problem_text,
+    question_text,
+)
 from storage.models import User
 from storage.repositories import Repo
 
@@ -92,7 +97,7 @@ async def _save(
 ) -> None:
     initiative_id, field = await _target(state)
     try:
-        initiative = await initiatives.update_field(
+        initiative, cleared = await initiatives.update_field(
             repo, initiative_id, user.id, field, value, now=now
         )
         membership = await initiatives.open_as_member(repo, initiative_id, user.id)
@@ -110,15 +115,19 @@ async def _save(
         await message.answer(_("✅ Saved."), reply_markup=ReplyKeyboardRemove())
         text = member_card_text(initiative, locale, now)
     else:
-        text = f"{_('✅ Saved.')}\n\n{member_card_text(initiative, locale, now)}"
+        saved = _("✅ Saved.")
+        if cleared:
+            saved += "\n" + cleared_places_text(cleared)
+        text = f"{saved}\n\n{member_card_text(initiative, locale, now)}"
     await message.answer(text, reply_markup=cards.card_keyboard(membership))
 
 
 async def on_text(
-    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock
-) -> None:
+    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock,
+    geocoder: Geocoder,
+) -> None:  # fmt: skip
     """The new value, typed: saved and shown, or told what's wrong (nothing is lost)."""
-    _initiative_id, field = await _target(state)
+    initiative_id, field = await _target(state)
     text = message.text or ""
     if text == kb.cancel_label():
         await _stop(message, state, user, repo, locale, clock)
@@ -129,29 +138,35 @@ async def on_text(
     if field is not Field.LOCATION and is_reply_button_label(text):
         await answer_stale_reply_button(message)
         return
+    current = await initiatives.open_as_member(repo, initiative_id, user.id)
     try:
-        value = parse_text(field, text)
+        answer = await check_typed(field, text, current.initiative, geocoder)
     except InvalidAnswerError as error:
         markup = kb.suggestions_keyboard(error.suggestions) if error.suggestions else None
         await message.answer(problem_text(error, text), reply_markup=markup)
         return
-    await _save(message, state, user, repo, locale, clock.now(), value)
+    if answer.fallback_place:
+        await message.answer(fallback_place_text(current.initiative.municipality))
+    await _save(message, state, user, repo, locale, clock.now(), answer.value)
 
 
 async def on_location(
-    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock
-) -> None:
+    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock,
+    geocoder: Geocoder,
+) -> None:  # fmt: skip
     """A shared pin as the new location."""
-    _initiative_id, field = await _target(state)
+    initiative_id, field = await _target(state)
     if field is not Field.LOCATION or message.location is None:
         await message.answer(_("I wasn't asking for a location just now."))
         return
+    current = await initiatives.open_as_member(repo, initiative_id, user.id)
+    pin = message.location
     try:
-        value = check_location(message.location.latitude, message.location.longitude)
+        answer = await check_pin(pin.latitude, pin.longitude, current.initiative, geocoder)
     except InvalidAnswerError as error:
         await message.answer(problem_text(error))
         return
-    await _save(message, state, user, repo, locale, clock.now(), value)
+    await _save(message, state, user, repo, locale, clock.now(), answer.value)
 
 
 async def on_other_message(message: Message) -> None:

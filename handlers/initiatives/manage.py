@@ -15,6 +15,7 @@ from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards import search as search_keys
 from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuAction, MenuCallback
+from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.menu import with_menu_button
 from bot.middlewares.data import HandlerData
 from bot.services.initiatives import profiles as initiatives
@@ -140,7 +141,11 @@ async def cb_unpublish(
     locale: str,
     clock: Clock,
 ) -> None:
-    """[Take offline]: the profile is private again; the card shows it."""
+    """[Take offline], confirmed: the profile is private again; the card shows it."""
+    if callback_data.action == InitiativeAction.UNPUBLISH:
+        sure = callback_data.model_copy(update={"action": InitiativeAction.UNPUBLISH_CONFIRMED})
+        await ask_to_confirm(query, _("Yes, take it offline"), sure)
+        return
     await initiatives.unpublish(repo, callback_data.id, user.id, now=clock.now())
     await query.answer(_("Taken offline."))
     await _show_card(query, callback_data.id, user, repo, locale, clock)
@@ -265,7 +270,10 @@ def create_router() -> Router:
     router.callback_query.register(
         cb_publish_confirmed, card(F.action == InitiativeAction.PUBLISH_CONFIRMED)
     )
-    router.callback_query.register(cb_unpublish, card(F.action == InitiativeAction.UNPUBLISH))
+    router.callback_query.register(
+        cb_unpublish,
+        card(F.action.in_({InitiativeAction.UNPUBLISH, InitiativeAction.UNPUBLISH_CONFIRMED})),
+    )
     router.callback_query.register(cb_delete, card(F.action == InitiativeAction.DELETE))
     router.callback_query.register(
         cb_delete_confirmed, card(F.action == InitiativeAction.DELETE_CONFIRMED)

@@ -14,6 +14,7 @@ from bot.deeplinks import deep_link
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, JoinRequestCallback
+from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.share import share_link_button
 from bot.middlewares.data import HandlerData
 from bot.services.initiatives import invites
@@ -168,6 +169,10 @@ async def cb_join_request(
     clock: Clock,
 ) -> None:
     """An owner (or coordinator) accepts or declines a request to join."""
+    if not callback_data.accept and not callback_data.sure:
+        sure = callback_data.model_copy(update={"sure": True})
+        await ask_to_confirm(query, _("Yes, decline"), sure)
+        return
     try:
         initiative, _request = await invites.decide_join(
             repo, callback_data.request_id, user.id, accept=callback_data.accept, now=clock.now()

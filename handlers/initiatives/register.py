@@ -17,16 +17,16 @@ from bot.i18n import _
 from bot.keyboards import initiatives as kb
 from bot.keyboards.callbacks import MenuAction, MenuCallback
 from bot.middlewares.reply_keyboards import answer_stale_reply_button, is_reply_button_label
+from bot.services.geocoding import Geocoder
 from bot.services.initiatives import register
+from bot.services.initiatives.answers import check_pin, check_typed
 from bot.services.initiatives.fields import (
     PREVIEW,
     Field,
     InvalidAnswerError,
-    check_location,
-    parse_text,
 )
 from bot.states import RegisterStates
-from bot.views.initiative_questions import problem_text
+from bot.views.initiative_questions import fallback_place_text, problem_text
 from storage.models import User
 from storage.repositories import Repo
 
@@ -58,8 +58,9 @@ async def cb_menu_new(
 
 
 async def on_text(
-    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock
-) -> None:
+    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock,
+    geocoder: Geocoder,
+) -> None:  # fmt: skip
     """A typed answer to the current question: stored and on to the next, or told what's wrong."""
     draft = await draft_or_stop(message, state, repo, user)
     if draft is None:
@@ -77,12 +78,14 @@ async def on_text(
         await answer_stale_reply_button(message)
         return
     try:
-        value = parse_text(field, text)
+        answer = await check_typed(field, text, draft, geocoder)
     except InvalidAnswerError as error:
         markup = kb.suggestions_keyboard(error.suggestions) if error.suggestions else None
         await message.answer(problem_text(error, text), reply_markup=markup)
         return
-    await store(message, state, user, repo, locale, clock.now(), field, value)
+    if answer.fallback_place:
+        await message.answer(fallback_place_text(draft.municipality))
+    await store(message, state, user, repo, locale, clock.now(), field, answer.value)
 
 
 async def _location_button(
@@ -111,8 +114,9 @@ async def _location_button(
 
 
 async def on_location(
-    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock
-) -> None:
+    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, clock: Clock,
+    geocoder: Geocoder,
+) -> None:  # fmt: skip
     """A shared pin at the location step."""
     draft = await draft_or_stop(message, state, repo, user)
     if draft is None or message.location is None:
@@ -120,12 +124,13 @@ async def on_location(
     if draft.draft_step != Field.LOCATION:
         await message.answer(_("I wasn't asking for a location just now."))
         return
+    pin = message.location
     try:
-        value = check_location(message.location.latitude, message.location.longitude)
+        answer = await check_pin(pin.latitude, pin.longitude, draft, geocoder)
     except InvalidAnswerError as error:
         await message.answer(problem_text(error))
         return
-    await store(message, state, user, repo, locale, clock.now(), Field.LOCATION, value)
+    await store(message, state, user, repo, locale, clock.now(), Field.LOCATION, answer.value)
 
 
 async def on_other_message(message: Message) -> None:

@@ -38,13 +38,16 @@ async def cb_similar(
     callback_data: SearchItemCallback,
     repo: Repo,
     search_index: SearchIndexHolder,
+    clock: Clock,
 ) -> None:
     """[🔁 Similar]: initiatives like this one."""
     initiative, found = await discover.similar(repo, search_index, callback_data.id)
     await query.answer()
     if isinstance(query.message, Message):
         markup = kb.list_keyboard(found) if found else with_menu_button()
-        await query.message.answer(similar_text(initiative, found), reply_markup=markup)
+        await query.message.answer(
+            similar_text(initiative, found, now=clock.now()), reply_markup=markup
+        )
 
 
 async def cb_contact(query: CallbackQuery, callback_data: SearchItemCallback, repo: Repo) -> None:

@@ -3,10 +3,13 @@ initiatives with their distance in kilometres, a page at a time."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.clock import Clock
 from bot.conversation.search_session import recall, remember
 from bot.i18n import _
 from bot.keyboards import search as kb
@@ -26,9 +29,10 @@ async def nearby_message(
     token: int,
     page: int,
     locale: str,
+    now: datetime | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     found = await discover.nearby(repo, holder, lat, lon, page=page)
-    text = nearby_text(found, discover.NEARBY_KM, locale)
+    text = nearby_text(found, discover.NEARBY_KM, locale, now=now)
     if not found.items:
         return text, None
     items = [initiative for initiative, _distance in found.items]
@@ -41,12 +45,13 @@ async def on_location(
     repo: Repo,
     search_index: SearchIndexHolder,
     locale: str,
+    clock: Clock,
 ) -> None:
     """A shared location: the initiatives nearest to it."""
     assert message.location is not None
     lat, lon = message.location.latitude, message.location.longitude
     token = await remember(state, {"lat": lat, "lon": lon})
-    text, markup = await nearby_message(repo, search_index, lat, lon, token, 0, locale)
+    text, markup = await nearby_message(repo, search_index, lat, lon, token, 0, locale, clock.now())
     await message.answer(text, reply_markup=markup)
 
 
@@ -57,6 +62,7 @@ async def cb_nearby_page(
     repo: Repo,
     search_index: SearchIndexHolder,
     locale: str,
+    clock: Clock,
 ) -> None:
     """Another page of nearby initiatives, in the same message."""
     entry = await recall(state, callback_data.q)
@@ -68,7 +74,9 @@ async def cb_nearby_page(
         return
     await query.answer()
     lat, lon, q = float(entry["lat"]), float(entry["lon"]), callback_data.q
-    text, markup = await nearby_message(repo, search_index, lat, lon, q, callback_data.page, locale)
+    text, markup = await nearby_message(
+        repo, search_index, lat, lon, q, callback_data.page, locale, clock.now()
+    )
     await edit_or_keep(query.message, text, markup)
 
 

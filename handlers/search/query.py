@@ -10,11 +10,14 @@ filter buttons work without carrying the words in the button (64 bytes at most).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
+from bot.clock import Clock
 from bot.conversation.free_text import FreeText, read_free_text
 from bot.conversation.search_session import (
     MAX_QUERY_LENGTH,
@@ -59,6 +62,7 @@ async def results_message(
     person: int | None = None,
     *,
     typed_freely: bool = False,
+    now: datetime | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The text and buttons of one page of a search. Words typed outside search mode say that
     they were taken as a search and keep the menu one tap away."""
@@ -66,7 +70,7 @@ async def results_message(
     page = await discover.search(
         repo, holder, query, page=request.page, filters=filters, person=person
     )
-    text = results_text(query, page, filters, locale, typed_freely=typed_freely)
+    text = results_text(query, page, filters, locale, typed_freely=typed_freely, now=now)
     if not page.items and page.suggestions and not (request.theme or request.place):
         keyboard = kb.suggestions_keyboard(page.suggestions, locale)
     else:
@@ -84,6 +88,7 @@ async def run_search(
     locale: str,
     *,
     typed_freely: bool = False,
+    now: datetime | None = None,
 ) -> None:
     """Searches the words and answers with the first page; `typed_freely` for words typed
     outside search mode (the fallback takes them as a search)."""
@@ -95,7 +100,7 @@ async def run_search(
     person = message.from_user.id if message.from_user else None
     text, keyboard = await results_message(
         repo, search_index, query, SearchCallback(q=token), locale, person,
-        typed_freely=typed_freely,
+        typed_freely=typed_freely, now=now,
     )  # fmt: skip
     await message.answer(text, reply_markup=keyboard)
 
@@ -107,13 +112,16 @@ async def cmd_search(
     repo: Repo,
     search_index: SearchIndexHolder,
     locale: str,
+    clock: Clock,
 ) -> None:
     """`/zoek moestuin` shows the results; `/zoek` alone asks what to look for."""
     await state.set_state(SearchStates.query)
     if not (command.args or "").strip():
         await message.answer(prompt_text(), reply_markup=kb.search_mode_keyboard())
         return
-    await run_search(message, command.args or "", state, repo, search_index, locale)
+    await run_search(
+        message, command.args or "", state, repo, search_index, locale, now=clock.now()
+    )
 
 
 async def cb_menu_search(query: CallbackQuery, state: FSMContext) -> None:
@@ -138,9 +146,12 @@ async def on_query_text(
     repo: Repo,
     search_index: SearchIndexHolder,
     locale: str,
+    clock: Clock,
 ) -> None:
     """Words typed in search mode: the results."""
-    await run_search(message, message.text or "", state, repo, search_index, locale)
+    await run_search(
+        message, message.text or "", state, repo, search_index, locale, now=clock.now()
+    )
 
 
 async def on_stop(message: Message, state: FSMContext) -> None:
@@ -166,6 +177,7 @@ async def cb_results(
     repo: Repo,
     search_index: SearchIndexHolder,
     locale: str,
+    clock: Clock,
 ) -> None:
     """Another page, a filter on or off, or a picker: edits the results message."""
     entry = await recall(state, callback_data.q)
@@ -180,8 +192,9 @@ async def cb_results(
         text, keyboard = await _picker(repo, search_index, words, callback_data, locale)
     else:
         text, keyboard = await results_message(
-            repo, search_index, words, callback_data, locale, typed_freely=bool(entry.get("typed"))
-        )
+            repo, search_index, words, callback_data, locale,
+            typed_freely=bool(entry.get("typed")), now=clock.now(),
+        )  # fmt: skip
     await edit_or_keep(query.message, text, keyboard)
 
 
@@ -202,6 +215,7 @@ async def on_free_text(
     repo: Repo,
     search_index: SearchIndexHolder,
     locale: str,
+    clock: Clock,
 ) -> None:
     kind = read_free_text(message.text or "")
     if kind is FreeText.GREETING:
@@ -213,8 +227,9 @@ async def on_free_text(
         )
     else:
         await run_search(
-            message, message.text or "", state, repo, search_index, locale, typed_freely=True
-        )
+            message, message.text or "", state, repo, search_index, locale,
+            typed_freely=True, now=clock.now(),
+        )  # fmt: skip
 
 
 def create_router() -> Router:

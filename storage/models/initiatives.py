@@ -56,6 +56,8 @@ class Initiative(Base):
     neighbourhood: Mapped[str | None] = mapped_column(String(80))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # The pin as people read it ("Oudegracht 1, 3511AA Utrecht"), from the address lookup.
+    address: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20))

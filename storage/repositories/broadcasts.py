@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from storage.models import (
     Broadcast,
@@ -101,18 +101,25 @@ class BroadcastRepository:
         )
         return rows_touched(result)
 
-    async def audience_ids(self, spec: dict[str, Any]) -> list[int]:
+    async def audience_ids(
+        self, spec: dict[str, Any], *, opted_out_since: datetime | None = None
+    ) -> list[int]:
         """Everyone the spec selects (a union of its segments) who can get announcements:
-        reachable and not opted out."""
+        reachable and not opted out. With `opted_out_since`, people who opted out after that
+        moment are included too (the preview counted them; the sender skips them and the
+        report says so)."""
         segments = _segments(spec)
         if not segments:
             return []
+        still_in: ColumnElement[bool] = User.announcements_stopped_at.is_(None)
+        if opted_out_since is not None:
+            still_in = or_(still_in, User.announcements_stopped_at > opted_out_since)
         statement = (
             select(User.id)
             .where(
                 User.id.in_(union(*segments).scalar_subquery()),
                 User.is_reachable.is_(True),
-                User.announcements_stopped_at.is_(None),
+                still_in,
             )
             .order_by(User.id)
         )

@@ -102,6 +102,15 @@ class ConnectionRepository:
         )
         return rows_touched(result) > 0
 
+    async def quota_used(self, user_id: int, day: date, kind: str) -> int:
+        """How many of `kind` the user used on `day`."""
+        used = await self._session.scalar(
+            select(SenderQuota.count).where(
+                SenderQuota.user_id == user_id, SenderQuota.day == day, SenderQuota.kind == kind
+            )
+        )
+        return int(used or 0)
+
     async def thread_of_delivered(
         self, recipient_id: int, telegram_message_id: int, kinds: Sequence[str]
     ) -> dict[str, object] | None:
@@ -190,6 +199,25 @@ class ConnectionRepository:
         if for_update:
             statement = statement.with_for_update()
         return (await self._session.execute(statement)).scalars().first()
+
+    async def colleagues_asked(
+        self, question_id: int, initiative_id: int, exclude: int
+    ) -> list[int]:
+        """Who else of the same initiative got this question (and hasn't answered it)."""
+        result = await self._session.execute(
+            select(PeerRecipient.user_id).where(
+                PeerRecipient.question_id == question_id,
+                PeerRecipient.initiative_id == initiative_id,
+                PeerRecipient.user_id != exclude,
+                ~select(PeerAnswer.id)
+                .where(
+                    PeerAnswer.question_id == question_id,
+                    PeerAnswer.author_id == PeerRecipient.user_id,
+                )
+                .exists(),
+            )
+        )
+        return [int(user_id) for user_id in result.scalars()]
 
     async def recipient(self, question_id: int, user_id: int) -> PeerRecipient | None:
         return await self._session.get(PeerRecipient, (question_id, user_id))

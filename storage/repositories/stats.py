@@ -124,10 +124,21 @@ class StatsRepository:
         return len(set(rows)), len({municipality for _venue, municipality in rows})
 
     async def signup_times(self, start: datetime, end: datetime) -> list[datetime]:
-        """When each sign-up in the period was made (cancelled later or not)."""
+        """The start of the event of each seat taken for an event in the period (confirmed,
+        attended or no-show): counted by the event's date, like attendance, so a month never
+        shows more people present than signed up."""
         result = await self._session.execute(
-            select(Registration.created_at).where(
-                Registration.created_at >= start, Registration.created_at < end
+            select(Event.starts_at)
+            .join(Registration, Registration.event_id == Event.id)
+            .where(
+                self._in_period(start, end),
+                Registration.status.in_(
+                    (
+                        RegistrationStatus.CONFIRMED,
+                        RegistrationStatus.ATTENDED,
+                        RegistrationStatus.NO_SHOW,
+                    )
+                ),
             )
         )
         return list(result.scalars())

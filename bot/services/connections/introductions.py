@@ -11,8 +11,8 @@ from datetime import datetime, tzinfo
 
 from bot.services import outbox
 from bot.services.connections.errors import ConnectionsError
-from bot.services.message_params import ContactParams, ThreadMessageParams
-from storage.models import Initiative, IntroMessage, IntroThread, ThreadStatus
+from bot.services.message_params import ContactParams, PassOnParams, ThreadMessageParams
+from storage.models import Initiative, IntroMessage, IntroThread, Role, ThreadStatus
 from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
@@ -23,6 +23,8 @@ MIN_TEXT, MAX_TEXT = 5, 1000
 
 REQUEST = "intro.request"
 MESSAGE = "intro.message"
+ANSWERED = "intro.answered"  # to co-members: a colleague answered the first message already
+PASS_ON = "intro.pass_on"  # to coordinators: please pass this on to an initiative
 CONTACT = "intro.contact"
 DECLINED = "intro.declined"
 REPORT = "intro.report"
@@ -103,10 +105,17 @@ async def _contactable(repo: Repo, initiative_id: int, user_id: int) -> Initiati
     return initiative
 
 
-async def can_contact(repo: Repo, initiative_id: int, user_id: int) -> Initiative:
-    """The initiative, when the user may write to it now (asked before they type)."""
+async def can_contact(
+    repo: Repo, initiative_id: int, user_id: int, *, now: datetime, tz: tzinfo
+) -> Initiative:
+    """The initiative, when the user may write to it now: asked before they type, so someone
+    who reached today's limit of new conversations hears it before writing, not after."""
     async with repo.read():
-        return await _contactable(repo, initiative_id, user_id)
+        initiative = await _contactable(repo, initiative_id, user_id)
+        day = now.astimezone(tz).date()
+        if await repo.connections.quota_used(user_id, day, "intro") >= DAILY_INTRODUCTIONS:
+            raise DailyLimitError(DAILY_INTRODUCTIONS)
+    return initiative
 
 
 async def _take(repo: Repo, user_id: int, kind: str, limit: int, now: datetime, tz: tzinfo) -> None:
@@ -190,8 +199,38 @@ async def reply(
         if side.is_sender and await repo.connections.is_blocked(user_id, side.thread.initiative_id):
             raise BlockedError(thread_id)
         await _take(repo, user_id, "message", DAILY_MESSAGES, now, tz)
-        await _relay(repo, side.thread, user_id, text, from_initiative=not side.is_sender, now=now)
+        first_answer = not side.is_sender and not any(
+            earlier.from_initiative for earlier in await repo.connections.messages(thread_id)
+        )
+        message = await _relay(
+            repo, side.thread, user_id, text, from_initiative=not side.is_sender, now=now
+        )
+        if first_answer:
+            await _tell_co_members(repo, side.thread, user_id, message, now)
     return side
+
+
+async def _tell_co_members(
+    repo: Repo, thread: IntroThread, author_id: int, message: IntroMessage, now: datetime
+) -> None:
+    """The other members of the initiative hear that a colleague answered, so nobody writes a
+    second answer to the same message."""
+    members = (await repo.initiatives.member_ids([thread.initiative_id])).get(
+        thread.initiative_id, []
+    )
+    for member in members:
+        if member == author_id:
+            continue
+        await outbox.schedule(
+            repo,
+            key=f"intro:{thread.id}:answered:{member}",
+            recipient_id=member,
+            kind=ANSWERED,
+            params=ThreadMessageParams(thread_id=thread.id, message_id=message.id),
+            due_at=now,
+            now=now,
+            subject=thread_subject(thread.id),
+        )
 
 
 async def _other_side(repo: Repo, thread: IntroThread, from_initiative: bool) -> list[int]:
@@ -209,7 +248,7 @@ async def _relay(
     from_initiative: bool,
     now: datetime,
     first: bool = False,
-) -> None:
+) -> IntroMessage:
     message = IntroMessage(
         thread_id=thread.id,
         author_id=author_id,
@@ -231,6 +270,7 @@ async def _relay(
             subject=thread_subject(thread.id),
             urgent=True,
         )
+    return message
 
 
 async def share_contact(repo: Repo, thread_id: int, user_id: int, *, now: datetime) -> bool:
@@ -271,3 +311,30 @@ async def thread_replied_to(repo: Repo, user_id: int, telegram_message_id: int) 
         )
     thread_id = params.get("thread_id") if params else None
     return int(thread_id) if isinstance(thread_id, int) else None
+
+
+async def ask_coordinators_to_pass_on(
+    repo: Repo, initiative_id: int, sender_id: int, text: str, *, now: datetime, tz: tzinfo
+) -> Initiative:
+    """Nobody of the initiative uses Samenspel: the coordinators get the message with the
+    sender's name, so they can pass it on (by phone, by mail, in person) or answer."""
+    text = check_text(text)
+    async with repo.write():
+        initiative = await repo.initiatives.get(initiative_id)
+        if initiative is None or not initiative.is_published:
+            raise InitiativeUnavailableError(initiative_id)
+        await _take(repo, sender_id, "intro", DAILY_INTRODUCTIONS, now, tz)
+        coordinators = [user.id for user in await repo.users.with_role(Role.COORDINATOR)]
+        stamp = int(now.timestamp())
+        for coordinator in coordinators:
+            await outbox.schedule(
+                repo,
+                key=f"intro-pass-on:{initiative_id}:{sender_id}:{stamp}:{coordinator}",
+                recipient_id=coordinator,
+                kind=PASS_ON,
+                params=PassOnParams(initiative_id=initiative_id, sender_id=sender_id, text=text),
+                due_at=now,
+                now=now,
+                subject=f"user:{sender_id}",
+            )
+    return initiative

@@ -25,6 +25,7 @@ MIN_TEXT, MAX_TEXT = 10, 1000
 QUESTION = "peer.question"
 ANSWER = "peer.answer"
 THANKS = "peer.thanks"
+ANSWERED_BY_COLLEAGUE = "peer.answered_by_colleague"
 
 
 class PeerError(ConnectionsError):
@@ -164,6 +165,21 @@ async def answer(
             now=now,
             subject=question_subject(question_id),
         )
+        if recipient.initiative_id is not None:
+            colleagues = await repo.connections.colleagues_asked(
+                question_id, recipient.initiative_id, exclude=user_id
+            )
+            for colleague in colleagues:  # so nobody writes a second answer for the initiative
+                await outbox.schedule(
+                    repo,
+                    key=f"peer:{question_id}:colleague:{reply.id}:{colleague}",
+                    recipient_id=colleague,
+                    kind=ANSWERED_BY_COLLEAGUE,
+                    params=AnswerParams(answer_id=reply.id),
+                    due_at=now,
+                    now=now,
+                    subject=question_subject(question_id),
+                )
     return reply
 
 

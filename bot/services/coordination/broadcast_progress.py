@@ -76,6 +76,10 @@ class ProgressUpdate:
     # The coordinator's language choices, so the text is rendered in their language.
     language: str | None = None
     telegram_language: str | None = None
+    # When finished: what became of the messages.
+    delivered: int = 0
+    not_delivered: int = 0
+    skipped: int = 0
 
 
 async def tick(repo: Repo, *, now: datetime) -> list[ProgressUpdate]:
@@ -121,6 +125,9 @@ async def tick(repo: Repo, *, now: datetime) -> list[ProgressUpdate]:
                     finished,
                     coordinator.language if coordinator else None,
                     coordinator.telegram_language if coordinator else None,
+                    delivered=state.delivered,
+                    not_delivered=state.blocked + state.failed_count,
+                    skipped=state.skipped_count,
                 )
             )
     return updates

@@ -145,7 +145,11 @@ async def confirm(
             raise BroadcastNotFoundError(str(broadcast_id))
         if not started:
             return Confirmed(broadcast, False)
-        recipients = await repo.broadcasts.audience_ids(broadcast.audience)
+        # Who opted out between the preview and now is counted and reported as skipped,
+        # instead of silently missing from the figures the coordinator saw.
+        recipients = await repo.broadcasts.audience_ids(
+            broadcast.audience, opted_out_since=broadcast.created_at
+        )
         for user_id in recipients:
             await outbox.schedule(
                 repo,

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -38,6 +39,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "phone",
         "telegram",
         "keywords",
+        "latitude",
+        "longitude",
         "members",
         "published_at",
         "last_confirmed_at",
@@ -93,6 +96,19 @@ class UnknownExportError(CoordinationError, ValueError):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class CsvLanguage:
+    """How a file speaks: its column names and the words for coded values (statuses, kinds,
+    themes, yes/no, decimals). The chat passes the coordinator's language (see
+    `bot.views.exports`); without one, the codes themselves are written."""
+
+    header: Callable[[str], str] = str
+    value: Callable[[str, object], object] = lambda _column, value: value
+
+
+CODES = CsvLanguage()
+
+
 def _when(moment: datetime | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -115,7 +131,7 @@ async def rows(
                 i.ref or "",
                 i.name,
                 i.status,
-                _join(i.themes),
+                list(i.themes),
                 i.municipality or "",
                 i.neighbourhood or "",
                 i.website or "",
@@ -123,6 +139,8 @@ async def rows(
                 i.phone or "",
                 i.telegram or "",
                 _join(i.keywords),
+                i.lat if i.lat is not None else "",
+                i.lon if i.lon is not None else "",
                 members,
                 _when(i.published_at, tz),
                 _when(i.last_confirmed_at, tz),
@@ -170,7 +188,7 @@ async def rows(
                 u.first_name,
                 r.status,
                 r.waitlist_position or "",
-                "yes" if r.late_cancellation else "",
+                bool(r.late_cancellation),
                 _when(r.created_at, tz),
                 _when(r.cancelled_at, tz),
             )
@@ -216,17 +234,35 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def write_csv(out: TextIO, kind: str, data: Iterable[Sequence[object]]) -> None:
+def _plain(value: object) -> object:
+    """What is left after the language had its say: lists joined, yes/no for flags."""
+    if isinstance(value, list):
+        return _join(value)
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return value
+
+
+def write_csv(
+    out: TextIO, kind: str, data: Iterable[Sequence[object]], language: CsvLanguage = CODES
+) -> None:
     """Every export (chat and command line) is written here, each cell through `safe_cell`."""
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS[kind])
-    writer.writerows([safe_cell(value) for value in row] for row in data)
+    columns = COLUMNS[kind]
+    writer.writerow([language.header(column) for column in columns])
+    writer.writerows(
+        [
+            safe_cell(_plain(language.value(column, value)))
+            for column, value in zip(columns, row, strict=True)
+        ]
+        for row in data
+    )
 
 
-def to_bytes(kind: str, data: Iterable[Sequence[object]]) -> bytes:
+def to_bytes(kind: str, data: Iterable[Sequence[object]], language: CsvLanguage = CODES) -> bytes:
     """The CSV file: UTF-8 with BOM, `;`-separated, CRLF line ends."""
     buffer = io.StringIO()
-    write_csv(buffer, kind, data)
+    write_csv(buffer, kind, data, language)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -239,6 +275,7 @@ async def export(
     via: str,
     now: datetime,
     tz: ZoneInfo,
+    language: CsvLanguage = CODES,
 ) -> tuple[bytes, int]:
     """One export: the bytes of the CSV file and its number of data rows. Personal data leaves
     the bot, so who took which export (in the chat or on the command line) is logged."""
@@ -259,7 +296,7 @@ async def export(
             },
             now=now,
         )
-    return to_bytes(kind, data), len(data)
+    return to_bytes(kind, data, language), len(data)
 
 
 def filename(kind: str, now: datetime, tz: ZoneInfo) -> str:

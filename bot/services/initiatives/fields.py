@@ -52,7 +52,10 @@ class Problem(enum.StrEnum):
     MUNICIPALITY_UNSURE = "municipality_unsure"
     NEIGHBOURHOOD_LENGTH = "neighbourhood_length"
     LOCATION_FORMAT = "location_format"
+    LOCATION_NOT_FOUND = "location_not_found"
     LOCATION_OUTSIDE = "location_outside"
+    LOCATION_ELSEWHERE = "location_elsewhere"
+    NEIGHBOURHOOD_ELSEWHERE = "neighbourhood_elsewhere"
     WEBSITE = "website"
     EMAIL = "email"
     PHONE = "phone"
@@ -61,18 +64,26 @@ class Problem(enum.StrEnum):
 
 
 class InvalidAnswerError(InitiativeError, ValueError):
-    """An answer that cannot be stored; `suggestions` offers municipalities when unsure."""
+    """An answer that cannot be stored; `suggestions` offers municipalities when unsure;
+    `details` names what the answer disagrees with (a place in another municipality)."""
 
-    def __init__(self, problem: Problem, suggestions: tuple[Municipality, ...] = ()) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        suggestions: tuple[Municipality, ...] = (),
+        details: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(problem.value)
         self.problem = problem
         self.suggestions = suggestions
+        self.details = details or {}
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
     lat: float
     lon: float
+    address: str | None = None  # as people read it, when the address lookup knew it
 
 
 _HOST_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?$")
@@ -219,13 +230,31 @@ def parse_text(field: Field, text: str) -> Any:
     return parser(text)
 
 
+_JOINING_WORDS = frozenset({"en", "and", "of", "or", "ook", "also", "&", "+", "/"})
+
+
 def _themes_from_text(text: str) -> list[str]:
-    wanted = {re.sub(r"\s+", " ", part.strip().casefold()) for part in re.split(r"[,;\n]", text)}
-    return [
-        slug
-        for slug, label in THEMES.items()
-        if {slug, label.nl.casefold(), label.en.casefold()} & wanted
-    ]
+    """The themes named in a typed list, however it is joined: "duurzaamheid, wonen",
+    "duurzaamheid en leefbaarheid", "Natuur en groen & Jongeren". Names are matched longest
+    first, so a name that holds "en" itself ("Natuur en groen") stays whole. Any other word
+    left over means a theme was not recognised: then nothing is taken."""
+    rest = " " + re.sub(r"[\s,;]+", " ", text.casefold()).strip() + " "
+    names = sorted(
+        ((name, slug) for slug, label in THEMES.items()
+         for name in {slug, slug.replace("-", " "), label.nl.casefold(), label.en.casefold()}),
+        key=lambda pair: -len(pair[0]),
+    )  # fmt: skip
+    found: list[str] = []
+    for name, slug in names:
+        marker = f" {name} "
+        while marker in rest:
+            rest = rest.replace(marker, " | ", 1)
+            if slug not in found:
+                found.append(slug)
+    leftover = [word for word in rest.split() if word != "|" and word not in _JOINING_WORDS]
+    if leftover:
+        return []
+    return [slug for slug in THEMES if slug in found]
 
 
 def set_value(initiative: Initiative, field: Field, value: Any) -> None:
@@ -233,6 +262,7 @@ def set_value(initiative: Initiative, field: Field, value: Any) -> None:
     if field is Field.LOCATION:
         initiative.lat = value.lat if value else None
         initiative.lon = value.lon if value else None
+        initiative.address = value.address if value else None
     elif field in (Field.THEMES, Field.KEYWORDS):
         setattr(initiative, field.value, list(value or []))
     else:

@@ -15,7 +15,11 @@ from bot.services.initiatives.profiles import (
     require_member,
     subject,
 )
-from bot.services.message_params import JoinAnswerParams, JoinRequestParams
+from bot.services.message_params import (
+    JoinAnswerParams,
+    JoinRequestParams,
+    MemberJoinedParams,
+)
 from storage.models import (
     Initiative,
     InitiativeInvite,
@@ -77,7 +81,23 @@ async def accept_invite(repo: Repo, token: str, user_id: int, *, now: datetime) 
             raise AlreadyMemberError(initiative.id)
         if not await repo.initiatives.claim_invite(token, user_id, now):
             raise InviteUnusableError(token)
-        await repo.initiatives.add_member(initiative.id, user_id, MemberRole.EDITOR, now)
+        # A claim link of an initiative nobody belonged to makes its first member the owner.
+        has_owner = await repo.initiatives.owner_count(initiative.id) > 0
+        role = MemberRole.EDITOR if has_owner else MemberRole.OWNER
+        await repo.initiatives.add_member(initiative.id, user_id, role, now)
+        if not has_owner:
+            initiative.last_confirmed_at = now  # they just looked at it: it counts as checked
+        if invite.created_by is not None and invite.created_by != user_id:
+            await outbox.schedule(
+                repo,
+                key=f"member-joined:{invite.id}",
+                recipient_id=invite.created_by,
+                kind="initiative.member_joined",
+                params=MemberJoinedParams(initiative_id=initiative.id, member_id=user_id),
+                due_at=now,
+                now=now,
+                subject=subject(initiative.id),
+            )
     return initiative
 
 

@@ -12,6 +12,7 @@ from bot.services import outbox
 from bot.services.coordination import audit
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import Field, check_themes, is_complete, set_value
+from bot.services.initiatives.places import places_of_another_municipality
 from bot.services.message_params import ModeratedParams
 from storage.models import Initiative, InitiativeMember, InitiativeStatus, MemberRole, User
 from storage.repositories import Repo
@@ -117,16 +118,19 @@ async def open_public(repo: Repo, initiative_id: int, user_id: int) -> Membershi
 
 async def update_field(
     repo: Repo, initiative_id: int, user_id: int, field: Field, value: Any, *, now: datetime
-) -> Initiative:
-    """Change one field of a profile (the value was checked by `initiative_fields`)."""
+) -> tuple[Initiative, list[str]]:
+    """Change one field of a profile (the value was checked by `initiative_fields`). A new
+    municipality clears a neighbourhood and pin that belong to another one; returns what was
+    cleared so the member can be told."""
     async with repo.write():
         membership = await require_member(repo, initiative_id, user_id)
         initiative = membership.initiative
         set_value(initiative, field, value)
+        cleared = places_of_another_municipality(initiative) if field is Field.MUNICIPALITY else []
         initiative.updated_at = now
         if initiative.is_published:
             initiative.last_confirmed_at = now  # a member just looked at it and changed it
-    return initiative
+    return initiative, cleared
 
 
 async def publish(repo: Repo, initiative_id: int, user_id: int, *, now: datetime) -> Initiative:

@@ -20,6 +20,7 @@ from bot.services.initiatives.fields import (
     has_value,
     set_value,
 )
+from bot.services.initiatives.places import places_of_another_municipality
 from bot.services.initiatives.profiles import publish
 from storage.models import Initiative, InitiativeStatus, MemberRole
 from storage.repositories import Repo
@@ -97,6 +98,8 @@ async def answer(
     async with repo.write():
         draft = await _draft(repo, user_id)
         set_value(draft, field, value)
+        if field is Field.MUNICIPALITY:
+            places_of_another_municipality(draft)  # asked again in the next steps
         return _move(draft, next_step(field.value), now)
 
 
