@@ -223,7 +223,11 @@ async def _on_shutdown(
 
 
 def create_application(
-    settings: Settings, *, clock: Clock | None = None, bot_session: BaseSession | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    bot_session: BaseSession | None = None,
+    throttling: ThrottlingMiddleware | None = None,
 ) -> Application:
     engine = create_engine(settings.database_url)
     session_pool = create_session_pool(engine)
@@ -244,8 +248,9 @@ def create_application(
         limiter = RateLimiter(limits)
     sender = Sender(bot, session_pool, clock, i18n, settings, limiter)
     dispatcher = build_dispatcher(
-        settings, session_pool=session_pool, clock=clock, i18n=i18n, scheduler=scheduler
-    )
+        settings, session_pool=session_pool, clock=clock, i18n=i18n, scheduler=scheduler,
+        throttling=throttling,
+    )  # fmt: skip
     dispatcher["sender"] = sender
     return Application(
         settings=settings,

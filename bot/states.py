@@ -33,6 +33,10 @@ class EditEventStates(StatesGroup):
     value = State()
 
 
+class CallOffStates(StatesGroup):
+    reason = State()  # the coordinator may type why, for the message to everyone signed up
+
+
 class NewEventStates(StatesGroup):
     title = State()
     level = State()

@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.delivery.policy import quiet_hours_end
 from bot.keyboards.callbacks import PeerCallback
 from bot.notifications.registry import get_kind
+from bot.quiet_hours import quiet_hours_end
 from bot.services.connections import help_offers
 from bot.services.connections import peer_questions as peers
 from storage.models import KnowledgeArticle

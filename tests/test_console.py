@@ -181,3 +181,22 @@ async def test_moving_the_clock_runs_the_daily_jobs_that_came_due(tmp_path: Path
         ).scalars()
         assert "initiative.freshness" in set(kinds)
     await engine.dispose()
+
+
+async def test_a_number_answers_a_question_without_buttons_and_press_always_presses(
+    tmp_path: Path,
+) -> None:
+    kees = (
+        ":as kees\n/nieuwetafel\nGesprek over buren\n28-03-2027 10:00-12:00\n"
+        "Buurthuis De Pijler, Utrecht\n12\n"
+    )
+    output = await _chat(tmp_path, kees + ":quit\n")
+    answered = output.split("Hoeveel plekken zijn er? Typ een getal.\n", 1)[1]
+    assert answered.lstrip().startswith("Welk thema?")  # 12 was the answer, not a button
+    assert "choose a button" not in answered
+    # A piped script of many lines, faster than any person types: nothing is dropped.
+    lines = "".join(f":say hallo {n}\n" for n in range(30))
+    output = await _chat(tmp_path / "piped", f"/start\n{lines}:press 9\n:quit\n")
+    assert output.count("Hoi Anna! 👋") >= 1
+    assert "Dat ging heel snel" not in output  # nothing was skipped
+    assert "Welke taal wil je?" in output  # :press 9 pressed 🌐 Taal of the last menu

@@ -51,6 +51,7 @@ ADMIN_COMMANDS = {
     "afgelasten", "calloff",
     "bericht", "broadcast", "rol", "role", "stats", "cijfers", "export", "log",
     "begeleiding", "facilitators", "verzoek", "request", "certificeer", "certify",
+    "intrekken", "revoke",
     "kennisnieuw", "newarticle",
 }  # fmt: skip
 PUBLIC_COMMANDS = {

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.delivery.limits import Limits, RateLimiter, TokenBucket
-from bot.delivery.policy import quiet_hours_end, retry_delay
+from bot.delivery.policy import retry_delay
+from bot.quiet_hours import quiet_hours_end
 
 
 class FakeTime:

@@ -27,7 +27,7 @@ from bot.keyboards.callbacks import (
     EventCallback,
     EventFormCallback,
 )
-from storage.models import Event
+from storage.models import Event, OutboxMessage
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
 from tests.coordination_support import audit_trail
@@ -65,8 +65,16 @@ async def test_coordinator_creates_a_table_step_by_step_and_publishes_it(
         "Wanneer is het? Typ de datum en tijden, bijvoorbeeld: <code>10-3 19:30-21:30</code>"
     )
     assert (await _say(feed, bot_api, coordinator, "morgen")).text == (
-        "Dat kan ik niet lezen. Typ dag-maand en tijden, bijvoorbeeld: "
-        "<code>10-3 19:30-21:30</code>"
+        "Dat kan ik niet lezen. Typ de dag en de tijden, bijvoorbeeld: "
+        "<code>10-3 19:30-21:30</code>, <code>do 10 december 19:30-21:30</code> of "
+        "<code>morgen 19:30</code>."
+    )
+    assert (await _say(feed, bot_api, coordinator, "10-3 19:30-18:00")).text == (
+        "Het einde (18:00) ligt voor het begin (19:30). Typ de tijden opnieuw, bijvoorbeeld "
+        "<code>19:30-21:30</code>."
+    )
+    assert (await _say(feed, bot_api, coordinator, "ma 10 maart 19:30-21:30")).text == (
+        "10 maart is een dinsdag. Welke dag bedoel je?"
     )
     assert (await _say(feed, bot_api, coordinator, "1-3-2026 19:30-21:30")).text == (
         "Dat moment is al voorbij. Geef een datum in de toekomst."
@@ -223,7 +231,7 @@ async def test_more_seats_go_to_the_waitlist_and_fewer_than_taken_is_refused(
     await _tap(feed, bot_api, coordinator, seats)
     bot_api.take(SendMessage)
     reply = await _say(feed, bot_api, coordinator, "2")
-    assert reply.text == "Gewijzigd. 0 mensen krijgen bericht."
+    assert reply.text == "Gewijzigd. 1 persoon krijgt bericht."  # the one who moved up
     bot_api.take(GetMe)
     bot_api.take(SendMessage)
     assert await registration_of(repo, event_id, people[1].id) == ("confirmed", None, False)
@@ -251,7 +259,14 @@ async def test_calling_off_tells_everyone_and_withdraws_reminders(
     coordinator = kees()
     ask = await _say(feed, bot_api, coordinator, f"/afgelasten {event_id}")
     assert ask.text == (
-        "Wil je deze activiteit echt afgelasten? Iedereen die zich heeft aangemeld krijgt bericht."
+        "Wil je deze activiteit echt afgelasten? Iedereen die zich heeft aangemeld krijgt "
+        "bericht.\nWil je zeggen waarom? Typ nu de reden; die komt in het bericht."
+    )
+    assert button_rows(ask.reply_markup) == [["❌ Ja, afgelasten"], ["Nee, toch niet"]]
+    with_reason = await _say(feed, bot_api, coordinator, "De zaal is onder water gelopen.")
+    assert with_reason.text == (
+        "Deze activiteit afgelasten met deze reden? Iedereen die zich heeft aangemeld krijgt "
+        "bericht.\n<blockquote>De zaal is onder water gelopen.</blockquote>"
     )
 
     await _tap(
@@ -268,6 +283,15 @@ async def test_calling_off_tells_everyone_and_withdraws_reminders(
         ("event.cancelled", "pending", clock.now())
     ]
     assert await outbox_rows(repo, bert.id) == [("event.cancelled", "pending", clock.now())]
+    told = (
+        await repo.session.execute(
+            select(OutboxMessage.params).where(
+                OutboxMessage.kind == "event.cancelled", OutboxMessage.recipient_id == bert.id
+            )
+        )
+    ).scalar_one()
+    assert told["reason"] == "De zaal is onder water gelopen."
+    await repo.session.commit()
     await feed(message_update(anna, "/agenda"))
     assert "Er staat niets gepland" in (bot_api.take(SendMessage).text or "")
 
@@ -294,7 +318,8 @@ async def test_participants_list_and_attendance_grants_the_certificate(
     assert button_rows(listing.reply_markup) == [["✅ Aanwezigheid invullen"]]
     registration = await repo.registrations.of(event_id, anna.id)
     assert registration is not None
-    present = AttendanceCallback(registration_id=registration.id, attended=True).pack()
+    registration_id = registration.id
+    present = AttendanceCallback(registration_id=registration_id, attended=True).pack()
     await repo.session.commit()
 
     await feed(callback_update(coordinator, present))
@@ -316,6 +341,25 @@ async def test_participants_list_and_attendance_grants_the_certificate(
     assert button_rows(bot_api.take(EditMessageReplyMarkup).reply_markup) == [["✅ 1. Anna"]]
     assert await repo.events.certificate_levels(anna.id) == {"basis"}
     assert await registration_of(repo, event_id, anna.id) == ("attended", None, False)
+
+    # Marked present by mistake: absent takes back what "present" granted, and Anna is told.
+    absent = AttendanceCallback(registration_id=registration_id, attended=False).pack()
+    await feed(callback_update(coordinator, absent))
+    assert bot_api.take(AnswerCallbackQuery).text == (
+        "Opgeslagen. Het certificaat dat hierbij hoorde is ingetrokken; de persoon heeft "
+        "bericht gekregen."
+    )
+    bot_api.take(EditMessageReplyMarkup)
+    assert await repo.events.certificate_levels(anna.id) == set()
+    told = (
+        await repo.session.execute(
+            select(OutboxMessage.params).where(
+                OutboxMessage.kind == "certificate.revoked", OutboxMessage.recipient_id == anna.id
+            )
+        )
+    ).scalar_one()
+    assert told == {"level": "basis", "reason": "attendance"}
+    await repo.session.commit()
 
 
 async def test_qr_code_is_sent_as_a_picture_with_the_link(
@@ -376,3 +420,19 @@ async def test_an_event_that_took_place_cannot_be_changed(
     assert not bot_api.calls
     capacity = await repo.session.scalar(select(Event.capacity).where(Event.id == event_id))
     assert capacity == 10
+
+
+async def test_no_on_the_call_off_question_changes_nothing(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    event_id = (await make_event(repo, clock)).id
+    coordinator = make_user(id=COORDINATOR_ID, first_name="Kees", language_code="en")
+    ask = await _say(feed, bot_api, coordinator, f"/calloff {event_id}")
+    assert button_rows(ask.reply_markup) == [["❌ Yes, call it off"], ["No, it goes ahead"]]
+    await _tap(
+        feed, bot_api, coordinator,
+        EventAdminCallback(action=EventAdminAction.CANCEL_NO, event_id=event_id).pack(),
+    )  # fmt: skip
+    assert bot_api.take(EditMessageText).text == "OK, the event goes ahead. Nothing has changed."
+    status = await repo.session.scalar(select(Event.status).where(Event.id == event_id))
+    assert status == "published"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.clock import FakeClock
@@ -131,6 +132,10 @@ async def test_filters_by_week_theme_and_place_edit_the_same_message(
     assert "Wonen Zeist" in (edited.text or "") and "Deze week" not in (edited.text or "")
     assert button_rows(edited.reply_markup)[-1] == ["🏷 Thema: Wonen", "📍 Plaats: alle"]
 
+    # The place picker under the theme filter offers only places that have such events.
+    await feed(callback_update(anna, EventListCallback(theme="wonen", pick="place").pack()))
+    bot_api.take(AnswerCallbackQuery)
+    assert button_rows(bot_api.take(EditMessageText).reply_markup) == [["Alles", "Zeist"]]
     await feed(callback_update(anna, EventListCallback(pick="place").pack()))
     bot_api.take(AnswerCallbackQuery)
     assert button_rows(bot_api.take(EditMessageText).reply_markup) == [
@@ -230,3 +235,24 @@ async def test_card_of_a_called_off_event_offers_no_sign_up_or_cancel(
     assert button_rows(card.reply_markup) == [
         ["◀ Alle activiteiten"]
     ]  # a called-off event is not shared
+
+
+@pytest.mark.parametrize(
+    ("needed", "confirmed", "language", "line"),
+    [
+        (3, 2, "nl", "🧑‍🏫 2 van 3 begeleiders bevestigd"),
+        (3, 0, "en", "🧑‍🏫 0 of 3 facilitators confirmed"),
+        (1, 1, "nl", "🧑‍🏫 begeleider: bevestigd"),
+    ],
+)
+async def test_the_card_says_how_many_facilitators_are_confirmed(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock,
+    needed: int, confirmed: int, language: str, line: str,
+) -> None:  # fmt: skip
+    event_id = (await make_event(repo, clock)).id
+    async with repo.write():
+        event = await repo.events.get(event_id)
+        assert event is not None
+        event.facilitators_needed, event.facilitators_confirmed = needed, confirmed
+    await feed(message_update(make_user(language_code=language), f"/start e_{event_id}"))
+    assert line in bot_api.take(SendMessage).text.split("\n")

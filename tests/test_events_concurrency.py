@@ -66,7 +66,7 @@ async def test_concurrent_cancel_and_sign_up_never_overbook(
     event_id = (await make_event(repo, clock, capacity=10)).id
     await repo.session.commit()
     join = EventCallback(action=EventAction.JOIN, event_id=event_id).pack()
-    leave = EventCallback(action=EventAction.LEAVE, event_id=event_id).pack()
+    leave = EventCallback(action=EventAction.LEAVE_CONFIRMED, event_id=event_id).pack()
     first = [make_user(language_code="nl") for _ in range(25)]
     for person in first:  # 10 seats, 15 waiting
         await dispatcher.feed_update(bot, callback_update(person, join))

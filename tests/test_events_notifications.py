@@ -182,3 +182,17 @@ async def test_change_and_cancellation_messages(
     assert (
         await _render("event.changed", repo, people[0], "nl", clock, settings, i18n, params) is None
     )
+
+
+async def test_a_title_that_asks_a_question_itself_gets_one_question_mark(
+    repo: Repo, clock: FakeClock, settings: Settings, i18n: CatalogI18n
+) -> None:
+    event_id = (await make_event(repo, clock, title="Wat vind jij?")).id
+    person = (await make_people(repo, clock, 1, start_id=510_000))[0]
+    registration = (
+        await registrations.sign_up(repo, event_id, person, now=clock.now())
+    ).registration
+    params = {"registration_id": registration.id, "event_id": event_id}
+    rendered = await _render("event.reconfirm", repo, person, "nl", clock, settings, i18n, params)
+    assert rendered is not None
+    assert rendered.text.startswith("Kom je nog naar <b>Wat vind jij</b>?\n")

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+)
 
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import EventAction, EventCallback, ReconfirmCallback
@@ -33,7 +38,7 @@ def join(event_id: int) -> str:
 
 
 def leave(event_id: int) -> str:
-    return EventCallback(action=EventAction.LEAVE, event_id=event_id).pack()
+    return EventCallback(action=EventAction.LEAVE_CONFIRMED, event_id=event_id).pack()
 
 
 async def test_sign_up_gives_a_seat_and_schedules_reminders_and_reconfirmation(
@@ -155,7 +160,7 @@ async def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(
     card = bot_api.take(EditMessageText)
     assert "⛔ vol — wachtlijst: 1" in (card.text or "")
     assert button_rows(card.reply_markup) == [
-        ["⏳ Op de wachtlijst"],
+        ["⏳ Zet me op de wachtlijst"],
         ["◀ Alle activiteiten", "📤 Delen"],
     ]
     assert await registration_of(repo, event_id, anna.id) == ("cancelled", None, False)
@@ -278,7 +283,7 @@ async def test_saying_no_to_kom_je_nog_gives_the_seat_to_the_waitlist(
     await repo.session.commit()
     clock.set(START - timedelta(hours=47))
 
-    no = ReconfirmCallback(registration_id=registration_id, coming=False).pack()
+    no = ReconfirmCallback(registration_id=registration_id, coming=False, sure=True).pack()
     await feed(callback_update(anna, no))
 
     bot_api.take(AnswerCallbackQuery)
@@ -325,7 +330,7 @@ async def test_someone_else_cannot_answer_kom_je_nog_for_you(
     bot_api.take_all()
     registration = await repo.registrations.of(event_id, anna.id)
     assert registration is not None
-    forged = ReconfirmCallback(registration_id=registration.id, coming=False).pack()
+    forged = ReconfirmCallback(registration_id=registration.id, coming=False, sure=True).pack()
     await repo.session.commit()
 
     await feed(callback_update(mallory, forged))
@@ -352,3 +357,46 @@ async def test_signing_up_again_after_cancelling_gets_fresh_reminders(
     ]
     assert len([row for row in rows if row[1] == "cancelled"]) == 3
     assert await registration_of(repo, event_id, anna.id) == ("confirmed", None, False)
+
+
+async def test_a_seat_is_given_away_only_after_one_more_tap(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    event_id = (await make_event(repo, clock)).id
+    anna = make_user(language_code="nl")
+    await feed(callback_update(anna, join(event_id)))
+    bot_api.calls.clear()
+
+    first_tap = EventCallback(action=EventAction.LEAVE, event_id=event_id).pack()
+    await feed(callback_update(anna, first_tap))
+    asked = bot_api.take(AnswerCallbackQuery)
+    assert asked.text == "Weet je het zeker? Tik op “Ja, afmelden” om door te gaan."
+    confirm_row = bot_api.take(EditMessageReplyMarkup).reply_markup
+    assert button_rows(confirm_row)[-1] == ["Ja, afmelden", "Nee, toch niet"]
+    assert (await registration_of(repo, event_id, anna.id))[0] == "confirmed"
+    await repo.session.commit()
+
+    await feed(callback_update(anna, leave(event_id)))
+    bot_api.calls.clear()
+    assert (await registration_of(repo, event_id, anna.id))[0] == "cancelled"
+
+
+async def test_a_reminder_that_would_fall_in_the_night_comes_the_evening_before(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    from bot.quiet_hours import PROVINCE_TIME
+
+    morning = datetime(2026, 3, 12, 8, 30, tzinfo=UTC)  # 09:30 in Utrecht
+    event_id = (
+        await make_event(repo, clock, starts_at=morning, ends_at=morning + timedelta(hours=2))
+    ).id
+    anna = make_user(language_code="nl")
+    await feed(callback_update(anna, join(event_id)))
+    bot_api.calls.clear()
+    reminders = sorted(
+        due.astimezone(PROVINCE_TIME).strftime("%a %H:%M")
+        for kind, _status, due in await outbox_rows(repo, anna.id)
+        if kind == "event.reminder"
+    )
+    # The day before at 09:30, and the two-hour one (07:30, in the quiet hours) at 21:59.
+    assert reminders == ["Wed 09:30", "Wed 21:59"]

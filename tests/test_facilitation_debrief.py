@@ -74,7 +74,7 @@ async def test_debrief_reply_is_stored_and_feeds_figures_and_export(
     )
     await feed(reply_update(tg_user(FATIMA), "9 - wonen, de bus & buren", question))
     assert bot_api.take(SendMessage).text == (
-        "Dank je! Genoteerd voor <b>Samen aan tafel</b>: 9 mensen."
+        "Dank je wel! Genoteerd voor <b>Samen aan tafel</b>: 9 mensen."
     )
 
     period = stats.parse_period("2026", now=clock.now(), tz=settings.tz)

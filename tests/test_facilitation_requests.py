@@ -5,6 +5,7 @@ with several open requests, the buttons, asking back when unclear, and withdrawi
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from aiogram import Bot
 from aiogram.methods import (
@@ -21,6 +22,7 @@ from bot.keyboards.callbacks import FacAnswerCallback, FacDutyAction, FacDutyCal
 from storage.engine import SessionPool
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
+from tests.connections_support import outbox_rows, render
 from tests.facilitation_support import (
     EMMA,
     FATIMA,
@@ -399,3 +401,129 @@ async def test_a_table_that_started_or_took_place_gets_no_more_requests(
     reply = await _say(feed, bot_api, COORDINATOR_ID, f"/verzoek {over} @fatima")
     assert reply.text == "Deze tafel is al begonnen."
     assert [entry.action for entry in await repo.audit.latest(10)] == ["event.create"]
+
+
+async def test_a_coordinator_takes_a_certificate_back_with_a_reason(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
+) -> None:
+    await team(repo, clock)
+    assert (await _say(feed, bot_api, COORDINATOR_ID, "/certificeer @fatima kinder")).text == (
+        "🎓 Fatima heeft nu het certificaat Kinder."
+    )
+    said = await _say(
+        feed, bot_api, COORDINATOR_ID, "/intrekken @fatima kinder per ongeluk vastgelegd"
+    )
+    assert said.text == (
+        "🎓 Het certificaat Kinder van Fatima is ingetrokken. Ik heb het Fatima laten weten, "
+        "met de reden."
+    )
+    assert "kinder" not in await repo.events.certificate_levels(FATIMA)
+    entries = await repo.audit.latest(1)
+    assert [(e.action, e.details) for e in entries] == [
+        ("certificate.revoke", {"level": "kinder", "reason": "per ongeluk vastgelegd"})
+    ]
+    (told,) = await outbox_rows(repo, "certificate.revoked")
+    shown = await render(repo, told, settings, clock.now(), "nl")
+    assert shown is not None and shown.text == (
+        "🎓 Een coördinator heeft je certificaat Kinder ingetrokken. Reden: per ongeluk vastgelegd"
+    )
+    await repo.session.commit()
+    again = await _say(feed, bot_api, COORDINATOR_ID, "/revoke @fatima kinder oops")
+    assert again.text == "Fatima heeft het certificaat Kinder niet."
+    usage = await _say(feed, bot_api, COORDINATOR_ID, "/intrekken @fatima")
+    assert usage.text.startswith("Zet erachter wie, welk certificaat")
+
+
+async def test_a_reply_to_the_question_back_is_the_answer(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
+) -> None:  # fmt: skip
+    from aiogram.types import Chat, Message
+
+    from tests.mocked_bot import BOT_USER
+
+    await team(repo, clock)
+    first = (await table(repo, clock)).id
+    second = (await table(repo, clock, title="Tweede tafel")).id
+    sender = sender_for(bot, session_pool, clock, i18n, settings)
+    for event_id in (first, second):  # two open requests: a plain "ja" alone is ambiguous
+        await _say(feed, bot_api, COORDINATOR_ID, f"/verzoek {event_id} {EMMA}")
+    await deliver(sender, bot_api, 2)
+    rid = await request_id(repo, first, EMMA)
+    message_id = await message_id_of(repo, f"facreq:{rid}")
+
+    await feed(reply_update(tg_user(EMMA), "where is it?", message_id))
+    asked = bot_api.take(SendMessage)
+    assert asked.text.startswith("I'm not sure what you mean. Can you lead <b>Samen aan tafel</b>?")
+    question_back = Message(
+        message_id=message_id + 1000,
+        date=asked_date(),
+        chat=Chat(id=EMMA, type="private"),
+        from_user=BOT_USER,
+        text=asked.text,
+        reply_markup=asked.reply_markup,
+    )
+    await feed(message_update(tg_user(EMMA), "ja", reply_to_message=question_back))
+    assert bot_api.take(SendMessage).text.startswith(
+        "🎉 Thank you! You lead <b>Samen aan tafel</b>."
+    )
+    assert await requests_of(repo, first) == [(EMMA, "accepted")]
+    assert await requests_of(repo, second) == [(EMMA, "pending")]
+
+
+def asked_date() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+async def test_facilitators_hear_at_once_when_their_table_moves_or_is_called_off(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, bot: Bot,
+    session_pool: SessionPool, i18n: CatalogI18n, settings: Settings,
+) -> None:  # fmt: skip
+    from bot.keyboards.callbacks import FacDutyAction, FacDutyCallback
+    from bot.services.events import admin as event_admin
+
+    await team(repo, clock)
+    event_id = (await table(repo, clock)).id
+    sender = sender_for(bot, session_pool, clock, i18n, settings)
+    await _say(feed, bot_api, COORDINATOR_ID, f"/verzoek {event_id} @fatima")
+    await deliver(sender, bot_api, 1)
+    rid = await request_id(repo, event_id, FATIMA)
+    await feed(reply_update(tg_user(FATIMA), "ja", await message_id_of(repo, f"facreq:{rid}")))
+    bot_api.take(SendMessage)
+    await deliver(sender, bot_api, 1)  # the coordinator hears the yes
+
+    event = await repo.events.get(event_id)
+    assert event is not None
+    later = event.starts_at + timedelta(days=1)
+    await repo.session.commit()
+    await event_admin.change_event(
+        repo, event_id, actor_id=COORDINATOR_ID, now=clock.now(), starts_at=later,
+        ends_at=later + timedelta(hours=2),
+    )  # fmt: skip
+    assert await outbox_of(repo, "facmoved:") == [(f"facmoved:{rid}:2", FATIMA, "pending")]
+    [moved] = await deliver(sender, bot_api, 1)  # urgent: at once, also at night
+    assert moved.chat_id == FATIMA
+    assert moved.text.startswith(
+        "📣 De tafel die jij begeleidt is verplaatst: <b>Samen aan tafel</b>\n📅 wo 11 mrt"
+    )
+    assert moved.text.endswith("Kun je hem nog steeds begeleiden?")
+    assert button_rows(moved.reply_markup) == [
+        ["✅ Ja, ik kan nog steeds", "❌ Nee, nu kan ik niet"]
+    ]
+
+    still = FacDutyCallback(action=FacDutyAction.STILL_ON, request_id=rid).pack()
+    await feed(callback_update(tg_user(FATIMA), still))
+    bot_api.take(AnswerCallbackQuery), bot_api.take(EditMessageReplyMarkup)
+    assert bot_api.take(SendMessage).text == "Fijn, dank je wel! Tot bij <b>Samen aan tafel</b>."
+    [seen] = await deliver(sender, bot_api, 1)
+    assert (seen.chat_id, seen.text) == (
+        COORDINATOR_ID,
+        "✅ Fatima kan <b>Samen aan tafel</b> ook op de nieuwe tijd of plek begeleiden.",
+    )
+
+    await event_admin.cancel_event(repo, event_id, actor_id=COORDINATOR_ID, now=clock.now())
+    # At once, in the same transaction as the call-off; not at the job's next round.
+    assert await outbox_of(repo, "faccancel:") == [(f"faccancel:{rid}", FATIMA, "pending")]
+    assert await requests_of(repo, event_id) == [(FATIMA, "cancelled")]

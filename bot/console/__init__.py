@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.console.chat import ConsoleChat, read_lines
 from bot.console.session import ConsoleSession
 from bot.demo.personas import PERSONAS
+from bot.middlewares.throttling import ThrottlingMiddleware
 
 
 async def run_console(
@@ -19,7 +20,10 @@ async def run_console(
     clock = OffsetClock()
     names = {p.user_id: p.first_name for p in PERSONAS}
     session = ConsoleSession(out, clock.now, names)
-    app = create_application(settings, clock=clock, bot_session=session)
+    # Console input is one person at a keyboard or a pipe of lines: never flood control, so a
+    # piped script loses no line.
+    unthrottled = ThrottlingMiddleware(limit=10**9)
+    app = create_application(settings, clock=clock, bot_session=session, throttling=unthrottled)
     chat = ConsoleChat(app, session, out)
     dispatcher = app.dispatcher
     await dispatcher.emit_startup(bot=app.bot, dispatcher=dispatcher, **dispatcher.workflow_data)

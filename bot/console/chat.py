@@ -28,7 +28,10 @@ from bot.console.session import ConsoleSession
 from bot.demo.personas import PERSONAS, Persona, find_persona
 
 HELP = (
-    "Console commands: type a message, or a number to press a button;\n"
+    "Console commands: type a message; a number presses a button of the bot's latest\n"
+    "message (when that message has buttons; otherwise it is sent as text);\n"
+    "  :press N           press button N of the latest message with buttons\n"
+    "  :say TEXT          send TEXT as it is (also when it is only a number)\n"
     "  :reply TEXT        reply to the bot's latest message\n"
     "  :location LAT LON  share a location\n"
     "  :as NAME           talk as another persona ({names})\n"
@@ -61,7 +64,7 @@ class ConsoleChat:
             return True
         if line.startswith(":"):
             return await self._console_command(line)
-        if line.isdigit():
+        if line.isdigit() and self._latest_has_buttons():
             await self._press(int(line))
             return True
         await self._feed(message=self._message(text=line))
@@ -79,6 +82,10 @@ class ConsoleChat:
                 self.persona = persona
                 self.session.current_chat = persona.user_id
                 self._say(f"you are now {persona.first_name} ({persona.role.value})")
+        elif name == ":press" and rest.strip().isdigit():
+            await self._press(int(rest.strip()))
+        elif name == ":say":
+            await self._feed(message=self._message(text=rest))
         elif name == ":reply":
             previous = self.session.last_messages.get(self.persona.user_id)
             await self._feed(message=self._message(text=rest, reply_to=previous))
@@ -89,6 +96,14 @@ class ConsoleChat:
         else:
             self._say(HELP.format(names=self._names()))
         return True
+
+    def _latest_has_buttons(self) -> bool:
+        """Whether the bot's latest message to this persona carries buttons: only then does a
+        plain number press one ("Hoeveel plekken? 3" is an answer)."""
+        chat = self.persona.user_id
+        found = self.session.keyboards.get(chat)
+        latest = self.session.last_messages.get(chat)
+        return found is not None and latest is not None and found[0].message_id == latest.message_id
 
     async def _share_location(self, rest: str) -> None:
         try:

@@ -25,9 +25,10 @@ from sqlalchemy.exc import DBAPIError
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.limits import RateLimiter, SendLimiter
-from bot.delivery.policy import MAX_ATTEMPTS, quiet_hours_end, retry_delay, too_late
+from bot.delivery.policy import MAX_ATTEMPTS, retry_delay, too_late
 from bot.i18n import CatalogI18n, pick_locale, speaking
 from bot.notifications.registry import MessageKind, RenderContext, Rendered, get_kind
+from bot.quiet_hours import quiet_hours_end
 from storage.engine import SessionPool
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories import Repo

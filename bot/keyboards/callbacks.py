@@ -36,6 +36,7 @@ class EventAction(StrEnum):
     OPEN = "open"
     JOIN = "join"
     LEAVE = "leave"
+    LEAVE_CONFIRMED = "leaveyes"
     ICS = "ics"
     UNLIST = "unlist"
 
@@ -59,10 +60,11 @@ class EventListCallback(CallbackData, prefix="evl"):
 
 
 class ReconfirmCallback(CallbackData, prefix="evr"):
-    """The answer to "Kom je nog?"."""
+    """The answer to "Kom je nog?"; "no" gives the seat away, so it is confirmed (`sure`)."""
 
     registration_id: int
     coming: bool
+    sure: bool = False
 
 
 class AttendanceCallback(CallbackData, prefix="eva"):
@@ -79,6 +81,7 @@ class EventAdminAction(StrEnum):
     EDIT = "edit"
     CANCEL = "cancel"
     CANCEL_YES = "cancel_yes"
+    CANCEL_NO = "cancel_no"
     ATTENDANCE = "attendance"
     # Another page of a list already on screen (the message is edited in place).
     PEOPLE_PAGE = "people_page"
@@ -345,6 +348,7 @@ class FacAnswerCallback(CallbackData, prefix="fq"):
 class FacDutyAction(StrEnum):
     WITHDRAW = "withdraw"
     WITHDRAW_YES = "withdraw_yes"
+    STILL_ON = "still"  # the table moved, and they can still lead it
 
 
 class FacDutyCallback(CallbackData, prefix="fd"):

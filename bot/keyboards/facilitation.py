@@ -163,3 +163,25 @@ def settings_keyboard(periods: list[Unavailability], maximum: int | None) -> Inl
         ]
     )
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def moved_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    """Under "your table moved": can you still lead it?"""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text="✅ " + _("Yes, I can still"),
+                    callback_data=FacDutyCallback(
+                        action=FacDutyAction.STILL_ON, request_id=request_id
+                    ).pack(),
+                ),
+                InlineKeyboardButton(
+                    text="❌ " + _("No, I can't now"),
+                    callback_data=FacDutyCallback(
+                        action=FacDutyAction.WITHDRAW, request_id=request_id
+                    ).pack(),
+                ),
+            ]
+        ]
+    )

@@ -46,6 +46,9 @@ class ThrottlingMiddleware(BaseMiddleware):
         sender: TelegramUser | None = data.get("event_from_user")
         if sender is None or not isinstance(event, Update):
             return await handler(event, data)
+        known = data.get("user")
+        if known is not None and getattr(known, "is_coordinator", False):
+            return await handler(event, data)  # a coordinator's work is never dropped
         now = self._monotonic()
         budget = self._budgets.setdefault(sender.id, _Budget())
         if now < budget.silenced_until:
@@ -63,7 +66,10 @@ class ThrottlingMiddleware(BaseMiddleware):
         return await handler(event, data)
 
     async def _warn(self, update: Update) -> None:
-        text = _("Slow down a little. You can go on in a few seconds.")
+        text = _(
+            "That was very fast, so I'm skipping your messages for a few seconds. "
+            "Send again what you still need in a moment."
+        )
         if isinstance(update.message, Message) and update.message.chat.type == "private":
             await update.message.answer(text)
         elif isinstance(update.callback_query, CallbackQuery):

@@ -11,7 +11,7 @@ from bot.keyboards.events import promoted_keyboard, reconfirm_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.message_params import DigestParams, SeatParams
 from bot.views.dates import format_span
-from bot.views.event_card import when_where
+from bot.views.event_card import title_in_question, when_where
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 
@@ -52,7 +52,7 @@ async def render_reconfirm(ctx: RenderContext, params: SeatParams) -> Rendered |
     if found is None:
         return None
     event, registration = found
-    text = _("Are you still coming to <b>{title}</b>?").format(title=html.escape(event.title))
+    text = _("Are you still coming to <b>{title}</b>?").format(title=title_in_question(event))
     text += "\n" + _when_where(event, ctx) + "\n\n"
     text += _("If you can't make it, tap No: then someone from the waitlist gets your seat.")
     return Rendered(text, reconfirm_keyboard(registration.id))

@@ -8,13 +8,24 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 
-from bot.i18n import _
-from bot.keyboards.facilitation import alert_keyboard, answer_keyboard, duty_keyboard
+from bot.i18n import _, ngettext
+from bot.keyboards.facilitation import (
+    alert_keyboard,
+    answer_keyboard,
+    duty_keyboard,
+    moved_keyboard,
+)
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.events.browse import EventView
-from bot.services.message_params import AnsweredParams, RequestParams, TableParams, WithdrawnParams
+from bot.services.message_params import (
+    AnsweredParams,
+    CertificateRevokedParams,
+    RequestParams,
+    TableParams,
+    WithdrawnParams,
+)
 from bot.views.dates import format_span
-from bot.views.event_card import event_card, when_where
+from bot.views.event_card import event_card, level_label, title_in_question, when_where
 from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
 
 
@@ -72,7 +83,7 @@ async def render_nudge(ctx: RenderContext, params: RequestParams) -> Rendered | 
         return None
     request, event = found
     text = _("⏰ We haven't heard from you yet: can you lead <b>{title}</b>?").format(
-        title=_title(event)
+        title=title_in_question(event)
     )
     text += "\n" + _when_where(event, ctx) + "\n\n"
     text += _("Answer yes or no to this message, or tap a button.")
@@ -140,6 +151,33 @@ async def render_withdrawn(ctx: RenderContext, params: WithdrawnParams) -> Rende
     return Rendered(text)
 
 
+@message_kind("facilitation.moved", urgent=True)
+async def render_moved(ctx: RenderContext, params: RequestParams) -> Rendered | None:
+    """The table someone leads has a new time or place: can they still?"""
+    found = await _request(ctx, params, RequestStatus.ACCEPTED)
+    if found is None or found[1].starts_at <= ctx.now:
+        return None
+    request, event = found
+    if params.get("version") not in (None, event.version):
+        return None  # it moved again since; that change has its own message
+    text = _("📣 The table you lead has moved: <b>{title}</b>").format(title=_title(event))
+    text += "\n" + _when_where(event, ctx) + "\n\n" + _("Can you still lead it?")
+    return Rendered(text, moved_keyboard(request.id))
+
+
+@message_kind("facilitation.still_on")
+async def render_still_on(ctx: RenderContext, params: WithdrawnParams) -> Rendered | None:
+    event = await ctx.repo.events.get(int(params["event_id"]))
+    request = await ctx.repo.facilitation.request(int(params["request_id"]))
+    if event is None or request is None or event.status != EventStatus.PUBLISHED:
+        return None
+    return Rendered(
+        _("✅ {name} can still lead <b>{title}</b> at its new time or place.").format(
+            name=await _name(ctx, request.facilitator_id), title=_title(event)
+        )
+    )
+
+
 @message_kind("facilitation.duty_reminder", grace=timedelta(hours=12))
 async def render_duty_reminder(ctx: RenderContext, params: RequestParams) -> Rendered | None:
     found = await _request(ctx, params, RequestStatus.ACCEPTED)
@@ -149,7 +187,10 @@ async def render_duty_reminder(ctx: RenderContext, params: RequestParams) -> Ren
     counts = await ctx.repo.registrations.counts([event.id])
     text = _("⏰ Reminder: you lead <b>{title}</b>.").format(title=_title(event))
     text += "\n" + _when_where(event, ctx) + "\n"
-    text += "🙋 " + _("{count} people signed up.").format(count=counts[event.id][0])
+    signed_up = counts[event.id][0]
+    text += "🙋 " + ngettext(
+        "{count} person signed up.", "{count} people signed up.", signed_up
+    ).format(count=signed_up)
     text += "\n\n" + _("Thank you for leading this table!")
     return Rendered(text, duty_keyboard(request.id))
 
@@ -177,4 +218,23 @@ async def render_called_off(ctx: RenderContext, params: TableParams) -> Rendered
     text = _("❌ <b>{title}</b> on {when} has been called off. You don't need to lead it.").format(
         title=_title(event), when=when
     )
+    return Rendered(text)
+
+
+@message_kind("certificate.revoked", essential=True)
+async def render_certificate_revoked(
+    ctx: RenderContext, params: CertificateRevokedParams
+) -> Rendered | None:
+    """A certificate was taken back: which, and why."""
+    level = level_label(str(params["level"]))
+    reason = str(params.get("reason") or "")
+    if reason == "attendance":
+        text = _(
+            "🎓 Your certificate {level} was taken back: your presence at the training was "
+            "corrected. Questions? Ask the coordinators."
+        ).format(level=level)
+    else:
+        text = _(
+            "🎓 Your certificate {level} was taken back by a coordinator. Reason: {reason}"
+        ).format(level=level, reason=html.escape(reason))
     return Rendered(text)

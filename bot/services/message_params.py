@@ -132,6 +132,13 @@ class UnclaimedFreshnessParams(TypedDict):
     token: str
 
 
+class CertificateRevokedParams(TypedDict):
+    """certificate.revoked: the person hears a certificate was taken back, and why."""
+
+    level: str
+    reason: str
+
+
 class MemberJoinedParams(TypedDict):
     """initiative.member_joined: the one who made an invitation hears it was used."""
 

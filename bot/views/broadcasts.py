@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.clock import Clock
-from bot.i18n import CatalogI18n, _, pick_locale, speaking
+from bot.i18n import CatalogI18n, _, ngettext, pick_locale, speaking
 from bot.keyboards.coordination import (
     audience_keyboard,
     broadcast_markup,
@@ -40,7 +40,9 @@ async def show_preview(
     await message.answer(_("👁 <b>Preview</b> – this is how it will look:"))
     await message.answer(broadcast.text, reply_markup=broadcast_markup(broadcast))
     await message.answer(
-        _("Send this to {count} people?").format(count=count),
+        ngettext("Send this to {count} person?", "Send this to {count} people?", count).format(
+            count=count
+        ),
         reply_markup=preview_keyboard(broadcast.id),
     )
 

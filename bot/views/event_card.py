@@ -6,7 +6,7 @@ import html
 from datetime import tzinfo
 
 from bot.catalog.themes import THEMES
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.services.events.browse import EventView
 from bot.views.dates import format_moment, format_span
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
@@ -48,12 +48,18 @@ def place_line(event: Event) -> str:
 def seats_text(found: EventView) -> str:
     """ "nog 3 plekken" / "vol — wachtlijst: 4"."""
     if not found.is_full:
-        if found.seats_left == 1:
-            return _("1 seat left")
-        return _("{count} seats left").format(count=found.seats_left)
+        return ngettext("{count} seat left", "{count} seats left", found.seats_left).format(
+            count=found.seats_left
+        )
     if found.waiting:
         return _("full — waitlist: {count}").format(count=found.waiting)
     return _("full — the waitlist is open")
+
+
+def title_in_question(event: Event) -> str:
+    """The title inside a question that ends in "?" itself: "Wat vind jij?" loses its own
+    question mark there, so the question doesn't end in "??"."""
+    return html.escape(event.title.rstrip().rstrip("?").rstrip() or event.title)
 
 
 def title_line(event: Event) -> str:
@@ -78,11 +84,21 @@ def event_card(
     else:
         icon = "⛔" if found.is_full else "✅"
         lines.append(f"{icon} {seats_text(found)}")
-    if event.facilitators_needed > 0:
-        if event.facilitators_confirmed >= event.facilitators_needed:
-            lines.append("🧑‍🏫 " + _("facilitator: confirmed"))
-        else:
-            lines.append("🧑‍🏫 " + _("facilitator: not yet confirmed"))
+    needed, confirmed = event.facilitators_needed, event.facilitators_confirmed
+    if needed == 1:
+        lines.append(
+            "🧑‍🏫 "
+            + (_("facilitator: confirmed") if confirmed else _("facilitator: not yet confirmed"))
+        )
+    elif needed > 1:
+        lines.append(
+            "🧑‍🏫 "
+            + ngettext(
+                "{confirmed} of {count} facilitator confirmed",
+                "{confirmed} of {count} facilitators confirmed",
+                needed,
+            ).format(confirmed=min(confirmed, needed), count=needed)
+        )
     if event.contribution:
         lines.append("💶 " + _("contribution: {text}").format(text=html.escape(event.contribution)))
     if event.level == "spannend":

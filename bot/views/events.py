@@ -4,6 +4,7 @@ coordinator's card."""
 from __future__ import annotations
 
 import html
+from datetime import date
 from typing import Unpack
 
 from aiogram import Bot
@@ -12,6 +13,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from babel.dates import format_date
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -132,3 +134,31 @@ def cancelled_text(result: CancelResult) -> tuple[str, bool]:
             "You're cancelled. It is short notice, so we noted it as a late cancellation."
         ), True
     return _("You're cancelled. Thanks for letting us know!"), False
+
+
+def when_problem_text(error: ValueError, locale: str) -> str:
+    """Why a typed moment can't be used, and how to type it."""
+    reason = getattr(error, "reason", str(error))
+    details: dict[str, str] = getattr(error, "details", {})
+    if reason == "past":
+        return _("That moment has already passed. Please give a date ahead.")
+    if reason == "end_before_start":
+        return _(
+            "The end ({end}) is before the start ({start}). Type the times again, for "
+            "example <code>19:30-21:30</code>."
+        ).format(start=details.get("start", ""), end=details.get("end", ""))
+    if reason == "weekday" and details.get("day"):
+        day = date.fromisoformat(details["day"])
+        return _("{date} is a {weekday}. Which day do you mean?").format(
+            date=format_date(day, "d MMMM", locale=_babel(locale)),
+            weekday=format_date(day, "EEEE", locale=_babel(locale)),
+        )
+    return _(
+        "I can't read that. Type the day and the times, for example: "
+        "<code>10-3 19:30-21:30</code>, <code>do 10 december 19:30-21:30</code> or "
+        "<code>morgen 19:30</code>."
+    )
+
+
+def _babel(locale: str) -> str:
+    return "en" if locale.startswith("en") else "nl"

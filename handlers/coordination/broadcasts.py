@@ -11,12 +11,12 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery.policy import quiet_hours_end
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import BroadcastAction, BroadcastCallback, BroadcastComposeCallback
 from bot.keyboards.coordination import button_choice
 from bot.notifications.broadcasts import progress_text, waiting_text
+from bot.quiet_hours import quiet_hours_end
 from bot.services.coordination import broadcasts
 from bot.services.coordination.broadcasts import BadButtonError, EmptyTextError, UnknownEventError
 from bot.states import BroadcastStates

@@ -23,7 +23,7 @@ from bot.services.events.admin import EventDraft, create_event, preview
 from bot.services.events.inputs import parse_capacity, parse_place, parse_when
 from bot.states import EditEventStates, NewEventStates
 from bot.views.event_card import event_card, level_label
-from bot.views.events import send_admin_card
+from bot.views.events import send_admin_card, when_problem_text
 
 KIND_BY_COMMAND = {
     "nieuwetafel": "table",
@@ -95,21 +95,13 @@ async def level_chosen(
 
 
 async def when_entered(
-    message: Message, state: FSMContext, clock: Clock, settings: Settings
+    message: Message, state: FSMContext, clock: Clock, settings: Settings, locale: str
 ) -> None:
-    """Reads the date and times; explains the format when it can't."""
+    """Reads the date and times; explains what's wrong when it can't."""
     try:
         start, end = parse_when(message.text or "", now=clock.now(), tz=settings.tz)
     except ValueError as problem:
-        if str(problem) == "past":
-            await message.answer(_("That moment has already passed. Please give a date ahead."))
-        else:
-            await message.answer(
-                _(
-                    "I can't read that. Type day-month and times, for example: "
-                    "<code>10-3 19:30-21:30</code>"
-                )
-            )
+        await message.answer(when_problem_text(problem, locale))
         return
     await state.update_data(starts_at=start.isoformat(), ends_at=end.isoformat())
     await state.set_state(NewEventStates.place)

@@ -137,7 +137,7 @@ async def cb_attendance(
 ) -> None:
     """Marks one participant present or absent; a training grants its certificate."""
     try:
-        event, _registration, granted = await event_admin.mark_attendance(
+        marked = await event_admin.mark_attendance(
             repo,
             callback_data.registration_id,
             callback_data.attended,
@@ -152,10 +152,16 @@ async def cb_attendance(
     except EventNotFoundError:
         await query.answer(_("This sign-up is no longer active."), show_alert=True)
         return
-    await query.answer(_("Certificate granted.") if granted else _("Saved."))
+    if marked.granted:
+        said = _("Certificate granted.")
+    elif marked.revoked:
+        said = _("Saved. The certificate it had granted is taken back; they've been told.")
+    else:
+        said = _("Saved.")
+    await query.answer(said)
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(
-            reply_markup=await attendance_keyboard(repo, event.id, callback_data.page)
+            reply_markup=await attendance_keyboard(repo, marked.event.id, callback_data.page)
         )
 
 

@@ -75,7 +75,12 @@ async def cb_browse(
     if callback_data.pick in ("theme", "place"):
         column = "theme" if callback_data.pick == "theme" else "municipality"
         field = "theme" if callback_data.pick == "theme" else "place"
-        values = await events.filter_choices(repo, now=clock.now(), column=column)
+        shown = events.Browse(
+            callback_data.kind, callback_data.theme, callback_data.place, callback_data.week, 0
+        )
+        values = await events.filter_choices(
+            repo, now=clock.now(), column=column, request=shown, tz=settings.tz
+        )
         question = _("Which theme?") if field == "theme" else _("Which municipality?")
         await edit_or_keep(
             query.message, question, picker_keyboard(callback_data, field, values, locale)

@@ -4,6 +4,7 @@ Participants and attendance live in `handlers/events_attendance.py`."""
 
 from __future__ import annotations
 
+import html
 import io
 from typing import Any, Unpack
 
@@ -22,15 +23,15 @@ from aiogram.types import (
 from bot.clock import Clock
 from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import EventAdminAction, EventAdminCallback, EventFormCallback
 from bot.middlewares.data import HandlerData
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import CapacityBelowSeatsError, EventStartedError
-from bot.services.events.inputs import parse_capacity, parse_place, parse_when
+from bot.services.events.inputs import WhenError, parse_capacity, parse_place, parse_when
 from bot.services.events.registrations import EventNotFoundError
-from bot.states import EditEventStates
-from bot.views.events import admin_button, event_link, send_admin_card
+from bot.states import CallOffStates, EditEventStates
+from bot.views.events import admin_button, event_link, send_admin_card, when_problem_text
 from storage.repositories import Repo
 
 
@@ -71,35 +72,91 @@ async def cb_change(query: CallbackQuery, callback_data: EventAdminCallback) -> 
         await _ask_field(query.message, callback_data.event_id)
 
 
-async def cb_call_off(query: CallbackQuery, callback_data: EventAdminCallback) -> None:
-    """[Call off]: asks to confirm first."""
+def _call_off_question(event_id: int, reason: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    if reason:
+        text = _(
+            "Call off this event with this reason? Everyone signed up will be told.\n"
+            "<blockquote>{reason}</blockquote>"
+        ).format(reason=html.escape(reason))
+    else:
+        text = _(
+            "Really call off this event? Everyone signed up will be told.\n"
+            "Want to say why? Type the reason now; it goes into the message."
+        )
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [admin_button("❌ " + _("Yes, call it off"), EventAdminAction.CANCEL_YES, event_id)],
+            [admin_button(_("No, it goes ahead"), EventAdminAction.CANCEL_NO, event_id)],
+        ]
+    )
+    return text, markup
+
+
+async def _ask_call_off(message: Message, state: FSMContext, event_id: int) -> None:
+    await state.set_state(CallOffStates.reason)
+    await state.update_data(call_off=event_id, call_off_reason="")
+    text, markup = _call_off_question(event_id)
+    await message.answer(text, reply_markup=markup)
+
+
+async def cb_call_off(
+    query: CallbackQuery, callback_data: EventAdminCallback, state: FSMContext
+) -> None:
+    """[Call off]: asks to confirm first, with room for a reason."""
     await query.answer()
     if isinstance(query.message, Message):
-        yes = admin_button(
-            "❌ " + _("Yes, call it off"), EventAdminAction.CANCEL_YES, callback_data.event_id
-        )
-        await query.message.answer(
-            _("Really call off this event? Everyone signed up will be told."),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[yes]]),
-        )
+        await _ask_call_off(query.message, state, callback_data.event_id)
+
+
+async def reason_entered(message: Message, state: FSMContext) -> None:
+    """The reason for calling off: shown back with the same two buttons."""
+    data = await state.get_data()
+    event_id = int(data.get("call_off") or 0)
+    reason = " ".join((message.text or "").split())[:300]
+    await state.update_data(call_off_reason=reason)
+    text, markup = _call_off_question(event_id, reason)
+    await message.answer(text, reply_markup=markup)
+
+
+async def cb_call_off_cancelled(query: CallbackQuery, state: FSMContext) -> None:
+    """[No, it goes ahead]: nothing changes."""
+    await state.set_state(None)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("OK, the event goes ahead. Nothing has changed."))
 
 
 async def cb_call_off_confirmed(
-    query: CallbackQuery, callback_data: EventAdminCallback, repo: Repo, clock: Clock
+    query: CallbackQuery,
+    callback_data: EventAdminCallback,
+    state: FSMContext,
+    repo: Repo,
+    clock: Clock,
 ) -> None:
-    """[Yes, call it off]: the event is called off and everyone signed up is told."""
+    """[Yes, call it off]: the event is called off and everyone signed up is told (with the
+    reason, if one was typed)."""
     await query.answer()
     if not isinstance(query.message, Message):
         return
+    data = await state.get_data()
+    reason = ""
+    if int(data.get("call_off") or 0) == callback_data.event_id:
+        reason = str(data.get("call_off_reason") or "")
+    await state.set_state(None)
     try:
         told = await event_admin.cancel_event(
-            repo, callback_data.event_id, actor_id=query.from_user.id, now=clock.now()
-        )
+            repo, callback_data.event_id, actor_id=query.from_user.id, now=clock.now(),
+            reason=reason,
+        )  # fmt: skip
     except EventNotFoundError:
         await query.message.answer(_("This event no longer exists or is already called off."))
         return
     await query.message.edit_text(
-        _("The event is called off. {count} people will be told.").format(count=told)
+        ngettext(
+            "The event is called off. {count} person will be told.",
+            "The event is called off. {count} people will be told.",
+            told,
+        ).format(count=told)
     )
 
 
@@ -166,9 +223,13 @@ async def value_entered(
     changes: dict[str, Any] = {}
     try:
         if field == "time":
-            changes["starts_at"], changes["ends_at"] = parse_when(
-                text, now=clock.now(), tz=settings.tz
-            )
+            try:
+                changes["starts_at"], changes["ends_at"] = parse_when(
+                    text, now=clock.now(), tz=settings.tz
+                )
+            except WhenError as problem:
+                await message.answer(when_problem_text(problem, data["locale"]))
+                return
         elif field == "place":
             place = parse_place(text)
             changes.update(
@@ -184,9 +245,11 @@ async def value_entered(
         return
     except CapacityBelowSeatsError as problem:
         await message.answer(
-            _("{count} people are already signed up: there can't be fewer seats than that.").format(
-                count=problem.taken
-            )
+            ngettext(
+                "{count} person is already signed up: there can't be fewer seats than that.",
+                "{count} people are already signed up: there can't be fewer seats than that.",
+                problem.taken,
+            ).format(count=problem.taken)
         )
         return
     except EventNotFoundError:
@@ -197,21 +260,23 @@ async def value_entered(
         await state.clear()
         raise  # answered from the feature's refusals
     await state.clear()
-    await message.answer(_("Changed. {count} people will be told.").format(count=result.notified))
+    told = result.notified + len(result.promoted)  # who moved up from the waitlist hears too
+    await message.answer(
+        ngettext(
+            "Changed. {count} person will be told.",
+            "Changed. {count} people will be told.",
+            told,
+        ).format(count=told)
+    )
     await send_admin_card(message, event_id, **data)
 
 
-async def cmd_call_off(message: Message, command: CommandObject) -> None:
-    """/afgelasten <id>: asks to confirm calling the event off."""
+async def cmd_call_off(message: Message, command: CommandObject, state: FSMContext) -> None:
+    """/afgelasten <id>: asks to confirm calling the event off, with room for a reason."""
     event_id = await need_event_id(message, command)
     if event_id is None:
         return
-    await message.answer(
-        _("Really call off this event? Everyone signed up will be told."),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[[admin_button("❌ " + _("Yes, call it off"), "cancel_yes", event_id)]]
-        ),
-    )
+    await _ask_call_off(message, state, event_id)
 
 
 def create_router() -> Router:
@@ -220,6 +285,12 @@ def create_router() -> Router:
     router.message.register(cmd_manage, Command("beheer", "manage"), coordinator)
     router.message.register(cmd_change, Command("wijzig", "change"), coordinator)
     router.message.register(cmd_call_off, Command("afgelasten", "calloff"), coordinator)
+    router.message.register(
+        reason_entered,
+        StateFilter(CallOffStates.reason),
+        F.text & ~F.text.startswith("/"),
+        coordinator,
+    )
     router.message.register(
         value_entered,
         StateFilter(EditEventStates.value),
@@ -234,6 +305,9 @@ def create_router() -> Router:
     )
     router.callback_query.register(
         cb_call_off_confirmed, card(F.action == EventAdminAction.CANCEL_YES), coordinator
+    )
+    router.callback_query.register(
+        cb_call_off_cancelled, card(F.action == EventAdminAction.CANCEL_NO), coordinator
     )
     router.callback_query.register(
         cb_change_field, EventFormCallback.filter(F.field == "edit"), coordinator

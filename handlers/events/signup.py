@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
 from bot.keyboards.callbacks import EventAction, EventCallback, ReconfirmCallback
+from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.events import suggestions_keyboard
 from bot.services.events import registrations
 from bot.services.events.browse import EventView
@@ -103,8 +104,13 @@ async def cb_leave(
     settings: Settings,
     locale: str,
 ) -> None:
-    """Cancels a seat or waitlist place; the freed seat goes to the waitlist."""
+    """Cancels a seat or waitlist place, after one more tap: the freed seat goes to the
+    waitlist at once, so a slip of the thumb must not give it away."""
     event_id = callback_data.event_id
+    if callback_data.action == EventAction.LEAVE:
+        sure = callback_data.model_copy(update={"action": EventAction.LEAVE_CONFIRMED})
+        await ask_to_confirm(query, _("Yes, cancel"), sure)
+        return
     try:
         result = await registrations.cancel(repo, event_id, query.from_user.id, now=clock.now())
     except NotRegisteredError:
@@ -126,6 +132,10 @@ async def cb_reconfirm(
     """The answer to "Kom je nog?": yes keeps the seat, no gives it to the waitlist."""
     user_id = query.from_user.id
     now = clock.now()
+    if not callback_data.coming and not callback_data.sure:
+        sure = callback_data.model_copy(update={"sure": True})
+        await ask_to_confirm(query, _("Yes, give my seat away"), sure)
+        return
     try:
         if callback_data.coming:
             await registrations.reconfirm(repo, callback_data.registration_id, user_id, now=now)
@@ -144,6 +154,9 @@ async def cb_reconfirm(
 def create_router() -> Router:
     router = Router(name="events_signup")
     router.callback_query.register(cb_join, EventCallback.filter(F.action == EventAction.JOIN))
-    router.callback_query.register(cb_leave, EventCallback.filter(F.action == EventAction.LEAVE))
+    router.callback_query.register(
+        cb_leave,
+        EventCallback.filter(F.action.in_({EventAction.LEAVE, EventAction.LEAVE_CONFIRMED})),
+    )
     router.callback_query.register(cb_reconfirm, ReconfirmCallback.filter())
     return router

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.keyboards.callbacks import FacAdminAction, FacAdminCallback
 from bot.keyboards.facilitation import panel_keyboard
 from bot.services.events.registrations import EventNotFoundError
@@ -203,6 +203,41 @@ async def cmd_certify(message: Message, command: CommandObject, repo: Repo, cloc
     await message.answer(text.format(name=name, level=label))
 
 
+async def cmd_revoke(message: Message, command: CommandObject, repo: Repo, clock: Clock) -> None:
+    """/intrekken <person> <level> <reason>: takes a certificate back; the person is told."""
+    words = (command.args or "").split()
+    level_at = next(
+        (i for i, word in enumerate(words) if i > 0 and facilitation.is_level(word)), None
+    )
+    if level_at is None or message.from_user is None or level_at == len(words) - 1:
+        await message.answer(_revoke_usage())
+        return
+    who, level = " ".join(words[:level_at]), facilitation.parse_level(words[level_at])
+    reason = " ".join(words[level_at + 1 :])
+    try:
+        person, revoked = await facilitation.revoke_certificate(
+            repo, actor_id=message.from_user.id, target=who, level=level, reason=reason,
+            now=clock.now(),
+        )  # fmt: skip
+    except UnknownPersonError as problem:
+        await message.answer(refusal(problem, 0))
+        return
+    name, label = html.escape(person.first_name), level_label(level)
+    text = (
+        _("🎓 The certificate {level} of {name} is taken back. I've told {name}, with the reason.")
+        if revoked
+        else _("{name} doesn't have the certificate {level}.")
+    )
+    await message.answer(text.format(name=name, level=label))
+
+
+def _revoke_usage() -> str:
+    return _(
+        "Add the person, the certificate (basis, kinder or spannend) and the reason, for "
+        "example: <code>/revoke @fatima kinder recorded by mistake</code>"
+    )
+
+
 def _certify_usage() -> str:
     return _(
         "Add the person and the certificate (basis, kinder or spannend), for example: "
@@ -252,9 +287,12 @@ async def cb_open_call(
         await query.message.answer(refusal(problem, callback_data.event_id))
         return
     await query.message.answer(
-        _(
+        ngettext(
+            "📣 Open call for <b>{title}</b> sent to {count} facilitator. "
+            "The first yes takes it; you'll hear who.",
             "📣 Open call for <b>{title}</b> sent to {count} facilitators. "
-            "The first yes takes it; you'll hear who."
+            "The first yes takes it; you'll hear who.",
+            result.invited,
         ).format(title=html.escape(result.event.title), count=result.invited)
     )
 
@@ -300,6 +338,7 @@ def create_router() -> Router:
     router.message.register(cmd_facilitators, Command("begeleiding", "facilitators"), coordinator)
     router.message.register(cmd_request, Command("verzoek", "request"), coordinator)
     router.message.register(cmd_certify, Command("certificeer", "certify"), coordinator)
+    router.message.register(cmd_revoke, Command("intrekken", "revoke"), coordinator)
     action = FacAdminCallback.filter
     router.callback_query.register(cb_panel, action(F.action == FacAdminAction.PANEL), coordinator)
     router.callback_query.register(cb_ask, action(F.action == FacAdminAction.ASK), coordinator)

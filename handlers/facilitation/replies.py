@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import FacAnswerCallback, FacDutyAction, FacDutyCallback
 from bot.keyboards.facilitation import (
     answer_keyboard,
@@ -32,7 +32,7 @@ from bot.services.facilitation.requests import (
     Outcome,
     RequestNotFoundError,
 )
-from bot.views.event_card import when_where
+from bot.views.event_card import title_in_question, when_where
 from storage.models import Event, User
 from storage.repositories import Repo
 
@@ -44,8 +44,27 @@ def answer_text(message: Message) -> str:
     return message.text or message.caption or ""
 
 
+def _asked_request(original: Message) -> int | None:
+    """The request a message of the bot asks about through its [Yes] / [No] buttons (the
+    question back, or any other message that asks a facilitator to lead a table)."""
+    markup = original.reply_markup
+    if markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            data = button.callback_data or ""
+            if data.startswith(FacAnswerCallback.__prefix__ + ":"):
+                try:
+                    return FacAnswerCallback.unpack(data).request_id
+                except (TypeError, ValueError):
+                    return None
+    return None
+
+
 class RepliedToFacilitation(Filter):
-    """Passes a reply to one of the bot's facilitation messages, with `replied` = (kind, id)."""
+    """Passes a reply to one of the bot's facilitation messages, with `replied` = (kind, id):
+    a message delivered through the outbox, or any message of the bot that asks about a
+    request with its [Yes] / [No] buttons (such as the question back)."""
 
     async def __call__(self, message: Message, repo: Repo, **kwargs: Any) -> bool | dict[str, Any]:
         original = message.reply_to_message
@@ -54,6 +73,8 @@ class RepliedToFacilitation(Filter):
         found = await facilitation_requests.message_request(
             repo, message.chat.id, original.message_id
         )
+        if found is None and (asked := _asked_request(original)) is not None:
+            found = ("facilitation.request", asked)
         return {"replied": found} if found else False
 
 
@@ -77,7 +98,7 @@ async def _ask_back(
     message: Message, request_id: int, event: Event, **data: Unpack[HandlerData]
 ) -> None:
     text = _("I'm not sure what you mean. Can you lead <b>{title}</b>?").format(
-        title=html.escape(event.title)
+        title=title_in_question(event)
     )
     text += "\n" + when_where(event, data["locale"], data["settings"].tz) + "\n\n"
     text += _("Tap Yes or No, or answer yes or no.")
@@ -176,9 +197,11 @@ async def _debrief(
         await message.answer(_("This table is not yours to report on (any more)."))
         return
     await message.answer(
-        _("Thank you! Noted for <b>{title}</b>: {count} people.").format(
-            title=html.escape(event.title), count=debrief.participants
-        )
+        ngettext(
+            "Thank you! Noted for <b>{title}</b>: {count} person.",
+            "Thank you! Noted for <b>{title}</b>: {count} people.",
+            debrief.participants,
+        ).format(title=html.escape(event.title), count=debrief.participants)
     )
 
 
@@ -239,6 +262,27 @@ async def cb_answer(
     )
 
 
+async def cb_still_on(
+    query: CallbackQuery, callback_data: FacDutyCallback, repo: Repo, clock: Clock,
+    settings: Settings,
+) -> None:  # fmt: skip
+    """[Yes, I can still] after the table moved: the coordinators see it."""
+    try:
+        event = await facilitation_requests.still_on(
+            repo, callback_data.request_id, query.from_user.id, now=clock.now(),
+            coordinator_chat_id=settings.coordinator_chat_id,
+        )  # fmt: skip
+    except (RequestNotFoundError, NotWithdrawableError):
+        await query.answer(_("This request is no longer open. Thank you anyway!"), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(
+            _("Great, thank you! See you at <b>{title}</b>.").format(title=html.escape(event.title))
+        )
+
+
 async def cb_withdraw(query: CallbackQuery, callback_data: FacDutyCallback) -> None:
     """[I can't after all]: asks to confirm first."""
     await query.answer()
@@ -290,6 +334,7 @@ def create_router() -> Router:
     router.callback_query.register(cb_answer, FacAnswerCallback.filter())
     duty = FacDutyCallback.filter
     router.callback_query.register(cb_withdraw, duty(F.action == FacDutyAction.WITHDRAW))
+    router.callback_query.register(cb_still_on, duty(F.action == FacDutyAction.STILL_ON))
     router.callback_query.register(
         cb_withdraw_confirmed, duty(F.action == FacDutyAction.WITHDRAW_YES)
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -19,7 +19,7 @@ from storage.models import (
     Registration,
 )
 from storage.models.events import SEAT_STATUSES
-from storage.upsert import insert_or_ignore
+from storage.upsert import insert_or_ignore, rows_touched
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +81,12 @@ class EventRepository:
         )
         return list(result.scalars()), int(total or 0)
 
-    async def upcoming_values(self, now: datetime, column: str) -> list[str]:
-        """The distinct themes or municipalities of upcoming published events."""
+    async def upcoming_values(
+        self, now: datetime, column: str, where: EventFilter | None = None
+    ) -> list[str]:
+        """The distinct themes or municipalities of upcoming published events (under `where`)."""
         attribute = getattr(Event, column)
-        query = self._upcoming(now, EventFilter()).with_only_columns(attribute).distinct()
+        query = self._upcoming(now, where or EventFilter()).with_only_columns(attribute).distinct()
         result = await self._session.execute(query)
         return sorted(value for value in result.scalars() if value)
 
@@ -136,6 +138,18 @@ class EventRepository:
             Certificate,
             {"user_id": user_id, "level": level, "event_id": event_id, "granted_at": now},
         )
+
+    async def revoke_certificate(
+        self, user_id: int, level: str, *, granted_by_event: int | None = None
+    ) -> bool:
+        """Take a certificate back; with `granted_by_event`, only the one that event granted.
+        True when one was taken back."""
+        statement = delete(Certificate).where(
+            Certificate.user_id == user_id, Certificate.level == level
+        )
+        if granted_by_event is not None:
+            statement = statement.where(Certificate.event_id == granted_by_event)
+        return rows_touched(await self._session.execute(statement)) > 0
 
     # Digest subscriptions ------------------------------------------------------------------
 

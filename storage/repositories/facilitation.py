@@ -196,14 +196,30 @@ class FacilitationRepository:
         )
         return list(result.scalars())
 
-    async def active_for_called_off(self) -> list[FacilitationRequest]:
-        """Pending and accepted requests for tables that were called off."""
-        result = await self._session.execute(
+    async def active_for_called_off(self, event_id: int | None = None) -> list[FacilitationRequest]:
+        """Pending and accepted requests for tables that were called off (of one table, with
+        `event_id`)."""
+        statement = (
             select(FacilitationRequest)
             .join(Event, Event.id == FacilitationRequest.event_id)
             .where(
                 FacilitationRequest.status.in_((RequestStatus.PENDING, RequestStatus.ACCEPTED)),
                 Event.status == EventStatus.CANCELLED,
+            )
+            .order_by(FacilitationRequest.id)
+        )
+        if event_id is not None:
+            statement = statement.where(Event.id == event_id)
+        result = await self._session.execute(statement)
+        return list(result.scalars())
+
+    async def accepted_for(self, event_id: int) -> list[FacilitationRequest]:
+        """Who said yes to lead this table."""
+        result = await self._session.execute(
+            select(FacilitationRequest)
+            .where(
+                FacilitationRequest.event_id == event_id,
+                FacilitationRequest.status == RequestStatus.ACCEPTED,
             )
             .order_by(FacilitationRequest.id)
         )

@@ -10,8 +10,13 @@ from datetime import datetime
 from bot.services.coordination import audit
 from bot.services.events import messages as event_messages
 from bot.services.events.browse import EventView
+from bot.services.events.certificates import tell_certificate_revoked
 from bot.services.events.errors import EventsError
 from bot.services.events.registrations import EventNotFoundError, fill_free_seats
+from bot.services.facilitation.escalation import (
+    ask_facilitators_about_new_moment,
+    close_requests,
+)
 from bot.services.outbox import cancel_subjects_like
 from storage.models import (
     Event,
@@ -196,6 +201,7 @@ async def change_event(
             event.venue, event.address, event.municipality = new_place
             event.version += 1
             notified = await _tell_about_change(repo, event, now)
+            await ask_facilitators_about_new_moment(repo, event, now=now)
         event.updated_at = now
         await repo.session.flush()
         promoted = await fill_free_seats(repo, event, now=now)
@@ -252,6 +258,9 @@ async def cancel_event(
         notified = await event_messages.notify_registrants(
             repo, event, active, kind="event.cancelled", now=now, extra={"reason": reason[:300]}
         )
+        await repo.session.flush()
+        # Its facilitators hear it at once too, not at the next round of the facilitation job.
+        await close_requests(repo, await repo.facilitation.active_for_called_off(event.id), now)
         await audit.record(
             repo,
             actor_id=actor_id,
@@ -276,10 +285,19 @@ async def participants(repo: Repo, event_id: int) -> tuple[Event, list[tuple[Reg
     return event, rows
 
 
+@dataclass(frozen=True, slots=True)
+class Marked:
+    event: Event
+    registration: Registration
+    granted: bool  # the training's certificate, newly granted
+    revoked: bool  # taken back: marked absent after "present" had granted it
+
+
 async def mark_attendance(
     repo: Repo, registration_id: int, attended: bool, *, actor_id: int | None, now: datetime
-) -> tuple[Event, Registration, bool]:
-    """Present or absent; an attended training grants its level. True when newly granted."""
+) -> Marked:
+    """Present or absent; an attended training grants its level, and marking that person
+    absent again takes back what it granted."""
     async with repo.write():
         registration = await repo.registrations.get(registration_id)
         event = await repo.events.get(registration.event_id) if registration else None
@@ -292,11 +310,20 @@ async def mark_attendance(
             RegistrationStatus.ATTENDED if attended else RegistrationStatus.NO_SHOW
         )
         registration.updated_at = now
-        granted = False
+        granted = revoked = False
         if attended and event.kind == EventKind.TRAINING and event.level:
             granted = await repo.events.grant_certificate(
                 registration.user_id, event.level, event.id, now
             )
+        elif not attended and event.kind == EventKind.TRAINING and event.level:
+            # Marked present by mistake: what that granted is taken back, and the person told.
+            revoked = await repo.events.revoke_certificate(
+                registration.user_id, event.level, granted_by_event=event.id
+            )
+            if revoked and registration.user_id is not None:
+                await tell_certificate_revoked(
+                    repo, registration.user_id, event.level, "attendance", now=now
+                )
         await audit.record(
             repo,
             actor_id=actor_id,
@@ -306,7 +333,8 @@ async def mark_attendance(
                 "event": event.id,
                 "attended": attended,
                 "certificate": event.level if granted else None,
+                "revoked": event.level if revoked else None,
             },
             now=now,
         )
-    return event, registration, granted
+    return Marked(event, registration, granted, revoked)

@@ -5,6 +5,7 @@ Read-only use-cases; they end their read transaction so the session holds no sna
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
@@ -77,16 +78,20 @@ def known_kind(text: str) -> EventKind | None:
     return EventKind(text) if text in {kind.value for kind in EventKind} else None
 
 
+def _where(request: Browse, now: datetime, tz: tzinfo) -> EventFilter:
+    starts_after, starts_before = week_window(now, tz, request.week)
+    return EventFilter(
+        kind=known_kind(request.kind),
+        theme=request.theme or None,
+        municipality=request.place or None,
+        starts_after=starts_after,
+        starts_before=starts_before,
+    )
+
+
 async def browse(repo: Repo, request: Browse, *, now: datetime, tz: tzinfo) -> BrowsePage:
     async with repo.read():
-        starts_after, starts_before = week_window(now, tz, request.week)
-        where = EventFilter(
-            kind=known_kind(request.kind),
-            theme=request.theme or None,
-            municipality=request.place or None,
-            starts_after=starts_after,
-            starts_before=starts_before,
-        )
+        where = _where(request, now, tz)
         page = max(request.page, 0)
         events, total = await repo.events.upcoming(
             now, where, limit=PAGE_SIZE, offset=page * PAGE_SIZE
@@ -122,8 +127,22 @@ async def view_for(
     return found, registration
 
 
-async def filter_choices(repo: Repo, *, now: datetime, column: str) -> list[str]:
-    """The themes ("theme") or municipalities ("municipality") that upcoming events have."""
+async def filter_choices(
+    repo: Repo,
+    *,
+    now: datetime,
+    column: str,
+    request: Browse | None = None,
+    tz: tzinfo | None = None,
+) -> list[str]:
+    """The themes ("theme") or municipalities ("municipality") that upcoming events have,
+    under the agenda's other filters (kind, week and the other picker), so a choice never
+    leads to an empty list."""
+    where = EventFilter()
+    if request is not None and tz is not None:
+        where = _where(request, now, tz)
+        cleared = {"theme": None} if column == "theme" else {"municipality": None}
+        where = dataclasses.replace(where, **cleared)
     async with repo.read():
-        values = await repo.events.upcoming_values(now, column)
+        values = await repo.events.upcoming_values(now, column, where)
     return values

@@ -9,11 +9,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.catalog.municipalities import match_municipality
 
-_WHEN = re.compile(
-    r"^\s*(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})(?:[-/.](?P<year>\d{2,4}))?\s+"
-    r"(?P<start>\d{1,2}[:.]\d{2})\s*(?:[-–—]|tot|to)\s*(?P<end>\d{1,2}[:.]\d{2})\s*$",
-    re.IGNORECASE,
-)
 MAX_CAPACITY = 1000
 
 
@@ -24,33 +19,119 @@ class Place:
     municipality: str
 
 
+_MONTHS = {
+    "jan": 1, "januari": 1, "january": 1, "feb": 2, "februari": 2, "february": 2,
+    "mrt": 3, "maart": 3, "mar": 3, "march": 3, "apr": 4, "april": 4, "mei": 5, "may": 5,
+    "jun": 6, "juni": 6, "june": 6, "jul": 7, "juli": 7, "july": 7, "aug": 8, "augustus": 8,
+    "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10, "oct": 10,
+    "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_WEEKDAYS = {
+    "ma": 0, "maandag": 0, "mon": 0, "monday": 0, "di": 1, "dinsdag": 1, "tue": 1,
+    "tuesday": 1, "wo": 2, "woensdag": 2, "wed": 2, "wednesday": 2, "do": 3, "donderdag": 3,
+    "thu": 3, "thursday": 3, "vr": 4, "vrijdag": 4, "fri": 4, "friday": 4, "za": 5,
+    "zaterdag": 5, "sat": 5, "saturday": 5, "zo": 6, "zondag": 6, "sun": 6, "sunday": 6,
+}  # fmt: skip
+_RELATIVE = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
+_TIME = r"\d{1,2}(?:[:.u]\d{2}|u)?"
+_TIMES = re.compile(
+    rf"(?P<start>{_TIME})(?:\s*(?:[-–—]|tot|to|until)\s*(?P<end>{_TIME}))?\s*(?:uur)?\s*$",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE = re.compile(r"^(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})(?:[-/.](?P<year>\d{2,4}))?$")
+_ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+DEFAULT_LENGTH = timedelta(hours=2)  # when only a start time is given
+LONGEST_OVERNIGHT = timedelta(hours=8)  # "22:00-01:00" runs past midnight; "19:30-18:00" doesn't
+
+
+class WhenError(ValueError):
+    """Why a typed moment can't be used: "format", "past", "weekday" or "end_before_start"."""
+
+    def __init__(self, reason: str, **details: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+
 def _clock_time(text: str) -> time:
-    hours, minutes = (int(part) for part in re.split(r"[:.]", text))
+    parts = re.split(r"[:.u]", text.lower())
+    hours = int(parts[0])
+    minutes = int(parts[1]) if len(parts) > 1 and parts[1] else 0
     return time(hours, minutes)
 
 
-def parse_when(text: str, *, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
-    """ "10-3 19:30-21:30" or "10-03-2026 19:30–21:30" (local time) → UTC start and end.
-
-    Without a year the first such date from today on is meant. The event must lie ahead.
-    """
-    match = _WHEN.match(text)
-    if not match:
-        raise ValueError("format")
-    local_now = now.astimezone(tz)
-    year = int(match["year"]) if match["year"] else local_now.year
-    if year < 100:
+def _date(words: list[str], today: date) -> date:
+    """The day in `words` (without the times): numeric, ISO, "10 dec", "do 10 december",
+    "morgen", "zaterdag"."""
+    weekday = None
+    if words and words[0].rstrip(".,") in _WEEKDAYS:
+        weekday = _WEEKDAYS[words[0].rstrip(".,")]
+        words = words[1:]
+    text = " ".join(words).strip(" ,")
+    if not text and weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    if text in _RELATIVE:
+        return today + timedelta(days=_RELATIVE[text])
+    year: int | None = None
+    if match := _ISO_DATE.match(text):
+        year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    elif match := _NUMERIC_DATE.match(text):
+        day, month = int(match["day"]), int(match["month"])
+        year = int(match["year"]) if match["year"] else None
+    else:
+        parts = text.replace(",", " ").split()
+        if len(parts) not in (2, 3) or not parts[0].isdigit():
+            raise WhenError("format")
+        month = _MONTHS.get(parts[1].rstrip(".").lower(), 0)
+        if not month or (len(parts) == 3 and not parts[2].isdigit()):
+            raise WhenError("format")
+        day, year = int(parts[0]), int(parts[2]) if len(parts) == 3 else None
+    if year is not None and year < 100:
         year += 2000
-    day = date(year, int(match["month"]), int(match["day"]))
-    if not match["year"] and day < local_now.date():
-        day = date(year + 1, day.month, day.day)
-    start_local = datetime.combine(day, _clock_time(match["start"]), tz)
-    end_local = datetime.combine(day, _clock_time(match["end"]), tz)
+    try:
+        found = date(year or today.year, month, day)
+        if year is None and found < today:
+            found = date(today.year + 1, month, day)
+    except ValueError:
+        raise WhenError("format") from None
+    if weekday is not None and found.weekday() != weekday:
+        raise WhenError("weekday", day=found.isoformat())
+    return found
+
+
+def parse_when(text: str, *, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
+    """A moment as people type it (local time) → UTC start and end: "10-3 19:30-21:30",
+    "10 dec 19:30-21:30", "do 10 december 19.30 tot 21.30", "morgen 19:30" (two hours),
+    "2027-03-28 10:00-12:00", "za 14u-16u". Without a year the first such date from today
+    on is meant. The event must lie ahead; an end before the start is asked about (`WhenError`),
+    unless it plainly runs past midnight ("22:00-01:00")."""
+    cleaned = " ".join(text.lower().split())
+    times = _TIMES.search(cleaned)
+    if times is None:
+        raise WhenError("format")
+    local_now = now.astimezone(tz)
+    day = _date(cleaned[: times.start()].split(), local_now.date())
+    try:
+        start_local = datetime.combine(day, _clock_time(times["start"]), tz)
+        end_local = (
+            datetime.combine(day, _clock_time(times["end"]), tz)
+            if times["end"]
+            else start_local + DEFAULT_LENGTH
+        )
+    except ValueError:
+        raise WhenError("format") from None
     if end_local <= start_local:
-        end_local += timedelta(days=1)  # runs past midnight
+        overnight = end_local + timedelta(days=1)
+        if overnight - start_local > LONGEST_OVERNIGHT:
+            raise WhenError(
+                "end_before_start",
+                start=start_local.strftime("%H:%M"),
+                end=end_local.strftime("%H:%M"),
+            )
+        end_local = overnight  # runs past midnight
     start, end = start_local.astimezone(now.tzinfo), end_local.astimezone(now.tzinfo)
     if start <= now:
-        raise ValueError("past")
+        raise WhenError("past")
     return start, end
 
 

@@ -6,8 +6,9 @@ new time gets new messages while the old ones are cancelled."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
+from bot.quiet_hours import PROVINCE_TIME, before_quiet_hours
 from bot.services import outbox
 from bot.services.message_params import SeatParams
 from storage.models import Event, EventKind, Registration
@@ -38,7 +39,12 @@ def _params(event: Event, registration: Registration) -> SeatParams:
 
 
 async def schedule_seat_messages(
-    repo: Repo, event: Event, registration: Registration, *, now: datetime
+    repo: Repo,
+    event: Event,
+    registration: Registration,
+    *,
+    now: datetime,
+    tz: tzinfo = PROVINCE_TIME,
 ) -> None:
     """Reminders at the event's offsets and, for a table, "Kom je nog?" 48 hours before."""
     subject = registration_subject(event.id, registration.id)
@@ -48,17 +54,22 @@ async def schedule_seat_messages(
     messages = []
     for offset in event.reminder_offsets:
         due = event.starts_at - timedelta(minutes=int(offset))
-        if due > now:
-            messages.append(
-                outbox.Message(
-                    key=f"event.reminder:{registration.id}:{event.version}:{stamp}:{offset}",
-                    recipient_id=person,
-                    kind="event.reminder",
-                    params={**_params(event, registration), "offset": int(offset)},
-                    due_at=due,
-                    subject=subject,
-                )
+        if due <= now:
+            continue
+        # In the quiet hours a reminder would wait until 08:00, too late for a 09:00 table:
+        # it goes out the evening before instead (unless that evening has passed already).
+        if (early := before_quiet_hours(due, tz)) > now:
+            due = early
+        messages.append(
+            outbox.Message(
+                key=f"event.reminder:{registration.id}:{event.version}:{stamp}:{offset}",
+                recipient_id=person,
+                kind="event.reminder",
+                params={**_params(event, registration), "offset": int(offset)},
+                due_at=due,
+                subject=subject,
             )
+        )
     due = event.starts_at - RECONFIRM_BEFORE
     if event.kind == EventKind.TABLE and due > now:
         messages.append(

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from bot.services import outbox
 from bot.services.coordination import alerts
 from bot.services.facilitation.requests import schedule_duty_messages
-from bot.services.message_params import TableParams
+from bot.services.message_params import RequestParams, TableParams
+from storage.models import Event, FacilitationRequest
 from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
@@ -53,20 +54,48 @@ async def ensure_duty_messages(repo: Repo, *, now: datetime) -> int:
 
 
 async def close_called_off(repo: Repo, *, now: datetime) -> int:
-    """Requests for tables that were called off end; whoever would lead one is told."""
+    """Requests for tables that were called off end; whoever would lead one is told. (Calling
+    off does this itself at once; this job catches what a crash in between left.)"""
     async with repo.write():
-        closed = 0
-        for request in await repo.facilitation.active_for_called_off():
-            was = request.status
-            if not await repo.facilitation.set_status(request.id, was, "cancelled", now):
-                continue
-            await outbox.cancel_subject(repo, f"facreq:{request.id}", now=now)
-            await outbox.cancel_subject(repo, f"facduty:{request.id}", now=now)
-            if was == "accepted":
-                await outbox.schedule(
-                    repo, key=f"faccancel:{request.id}", recipient_id=request.facilitator_id,
-                    kind="facilitation.called_off", params=TableParams(event_id=request.event_id),
-                    due_at=now, now=now, subject=f"faccancel:{request.id}", urgent=True,
-                )  # fmt: skip
-            closed += 1
+        return await close_requests(repo, await repo.facilitation.active_for_called_off(), now)
+
+
+async def close_requests(repo: Repo, requests: list[FacilitationRequest], now: datetime) -> int:
+    """End these requests of a called-off table, in the caller's transaction: the requests and
+    reminders are withdrawn, and whoever said yes is told at once."""
+    closed = 0
+    for request in requests:
+        was = request.status
+        if not await repo.facilitation.set_status(request.id, was, "cancelled", now):
+            continue
+        await outbox.cancel_subject(repo, f"facreq:{request.id}", now=now)
+        await outbox.cancel_subject(repo, f"facduty:{request.id}", now=now)
+        if was == "accepted":
+            await outbox.schedule(
+                repo, key=f"faccancel:{request.id}", recipient_id=request.facilitator_id,
+                kind="facilitation.called_off", params=TableParams(event_id=request.event_id),
+                due_at=now, now=now, subject=f"faccancel:{request.id}", urgent=True,
+            )  # fmt: skip
+        closed += 1
     return closed
+
+
+async def ask_facilitators_about_new_moment(repo: Repo, event: Event, *, now: datetime) -> int:
+    """The table moved (time or place): whoever leads it hears it at once and is asked
+    whether they can still come; the coordinators see who confirmed. Returns how many."""
+    asked = 0
+    for request in await repo.facilitation.accepted_for(event.id):
+        asked += int(
+            await outbox.schedule(
+                repo,
+                key=f"facmoved:{request.id}:{event.version}",
+                recipient_id=request.facilitator_id,
+                kind="facilitation.moved",
+                params=RequestParams(request_id=request.id, version=event.version),
+                due_at=now,
+                now=now,
+                subject=f"facmoved:{request.id}",
+                urgent=True,
+            )
+        )
+    return asked

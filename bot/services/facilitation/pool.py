@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.services.coordination import audit
+from bot.services.events.certificates import tell_certificate_revoked
 from bot.services.events.registrations import EventNotFoundError
 from storage.models import (
     Event,
@@ -89,6 +90,10 @@ class UnknownLevelError(FacilitationError):
 def required_level(event: Event) -> str:
     """The certificate a facilitator of this table needs (Basis unless set otherwise)."""
     return event.facilitator_level or TrainingLevel.BASIS.value
+
+
+def is_level(word: str) -> bool:
+    return word.strip().lower() in LEVEL_WORDS
 
 
 def parse_level(word: str) -> str:
@@ -228,3 +233,20 @@ async def grant_certificate(
                 details={"level": level}, now=now,
             )  # fmt: skip
     return person, granted
+
+
+async def revoke_certificate(
+    repo: Repo, *, actor_id: int, target: int | str, level: str, reason: str, now: datetime
+) -> tuple[User, bool]:
+    """/intrekken: a coordinator takes a certificate back, with a reason; the person is told
+    and the log keeps who, what and why. (person, taken back)."""
+    async with repo.write():
+        person = await find_person(repo, target)
+        revoked = await repo.events.revoke_certificate(person.id, level)
+        if revoked:
+            await audit.record(
+                repo, actor_id=actor_id, action="certificate.revoke", target=f"user:{person.id}",
+                details={"level": level, "reason": reason[:300]}, now=now,
+            )  # fmt: skip
+            await tell_certificate_revoked(repo, person.id, level, reason, now=now)
+    return person, revoked

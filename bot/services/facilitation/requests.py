@@ -270,3 +270,26 @@ async def message_request(repo: Repo, chat_id: int, message_id: int) -> tuple[st
     async with repo.read():
         found = await repo.facilitation.request_for_message(chat_id, message_id)
     return found
+
+
+async def still_on(
+    repo: Repo, request_id: int, user_id: int, *, now: datetime, coordinator_chat_id: int | None
+) -> Event:
+    """After the table moved: the facilitator can still lead it; the coordinators see it."""
+    async with repo.write():
+        request = await repo.facilitation.request(request_id)
+        if request is None or request.facilitator_id != user_id:
+            raise RequestNotFoundError(str(request_id))
+        event = await repo.events.get(request.event_id)
+        if event is None or request.status != RequestStatus.ACCEPTED:
+            raise NotWithdrawableError(str(request_id))
+        await audit.record(
+            repo, actor_id=user_id, action="facilitation.still_on", target=f"event:{event.id}",
+            details={"request": request.id, "version": event.version}, now=now,
+        )  # fmt: skip
+        await alerts.alert_coordinators(
+            repo, key=f"facstill:{request.id}:{event.version}", kind="facilitation.still_on",
+            params=WithdrawnParams(request_id=request.id, event_id=event.id), now=now,
+            coordinator_chat_id=coordinator_chat_id,
+        )  # fmt: skip
+    return event
