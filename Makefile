@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .PHONY: run test check lint typecheck format migrate demo-data console clean locales lock \
-        eval-search bench-search bench-delivery bench-signup bench-load bench-updates bench-memory
+        eval-search bench-search bench-delivery bench-signup bench-load bench-updates bench-memory \
+        reply-corpus
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -66,6 +67,9 @@ bench-updates: $(VENV)/.installed-test
 
 bench-memory: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_memory.py $(ARGS)
+
+reply-corpus: $(VENV)/.installed-test
+	$(BIN)/python scripts/reply_corpus.py
 
 bench-signup: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_signup.py

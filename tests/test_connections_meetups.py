@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, GetMe, SendMessage
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -22,7 +22,7 @@ from storage.models import Event, MeetupProposal
 from storage.repositories import Repo
 from tests.conftest import Feeder
 from tests.connections_support import outbox_rows, render
-from tests.factories import callback_update, make_user
+from tests.factories import callback_update, make_user, message_update
 from tests.initiatives_support import add_initiative, add_person
 from tests.mocked_bot import MockedBotAPI, button_rows
 
@@ -141,7 +141,8 @@ async def test_one_tap_creates_the_draft_and_invites_the_members(
     assert done.text == (
         f"📅 Concept-bijeenkomst #{event.id} gemaakt voor di 31 mrt, 19:30–21:30, te gast bij "
         f"Tuin Lombok. Pas tijd en plaats aan met /wijzig {event.id}. De uitnodigingen gaan "
-        "over 2 dagen weg, met de details van dat moment, of nu als je publiceert."
+        "over 2 dagen weg, met de details van dat moment, of nu als je publiceert.\n\n"
+        "✉️ 6 mensen krijgen de uitnodiging."
     )
     assert button_rows(done.reply_markup) == [["🌍 Nu publiceren"]]
     assert (event.kind, event.status, event.theme, event.host_initiative_id) == (
@@ -200,3 +201,42 @@ def test_clusters_need_five_within_ten_km() -> None:
     assert meetups.find_clusters(near) == []
     clusters = meetups.find_clusters([*near, initiative(9, 52.12, 5.13)])
     assert [(c.theme, sorted(c.member_ids)) for c in clusters] == [("cultuur", [1, 2, 3, 4, 9])]
+
+
+async def test_initiatives_nobody_can_be_invited_for_are_named_and_the_draft_opens_in_beheer(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
+) -> None:
+    kees, ids, _members = await _fixture(repo, clock.now())
+    async with repo.write():
+        host = await repo.initiatives.get(ids[0])
+        assert host is not None
+        host.address = "Lombokplein 1, 3531 Utrecht"
+    await add_initiative(
+        repo, clock.now(), name="Geveltuin Zuilen (import)", municipality="Utrecht",
+        lat=52.105, lon=5.105, themes=["natuur-en-groen"],
+    )  # fmt: skip
+    await meetups.propose_meetups(repo, now=clock.now(), tz=TZ)
+    proposal_id = (await repo.session.execute(select(MeetupProposal.id))).scalar_one()
+    await repo.session.commit()
+
+    tap = MeetupProposalCallback(action=MeetupProposalAction.CREATE, id=proposal_id).pack()
+    await feed(callback_update(kees, tap))
+    bot_api.take(AnswerCallbackQuery), bot_api.take(EditMessageReplyMarkup)
+    done = bot_api.take(SendMessage)
+    (event,) = (await repo.session.execute(select(Event))).scalars().all()
+    event_id = event.id
+    assert event.address == "Lombokplein 1, 3531 Utrecht"
+    await repo.session.commit()
+    assert done.text.endswith(
+        "✉️ 6 mensen krijgen de uitnodiging.\n"
+        "Niemand van deze initiatieven gebruikt Samenspel nog, dus zij krijgen geen "
+        "uitnodiging: Geveltuin Zuilen (import). Stuur ze de link van de bijeenkomst "
+        f"(/beheer {event_id} laat hem zien, met een QR-code), of publiceer hem toch."
+    )
+
+    await feed(message_update(kees, f"/beheer {event_id}"))
+    bot_api.take(GetMe)  # for the event's link
+    card = bot_api.take(SendMessage)
+    assert "🔒 Concept: nog niet gepubliceerd" in card.text
+    assert f"Nummer van de activiteit: {event_id}" in card.text
+    bot_api.calls.clear()

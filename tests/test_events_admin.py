@@ -183,7 +183,10 @@ async def test_changing_the_time_tells_registrants_and_moves_their_reminders(
     coordinator = kees()
 
     choice = await _say(feed, bot_api, coordinator, f"/wijzig {event_id}")
-    assert button_rows(choice.reply_markup) == [["📅 Tijd", "📍 Plek", "🪑 Plekken"]]
+    assert button_rows(choice.reply_markup) == [
+        ["📅 Tijd", "📍 Plek", "🪑 Plekken"],
+        ["✏️ Titel", "📝 Beschrijving"],
+    ]
     await _tap(
         feed, bot_api, coordinator, EventFormCallback(field="edit", value=f"time-{event_id}").pack()
     )
@@ -436,3 +439,31 @@ async def test_no_on_the_call_off_question_changes_nothing(
     assert bot_api.take(EditMessageText).text == "OK, the event goes ahead. Nothing has changed."
     status = await repo.session.scalar(select(Event.status).where(Event.id == event_id))
     assert status == "published"
+
+
+async def test_the_title_and_description_can_be_changed(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    event_id = (await make_event(repo, clock, title="Samen aan tafle")).id
+    coordinator = kees()
+
+    async def change(field: str) -> None:
+        await _say(feed, bot_api, coordinator, f"/wijzig {event_id}")
+        edit = EventFormCallback(field="edit", value=f"{field}-{event_id}").pack()
+        await _tap(feed, bot_api, coordinator, edit)
+        bot_api.take(SendMessage)
+
+    await change("title")
+    assert (await _say(feed, bot_api, coordinator, "x")).text == (
+        "Een titel heeft 3 tot 200 tekens. Typ hem nog een keer."
+    )
+    assert (await _say(feed, bot_api, coordinator, "Samen aan tafel")).text == (
+        "Gewijzigd. 0 mensen krijgen bericht."
+    )
+    bot_api.take_all()
+    await change("description")
+    await _say(feed, bot_api, coordinator, "Over buren en wonen.")
+    bot_api.take_all()
+    event = await repo.events.get(event_id)
+    assert event is not None
+    assert (event.title, event.description) == ("Samen aan tafel", "Over buren en wonen.")

@@ -3,6 +3,8 @@ in Dutch, English and emoji, with stretched letters, diacritics, negation and mi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.services.facilitation.reply_intent import Intent, classify, normalise
@@ -73,3 +75,49 @@ def test_messages_without_an_answer_are_none(text: str) -> None:
 def test_normalising_drops_case_accents_punctuation_and_stretching() -> None:
     assert normalise("Oké!!  JAAA, prima…") == ["oke", "ja", "prima"]
     assert normalise("I can't 👍🏾") == ["i", "cant", "emojiyes"]
+
+
+def _judged() -> list[tuple[str, str]]:
+    path = Path(__file__).parent / "data" / "facilitator_replies.tsv"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, expected = line.split("\t")
+            rows.append((text, expected))
+    return rows
+
+
+def test_the_judged_replies_are_never_guessed_wrong() -> None:
+    """The promise is "never a guess": over the judged corpus, no reply is read as yes or no
+    when it means the other or is unclear; clear answers are understood (at least 90 %), the
+    rest is asked back."""
+    rows = _judged()
+    assert len(rows) >= 200
+    wrong = [
+        (text, expected, classify(text).value)
+        for text, expected in rows
+        if classify(text).value in ("yes", "no") and classify(text).value != expected
+    ]
+    assert wrong == []
+    clear = [(text, expected) for text, expected in rows if expected in ("yes", "no")]
+    understood = sum(classify(text).value == expected for text, expected in clear)
+    assert understood / len(clear) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("waarom niet", Intent.YES),
+        ("why not!", Intent.YES),
+        ("ik zou niet weten waarom niet", Intent.YES),
+        ("I can't say no to that", Intent.YES),
+        ("ik moet nee zeggen", Intent.NO),
+        ("nee, ik moet nee zeggen", Intent.NO),
+        ("waarschijnlijk niet", Intent.UNCLEAR),
+        ("probably", Intent.UNCLEAR),
+        ("ja als het niet regent", Intent.UNCLEAR),
+        ("if I can find a sitter, yes", Intent.UNCLEAR),
+    ],
+)
+def test_idioms_double_negations_hedges_and_conditions(text: str, intent: Intent) -> None:
+    assert classify(text) is intent

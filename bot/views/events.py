@@ -29,7 +29,7 @@ from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.services.events.registrations import CancelResult
 from bot.views.event_card import event_card, list_line
-from storage.models import Registration
+from storage.models import EventStatus, Registration
 from storage.repositories import Repo
 
 
@@ -95,9 +95,11 @@ async def send_admin_card(
 ) -> None:
     """The event as residents see it, plus its number, its link and the coordinator's actions."""
     repo = data["repo"]
-    found = await events.view(repo, event_id)
+    found = await events.view(repo, event_id, drafts=True)
     link = await event_link(data["bot"], event_id)
     text = event_card(found, data["locale"], data["settings"].tz)
+    if found.event.status == EventStatus.DRAFT:
+        text += "\n\n🔒 " + _("Draft: not published yet, so nobody sees it or can sign up.")
     text += "\n\n" + _("Event number: {id}").format(id=event_id) + "\n🔗 " + html.escape(link)
     keyboard = InlineKeyboardMarkup(
         inline_keyboard=[

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import MeetupProposalAction, MeetupProposalCallback
 from bot.keyboards.connections import publish_keyboard
 from bot.services.connections import meetups
@@ -30,16 +30,38 @@ async def cb_create(
     locale: str,
 ) -> None:
     """[Create meetup and invite]: a draft meetup, invitations in a few days."""
-    event = await meetups.create_meetup(
+    created = await meetups.create_meetup(
         repo, callback_data.id, user.id, now=clock.now(), tz=settings.tz
     )
     await query.answer()
     if not isinstance(query.message, Message):
         return
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(
-        _draft_text(event, locale, settings), reply_markup=publish_keyboard(callback_data.id)
-    )
+    text = _draft_text(created.event, locale, settings) + "\n\n" + _reach_text(created)
+    await query.message.answer(text, reply_markup=publish_keyboard(callback_data.id))
+
+
+def _reach_text(created: meetups.CreatedMeetup) -> str:
+    """Who gets the invitation, and which initiatives the coordinator must tell themselves."""
+    lines = [
+        ngettext(
+            "✉️ {count} person will get the invitation.",
+            "✉️ {count} people will get the invitation.",
+            created.invited,
+        ).format(count=created.invited)
+    ]
+    if created.unreachable:
+        lines.append(
+            _(
+                "Nobody of these initiatives uses Samenspel yet, so they get no invitation: "
+                "{names}. Send them the link of the meetup (/manage {id} shows it, with a QR "
+                "code), or publish it anyway."
+            ).format(
+                names=", ".join(html.escape(name) for name in created.unreachable),
+                id=created.event.id,
+            )
+        )
+    return "\n".join(lines)
 
 
 def _draft_text(event: Event, locale: str, settings: Settings) -> str:

@@ -20,7 +20,13 @@ from bot.i18n import _
 from bot.keyboards.callbacks import EventFormCallback
 from bot.middlewares.data import HandlerData
 from bot.services.events.admin import EventDraft, create_event, preview
-from bot.services.events.inputs import parse_capacity, parse_place, parse_when
+from bot.services.events.inputs import (
+    check_description,
+    check_title,
+    parse_capacity,
+    parse_place,
+    parse_when,
+)
 from bot.states import EditEventStates, NewEventStates
 from bot.views.event_card import event_card, level_label
 from bot.views.events import send_admin_card, when_problem_text
@@ -66,8 +72,9 @@ async def cmd_stop(message: Message, state: FSMContext) -> None:
 
 async def title_entered(message: Message, state: FSMContext) -> None:
     """Stores the title; asks for the level (trainings) or the date and time."""
-    title = (message.text or "").strip()
-    if not 3 <= len(title) <= 200:
+    try:
+        title = check_title(message.text or "")
+    except ValueError:
         await message.answer(_("A title has 3 to 200 characters. Please type it again."))
         return
     await state.update_data(title=title)
@@ -173,11 +180,12 @@ async def description_entered(
     message: Message, state: FSMContext, clock: Clock, settings: Settings, locale: str
 ) -> None:
     """Stores the description; trainings get a question about the contribution."""
-    text = (message.text or "").strip()
-    if len(text) > 2000:
+    try:
+        description = check_description(message.text or "")
+    except ValueError:
         await message.answer(_("That is a bit long: at most 2000 characters, please."))
         return
-    await state.update_data(description="" if text == "-" else text)
+    await state.update_data(description=description)
     if (await state.get_data())["kind"] == "training":
         await state.set_state(NewEventStates.contribution)
         await message.answer(

@@ -28,7 +28,14 @@ from bot.keyboards.callbacks import EventAdminAction, EventAdminCallback, EventF
 from bot.middlewares.data import HandlerData
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import CapacityBelowSeatsError, EventStartedError
-from bot.services.events.inputs import WhenError, parse_capacity, parse_place, parse_when
+from bot.services.events.inputs import (
+    WhenError,
+    check_description,
+    check_title,
+    parse_capacity,
+    parse_place,
+    parse_when,
+)
 from bot.services.events.registrations import EventNotFoundError
 from bot.states import CallOffStates, EditEventStates
 from bot.views.events import admin_button, event_link, send_admin_card, when_problem_text
@@ -160,25 +167,25 @@ async def cb_call_off_confirmed(
     )
 
 
+_EDITABLE = ("time", "place", "seats", "title", "description")
+
+
 async def _ask_field(message: Message, event_id: int) -> None:
     options = [
         ("time", "📅 " + _("Time")),
         ("place", "📍 " + _("Place")),
         ("seats", "🪑 " + _("Seats")),
+        ("title", "✏️ " + _("Title")),
+        ("description", "📝 " + _("Description")),
     ]
-    keyboard = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=label,
-                    callback_data=EventFormCallback(
-                        field="edit", value=f"{value}-{event_id}"
-                    ).pack(),
-                )
-                for value, label in options
-            ]
-        ]
-    )
+    buttons = [
+        InlineKeyboardButton(
+            text=label,
+            callback_data=EventFormCallback(field="edit", value=f"{value}-{event_id}").pack(),
+        )
+        for value, label in options
+    ]
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[buttons[:3], buttons[3:]])
     await message.answer(_("What do you want to change?"), reply_markup=keyboard)
 
 
@@ -196,7 +203,7 @@ async def cb_change_field(
     """Asks for the new value of the chosen field."""
     field, _sep, event_id = callback_data.value.partition("-")
     await query.answer()
-    if field not in ("time", "place", "seats") or not event_id.isdigit():
+    if field not in _EDITABLE or not event_id.isdigit():
         return
     await state.set_state(EditEventStates.value)
     await state.update_data(edit_field=field, edit_event=int(event_id))
@@ -206,6 +213,8 @@ async def cb_change_field(
             "New place? For example: <code>Buurthuis De Pijler, Oudegracht 1, Utrecht</code>"
         ),
         "seats": _("How many seats from now on? Type a number."),
+        "title": _("The new title? 3 to 200 characters."),
+        "description": _("The new description? At most 2000 characters, or - for none."),
     }
     if isinstance(query.message, Message):
         await query.message.answer(questions[field] + "\n" + _("Or /stop to leave it as it is."))
@@ -235,13 +244,23 @@ async def value_entered(
             changes.update(
                 venue=place.venue, address=place.address, municipality=place.municipality
             )
+        elif field == "title":
+            changes["title"] = check_title(text)
+        elif field == "description":
+            changes["description"] = check_description(text)
         else:
             changes["capacity"] = parse_capacity(text)
         result = await event_admin.change_event(
             repo, event_id, actor_id=data["user"].id, now=clock.now(), **changes
         )
     except ValueError:
-        await message.answer(_("I can't read that. Please try again, or /stop."))
+        problems = {
+            "title": _("A title has 3 to 200 characters. Please type it again."),
+            "description": _("That is a bit long: at most 2000 characters, please."),
+        }
+        await message.answer(
+            problems.get(field, _("I can't read that. Please try again, or /stop."))
+        )
         return
     except CapacityBelowSeatsError as problem:
         await message.answer(

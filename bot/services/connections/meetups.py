@@ -33,6 +33,13 @@ PROPOSAL = "meetup.proposal"
 INVITE = "meetup.invite"
 
 
+@dataclass(frozen=True, slots=True)
+class CreatedMeetup:
+    event: Event
+    invited: int  # people who will get the invitation
+    unreachable: list[str]  # initiatives nobody uses Samenspel for: the coordinator tells them
+
+
 class ProposalGoneError(ConnectionsError):
     """The proposal does not exist or a coordinator decided on it already."""
 
@@ -152,9 +159,10 @@ def meetup_start(now: datetime, tz: tzinfo) -> datetime:
 
 async def create_meetup(
     repo: Repo, proposal_id: int, coordinator_id: int, *, now: datetime, tz: tzinfo
-) -> Event:
+) -> CreatedMeetup:
     """One tap: the draft meetup, and invitations to the members of the clustered initiatives
-    (sent after INVITE_DELAY, with the details as they are then)."""
+    (sent after INVITE_DELAY, with the details as they are then); says which initiatives
+    nobody can be invited for (imported ones without members)."""
     async with repo.write():
         proposal = await repo.knowledge.proposal(proposal_id, for_update=True)
         if proposal is None or proposal.status != ProposalStatus.PROPOSED:
@@ -177,6 +185,7 @@ async def create_meetup(
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=2),
         venue=host.name if host is not None else proposal.municipality,
+        address=(host.address or "") if host is not None else "",
         municipality=proposal.municipality,
         capacity=max(2 * len(ids), 10),
         theme=proposal.theme,
@@ -199,6 +208,8 @@ async def create_meetup(
         proposal.event_id = event.id
         members = await repo.initiatives.member_ids(ids)
         invited = sorted({user_id for users in members.values() for user_id in users})
+        nobody = [i for i in ids if not members.get(i)]
+        unreachable = [found.name for found in await repo.knowledge.initiatives(nobody)]
         for user_id in invited:
             await outbox.schedule(
                 repo,
@@ -213,7 +224,7 @@ async def create_meetup(
     logger.info(
         "meetup %s created from proposal %s, %s invited", event.id, proposal_id, len(invited)
     )
-    return event
+    return CreatedMeetup(event, len(invited), unreachable)
 
 
 async def dismiss(repo: Repo, proposal_id: int, coordinator_id: int, *, now: datetime) -> None:

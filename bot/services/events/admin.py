@@ -172,9 +172,12 @@ async def change_event(
     address: str | None = None,
     municipality: str | None = None,
     capacity: int | None = None,
+    title: str | None = None,
+    description: str | None = None,
 ) -> ChangeResult:
-    """Change time, place or capacity. A new time or place tells every registrant and moves
-    their reminders; more seats go to the waitlist at once."""
+    """Change time, place, capacity, title or description. A new time or place tells every
+    registrant and moves their reminders; more seats go to the waitlist at once; a new title
+    or description shows on the card and in every message from then on."""
     async with repo.write():
         event = await repo.events.lock(event_id)
         _check_changeable(event, event_id, now)
@@ -190,6 +193,10 @@ async def change_event(
             municipality if municipality is not None else event.municipality,
         )
         relocated = new_place != (event.venue, event.address, event.municipality)
+        if title is not None:
+            event.title = title
+        if description is not None:
+            event.description = description
         if capacity is not None:
             taken = await repo.registrations.seats_taken(event.id)
             if capacity < max(taken, 1):
@@ -211,6 +218,8 @@ async def change_event(
                 ("time", moved or None),
                 ("place", relocated or None),
                 ("capacity", capacity),
+                ("title", title),
+                ("description", description),
             )
             if value is not None
         ]

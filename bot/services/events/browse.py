@@ -107,11 +107,11 @@ async def browse(repo: Repo, request: Browse, *, now: datetime, tz: tzinfo) -> B
     return BrowsePage(items, page, pages, total)
 
 
-async def view(repo: Repo, event_id: int) -> EventView:
-    """One event with its seats; drafts are not shown to anyone."""
+async def view(repo: Repo, event_id: int, *, drafts: bool = False) -> EventView:
+    """One event with its seats; drafts only for the coordinators' card (`drafts`)."""
     async with repo.read():
         event = await repo.events.get(event_id)
-        if event is None or event.status == EventStatus.DRAFT:
+        if event is None or (event.status == EventStatus.DRAFT and not drafts):
             raise EventNotFoundError(event_id)
         counts = await repo.registrations.counts([event_id])
     return EventView(event, *counts[event_id])

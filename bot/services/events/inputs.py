@@ -147,6 +147,26 @@ def parse_place(text: str) -> Place:
     return Place(parts[0], ", ".join(parts[1:-1]), found.name)
 
 
+TITLE_LENGTH = (3, 200)
+MAX_DESCRIPTION = 2000
+
+
+def check_title(text: str) -> str:
+    """A title of 3 to 200 characters (else `ValueError("title")`)."""
+    title = " ".join(text.split())
+    if not TITLE_LENGTH[0] <= len(title) <= TITLE_LENGTH[1]:
+        raise ValueError("title")
+    return title
+
+
+def check_description(text: str) -> str:
+    """A description of at most 2000 characters; "-" for none (else `ValueError`)."""
+    cleaned = text.strip()
+    if len(cleaned) > MAX_DESCRIPTION:
+        raise ValueError("description")
+    return "" if cleaned == "-" else cleaned
+
+
 def parse_capacity(text: str) -> int:
     value = text.strip()
     if not value.isdigit() or not 1 <= int(value) <= MAX_CAPACITY:

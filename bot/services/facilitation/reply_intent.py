@@ -37,6 +37,11 @@ akkoord | afgesproken | deal | geregeld | kan ik | ik kan | kan wel | ik kan wel
 dat lukt | lukt | ik kom | ik ben erbij | ben erbij | ik ben er | ben er | ik neem hem
 ik neem m | ik neem het | i can | can do | i will | i will do it | ill do it | ill be there
 no problem | not a problem | no worries | geen probleem | geen punt | geen enkel probleem
+waarom niet | why not | zou niet weten waarom niet | ik zou niet weten waarom niet
+dont see why not | i dont see why not | zie niet waarom niet | niet nee | not no
+dat laat ik me geen twee keer zeggen | laat ik me geen twee keer zeggen | zeker wel
+wis en waarachtig
+ik ben van de partij | van de partij | reken maar | reken op mij | count on me | im in | i am in
 emojiyes
 """
 _NO = """
@@ -53,14 +58,22 @@ im busy | no time | im away | pass | i pass
 emojino
 """
 _NEGATORS = "niet | geen | not | dont | never | nooit | no"
-_HEDGES = "maar | but | alleen als | only if | tenzij | unless | behalve | except | wel als"
+_HEDGES = """
+maar | but | alleen als | only if | tenzij | unless | behalve | except | wel als | als | if
+mits | provided | zolang | as long as | op voorwaarde dat
+"""
 _UNSURE = """
 misschien | wellicht | mogelijk | weet niet | weet ik niet | weet ik nog niet | geen idee
 niet zeker | nog niet zeker | hangt ervan af | ligt eraan | even kijken | ik kijk even
 weet het niet | ik weet het niet | weet het nog niet | ik weet het nog niet | nog niet
 maybe | perhaps | not sure | im not sure | dont know | i dont know | no idea | depends
 it depends | let me check | ill check | later | straks | laat ik weten | laat het weten
+waarschijnlijk | waarschijnlijk niet | denk het wel | ik denk het wel | denk het niet
+ik denk het niet | probably | probably not | i think so | i dont think so | ik denk van wel
+ik denk van niet | vermoedelijk | zou kunnen | zou best kunnen | might | i might | might not
 """
+# "say no" is a no, unless it is negated: "ik kan geen nee zeggen", "I can't say no to that".
+_SAY_NO = "nee zeggen | nee te zeggen | say no | to say no | nee zeg | zeg nee"
 
 
 def _squeeze(word: str) -> str:
@@ -92,6 +105,7 @@ def _table(source: str) -> dict[tuple[str, ...], str]:
 
 
 _CATEGORIES: dict[str, dict[tuple[str, ...], str]] = {
+    "sayno": _table(_SAY_NO),
     "unsure": _table(_UNSURE),
     "yes": _table(_YES),
     "no": _table(_NO),
@@ -118,12 +132,42 @@ def _scan(words: list[str]) -> list[tuple[str, int, int]]:
     return found
 
 
+_ANSWER_WORDS = {("nee",), ("ne",), ("neen",), ("no",), ("nope",), ("nah",)}
+
+
+def _read_saying_no(
+    words: list[str], matches: list[tuple[str, int, int]]
+) -> list[tuple[str, int, int]]:
+    """ "nee zeggen" / "say no" is a no; right after a negation ("geen nee zeggen", "can't
+    say no") it is a yes, and that negation is used up by it. A "nee" that answers on its own
+    ("nee, ik moet nee zeggen") is no negation of it."""
+    result: list[tuple[str, int, int]] = []
+    for category, start, end in matches:
+        if category != "sayno":
+            result.append((category, start, end))
+            continue
+        before = [
+            m
+            for m in result
+            if m[0] in ("neg", "no")
+            and start - m[2] <= 2
+            and tuple(words[m[1] : m[2]]) not in _ANSWER_WORDS
+        ]
+        if before:
+            result.remove(before[-1])
+            result.append(("yes", before[-1][1], end))
+        else:
+            result.append(("no", start, end))
+    return result
+
+
 def classify(text: str) -> Intent:
     """The intent of a free-text answer to "can you lead this table?"."""
     words = normalise(text)
     matches = _scan(words)
     if not matches:
         return Intent.NONE
+    matches = _read_saying_no(words, matches)
     categories = [category for category, _start, _end in matches]
     # A yes right next to a negation ("niet goed", "goed niet", "not ok") is not a yes.
     negated_yes = any(
