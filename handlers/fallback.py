@@ -15,6 +15,7 @@ from bot.i18n import _
 from bot.keyboards.callbacks import ADMIN_PREFIXES, ConfirmCallback
 from bot.keyboards.confirm import drop_confirmation
 from bot.keyboards.menu import main_menu
+from bot.views.messages import answer_earlier_step
 from storage.models import User
 
 
@@ -69,9 +70,7 @@ async def on_unknown_message(message: Message) -> None:
 async def on_stale_button(query: CallbackQuery) -> None:
     """A button that no longer leads anywhere: one of an earlier step of a conversation, an
     old message, or forged data. Nothing changes."""
-    await query.answer(
-        _("This button belongs to an earlier step. Nothing has changed."), show_alert=True
-    )
+    await answer_earlier_step(query)
 
 
 class AdminButton(Filter):

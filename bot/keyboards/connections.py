@@ -23,19 +23,6 @@ from bot.keyboards.callbacks import (
 from bot.views.pages import Page, nav_row, page_of
 
 
-def contact_button_row(builder: InlineKeyboardBuilder, initiative_id: int) -> None:
-    builder.button(
-        text=_("✉️ Contact"), callback_data=IntroCallback(action=IntroAction.START, id=initiative_id)
-    )
-
-
-def contact_keyboard(initiative_id: int) -> InlineKeyboardMarkup:
-    """The [Contact] button under an initiative's public card."""
-    builder = InlineKeyboardBuilder()
-    contact_button_row(builder, initiative_id)
-    return builder.as_markup()
-
-
 def cancel_keyboard(action: str = "cancel") -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✖️ Cancel"), callback_data=IntroCallback(action=action, id=0))

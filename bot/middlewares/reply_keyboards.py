@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, cast
 
 from aiogram import BaseMiddleware, Bot
@@ -27,62 +26,17 @@ from aiogram.methods import Response, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove, TelegramObject
 
-from bot.i18n import _
-from bot.keyboards import initiatives as initiative_keys
-from bot.keyboards import search as search_keys
-from bot.states import EditStates, RegisterStates, SearchStates
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyKeyboardMode:
-    states: frozenset[str]
-    commands: frozenset[str]  # commands that stay in the mode
-    labels: Callable[[], tuple[str, ...]]  # the keyboard's text buttons, in the current language
-
-
-MODES = (
-    ReplyKeyboardMode(
-        states=frozenset({SearchStates.query.state or ""}),
-        commands=frozenset({"zoek", "search", "zoeken"}),
-        labels=lambda: (search_keys.stop_label(),),
-    ),
-    ReplyKeyboardMode(
-        states=frozenset({RegisterStates.answering.state or "", EditStates.value.state or ""}),
-        commands=frozenset(),
-        labels=lambda: (
-            initiative_keys.back_label(),
-            initiative_keys.skip_label(),
-            initiative_keys.keep_label(),
-            initiative_keys.cancel_label(),
-            initiative_keys.remove_label(),
-        ),
-    ),
+from bot.conversation.reply_keyboards import (
+    ReplyKeyboardMode,
+    answer_stale_reply_button,
+    is_reply_button_label,
+    mode_of,
 )
 
 # The chat whose reply keyboard the answer being made should take away.
 _remove_keyboard_in: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "remove_keyboard_in", default=None
 )
-
-
-def mode_of(state: str | None) -> ReplyKeyboardMode | None:
-    return next((mode for mode in MODES if state in mode.states), None)
-
-
-def is_reply_button_label(text: str) -> bool:
-    """True for the text a reply keyboard's button sends, in the current language."""
-    return any(text in mode.labels() for mode in MODES)
-
-
-async def answer_stale_reply_button(message: Message) -> None:
-    """A reply keyboard's button of another step: nothing happens and the keyboard goes."""
-    await message.answer(
-        _(
-            "That button belongs to an earlier step, so I've taken it away. Nothing has "
-            "changed: go on where you were."
-        ),
-        reply_markup=ReplyKeyboardRemove(),
-    )
 
 
 def _command(text: str) -> str | None:

@@ -18,14 +18,15 @@ _MONTHS = {
 }
 
 
-def _language(locale: str) -> str:
+def language_of(locale: str) -> str:
+    """The language of dates and numbers: "en" for English locales, else "nl"."""
     return "en" if locale.startswith("en") else "nl"
 
 
 def format_day(moment: datetime, locale: str, tz: tzinfo) -> str:
     """ "di 3 dec" / "Tue 3 Dec"."""
     local = moment.astimezone(tz)
-    language = _language(locale)
+    language = language_of(locale)
     weekday = _WEEKDAYS[language][local.weekday()]
     month = _MONTHS[language][local.month - 1]
     return f"{weekday} {local.day} {month}"

@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
 from bot.keyboards.callbacks import (
+    EventAdminAction,
     EventAdminCallback,
     EventListCallback,
     FacAdminAction,
@@ -28,6 +29,7 @@ from bot.keyboards.events import agenda_keyboard, card_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.services.events.registrations import CancelResult
+from bot.views.dates import language_of
 from bot.views.event_card import event_card, list_line
 from storage.models import EventStatus, Registration
 from storage.repositories import Repo
@@ -152,8 +154,8 @@ def when_problem_text(error: ValueError, locale: str) -> str:
     if reason == "weekday" and details.get("day"):
         day = date.fromisoformat(details["day"])
         return _("{date} is a {weekday}. Which day do you mean?").format(
-            date=format_date(day, "d MMMM", locale=_babel(locale)),
-            weekday=format_date(day, "EEEE", locale=_babel(locale)),
+            date=format_date(day, "d MMMM", locale=language_of(locale)),
+            weekday=format_date(day, "EEEE", locale=language_of(locale)),
         )
     return _(
         "I can't read that. Type the day and the times, for example: "
@@ -162,5 +164,22 @@ def when_problem_text(error: ValueError, locale: str) -> str:
     )
 
 
-def _babel(locale: str) -> str:
-    return "en" if locale.startswith("en") else "nl"
+def call_off_question(event_id: int, reason: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    """The question before calling an event off, with the reason typed so far."""
+    if reason:
+        text = _(
+            "Call off this event with this reason? Everyone signed up will be told.\n"
+            "<blockquote>{reason}</blockquote>"
+        ).format(reason=html.escape(reason))
+    else:
+        text = _(
+            "Really call off this event? Everyone signed up will be told.\n"
+            "Want to say why? Type the reason now; it goes into the message."
+        )
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [admin_button("❌ " + _("Yes, call it off"), EventAdminAction.CANCEL_YES, event_id)],
+            [admin_button(_("No, it goes ahead"), EventAdminAction.CANCEL_NO, event_id)],
+        ]
+    )
+    return text, markup

@@ -85,10 +85,12 @@ def _codes() -> dict[str, str]:
 _CODED_COLUMNS = {"status", "kind"}
 
 
-def csv_language(locale: str) -> CsvLanguage:
-    """The language of one export, with `_` already speaking `locale`."""
+def language_for(kind: str, locale: str) -> CsvLanguage:
+    """The language of one export of `kind`, with `_` already speaking `locale`."""
     headers = _headers()
     codes = _codes()
+    if kind == "registrations":  # a person who cancelled, not a called-off activity
+        codes["cancelled"] = _("cancelled")
     yes, no = _("yes"), _("no")
     comma = not locale.startswith("en")
 
@@ -107,21 +109,3 @@ def csv_language(locale: str) -> CsvLanguage:
         return raw
 
     return CsvLanguage(header=lambda column: headers.get(column, column), value=value)
-
-
-def registrations_language(locale: str) -> CsvLanguage:
-    """As `csv_language`, where "cancelled" is a person who cancelled, not a called-off
-    activity."""
-    base = csv_language(locale)
-    cancelled = _("cancelled")
-
-    def value(column: str, raw: object) -> object:
-        if column == "status" and raw == "cancelled":
-            return cancelled
-        return base.value(column, raw)
-
-    return CsvLanguage(header=base.header, value=value)
-
-
-def language_for(kind: str, locale: str) -> CsvLanguage:
-    return registrations_language(locale) if kind == "registrations" else csv_language(locale)

@@ -8,12 +8,13 @@ from babel.dates import format_date
 
 from bot.i18n import _
 from bot.services.coordination.stats import Period
+from bot.views.dates import language_of
 
 
 def month_label(month: str, locale: str) -> str:
     """ "2026-03" as people read it: "mrt 2026", "Mar 2026"."""
     first = date.fromisoformat(month + "-01")
-    return format_date(first, "LLL yyyy", locale=_babel(locale)).replace(".", "")
+    return format_date(first, "LLL yyyy", locale=language_of(locale)).replace(".", "")
 
 
 def period_words(period: Period, locale: str) -> str:
@@ -26,12 +27,8 @@ def period_words(period: Period, locale: str) -> str:
     if first.day == 1 and first.year == last.year and first.month == last.month:
         next_day = last.toordinal() + 1
         if date.fromordinal(next_day).day == 1:
-            return format_date(first, "LLLL yyyy", locale=_babel(locale))
+            return format_date(first, "LLLL yyyy", locale=language_of(locale))
     return _("{first} to {last}").format(
-        first=format_date(first, "d MMM yyyy", locale=_babel(locale)).replace(".", ""),
-        last=format_date(last, "d MMM yyyy", locale=_babel(locale)).replace(".", ""),
+        first=format_date(first, "d MMM yyyy", locale=language_of(locale)).replace(".", ""),
+        last=format_date(last, "d MMM yyyy", locale=language_of(locale)).replace(".", ""),
     )
-
-
-def _babel(locale: str) -> str:
-    return "en" if locale.startswith("en") else "nl"

@@ -24,6 +24,7 @@ from bot.services.connections import introductions as intro
 from bot.states import IntroStates
 from bot.views.connections import intro_refusal
 from bot.views.initiative_card import public_contact_lines
+from bot.views.messages import answer_earlier_step
 from storage.models import Initiative, User
 from storage.repositories import Repo
 
@@ -121,9 +122,7 @@ async def cb_writer(
     """The sender chose to write as themselves or on behalf of their initiative."""
     data = await state.get_data()
     if await state.get_state() != IntroStates.first.state or "initiative_id" not in data:
-        await query.answer(
-            _("This button belongs to an earlier step. Nothing has changed."), show_alert=True
-        )
+        await answer_earlier_step(query)
         return
     await query.answer()
     try:

@@ -4,7 +4,6 @@ Participants and attendance live in `handlers/events_attendance.py`."""
 
 from __future__ import annotations
 
-import html
 import io
 from typing import Any, Unpack
 
@@ -38,7 +37,12 @@ from bot.services.events.inputs import (
 )
 from bot.services.events.registrations import EventNotFoundError
 from bot.states import CallOffStates, EditEventStates
-from bot.views.events import admin_button, event_link, send_admin_card, when_problem_text
+from bot.views.events import (
+    call_off_question,
+    event_link,
+    send_admin_card,
+    when_problem_text,
+)
 from storage.repositories import Repo
 
 
@@ -79,30 +83,10 @@ async def cb_change(query: CallbackQuery, callback_data: EventAdminCallback) -> 
         await _ask_field(query.message, callback_data.event_id)
 
 
-def _call_off_question(event_id: int, reason: str = "") -> tuple[str, InlineKeyboardMarkup]:
-    if reason:
-        text = _(
-            "Call off this event with this reason? Everyone signed up will be told.\n"
-            "<blockquote>{reason}</blockquote>"
-        ).format(reason=html.escape(reason))
-    else:
-        text = _(
-            "Really call off this event? Everyone signed up will be told.\n"
-            "Want to say why? Type the reason now; it goes into the message."
-        )
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [admin_button("❌ " + _("Yes, call it off"), EventAdminAction.CANCEL_YES, event_id)],
-            [admin_button(_("No, it goes ahead"), EventAdminAction.CANCEL_NO, event_id)],
-        ]
-    )
-    return text, markup
-
-
 async def _ask_call_off(message: Message, state: FSMContext, event_id: int) -> None:
     await state.set_state(CallOffStates.reason)
     await state.update_data(call_off=event_id, call_off_reason="")
-    text, markup = _call_off_question(event_id)
+    text, markup = call_off_question(event_id)
     await message.answer(text, reply_markup=markup)
 
 
@@ -121,7 +105,7 @@ async def reason_entered(message: Message, state: FSMContext) -> None:
     event_id = int(data.get("call_off") or 0)
     reason = " ".join((message.text or "").split())[:300]
     await state.update_data(call_off_reason=reason)
-    text, markup = _call_off_question(event_id, reason)
+    text, markup = call_off_question(event_id, reason)
     await message.answer(text, reply_markup=markup)
 
 

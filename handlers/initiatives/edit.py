@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.catalog.municipalities import municipality_by_name
 from bot.clock import Clock
+from bot.conversation.reply_keyboards import answer_stale_reply_button, is_reply_button_label
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards import initiatives as kb
@@ -22,7 +23,6 @@ from bot.keyboards.callbacks import (
     RegisterAction,
     RegisterCallback,
 )
-from bot.middlewares.reply_keyboards import answer_stale_reply_button, is_reply_button_label
 from bot.services.geocoding import Geocoder
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.answers import check_pin, check_typed

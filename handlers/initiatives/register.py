@@ -13,10 +13,10 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.clock import Clock
 from bot.conversation.initiative_register import ask, begin, cancel, draft_or_stop, store
+from bot.conversation.reply_keyboards import answer_stale_reply_button, is_reply_button_label
 from bot.i18n import _
 from bot.keyboards import initiatives as kb
 from bot.keyboards.callbacks import MenuAction, MenuCallback
-from bot.middlewares.reply_keyboards import answer_stale_reply_button, is_reply_button_label
 from bot.services.geocoding import Geocoder
 from bot.services.initiatives import register
 from bot.services.initiatives.answers import check_pin, check_typed

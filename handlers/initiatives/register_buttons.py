@@ -28,6 +28,7 @@ from bot.services.initiatives.fields import (
 )
 from bot.states import EditStates, RegisterStates
 from bot.views.initiative_questions import problem_text
+from bot.views.messages import answer_earlier_step
 from storage.models import Initiative, User
 from storage.repositories import Repo
 
@@ -56,12 +57,6 @@ async def _draft_for(
         await answer_earlier_step(query)
         return None
     return query.message, draft
-
-
-async def answer_earlier_step(query: CallbackQuery) -> None:
-    await query.answer(
-        _("This button belongs to an earlier step. Nothing has changed."), show_alert=True
-    )
 
 
 # Buttons that carry the step they were shown at, and buttons that belong to one step only.

@@ -24,9 +24,8 @@ from bot.config import Settings
 from bot.conversation.search_session import MAX_QUERY_LENGTH
 from bot.i18n import _
 from bot.keyboards.search import open_in_bot_keyboard
-from bot.services.events.browse import EventView, view
+from bot.services.events.browse import EventView, shareable
 from bot.services.events.errors import EventsError
-from bot.services.events.registrations import EventNotFoundError
 from bot.services.search import discover
 from bot.services.search.discover import ResultPage
 from bot.services.search.errors import SearchError
@@ -34,7 +33,7 @@ from bot.services.search.index_sync import SearchIndexHolder
 from bot.views.event_card import event_card, when_where
 from bot.views.initiative_card import card_text
 from bot.views.search_results import inline_description
-from storage.models import EventStatus, Initiative
+from storage.models import Initiative
 from storage.repositories import Repo
 
 INLINE_PAGE = 10
@@ -109,9 +108,7 @@ async def _one_card(
             item = await discover.public_card(data["repo"], ident)
             result = _shared_card(item, username, locale, data["clock"].now())
         else:
-            found = await view(data["repo"], ident)
-            if found.event.status != EventStatus.PUBLISHED:
-                raise EventNotFoundError(ident)
+            found = await shareable(data["repo"], ident)
             result = _shared_event(found, username, locale, data["settings"])
     except (SearchError, EventsError):
         await _answer_with_hint(inline_query, _("Nothing found. Search in Samenspel itself"))

@@ -117,6 +117,14 @@ async def view(repo: Repo, event_id: int, *, drafts: bool = False) -> EventView:
     return EventView(event, *counts[event_id])
 
 
+async def shareable(repo: Repo, event_id: int) -> EventView:
+    """A published event, as a card shared in another chat (EventNotFoundError otherwise)."""
+    found = await view(repo, event_id)
+    if found.event.status != EventStatus.PUBLISHED:
+        raise EventNotFoundError(event_id)
+    return found
+
+
 async def view_for(
     repo: Repo, event_id: int, user_id: int
 ) -> tuple[EventView, Registration | None]:

@@ -211,16 +211,21 @@ async def _tell_requester(
     )  # fmt: skip
 
 
+async def _own_request(repo: Repo, request_id: int, user_id: int) -> FacilitationRequest:
+    """The request, when it was made to this facilitator (else RequestNotFoundError)."""
+    request = await repo.facilitation.request(request_id)
+    if request is None or request.facilitator_id != user_id:
+        raise RequestNotFoundError(str(request_id))
+    return request
+
+
 async def withdraw(
     repo: Repo, request_id: int, user_id: int, *, now: datetime, coordinator_chat_id: int | None
 ) -> Event:
     """A facilitator gives their seat back; the coordinators are alerted at once."""
     async with repo.write():
-        request = await repo.facilitation.request(request_id)
-        if request is None or request.facilitator_id != user_id:
-            raise RequestNotFoundError(str(request_id))
-        event = await repo.events.lock(request.event_id)
-        request = await repo.facilitation.request(request_id, fresh=True)
+        event = await repo.events.lock((await _own_request(repo, request_id, user_id)).event_id)
+        request = await repo.facilitation.request(request_id, fresh=True)  # after the lock
         assert request is not None
         if (
             event is None
@@ -277,9 +282,7 @@ async def still_on(
 ) -> Event:
     """After the table moved: the facilitator can still lead it; the coordinators see it."""
     async with repo.write():
-        request = await repo.facilitation.request(request_id)
-        if request is None or request.facilitator_id != user_id:
-            raise RequestNotFoundError(str(request_id))
+        request = await _own_request(repo, request_id, user_id)
         event = await repo.events.get(request.event_id)
         if event is None or request.status != RequestStatus.ACCEPTED:
             raise NotWithdrawableError(str(request_id))
