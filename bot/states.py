@@ -30,7 +30,9 @@ class IntroStates(StatesGroup):
 
 
 class EditEventStates(StatesGroup):
-    value = State()
+    value = State()  # a typed value
+    pick = State()  # a theme or level, with a button
+    confirm = State()  # a new time or place waits for [Ja, wijzig en stuur]
 
 
 class CallOffStates(StatesGroup):

@@ -185,16 +185,33 @@ async def test_changing_the_time_tells_registrants_and_moves_their_reminders(
     choice = await _say(feed, bot_api, coordinator, f"/wijzig {event_id}")
     assert button_rows(choice.reply_markup) == [
         ["📅 Tijd", "📍 Plek", "🪑 Plekken"],
-        ["✏️ Titel", "📝 Beschrijving"],
+        ["✏️ Titel", "📝 Beschrijving", "🏷 Thema"],
+        ["⏳ Aanmelden kan tot", "🚪 Afmelden kan tot", "🔔 Herinneringen"],
+        ["🧑‍🏫 Begeleiders", "🎓 Niveau nodig"],
     ]
     await _tap(
         feed, bot_api, coordinator, EventFormCallback(field="edit", value=f"time-{event_id}").pack()
     )
     assert bot_api.take(SendMessage).text == (
+        "Nu: di 10 mrt, 19:30–21:30.\n"
         "Nieuwe datum en tijden? Bijvoorbeeld: <code>10-3 19:30-21:30</code>\n"
         "Of /stop om het te laten zoals het is."
     )
-    reply = await _say(feed, bot_api, coordinator, "12-3 20:00-22:00")
+    preview = await _say(feed, bot_api, coordinator, "12-3 20:00-22:00")
+    assert preview.text == (
+        "Dit bericht krijgen ze:\n"
+        "<blockquote>📣 Gewijzigd: <b>Samen aan tafel</b> heeft een nieuwe tijd of plek:\n"
+        "📅 do 12 mrt, 20:00–22:00\n"
+        "📍 Buurthuis De Pijler, Oudegracht 1, Utrecht\n\n"
+        "Je plek blijft van jou. Kun je nu niet? Meld je hieronder af.</blockquote>\n"
+        "Het gaat naar 2 mensen die zich hebben aangemeld.\n"
+        "1 van hen staat op de wachtlijst en leest dat dat zo blijft.\n\n"
+        "Wijzigen en het bericht sturen?"
+    )
+    assert button_rows(preview.reply_markup) == [["✅ Ja, wijzig en stuur", "✖ Nee, laat maar"]]
+    assert await outbox_rows(repo, bert.id) == []  # nothing changed before the yes
+    await _tap(feed, bot_api, coordinator, EventFormCallback(field="editsend", value="yes").pack())
+    reply = bot_api.take(SendMessage)
     assert reply.text == "Gewijzigd. 2 mensen krijgen bericht."
     bot_api.take(GetMe)
     assert "do 12 mrt, 20:00–22:00" in (bot_api.take(SendMessage).text or "")
@@ -457,9 +474,7 @@ async def test_the_title_and_description_can_be_changed(
     assert (await _say(feed, bot_api, coordinator, "x")).text == (
         "Een titel heeft 3 tot 200 tekens. Typ hem nog een keer."
     )
-    assert (await _say(feed, bot_api, coordinator, "Samen aan tafel")).text == (
-        "Gewijzigd. 0 mensen krijgen bericht."
-    )
+    assert (await _say(feed, bot_api, coordinator, "Samen aan tafel")).text == ("Gewijzigd.")
     bot_api.take_all()
     await change("description")
     await _say(feed, bot_api, coordinator, "Over buren en wonen.")

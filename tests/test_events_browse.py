@@ -3,12 +3,13 @@ link), through the real Dispatcher in Dutch and English."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.clock import FakeClock
+from bot.i18n import CatalogI18n
 from bot.keyboards.callbacks import (
     EventAction,
     EventCallback,
@@ -24,7 +25,7 @@ from tests.mocked_bot import MockedBotAPI, button_rows
 
 FILTERS_NL = [
     ["✓ Alles", "Tafels", "Trainingen", "Ontmoetingen"],
-    ["✓ Altijd", "Deze week", "Volgende week"],
+    ["✓ Altijd", "Deze week", "Volgende week", "📆 Maand"],
     ["🏷 Thema: alle", "📍 Plaats: alle"],
 ]
 
@@ -114,13 +115,18 @@ async def test_filters_by_week_theme_and_place_edit_the_same_message(
     await make_event(repo, clock, title="Wonen Zeist", theme="wonen", municipality="Zeist")
     anna = make_user(language_code="nl")
 
-    await feed(callback_update(anna, EventListCallback(week=1).pack()))
+    await feed(callback_update(anna, EventListCallback(when="w1").pack()))
     bot_api.take(AnswerCallbackQuery)
     edited = bot_api.take(EditMessageText)
     assert "Deze week" in (edited.text or "") and "Wonen Zeist" not in (edited.text or "")
-    assert button_rows(edited.reply_markup)[2] == ["Altijd", "✓ Deze week", "Volgende week"]
+    assert button_rows(edited.reply_markup)[2] == [
+        "Altijd",
+        "✓ Deze week",
+        "Volgende week",
+        "📆 Maand",
+    ]
 
-    await feed(callback_update(anna, EventListCallback(pick="theme").pack()))
+    await feed(callback_update(anna, EventListCallback(pick="t").pack()))
     bot_api.take(AnswerCallbackQuery)
     picker = bot_api.take(EditMessageText)
     assert picker.text == "Welk thema?"
@@ -133,15 +139,71 @@ async def test_filters_by_week_theme_and_place_edit_the_same_message(
     assert button_rows(edited.reply_markup)[-1] == ["🏷 Thema: Wonen", "📍 Plaats: alle"]
 
     # The place picker under the theme filter offers only places that have such events.
-    await feed(callback_update(anna, EventListCallback(theme="wonen", pick="place").pack()))
+    await feed(callback_update(anna, EventListCallback(theme="wonen", pick="p").pack()))
     bot_api.take(AnswerCallbackQuery)
     assert button_rows(bot_api.take(EditMessageText).reply_markup) == [["Alles", "Zeist"]]
-    await feed(callback_update(anna, EventListCallback(pick="place").pack()))
+    await feed(callback_update(anna, EventListCallback(pick="place").pack()))  # an older button
     bot_api.take(AnswerCallbackQuery)
     assert button_rows(bot_api.take(EditMessageText).reply_markup) == [
         ["Alles", "Utrecht"],
         ["Zeist"],
     ]
+
+
+async def test_the_agenda_of_a_month_or_a_day(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    # The clock says Monday 2 March 2026.
+    await make_event(repo, clock, title="In maart", starts_at=START_DEFAULT)
+    april = datetime(2026, 4, 14, 17, 0, tzinfo=UTC)
+    await make_event(repo, clock, title="In april", starts_at=april, theme="wonen")
+    june = datetime(2026, 6, 2, 17, 0, tzinfo=UTC)
+    await make_event(repo, clock, title="In juni", starts_at=june, municipality="Zeist")
+    anna = make_user(language_code="nl")
+
+    await feed(callback_update(anna, EventListCallback(pick="m").pack()))
+    bot_api.take(AnswerCallbackQuery)
+    picker = bot_api.take(EditMessageText)
+    assert picker.text == "Welke maand?"
+    assert button_rows(picker.reply_markup) == [
+        ["Alles", "maart 2026"],
+        ["april 2026", "juni 2026"],
+    ]
+    # Under a place filter only the months with events there are offered.
+    await feed(callback_update(anna, EventListCallback(place="Zeist", pick="m").pack()))
+    bot_api.take(AnswerCallbackQuery)
+    assert button_rows(bot_api.take(EditMessageText).reply_markup) == [["Alles", "juni 2026"]]
+
+    await feed(callback_update(anna, EventListCallback(when="2604").pack()))
+    bot_api.take(AnswerCallbackQuery)
+    edited = bot_api.take(EditMessageText)
+    assert (edited.text or "").startswith("📅 <b>Agenda</b> · april 2026\n\n1. 🗣 <b>In april</b>")
+    assert "In maart" not in (edited.text or "")
+    assert button_rows(edited.reply_markup)[2] == [
+        "Altijd",
+        "Deze week",
+        "Volgende week",
+        "✓ 📆 april 2026",
+    ]
+
+    await feed(message_update(anna, "/agenda juni"))
+    shown = bot_api.take(SendMessage).text or ""
+    assert shown.startswith("📅 <b>Agenda</b> · juni 2026\n\n1. 🗣 <b>In juni</b>")
+    await feed(message_update(anna, "/agenda 10 maart"))
+    assert "In maart" in (bot_api.take(SendMessage).text or "")
+    await feed(message_update(anna, "/agenda 11 maart"))
+    assert (bot_api.take(SendMessage).text or "").startswith(
+        "📅 <b>Agenda</b> · wo 11 mrt\n\nEr staat niets gepland"
+    )
+    await feed(message_update(anna, "/agenda ooit"))
+    assert bot_api.take(SendMessage).text == (
+        "Die datum kan ik niet lezen. Probeer bijvoorbeeld <code>/agenda maart</code>, "
+        "<code>/agenda 12 december</code> of <code>/agenda volgende week</code>."
+    )
+
+    bert = make_user(language_code="en")
+    await feed(message_update(bert, "/agenda april"))
+    assert (bot_api.take(SendMessage).text or "").startswith("📅 <b>What's on</b> · April 2026")
 
 
 async def test_agenda_pages_five_at_a_time(
@@ -256,3 +318,26 @@ async def test_the_card_says_how_many_facilitators_are_confirmed(
         event.facilitators_needed, event.facilitators_confirmed = needed, confirmed
     await feed(message_update(make_user(language_code=language), f"/start e_{event_id}"))
     assert line in bot_api.take(SendMessage).text.split("\n")
+
+
+def test_every_agenda_button_fits_telegrams_64_bytes_with_the_longest_filters(
+    i18n: CatalogI18n,
+) -> None:
+    from bot.catalog.municipalities import MUNICIPALITIES
+    from bot.catalog.themes import THEMES
+    from bot.i18n import speaking
+    from bot.keyboards.events import agenda_keyboard
+    from bot.services.events.browse import BrowsePage
+
+    longest_place = max((m.name for m in MUNICIPALITIES), key=len)
+    request = EventListCallback(
+        kind="training", theme=max(THEMES, key=len), place=longest_place, when="270328", page=10
+    )
+    with speaking(i18n, "nl"):
+        keyboard = agenda_keyboard(BrowsePage([], 10, 12, 60), request, "nl")
+    sizes = [
+        len((button.callback_data or "").encode())
+        for row in keyboard.inline_keyboard
+        for button in row
+    ]
+    assert sizes and max(sizes) <= 64

@@ -11,6 +11,7 @@ from bot.i18n import CatalogI18n, speaking
 from bot.notifications.registry import RenderContext, Rendered, get_kind
 from bot.services.events import admin as event_admin
 from bot.services.events import registrations
+from bot.services.events.changes import EventChanges, change_event
 from storage.repositories import Repo
 from tests.event_helpers import START_DEFAULT, make_event, make_people, person
 from tests.mocked_bot import button_rows
@@ -133,14 +134,12 @@ async def test_change_and_cancellation_messages(
     repo: Repo, clock: FakeClock, settings: Settings, i18n: CatalogI18n
 ) -> None:
     event_id, people, registration_id = await _seat(repo, clock)
-    await event_admin.change_event(
+    await change_event(
         repo,
         event_id,
+        EventChanges(venue="Wijkcentrum Oost", address="", municipality="Utrecht"),
         actor_id=None,
         now=clock.now(),
-        venue="Wijkcentrum Oost",
-        address="",
-        municipality="Utrecht",
     )
     params = {
         "registration_id": registration_id,

@@ -483,6 +483,7 @@ async def test_facilitators_hear_at_once_when_their_table_moves_or_is_called_off
 ) -> None:  # fmt: skip
     from bot.keyboards.callbacks import FacDutyAction, FacDutyCallback
     from bot.services.events import admin as event_admin
+    from bot.services.events.changes import EventChanges, change_event
 
     await team(repo, clock)
     event_id = (await table(repo, clock)).id
@@ -498,9 +499,9 @@ async def test_facilitators_hear_at_once_when_their_table_moves_or_is_called_off
     assert event is not None
     later = event.starts_at + timedelta(days=1)
     await repo.session.commit()
-    await event_admin.change_event(
-        repo, event_id, actor_id=COORDINATOR_ID, now=clock.now(), starts_at=later,
-        ends_at=later + timedelta(hours=2),
+    await change_event(
+        repo, event_id, EventChanges(starts_at=later, ends_at=later + timedelta(hours=2)),
+        actor_id=COORDINATOR_ID, now=clock.now(),
     )  # fmt: skip
     assert await outbox_of(repo, "facmoved:") == [(f"facmoved:{rid}:2", FATIMA, "pending")]
     [moved] = await deliver(sender, bot_api, 1)  # urgent: at once, also at night

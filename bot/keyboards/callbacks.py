@@ -49,12 +49,14 @@ class EventCallback(CallbackData, prefix="ev"):
 
 
 class EventListCallback(CallbackData, prefix="evl"):
-    """A page of the agenda with its filters; `pick` opens the theme or place picker."""
+    """A page of the agenda with its filters: `when` is a period ("w1" this week, "w2" next
+    week, "2703" a month, "270328" a day); `pick` opens the theme ("t"), place ("p") or month
+    ("m") picker. Short codes keep the longest theme and place within 64 bytes."""
 
     kind: str = ""
     theme: str = ""
     place: str = ""
-    week: int = 0
+    when: str = ""
     page: int = 0
     pick: str = ""
 

@@ -8,11 +8,16 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import _
 from bot.keyboards.callbacks import EventAction, EventCallback, EventListCallback, ReconfirmCallback
 from bot.keyboards.share import share_card_button
-from bot.services.events.browse import PAGE_SIZE, BrowsePage, EventView
+from bot.services.events.browse import NEXT_WEEK, PAGE_SIZE, THIS_WEEK, BrowsePage, EventView
+from bot.views.dates import period_label
 from bot.views.event_card import KIND_ICONS, theme_label
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 _TITLE_LENGTH = 36
+# Which picker the agenda opens: theme, place or month (older buttons said "theme"/"place").
+PICK_THEME, PICK_PLACE, PICK_MONTH = "t", "p", "m"
+PICKERS = {PICK_THEME: "theme", "theme": "theme", PICK_PLACE: "place", "place": "place"}
+PICKERS[PICK_MONTH] = "when"
 
 
 def _mark(label: str, chosen: bool) -> str:
@@ -50,24 +55,30 @@ def agenda_keyboard(
             for kind, label in kinds
         ]
     )
-    weeks = [(0, _("Any time")), (1, _("This week")), (2, _("Next week"))]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                text=_mark(label, request.week == week), callback_data=to(week=week)
-            )
-            for week, label in weeks
-        ]
+    periods = [("", _("Any time")), (THIS_WEEK, _("This week")), (NEXT_WEEK, _("Next week"))]
+    row = [
+        InlineKeyboardButton(text=_mark(label, request.when == when), callback_data=to(when=when))
+        for when, label in periods
+    ]
+    chosen_period = period_label(request.when, locale)
+    row.append(
+        InlineKeyboardButton(
+            text=_mark("📆 " + (chosen_period or _("Month")), bool(chosen_period)),
+            callback_data=to(pick=PICK_MONTH),
+        )
     )
+    rows.append(row)
     theme = theme_label(request.theme, locale) if request.theme else _("all")
     place = request.place or _("all")
     rows.append(
         [
             InlineKeyboardButton(
-                text="🏷 " + _("Theme: {theme}").format(theme=theme), callback_data=to(pick="theme")
+                text="🏷 " + _("Theme: {theme}").format(theme=theme),
+                callback_data=to(pick=PICK_THEME),
             ),
             InlineKeyboardButton(
-                text="📍 " + _("Place: {place}").format(place=place), callback_data=to(pick="place")
+                text="📍 " + _("Place: {place}").format(place=place),
+                callback_data=to(pick=PICK_PLACE),
             ),
         ]
     )
@@ -89,12 +100,17 @@ def agenda_keyboard(
 def picker_keyboard(
     request: EventListCallback, field: str, values: list[str], locale: str
 ) -> InlineKeyboardMarkup:
-    """Choose a theme or a municipality of the upcoming events (or all)."""
+    """Choose a theme, a municipality or a month of the upcoming events (or all)."""
     builder = InlineKeyboardBuilder()
     base = request.model_dump() | {"page": 0, "pick": ""}
     builder.button(text=_("All"), callback_data=EventListCallback(**(base | {field: ""})))
     for value in values:
-        label = theme_label(value, locale) if field == "theme" else value
+        if field == "theme":
+            label = theme_label(value, locale)
+        elif field == "when":
+            label = period_label(value, locale)
+        else:
+            label = value
         chosen = getattr(request, field) == value
         builder.button(
             text=_mark(label, chosen), callback_data=EventListCallback(**(base | {field: value}))

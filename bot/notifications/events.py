@@ -11,7 +11,7 @@ from bot.keyboards.events import promoted_keyboard, reconfirm_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.message_params import DigestParams, SeatParams
 from bot.views.dates import format_span
-from bot.views.event_card import title_in_question, when_where
+from bot.views.event_card import changed_text, title_in_question, when_where
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 
@@ -81,15 +81,9 @@ async def render_changed(ctx: RenderContext, params: SeatParams) -> Rendered | N
         return None
     if event.status != EventStatus.PUBLISHED:
         return None
-    text = _("📣 Changed: <b>{title}</b> now takes place here and then:").format(
-        title=html.escape(event.title)
-    )
-    text += "\n" + _when_where(event, ctx) + "\n\n"
-    if registration.status == RegistrationStatus.CONFIRMED:
-        text += _("Your seat stays yours. Can't make it now? Cancel below.")
-        return Rendered(text, promoted_keyboard(event.id))
-    text += _("You are still on the waitlist.")
-    return Rendered(text)
+    on_waitlist = registration.status == RegistrationStatus.WAITLISTED
+    text = changed_text(event, ctx.locale, ctx.settings.tz, on_waitlist=on_waitlist)
+    return Rendered(text, None if on_waitlist else promoted_keyboard(event.id))
 
 
 @message_kind("event.cancelled", urgent=True, essential=True)

@@ -75,6 +75,16 @@ async def schedule_all(repo: Repo, messages: list[Message], *, now: datetime) ->
     return await repo.outbox.add_many(rows, now=now)
 
 
+async def schedule_again(repo: Repo, messages: list[Message], *, now: datetime) -> int:
+    """As `schedule_all`, and a message of these keys that was cancelled before it was sent is
+    scheduled again (a registrant's reminders after the event's reminder moments changed)."""
+    added = await schedule_all(repo, messages, now=now)
+    if added < len(messages):
+        rows = [{"key": m.key, "params": dict(m.params), "due_at": m.due_at} for m in messages]
+        added += await repo.outbox.revive_cancelled(rows, now=now)
+    return added
+
+
 async def reschedule(repo: Repo, key: str, due_at: datetime, *, now: datetime) -> bool:
     """Move a pending message to a new time; False when there is no pending message by that key."""
     return await repo.outbox.move(key, due_at, now)

@@ -6,7 +6,11 @@ locale database, so the short forms are exactly the ones people expect (no dots)
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, time, tzinfo
+
+from babel.dates import format_date
+
+from bot.services.events.browse import period_start
 
 _WEEKDAYS = {
     "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
@@ -47,3 +51,14 @@ def format_span(start: datetime, end: datetime, locale: str, tz: tzinfo) -> str:
     if local_start.date() == local_end.date():
         return f"{format_moment(start, locale, tz)}–{format_time(end, tz)}"
     return f"{format_moment(start, locale, tz)} – {format_moment(end, locale, tz)}"
+
+
+def period_label(when: str, locale: str) -> str:
+    """A month ("maart 2027" / "March 2027") or a day ("za 28 mrt") of the agenda's filter;
+    "" for any other period."""
+    first = period_start(when)
+    if first is None:
+        return ""
+    if len(when) == 6:
+        return format_day(datetime.combine(first, time(12)), locale, UTC)
+    return format_date(first, "LLLL yyyy", locale=language_of(locale))

@@ -142,3 +142,14 @@ def when_where(event: Event, locale: str, tz: tzinfo) -> str:
     """Two lines: when ("di 3 dec, 19:30–21:30") and where."""
     when = format_span(event.starts_at, event.ends_at, locale, tz)
     return f"📅 {when}\n📍 {place_line(event)}"
+
+
+def changed_text(event: Event, locale: str, tz: tzinfo, *, on_waitlist: bool) -> str:
+    """The message to everyone signed up when an event moves (time or place)."""
+    text = _("📣 Changed: <b>{title}</b> now takes place here and then:").format(
+        title=html.escape(event.title)
+    )
+    text += "\n" + when_where(event, locale, tz) + "\n\n"
+    if on_waitlist:
+        return text + _("You are still on the waitlist.")
+    return text + _("Your seat stays yours. Can't make it now? Cancel below.")

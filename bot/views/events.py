@@ -29,8 +29,9 @@ from bot.keyboards.events import agenda_keyboard, card_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.services.events.registrations import CancelResult
-from bot.views.dates import language_of
+from bot.views.dates import language_of, period_label
 from bot.views.event_card import event_card, list_line
+from bot.views.event_changes import admin_lines
 from storage.models import EventStatus, Registration
 from storage.repositories import Repo
 
@@ -38,9 +39,10 @@ from storage.repositories import Repo
 async def agenda_message(
     repo: Repo, request: EventListCallback, *, clock: Clock, settings: Settings, locale: str
 ) -> tuple[str, InlineKeyboardMarkup]:
-    browse = events.Browse(request.kind, request.theme, request.place, request.week, request.page)
+    browse = events.Browse(request.kind, request.theme, request.place, request.when, request.page)
     page = await events.browse(repo, browse, now=clock.now(), tz=settings.tz)
-    lines = ["📅 <b>" + _("What's on") + "</b>", ""]
+    period = period_label(request.when, locale)
+    lines = ["📅 <b>" + _("What's on") + "</b>" + (f" · {period}" if period else ""), ""]
     if not page.items:
         lines.append(_("Nothing planned that fits this choice. Try another filter."))
     first = page.page * events.PAGE_SIZE + 1
@@ -100,6 +102,7 @@ async def send_admin_card(
     found = await events.view(repo, event_id, drafts=True)
     link = await event_link(data["bot"], event_id)
     text = event_card(found, data["locale"], data["settings"].tz)
+    text += "\n" + "\n".join(admin_lines(found.event, data["locale"], data["settings"].tz))
     if found.event.status == EventStatus.DRAFT:
         text += "\n\n🔒 " + _("Draft: not published yet, so nobody sees it or can sign up.")
     text += "\n\n" + _("Event number: {id}").format(id=event_id) + "\n🔗 " + html.escape(link)

@@ -8,7 +8,17 @@ from aiogram import Router
 
 from bot.services.events.errors import EventsError
 from bot.views.refusals import register_refusals
-from handlers.events import admin, agenda, attendance, browse, manage, refusals, settings, signup
+from handlers.events import (
+    admin,
+    agenda,
+    attendance,
+    browse,
+    edit,
+    manage,
+    refusals,
+    settings,
+    signup,
+)
 
 
 def create_router() -> Router:
@@ -19,6 +29,7 @@ def create_router() -> Router:
         agenda.create_router(),
         admin.create_router(),
         manage.create_router(),
+        edit.create_router(),
         attendance.create_router(),
         settings.create_router(),
     )

@@ -278,7 +278,13 @@ def create_router() -> Router:
     )
     for step, state in steps:
         router.message.register(step, StateFilter(state), text, coordinator)
-    choosing = StateFilter(NewEventStates.level, NewEventStates.theme, NewEventStates.confirm)
+    choosing = StateFilter(
+        NewEventStates.level,
+        NewEventStates.theme,
+        NewEventStates.confirm,
+        EditEventStates.pick,
+        EditEventStates.confirm,
+    )
     router.message.register(buttons_expected, choosing, text, coordinator)
     form = EventFormCallback.filter
     choices = (

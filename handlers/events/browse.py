@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Unpack
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
@@ -20,9 +20,10 @@ from bot.keyboards.callbacks import (
     MenuAction,
     MenuCallback,
 )
-from bot.keyboards.events import picker_keyboard
+from bot.keyboards.events import PICKERS, picker_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
+from bot.services.events.inputs import parse_period
 from bot.services.events.registrations import EventNotFoundError
 from bot.views.events import agenda_message, card_message
 from bot.views.messages import edit_or_keep
@@ -38,9 +39,22 @@ async def _show_agenda(
     await message.answer(text, reply_markup=keyboard)
 
 
-async def cmd_agenda(message: Message, **data: Unpack[HandlerData]) -> None:
-    """Shows all upcoming events, soonest first, with filters."""
-    await _show_agenda(message, EventListCallback(), **data)
+async def cmd_agenda(message: Message, command: CommandObject, **data: Unpack[HandlerData]) -> None:
+    """Shows all upcoming events, soonest first, with filters; "/agenda maart" or
+    "/agenda 12 december" those of that month or day."""
+    when = ""
+    if command.args:
+        try:
+            when = parse_period(command.args, now=data["clock"].now(), tz=data["settings"].tz)
+        except ValueError:
+            await message.answer(
+                _(
+                    "I can't read that date. Try for example <code>/agenda march</code>, "
+                    "<code>/agenda 12 december</code> or <code>/agenda next week</code>."
+                )
+            )
+            return
+    await _show_agenda(message, EventListCallback(when=when), **data)
 
 
 async def cmd_tables(message: Message, **data: Unpack[HandlerData]) -> None:
@@ -72,18 +86,28 @@ async def cb_browse(
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    if callback_data.pick in ("theme", "place"):
-        column = "theme" if callback_data.pick == "theme" else "municipality"
-        field = "theme" if callback_data.pick == "theme" else "place"
+    field = PICKERS.get(callback_data.pick)
+    if field is not None:
         shown = events.Browse(
-            callback_data.kind, callback_data.theme, callback_data.place, callback_data.week, 0
+            callback_data.kind, callback_data.theme, callback_data.place, callback_data.when, 0
         )
-        values = await events.filter_choices(
-            repo, now=clock.now(), column=column, request=shown, tz=settings.tz
-        )
-        question = _("Which theme?") if field == "theme" else _("Which municipality?")
+        if field == "when":
+            values = await events.months_with_events(
+                repo, now=clock.now(), request=shown, tz=settings.tz
+            )
+        else:
+            column = "theme" if field == "theme" else "municipality"
+            values = await events.filter_choices(
+                repo, now=clock.now(), column=column, request=shown, tz=settings.tz
+            )
+        questions = {
+            "theme": _("Which theme?"),
+            "place": _("Which municipality?"),
+            "when": _("Which month?"),
+        }
+        request = callback_data.model_copy(update={"pick": ""})
         await edit_or_keep(
-            query.message, question, picker_keyboard(callback_data, field, values, locale)
+            query.message, questions[field], picker_keyboard(request, field, values, locale)
         )
         return
     text, keyboard = await agenda_message(

@@ -90,6 +90,11 @@ class EventRepository:
         result = await self._session.execute(query)
         return sorted(value for value in result.scalars() if value)
 
+    async def upcoming_starts(self, now: datetime, where: EventFilter) -> list[datetime]:
+        """When the upcoming published events (under `where`) start."""
+        query = self._upcoming(now, where).with_only_columns(Event.starts_at)
+        return list((await self._session.execute(query)).scalars())
+
     async def with_seats_left(
         self, now: datetime, where: EventFilter, *, exclude: int, limit: int
     ) -> list[Event]:

@@ -65,6 +65,31 @@ class OutboxRepository:
         complete = [_row(now=now, **row) for row in rows]
         return await insert_many_or_ignore(self._session, OutboxMessage, complete)
 
+    async def revive_cancelled(self, rows: list[dict[str, Any]], *, now: datetime) -> int:
+        """Schedule again, under the same key, messages that were cancelled before they were
+        sent (reminders back at an earlier moment); rows sent or pending stay as they are."""
+        revived = 0
+        for row in rows:
+            result = await self._session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.key == row["key"],
+                    OutboxMessage.status == OutboxStatus.CANCELLED,
+                    OutboxMessage.sent_at.is_(None),
+                )
+                .values(
+                    status=OutboxStatus.PENDING,
+                    due_at=row["due_at"],
+                    params=row["params"],
+                    attempts=0,
+                    last_error=None,
+                    lease_until=None,
+                    updated_at=now,
+                )
+            )
+            revived += rows_touched(result)
+        return revived
+
     async def by_key(self, key: str) -> OutboxMessage | None:
         result = await self._session.execute(select(OutboxMessage).where(OutboxMessage.key == key))
         return result.scalars().first()

@@ -1,5 +1,5 @@
-"""What coordinators do with events: create, change time/place/capacity, cancel, list the
-participants and mark attendance (an attended training grants its certificate)."""
+"""What coordinators do with events: create, cancel, list the participants and mark attendance
+(an attended training grants its certificate). Changing an event is in `changes`."""
 
 from __future__ import annotations
 
@@ -12,11 +12,8 @@ from bot.services.events import messages as event_messages
 from bot.services.events.browse import EventView
 from bot.services.events.certificates import tell_certificate_revoked
 from bot.services.events.errors import EventsError
-from bot.services.events.registrations import EventNotFoundError, fill_free_seats
-from bot.services.facilitation.escalation import (
-    ask_facilitators_about_new_moment,
-    close_requests,
-)
+from bot.services.events.registrations import EventNotFoundError
+from bot.services.facilitation.escalation import close_requests
 from bot.services.outbox import cancel_subjects_like
 from storage.models import (
     Event,
@@ -138,115 +135,6 @@ async def create_event(
         )
     logger.info("event %s created", event.id)
     return event
-
-
-@dataclass
-class ChangeResult:
-    event: Event
-    notified: int
-    promoted: list[Registration]
-
-
-def _check_changeable(event: Event | None, event_id: int, now: datetime) -> None:
-    if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.DRAFT):
-        raise EventNotFoundError(event_id)
-    if event.starts_at <= now:
-        raise EventStartedError(event_id)
-
-
-async def check_changeable(repo: Repo, event_id: int, *, now: datetime) -> None:
-    """Refuses (EventNotFoundError, EventStartedError) an event that can't be changed (any more)."""
-    async with repo.read():
-        _check_changeable(await repo.events.get(event_id), event_id, now)
-
-
-async def change_event(
-    repo: Repo,
-    event_id: int,
-    *,
-    actor_id: int | None,
-    now: datetime,
-    starts_at: datetime | None = None,
-    ends_at: datetime | None = None,
-    venue: str | None = None,
-    address: str | None = None,
-    municipality: str | None = None,
-    capacity: int | None = None,
-    title: str | None = None,
-    description: str | None = None,
-) -> ChangeResult:
-    """Change time, place, capacity, title or description. A new time or place tells every
-    registrant and moves their reminders; more seats go to the waitlist at once; a new title
-    or description shows on the card and in every message from then on."""
-    async with repo.write():
-        event = await repo.events.lock(event_id)
-        _check_changeable(event, event_id, now)
-        assert event is not None
-        new_start = starts_at or event.starts_at
-        new_end = ends_at or (event.ends_at + (new_start - event.starts_at))
-        if new_end <= new_start:
-            raise InvalidEventError("times")
-        moved = (new_start, new_end) != (event.starts_at, event.ends_at)
-        new_place = (
-            venue if venue is not None else event.venue,
-            address if address is not None else event.address,
-            municipality if municipality is not None else event.municipality,
-        )
-        relocated = new_place != (event.venue, event.address, event.municipality)
-        if title is not None:
-            event.title = title
-        if description is not None:
-            event.description = description
-        if capacity is not None:
-            taken = await repo.registrations.seats_taken(event.id)
-            if capacity < max(taken, 1):
-                raise CapacityBelowSeatsError(taken)
-            event.capacity = capacity
-        notified = 0
-        if moved or relocated:
-            event.starts_at, event.ends_at = new_start, new_end
-            event.venue, event.address, event.municipality = new_place
-            event.version += 1
-            notified = await _tell_about_change(repo, event, now)
-            await ask_facilitators_about_new_moment(repo, event, now=now)
-        event.updated_at = now
-        await repo.session.flush()
-        promoted = await fill_free_seats(repo, event, now=now)
-        changed = [
-            name
-            for name, value in (
-                ("time", moved or None),
-                ("place", relocated or None),
-                ("capacity", capacity),
-                ("title", title),
-                ("description", description),
-            )
-            if value is not None
-        ]
-        await audit.record(
-            repo,
-            actor_id=actor_id,
-            action="event.change",
-            target=f"event:{event.id}",
-            details={"changed": changed, "notified": notified, "capacity": event.capacity},
-            now=now,
-        )
-    return ChangeResult(event, notified, promoted)
-
-
-async def _tell_about_change(repo: Repo, event: Event, now: datetime) -> int:
-    active = [
-        registration for registration, _user in await repo.registrations.of_event(event.id, _ACTIVE)
-    ]
-    for registration in active:
-        await event_messages.drop_seat_messages(repo, event, registration, now=now)
-        if registration.status == RegistrationStatus.CONFIRMED:
-            await event_messages.schedule_seat_messages(repo, event, registration, now=now)
-    if event.status != EventStatus.PUBLISHED:
-        return 0
-    return await event_messages.notify_registrants(
-        repo, event, active, kind="event.changed", now=now
-    )
 
 
 async def cancel_event(

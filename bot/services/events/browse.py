@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.services.events.registrations import EventNotFoundError
 from storage.models import Event, EventKind, EventStatus, Registration
@@ -53,23 +53,55 @@ class BrowsePage:
 
 @dataclass(frozen=True, slots=True)
 class Browse:
-    """What someone asked to see: kind, theme, municipality, week (0 any, 1 this, 2 next)."""
+    """What someone asked to see: kind, theme, municipality, a period (`when`, see
+    `period_window`) and the page."""
 
     kind: str = ""
     theme: str = ""
     place: str = ""
-    week: int = 0
+    when: str = ""
     page: int = 0
 
 
-def week_window(now: datetime, tz: tzinfo, week: int) -> tuple[datetime | None, datetime | None]:
-    """Monday 00:00 to Monday 00:00 (local time) of this week (1) or next week (2)."""
-    if week not in (1, 2):
+THIS_WEEK, NEXT_WEEK = "w1", "w2"
+
+
+def month_code(day: date) -> str:
+    """ "2703" for March 2027: short, so a button's data stays within Telegram's 64 bytes."""
+    return f"{day.year % 100:02d}{day.month:02d}"
+
+
+def day_code(day: date) -> str:
+    """ "270328" for 28 March 2027."""
+    return f"{month_code(day)}{day.day:02d}"
+
+
+def period_start(when: str) -> date | None:
+    """The first day of a month code ("2703") or the day of a day code ("270328")."""
+    if not when.isdigit() or len(when) not in (4, 6):
+        return None
+    try:
+        return date(2000 + int(when[:2]), int(when[2:4]), int(when[4:6]) if len(when) == 6 else 1)
+    except ValueError:
+        return None
+
+
+def period_window(now: datetime, tz: tzinfo, when: str) -> tuple[datetime | None, datetime | None]:
+    """From when to when (local midnights) a period runs: this week ("w1") or next week ("w2")
+    from Monday to Monday, a month ("2703"), a day ("270328"); anything else is any time."""
+    if when in (THIS_WEEK, NEXT_WEEK):
+        local = now.astimezone(tz)
+        monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(), tz)
+        start = monday + timedelta(weeks=1 if when == NEXT_WEEK else 0)
+        return start, start + timedelta(weeks=1)
+    first = period_start(when)
+    if first is None:
         return None, None
-    local = now.astimezone(tz)
-    monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(), tz)
-    start = monday + timedelta(weeks=week - 1)
-    return start, start + timedelta(weeks=1)
+    if len(when) == 6:
+        last = first + timedelta(days=1)
+    else:
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return datetime.combine(first, time(), tz), datetime.combine(last, time(), tz)
 
 
 def known_kind(text: str) -> EventKind | None:
@@ -79,7 +111,7 @@ def known_kind(text: str) -> EventKind | None:
 
 
 def _where(request: Browse, now: datetime, tz: tzinfo) -> EventFilter:
-    starts_after, starts_before = week_window(now, tz, request.week)
+    starts_after, starts_before = period_window(now, tz, request.when)
     return EventFilter(
         kind=known_kind(request.kind),
         theme=request.theme or None,
@@ -144,7 +176,7 @@ async def filter_choices(
     tz: tzinfo | None = None,
 ) -> list[str]:
     """The themes ("theme") or municipalities ("municipality") that upcoming events have,
-    under the agenda's other filters (kind, week and the other picker), so a choice never
+    under the agenda's other filters (kind, period and the other picker), so a choice never
     leads to an empty list."""
     where = EventFilter()
     if request is not None and tz is not None:
@@ -154,3 +186,14 @@ async def filter_choices(
     async with repo.read():
         values = await repo.events.upcoming_values(now, column, where)
     return values
+
+
+async def months_with_events(
+    repo: Repo, *, now: datetime, request: Browse, tz: tzinfo
+) -> list[str]:
+    """The months (codes, soonest first) in which upcoming events fit the agenda's other
+    filters, so the month picker never leads to an empty list."""
+    where = dataclasses.replace(_where(request, now, tz), starts_after=None, starts_before=None)
+    async with repo.read():
+        starts = await repo.events.upcoming_starts(now, where)
+    return sorted({month_code(start.astimezone(tz).date()) for start in starts})

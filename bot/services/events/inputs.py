@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.catalog.municipalities import match_municipality
+from bot.services.events.browse import NEXT_WEEK, THIS_WEEK, day_code, month_code
 
 MAX_CAPACITY = 1000
 
@@ -172,3 +173,93 @@ def parse_capacity(text: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= MAX_CAPACITY:
         raise ValueError("capacity")
     return int(value)
+
+
+_DURATION = re.compile(
+    r"(?P<amount>\d+)\s*(?P<unit>weken|week|weeks|w|dagen|dag|days|day|d|uren|uur|hours|hour|u|h|"
+    r"minuten|minuut|minutes|minute|min|m)\b",
+    re.IGNORECASE,
+)
+_DURATION_FILLER = re.compile(
+    r"\b(?:en|and|van tevoren|tevoren|vooraf|ervoor|daarvoor|voor|before|in advance|"
+    r"vóór|het begin|the start|begin|start)\b|[,;+&/]",
+    re.IGNORECASE,
+)
+_UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "u": 60, "h": 60, "m": 1}
+_NONE = {"-", "geen", "none", "nee", "no", "niks", "nothing"}
+REMINDER_RANGE = (10, 14 * 24 * 60)  # minutes before the start
+MAX_REMINDERS = 3
+
+
+def _durations(text: str) -> list[int]:
+    """ "1 dag en 2 uur", "24u, 2u", "90 min van tevoren" → minutes each; `ValueError` when
+    anything else is typed."""
+    found = [
+        int(match["amount"]) * _UNIT_MINUTES[match["unit"][0].lower()]
+        for match in _DURATION.finditer(text)
+    ]
+    rest = _DURATION_FILLER.sub(" ", _DURATION.sub(" ", text)).strip(" .!")
+    if not found or rest:
+        raise ValueError("duration")
+    return found
+
+
+def parse_reminders(text: str) -> list[int]:
+    """When reminders go out, in minutes before the start: "1 dag en 2 uur", "24u, 2u",
+    "3 uur"; "-" or "geen" for none. At most three, each from 10 minutes to 14 days."""
+    cleaned = " ".join(text.lower().split())
+    if cleaned in _NONE:
+        return []
+    minutes = _durations(cleaned)
+    if len(set(minutes)) > MAX_REMINDERS or not all(
+        REMINDER_RANGE[0] <= m <= REMINDER_RANGE[1] for m in minutes
+    ):
+        raise ValueError("reminders")
+    return sorted(set(minutes), reverse=True)
+
+
+def parse_moment_before(
+    text: str, *, starts_at: datetime, now: datetime, tz: tzinfo
+) -> datetime | None:
+    """A moment before the event (a registration deadline, a cancellation cut-off): a day and
+    a time ("9-12 18:00", "morgen 12:00") or how long before the start ("2 dagen", "24 uur van
+    tevoren"); "-" for none. `WhenError` when it can't be read or has passed."""
+    cleaned = " ".join(text.lower().split())
+    if cleaned in _NONE:
+        return None
+    try:
+        moment = starts_at - timedelta(minutes=sum(_durations(cleaned)))
+    except ValueError:
+        moment, _end = parse_when(cleaned, now=now, tz=tz)
+    if moment <= now:
+        raise WhenError("past")
+    return moment
+
+
+_THIS_WEEK = {"deze week", "this week"}
+_NEXT_WEEK = {"volgende week", "next week", "komende week"}
+
+
+def parse_period(text: str, *, now: datetime, tz: tzinfo) -> str:
+    """A period to list the agenda for, as typed after /agenda: "maart", "maart 2027",
+    "10 dec", "morgen", "zaterdag", "deze week", "volgende week" → a period code (see
+    `browse.period_window`); `ValueError` when it can't be read."""
+    cleaned = " ".join(text.lower().replace(",", " ").split())
+    if cleaned in _THIS_WEEK:
+        return THIS_WEEK
+    if cleaned in _NEXT_WEEK:
+        return NEXT_WEEK
+    today = now.astimezone(tz).date()
+    words = cleaned.split()
+    if words and words[0].rstrip(".") in _MONTHS and len(words) <= 2:
+        month = _MONTHS[words[0].rstrip(".")]
+        if len(words) == 2:
+            if not words[1].isdigit():
+                raise ValueError("period")
+            year = int(words[1]) + (2000 if len(words[1]) == 2 else 0)
+        else:
+            year = today.year + (1 if month < today.month else 0)
+        if not 2000 <= year <= 2099:
+            raise ValueError("period")
+        return month_code(date(year, month, 1))
+    return day_code(_date(words, today))

@@ -82,7 +82,9 @@ async def schedule_seat_messages(
                 subject=subject,
             )
         )
-    await outbox.schedule_all(repo, messages, now=now)  # one INSERT for them all
+    # One INSERT for them all; a reminder cancelled when the reminder moments changed and
+    # wanted again comes back under its own key.
+    await outbox.schedule_again(repo, messages, now=now)
 
 
 async def drop_seat_messages(
