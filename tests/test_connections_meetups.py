@@ -240,3 +240,64 @@ async def test_initiatives_nobody_can_be_invited_for_are_named_and_the_draft_ope
     assert "🔒 Concept: nog niet gepubliceerd" in card.text
     assert f"Nummer van de activiteit: {event_id}" in card.text
     bot_api.calls.clear()
+
+
+async def test_several_proposals_at_once_are_one_message_with_a_list(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, settings: Settings
+) -> None:
+    kees = make_user(first_name="Kees", language_code="nl")
+    await add_person(repo, kees, clock.now(), role="coordinator")
+    themes = ["natuur-en-groen", "wonen", "ouderen"]
+    for name, place, lat, lon in GREEN:
+        await add_initiative(
+            repo, clock.now(), name=name, municipality=place, lat=lat, lon=lon, themes=themes
+        )
+    assert await meetups.propose_meetups(repo, now=clock.now(), tz=TZ) == 3
+    await repo.session.commit()
+    assert await outbox_rows(repo, "meetup.proposal") == []
+    (alert,) = await outbox_rows(repo, "meetup.proposals")
+    assert alert.recipient_id == kees.id
+    shown = await render(repo, alert, settings, clock.now(), "nl")
+    assert shown is not None
+    assert shown.text == (
+        "📍 <b>3 ideeën voor themabijeenkomsten</b>\n"
+        "Initiatieven met hetzelfde thema binnen 10 km van elkaar:\n\n"
+        "1. <b>Wonen</b> — rond Utrecht, 6 initiatieven\n"
+        "2. <b>Natuur en groen</b> — rond Utrecht, 6 initiatieven\n"
+        "3. <b>Ouderen</b> — rond Utrecht, 6 initiatieven\n\n"
+        "Tik op een idee om de initiatieven te zien en de bijeenkomst te maken."
+    )
+    assert button_rows(shown.reply_markup) == [
+        ["1. Wonen (Utrecht)"],
+        ["2. Natuur en groen (Utrecht)"],
+        ["3. Ouderen (Utrecht)"],
+    ]
+    english = await render(repo, alert, settings, clock.now(), "en")
+    assert english is not None
+    assert english.text.startswith("📍 <b>3 ideas for themed meetups</b>\n")
+
+    # A tap on an idea opens that proposal, with its own buttons.
+    ids = [row[0].callback_data for row in shown.reply_markup.inline_keyboard]  # type: ignore[union-attr]
+    await feed(callback_update(kees, str(ids[2])))
+    bot_api.take(AnswerCallbackQuery)
+    opened = bot_api.take(SendMessage)
+    assert (opened.text or "").startswith(
+        "📍 <b>Idee voor een themabijeenkomst: Ouderen</b>\n6 initiatieven met dit thema"
+    )
+    assert button_rows(opened.reply_markup) == [["📅 Maak bijeenkomst en nodig uit"], ["Nu niet"]]
+
+    # Ideas decided on meanwhile drop out of the list; one left is shown as itself.
+    proposals = (await repo.session.execute(select(MeetupProposal))).scalars().all()
+    await repo.session.commit()
+    by_theme = {p.theme: p.id for p in proposals}
+    await meetups.dismiss(repo, by_theme["ouderen"], kees.id, now=clock.now())
+    (alert,) = await outbox_rows(repo, "meetup.proposals")
+    shown = await render(repo, alert, settings, clock.now(), "nl")
+    assert shown is not None and shown.text.startswith("📍 <b>2 ideeën voor themabijeenkomsten")
+    await meetups.dismiss(repo, by_theme["wonen"], kees.id, now=clock.now())
+    (alert,) = await outbox_rows(repo, "meetup.proposals")
+    shown = await render(repo, alert, settings, clock.now(), "nl")
+    assert shown is not None
+    assert shown.text.startswith("📍 <b>Idee voor een themabijeenkomst: Natuur en groen</b>")
+    await feed(callback_update(kees, str(ids[2])))
+    assert bot_api.take(AnswerCallbackQuery).text == "Iemand heeft al over dit voorstel beslist."

@@ -284,6 +284,7 @@ class KnowledgeCallback(CallbackData, prefix="kb"):
 
 
 class MeetupProposalAction(StrEnum):
+    OPEN = "open"  # one proposal out of a list
     CREATE = "create"
     PUBLISH = "publish"
     DISMISS = "dismiss"

@@ -14,14 +14,20 @@ from bot.keyboards.callbacks import EventAction, EventCallback
 from bot.keyboards.connections import (
     answer_keyboard,
     consent_keyboard,
-    proposal_keyboard,
     question_keyboard,
 )
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.connections import meetups
 from bot.services.connections import peer_questions as peers
-from bot.services.message_params import AnswerParams, ProposalParams, QuestionParams, TableParams
+from bot.services.message_params import (
+    AnswerParams,
+    ProposalListParams,
+    ProposalParams,
+    QuestionParams,
+    TableParams,
+)
 from bot.views.dates import format_span
+from bot.views.meetups import proposal_view, proposals_list_view
 from storage.models import EventStatus, ProposalStatus
 
 
@@ -126,28 +132,19 @@ async def render_proposal(ctx: RenderContext, params: ProposalParams) -> Rendere
     if proposal is None or proposal.status != ProposalStatus.PROPOSED:
         return None
     found = await ctx.repo.knowledge.initiatives(list(proposal.initiative_ids))
-    lines = [
-        _(
-            "📍 <b>Idea for a themed meetup: {theme}</b>\n"
-            "{count} initiatives on this theme are within {km} km of each other around "
-            "{place}:"
-        ).format(
-            theme=_theme(proposal.theme, ctx.locale),
-            count=len(found),
-            km=meetups.RADIUS_KM,
-            place=html.escape(proposal.municipality or "…"),
-        )
-    ]
-    for initiative in found:
-        place = f" ({html.escape(initiative.municipality)})" if initiative.municipality else ""
-        lines.append(f"• {html.escape(initiative.name)}{place}")
-    lines.append(
-        _(
-            "One tap creates a draft meetup, hosted by the first initiative, and invites "
-            "their members. You can change the details before the invitations go out."
-        )
-    )
-    return Rendered("\n".join(lines), proposal_keyboard(proposal.id))
+    return Rendered(*proposal_view(proposal, found, ctx.locale))
+
+
+@message_kind(meetups.PROPOSALS, grace=timedelta(days=20))
+async def render_proposals(ctx: RenderContext, params: ProposalListParams) -> Rendered | None:
+    """Several proposals as one list; those decided on meanwhile are left out."""
+    proposals = await meetups.open_proposals(ctx.repo, [int(i) for i in params["proposal_ids"]])
+    if not proposals:
+        return None
+    if len(proposals) == 1:
+        found = await ctx.repo.knowledge.initiatives(list(proposals[0].initiative_ids))
+        return Rendered(*proposal_view(proposals[0], found, ctx.locale))
+    return Rendered(*proposals_list_view(proposals, ctx.locale))
 
 
 @message_kind(meetups.INVITE, grace=timedelta(days=7))

@@ -108,6 +108,12 @@ class ProposalParams(TypedDict):
     proposal_id: int
 
 
+class ProposalListParams(TypedDict):
+    """meetup.proposals: several proposals of one run, as one list."""
+
+    proposal_ids: list[int]
+
+
 # Initiatives -----------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """A coordinator's answer to a themed-meetup proposal: one tap creates the draft meetup and
-invites the initiatives; "not now" sets the proposal aside."""
+invites the initiatives; "not now" sets the proposal aside; an idea in a list of several
+opens that proposal."""
 
 from __future__ import annotations
 
@@ -16,8 +17,20 @@ from bot.keyboards.callbacks import MeetupProposalAction, MeetupProposalCallback
 from bot.keyboards.connections import publish_keyboard
 from bot.services.connections import meetups
 from bot.views.dates import format_span
+from bot.views.meetups import proposal_view
 from storage.models import Event, User
 from storage.repositories import Repo
+
+
+async def cb_open(
+    query: CallbackQuery, callback_data: MeetupProposalCallback, repo: Repo, locale: str
+) -> None:
+    """An idea tapped in the list of proposals: that proposal with its initiatives."""
+    proposal, initiatives = await meetups.proposal_with_initiatives(repo, callback_data.id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        text, keyboard = proposal_view(proposal, initiatives, locale)
+        await query.message.answer(text, reply_markup=keyboard)
 
 
 async def cb_create(
@@ -108,6 +121,9 @@ def create_router() -> Router:
     router = Router(name="meetup_proposals")
     coordinator = IsCoordinator()
     proposal = MeetupProposalCallback.filter
+    router.callback_query.register(
+        cb_open, proposal(F.action == MeetupProposalAction.OPEN), coordinator
+    )
     router.callback_query.register(
         cb_create, proposal(F.action == MeetupProposalAction.CREATE), coordinator
     )

@@ -106,6 +106,12 @@ class KnowledgeRepository:
             statement = statement.with_for_update()
         return (await self._session.execute(statement)).scalars().first()
 
+    async def proposals(self, ids: Sequence[int]) -> list[MeetupProposal]:
+        result = await self._session.execute(
+            select(MeetupProposal).where(MeetupProposal.id.in_(list(ids)))
+        )
+        return list(result.scalars().all())
+
     async def initiatives(self, ids: Sequence[int]) -> list[Initiative]:
         result = await self._session.execute(
             select(Initiative).where(Initiative.id.in_(ids)).order_by(Initiative.name)

@@ -18,7 +18,7 @@ from bot.services.coordination import audit
 from bot.services.coordination.alerts import alert_coordinators
 from bot.services.events.admin import EventDraft, create_event
 from bot.services.events.messages import event_subject_prefix
-from bot.services.message_params import ProposalParams, TableParams
+from bot.services.message_params import ProposalListParams, ProposalParams, TableParams
 from storage.models import Event, EventKind, EventStatus, Initiative, MeetupProposal, ProposalStatus
 from storage.repositories import Repo
 
@@ -30,6 +30,7 @@ MAX_INVITED = 15  # the closest initiatives of a large cluster
 WEEKS_AHEAD = 4
 INVITE_DELAY = timedelta(days=2)  # time to adjust the draft before the invitations go out
 PROPOSAL = "meetup.proposal"
+PROPOSALS = "meetup.proposals"  # several of one run, as one list
 INVITE = "meetup.invite"
 
 
@@ -117,10 +118,11 @@ def find_clusters(initiatives: list[Initiative]) -> list[Cluster]:
 async def propose_meetups(
     repo: Repo, *, now: datetime, tz: tzinfo, coordinator_chat_id: int | None = None
 ) -> int:
-    """Store this month's new proposals and alert the coordinators; returns how many."""
+    """Store this month's new proposals and alert the coordinators: one proposal as itself,
+    several as one message with a list. Returns how many are new."""
     async with repo.write():
         month = now.astimezone(tz).strftime("%Y-%m")
-        proposed = 0
+        new: list[int] = []
         for cluster in find_clusters(list(await repo.knowledge.published_with_theme_and_place())):
             proposal = await repo.knowledge.add_proposal(
                 MeetupProposal(
@@ -135,19 +137,45 @@ async def propose_meetups(
                     created_at=now,
                 )
             )
-            if proposal is None:
-                continue
-            proposed += 1
+            if proposal is not None:
+                new.append(proposal.id)
+        if len(new) == 1:
             await alert_coordinators(
                 repo,
-                key=f"meetup-proposal:{proposal.id}",
+                key=f"meetup-proposal:{new[0]}",
                 kind=PROPOSAL,
-                params=ProposalParams(proposal_id=proposal.id),
+                params=ProposalParams(proposal_id=new[0]),
                 now=now,
                 coordinator_chat_id=coordinator_chat_id,
             )
-    logger.info("meetup proposals: %s new", proposed)
-    return proposed
+        elif new:
+            await alert_coordinators(
+                repo,
+                key=f"meetup-proposals:{new[0]}-{new[-1]}",
+                kind=PROPOSALS,
+                params=ProposalListParams(proposal_ids=new),
+                now=now,
+                coordinator_chat_id=coordinator_chat_id,
+            )
+    logger.info("meetup proposals: %s new", len(new))
+    return len(new)
+
+
+async def open_proposals(repo: Repo, ids: list[int]) -> list[MeetupProposal]:
+    """Those of these proposals nobody decided on yet, in the given order."""
+    found = {proposal.id: proposal for proposal in await repo.knowledge.proposals(ids)}
+    return [found[i] for i in ids if i in found and found[i].status == ProposalStatus.PROPOSED]
+
+
+async def proposal_with_initiatives(
+    repo: Repo, proposal_id: int
+) -> tuple[MeetupProposal, list[Initiative]]:
+    """A proposal nobody decided on yet, and its initiatives (else ProposalGoneError)."""
+    async with repo.read():
+        proposal = await repo.knowledge.proposal(proposal_id)
+        if proposal is None or proposal.status != ProposalStatus.PROPOSED:
+            raise ProposalGoneError(proposal_id)
+        return proposal, await repo.knowledge.initiatives(list(proposal.initiative_ids))
 
 
 def meetup_start(now: datetime, tz: tzinfo) -> datetime:
