@@ -40,7 +40,12 @@ no problem | not a problem | no worries | geen probleem | geen punt | geen enkel
 waarom niet | why not | zou niet weten waarom niet | ik zou niet weten waarom niet
 dont see why not | i dont see why not | zie niet waarom niet | niet nee | not no
 dat laat ik me geen twee keer zeggen | laat ik me geen twee keer zeggen | zeker wel
-wis en waarachtig
+wis en waarachtig | waarom ook niet | oki | okej | goe | is goe | dat is goe | in orde
+ik ben der bij | ben der bij | op mij rekenen | op me rekenen | ik zal er zijn | zal er zijn
+ik ga komen | ga komen | ik kom graag | i come | i am coming | im coming | ill come
+i will come | with pleasure | happy to | id love to | love to | np | no span
+kan niet wachten | ik kan niet wachten | cant wait | i cant wait | can not wait
+mi o kon | mi o de | mi e kon
 ik ben van de partij | van de partij | reken maar | reken op mij | count on me | im in | i am in
 emojiyes
 """
@@ -53,14 +58,26 @@ gaat niet | gaat helaas niet | dat gaat niet | past niet | past me niet
 past helaas niet | doe ik niet | ik doe het niet | niet | nooit | deze keer niet | ik pas | pas
 ik ben verhinderd | ben verhinderd | verhinderd | ik ben er niet | ben er niet | geen tijd
 niet beschikbaar | afwezig | op vakantie | cant | cannot | can not | i cant | i cannot
-unfortunately not | not this time | i wont | i will not | not available | unavailable | busy
-im busy | no time | im away | pass | i pass
+unfortunately not | unfortunately | not this time | i wont | i will not | not available
+unavailable | busy
+im busy | no time | im away | pass | i pass | no can do | volgende keer | een volgende keer
+volgende keer graag | een volgende keer graag | andere keer | een andere keer | next time
+maybe next time | another time | some other time | niks voor mij | niets voor mij
+not for me | bezet | al bezet | heb dan al wat | ik heb dan al wat | sla ik over | sla over
+sla deze over | ik sla deze over | afzeggen | moet afzeggen | zeg af | ik zeg af | moet werken
+ik moet werken | have to work | i have to work | ziek | ik ben ziek | on holiday | im on holiday
+kan echt niet | ik kan echt niet | kan er niet bij zijn | ik kan er niet bij zijn
+kan er helaas niet bij zijn | ik kan er helaas niet bij zijn | het lukt me niet
+lukt me deze keer niet | het lukt me deze keer niet | gaat niet lukken | gaat me niet lukken
+gaat helaas niet lukken | red ik niet | dat red ik niet | ga ik niet redden | ga niet kunnen
+ik ga niet kunnen | kan er nie zijn | ik kan er nie zijn | i can not | can not come
+i can not come | mi no kan | mi no man
 emojino
 """
 _NEGATORS = "niet | geen | not | dont | never | nooit | no"
 _HEDGES = """
 maar | but | alleen als | only if | tenzij | unless | behalve | except | wel als | als | if
-mits | provided | zolang | as long as | op voorwaarde dat
+mits | provided | zolang | as long as | op voorwaarde dat | alleen | only | just
 """
 _UNSURE = """
 misschien | wellicht | mogelijk | weet niet | weet ik niet | weet ik nog niet | geen idee
@@ -73,7 +90,7 @@ ik denk het niet | probably | probably not | i think so | i dont think so | ik d
 ik denk van niet | vermoedelijk | zou kunnen | zou best kunnen | might | i might | might not
 """
 # "say no" is a no, unless it is negated: "ik kan geen nee zeggen", "I can't say no to that".
-_SAY_NO = "nee zeggen | nee te zeggen | say no | to say no | nee zeg | zeg nee"
+_SAY_NO = "nee zeggen | nee te zeggen | say no | to say no | nee zeg | zeg nee | nee tegen zeggen"
 
 
 def _squeeze(word: str) -> str:
@@ -95,13 +112,24 @@ def normalise(text: str) -> list[str]:
     return [_squeeze(word) for word in text.split()]
 
 
+# How "niet" is also written: spoken and Flemish "nie", and its common typos.
+_NIET_AS_WRITTEN = ("nie", "neit", "nit")
+
+
 def _table(source: str) -> dict[tuple[str, ...], str]:
-    return {
-        tuple(normalise(phrase)): phrase.strip()
-        for line in source.strip().splitlines()
-        for phrase in line.split("|")
-        if phrase.strip()
-    }
+    """Phrase (normalised words) → phrase; every phrase with "niet" also as "nie", "neit"
+    and "nit" ("ik kan nie", "lukt me neit")."""
+    table: dict[tuple[str, ...], str] = {}
+    for line in source.strip().splitlines():
+        for phrase in line.split("|"):
+            if not phrase.strip():
+                continue
+            words = tuple(normalise(phrase))
+            table[words] = phrase.strip()
+            if "niet" in words:
+                for spelling in _NIET_AS_WRITTEN:
+                    table[tuple(spelling if w == "niet" else w for w in words)] = phrase.strip()
+    return table
 
 
 _CATEGORIES: dict[str, dict[tuple[str, ...], str]] = {
@@ -133,6 +161,7 @@ def _scan(words: list[str]) -> list[tuple[str, int, int]]:
 
 
 _ANSWER_WORDS = {("nee",), ("ne",), ("neen",), ("no",), ("nope",), ("nah",)}
+_NEGATION_WORDS = {word for phrase in _CATEGORIES["neg"] for word in phrase}
 
 
 def _read_saying_no(
@@ -161,6 +190,13 @@ def _read_saying_no(
     return result
 
 
+def _negates(category: str, words: list[str]) -> bool:
+    """A negation on its own ("niet", "not"), also where it was read as a no."""
+    return category == "neg" or (
+        category == "no" and all(word in _NEGATION_WORDS for word in words)
+    )
+
+
 def classify(text: str) -> Intent:
     """The intent of a free-text answer to "can you lead this table?"."""
     words = normalise(text)
@@ -178,9 +214,20 @@ def classify(text: str) -> Intent:
         )
         for category, start, end in matches
     )
+    # So is a reason not to come after a negation ("niet bezet", "not busy", "niet ziek").
+    negated_no = any(
+        category == "no"
+        and tuple(words[start:end]) not in _ANSWER_WORDS
+        and not any(word in _NEGATION_WORDS for word in words[start:end])
+        and any(
+            _negates(other, words[other_start:other_end]) and other_end == start
+            for other, other_start, other_end in matches
+        )
+        for category, start, end in matches
+    )
     yes = "yes" in categories
     no = "no" in categories or ("neg" in categories and not negated_yes)
-    if "unsure" in categories or negated_yes:
+    if "unsure" in categories or negated_yes or negated_no:
         return Intent.UNCLEAR
     if yes and no:
         return Intent.UNCLEAR
