@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .PHONY: run test check lint typecheck format migrate demo-data console clean locales lock \
         eval-search bench-search bench-delivery bench-signup bench-load bench-updates bench-memory \
-        reply-corpus
+        reply-corpus screenshot-map bench-map
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,13 @@ bench-memory: $(VENV)/.installed-test
 
 reply-corpus: $(VENV)/.installed-test
 	$(BIN)/python scripts/reply_corpus.py
+
+# The map with the demo data, as a person sees it (needs Debian's chromium package).
+screenshot-map: $(VENV)/.installed-test
+	$(BIN)/python scripts/screenshot_map.py map.png
+
+bench-map: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench_map.py $(ARGS)
 
 bench-signup: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_signup.py

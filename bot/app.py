@@ -25,6 +25,7 @@ from bot.delivery.limits import SendLimiter
 from bot.delivery.shared_limits import SharedRateLimiter
 from bot.filters.on_the_loop import run_filters_on_the_loop
 from bot.i18n import CatalogI18n, create_i18n
+from bot.keyboards.map import MapLinkMiddleware, set_map_menu_button
 from bot.metrics import MetricsMiddleware, UpdateMetrics
 from bot.middlewares.callback_guard import CallbackGuardMiddleware
 from bot.middlewares.database import DatabaseMiddleware
@@ -167,6 +168,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(NulCleaningMiddleware())
     dispatcher.update.outer_middleware(HandlingUpdateMiddleware())
     # Order: a DB session first, so the user can be looked up, so their language can be chosen.
+    dispatcher.update.outer_middleware(MapLinkMiddleware(settings.webapp_url))
     dispatcher.update.outer_middleware(DatabaseMiddleware())
     dispatcher.update.outer_middleware(UserMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
@@ -199,6 +201,8 @@ async def _on_startup(
         search_index.load_in_background(session_pool)
     chat_ids = set(settings.coordinator_ids) | {user.id for user in coordinators}
     await register_commands(bot, i18n, sorted(chat_ids), [user.id for user in facilitators])
+    if settings.webapp_url:
+        await set_map_menu_button(bot, i18n, settings.webapp_url)
     if sender is not None:
         register_jobs(
             scheduler, JobContext(session_pool, clock, settings, bot=bot, i18n=i18n), sender

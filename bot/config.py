@@ -67,6 +67,20 @@ class Settings(BaseSettings):
     # postcode becomes a pin. Any server with the same API works (a local copy, a test fake).
     geocoder_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
     geocoder_timeout_seconds: float = Field(default=4.0, gt=0, le=60)
+    # The map (a Telegram Mini App at /webapp/ on the webhook's host and port): the public https
+    # base URL it is reached at. Set, the web server also runs beside polling.
+    webapp_url: str | None = None
+    # Background tiles of the map: PDOK's BRT-Achtergrondkaart by default; any {z}/{x}/{y}
+    # tile URL works (OpenStreetMap: https://tile.openstreetmap.org/{z}/{x}/{y}.png).
+    map_tile_url: str = (
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
+    )
+    map_tile_attribution: str = (
+        'Kaartgegevens &copy; <a href="https://www.kadaster.nl">Kadaster</a> (BRT-Achtergrondkaart)'
+    )
+    # How old Telegram's signed launch data of the Mini App may be before a sign-up needs a
+    # fresh start of the map.
+    webapp_init_data_max_age_seconds: int = Field(default=24 * 3600, ge=60, le=7 * 24 * 3600)
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -77,7 +91,7 @@ class Settings(BaseSettings):
             raise ValueError("BOT_TOKEN does not look like a Telegram bot token (123456:ABC-…)")
         return value.strip()
 
-    @field_validator("telegram_api_url", "webhook_url", mode="before")
+    @field_validator("telegram_api_url", "webhook_url", "webapp_url", mode="before")
     @classmethod
     def _http_url(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None or (isinstance(value, str) and not value.strip()):

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from bot.app import Application
 from bot.metrics import render as render_metrics
 from storage.repositories import Repo
+from webapp.routes import add_webapp
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +33,46 @@ METRICS_PATH = "/metrics"
 
 
 async def run_polling(app: Application) -> None:
+    """Long polling; with WEBAPP_URL set, the map's web server runs beside it."""
     await app.bot.delete_webhook(drop_pending_updates=False)
-    await app.dispatcher.start_polling(
-        app.bot, allowed_updates=app.dispatcher.resolve_used_update_types(), handle_signals=True
+    map_server = await serve_map(app) if app.settings.webapp_url else None
+    try:
+        await app.dispatcher.start_polling(
+            app.bot,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+            handle_signals=True,
+        )
+    finally:
+        if map_server is not None:
+            await map_server.cleanup()
+
+
+async def serve_map(
+    app: Application, *, host: str | None = None, port: int | None = None
+) -> web.AppRunner:
+    """The map (and /healthz) on a web server of its own: beside polling, or in console mode.
+    Listens on the webhook's host and port unless told otherwise."""
+    web_app = web.Application()
+    add_webapp(web_app, app)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "alive"})
+
+    web_app.router.add_get(HEALTH_PATH, healthz)
+    runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(
+        runner,
+        host=host or app.settings.webhook_host,
+        port=app.settings.webhook_port if port is None else port,
     )
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    logger.info("the map is served at %s/webapp/", app.settings.webapp_url or "this server")
+    return runner
 
 
 class WebhookHandler(SimpleRequestHandler):
@@ -103,6 +140,7 @@ def webhook_app(app: Application) -> web.Application:
     )
     handler.register(web_app, path=WEBHOOK_PATH)
     web_app[WEBHOOK_HANDLER] = handler
+    add_webapp(web_app, app)  # the map is served by the same server
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "alive"})

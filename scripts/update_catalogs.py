@@ -37,6 +37,7 @@ def main() -> int:
             "bot",
             "handlers",
             "scheduler",
+            "webapp",
         ],
         cwd=ROOT,
         check=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,8 @@ async def _chat(tmp_path: Path, lines: str) -> str:
     await prepare_database(settings, demo_data=True)
     out = io.StringIO()
     await run_console(settings, stdin=io.StringIO(lines), out=out)
-    return out.getvalue()
+    # The map runs on a free port of this machine: its address shows as "PORT".
+    return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", out.getvalue())
 
 
 async def test_start_prints_the_dutch_welcome_with_numbered_buttons(tmp_path: Path) -> None:
@@ -34,7 +36,7 @@ async def test_start_prints_the_dutch_welcome_with_numbered_buttons(tmp_path: Pa
         "[3] 🗓 Mijn agenda  [4] ➕ Nieuw initiatief\n"
         "[5] 🏠 Mijn initiatieven  [6] 🙋 Vraag andere initiatieven\n"
         "[7] 📚 Kennisbank  [8] ❓ Hulp\n"
-        "[9] 🌐 Taal\n\n"
+        "[9] 🌐 Taal  [10] 🗺 Kaart (http://127.0.0.1:PORT/webapp/?lang=nl)\n\n"
     )
 
 
@@ -50,7 +52,7 @@ async def test_typing_a_number_presses_that_button(tmp_path: Path) -> None:
         "[3] 🗓 My agenda  [4] ➕ New initiative\n"
         "[5] 🏠 My initiatives  [6] 🙋 Ask initiatives\n"
         "[7] 📚 Knowledge base  [8] ❓ Help\n"
-        "[9] 🌐 Language"
+        "[9] 🌐 Language  [10] 🗺 Map (http://127.0.0.1:PORT/webapp/?lang=en)"
     )
     assert f"From now on I'll speak English with you.\n{english_menu}" in output
     assert output.rstrip().endswith(f"What do you want to do?\n{english_menu}")
@@ -77,7 +79,7 @@ async def test_end_of_input_ends_the_chat(tmp_path: Path) -> None:
         "[3] 🗓 Mijn agenda  [4] ➕ Nieuw initiatief\n"
         "[5] 🏠 Mijn initiatieven  [6] 🙋 Vraag andere initiatieven\n"
         "[7] 📚 Kennisbank  [8] ❓ Hulp\n"
-        "[9] 🌐 Taal\n\n"
+        "[9] 🌐 Taal  [10] 🗺 Kaart (http://127.0.0.1:PORT/webapp/?lang=nl)\n\n"
     )
 
 
@@ -203,3 +205,8 @@ async def test_a_number_answers_a_question_without_buttons_and_press_always_pres
     assert output.count("Hoi Anna! 👋") >= 1
     assert "Dat ging heel snel" not in output  # nothing was skipped
     assert "Welke taal wil je?" in output  # :press 9 pressed 🌐 Taal of the last menu
+
+
+async def test_the_map_button_shows_where_the_map_runs(tmp_path: Path) -> None:
+    output = await _chat(tmp_path, "/menu\n:press 10\n:quit\n")
+    assert "» that button opens http://127.0.0.1:PORT/webapp/?lang=nl" in output

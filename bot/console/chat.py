@@ -147,7 +147,8 @@ class ConsoleChat:
         button: Any = buttons[number - 1]
         if isinstance(keyboard, InlineKeyboardMarkup):
             if button.callback_data is None:
-                self._say(f"that button opens {button.url or 'something outside the chat'}")
+                opens = button.url or (button.web_app.url if button.web_app else None)
+                self._say(f"that button opens {opens or 'something outside the chat'}")
                 return
             query = CallbackQuery(
                 id=str(next(self.ids)),

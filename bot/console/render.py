@@ -34,7 +34,8 @@ def keyboard_lines(
         cells = []
         for button in row:
             label = button if isinstance(button, str) else button.text
-            url = getattr(button, "url", None)
+            web_app = getattr(button, "web_app", None)
+            url = getattr(button, "url", None) or (web_app.url if web_app else None)
             cells.append(f"[{number}] {label}" + (f" ({url})" if url else ""))
             number += 1
         lines.append("  ".join(cells))

@@ -7,6 +7,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
 from bot.keyboards.callbacks import EventAction, EventCallback, EventListCallback, ReconfirmCallback
+from bot.keyboards.map import map_button
 from bot.keyboards.share import share_card_button
 from bot.services.events.browse import NEXT_WEEK, PAGE_SIZE, THIS_WEEK, BrowsePage, EventView
 from bot.views.dates import period_label
@@ -150,6 +151,9 @@ def card_keyboard(
         text="◀ " + _("All events"), callback_data=EventListCallback().pack()
     )
     if found.event.status == EventStatus.PUBLISHED:
+        on_the_map = map_button(f"e_{found.event.id}")
+        if on_the_map is not None:
+            rows.append([on_the_map])
         rows.append([back, share_card_button(f"e_{found.event.id}")])
     else:
         rows.append([back])

@@ -6,6 +6,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import _
 from bot.keyboards.callbacks import MenuAction, MenuCallback
+from bot.keyboards.map import map_button
 
 
 def menu_entries() -> list[tuple[str, str]]:
@@ -30,6 +31,9 @@ def main_menu() -> InlineKeyboardMarkup:
         InlineKeyboardButton(text=label, callback_data=MenuCallback(action=action).pack())
         for action, label in menu_entries()
     ]
+    map_entry = map_button()
+    if map_entry is not None:
+        buttons.append(map_entry)
     return InlineKeyboardMarkup(
         inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     )

@@ -21,6 +21,7 @@ from bot.keyboards.callbacks import (
     SearchItemAction,
     SearchItemCallback,
 )
+from bot.keyboards.map import map_button
 from bot.keyboards.share import share_card_button
 from bot.services.search.discover import PAGE_SIZE, Choices
 from storage.models import Initiative
@@ -148,7 +149,8 @@ def similar_button(initiative_id: int) -> InlineKeyboardButton:
 
 def card_keyboard(initiative: Initiative) -> InlineKeyboardMarkup:
     """The buttons of an initiative's public card, the same wherever it is opened: [Similar]
-    [Contact], the place on a map when the initiative has one, and [Share]."""
+    [Contact], the place on our map (or on OpenStreetMap when the map has no public address
+    and the initiative has a place), and [Share]."""
     builder = InlineKeyboardBuilder()
     ident = initiative.id
     builder.add(similar_button(ident))
@@ -157,7 +159,10 @@ def card_keyboard(initiative: Initiative) -> InlineKeyboardMarkup:
     builder.button(
         text=_("✉️ Contact"), callback_data=IntroCallback(action=IntroAction.START, id=ident)
     )
-    if initiative.lat is not None and initiative.lon is not None:
+    on_our_map = map_button(f"i_{ident}")
+    if on_our_map is not None:
+        builder.add(on_our_map)
+    elif initiative.lat is not None and initiative.lon is not None:
         builder.button(text=_("🗺 On the map"), url=map_link(initiative.lat, initiative.lon))
     builder.add(share_card_button(f"i_{ident}"))
     builder.adjust(2)

@@ -19,6 +19,7 @@ from storage.repositories.facilitation import FacilitationRepository
 from storage.repositories.facilitators import FacilitatorRepository
 from storage.repositories.initiatives import InitiativeRepository
 from storage.repositories.knowledge import KnowledgeRepository
+from storage.repositories.map import MapRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.outbox_claims import OutboxClaimRepository
 from storage.repositories.privacy import PrivacyRepository
@@ -50,6 +51,10 @@ class Repo:
     @cached_property
     def events(self) -> EventRepository:
         return EventRepository(self.session)
+
+    @cached_property
+    def map(self) -> MapRepository:
+        return MapRepository(self.session)
 
     @cached_property
     def registrations(self) -> RegistrationRepository:
