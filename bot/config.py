@@ -101,6 +101,13 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8081")
         return text
 
+    @field_validator("webapp_url")
+    @classmethod
+    def _https_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must be an https URL: Telegram opens Mini Apps only over https")
+        return value
+
     @field_validator("redis_url", "coordinator_chat_id", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:

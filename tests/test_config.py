@@ -65,6 +65,11 @@ def test_values_come_from_the_environment_and_env_file(
             "COORDINATOR_IDS: must be Telegram user ids separated by commas",
         ),
         ("TELEGRAM_API_URL", "ftp://x", "TELEGRAM_API_URL: must be an http(s) URL"),
+        (
+            "WEBAPP_URL",
+            "http://kaart.example",
+            "WEBAPP_URL: must be an https URL: Telegram opens Mini Apps only over https",
+        ),
         ("WEBHOOK_SECRET", "has spaces!", "WEBHOOK_SECRET: may only contain"),
         ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT:"),
     ],
