@@ -55,6 +55,7 @@ EVERYONE: tuple[CommandEntry, ...] = (
     CommandEntry("tafels", "tables", N_("Upcoming dialogue tables"), TAKE_PART),
     CommandEntry("trainingen", "trainings", N_("Upcoming trainings"), TAKE_PART),
     CommandEntry("mijnagenda", "myagenda", N_("Your sign-ups"), TAKE_PART),
+    CommandEntry("mijnstatus", "mystatus", N_("Your record of late cancellations"), TAKE_PART),
     CommandEntry("nieuw", "new", N_("Add your initiative"), YOUR_INITIATIVE),
     CommandEntry("mijn", "mine", N_("Your initiatives"), YOUR_INITIATIVE),
     CommandEntry("vraag", "ask", N_("Ask other initiatives a question"), YOUR_INITIATIVE),
@@ -83,7 +84,10 @@ COORDINATORS: tuple[CommandEntry, ...] = (
     CommandEntry("nieuwemeetup", "newmeetup", N_("Create a meetup"), COORDINATING),
     CommandEntry("beheer", "manage", N_("Manage an event: link, QR code, actions"), COORDINATING),
     CommandEntry("deelnemers", "participants", N_("Participants of an event"), COORDINATING),
-    CommandEntry("wijzig", "change", N_("Change an event's time, place or seats"), COORDINATING),
+    CommandEntry(
+        "wijzig", "change", N_("Change an event: time, place, seats and more"), COORDINATING
+    ),
+    CommandEntry("vergeef", "forgive", N_("Set someone's record back to zero"), COORDINATING),
     CommandEntry("afgelasten", "calloff", N_("Call off an event"), COORDINATING),
     CommandEntry(
         "begeleiding", "facilitators", N_("Facilitators of a table: ask, open call"), COORDINATING

@@ -50,7 +50,12 @@ def privacy_text(days: int) -> str:
         "/mydata – get a file with everything we keep about you\n"
         "/delete – delete everything about you\n"
         "Questions? Ask one of the coordinators."
-    ).format(days=days)
+    ).format(days=days) + "\n\n" + _(
+        "<b>Your record</b>\n"
+        "Late cancellations and no-shows of the last 12 months are counted from your "
+        "sign-ups; you see them with /mystatus. Older ones stop counting by themselves, and a "
+        "coordinator can set the count to zero. Nobody is ever kept out because of it."
+    )
 
 
 def erase_question() -> str:

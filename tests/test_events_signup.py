@@ -269,7 +269,7 @@ async def test_spannend_training_asks_for_basis_first(
     bot_api.take(EditMessageText)
 
 
-async def test_saying_no_to_kom_je_nog_gives_the_seat_to_the_waitlist(
+async def test_saying_no_to_kom_je_nog_offers_the_seat_to_the_waitlist(
     feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
     event_id = (await make_event(repo, clock, capacity=1)).id
@@ -291,14 +291,10 @@ async def test_saying_no_to_kom_je_nog_gives_the_seat_to_the_waitlist(
         "Dank je wel dat je het laat weten. Je plek gaat nu naar iemand op de wachtlijst."
     )
     assert await registration_of(repo, event_id, anna.id) == ("cancelled", None, False)
-    assert await registration_of(repo, event_id, bert.id) == ("confirmed", None, False)
+    # Within 48 hours of the start the seat is offered to everyone waiting (first yes wins).
+    assert await registration_of(repo, event_id, bert.id) == ("waitlisted", 1, False)
     kinds = [row[:2] for row in await outbox_rows(repo, bert.id)]
-    # The promotion is sent at once; 48 hours before has passed, so no "Kom je nog?".
-    assert kinds == [
-        ("event.promoted", "pending"),
-        ("event.reminder", "pending"),
-        ("event.reminder", "pending"),
-    ]
+    assert kinds == [("event.seat_offer", "pending")]
 
 
 async def test_saying_yes_to_kom_je_nog_keeps_the_seat(

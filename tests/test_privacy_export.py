@@ -30,6 +30,7 @@ async def test_privacy_statement_in_dutch_names_what_when_who_and_how_to_erase(
     assert text is not None and text.startswith("<b>Jouw gegevens bij Samenspel</b>")
     for part in ("Wat we bewaren", "Waarom", "Wie het ziet", "90 dagen na een activiteit"):
         assert part in text
+    assert "<b>Je telling</b>\nLate afmeldingen en keren niet gekomen" in text
     assert "/mijngegevens" in text and "/verwijder" in text
     assert len(text) < 4096
 

@@ -39,6 +39,7 @@ class EventAction(StrEnum):
     LEAVE_CONFIRMED = "leaveyes"
     ICS = "ics"
     UNLIST = "unlist"
+    TAKE = "take"  # yes to a seat offered to the whole waitlist
 
 
 class EventCallback(CallbackData, prefix="ev"):

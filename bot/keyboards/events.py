@@ -205,3 +205,13 @@ def reconfirm_keyboard(registration_id: int) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def seat_offer_keyboard(event_id: int) -> InlineKeyboardMarkup:
+    """[Ja, ik kom] under a seat offered to the whole waitlist."""
+    take = EventCallback(action=EventAction.TAKE, event_id=event_id).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text="✅ " + _("Yes, I'll come"), callback_data=take)]
+        ]
+    )

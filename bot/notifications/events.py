@@ -7,8 +7,10 @@ import html
 from datetime import datetime, timedelta
 
 from bot.i18n import _
-from bot.keyboards.events import promoted_keyboard, reconfirm_keyboard
+from bot.keyboards.events import promoted_keyboard, reconfirm_keyboard, seat_offer_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind
+from bot.services.events.messages import SEAT_GONE, SEAT_OFFER
+from bot.services.events.reliability import RECORD_FORGIVEN
 from bot.services.message_params import DigestParams, SeatParams
 from bot.views.dates import format_span
 from bot.views.event_card import changed_text, title_in_question, when_where
@@ -20,15 +22,22 @@ def _not_started(params: SeatParams, now: datetime) -> bool:
     return bool(starts_at) and now < datetime.fromisoformat(str(starts_at))
 
 
-async def _seat(ctx: RenderContext, params: SeatParams) -> tuple[Event, Registration] | None:
-    """The event and the recipient's registration, when the seat is still theirs and upcoming."""
+async def _place(
+    ctx: RenderContext, params: SeatParams, status: RegistrationStatus
+) -> tuple[Event, Registration] | None:
+    """The upcoming event and the recipient's registration, while it still has `status`."""
     registration = await ctx.repo.registrations.get(int(params["registration_id"]))
-    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+    if registration is None or registration.status != status:
         return None
     event = await ctx.repo.events.get(registration.event_id)
     if event is None or event.status != EventStatus.PUBLISHED or event.starts_at <= ctx.now:
         return None
     return event, registration
+
+
+async def _seat(ctx: RenderContext, params: SeatParams) -> tuple[Event, Registration] | None:
+    """The event and the recipient's registration, when the seat is still theirs and upcoming."""
+    return await _place(ctx, params, RegistrationStatus.CONFIRMED)
 
 
 def _when_where(event: Event, ctx: RenderContext) -> str:
@@ -84,6 +93,52 @@ async def render_changed(ctx: RenderContext, params: SeatParams) -> Rendered | N
     on_waitlist = registration.status == RegistrationStatus.WAITLISTED
     text = changed_text(event, ctx.locale, ctx.settings.tz, on_waitlist=on_waitlist)
     return Rendered(text, None if on_waitlist else promoted_keyboard(event.id))
+
+
+async def _waiting(ctx: RenderContext, params: SeatParams) -> tuple[Event, Registration] | None:
+    """The event and the recipient's waitlist place, while both still stand."""
+    return await _place(ctx, params, RegistrationStatus.WAITLISTED)
+
+
+@message_kind(SEAT_OFFER, urgent=True, still_useful=_not_started)
+async def render_seat_offer(ctx: RenderContext, params: SeatParams) -> Rendered | None:
+    """A seat came free close to the start: offered to everyone waiting, first yes wins. Not
+    sent when the seat has gone meanwhile."""
+    found = await _waiting(ctx, params)
+    if found is None:
+        return None
+    event, _registration = found
+    if await ctx.repo.registrations.seats_taken(event.id) >= event.capacity:
+        return None
+    text = _("🪑 A seat is free at <b>{title}</b>. Do you want it?").format(
+        title=html.escape(event.title)
+    )
+    text += "\n" + _when_where(event, ctx) + "\n\n"
+    text += _("Everyone on the waitlist gets this message: whoever says yes first gets the seat.")
+    return Rendered(text, seat_offer_keyboard(event.id))
+
+
+@message_kind(SEAT_GONE, urgent=True, still_useful=_not_started)
+async def render_seat_gone(ctx: RenderContext, params: SeatParams) -> Rendered | None:
+    found = await _waiting(ctx, params)
+    if found is None:
+        return None
+    event, registration = found
+    text = _(
+        "The free seat at <b>{title}</b> has been taken by someone who said yes first. "
+        "You are still on the waitlist (number {position})."
+    ).format(title=html.escape(event.title), position=registration.waitlist_position)
+    return Rendered(text)
+
+
+@message_kind(RECORD_FORGIVEN)
+async def render_record_forgiven(ctx: RenderContext, params: dict[str, object]) -> Rendered:
+    return Rendered(
+        _(
+            "📋 A coordinator set your record of late cancellations and no-shows to zero. "
+            "Good to have you with us! See it with /mystatus."
+        )
+    )
 
 
 @message_kind("event.cancelled", urgent=True, essential=True)

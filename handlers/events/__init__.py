@@ -16,6 +16,7 @@ from handlers.events import (
     edit,
     manage,
     refusals,
+    reliability,
     settings,
     signup,
 )
@@ -32,6 +33,7 @@ def create_router() -> Router:
         edit.create_router(),
         attendance.create_router(),
         settings.create_router(),
+        reliability.create_router(),
     )
     register_refusals(router, EventsError, refusals.refusal)
     return router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
@@ -13,18 +14,20 @@ from bot.i18n import _
 from bot.keyboards.callbacks import EventAction, EventCallback, ReconfirmCallback
 from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.events import suggestions_keyboard
-from bot.services.events import registrations
+from bot.services.events import registrations, reliability
 from bot.services.events.browse import EventView
 from bot.services.events.registrations import (
     CancelResult,
     EventNotFoundError,
     EventNotOpenError,
     NotRegisteredError,
+    SeatGoneError,
     SignUpOutcome,
     SignUpResult,
 )
 from bot.views.events import cancelled_text, card_message, render_card
 from bot.views.messages import edit_or_keep
+from bot.views.reliability import friendly_word
 from storage.repositories import Repo
 
 
@@ -71,7 +74,7 @@ async def cb_join(
     if isinstance(query.message, Message):
         await _show_card(query.message, result, clock, settings, locale)
         if result.outcome == SignUpOutcome.WAITLISTED:
-            await _tell_waitlisted(query.message, result)
+            await _tell_waitlisted(query.message, result, clock.now())
 
 
 def _signed_up_text(result: SignUpResult) -> str:
@@ -84,11 +87,21 @@ def _signed_up_text(result: SignUpResult) -> str:
     )
 
 
-async def _tell_waitlisted(message: Message, result: SignUpResult) -> None:
-    text = _(
-        "⏳ You are number {position} on the waitlist for <b>{title}</b>. "
-        "As soon as a seat frees up, it's yours and I'll let you know."
-    ).format(position=result.registration.waitlist_position, title=html.escape(result.event.title))
+async def _tell_waitlisted(message: Message, result: SignUpResult, now: datetime) -> None:
+    values = {
+        "position": result.registration.waitlist_position,
+        "title": html.escape(result.event.title),
+    }
+    if result.event.starts_at - now <= registrations.OFFER_WITHIN:
+        text = _(
+            "⏳ You are number {position} on the waitlist for <b>{title}</b>. If a seat frees "
+            "up, everyone on the waitlist hears it at once: whoever says yes first gets it."
+        ).format(**values)
+    else:
+        text = _(
+            "⏳ You are number {position} on the waitlist for <b>{title}</b>. "
+            "As soon as a seat frees up, it's yours and I'll let you know."
+        ).format(**values)
     if result.suggestions:
         text += "\n\n" + _("These still have seats:")
         await message.answer(text, reply_markup=suggestions_keyboard(result.suggestions))
@@ -119,6 +132,38 @@ async def cb_leave(
         return
     text, alert = cancelled_text(result)
     await query.answer(text, show_alert=alert)
+    if isinstance(query.message, Message):
+        await _show_card(query.message, result, clock, settings, locale)
+        if result.late:
+            record = await reliability.record_of(repo, query.from_user.id, now=clock.now())
+            if reliability.deserves_a_friendly_word(record, late=result.late):
+                await query.message.answer(friendly_word())
+
+
+async def cb_take(
+    query: CallbackQuery,
+    callback_data: EventCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """[Ja, ik kom] under a seat offer: the first yes gets the seat."""
+    try:
+        result = await registrations.take_seat(
+            repo, callback_data.event_id, query.from_user.id, now=clock.now()
+        )
+    except SeatGoneError:
+        await query.answer(
+            _("Sorry, someone said yes just before you. You stay on the waitlist."),
+            show_alert=True,
+        )
+        await _refresh_card(query, repo, callback_data.event_id, clock, settings, locale)
+        return
+    except NotRegisteredError:
+        await query.answer(_("You are no longer on the waitlist of this event."), show_alert=True)
+        return
+    await query.answer(_("The seat is yours! See you there."), show_alert=True)
     if isinstance(query.message, Message):
         await _show_card(query.message, result, clock, settings, locale)
 
@@ -158,5 +203,6 @@ def create_router() -> Router:
         cb_leave,
         EventCallback.filter(F.action.in_({EventAction.LEAVE, EventAction.LEAVE_CONFIRMED})),
     )
+    router.callback_query.register(cb_take, EventCallback.filter(F.action == EventAction.TAKE))
     router.callback_query.register(cb_reconfirm, ReconfirmCallback.filter())
     return router

@@ -37,6 +37,8 @@ class User(Base):
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by /stop: no announcements (broadcasts) until /start again.
     announcements_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A coordinator set the reliability record to zero: what came before no longer counts.
+    record_forgiven_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

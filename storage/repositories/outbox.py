@@ -90,6 +90,17 @@ class OutboxRepository:
             revived += rows_touched(result)
         return revived
 
+    async def sent_recipients(self, *, kind: str, subject: str) -> list[int]:
+        """Who got a message of `kind` about `subject` delivered."""
+        result = await self._session.execute(
+            select(OutboxMessage.recipient_id).where(
+                OutboxMessage.kind == kind,
+                OutboxMessage.subject == subject,
+                OutboxMessage.status == OutboxStatus.SENT,
+            )
+        )
+        return list(result.scalars())
+
     async def by_key(self, key: str) -> OutboxMessage | None:
         result = await self._session.execute(select(OutboxMessage).where(OutboxMessage.key == key))
         return result.scalars().first()

@@ -130,3 +130,23 @@ class RegistrationRepository:
             .order_by(Event.starts_at, Event.id)
         )
         return [(row[0], row[1]) for row in result]
+
+    async def record_counts(self, user_id: int, since: datetime) -> tuple[int, int]:
+        """(late cancellations, no-shows) of someone since `since`."""
+        late = await self._session.scalar(
+            select(func.count(Registration.id)).where(
+                Registration.user_id == user_id,
+                Registration.late_cancellation.is_(True),
+                Registration.cancelled_at > since,
+            )
+        )
+        missed = await self._session.scalar(
+            select(func.count(Registration.id))
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.user_id == user_id,
+                Registration.status == RegistrationStatus.NO_SHOW,
+                Event.starts_at > since,
+            )
+        )
+        return int(late or 0), int(missed or 0)

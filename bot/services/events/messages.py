@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, tzinfo
 from bot.quiet_hours import PROVINCE_TIME, before_quiet_hours
 from bot.services import outbox
 from bot.services.message_params import SeatParams
-from storage.models import Event, EventKind, Registration
+from storage.models import Event, EventKind, Registration, RegistrationStatus
 from storage.repositories import Repo
 
 RECONFIRM_BEFORE = timedelta(hours=48)
@@ -135,3 +135,60 @@ async def notify_registrants(
         )
         count += int(added)
     return count
+
+
+SEAT_OFFER = "event.seat_offer"
+SEAT_GONE = "event.seat_gone"
+
+
+def offer_subject(event_id: int) -> str:
+    return f"event:{event_id}:offer"
+
+
+async def offer_free_seat(
+    repo: Repo, event: Event, waiting: Iterable[Registration], *, now: datetime
+) -> int:
+    """Close to the start a free seat is offered to everyone on the waitlist at once (first
+    yes wins); returns how many were offered it. One offer per person per freed seat."""
+    taken = await repo.registrations.seats_taken(event.id)
+    messages = [
+        outbox.Message(
+            key=f"{SEAT_OFFER}:{registration.id}:{taken}:{int(now.timestamp())}",
+            recipient_id=registration.user_id,
+            kind=SEAT_OFFER,
+            params=_params(event, registration),
+            due_at=now,
+            subject=offer_subject(event.id),
+            urgent=True,
+        )
+        for registration in waiting
+        if registration.user_id is not None
+    ]
+    return await outbox.schedule_all(repo, messages, now=now)
+
+
+async def tell_seat_gone(repo: Repo, event: Event, taker_id: int, *, now: datetime) -> int:
+    """The free seats are taken: offers not yet sent are withdrawn, and whoever got one and is
+    still waiting hears that the seat has gone."""
+    offered = await repo.outbox.sent_recipients(kind=SEAT_OFFER, subject=offer_subject(event.id))
+    await outbox.cancel_subject(repo, offer_subject(event.id), now=now)
+    still_waiting = {
+        registration.user_id: registration
+        for registration, _user in await repo.registrations.of_event(
+            event.id, (RegistrationStatus.WAITLISTED,)
+        )
+    }
+    messages = [
+        outbox.Message(
+            key=f"{SEAT_GONE}:{event.id}:{person}:{int(now.timestamp())}",
+            recipient_id=person,
+            kind=SEAT_GONE,
+            params=_params(event, still_waiting[person]),
+            due_at=now,
+            subject=registration_subject(event.id, still_waiting[person].id),
+            urgent=True,
+        )
+        for person in sorted(set(offered))
+        if person != taker_id and person in still_waiting
+    ]
+    return await outbox.schedule_all(repo, messages, now=now)

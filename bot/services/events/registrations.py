@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.services.events import messages as event_messages
@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 # Which training level has to be completed first.
 PREREQUISITES: dict[str, tuple[str, ...]] = {"spannend": ("basis",)}
 SUGGESTIONS = 3
+# Within this time before the start, a free seat is offered to the whole waitlist at once
+# instead of going to the first in line (who may not read it in time).
+OFFER_WITHIN = timedelta(hours=48)
 
 
 class EventNotFoundError(EventsError, LookupError):
@@ -49,6 +52,10 @@ class PrerequisiteMissingError(EventsError):
 
 class NotRegisteredError(EventsError):
     """There is no seat or waitlist place to cancel."""
+
+
+class SeatGoneError(EventsError):
+    """An offered seat was taken by someone who said yes first."""
 
 
 class SignUpOutcome(StrEnum):
@@ -207,11 +214,24 @@ async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> C
 
 
 async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Registration]:
-    """Promote from the front of the waitlist while seats are free. Call with the event locked."""
+    """Promote from the front of the waitlist while seats are free; within 48 hours of the
+    start a free seat is offered to the whole waitlist instead (`take_seat`: first yes wins).
+    Call with the event locked."""
     promoted: list[Registration] = []
     if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
         return promoted
     free = event.capacity - await repo.registrations.seats_taken(event.id)
+    if free > 0 and event.starts_at - now <= OFFER_WITHIN:
+        waiting = [
+            registration
+            for registration, _user in await repo.registrations.of_event(
+                event.id, (RegistrationStatus.WAITLISTED,)
+            )
+        ]
+        if waiting:
+            await event_messages.offer_free_seat(repo, event, waiting, now=now)
+            logger.info("event %s: a free seat offered to %s waiting", event.id, len(waiting))
+        return promoted
     while free > 0:
         first = await repo.registrations.first_waitlisted(event.id)
         if first is None:
@@ -231,6 +251,36 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
     if promoted:
         logger.info("event %s: %s promoted from the waitlist", event.id, len(promoted))
     return promoted
+
+
+async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> SignUpResult:
+    """[Ja, ik kom] under a seat offer: the first yes gets the free seat (the event row is
+    locked, so two yeses at the same moment can't both win); when no free seat is left, the
+    others who got the offer hear it has gone."""
+    async with repo.write():
+        event = await _open_event(repo, event_id, now)
+        registration = await repo.registrations.of(event_id, user_id)
+        if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
+            counts = (await repo.registrations.counts([event_id]))[event_id]
+            return SignUpResult(event, registration, SignUpOutcome.ALREADY_CONFIRMED, *counts)
+        if registration is None or registration.status != RegistrationStatus.WAITLISTED:
+            raise NotRegisteredError(event_id)
+        if await repo.registrations.seats_taken(event_id) >= event.capacity:
+            raise SeatGoneError(event_id)
+        position = registration.waitlist_position or 1
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.waitlist_position = None
+        registration.confirmed_at = now
+        registration.seat_count += 1
+        registration.updated_at = now
+        await repo.session.flush()
+        await repo.registrations.close_gap(event_id, position, now)
+        await event_messages.schedule_seat_messages(repo, event, registration, now=now)
+        seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
+        if seats_taken >= event.capacity:
+            await event_messages.tell_seat_gone(repo, event, user_id, now=now)
+    logger.info("event %s: an offered seat was taken", event_id)
+    return SignUpResult(event, registration, SignUpOutcome.CONFIRMED, seats_taken, waiting)
 
 
 async def reconfirm(repo: Repo, registration_id: int, user_id: int, *, now: datetime) -> Event:
