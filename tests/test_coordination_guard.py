@@ -51,12 +51,13 @@ ADMIN_COMMANDS = {
     "afgelasten", "calloff",
     "bericht", "broadcast", "rol", "role", "stats", "cijfers", "export", "log",
     "begeleiding", "facilitators", "verzoek", "request", "certificeer", "certify",
-    "intrekken", "revoke",
+    "intrekken", "revoke", "vergeef", "forgive",
     "kennisnieuw", "newarticle",
 }  # fmt: skip
 PUBLIC_COMMANDS = {
     "start", "help", "hulp", "menu", "taal", "language",
     "agenda", "tafels", "tables", "trainingen", "trainings", "mijnagenda", "myagenda",
+    "mijnstatus", "mystatus",
     "instellingen", "settings", "nieuw", "new", "mijn", "mine", "profiel", "profile",
     "stop", "annuleren", "cancel", "geenmededelingen", "noannouncements",
     "beschikbaarheid", "availability",
