@@ -17,6 +17,7 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.catalog import certificates
 from bot.clock import Clock, SystemClock
 from bot.commands import register_commands
 from bot.config import Settings
@@ -233,6 +234,7 @@ def create_application(
     bot_session: BaseSession | None = None,
     throttling: ThrottlingMiddleware | None = None,
 ) -> Application:
+    certificates.configure(settings.certificate_validity_days)
     engine = create_engine(settings.database_url)
     session_pool = create_session_pool(engine)
     clock = clock or SystemClock()

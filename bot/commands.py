@@ -95,6 +95,9 @@ COORDINATORS: tuple[CommandEntry, ...] = (
     CommandEntry("verzoek", "request", N_("Ask a facilitator to lead a table"), COORDINATING),
     CommandEntry("certificeer", "certify", N_("Record a facilitator's certificate"), COORDINATING),
     CommandEntry("intrekken", "revoke", N_("Take a certificate back, with a reason"), COORDINATING),
+    CommandEntry(
+        "certificaten", "certificates", N_("Certificates and when they lapse"), COORDINATING
+    ),
     CommandEntry("bericht", "broadcast", N_("Send an announcement to a group"), COORDINATING),
     CommandEntry("stats", "stats", N_("Figures for a period"), COORDINATING),
     CommandEntry("export", "export", N_("Export to a CSV file"), COORDINATING),

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.catalog.certificates import DEFAULT_VALIDITY_DAYS
+
 SUPPORTED_LOCALES: tuple[str, ...] = ("nl", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/samenspel.db"
 TELEGRAM_API_URL = "https://api.telegram.org"
@@ -81,6 +83,10 @@ class Settings(BaseSettings):
     # How old Telegram's signed launch data of the Mini App may be before a sign-up needs a
     # fresh start of the map.
     webapp_init_data_max_age_seconds: int = Field(default=24 * 3600, ge=60, le=7 * 24 * 3600)
+    # How long a certificate counts, per level, in days: "basis=1095,kinder=1095,spannend=730".
+    certificate_validity_days: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=lambda: dict(DEFAULT_VALIDITY_DAYS)
+    )
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -100,6 +106,24 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", text):
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8081")
         return text
+
+    @field_validator("certificate_validity_days", mode="before")
+    @classmethod
+    def _validity_per_level(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return value
+        days: dict[str, int] = {}
+        for part in str(value or "").split(","):
+            if not part.strip():
+                continue
+            level, _sep, number = part.partition("=")
+            level, number = level.strip().lower(), number.strip()
+            if level not in DEFAULT_VALIDITY_DAYS or not number.isdigit() or int(number) < 1:
+                raise ValueError(
+                    "must be levels with days, for example basis=1095,kinder=1095,spannend=730"
+                )
+            days[level] = int(number)
+        return {**DEFAULT_VALIDITY_DAYS, **days}
 
     @field_validator("webapp_url")
     @classmethod

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import Sender
 from scheduler.broadcasts import BROADCAST_JOB_ID, INTERVAL_SECONDS, run_broadcast_progress
+from scheduler.certificates import CERTIFICATE_JOB_ID, run_certificate_job
 from scheduler.context import JobContext
 from scheduler.digest import DIGEST_JOB_ID, run_weekly_digest
 from scheduler.facilitation import FACILITATION_JOB_ID, run_facilitation_job
@@ -45,6 +46,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(FRESHNESS_JOB_ID, run_freshness_job, CronTrigger(hour=7, timezone=UTC)),
     PeriodicJob(MEETUP_JOB_ID, run_meetup_proposals, CronTrigger(day=1, hour=8, timezone=UTC)),
     PeriodicJob(RETENTION_JOB_ID, run_retention_job, CronTrigger(hour=3, timezone=UTC)),
+    PeriodicJob(CERTIFICATE_JOB_ID, run_certificate_job, CronTrigger(hour=9, timezone=UTC)),
     PeriodicJob(
         DIGEST_JOB_ID, run_weekly_digest, CronTrigger(day_of_week="mon", hour=8, timezone=UTC)
     ),

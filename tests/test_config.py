@@ -66,6 +66,12 @@ def test_values_come_from_the_environment_and_env_file(
         ),
         ("TELEGRAM_API_URL", "ftp://x", "TELEGRAM_API_URL: must be an http(s) URL"),
         (
+            "CERTIFICATE_VALIDITY_DAYS",
+            "spannend=twee",
+            "CERTIFICATE_VALIDITY_DAYS: must be levels with days, for example "
+            "basis=1095,kinder=1095,spannend=730",
+        ),
+        (
             "WEBAPP_URL",
             "http://kaart.example",
             "WEBAPP_URL: must be an https URL: Telegram opens Mini Apps only over https",

@@ -51,7 +51,7 @@ ADMIN_COMMANDS = {
     "afgelasten", "calloff",
     "bericht", "broadcast", "rol", "role", "stats", "cijfers", "export", "log",
     "begeleiding", "facilitators", "verzoek", "request", "certificeer", "certify",
-    "intrekken", "revoke", "vergeef", "forgive",
+    "intrekken", "revoke", "vergeef", "forgive", "certificaten", "certificates",
     "kennisnieuw", "newarticle",
 }  # fmt: skip
 PUBLIC_COMMANDS = {

@@ -8,7 +8,11 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.catalog.certificates import valid_until
 from bot.i18n import _, ngettext
+from bot.keyboards.callbacks import EventAction, EventCallback
 from bot.keyboards.facilitation import (
     alert_keyboard,
     answer_keyboard,
@@ -17,6 +21,7 @@ from bot.keyboards.facilitation import (
 )
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.events.browse import EventView
+from bot.services.facilitation.renewals import CERTIFICATE_LAPSING, next_training
 from bot.services.message_params import (
     AnsweredParams,
     CertificateRevokedParams,
@@ -24,7 +29,7 @@ from bot.services.message_params import (
     TableParams,
     WithdrawnParams,
 )
-from bot.views.dates import format_span
+from bot.views.dates import format_span, long_date
 from bot.views.event_card import event_card, level_label, title_in_question, when_where
 from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
 
@@ -238,3 +243,38 @@ async def render_certificate_revoked(
             "🎓 Your certificate {level} was taken back by a coordinator. Reason: {reason}"
         ).format(level=level, reason=html.escape(reason))
     return Rendered(text)
+
+
+@message_kind(CERTIFICATE_LAPSING, grace=timedelta(days=30))
+async def render_certificate_lapsing(
+    ctx: RenderContext, params: dict[str, object]
+) -> Rendered | None:
+    """A certificate lapses within 60 days: when, and the next training that renews it. Not
+    sent when it was renewed or taken back meanwhile."""
+    level = str(params["level"])
+    if ctx.recipient is None:
+        return None
+    granted = (await ctx.repo.events.certificates_of(ctx.recipient.id)).get(level)
+    if granted is None or granted.isoformat() != params.get("granted_at"):
+        return None
+    label = level_label(level)
+    text = _(
+        "🎓 Your certificate {level} lapses on {date}. After that you can't lead tables that "
+        "need it. A new training {level} renews it."
+    ).format(level=label, date=long_date(valid_until(level, granted), ctx.settings.tz, ctx.locale))
+    training_id = await next_training(ctx.repo, level, now=ctx.now)
+    training = await ctx.repo.events.get(training_id) if training_id is not None else None
+    if training is None:
+        text += "\n\n" + _(
+            "No training {level} is planned yet; you'll find it in /agenda once there is one."
+        ).format(level=label)
+        return Rendered(text)
+    when = format_span(training.starts_at, training.ends_at, ctx.locale, ctx.settings.tz)
+    text += "\n\n" + _("The next one: <b>{title}</b>, {when}, {place}.").format(
+        title=html.escape(training.title), when=when, place=html.escape(training.municipality)
+    )
+    join = EventCallback(action=EventAction.JOIN, event_id=training.id).pack()
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="✅ " + _("Sign up"), callback_data=join)]]
+    )
+    return Rendered(text, keyboard)

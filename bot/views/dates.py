@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, tzinfo
 
+from aiogram.utils.i18n import get_i18n
 from babel.dates import format_date
 
 from bot.services.events.browse import period_start
@@ -62,3 +63,13 @@ def period_label(when: str, locale: str) -> str:
     if len(when) == 6:
         return format_day(datetime.combine(first, time(12)), locale, UTC)
     return format_date(first, "LLLL yyyy", locale=language_of(locale))
+
+
+def long_date(moment: datetime, tz: tzinfo, locale: str | None = None) -> str:
+    """ "3 maart 2027" / "3 March 2027", in `locale` or the language being spoken now."""
+    if locale is None:
+        try:
+            locale = get_i18n().current_locale
+        except LookupError:
+            locale = "nl"
+    return format_date(moment.astimezone(tz).date(), "d MMMM yyyy", locale=language_of(locale))

@@ -10,14 +10,16 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
+from bot.catalog.certificates import RENEWAL_NOTICE
 from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import N_, _, ngettext
 from bot.keyboards.callbacks import FacAdminAction, FacAdminCallback
 from bot.keyboards.facilitation import panel_keyboard
+from bot.quiet_hours import PROVINCE_TIME
 from bot.services.events.registrations import EventNotFoundError
-from bot.services.facilitation import open_calls
+from bot.services.facilitation import open_calls, renewals
 from bot.services.facilitation import pool as facilitation
 from bot.services.facilitation import requests as facilitation_requests
 from bot.services.facilitation.open_calls import NoCandidatesError
@@ -25,6 +27,7 @@ from bot.services.facilitation.pool import (
     AlreadyAskedError,
     EventOverError,
     FacilitationError,
+    LapsedCertificateError,
     MissingCertificateError,
     NoFacilitatorNeededError,
     NotAFacilitatorError,
@@ -34,7 +37,7 @@ from bot.services.facilitation.pool import (
     UnknownPersonError,
     UnreachableError,
 )
-from bot.views.dates import format_span
+from bot.views.dates import format_span, long_date
 from bot.views.event_card import level_label
 from storage.repositories import Repo
 
@@ -94,6 +97,15 @@ def refusal(problem: Exception, event_id: int) -> str:
             "{name} can't lead this table: it needs the certificate {level}, and {name} "
             "doesn't have it. If they do, record it with /certify."
         ).format(name=html.escape(problem.name), level=level_label(problem.level))
+    if isinstance(problem, LapsedCertificateError):
+        return _(
+            "{name} can't lead this table: the certificate {level} lapsed on {date}. A new "
+            "training {level} renews it (or record it again with /certify)."
+        ).format(
+            name=html.escape(problem.name),
+            level=level_label(problem.level),
+            date=long_date(problem.lapses_at, PROVINCE_TIME),
+        )
     if isinstance(problem, UnreachableError):
         return _("{name} has blocked the bot, so a request would not arrive.").format(
             name=html.escape(problem.name)
@@ -332,6 +344,37 @@ async def cb_panel(
         await _send_panel(query.message, callback_data.event_id, repo, clock, settings, locale)
 
 
+async def cmd_certificates(message: Message, repo: Repo, clock: Clock, settings: Settings) -> None:
+    """/certificaten: every certificate and until when it counts, soonest lapse first."""
+    holdings = await renewals.lapse_overview(repo)
+    now = clock.now()
+    if not holdings:
+        await message.answer(_("Nobody has a certificate yet. Record one with /certify."))
+        return
+    lines = ["🎓 <b>" + _("Certificates and until when they count") + "</b>", ""]
+    for holding in holdings[:MAX_LISTED]:
+        values = {
+            "name": html.escape(holding.name),
+            "level": level_label(holding.level),
+            "date": long_date(holding.valid_until, settings.tz),
+        }
+        if holding.valid_until <= now:
+            lines.append("⚠️ " + _("{name}: {level}, lapsed on {date}").format(**values))
+        elif holding.valid_until <= now + RENEWAL_NOTICE:
+            lines.append("⏳ " + _("{name}: {level}, until {date}").format(**values))
+        else:
+            lines.append("• " + _("{name}: {level}, until {date}").format(**values))
+    hidden = len(holdings) - MAX_LISTED
+    if hidden > 0:
+        lines.append(
+            ngettext("…and {count} more.", "…and {count} more.", hidden).format(count=hidden)
+        )
+    await message.answer("\n".join(lines))
+
+
+MAX_LISTED = 60
+
+
 def create_router() -> Router:
     router = Router(name="facilitation_admin")
     coordinator = IsCoordinator()
@@ -339,6 +382,7 @@ def create_router() -> Router:
     router.message.register(cmd_request, Command("verzoek", "request"), coordinator)
     router.message.register(cmd_certify, Command("certificeer", "certify"), coordinator)
     router.message.register(cmd_revoke, Command("intrekken", "revoke"), coordinator)
+    router.message.register(cmd_certificates, Command("certificaten", "certificates"), coordinator)
     action = FacAdminCallback.filter
     router.callback_query.register(cb_panel, action(F.action == FacAdminAction.PANEL), coordinator)
     router.callback_query.register(cb_ask, action(F.action == FacAdminAction.ASK), coordinator)

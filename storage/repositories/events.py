@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -17,6 +17,7 @@ from storage.models import (
     Event,
     EventStatus,
     Registration,
+    User,
 )
 from storage.models.events import SEAT_STATUSES
 from storage.upsert import insert_or_ignore, rows_touched
@@ -134,6 +135,52 @@ class EventRepository:
             select(Certificate.level).where(Certificate.user_id == user_id)
         )
         return set(result.scalars())
+
+    async def certificates_of(self, user_id: int) -> dict[str, datetime]:
+        """Level → when it was (last) granted."""
+        result = await self._session.execute(
+            select(Certificate.level, Certificate.granted_at).where(Certificate.user_id == user_id)
+        )
+        return {str(level): granted for level, granted in result.all()}
+
+    async def renew_certificate(
+        self, user_id: int, level: str, event_id: int | None, now: datetime
+    ) -> bool:
+        """A certificate held already counts again from `now` (a new training of its level)."""
+        result = await self._session.execute(
+            update(Certificate)
+            .where(
+                Certificate.user_id == user_id,
+                Certificate.level == level,
+                Certificate.granted_at < now,
+            )
+            .values(granted_at=now, event_id=event_id)
+        )
+        return rows_touched(result) > 0
+
+    async def lapsing_between(
+        self, start: datetime, end: datetime, level: str, validity: timedelta
+    ) -> list[tuple[Certificate, User]]:
+        """Certificates of `level` whose validity ends between `start` and `end`."""
+        result = await self._session.execute(
+            select(Certificate, User)
+            .join(User, User.id == Certificate.user_id)
+            .where(
+                Certificate.level == level,
+                Certificate.granted_at > start - validity,
+                Certificate.granted_at <= end - validity,
+            )
+            .order_by(Certificate.granted_at, Certificate.id)
+        )
+        return [(certificate, user) for certificate, user in result.all()]
+
+    async def all_certificates(self) -> list[tuple[Certificate, User]]:
+        result = await self._session.execute(
+            select(Certificate, User)
+            .join(User, User.id == Certificate.user_id)
+            .order_by(Certificate.granted_at, Certificate.id)
+        )
+        return [(certificate, user) for certificate, user in result.all()]
 
     async def grant_certificate(
         self, user_id: int, level: str, event_id: int, now: datetime

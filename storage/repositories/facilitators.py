@@ -105,9 +105,10 @@ class FacilitatorRepository:
 
     # Candidates ------------------------------------------------------------------------------
 
-    async def candidates(self, event: Event, level: str) -> list[User]:
-        """Facilitators (and coordinators) with the certificate `level` who are not unavailable
-        and not busy at another table at that time, least recently asked first."""
+    async def candidates(self, event: Event, level: str, granted_after: datetime) -> list[User]:
+        """Facilitators (and coordinators) with the certificate `level`, granted after
+        `granted_after` (still valid at the table), who are not unavailable and not busy at
+        another table at that time, least recently asked first."""
         busy = (
             select(FacilitationRequest.facilitator_id)
             .join(Event, Event.id == FacilitationRequest.event_id)
@@ -122,7 +123,9 @@ class FacilitatorRepository:
         away = select(Unavailability.user_id).where(
             Unavailability.starts_at < event.ends_at, Unavailability.ends_at > event.starts_at
         )
-        certified = select(Certificate.user_id).where(Certificate.level == level)
+        certified = select(Certificate.user_id).where(
+            Certificate.level == level, Certificate.granted_at > granted_after
+        )
         result = await self._session.execute(
             select(User)
             .outerjoin(FacilitatorProfile, FacilitatorProfile.user_id == User.id)

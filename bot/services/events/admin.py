@@ -212,6 +212,10 @@ async def mark_attendance(
             granted = await repo.events.grant_certificate(
                 registration.user_id, event.level, event.id, now
             )
+            if not granted:  # held already: the training renews it from today
+                await repo.events.renew_certificate(
+                    registration.user_id, event.level, event.id, now
+                )
         elif not attended and event.kind == EventKind.TRAINING and event.level:
             # Marked present by mistake: what that granted is taken back, and the person told.
             revoked = await repo.events.revoke_certificate(

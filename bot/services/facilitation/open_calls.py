@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 
+from bot.catalog.certificates import granted_after
 from bot.services.coordination import audit
 from bot.services.facilitation.pool import (
     FacilitationError,
@@ -54,7 +55,9 @@ async def eligible(repo: Repo, event: Event, *, tz: tzinfo) -> list[User]:
     }
     people = [
         person
-        for person in await repo.facilitators.candidates(event, required_level(event))
+        for person in await repo.facilitators.candidates(
+            event, required_level(event), granted_after(required_level(event), event.starts_at)
+        )
         if person.id not in asked
     ]
     ids = [person.id for person in people]

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.catalog.certificates import granted_after, valid_until
 from bot.services.coordination import audit
 from bot.services.events.certificates import tell_certificate_revoked
 from bot.services.events.registrations import EventNotFoundError
@@ -52,6 +53,16 @@ class MissingCertificateError(FacilitationError):
         super().__init__("missing certificate")
         self.name = user.first_name  # read now: the object expires with the rollback
         self.level = level
+
+
+class LapsedCertificateError(FacilitationError):
+    """The certificate the table needs is no longer valid at the table's time."""
+
+    def __init__(self, user: User, level: str, lapses_at: datetime) -> None:
+        super().__init__("lapsed certificate")
+        self.name = user.first_name  # read now: the object expires with the rollback
+        self.level = level
+        self.lapses_at = lapses_at
 
 
 class UnavailableError(FacilitationError):
@@ -140,8 +151,11 @@ async def check_can_be_asked(repo: Repo, event: Event, person: User) -> None:
     if not person.is_reachable:
         raise UnreachableError(person)
     level = required_level(event)
-    if level not in await repo.events.certificate_levels(person.id):
+    granted = (await repo.events.certificates_of(person.id)).get(level)
+    if granted is None:
         raise MissingCertificateError(person, level)
+    if granted <= granted_after(level, event.starts_at):
+        raise LapsedCertificateError(person, level, valid_until(level, granted))
     if await repo.facilitators.is_unavailable(person.id, event.starts_at, event.ends_at):
         raise UnavailableError(person)
     active = await repo.facilitation.active_request(event.id, person.id)
@@ -170,7 +184,9 @@ async def overview(repo: Repo, event_id: int, *, now: datetime) -> TableOverview
         asked = {user.id for request, user in requests if request.status != "filled"}
         candidates = [
             person
-            for person in await repo.facilitators.candidates(event, level)
+            for person in await repo.facilitators.candidates(
+                event, level, granted_after(level, event.starts_at)
+            )
             if person.id not in asked
         ]
         profiles = await repo.facilitators.profiles([person.id for person in candidates])
@@ -227,6 +243,8 @@ async def grant_certificate(
     async with repo.write():
         person = await find_person(repo, target)
         granted = await repo.facilitators.grant_certificate(person.id, level, now)
+        if not granted:  # held already: it counts again from today
+            granted = await repo.events.renew_certificate(person.id, level, None, now)
         if granted:
             await audit.record(
                 repo, actor_id=actor_id, action="certificate.grant", target=f"user:{person.id}",
