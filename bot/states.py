@@ -67,3 +67,7 @@ class BroadcastStates(StatesGroup):
     button_event = State()
     audience = State()
     audience_event = State()
+
+
+class FeedbackStates(StatesGroup):
+    comment = State()  # after the stars: a sentence, if they like

@@ -23,6 +23,7 @@ from scheduler.certificates import CERTIFICATE_JOB_ID, run_certificate_job
 from scheduler.context import JobContext
 from scheduler.digest import DIGEST_JOB_ID, run_weekly_digest
 from scheduler.facilitation import FACILITATION_JOB_ID, run_facilitation_job
+from scheduler.feedback import FEEDBACK_JOB_ID, run_feedback_job
 from scheduler.freshness import FRESHNESS_JOB_ID, run_freshness_job
 from scheduler.meetups import MEETUP_JOB_ID, run_meetup_proposals
 from scheduler.retention import RETENTION_JOB_ID, run_retention_job
@@ -58,6 +59,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(
         FACILITATION_JOB_ID, run_facilitation_job, IntervalTrigger(minutes=10, timezone=UTC)
     ),
+    PeriodicJob(FEEDBACK_JOB_ID, run_feedback_job, IntervalTrigger(minutes=30, timezone=UTC)),
 ]
 
 

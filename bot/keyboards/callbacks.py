@@ -414,3 +414,12 @@ class ConfirmCallback(CallbackData, prefix="cf"):
     """[No, never mind] under a one-tap confirmation row (`bot.keyboards.confirm`)."""
 
     action: str = "no"
+
+
+class FeedbackCallback(CallbackData, prefix="fb"):
+    """ "Hoe was het gesprek?": `rating` 1–5 stars; 0 is [Klaar] (no sentence); `share` after
+    a sentence: 1 it may be shared, 0 only the stars."""
+
+    event_id: int
+    rating: int = 0
+    share: int = -1

@@ -22,7 +22,7 @@ from bot.keyboards.callbacks import (
 from bot.services.coordination.audience import LEVELS
 from storage.models import Broadcast
 
-EXPORT_KINDS = ("initiatives", "events", "registrations", "debriefs", "audit")
+EXPORT_KINDS = ("initiatives", "events", "registrations", "debriefs", "feedback", "audit")
 
 
 def broadcast_markup(broadcast: Broadcast) -> InlineKeyboardMarkup | None:
@@ -152,6 +152,7 @@ def export_label(kind: str) -> str:
         "events": _("Events"),
         "registrations": _("Registrations"),
         "debriefs": _("Debriefs"),
+        "feedback": _("Feedback"),
         "audit": _("Audit log"),
     }.get(kind, kind)
 

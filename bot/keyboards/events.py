@@ -6,7 +6,13 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
-from bot.keyboards.callbacks import EventAction, EventCallback, EventListCallback, ReconfirmCallback
+from bot.keyboards.callbacks import (
+    EventAction,
+    EventCallback,
+    EventListCallback,
+    FeedbackCallback,
+    ReconfirmCallback,
+)
 from bot.keyboards.map import map_button
 from bot.keyboards.share import share_card_button
 from bot.services.events.browse import NEXT_WEEK, PAGE_SIZE, THIS_WEEK, BrowsePage, EventView
@@ -213,5 +219,41 @@ def seat_offer_keyboard(event_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text="✅ " + _("Yes, I'll come"), callback_data=take)]
+        ]
+    )
+
+
+def feedback_keyboard(event_id: int) -> InlineKeyboardMarkup:
+    """1 to 5 stars in one row."""
+    stars = [
+        InlineKeyboardButton(
+            text=f"{rating}⭐",
+            callback_data=FeedbackCallback(event_id=event_id, rating=rating).pack(),
+        )
+        for rating in range(1, 6)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[stars])
+
+
+def feedback_done_keyboard(event_id: int) -> InlineKeyboardMarkup:
+    done = FeedbackCallback(event_id=event_id, rating=0).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=_("Done"), callback_data=done)]]
+    )
+
+
+def feedback_share_keyboard(event_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("Yes, share it"),
+                    callback_data=FeedbackCallback(event_id=event_id, share=1).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=_("No, only the stars"),
+                    callback_data=FeedbackCallback(event_id=event_id, share=0).pack(),
+                ),
+            ]
         ]
     )

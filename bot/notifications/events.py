@@ -7,8 +7,14 @@ import html
 from datetime import datetime, timedelta
 
 from bot.i18n import _
-from bot.keyboards.events import promoted_keyboard, reconfirm_keyboard, seat_offer_keyboard
+from bot.keyboards.events import (
+    feedback_keyboard,
+    promoted_keyboard,
+    reconfirm_keyboard,
+    seat_offer_keyboard,
+)
 from bot.notifications.registry import RenderContext, Rendered, message_kind
+from bot.services.events.feedback import FEEDBACK
 from bot.services.events.messages import SEAT_GONE, SEAT_OFFER
 from bot.services.events.reliability import RECORD_FORGIVEN
 from bot.services.message_params import DigestParams, SeatParams
@@ -129,6 +135,25 @@ async def render_seat_gone(ctx: RenderContext, params: SeatParams) -> Rendered |
         "You are still on the waitlist (number {position})."
     ).format(title=html.escape(event.title), position=registration.waitlist_position)
     return Rendered(text)
+
+
+@message_kind(FEEDBACK, grace=timedelta(days=2))
+async def render_feedback(ctx: RenderContext, params: SeatParams) -> Rendered | None:
+    """ "Hoe was het gesprek?" to someone who had a seat and wasn't marked absent."""
+    registration = await ctx.repo.registrations.get(int(params["registration_id"]))
+    present = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
+    if registration is None or registration.status not in present:
+        return None
+    event = await ctx.repo.events.get(registration.event_id)
+    if event is None or event.status != EventStatus.PUBLISHED:
+        return None
+    if await ctx.repo.feedback.of(event.id, registration.user_id) is not None:
+        return None
+    text = _("💬 How was the conversation at <b>{title}</b>?").format(
+        title=html.escape(event.title)
+    )
+    text += "\n" + _("One tap is enough: 1 star is poor, 5 stars is excellent.")
+    return Rendered(text, feedback_keyboard(event.id))
 
 
 @message_kind(RECORD_FORGIVEN)

@@ -57,6 +57,8 @@ def _headers() -> dict[str, str]:
         "participants": _("participants"),
         "topics": _("topics"),
         "submitted_at": _("sent on"),
+        "rating": _("stars"),
+        "comment": _("comment"),
         "at": _("moment"),
         "actor_id": _("done by (number)"),
         "action": _("action"),

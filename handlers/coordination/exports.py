@@ -1,4 +1,4 @@
-"""/export initiatives|events|registrations|debriefs|audit [period]: a CSV file (UTF-8 with
+"""/export initiatives|events|registrations|debriefs|feedback|audit [period]: a CSV file (UTF-8 with
 BOM, `;`-separated for Dutch Excel) sent as a document. Without a choice: buttons."""
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ ALIASES = {
     "registraties": "registrations",
     "inschrijvingen": "registrations",
     "nabesprekingen": "debriefs",
+    "reacties": "feedback",
+    "beoordelingen": "feedback",
     "log": "audit",
     "logboek": "audit",
 }

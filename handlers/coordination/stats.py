@@ -3,6 +3,8 @@ attendance per month as a photo. Buttons switch the period."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -17,6 +19,7 @@ from bot.notifications.broadcasts import number
 from bot.services.coordination import stats
 from bot.services.coordination.charts import ChartLabels, monthly_chart
 from bot.services.coordination.stats import BadPeriodError, Figures
+from bot.views.event_card import theme_label
 from bot.views.stats import month_label, period_words
 from storage.repositories import Repo
 
@@ -82,7 +85,43 @@ def figures_text(f: Figures, locale: str) -> str:
                 count=n(f.debriefs), people=n(f.debrief_participants)
             )
         )
+    lines += _feedback_lines(f, locale)
     return "\n".join(lines)
+
+
+SHOWN_PER_GROUP = 5
+
+
+def _feedback_lines(f: Figures, locale: str) -> list[str]:
+    """Average stars overall, per theme and per municipality (the five with most answers)."""
+    given = f.feedback
+    if not given.answers or given.average is None:
+        return []
+
+    def stars(value: float) -> str:
+        shown = f"{value:.1f}"
+        return shown if locale.startswith("en") else shown.replace(".", ",")
+
+    def group(values: dict[str, tuple[float, int]], label: Callable[[str], str]) -> str:
+        return ", ".join(
+            f"{label(key)} {stars(average)} ({count})"
+            for key, (average, count) in list(values.items())[:SHOWN_PER_GROUP]
+        )
+
+    lines = [
+        "⭐ "
+        + ngettext(
+            "How the conversations were: {average} stars on average, {count} answer",
+            "How the conversations were: {average} stars on average, {count} answers",
+            given.answers,
+        ).format(average=stars(given.average), count=number(given.answers, locale))
+    ]
+    if given.by_theme:
+        themes = group(given.by_theme, lambda slug: theme_label(slug, locale))
+        lines.append("   " + _("by theme: {values}").format(values=themes))
+    places = group(given.by_municipality, lambda name: name)
+    lines.append("   " + _("by municipality: {values}").format(values=places))
+    return lines
 
 
 def _hours(value: float, locale: str) -> str:

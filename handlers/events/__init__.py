@@ -14,6 +14,7 @@ from handlers.events import (
     attendance,
     browse,
     edit,
+    feedback,
     manage,
     refusals,
     reliability,
@@ -34,6 +35,7 @@ def create_router() -> Router:
         attendance.create_router(),
         settings.create_router(),
         reliability.create_router(),
+        feedback.create_router(),
     )
     register_refusals(router, EventsError, refusals.refusal)
     return router

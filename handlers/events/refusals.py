@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.i18n import _
 from bot.services.events.admin import EventNotOverError, EventStartedError
 from bot.services.events.errors import EventsError
+from bot.services.events.feedback import NotAParticipantError
 from bot.services.events.registrations import (
     EventNotFoundError,
     EventNotOpenError,
@@ -30,6 +31,8 @@ def refusal(exc: EventsError) -> str:
         return _("This sign-up is no longer active.")
     if isinstance(exc, EventStartedError):
         return _("This event has already started or taken place, so it can't be changed any more.")
+    if isinstance(exc, NotAParticipantError):
+        return _("Only people who had a seat at this table can answer this.")
     if isinstance(exc, EventNotOverError):
         return _("Attendance can be marked once the event has started.")
     return _("That didn't work. Please try again.")

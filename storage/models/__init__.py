@@ -25,6 +25,7 @@ from storage.models.events import (
     EventStatus,
     Registration,
     RegistrationStatus,
+    TableFeedback,
     TrainingLevel,
 )
 from storage.models.facilitation import (
@@ -87,6 +88,7 @@ __all__ = [
     "SearchState",
     "SenderBlock",
     "SenderQuota",
+    "TableFeedback",
     "ThreadStatus",
     "Tombstone",
     "TrainingLevel",

@@ -193,3 +193,26 @@ class DigestSubscription(Base):
     themes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     municipalities: Mapped[list[Any]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TableFeedback(Base):
+    """ "Hoe was het gesprek?" after a table: 1 to 5 stars and, if they like, a sentence, which
+    is only shared (the CSV) with the writer's consent. The person is kept only to answer once;
+    retention and erasure remove them, the rating stays for the figures."""
+
+    __tablename__ = "table_feedback"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id", name="uq_table_feedback_event_user"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+    )
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), info={"person": "null"}
+    )
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    comment_shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -62,6 +62,7 @@ PERSON_COLUMN_SUFFIXES = ("_by", "_user_id", "_chat_id")
 RETENTION_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("registrations", "event_id", ("user_id",)),
     ("debriefs", "event_id", ("facilitator_id",)),
+    ("table_feedback", "event_id", ("user_id",)),
     # A certificate stays (it opens the next training), without saying at which event.
     ("certificates", "event_id", ("event_id",)),
 )

@@ -17,6 +17,7 @@ from storage.repositories.events import EventRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.facilitation import FacilitationRepository
 from storage.repositories.facilitators import FacilitatorRepository
+from storage.repositories.feedback import FeedbackRepository
 from storage.repositories.initiatives import InitiativeRepository
 from storage.repositories.knowledge import KnowledgeRepository
 from storage.repositories.map import MapRepository
@@ -51,6 +52,10 @@ class Repo:
     @cached_property
     def events(self) -> EventRepository:
         return EventRepository(self.session)
+
+    @cached_property
+    def feedback(self) -> FeedbackRepository:
+        return FeedbackRepository(self.session)
 
     @cached_property
     def map(self) -> MapRepository:

@@ -23,7 +23,7 @@ from bot.services.coordination.stats import Period
 from storage.models.events import SEAT_STATUSES
 from storage.repositories import Repo
 
-KINDS = ("initiatives", "events", "registrations", "debriefs", "audit")
+KINDS = ("initiatives", "events", "registrations", "debriefs", "feedback", "audit")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "initiatives": (
@@ -87,6 +87,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "participants",
         "topics",
         "submitted_at",
+    ),
+    # Anonymous: no person; what they wrote only when they agreed to share it.
+    "feedback": (
+        "event_id",
+        "event_title",
+        "event_starts_at",
+        "theme",
+        "municipality",
+        "rating",
+        "comment",
+        "created_at",
     ),
     "audit": ("id", "at", "actor_id", "action", "target", "details"),
 }
@@ -206,6 +217,20 @@ async def rows(
                 _when(d.submitted_at, tz),
             )
             for d, e in await repo.facilitators.debriefs(start, end)
+        ]
+    if kind == "feedback":
+        return [
+            (
+                e.id,
+                e.title,
+                _when(e.starts_at, tz),
+                e.theme or "",
+                e.municipality,
+                f.rating,
+                f.comment if f.comment_shared else "",
+                _when(f.created_at, tz),
+            )
+            for f, e in await repo.feedback.between(start, end)
         ]
     if kind == "audit":
         return [

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.services.coordination.errors import CoordinationError
+from bot.services.events import feedback as table_feedback
+from bot.services.events.feedback import FeedbackFigures
 from bot.services.initiatives.profiles import OUTDATED_AFTER
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
@@ -128,6 +130,8 @@ class Figures:
     # Debriefs of tables in the period, and the people the facilitators counted there.
     debriefs: int = 0
     debrief_participants: int = 0
+    # "Hoe was het gesprek?": stars given for tables held in the period.
+    feedback: FeedbackFigures = field(default_factory=FeedbackFigures)
 
     @property
     def fill_rate(self) -> float | None:
@@ -167,6 +171,7 @@ async def figures(repo: Repo, period: Period, *, now: datetime) -> Figures:
         result.promotions = await repo.stats.promotions(start, end)
         result.venues, result.municipalities = await repo.stats.locations(start, end)
         await _facilitation_figures(repo, result)
+        result.feedback = await table_feedback.figures(repo, start, end)
     return result
 
 
