@@ -152,7 +152,7 @@ async def test_export_without_a_choice_offers_buttons(feed: Feeder, bot_api: Moc
     assert button_rows(answer.reply_markup) == [
         ["Initiatieven", "Activiteiten"],
         ["Aanmeldingen", "Nabesprekingen"],
-        ["Logboek"],
+        ["Reacties", "Logboek"],
     ]
     await feed(message_update(kees, "/export events ooit"))
     assert bot_api.take(SendMessage).text.startswith("Die periode begrijp ik niet.")

@@ -84,7 +84,8 @@ async def test_participants_lose_their_names_ninety_days_after_the_event(
     # Counts only, no ids or names.
     messages = [r.getMessage() for r in caplog.records if r.name.startswith(("bot", "scheduler"))]
     assert (
-        "retention: 4 rows anonymised (certificates=1, debriefs=1, registrations=2), "
+        "retention: 4 rows anonymised (certificates=1, debriefs=1, registrations=2, "
+        "table_feedback=0), "
         "1 old messages deleted" in messages
     )
     assert not any("5100001" in m or "Zwaantje" in m for m in messages)
