@@ -161,6 +161,7 @@ async def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(
     assert "⛔ vol — wachtlijst: 1" in (card.text or "")
     assert button_rows(card.reply_markup) == [
         ["⏳ Zet me op de wachtlijst"],
+        ["🔔 Elke dialoogtafel in Utrecht in die week"],
         ["◀ Alle activiteiten", "📤 Delen"],
     ]
     assert await registration_of(repo, event_id, anna.id) == ("cancelled", None, False)

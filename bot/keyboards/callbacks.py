@@ -423,3 +423,15 @@ class FeedbackCallback(CallbackData, prefix="fb"):
     event_id: int
     rating: int = 0
     share: int = -1
+
+
+class WishAction(StrEnum):
+    ADD = "add"  # a wish like this (full) event
+    DROP = "drop"  # remove a wish (in /mijnagenda)
+
+
+class WishCallback(CallbackData, prefix="wl"):
+    """The flexible waitlist: `id` is the event (add) or the wish (drop)."""
+
+    action: WishAction
+    id: int

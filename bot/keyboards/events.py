@@ -12,12 +12,14 @@ from bot.keyboards.callbacks import (
     EventListCallback,
     FeedbackCallback,
     ReconfirmCallback,
+    WishAction,
+    WishCallback,
 )
 from bot.keyboards.map import map_button
 from bot.keyboards.share import share_card_button
 from bot.services.events.browse import NEXT_WEEK, PAGE_SIZE, THIS_WEEK, BrowsePage, EventView
 from bot.views.dates import period_label
-from bot.views.event_card import KIND_ICONS, theme_label
+from bot.views.event_card import KIND_ICONS, kind_label, level_label, theme_label
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 _TITLE_LENGTH = 36
@@ -151,6 +153,10 @@ def card_keyboard(
         rows.append([button("❌ " + _("Leave the waitlist"), "leave")])
     elif open_for_signup and found.is_full:
         rows.append([button("⏳ " + _("Join the waitlist"), "join")])
+        wish = WishCallback(action=WishAction.ADD, id=event_id).pack()
+        rows.append(
+            [InlineKeyboardButton(text="🔔 " + wish_label(found.event), callback_data=wish)]
+        )
     elif open_for_signup:
         rows.append([button("✅ " + _("Sign up"), "join")])
     back = InlineKeyboardButton(
@@ -213,9 +219,11 @@ def reconfirm_keyboard(registration_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def seat_offer_keyboard(event_id: int) -> InlineKeyboardMarkup:
-    """[Ja, ik kom] under a seat offered to the whole waitlist."""
-    take = EventCallback(action=EventAction.TAKE, event_id=event_id).pack()
+def seat_offer_keyboard(event_id: int, *, join: bool = False) -> InlineKeyboardMarkup:
+    """[Ja, ik kom] under a seat offered to the whole waitlist (or, `join`, to someone whose
+    list it fits: then the tap signs up)."""
+    action = EventAction.JOIN if join else EventAction.TAKE
+    take = EventCallback(action=action, event_id=event_id).pack()
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text="✅ " + _("Yes, I'll come"), callback_data=take)]
@@ -256,4 +264,13 @@ def feedback_share_keyboard(event_id: int) -> InlineKeyboardMarkup:
                 ),
             ]
         ]
+    )
+
+
+def wish_label(event: Event) -> str:
+    """ "Elke dialoogtafel in Utrecht deze week" / "Elke training Spannend in die maand"."""
+    if event.kind == "training":
+        return _("Every training {level} that month").format(level=level_label(event.level or ""))
+    return _("Every {kind} in {place} that week").format(
+        kind=kind_label(event.kind).lower(), place=event.municipality
     )

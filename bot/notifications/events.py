@@ -17,7 +17,8 @@ from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.events.feedback import FEEDBACK
 from bot.services.events.messages import SEAT_GONE, SEAT_OFFER
 from bot.services.events.reliability import RECORD_FORGIVEN
-from bot.services.message_params import DigestParams, SeatParams
+from bot.services.events.wishes import WISH_NEW, WISH_OFFER
+from bot.services.message_params import DigestParams, SeatParams, TableParams
 from bot.views.dates import format_span
 from bot.views.event_card import changed_text, title_in_question, when_where
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
@@ -154,6 +155,36 @@ async def render_feedback(ctx: RenderContext, params: SeatParams) -> Rendered | 
     )
     text += "\n" + _("One tap is enough: 1 star is poor, 5 stars is excellent.")
     return Rendered(text, feedback_keyboard(event.id))
+
+
+async def _upcoming(ctx: RenderContext, params: TableParams) -> Event | None:
+    event = await ctx.repo.events.get(int(params["event_id"]))
+    if event is None or event.status != EventStatus.PUBLISHED or event.starts_at <= ctx.now:
+        return None
+    return event
+
+
+@message_kind(WISH_OFFER, urgent=True)
+async def render_wish_offer(ctx: RenderContext, params: TableParams) -> Rendered | None:
+    """A free seat that fits the recipient's list; not sent once it has gone."""
+    event = await _upcoming(ctx, params)
+    if event is None or await ctx.repo.registrations.seats_taken(event.id) >= event.capacity:
+        return None
+    text = _("🔔 A seat is free at <b>{title}</b>, and it fits your list. Do you want it?").format(
+        title=html.escape(event.title)
+    )
+    text += "\n" + _when_where(event, ctx)
+    return Rendered(text, seat_offer_keyboard(event.id, join=True))
+
+
+@message_kind(WISH_NEW)
+async def render_wish_new(ctx: RenderContext, params: TableParams) -> Rendered | None:
+    event = await _upcoming(ctx, params)
+    if event is None:
+        return None
+    text = _("🔔 New, and it fits your list: <b>{title}</b>").format(title=html.escape(event.title))
+    text += "\n" + _when_where(event, ctx)
+    return Rendered(text, seat_offer_keyboard(event.id, join=True))
 
 
 @message_kind(RECORD_FORGIVEN)

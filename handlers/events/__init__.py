@@ -20,6 +20,7 @@ from handlers.events import (
     reliability,
     settings,
     signup,
+    wishes,
 )
 
 
@@ -36,6 +37,7 @@ def create_router() -> Router:
         settings.create_router(),
         reliability.create_router(),
         feedback.create_router(),
+        wishes.create_router(),
     )
     register_refusals(router, EventsError, refusals.refusal)
     return router

@@ -17,8 +17,15 @@ from aiogram.types import (
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
-from bot.keyboards.callbacks import EventAction, EventCallback, MenuAction, MenuCallback
-from bot.services.events import agenda, registrations
+from bot.keyboards.callbacks import (
+    EventAction,
+    EventCallback,
+    MenuAction,
+    MenuCallback,
+    WishAction,
+    WishCallback,
+)
+from bot.services.events import agenda, registrations, wishes
 from bot.services.events.registrations import (
     CancelResult,
     EventNotFoundError,
@@ -31,6 +38,7 @@ from bot.views.event_card import title_line
 from bot.views.events import cancelled_text
 from bot.views.messages import edit_or_keep
 from bot.views.pages import nav_row, page_of
+from bot.views.wishes import wish_line
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
 
@@ -43,7 +51,8 @@ async def agenda_view(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The tables someone leads, then their sign-ups, numbered, a page at a time."""
     mine = await agenda.my_agenda(repo, user_id, now=clock.now())
-    if not mine.entries and not mine.duties:
+    wished = await wishes.of_user(repo, user_id, now=clock.now())
+    if not mine.entries and not mine.duties and not wished:
         return _("Your agenda is empty. See what's on with /agenda."), None
     duty_lines, duty_rows = agenda_duties(mine.duties, locale, settings.tz)
     items = list(zip(duty_lines, duty_rows, strict=True))
@@ -70,6 +79,12 @@ async def agenda_view(
             ),
         ]
         items.append((line, row))
+    for wish in wished:
+        line = "🔔 " + _("On your list: {wish}").format(wish=wish_line(wish, locale, settings.tz))
+        drop = WishCallback(action=WishAction.DROP, id=wish.id).pack()
+        items.append(
+            (line, [InlineKeyboardButton(text="✖ " + _("Off my list"), callback_data=drop)])
+        )
     shown = page_of(items, page, AGENDA_PER_PAGE)
     lines = ["🗓 <b>" + _("My agenda") + "</b>", "", *(line for line, _row in shown.items)]
     rows = [row for _line, row in shown.items]

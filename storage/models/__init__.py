@@ -25,6 +25,7 @@ from storage.models.events import (
     EventStatus,
     Registration,
     RegistrationStatus,
+    StandingWish,
     TableFeedback,
     TrainingLevel,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "SearchState",
     "SenderBlock",
     "SenderQuota",
+    "StandingWish",
     "TableFeedback",
     "ThreadStatus",
     "Tombstone",

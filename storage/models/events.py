@@ -216,3 +216,28 @@ class TableFeedback(Base):
     comment_shared: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StandingWish(Base):
+    """A flexible waitlist: "every table in Utrecht this week", "every Spannend training in
+    March". When a seat frees up at a matching event and nobody waits for it, or a matching
+    event is published, the person hears it and can take the seat in one tap."""
+
+    __tablename__ = "standing_wishes"
+    __table_args__ = (
+        UniqueConstraint(
+            "user_id", "kind", "municipality", "level", "starts_after", name="uq_standing_wishes"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    # "" for any (so the unique constraint holds: NULLs never equal each other).
+    municipality: Mapped[str] = mapped_column(String(80), default="")
+    level: Mapped[str] = mapped_column(String(16), default="")
+    starts_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    starts_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -29,6 +29,7 @@ from storage.repositories.roles import RoleRepository
 from storage.repositories.search import SearchRepository
 from storage.repositories.stats import StatsRepository
 from storage.repositories.users import UserRepository
+from storage.repositories.wishes import WishRepository
 
 
 class Repo:
@@ -52,6 +53,10 @@ class Repo:
     @cached_property
     def events(self) -> EventRepository:
         return EventRepository(self.session)
+
+    @cached_property
+    def wishes(self) -> WishRepository:
+        return WishRepository(self.session)
 
     @cached_property
     def feedback(self) -> FeedbackRepository:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.services.coordination import audit
 from bot.services.events import messages as event_messages
+from bot.services.events import wishes
 from bot.services.events.browse import EventView
 from bot.services.events.certificates import tell_certificate_revoked
 from bot.services.events.errors import EventsError
@@ -125,6 +126,8 @@ async def create_event(
                 published_at=now if publish else None,
             )
         )
+        if publish:
+            await wishes.tell_about_new_event(repo, event, now=now)
         await audit.record(
             repo,
             actor_id=created_by,

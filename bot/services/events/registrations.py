@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.services.events import messages as event_messages
+from bot.services.events import wishes
 from bot.services.events.errors import EventsError
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from storage.repositories import Repo
@@ -231,10 +232,15 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
         if waiting:
             await event_messages.offer_free_seat(repo, event, waiting, now=now)
             logger.info("event %s: a free seat offered to %s waiting", event.id, len(waiting))
+        else:
+            await wishes.offer_to_wishes(repo, event, now=now)
         return promoted
     while free > 0:
         first = await repo.registrations.first_waitlisted(event.id)
-        if first is None:
+        if first is None:  # nobody waits: each free seat to the next matching wish
+            for _seat in range(free):
+                if await wishes.offer_to_wishes(repo, event, now=now) is None:
+                    break
             break
         position = first.waitlist_position or 1
         first.status = RegistrationStatus.CONFIRMED
