@@ -141,3 +141,19 @@ async def test_participants_are_asked_and_answer_with_stars_and_a_sentence(
     assert sorted((f.user_id, f.rating) for f, _event in kept) == [(None, 2), (None, 4)]
     await repo.session.commit()
     assert all(isinstance(f, TableFeedback) for f, _event in kept)
+
+
+async def test_a_forged_feedback_button_changes_nothing(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    event_id = (await make_event(repo, clock)).id
+    anna = make_user(language_code="nl")
+    await feed(
+        callback_update(anna, EventCallback(action=EventAction.JOIN, event_id=event_id).pack())
+    )
+    bot_api.take_all()
+    for forged in (f"fb:{event_id}:-1:-1", f"fb:{event_id}:9:-1", f"fb:{event_id}:0:7"):
+        await feed(callback_update(anna, forged))
+        assert bot_api.take(AnswerCallbackQuery).text is None
+    assert await repo.feedback.between(None, None) == []
+    await repo.session.commit()

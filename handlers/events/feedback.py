@@ -28,6 +28,9 @@ async def cb_feedback(
     """Stars, [Klaar], or whether the sentence may be shared."""
     event_id, user_id, now = callback_data.event_id, query.from_user.id, clock.now()
     message = query.message if isinstance(query.message, Message) else None
+    if not 0 <= callback_data.rating <= 5 or callback_data.share not in (-1, 0, 1):
+        await query.answer()  # not a button we made: nothing happens
+        return
     if callback_data.share in (0, 1):
         await feedback.share(repo, event_id, user_id, bool(callback_data.share), now=now)
         await state.clear()

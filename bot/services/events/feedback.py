@@ -25,6 +25,10 @@ class NotAParticipantError(EventsError):
     """Only someone who had a seat at the table can say how it was."""
 
 
+class InvalidRatingError(EventsError, ValueError):
+    """Stars are 1 to 5."""
+
+
 async def ask_for_feedback(repo: Repo, *, now: datetime) -> int:
     """Schedule "Hoe was het gesprek?" for the participants of tables that ended at least two
     hours ago (once each: the key is fixed). Returns how many were newly scheduled."""
@@ -60,7 +64,7 @@ async def _own(repo: Repo, event_id: int, user_id: int) -> TableFeedback | None:
 async def rate(repo: Repo, event_id: int, user_id: int, rating: int, *, now: datetime) -> None:
     """The stars (1 to 5); a second tap changes them."""
     if not 1 <= rating <= 5:
-        raise ValueError("rating")
+        raise InvalidRatingError(rating)
     async with repo.write():
         found = await _own(repo, event_id, user_id)
         if found is None:
