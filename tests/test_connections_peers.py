@@ -332,3 +332,16 @@ async def test_a_question_to_one_person_says_so_in_the_singular(
         bot_api.take(AnswerCallbackQuery), bot_api.take(EditMessageText)
         await feed(message_update(asker, "How do you insure the volunteers at a repair café?"))
         assert bot_api.take(SendMessage).text.startswith(expected)
+
+
+async def test_a_draft_without_a_name_is_a_choice_with_words_on_it(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    anna = make_user(first_name="Anna", language_code="nl")
+    await add_person(repo, anna, clock.now())
+    await add_initiative(repo, clock.now(), owners=(anna.id,))
+    await add_initiative(repo, clock.now(), owners=(anna.id,), name="", status="draft")
+    await feed(message_update(anna, "/helpen"))
+    choice = bot_api.take(SendMessage)
+    assert choice.text == "Voor welk initiatief?"
+    assert button_rows(choice.reply_markup) == [["(nog zonder naam)"], ["Repair Café Lombok"]]

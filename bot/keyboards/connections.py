@@ -126,9 +126,11 @@ def consent_keyboard(kind: str, ident: int) -> InlineKeyboardMarkup:
 
 
 def initiatives_picker(choices: list[tuple[int, str]], action: str) -> InlineKeyboardMarkup:
+    """A button per initiative; one still without a name (a draft) says so."""
     builder = InlineKeyboardBuilder()
     for ident, name in choices:
-        builder.button(text=name, callback_data=PeerCallback(action=action, id=ident))
+        label = " ".join(name.split()) or _("(no name yet)")
+        builder.button(text=label[:60], callback_data=PeerCallback(action=action, id=ident))
     builder.adjust(1)
     return builder.as_markup()
 
