@@ -17,7 +17,8 @@ from bot.keyboards.callbacks import (
 )
 from bot.keyboards.map import map_button
 from bot.keyboards.share import share_card_button
-from bot.services.events.browse import NEXT_WEEK, PAGE_SIZE, THIS_WEEK, BrowsePage, EventView
+from bot.services.events.browse import PAGE_SIZE, BrowsePage, EventView
+from bot.services.events.periods import NEXT_WEEK, THIS_WEEK
 from bot.views.dates import period_label
 from bot.views.event_card import KIND_ICONS, kind_label, level_label, theme_label
 from storage.models import Event, EventStatus, Registration, RegistrationStatus

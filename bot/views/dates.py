@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, tzinfo
 from aiogram.utils.i18n import get_i18n
 from babel.dates import format_date
 
-from bot.services.events.browse import period_start
+from bot.services.events.periods import period_start
 
 _WEEKDAYS = {
     "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),

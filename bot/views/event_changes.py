@@ -13,7 +13,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.catalog.themes import THEMES
 from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import EventFormCallback
-from bot.services.events.changes import LEVELS, ChangePreview, FacilitatorsNeededError
+from bot.services.events.admin import CapacityBelowSeatsError
+from bot.services.events.changes import ChangePreview, FacilitatorsNeededError
+from bot.services.facilitation.pool import LEVELS
 from bot.views.dates import format_moment, format_span
 from bot.views.event_card import changed_text, level_label, place_line, theme_label
 from storage.models import Event, EventKind
@@ -252,6 +254,12 @@ def changed_reply(told: int) -> str:
 
 def problem_text(field: str, problem: Exception, starts_at: str) -> str:
     """Why the typed value can't be used, and what to type instead."""
+    if isinstance(problem, CapacityBelowSeatsError):
+        return ngettext(
+            "{count} person is already signed up: there can't be fewer seats than that.",
+            "{count} people are already signed up: there can't be fewer seats than that.",
+            problem.taken,
+        ).format(count=problem.taken)
     if isinstance(problem, FacilitatorsNeededError):
         return _("Type a number from {lowest} to {highest}.").format(
             lowest=problem.lowest, highest=problem.highest

@@ -5,7 +5,7 @@ message registrants will get and how many people get it. /stop leaves everything
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Unpack
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
-from bot.i18n import _, ngettext
+from bot.i18n import _
 from bot.keyboards.callbacks import EventAdminAction, EventAdminCallback, EventFormCallback
 from bot.middlewares.data import HandlerData
 from bot.services.events import changes as event_changes
@@ -21,13 +21,6 @@ from bot.services.events.admin import CapacityBelowSeatsError, EventStartedError
 from bot.services.events.changes import EventChanges, FacilitatorsNeededError
 from bot.services.events.inputs import (
     WhenError,
-    check_description,
-    check_title,
-    parse_capacity,
-    parse_moment_before,
-    parse_place,
-    parse_reminders,
-    parse_when,
 )
 from bot.services.events.registrations import EventNotFoundError
 from bot.states import EditEventStates
@@ -49,35 +42,6 @@ from storage.models import Event
 
 # A change that waits for [Ja, wijzig en stuur] is kept in the conversation's state.
 _WAITING_FIELDS = ("starts_at", "ends_at", "venue", "address", "municipality")
-
-
-def _read(field: str, text: str, event: Event, now: datetime, **data: Any) -> EventChanges:
-    """The typed value as a change; `ValueError` (or `WhenError`) when it can't be read."""
-    tz = data["settings"].tz
-    if field == "time":
-        starts_at, ends_at = parse_when(text, now=now, tz=tz)
-        return EventChanges(starts_at=starts_at, ends_at=ends_at)
-    if field == "place":
-        place = parse_place(text)
-        return EventChanges(
-            venue=place.venue, address=place.address, municipality=place.municipality
-        )
-    if field == "title":
-        return EventChanges(title=check_title(text))
-    if field == "description":
-        return EventChanges(description=check_description(text))
-    if field == "seats":
-        return EventChanges(capacity=parse_capacity(text))
-    if field == "reminders":
-        return EventChanges(reminder_offsets=parse_reminders(text))
-    if field == "facilitators":
-        if not text.strip().isdigit():
-            raise ValueError("facilitators")
-        return EventChanges(facilitators_needed=int(text.strip()))
-    moment = parse_moment_before(text, starts_at=event.starts_at, now=now, tz=tz)
-    if field == "deadline":
-        return EventChanges(registration_deadline=moment)
-    return EventChanges(cancellation_cutoff=moment)
 
 
 def _kept(changes: EventChanges) -> dict[str, str]:
@@ -154,7 +118,10 @@ async def value_entered(message: Message, **data: Unpack[HandlerData]) -> None:
     field, event_id = values["edit_field"], int(values["edit_event"])
     event = await _still_changeable(event_id, **data)
     try:
-        changes = _read(field, message.text or "", event, clock.now(), **data)
+        changes = event_changes.read_change(
+            field, message.text or "", starts_at=event.starts_at, now=clock.now(),
+            tz=data["settings"].tz,
+        )  # fmt: skip
     except WhenError as problem:
         await message.answer(when_problem_text(problem, data["locale"]))
         return
@@ -250,17 +217,8 @@ async def _change(
         result = await event_changes.change_event(
             data["repo"], event_id, changes, actor_id=data["user"].id, now=data["clock"].now()
         )
-    except (ValueError, FacilitatorsNeededError) as problem:
+    except (ValueError, FacilitatorsNeededError, CapacityBelowSeatsError) as problem:
         await message.answer(problem_text(field, problem, start))
-        return
-    except CapacityBelowSeatsError as problem:
-        await message.answer(
-            ngettext(
-                "{count} person is already signed up: there can't be fewer seats than that.",
-                "{count} people are already signed up: there can't be fewer seats than that.",
-                problem.taken,
-            ).format(count=problem.taken)
-        )
         return
     except (EventNotFoundError, EventStartedError):
         await state.clear()

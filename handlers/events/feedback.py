@@ -31,14 +31,9 @@ async def cb_feedback(
     if not 0 <= callback_data.rating <= 5 or callback_data.share not in (-1, 0, 1):
         await query.answer()  # not a button we made: nothing happens
         return
-    if callback_data.share in (0, 1):
-        await feedback.share(repo, event_id, user_id, bool(callback_data.share), now=now)
-        await state.clear()
-        await query.answer()
-        if message is not None:
-            await edit_or_keep(message, _("Thank you! Your answer helps the next tables."), None)
-        return
-    if callback_data.rating == 0:  # [Klaar]: no sentence
+    if callback_data.share in (0, 1) or callback_data.rating == 0:  # shared or not; [Klaar]
+        if callback_data.share in (0, 1):
+            await feedback.share(repo, event_id, user_id, bool(callback_data.share), now=now)
         await state.clear()
         await query.answer()
         if message is not None:

@@ -10,7 +10,6 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.catalog.certificates import RENEWAL_NOTICE
 from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
@@ -37,6 +36,7 @@ from bot.services.facilitation.pool import (
     UnknownPersonError,
     UnreachableError,
 )
+from bot.views.certificates import certificates_text
 from bot.views.dates import format_span, long_date
 from bot.views.event_card import level_label
 from storage.repositories import Repo
@@ -347,32 +347,7 @@ async def cb_panel(
 async def cmd_certificates(message: Message, repo: Repo, clock: Clock, settings: Settings) -> None:
     """/certificaten: every certificate and until when it counts, soonest lapse first."""
     holdings = await renewals.lapse_overview(repo)
-    now = clock.now()
-    if not holdings:
-        await message.answer(_("Nobody has a certificate yet. Record one with /certify."))
-        return
-    lines = ["🎓 <b>" + _("Certificates and until when they count") + "</b>", ""]
-    for holding in holdings[:MAX_LISTED]:
-        values = {
-            "name": html.escape(holding.name),
-            "level": level_label(holding.level),
-            "date": long_date(holding.valid_until, settings.tz),
-        }
-        if holding.valid_until <= now:
-            lines.append("⚠️ " + _("{name}: {level}, lapsed on {date}").format(**values))
-        elif holding.valid_until <= now + RENEWAL_NOTICE:
-            lines.append("⏳ " + _("{name}: {level}, until {date}").format(**values))
-        else:
-            lines.append("• " + _("{name}: {level}, until {date}").format(**values))
-    hidden = len(holdings) - MAX_LISTED
-    if hidden > 0:
-        lines.append(
-            ngettext("…and {count} more.", "…and {count} more.", hidden).format(count=hidden)
-        )
-    await message.answer("\n".join(lines))
-
-
-MAX_LISTED = 60
+    await message.answer(certificates_text(holdings, now=clock.now(), tz=settings.tz))
 
 
 def create_router() -> Router:

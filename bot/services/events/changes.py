@@ -9,7 +9,7 @@ go to the waitlist at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Final
 
 from sqlalchemy import inspect
@@ -23,16 +23,23 @@ from bot.services.events.admin import (
     InvalidEventError,
 )
 from bot.services.events.errors import EventsError
+from bot.services.events.inputs import (
+    MAX_REMINDERS,
+    check_description,
+    check_title,
+    parse_capacity,
+    parse_moment_before,
+    parse_place,
+    parse_reminders,
+    parse_when,
+)
 from bot.services.events.registrations import EventNotFoundError, fill_free_seats
 from bot.services.facilitation.escalation import ask_facilitators_about_new_moment
+from bot.services.facilitation.pool import LEVELS, MAX_NEEDED
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
-from storage.models.events import TrainingLevel
 from storage.repositories import Repo
 
 _ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
-LEVELS = tuple(level.value for level in TrainingLevel)
-MAX_FACILITATORS = 5
-MAX_REMINDERS = 3
 
 
 class _Keep:
@@ -119,8 +126,8 @@ def _apply(event: Event, changes: EventChanges) -> Applied:
             event.facilitator_level = changes.level
     if changes.facilitators_needed is not None:
         lowest = max(event.facilitators_confirmed, 1 if event.kind == EventKind.TABLE else 0)
-        if not lowest <= changes.facilitators_needed <= MAX_FACILITATORS:
-            raise FacilitatorsNeededError(lowest, MAX_FACILITATORS)
+        if not lowest <= changes.facilitators_needed <= MAX_NEEDED:
+            raise FacilitatorsNeededError(lowest, MAX_NEEDED)
         event.facilitators_needed = changes.facilitators_needed
     _apply_moments(event, changes, moved)
     reminders = changes.reminder_offsets is not None and sorted(
@@ -264,3 +271,34 @@ async def _tell_about_change(repo: Repo, event: Event, now: datetime) -> int:
     return await event_messages.notify_registrants(
         repo, event, active, kind="event.changed", now=now
     )
+
+
+def read_change(
+    field: str, text: str, *, starts_at: datetime, now: datetime, tz: tzinfo
+) -> EventChanges:
+    """What a coordinator typed for `field` (of /wijzig) as a change; `ValueError` (or
+    `WhenError`) when it can't be read."""
+    if field == "time":
+        new_start, new_end = parse_when(text, now=now, tz=tz)
+        return EventChanges(starts_at=new_start, ends_at=new_end)
+    if field == "place":
+        place = parse_place(text)
+        return EventChanges(
+            venue=place.venue, address=place.address, municipality=place.municipality
+        )
+    if field == "title":
+        return EventChanges(title=check_title(text))
+    if field == "description":
+        return EventChanges(description=check_description(text))
+    if field == "seats":
+        return EventChanges(capacity=parse_capacity(text))
+    if field == "reminders":
+        return EventChanges(reminder_offsets=parse_reminders(text))
+    if field == "facilitators":
+        if not text.strip().isdigit():
+            raise ValueError("facilitators")
+        return EventChanges(facilitators_needed=int(text.strip()))
+    moment = parse_moment_before(text, starts_at=starts_at, now=now, tz=tz)
+    if field == "deadline":
+        return EventChanges(registration_deadline=moment)
+    return EventChanges(cancellation_cutoff=moment)

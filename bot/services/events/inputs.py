@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.catalog.municipalities import match_municipality
-from bot.services.events.browse import NEXT_WEEK, THIS_WEEK, day_code, month_code
+from bot.services.events.periods import NEXT_WEEK, THIS_WEEK, day_code, month_code
 
 MAX_CAPACITY = 1000
 

@@ -8,9 +8,10 @@ for it. Wishes show, and can be removed, in /mijnagenda."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from bot.services import outbox
+from bot.services.events.periods import THIS_WEEK, month_code, period_window
 from bot.services.message_params import TableParams
 from storage.models import Event, EventKind, StandingWish
 from storage.repositories import Repo
@@ -29,27 +30,20 @@ class WishSpec:
     whole_month: bool  # a training's month; else a week
 
 
-def _midnight(day: date, tz: tzinfo) -> datetime:
-    return datetime.combine(day, time(), tz)
-
-
 def wish_like(event: Event, tz: tzinfo) -> WishSpec:
-    """What a wish made from this event's card asks for."""
-    local = event.starts_at.astimezone(tz).date()
+    """What a wish made from this event's card asks for: a training's level in its month;
+    otherwise its kind and place in its week (the agenda's own periods)."""
     if event.kind == EventKind.TRAINING:
-        first = local.replace(day=1)
-        after = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return WishSpec(
-            str(event.kind), None, event.level, _midnight(first, tz), _midnight(after, tz), True
-        )
-    monday = local - timedelta(days=local.weekday())
+        month = month_code(event.starts_at.astimezone(tz).date())
+        after, before = period_window(event.starts_at, tz, month)
+        level: str | None = event.level
+        municipality: str | None = None
+    else:
+        after, before = period_window(event.starts_at, tz, THIS_WEEK)
+        level, municipality = None, event.municipality
+    assert after is not None and before is not None
     return WishSpec(
-        str(event.kind),
-        event.municipality,
-        None,
-        _midnight(monday, tz),
-        _midnight(monday + timedelta(days=7), tz),
-        False,
+        str(event.kind), municipality, level, after, before, event.kind == EventKind.TRAINING
     )
 
 

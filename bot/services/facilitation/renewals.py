@@ -8,12 +8,12 @@ from datetime import datetime
 
 from bot.catalog.certificates import RENEWAL_NOTICE, valid_until, validity
 from bot.services import outbox
-from storage.models import EventKind, TrainingLevel
+from bot.services.facilitation.pool import LEVELS
+from storage.models import EventKind
 from storage.repositories import Repo
 from storage.repositories.events import EventFilter
 
 CERTIFICATE_LAPSING = "certificate.lapsing"
-LEVELS = tuple(level.value for level in TrainingLevel)
 
 
 async def nudge_lapsing(repo: Repo, *, now: datetime) -> int:
