@@ -27,6 +27,7 @@ from scheduler.feedback import FEEDBACK_JOB_ID, run_feedback_job
 from scheduler.freshness import FRESHNESS_JOB_ID, run_freshness_job
 from scheduler.meetups import MEETUP_JOB_ID, run_meetup_proposals
 from scheduler.retention import RETENTION_JOB_ID, run_retention_job
+from scheduler.seat_offers import SEAT_OFFERS_JOB_ID, run_seat_offers_job
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         FACILITATION_JOB_ID, run_facilitation_job, IntervalTrigger(minutes=10, timezone=UTC)
     ),
     PeriodicJob(FEEDBACK_JOB_ID, run_feedback_job, IntervalTrigger(minutes=30, timezone=UTC)),
+    PeriodicJob(SEAT_OFFERS_JOB_ID, run_seat_offers_job, IntervalTrigger(minutes=15, timezone=UTC)),
 ]
 
 

@@ -58,13 +58,13 @@ async def test_registrations_export_as_a_document_with_dutch_characters(
     rows = _table(sent.document.data)
     assert rows[0] == [
         "nummer", "nummer activiteit", "activiteit", "begin activiteit", "nummer persoon",
-        "voornaam", "status", "plek op de wachtlijst", "laat afgemeld", "aangemeld op",
+        "voornaam", "status", "personen", "plek op de wachtlijst", "laat afgemeld", "aangemeld op",
         "afgemeld op",
     ]  # fmt: skip
     assert rows[1:] == [
         [
             "1", str(event_id), "Taalcafé: één ‘gezellige’ avond", "2026-03-10 19:30",
-            str(ZOE), "Zoë", "aanwezig", "", "nee", "2026-03-02 10:00", "",
+            str(ZOE), "Zoë", "aanwezig", "1", "", "nee", "2026-03-02 10:00", "",
         ]
     ]  # fmt: skip
 

@@ -70,7 +70,7 @@ ADMIN_PREFIXES = {"evm", "eva", "evf", "bcc", "bc", "st", "ex", "fa", "mtp"}
 MIXED_PREFIXES = {"itr", "kb"}
 PUBLIC_PREFIXES = {
     "menu", "lang", "ev", "evl", "evr", "dg", "rg", "ini", "ijr",
-    "fq", "fd", "fs", "pq", "sr", "si", "nb", "pv", "cf", "fb", "wl",
+    "fq", "fd", "fs", "pq", "sr", "si", "nb", "pv", "cf", "fb", "wl", "evp",
 }  # fmt: skip
 
 REFUSAL = {"nl": "Sorry, dit kunnen alleen coördinatoren doen.",

@@ -187,7 +187,7 @@ async def test_changing_the_time_tells_registrants_and_moves_their_reminders(
         ["📅 Tijd", "📍 Plek", "🪑 Plekken"],
         ["✏️ Titel", "📝 Beschrijving", "🏷 Thema"],
         ["⏳ Aanmelden kan tot", "🚪 Afmelden kan tot", "🔔 Herinneringen"],
-        ["🧑‍🏫 Begeleiders", "🎓 Niveau nodig"],
+        ["🧑‍🏫 Begeleiders", "👥 Per aanmelding", "🎓 Niveau nodig"],
     ]
     await _tap(
         feed, bot_api, coordinator, EventFormCallback(field="edit", value=f"time-{event_id}").pack()

@@ -235,5 +235,5 @@ async def test_a_training_changes_the_certificate_it_gives_and_a_meetup_has_no_l
         ["📅 Time", "📍 Place", "🪑 Seats"],
         ["✏️ Title", "📝 Description", "🏷 Theme"],
         ["⏳ Sign-up until", "🚪 Cancel until", "🔔 Reminders"],
-        ["🧑‍🏫 Facilitators"],
+        ["🧑‍🏫 Facilitators", "👥 Per sign-up"],
     ]

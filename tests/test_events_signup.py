@@ -55,6 +55,7 @@ async def test_sign_up_gives_a_seat_and_schedules_reminders_and_reconfirmation(
     assert button_rows(card.reply_markup) == [
         ["❌ Afmelden"],
         ["📆 In mijn agenda zetten"],
+        ["👥 Aantal personen wijzigen"],
         ["◀ Alle activiteiten", "📤 Delen"],
     ]
     assert await registration_of(repo, event_id, anna.id) == ("confirmed", None, False)
@@ -87,6 +88,7 @@ async def test_sign_up_speaks_english(
     assert button_rows(card.reply_markup) == [
         ["❌ Cancel my seat"],
         ["📆 Add to my calendar"],
+        ["👥 Change the number of people"],
         ["◀ All events", "📤 Share"],
     ]
 

@@ -40,6 +40,7 @@ class EventAction(StrEnum):
     ICS = "ics"
     UNLIST = "unlist"
     TAKE = "take"  # yes to a seat offered to the whole waitlist
+    GROUP = "group"  # sign up (or change) with more people
 
 
 class EventCallback(CallbackData, prefix="ev"):
@@ -47,6 +48,13 @@ class EventCallback(CallbackData, prefix="ev"):
 
     action: EventAction
     event_id: int
+
+
+class EventPartyCallback(CallbackData, prefix="evp"):
+    """How many people a sign-up brings, the signer included."""
+
+    event_id: int
+    people: int
 
 
 class EventListCallback(CallbackData, prefix="evl"):

@@ -10,6 +10,7 @@ from bot.keyboards.callbacks import (
     EventAction,
     EventCallback,
     EventListCallback,
+    EventPartyCallback,
     FeedbackCallback,
     ReconfirmCallback,
     WishAction,
@@ -19,6 +20,7 @@ from bot.keyboards.map import map_button
 from bot.keyboards.share import share_card_button
 from bot.services.events.browse import PAGE_SIZE, BrowsePage, EventView
 from bot.services.events.periods import NEXT_WEEK, THIS_WEEK
+from bot.services.events.registrations import party_limit
 from bot.views.dates import period_label
 from bot.views.event_card import KIND_ICONS, kind_label, level_label, theme_label
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
@@ -147,19 +149,28 @@ def card_keyboard(
             text=text, callback_data=EventCallback(action=action, event_id=event_id).pack()
         )
 
+    groups = party_limit(found.event) > 1
     if status == RegistrationStatus.CONFIRMED:
         rows.append([button("❌ " + _("Cancel my seat"), "leave")])
         rows.append([button("📆 " + _("Add to my calendar"), "ics")])
+        if groups:
+            rows.append([button("👥 " + _("Change the number of people"), "group")])
     elif status == RegistrationStatus.WAITLISTED:
         rows.append([button("❌ " + _("Leave the waitlist"), "leave")])
+        if groups:
+            rows.append([button("👥 " + _("Change the number of people"), "group")])
     elif open_for_signup and found.is_full:
         rows.append([button("⏳ " + _("Join the waitlist"), "join")])
         wish = WishCallback(action=WishAction.ADD, id=event_id).pack()
         rows.append(
             [InlineKeyboardButton(text="🔔 " + wish_label(found.event), callback_data=wish)]
         )
+        if groups:
+            rows.append([button("👥 " + _("Wait with more people"), "group")])
     elif open_for_signup:
         rows.append([button("✅ " + _("Sign up"), "join")])
+        if groups:
+            rows.append([button("👥 " + _("Sign up with more people"), "group")])
     back = InlineKeyboardButton(
         text="◀ " + _("All events"), callback_data=EventListCallback().pack()
     )
@@ -171,6 +182,24 @@ def card_keyboard(
     else:
         rows.append([back])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def party_keyboard(event: Event, current: int | None) -> InlineKeyboardMarkup:
+    """A button per number of people, 1 up to the event's limit; the current one marked."""
+    builder = InlineKeyboardBuilder()
+    for people in range(1, party_limit(event) + 1):
+        builder.button(
+            text=_mark(str(people), people == current),
+            callback_data=EventPartyCallback(event_id=event.id, people=people),
+        )
+    builder.adjust(5)
+    builder.row(
+        InlineKeyboardButton(
+            text="◀ " + _("Back"),
+            callback_data=EventCallback(action=EventAction.OPEN, event_id=event.id).pack(),
+        )
+    )
+    return builder.as_markup()
 
 
 def suggestions_keyboard(events: list[Event]) -> InlineKeyboardMarkup:

@@ -121,13 +121,29 @@ def event_card(
 def own_status(registration: Registration | None) -> str:
     if registration is None:
         return ""
+    people = registration.party_size
     if registration.status == RegistrationStatus.CONFIRMED:
+        if people > 1:
+            return "✅ " + ngettext(
+                "You are signed up with {count} person.",
+                "You are signed up with {count} people.",
+                people,
+            ).format(count=people)
         return "✅ " + _("You are signed up.")
-    if registration.status == RegistrationStatus.WAITLISTED:
-        return "⏳ " + _("You are on the waitlist: number {position}.").format(
-            position=registration.waitlist_position
-        )
-    return ""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return ""
+    position = registration.waitlist_position
+    if people > 1:
+        line = "⏳ " + ngettext(
+            "You are on the waitlist with {count} person: number {position}.",
+            "You are on the waitlist with {count} people: number {position}.",
+            people,
+        ).format(count=people, position=position)
+    else:
+        line = "⏳ " + _("You are on the waitlist: number {position}.").format(position=position)
+    if registration.waits_for_offer:
+        line += " " + _("Two days before the start you hear whether a seat is left.")
+    return line
 
 
 def list_line(number: int, found: EventView, locale: str, tz: tzinfo) -> str:

@@ -15,6 +15,7 @@ from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import EventFormCallback
 from bot.services.events.admin import CapacityBelowSeatsError
 from bot.services.events.changes import ChangePreview, FacilitatorsNeededError
+from bot.services.events.registrations import MAX_PARTY_SIZE
 from bot.services.facilitation.pool import LEVELS
 from bot.views.dates import format_moment, format_span
 from bot.views.event_card import changed_text, level_label, place_line, theme_label
@@ -39,6 +40,7 @@ def _labels(event: Event) -> dict[str, str]:
         "cutoff": "🚪 " + _("Cancel until"),
         "reminders": "🔔 " + _("Reminders"),
         "facilitators": "🧑‍🏫 " + _("Facilitators"),
+        "party": "👥 " + _("Per sign-up"),
         "level": level,
     }
 
@@ -134,6 +136,11 @@ def question(field: str, event: Event, locale: str, tz: tzinfo) -> str:
             "Now: {count} needed, {confirmed} confirmed.",
             event.facilitators_needed,
         ).format(count=event.facilitators_needed, confirmed=event.facilitators_confirmed),
+        "party": ngettext(
+            "Now: {count} person per sign-up.",
+            "Now: up to {count} people per sign-up.",
+            event.max_party_size,
+        ).format(count=event.max_party_size),
     }
     asks = {
         "time": _("New date and times? For example: <code>10-3 19:30-21:30</code>"),
@@ -158,6 +165,10 @@ def question(field: str, event: Event, locale: str, tz: tzinfo) -> str:
             "<code>-</code> for no reminders."
         ),
         "facilitators": _("How many facilitators are needed? Type a number."),
+        "party": _(
+            "How many people may one sign-up bring, the signer included? Type a number: "
+            "<code>1</code> for one person each, <code>30</code> for a school class."
+        ),
         "theme": _("Which theme?"),
         "level": _("Which certificate does this training give?")
         if event.kind == EventKind.TRAINING
@@ -275,6 +286,9 @@ def problem_text(field: str, problem: Exception, starts_at: str) -> str:
         "description": _("That is a bit long: at most 2000 characters, please."),
         "seats": _("Please type a whole number from 1 to 1000."),
         "facilitators": _("Please type a whole number, for example <code>2</code>."),
+        "party": _("Please type a whole number from 1 to {highest}.").format(
+            highest=MAX_PARTY_SIZE
+        ),
         "reminders": _(
             "I can't read that. Type how long before the start, for example "
             "<code>1 day and 2 hours</code> or <code>30 min</code>: at most three, each "

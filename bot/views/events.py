@@ -32,7 +32,7 @@ from bot.services.events.registrations import CancelResult
 from bot.views.dates import language_of, period_label
 from bot.views.event_card import event_card, list_line
 from bot.views.event_changes import admin_lines
-from storage.models import EventStatus, Registration
+from storage.models import EventStatus, Registration, User
 from storage.repositories import Repo
 
 
@@ -84,6 +84,13 @@ def render_card(
 async def event_link(bot: Bot, event_id: int) -> str:
     me = await bot.me()
     return f"https://t.me/{me.username}?start=e_{event_id}"
+
+
+def person_line(registration: Registration, user: User, *, plain: bool = False) -> str:
+    """Someone in a coordinator's list, with the others their sign-up brings: "Anna (+2)"."""
+    name = user.first_name if plain else html.escape(user.first_name)
+    more = registration.party_size - 1
+    return f"{name} (+{more})" if more > 0 else name
 
 
 def admin_button(text: str, action: str, event_id: int) -> InlineKeyboardButton:

@@ -49,6 +49,7 @@ def _headers() -> dict[str, str]:
         "event_starts_at": _("activity starts"),
         "user_id": _("person number"),
         "first_name": _("first name"),
+        "people": _("people"),
         "waitlist_position": _("place on the waitlist"),
         "late_cancellation": _("cancelled late"),
         "signed_up_at": _("signed up on"),

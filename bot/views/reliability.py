@@ -7,7 +7,7 @@ import html
 from datetime import tzinfo
 
 from bot.i18n import _, ngettext
-from bot.services.events.reliability import Record
+from bot.services.events.record import Record
 from bot.views.dates import format_day
 from storage.models import User
 

@@ -17,7 +17,7 @@ from bot.keyboards.callbacks import AttendanceCallback, EventAdminAction, EventA
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import EventNotOverError
 from bot.services.events.registrations import EventNotFoundError
-from bot.views.events import admin_button
+from bot.views.events import admin_button, person_line
 from bot.views.pages import clamp, cut, nav_row, page_of, text_pages
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
@@ -30,14 +30,13 @@ async def participants_text(
     event, rows = await event_admin.participants(repo, event_id)
     seats = [(reg, user) for reg, user in rows if reg.status != RegistrationStatus.WAITLISTED]
     waiting = [(reg, user) for reg, user in rows if reg.status == RegistrationStatus.WAITLISTED]
-    body = [
-        _("Signed up ({count} of {capacity}):").format(count=len(seats), capacity=event.capacity)
-    ]
-    body += [f"{n}. {html.escape(user.first_name)}" for n, (_r, user) in enumerate(seats, 1)]
+    taken = sum(reg.party_size for reg, _user in seats)
+    body = [_("Signed up ({count} of {capacity}):").format(count=taken, capacity=event.capacity)]
+    body += [f"{n}. {person_line(reg, user)}" for n, (reg, user) in enumerate(seats, 1)]
     if not seats:
         body.append(_("nobody yet"))
     body += ["", _("Waitlist ({count}):").format(count=len(waiting))]
-    body += [f"{reg.waitlist_position}. {html.escape(user.first_name)}" for reg, user in waiting]
+    body += [f"{reg.waitlist_position}. {person_line(reg, user)}" for reg, user in waiting]
     pages = text_pages(body)
     number = clamp(page, len(pages))
     title = cut(html.escape(event.title), 300)
@@ -78,7 +77,8 @@ async def attendance_keyboard(repo: Repo, event_id: int, page: int = 0) -> Inlin
     buttons = [
         [
             InlineKeyboardButton(
-                text=f"{icons.get(RegistrationStatus(reg.status), '⬜')} {n}. {user.first_name}",
+                text=f"{icons.get(RegistrationStatus(reg.status), '⬜')} {n}. "
+                + person_line(reg, user, plain=True),
                 callback_data=AttendanceCallback(
                     registration_id=reg.id,
                     attended=reg.status != RegistrationStatus.ATTENDED,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.services.events.admin import EventNotOverError, EventStartedError
 from bot.services.events.errors import EventsError
 from bot.services.events.feedback import NotAParticipantError
 from bot.services.events.registrations import (
     EventNotFoundError,
     EventNotOpenError,
+    NotEnoughSeatsError,
     NotRegisteredError,
+    PartyTooLargeError,
     PrerequisiteMissingError,
     SignupClosedError,
 )
@@ -27,6 +29,25 @@ def refusal(exc: EventsError) -> str:
         return _("This training builds on training {level}. Please do that one first.").format(
             level=level_label(exc.missing)
         )
+    if isinstance(exc, PartyTooLargeError):
+        return ngettext(
+            "One sign-up can bring at most {count} person here.",
+            "One sign-up can bring at most {count} people here.",
+            exc.limit,
+        ).format(count=exc.limit)
+    if isinstance(exc, NotEnoughSeatsError) and exc.free == 0:
+        return _(
+            "There is no free seat for more people. To come with more, cancel and sign up "
+            "again: the whole group then waits together on the waitlist."
+        )
+    if isinstance(exc, NotEnoughSeatsError):
+        return ngettext(
+            "Only {count} more seat is free. Choose a smaller number, or cancel and sign up "
+            "again to wait together on the waitlist.",
+            "Only {count} more seats are free. Choose a smaller number, or cancel and sign up "
+            "again to wait together on the waitlist.",
+            exc.free,
+        ).format(count=exc.free)
     if isinstance(exc, NotRegisteredError):
         return _("This sign-up is no longer active.")
     if isinstance(exc, EventStartedError):

@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.services.events import reliability
+from bot.services.events.record import record_of
 from bot.services.facilitation.pool import UnknownPersonError
 from bot.views.reliability import forgive_usage, forgiven_text, record_text, unknown_person
 from storage.repositories import Repo
@@ -21,7 +22,7 @@ async def cmd_my_status(
     """Shows the person's own record of late cancellations and no-shows."""
     if message.from_user is None:
         return
-    record = await reliability.record_of(repo, message.from_user.id, now=clock.now())
+    record = await record_of(repo, message.from_user.id, now=clock.now())
     await message.answer(record_text(record, locale, settings.tz))
 
 

@@ -10,12 +10,19 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import _
-from bot.keyboards.callbacks import EventAction, EventCallback, ReconfirmCallback
+from bot.i18n import _, ngettext
+from bot.keyboards.callbacks import (
+    EventAction,
+    EventCallback,
+    EventPartyCallback,
+    ReconfirmCallback,
+)
 from bot.keyboards.confirm import ask_to_confirm
-from bot.keyboards.events import suggestions_keyboard
+from bot.keyboards.events import party_keyboard, suggestions_keyboard
+from bot.services.events import browse as events
 from bot.services.events import registrations, reliability
 from bot.services.events.browse import EventView
+from bot.services.events.record import record_of
 from bot.services.events.registrations import (
     CancelResult,
     EventNotFoundError,
@@ -28,6 +35,7 @@ from bot.services.events.registrations import (
 from bot.views.events import cancelled_text, card_message, render_card
 from bot.views.messages import edit_or_keep
 from bot.views.reliability import friendly_word
+from storage.models import RegistrationStatus
 from storage.repositories import Repo
 
 
@@ -78,12 +86,30 @@ async def cb_join(
 
 
 def _signed_up_text(result: SignUpResult) -> str:
+    registration = result.registration
+    people = registration.party_size
+    if result.outcome == SignUpOutcome.PARTY_CHANGED:
+        return ngettext(
+            "Changed: your sign-up is now for {count} person.",
+            "Changed: your sign-up is now for {count} people.",
+            people,
+        ).format(count=people)
+    if result.outcome == SignUpOutcome.CONFIRMED and people > 1:
+        return ngettext(
+            "You're signed up with {count} person! See you there.",
+            "You're signed up with {count} people! See you there.",
+            people,
+        ).format(count=people)
     if result.outcome == SignUpOutcome.CONFIRMED:
         return _("You're signed up! See you there.")
     if result.outcome == SignUpOutcome.ALREADY_CONFIRMED:
         return _("You were already signed up.")
+    if registration.waits_for_offer:
+        return _("You are on the waitlist first: number {position}.").format(
+            position=registration.waitlist_position
+        )
     return _("Full is full: you are number {position} on the waitlist.").format(
-        position=result.registration.waitlist_position
+        position=registration.waitlist_position
     )
 
 
@@ -92,7 +118,14 @@ async def _tell_waitlisted(message: Message, result: SignUpResult, now: datetime
         "position": result.registration.waitlist_position,
         "title": html.escape(result.event.title),
     }
-    if result.event.starts_at - now <= registrations.OFFER_WITHIN:
+    if result.registration.waits_for_offer:
+        text = _(
+            "⏳ <b>{title}</b> is popular, and you missed several tables lately without "
+            "cancelling. So this time you wait first (number {position}) while others get the "
+            "seats. Two days before the start, every seat that is left is offered to the "
+            "waitlist at once, you included. /mystatus shows your record and how it improves."
+        ).format(**values)
+    elif result.event.starts_at - now <= registrations.OFFER_WITHIN:
         text = _(
             "⏳ You are number {position} on the waitlist for <b>{title}</b>. If a seat frees "
             "up, everyone on the waitlist hears it at once: whoever says yes first gets it."
@@ -107,6 +140,52 @@ async def _tell_waitlisted(message: Message, result: SignUpResult, now: datetime
         await message.answer(text, reply_markup=suggestions_keyboard(result.suggestions))
     else:
         await message.answer(text)
+
+
+async def cb_group(
+    query: CallbackQuery, callback_data: EventCallback, repo: Repo, clock: Clock
+) -> None:
+    """[👥 With more people]: how many people the sign-up brings, the signer included."""
+    found, registration = await events.view_for(repo, callback_data.event_id, query.from_user.id)
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if not found.open_for_signup(clock.now()) and registration is None:
+        await query.message.answer(_("You can no longer sign up for this event."))
+        return
+    current = registration.party_size if registration and registration.status in (
+        RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
+    ) else None  # fmt: skip
+    await query.message.answer(
+        _(
+            "How many people are you coming with, yourself included? "
+            "A group always sits together, or waits together on the waitlist."
+        ),
+        reply_markup=party_keyboard(found.event, current),
+    )
+
+
+async def cb_party(
+    query: CallbackQuery,
+    callback_data: EventPartyCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """A number under "How many people?": signs up (or changes the sign-up) for that many."""
+    result = await registrations.sign_up(
+        repo,
+        callback_data.event_id,
+        query.from_user.id,
+        now=clock.now(),
+        party_size=callback_data.people,
+    )  # a group too large, or too few seats for more people: the feature's refusal answers
+    await query.answer(_signed_up_text(result))
+    if isinstance(query.message, Message):
+        await _show_card(query.message, result, clock, settings, locale)
+        if result.outcome == SignUpOutcome.WAITLISTED:
+            await _tell_waitlisted(query.message, result, clock.now())
 
 
 async def cb_leave(
@@ -135,7 +214,7 @@ async def cb_leave(
     if isinstance(query.message, Message):
         await _show_card(query.message, result, clock, settings, locale)
         if result.late:
-            record = await reliability.record_of(repo, query.from_user.id, now=clock.now())
+            record = await record_of(repo, query.from_user.id, now=clock.now())
             if reliability.deserves_a_friendly_word(record, late=result.late):
                 await query.message.answer(friendly_word())
 
@@ -204,5 +283,7 @@ def create_router() -> Router:
         EventCallback.filter(F.action.in_({EventAction.LEAVE, EventAction.LEAVE_CONFIRMED})),
     )
     router.callback_query.register(cb_take, EventCallback.filter(F.action == EventAction.TAKE))
+    router.callback_query.register(cb_group, EventCallback.filter(F.action == EventAction.GROUP))
+    router.callback_query.register(cb_party, EventPartyCallback.filter())
     router.callback_query.register(cb_reconfirm, ReconfirmCallback.filter())
     return router

@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from storage.base import Base, UTCDateTime, enum_type
 
@@ -95,6 +96,8 @@ class Event(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     capacity: Mapped[int] = mapped_column(Integer)
+    # How many people one registration may bring (a parent with children, a school class).
+    max_party_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # None: sign-up is open until the start; cancelling is never late.
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancellation_cutoff: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -150,6 +153,11 @@ class Registration(Base):
     status: Mapped[RegistrationStatus] = mapped_column(enum_type(RegistrationStatus))
     waitlist_position: Mapped[int | None] = mapped_column(Integer)
     late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The people this registration brings, the signer included; they sit or wait together.
+    party_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # A waitlist place that is not promoted by itself but shares in the offers near the start
+    # (someone with several recent no-shows at a popular table).
+    waits_for_offer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # How often this person got a seat here (sign-up or promotion); part of reminder keys, so a
     # new seat gets new reminders even within the same second.
     seat_count: Mapped[int] = mapped_column(Integer, default=0)

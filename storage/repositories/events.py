@@ -101,7 +101,7 @@ class EventRepository:
     ) -> list[Event]:
         """Upcoming events still open for sign-up that have a free seat."""
         seats = (
-            select(func.count(Registration.id))
+            select(func.coalesce(func.sum(Registration.party_size), 0))
             .where(Registration.event_id == Event.id, Registration.status.in_(SEAT_STATUSES))
             .scalar_subquery()
         )
@@ -113,6 +113,25 @@ class EventRepository:
             .limit(limit)
         )
         return list((await self._session.execute(query)).scalars())
+
+    async def with_free_seats_starting(self, after: datetime, before: datetime) -> list[int]:
+        """Published events starting in (after, before] with a seat nobody has, soonest first."""
+        seats = (
+            select(func.coalesce(func.sum(Registration.party_size), 0))
+            .where(Registration.event_id == Event.id, Registration.status.in_(SEAT_STATUSES))
+            .scalar_subquery()
+        )
+        result = await self._session.execute(
+            select(Event.id)
+            .where(
+                Event.status == EventStatus.PUBLISHED,
+                Event.starts_at > after,
+                Event.starts_at <= before,
+                seats < Event.capacity,
+            )
+            .order_by(Event.starts_at, Event.id)
+        )
+        return list(result.scalars())
 
     async def published_between(self, start: datetime, end: datetime, now: datetime) -> list[Event]:
         """Events published in [start, end) that have not started yet (for the digest)."""

@@ -50,10 +50,11 @@ class ExportRepository:
         return [(registration, event, user) for registration, event, user in result.all()]
 
     async def seats_taken(self, event_ids: list[int]) -> dict[int, dict[str, int]]:
+        """People per status per event (a group counts as the people it brings)."""
         if not event_ids:
             return {}
         result = await self._session.execute(
-            select(Registration.event_id, Registration.status, func.count())
+            select(Registration.event_id, Registration.status, func.sum(Registration.party_size))
             .where(Registration.event_id.in_(event_ids))
             .group_by(Registration.event_id, Registration.status)
         )

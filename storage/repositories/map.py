@@ -69,7 +69,7 @@ class MapRepository:
     async def events(self, now: datetime) -> list[tuple[Any, int]]:
         """Every upcoming published event's public columns with the seats taken, soonest first."""
         taken = (
-            select(func.count(Registration.id))
+            select(func.sum(Registration.party_size))
             .where(
                 Registration.event_id == Event.id,
                 Registration.status.in_(SEAT_STATUSES),

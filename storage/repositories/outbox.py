@@ -101,6 +101,15 @@ class OutboxRepository:
         )
         return list(result.scalars())
 
+    async def newest(self, *, kind: str, subject: str) -> datetime | None:
+        """When the newest message of `kind` about `subject` was scheduled (any status)."""
+        return await self._session.scalar(
+            select(OutboxMessage.created_at)
+            .where(OutboxMessage.kind == kind, OutboxMessage.subject == subject)
+            .order_by(OutboxMessage.created_at.desc())
+            .limit(1)
+        )
+
     async def by_key(self, key: str) -> OutboxMessage | None:
         result = await self._session.execute(select(OutboxMessage).where(OutboxMessage.key == key))
         return result.scalars().first()

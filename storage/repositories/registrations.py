@@ -37,8 +37,9 @@ class RegistrationRepository:
         return registration
 
     async def seats_taken(self, event_id: int) -> int:
+        """Seats taken: the people every seat-holding registration brings."""
         count = await self._session.scalar(
-            select(func.count(Registration.id)).where(
+            select(func.sum(Registration.party_size)).where(
                 Registration.event_id == event_id, Registration.status.in_(SEAT_STATUSES)
             )
         )
@@ -54,11 +55,14 @@ class RegistrationRepository:
         return int(last or 0)
 
     async def counts(self, event_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-        """(seats taken, people waiting) per event."""
+        """(seats taken, waitlist places) per event: a group takes as many seats as it
+        brings and waits in one place."""
         ids = list(event_ids)
         if not ids:
             return {}
-        seats = func.sum(case((Registration.status.in_(SEAT_STATUSES), 1), else_=0))
+        seats = func.sum(
+            case((Registration.status.in_(SEAT_STATUSES), Registration.party_size), else_=0)
+        )
         waiting = func.sum(case((Registration.status == RegistrationStatus.WAITLISTED, 1), else_=0))
         result = await self._session.execute(
             select(Registration.event_id, seats, waiting)
@@ -68,12 +72,16 @@ class RegistrationRepository:
         found = {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in result}
         return {event_id: found.get(event_id, (0, 0)) for event_id in ids}
 
-    async def first_waitlisted(self, event_id: int) -> Registration | None:
+    async def first_waitlisted(self, event_id: int, *, fits: int) -> Registration | None:
+        """The first on the waitlist whose group fits in `fits` free seats (a group is never
+        split; a larger one keeps its place), leaving out places that wait for the offer."""
         result = await self._session.execute(
             select(Registration)
             .where(
                 Registration.event_id == event_id,
                 Registration.status == RegistrationStatus.WAITLISTED,
+                Registration.party_size <= fits,
+                Registration.waits_for_offer.is_(False),
             )
             .order_by(Registration.waitlist_position)
             .limit(1)

@@ -76,9 +76,10 @@ class StatsRepository:
         )
 
     async def registrations_by_status(self, start: datetime, end: datetime) -> dict[str, int]:
-        """Registrations for the events held in the period, by status."""
+        """People registered for the events held in the period, by status (a group
+        counts as the people it brings)."""
         result = await self._session.execute(
-            select(Registration.status, func.count(Registration.id))
+            select(Registration.status, func.sum(Registration.party_size))
             .join(Event, Event.id == Registration.event_id)
             .where(self._in_period(start, end), Event.status.in_(_HELD))
             .group_by(Registration.status)
@@ -87,11 +88,18 @@ class StatsRepository:
 
     async def participants(self, start: datetime, end: datetime) -> int:
         """Different people with a seat at an event held in the period. A seat anonymised by
-        retention or erasure (no person any more) counts as one more person."""
+        retention or erasure (no person any more) counts as one more person; the others a
+        group brings count as people of their own."""
         return await self._count(
             select(
                 func.count(func.distinct(Registration.user_id))
-                + func.count(Registration.id).filter(Registration.user_id.is_(None))
+                + func.coalesce(
+                    func.sum(Registration.party_size).filter(Registration.user_id.is_(None)), 0
+                )
+                + func.coalesce(
+                    func.sum(Registration.party_size - 1).filter(Registration.user_id.is_not(None)),
+                    0,
+                )
             )
             .join(Event, Event.id == Registration.event_id)
             .where(
@@ -104,7 +112,7 @@ class StatsRepository:
     async def promotions(self, start: datetime, end: datetime) -> int:
         """Seats that went to someone from the waitlist."""
         return await self._count(
-            select(func.count(Registration.id))
+            select(func.sum(Registration.party_size))
             .join(Event, Event.id == Registration.event_id)
             .where(
                 self._in_period(start, end),
@@ -126,9 +134,9 @@ class StatsRepository:
     async def signup_times(self, start: datetime, end: datetime) -> list[datetime]:
         """The start of the event of each seat taken for an event in the period (confirmed,
         attended or no-show): counted by the event's date, like attendance, so a month never
-        shows more people present than signed up."""
+        shows more people present than signed up. A group is there once per person."""
         result = await self._session.execute(
-            select(Event.starts_at)
+            select(Event.starts_at, Registration.party_size)
             .join(Registration, Registration.event_id == Event.id)
             .where(
                 self._in_period(start, end),
@@ -141,16 +149,16 @@ class StatsRepository:
                 ),
             )
         )
-        return list(result.scalars())
+        return [starts for starts, people in result.all() for _person in range(people)]
 
     async def attendance_times(self, start: datetime, end: datetime) -> list[datetime]:
-        """The start of the event of each attendance in the period."""
+        """The start of the event of each person present in the period."""
         result = await self._session.execute(
-            select(Event.starts_at)
+            select(Event.starts_at, Registration.party_size)
             .join(Registration, Registration.event_id == Event.id)
             .where(
                 self._in_period(start, end),
                 Registration.status == RegistrationStatus.ATTENDED,
             )
         )
-        return list(result.scalars())
+        return [starts for starts, people in result.all() for _person in range(people)]

@@ -13,7 +13,7 @@ from bot.services.events import wishes
 from bot.services.events.browse import EventView
 from bot.services.events.certificates import tell_certificate_revoked
 from bot.services.events.errors import EventsError
-from bot.services.events.registrations import EventNotFoundError
+from bot.services.events.registrations import EventNotFoundError, default_party_limit
 from bot.services.facilitation.escalation import close_requests
 from bot.services.outbox import cancel_subjects_like
 from storage.models import (
@@ -103,6 +103,7 @@ def preview(draft: EventDraft) -> EventView:
         version=1,
         facilitators_needed=_facilitators_needed(draft.kind),
         facilitators_confirmed=0,
+        max_party_size=default_party_limit(draft.kind),
     )
     return EventView(event, 0, 0)
 
@@ -119,6 +120,7 @@ async def create_event(
                 status=EventStatus.PUBLISHED if publish else EventStatus.DRAFT,
                 facilitators_needed=_facilitators_needed(draft.kind),
                 facilitators_confirmed=0,
+                max_party_size=default_party_limit(draft.kind),
                 version=1,
                 created_by=created_by,
                 created_at=now,

@@ -33,7 +33,11 @@ from bot.services.events.inputs import (
     parse_reminders,
     parse_when,
 )
-from bot.services.events.registrations import EventNotFoundError, fill_free_seats
+from bot.services.events.registrations import (
+    MAX_PARTY_SIZE,
+    EventNotFoundError,
+    fill_free_seats,
+)
 from bot.services.facilitation.escalation import ask_facilitators_about_new_moment
 from bot.services.facilitation.pool import LEVELS, MAX_NEEDED
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
@@ -79,6 +83,7 @@ class EventChanges:
     reminder_offsets: list[int] | None = None
     facilitators_needed: int | None = None
     level: str | None = None
+    max_party_size: int | None = None
 
     def names(self) -> list[str]:
         """The fields this change sets, for the audit log."""
@@ -129,6 +134,10 @@ def _apply(event: Event, changes: EventChanges) -> Applied:
         if not lowest <= changes.facilitators_needed <= MAX_NEEDED:
             raise FacilitatorsNeededError(lowest, MAX_NEEDED)
         event.facilitators_needed = changes.facilitators_needed
+    if changes.max_party_size is not None:
+        if not 1 <= changes.max_party_size <= MAX_PARTY_SIZE:
+            raise InvalidEventError("party")
+        event.max_party_size = changes.max_party_size
     _apply_moments(event, changes, moved)
     reminders = changes.reminder_offsets is not None and sorted(
         changes.reminder_offsets, reverse=True
@@ -298,6 +307,10 @@ def read_change(
         if not text.strip().isdigit():
             raise ValueError("facilitators")
         return EventChanges(facilitators_needed=int(text.strip()))
+    if field == "party":
+        if not text.strip().isdigit():
+            raise ValueError("party")
+        return EventChanges(max_party_size=int(text.strip()))
     moment = parse_moment_before(text, starts_at=starts_at, now=now, tz=tz)
     if field == "deadline":
         return EventChanges(registration_deadline=moment)

@@ -5,6 +5,11 @@ lock from `repo.write()` serialises writers), then counts seats and hands out wa
 inside that lock. So capacity is never exceeded and positions stay 1..n without gaps, also when
 hundreds of people tap at the same second. A freed seat goes to the first on the waitlist in the
 same transaction, and that person is told at once through the outbox.
+
+A registration may bring more people (a parent with children, a school class): it takes as many
+seats as it brings, up to the event's own limit, and waits as one group in one place. A group is
+never split: when it doesn't fit in the free seats it keeps its place and the seats go to the
+first behind it who fits.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.services.events import messages as event_messages
-from bot.services.events import wishes
+from bot.services.events import record, wishes
 from bot.services.events.errors import EventsError
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from storage.repositories import Repo
@@ -29,6 +34,13 @@ SUGGESTIONS = 3
 # Within this time before the start, a free seat is offered to the whole waitlist at once
 # instead of going to the first in line (who may not read it in time).
 OFFER_WITHIN = timedelta(hours=48)
+# How many people one registration may bring: a table or meetup takes a family or a few
+# friends unless a coordinator sets another number (a school class); a training certifies one
+# person at a time.
+GROUP_LIMIT = 4
+MAX_PARTY_SIZE = 40
+# A table this full (taken seats against capacity), or with a waitlist, is popular.
+POPULAR_SHARE = 0.75
 
 
 class EventNotFoundError(EventsError, LookupError):
@@ -51,6 +63,22 @@ class PrerequisiteMissingError(EventsError):
         self.missing = missing
 
 
+class PartyTooLargeError(EventsError):
+    """More people in one registration than the event takes per registration."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class NotEnoughSeatsError(EventsError):
+    """A signed-up group wants to bring more people than there are seats left."""
+
+    def __init__(self, free: int) -> None:
+        super().__init__(free)
+        self.free = free
+
+
 class NotRegisteredError(EventsError):
     """There is no seat or waitlist place to cancel."""
 
@@ -64,6 +92,7 @@ class SignUpOutcome(StrEnum):
     WAITLISTED = "waitlisted"
     ALREADY_CONFIRMED = "already_confirmed"
     ALREADY_WAITLISTED = "already_waitlisted"
+    PARTY_CHANGED = "party_changed"
 
 
 @dataclass
@@ -97,32 +126,104 @@ async def _open_event(repo: Repo, event_id: int, now: datetime) -> Event:
     return event
 
 
-async def sign_up(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> SignUpResult:
-    """Give a seat if there is one, else a place at the end of the waitlist. Twice is harmless."""
+def default_party_limit(kind: str) -> int:
+    return 1 if kind == EventKind.TRAINING else GROUP_LIMIT
+
+
+def party_limit(event: Event) -> int:
+    """How many people one registration may bring: the event's limit, never above its seats."""
+    return max(1, min(event.max_party_size, event.capacity))
+
+
+async def sign_up(
+    repo: Repo, event_id: int, user_id: int, *, now: datetime, party_size: int | None = None
+) -> SignUpResult:
+    """Give seats if there are enough, else one place at the end of the waitlist. Twice is
+    harmless; `party_size` (the signer included, default one, or as before) changes how many
+    people an existing registration brings."""
     async with repo.write():
         event = await _open_event(repo, event_id, now)
+        if party_size is not None and not 1 <= party_size <= party_limit(event):
+            raise PartyTooLargeError(party_limit(event))
         registration = await repo.registrations.of(event_id, user_id)
         # One query for both numbers; waitlist positions are always 1..waiting.
         seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
-        if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
-            outcome = SignUpOutcome.ALREADY_CONFIRMED
-        elif registration is not None and registration.status == RegistrationStatus.WAITLISTED:
-            outcome = SignUpOutcome.ALREADY_WAITLISTED
+        active = registration is not None and registration.status in (
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.WAITLISTED,
+        )
+        if registration is not None and active:
+            outcome = await _keep_or_change_party(
+                repo, event, registration, party_size, seats_taken, now
+            )
+            seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
         else:
             if now >= event.open_until:
                 raise SignupClosedError(event_id)
             await _check_prerequisites(repo, event, user_id)
-            seat = seats_taken < event.capacity
+            size = party_size or 1
+            seat = seats_taken + size <= event.capacity
+            waits_for_offer = seat and await _waits_for_offer(
+                repo, event, user_id, seats_taken + size, waiting, now
+            )
             registration, outcome = await _take_place(
-                repo, event, registration, user_id, now, None if seat else waiting + 1
+                repo,
+                event,
+                registration,
+                user_id,
+                now,
+                None if seat and not waits_for_offer else waiting + 1,
+                size,
+                waits_for_offer=waits_for_offer,
             )
             seats_taken, waiting = (
-                (seats_taken + 1, waiting) if seat else (seats_taken, waiting + 1)
-            )
+                (seats_taken + size, waiting) if outcome == SignUpOutcome.CONFIRMED
+                else (seats_taken, waiting + 1)
+            )  # fmt: skip
     result = SignUpResult(event, registration, outcome, seats_taken, waiting)
     if outcome in (SignUpOutcome.WAITLISTED, SignUpOutcome.ALREADY_WAITLISTED):
         result.suggestions = await suggestions_for(repo, event, now=now)
     return result
+
+
+async def _keep_or_change_party(
+    repo: Repo,
+    event: Event,
+    registration: Registration,
+    party_size: int | None,
+    seats_taken: int,
+    now: datetime,
+) -> SignUpOutcome:
+    """An existing seat or waitlist place: the same again is harmless; another number of
+    people changes the group (a seat only when the extra seats are free; fewer people free
+    seats for the waitlist at once)."""
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    if party_size is None or party_size == registration.party_size:
+        return SignUpOutcome.ALREADY_CONFIRMED if confirmed else SignUpOutcome.ALREADY_WAITLISTED
+    more = party_size - registration.party_size
+    if confirmed and more > 0 and seats_taken + more > event.capacity:
+        raise NotEnoughSeatsError(max(0, event.capacity - seats_taken))
+    registration.party_size = party_size
+    registration.updated_at = now
+    await repo.session.flush()
+    if confirmed and more < 0:
+        await fill_free_seats(repo, event, now=now)
+    logger.info("event %s: a group now brings %s", event.id, party_size)
+    return SignUpOutcome.PARTY_CHANGED
+
+
+async def _waits_for_offer(
+    repo: Repo, event: Event, user_id: int, seats_after: int, waiting: int, now: datetime
+) -> bool:
+    """Someone with several no-shows in the last 12 months signing up for a popular table
+    waits first while others get the seats; close to the start they share in the offer of
+    whatever seats are left. Never for other events, and never within the offer window."""
+    if event.kind != EventKind.TABLE or event.starts_at - now <= OFFER_WITHIN:
+        return False
+    popular = waiting > 0 or seats_after >= event.capacity * POPULAR_SHARE
+    if not popular:
+        return False
+    return record.waits_first(await record.current_record(repo, user_id, now=now))
 
 
 async def _check_prerequisites(repo: Repo, event: Event, user_id: int) -> None:
@@ -144,8 +245,12 @@ async def _take_place(
     user_id: int,
     now: datetime,
     position: int | None,
+    party_size: int,
+    *,
+    waits_for_offer: bool = False,
 ) -> tuple[Registration, SignUpOutcome]:
-    """A seat (`position` None) or that place on the waitlist, in the existing row if any."""
+    """Seats for the group (`position` None) or that place on the waitlist, in the existing
+    row if any."""
     if position is None:
         status, outcome = RegistrationStatus.CONFIRMED, SignUpOutcome.CONFIRMED
     else:
@@ -160,6 +265,8 @@ async def _take_place(
                 status=status,
                 waitlist_position=position,
                 late_cancellation=False,
+                party_size=party_size,
+                waits_for_offer=waits_for_offer,
                 seat_count=1 if status == RegistrationStatus.CONFIRMED else 0,
                 created_at=now,
                 updated_at=now,
@@ -171,6 +278,8 @@ async def _take_place(
         registration.status = status
         registration.waitlist_position = position
         registration.late_cancellation = False
+        registration.party_size = party_size
+        registration.waits_for_offer = waits_for_offer
         registration.seat_count += 1 if status == RegistrationStatus.CONFIRMED else 0
         registration.updated_at = now
         registration.confirmed_at = confirmed_at
@@ -223,21 +332,12 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
         return promoted
     free = event.capacity - await repo.registrations.seats_taken(event.id)
     if free > 0 and event.starts_at - now <= OFFER_WITHIN:
-        waiting = [
-            registration
-            for registration, _user in await repo.registrations.of_event(
-                event.id, (RegistrationStatus.WAITLISTED,)
-            )
-        ]
-        if waiting:
-            await event_messages.offer_free_seat(repo, event, waiting, now=now)
-            logger.info("event %s: a free seat offered to %s waiting", event.id, len(waiting))
-        else:
-            await wishes.offer_to_wishes(repo, event, now=now)
+        offered = await offer_when_close(repo, event, now=now)
+        logger.info("event %s: %s free seats offered to %s people", event.id, free, offered)
         return promoted
     while free > 0:
-        first = await repo.registrations.first_waitlisted(event.id)
-        if first is None:  # nobody waits: each free seat to the next matching wish
+        first = await repo.registrations.first_waitlisted(event.id, fits=free)
+        if first is None:  # nobody who fits waits: each free seat to the next matching wish
             for _seat in range(free):
                 if await wishes.offer_to_wishes(repo, event, now=now) is None:
                     break
@@ -253,10 +353,38 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
         await event_messages.schedule_seat_messages(repo, event, first, now=now)
         await event_messages.notify_promoted(repo, event, first, now=now)
         promoted.append(first)
-        free -= 1
+        free -= first.party_size
     if promoted:
         logger.info("event %s: %s promoted from the waitlist", event.id, len(promoted))
     return promoted
+
+
+async def waiting_who_fit(repo: Repo, event_id: int, free: int) -> list[Registration]:
+    return [
+        registration
+        for registration, _user in await repo.registrations.of_event(
+            event_id, (RegistrationStatus.WAITLISTED,)
+        )
+        if registration.party_size <= free
+    ]
+
+
+async def offer_when_close(repo: Repo, event: Event, *, now: datetime) -> int:
+    """Within the offer window: the free seats are offered to everyone on the waitlist who
+    fits (also those who waited for this moment), or, when nobody who fits waits, to the next
+    matching wish. Returns how many were offered a seat. Call with the event locked."""
+    free = event.capacity - await repo.registrations.seats_taken(event.id)
+    if free <= 0:
+        return 0
+    waiting = await waiting_who_fit(repo, event.id, free)
+    if waiting:
+        return await event_messages.offer_free_seat(repo, event, waiting, now=now)
+    offered = 0
+    for _seat in range(free):
+        if await wishes.offer_to_wishes(repo, event, now=now) is None:
+            break
+        offered += 1
+    return offered
 
 
 async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> SignUpResult:
@@ -271,19 +399,21 @@ async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -
             return SignUpResult(event, registration, SignUpOutcome.ALREADY_CONFIRMED, *counts)
         if registration is None or registration.status != RegistrationStatus.WAITLISTED:
             raise NotRegisteredError(event_id)
-        if await repo.registrations.seats_taken(event_id) >= event.capacity:
+        taken = await repo.registrations.seats_taken(event_id)
+        if taken + registration.party_size > event.capacity:
             raise SeatGoneError(event_id)
         position = registration.waitlist_position or 1
         registration.status = RegistrationStatus.CONFIRMED
         registration.waitlist_position = None
         registration.confirmed_at = now
         registration.seat_count += 1
+        registration.waits_for_offer = False
         registration.updated_at = now
         await repo.session.flush()
         await repo.registrations.close_gap(event_id, position, now)
         await event_messages.schedule_seat_messages(repo, event, registration, now=now)
         seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
-        if seats_taken >= event.capacity:
+        if not await waiting_who_fit(repo, event_id, event.capacity - seats_taken):
             await event_messages.tell_seat_gone(repo, event, user_id, now=now)
     logger.info("event %s: an offered seat was taken", event_id)
     return SignUpResult(event, registration, SignUpOutcome.CONFIRMED, seats_taken, waiting)

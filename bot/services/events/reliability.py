@@ -1,53 +1,23 @@
 """A fair reliability record instead of bans: late cancellations and no-shows of the last 12
 months, shown to the person themselves (/mijnstatus) with how to do better. It decays by itself
 (older ones no longer count) and a coordinator can set it to zero (audited; the person is told).
-Nothing is blocked by it: after a second late cancellation the person gets a friendly word."""
+Nothing is blocked by it: after a second late cancellation the person gets a friendly word, and
+after several no-shows their sign-ups for popular tables wait first while others get the seats
+(they share in the seats offered two days before the start), which the person is told."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.services import outbox
 from bot.services.coordination import audit
+from bot.services.events.record import Record, current_record
 from bot.services.facilitation.pool import find_person
 from storage.models import User
 from storage.repositories import Repo
 
-WINDOW = timedelta(days=365)
 FRIENDLY_WORD_AT = 2  # late cancellations in the window
 RECORD_FORGIVEN = "record.forgiven"
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    late_cancellations: int
-    no_shows: int
-    since: datetime  # what counts: from here on (a year ago, or when it was last forgiven)
-    forgiven_at: datetime | None
-
-    @property
-    def clean(self) -> bool:
-        return not self.late_cancellations and not self.no_shows
-
-
-def _since(user: User | None, now: datetime) -> datetime:
-    start = now - WINDOW
-    forgiven = user.record_forgiven_at if user is not None else None
-    return max(start, forgiven) if forgiven is not None else start
-
-
-async def _record(repo: Repo, user_id: int, now: datetime) -> Record:
-    user = await repo.users.get(user_id)
-    since = _since(user, now)
-    late, missed = await repo.registrations.record_counts(user_id, since)
-    return Record(late, missed, since, user.record_forgiven_at if user else None)
-
-
-async def record_of(repo: Repo, user_id: int, *, now: datetime) -> Record:
-    """Someone's record over the last 12 months (since it was last forgiven)."""
-    async with repo.read():
-        return await _record(repo, user_id, now)
 
 
 def deserves_a_friendly_word(record: Record, *, late: bool) -> bool:
@@ -62,7 +32,7 @@ async def forgive(
     Returns the person and the record as it was."""
     async with repo.write():
         person = await find_person(repo, target)
-        before = await _record(repo, person.id, now)
+        before = await current_record(repo, person.id, now=now)
         person.record_forgiven_at = now
         await audit.record(
             repo,

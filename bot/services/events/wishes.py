@@ -80,6 +80,10 @@ async def remove(repo: Repo, user_id: int, wish_id: int) -> bool:
         return await repo.wishes.remove(wish_id, user_id)
 
 
+def wish_offer_subject(event_id: int) -> str:
+    return f"event:{event_id}:wish"
+
+
 async def offer_to_wishes(repo: Repo, event: Event, *, now: datetime) -> int | None:
     """A free seat nobody waits for goes to the oldest matching wish whose person wasn't
     offered this event yet; their id, or None. Call inside the use-case that freed it."""
@@ -92,6 +96,7 @@ async def offer_to_wishes(repo: Repo, event: Event, *, now: datetime) -> int | N
             params=TableParams(event_id=event.id),
             due_at=now,
             now=now,
+            subject=wish_offer_subject(event.id),
             urgent=True,
         ):
             return wish.user_id
