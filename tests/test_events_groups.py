@@ -93,6 +93,8 @@ async def test_a_parent_signs_up_with_her_children_in_two_taps(
     answer, calls = await _tap(feed, bot_api, fatima, _people(event_id, 2))
     assert answer == "Gewijzigd: je aanmelding is nu voor 2 personen."
     assert "✅ nog 8 plekken" in (calls[0].text or "")
+    await feed(message_update(fatima, "/mijnagenda"))
+    assert "✅ aangemeld · 2 personen" in (bot_api.take(SendMessage).text or "")
 
 
 async def test_a_group_waits_together_and_is_never_split_in_english(
@@ -108,8 +110,12 @@ async def test_a_group_waits_together_and_is_never_split_in_english(
 
     answer, calls = await _tap(feed, bot_api, family, _people(event_id, 3))
     assert answer == "Full is full: you are number 1 on the waitlist."
-    card = calls[0]
+    card, told = calls
     assert (card.text or "").endswith("⏳ You are on the waitlist with 3 people: number 1.")
+    assert told.text == (
+        "⏳ You are number 1 on the waitlist for <b>Samen aan tafel</b>, as a group. As soon "
+        "as there are seats for all of you, they are yours and I'll let you know."
+    )
     await _tap(feed, bot_api, dirk, _event(EventAction.JOIN, event_id))
 
     # One seat frees up: the family of three doesn't fit and keeps its place; Dirk fits.

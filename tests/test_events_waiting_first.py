@@ -20,7 +20,7 @@ from tests.conftest import COORDINATOR_ID, Feeder
 from tests.connections_support import outbox_rows, render
 from tests.coordination_support import add_user, register
 from tests.event_helpers import make_event, registration_of
-from tests.factories import callback_update, make_user
+from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
 
@@ -67,6 +67,12 @@ async def test_after_several_no_shows_a_popular_table_waits_first_then_shares_in
         "ervoor staat en hoe het beter wordt."
     ]
     assert await registration_of(repo, event_id, sam.id) == ("waitlisted", 1, False)
+    await feed(message_update(sam, "/mijnstatus"))
+    assert (
+        "Door de keren dat je niet kwam, wacht je bij drukke tafels voorlopig eerst op de "
+        "wachtlijst. Twee dagen voor de start gaan de plekken die over zijn naar de hele "
+        "wachtlijst, dus je maakt nog steeds alle kans."
+    ) in (bot_api.take(SendMessage).text or "")
     # Others who come later still get the free seats.
     assert (await _tap(feed, bot_api, carla, _event(EventAction.JOIN, event_id)))[0] == (
         "Je bent aangemeld! Tot dan."

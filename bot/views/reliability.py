@@ -7,7 +7,7 @@ import html
 from datetime import tzinfo
 
 from bot.i18n import _, ngettext
-from bot.services.events.record import Record
+from bot.services.events.record import Record, waits_first
 from bot.views.dates import format_day
 from storage.models import User
 
@@ -37,6 +37,14 @@ def record_text(record: Record, locale: str, tz: tzinfo) -> str:
                 "How to improve it: cancel as early as you can when you can't come, with "
                 "❌ Cancel on the event's card or No to “Are you still coming?”. Then someone "
                 "from the waitlist gets your seat. Each one stops counting after 12 months."
+            )
+        )
+    if waits_first(record):
+        lines.append(
+            _(
+                "Because of the times you didn't come, your sign-ups for busy tables wait "
+                "first on the waitlist for now. Two days before the start, the seats that are "
+                "left are offered to the whole waitlist, so you still have every chance."
             )
         )
     if record.forgiven_at is not None:

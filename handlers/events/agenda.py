@@ -16,7 +16,7 @@ from aiogram.types import (
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import (
     EventAction,
     EventCallback,
@@ -64,6 +64,10 @@ async def agenda_view(
             )
         else:
             state = "✅ " + _("signed up")
+        if registration.party_size > 1:
+            state += " · " + ngettext(
+                "{count} person", "{count} people", registration.party_size
+            ).format(count=registration.party_size)
         line = (
             f"{number}. {title_line(event)}\n    {when} · {html.escape(event.municipality)}"
             f"\n    {state}"

@@ -130,6 +130,11 @@ async def _tell_waitlisted(message: Message, result: SignUpResult, now: datetime
             "⏳ You are number {position} on the waitlist for <b>{title}</b>. If a seat frees "
             "up, everyone on the waitlist hears it at once: whoever says yes first gets it."
         ).format(**values)
+    elif result.registration.party_size > 1:
+        text = _(
+            "⏳ You are number {position} on the waitlist for <b>{title}</b>, as a group. As "
+            "soon as there are seats for all of you, they are yours and I'll let you know."
+        ).format(**values)
     else:
         text = _(
             "⏳ You are number {position} on the waitlist for <b>{title}</b>. "
