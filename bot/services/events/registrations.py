@@ -338,9 +338,7 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
     while free > 0:
         first = await repo.registrations.first_waitlisted(event.id, fits=free)
         if first is None:  # nobody who fits waits: each free seat to the next matching wish
-            for _seat in range(free):
-                if await wishes.offer_to_wishes(repo, event, now=now) is None:
-                    break
+            await wishes.offer_seats_to_wishes(repo, event, free, now=now)
             break
         position = first.waitlist_position or 1
         first.status = RegistrationStatus.CONFIRMED
@@ -379,12 +377,7 @@ async def offer_when_close(repo: Repo, event: Event, *, now: datetime) -> int:
     waiting = await waiting_who_fit(repo, event.id, free)
     if waiting:
         return await event_messages.offer_free_seat(repo, event, waiting, now=now)
-    offered = 0
-    for _seat in range(free):
-        if await wishes.offer_to_wishes(repo, event, now=now) is None:
-            break
-        offered += 1
-    return offered
+    return await wishes.offer_seats_to_wishes(repo, event, free, now=now)
 
 
 async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> SignUpResult:

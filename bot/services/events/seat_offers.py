@@ -55,9 +55,4 @@ async def _pass_on(repo: Repo, event: Event, now: datetime) -> int:
     )
     if last_wish_offer is not None and now - last_wish_offer < OFFER_TIMEOUT:
         return 0
-    offered = 0
-    for _seat in range(free):
-        if await wishes.offer_to_wishes(repo, event, now=now) is None:
-            break
-        offered += 1
-    return offered
+    return await wishes.offer_seats_to_wishes(repo, event, free, now=now)

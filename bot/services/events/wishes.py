@@ -103,6 +103,15 @@ async def offer_to_wishes(repo: Repo, event: Event, *, now: datetime) -> int | N
     return None
 
 
+async def offer_seats_to_wishes(repo: Repo, event: Event, free: int, *, now: datetime) -> int:
+    """Each of `free` seats to the next matching wish not offered this event yet; how many
+    people were offered one."""
+    offered = 0
+    while offered < free and await offer_to_wishes(repo, event, now=now) is not None:
+        offered += 1
+    return offered
+
+
 async def tell_about_new_event(repo: Repo, event: Event, *, now: datetime) -> int:
     """A newly published event: everyone whose wish it fits hears it (once)."""
     told = 0
