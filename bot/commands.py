@@ -88,6 +88,7 @@ COORDINATORS: tuple[CommandEntry, ...] = (
         "wijzig", "change", N_("Change an event: time, place, seats and more"), COORDINATING
     ),
     CommandEntry("vergeef", "forgive", N_("Set someone's record back to zero"), COORDINATING),
+    CommandEntry("rooster", "rota", N_("Next month's proposed rota of facilitators"), COORDINATING),
     CommandEntry("afgelasten", "calloff", N_("Call off an event"), COORDINATING),
     CommandEntry(
         "begeleiding", "facilitators", N_("Facilitators of a table: ask, open call"), COORDINATING

@@ -33,6 +33,7 @@ from bot.keyboards.callbacks import (
     IntroCallback,
     KnowledgeCallback,
     MeetupProposalCallback,
+    RotaCallback,
     StatsCallback,
 )
 from handlers import create_root_router
@@ -52,6 +53,7 @@ ADMIN_COMMANDS = {
     "bericht", "broadcast", "rol", "role", "stats", "cijfers", "export", "log",
     "begeleiding", "facilitators", "verzoek", "request", "certificeer", "certify",
     "intrekken", "revoke", "vergeef", "forgive", "certificaten", "certificates",
+    "rooster", "rota",
     "kennisnieuw", "newarticle",
 }  # fmt: skip
 PUBLIC_COMMANDS = {
@@ -65,12 +67,12 @@ PUBLIC_COMMANDS = {
     "vraag", "ask", "helpen", "help_others", "kennis", "knowledge", "zoek", "zoeken", "search",
 }  # fmt: skip
 # Every handler of these buttons is for coordinators only.
-ADMIN_PREFIXES = {"evm", "eva", "evf", "bcc", "bc", "st", "ex", "fa", "mtp"}
+ADMIN_PREFIXES = {"evm", "eva", "evf", "bcc", "bc", "st", "ex", "fa", "mtp", "ro"}
 # Buttons shared by everyone and coordinators: their coordinator actions are in `_forged`.
 MIXED_PREFIXES = {"itr", "kb"}
 PUBLIC_PREFIXES = {
     "menu", "lang", "ev", "evl", "evr", "dg", "rg", "ini", "ijr",
-    "fq", "fd", "fs", "pq", "sr", "si", "nb", "pv", "cf", "fb", "wl", "evp",
+    "fq", "fd", "fs", "pq", "sr", "si", "nb", "pv", "cf", "fb", "wl", "evp", "ap",
 }  # fmt: skip
 
 REFUSAL = {"nl": "Sorry, dit kunnen alleen coördinatoren doen.",
@@ -220,6 +222,7 @@ def _forged(world: dict[str, int]) -> dict[str, list[str]]:
             for action in ("create", "dismiss", "publish")
         ],
         "itr": [IntroCallback(action=IntroAction.BAN, id=1).pack()],
+        "ro": [RotaCallback(month="2604", send=send).pack() for send in (True, False)],
         "kb": [
             KnowledgeCallback(action=action, id=1).pack()
             for action in ("save", "edit", "field", "del", "delyes")

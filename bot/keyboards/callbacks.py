@@ -443,3 +443,18 @@ class WishCallback(CallbackData, prefix="wl"):
 
     action: WishAction
     id: int
+
+
+class PollCallback(CallbackData, prefix="ap"):
+    """A day of the monthly availability poll ("270112") ticked on or off; no day: done."""
+
+    month: str
+    day: str = ""
+    on: bool = False
+
+
+class RotaCallback(CallbackData, prefix="ro"):
+    """The coordinators' rota proposal of a month: send the requests, or not now."""
+
+    month: str
+    send: bool

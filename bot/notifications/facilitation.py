@@ -22,6 +22,7 @@ from bot.keyboards.facilitation import (
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.events.browse import EventView
 from bot.services.facilitation.renewals import CERTIFICATE_LAPSING, next_training
+from bot.services.facilitation.rota import POLL, ROTA, current_poll, current_rota
 from bot.services.message_params import (
     AnsweredParams,
     CertificateRevokedParams,
@@ -31,6 +32,7 @@ from bot.services.message_params import (
 )
 from bot.views.dates import format_span, long_date
 from bot.views.event_card import event_card, level_label, title_in_question, when_where
+from bot.views.rota import poll_keyboard, poll_text, rota_keyboard, rota_text
 from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
 
 
@@ -278,3 +280,28 @@ async def render_certificate_lapsing(
         inline_keyboard=[[InlineKeyboardButton(text="✅ " + _("Sign up"), callback_data=join)]]
     )
     return Rendered(text, keyboard)
+
+
+@message_kind(POLL, grace=timedelta(days=10))
+async def render_availability_poll(
+    ctx: RenderContext, params: dict[str, object]
+) -> Rendered | None:
+    """The days of next month's tables that still need someone, as they are at send time."""
+    if ctx.recipient is None:
+        return None
+    view = await current_poll(
+        ctx.repo, ctx.recipient.id, str(params["month"]), now=ctx.now, tz=ctx.settings.tz
+    )
+    if not view.days:
+        return None
+    return Rendered(poll_text(view, ctx.locale), poll_keyboard(view, ctx.locale))
+
+
+@message_kind(ROTA, grace=timedelta(days=7))
+async def render_rota_proposal(ctx: RenderContext, params: dict[str, object]) -> Rendered | None:
+    """The coordinators' rota proposal, worked out at send time; nothing when nobody can be
+    asked any more."""
+    rota = await current_rota(ctx.repo, str(params["month"]), now=ctx.now, tz=ctx.settings.tz)
+    if not rota.asks:
+        return None
+    return Rendered(rota_text(rota, ctx.locale, ctx.settings.tz), rota_keyboard(rota))

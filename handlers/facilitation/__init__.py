@@ -6,7 +6,7 @@ from aiogram import Router
 
 from bot.services.facilitation.pool import FacilitationError
 from bot.views.refusals import register_refusals
-from handlers.facilitation import admin, pool, refusals, replies
+from handlers.facilitation import admin, pool, refusals, replies, rota
 
 
 def create_router() -> Router:
@@ -15,6 +15,7 @@ def create_router() -> Router:
         replies.create_router(),
         admin.create_router(),
         pool.create_router(),
+        rota.create_router(),
     )
     register_refusals(router, FacilitationError, refusals.refusal)
     return router

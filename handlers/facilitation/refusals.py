@@ -12,9 +12,12 @@ from bot.services.facilitation.availability import (
     UnknownChoiceError,
 )
 from bot.services.facilitation.pool import FacilitationError
+from bot.services.facilitation.rota import NotAPollDayError
 
 
 def refusal(exc: FacilitationError) -> str:
+    if isinstance(exc, NotAPollDayError):
+        return _("No table on that day needs a facilitator any more. Nothing was changed.")
     if isinstance(exc, BadPeriodError):
         return _(
             "I can't read that. Type a day or a period, for example "

@@ -30,6 +30,7 @@ from storage.models.events import (
     TrainingLevel,
 )
 from storage.models.facilitation import (
+    AvailableDay,
     Debrief,
     FacilitationRequest,
     FacilitatorProfile,
@@ -52,6 +53,7 @@ from storage.models.users import Role, User
 
 __all__ = [
     "AuditEntry",
+    "AvailableDay",
     "Broadcast",
     "BroadcastStatus",
     "Certificate",

@@ -4,13 +4,14 @@ table (asked one by one or as an open call), and the debrief after a table."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -65,6 +66,21 @@ class Unavailability(Base):
     )
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AvailableDay(Base):
+    """A day on which a facilitator said they can lead a table (the monthly availability
+    poll); the coordinators' rota is proposed from these."""
+
+    __tablename__ = "facilitator_available_days"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_facilitator_available_days"),)
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

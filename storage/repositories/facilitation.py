@@ -5,10 +5,11 @@ to. Never commits. The pool itself (profiles, unavailability, candidates, debrie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -195,6 +196,20 @@ class FacilitationRepository:
             .order_by(Event.starts_at, Event.id)
         )
         return list(result.scalars())
+
+    async def pending_counts(self, event_ids: Sequence[int]) -> dict[int, int]:
+        """How many requests still wait for an answer, per table."""
+        if not event_ids:
+            return {}
+        result = await self._session.execute(
+            select(FacilitationRequest.event_id, func.count())
+            .where(
+                FacilitationRequest.event_id.in_(list(event_ids)),
+                FacilitationRequest.status == RequestStatus.PENDING,
+            )
+            .group_by(FacilitationRequest.event_id)
+        )
+        return {int(event_id): int(count) for event_id, count in result.all()}
 
     async def active_for_called_off(self, event_id: int | None = None) -> list[FacilitationRequest]:
         """Pending and accepted requests for tables that were called off (of one table, with

@@ -4,12 +4,13 @@ hand, unavailable periods, who can be asked for a table, and debriefs. Never com
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    AvailableDay,
     Certificate,
     Debrief,
     Event,
@@ -21,7 +22,7 @@ from storage.models import (
     Unavailability,
     User,
 )
-from storage.upsert import insert_or_ignore
+from storage.upsert import insert_or_ignore, rows_touched
 
 
 class FacilitatorRepository:
@@ -162,6 +163,58 @@ class FacilitatorRepository:
             .group_by(FacilitationRequest.facilitator_id)
         )
         return {int(user_id): int(count) for user_id, count in result.all()}
+
+    # The monthly availability poll --------------------------------------------------------------
+
+    async def pollable(self) -> list[User]:
+        """Who is asked on which days they can lead a table: facilitators (and coordinators)
+        holding a certificate, who can be reached."""
+        result = await self._session.execute(
+            select(User)
+            .where(
+                User.role.in_((Role.FACILITATOR, Role.COORDINATOR)),
+                User.is_reachable.is_(True),
+                User.id.in_(select(Certificate.user_id)),
+            )
+            .order_by(User.id)
+        )
+        return list(result.scalars())
+
+    async def available_days(self, user_id: int, first: date, last: date) -> set[date]:
+        """The days in [first, last) this person said they can lead a table."""
+        result = await self._session.execute(
+            select(AvailableDay.day).where(
+                AvailableDay.user_id == user_id, AvailableDay.day >= first, AvailableDay.day < last
+            )
+        )
+        return set(result.scalars())
+
+    async def set_available(self, user_id: int, day: date, available: bool, now: datetime) -> None:
+        if available:
+            await insert_or_ignore(
+                self._session, AvailableDay, {"user_id": user_id, "day": day, "created_at": now}
+            )
+        else:
+            await self._session.execute(
+                delete(AvailableDay).where(AvailableDay.user_id == user_id, AvailableDay.day == day)
+            )
+
+    async def available_by_day(self, first: date, last: date) -> dict[date, set[int]]:
+        """Per day in [first, last): who said they can lead a table then."""
+        result = await self._session.execute(
+            select(AvailableDay.day, AvailableDay.user_id).where(
+                AvailableDay.day >= first, AvailableDay.day < last
+            )
+        )
+        found: dict[date, set[int]] = {}
+        for day, user_id in result.all():
+            found.setdefault(day, set()).add(int(user_id))
+        return found
+
+    async def forget_days_before(self, day: date) -> int:
+        """Available days that have passed mean nothing any more."""
+        result = await self._session.execute(delete(AvailableDay).where(AvailableDay.day < day))
+        return rows_touched(result)
 
     async def is_unavailable(self, user_id: int, start: datetime, end: datetime) -> bool:
         found = await self._session.scalar(

@@ -113,26 +113,38 @@ async def ask(
 ) -> tuple[FacilitationRequest, User, Event]:
     """A coordinator asks one facilitator; refused with the reason when they cannot be asked."""
     async with repo.write():
-        event = await open_table(repo, event_id, now)
-        if event.facilitators_confirmed >= event.facilitators_needed:
-            raise NoFacilitatorNeededError(str(event_id))
         person = await find_person(repo, target)
-        await check_can_be_asked(repo, event, person)
-        request = await repo.facilitation.add_request(FacilitationRequest(
-            event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
-            status=RequestStatus.PENDING, created_at=now,
-        ))  # fmt: skip
-        await schedule_request_messages(repo, request, now=now)
-        await repo.facilitators.mark_asked([person.id], now)
-        await audit.record(
-            repo,
-            actor_id=coordinator_id,
-            action="facilitation.request",
-            target=f"event:{event.id}",
-            details={"facilitator": person.id, "request": request.id},
-            now=now,
+        request, event = await ask_within(
+            repo, event_id=event_id, person=person, coordinator_id=coordinator_id, now=now
         )
     return request, person, event
+
+
+async def ask_within(
+    repo: Repo, *, event_id: int, person: User, coordinator_id: int, now: datetime
+) -> tuple[FacilitationRequest, Event]:
+    """Ask `person` inside the caller's transaction (the table is locked first). Everything
+    that can refuse is checked before anything is written, so a caller asking several people
+    can go on after a refusal."""
+    event = await open_table(repo, event_id, now)
+    if event.facilitators_confirmed >= event.facilitators_needed:
+        raise NoFacilitatorNeededError(str(event_id))
+    await check_can_be_asked(repo, event, person)
+    request = await repo.facilitation.add_request(FacilitationRequest(
+        event_id=event.id, facilitator_id=person.id, requested_by=coordinator_id,
+        status=RequestStatus.PENDING, created_at=now,
+    ))  # fmt: skip
+    await schedule_request_messages(repo, request, now=now)
+    await repo.facilitators.mark_asked([person.id], now)
+    await audit.record(
+        repo,
+        actor_id=coordinator_id,
+        action="facilitation.request",
+        target=f"event:{event.id}",
+        details={"facilitator": person.id, "request": request.id},
+        now=now,
+    )
+    return request, event
 
 
 async def answer(

@@ -1,6 +1,7 @@
 """Retention: personal data is kept no longer than needed. A while after an event its
-participant list and debriefs lose their names (the counts stay for the figures), and
-messages the bot delivered long ago are deleted."""
+participant list and debriefs lose their names (the counts stay for the figures), messages
+the bot delivered long ago are deleted, and the days facilitators said they could lead a table
+are forgotten once they have passed."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ logger = logging.getLogger(__name__)
 class RetentionReport:
     anonymised: dict[str, int] = field(default_factory=dict)
     messages_deleted: int = 0
+    days_forgotten: int = 0
 
     @property
     def total(self) -> int:
-        return sum(self.anonymised.values()) + self.messages_deleted
+        return sum(self.anonymised.values()) + self.messages_deleted + self.days_forgotten
 
 
 async def apply_retention(repo: Repo, *, now: datetime, days: int) -> RetentionReport:
@@ -31,7 +33,8 @@ async def apply_retention(repo: Repo, *, now: datetime, days: int) -> RetentionR
     async with repo.write():
         anonymised = await repo.privacy.anonymise_events_before(cutoff)
         deleted = await repo.privacy.delete_settled_messages_before(cutoff)
-    report = RetentionReport(anonymised, deleted)
+        forgotten = await repo.facilitators.forget_days_before((now - timedelta(days=1)).date())
+    report = RetentionReport(anonymised, deleted, forgotten)
     logger.info(
         "retention: %s rows anonymised (%s), %s old messages deleted",
         sum(anonymised.values()),
