@@ -72,7 +72,7 @@ ADMIN_PREFIXES = {"evm", "eva", "evf", "bcc", "bc", "st", "ex", "fa", "mtp", "ro
 MIXED_PREFIXES = {"itr", "kb"}
 PUBLIC_PREFIXES = {
     "menu", "lang", "ev", "evl", "evr", "dg", "rg", "ini", "ijr",
-    "fq", "fd", "fs", "pq", "sr", "si", "nb", "pv", "cf", "fb", "wl", "evp", "ap",
+    "fq", "fd", "fs", "pq", "sr", "si", "nb", "pv", "cf", "fb", "wl", "evp", "ap", "mx",
 }  # fmt: skip
 
 REFUSAL = {"nl": "Sorry, dit kunnen alleen coördinatoren doen.",

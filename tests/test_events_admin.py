@@ -187,7 +187,8 @@ async def test_changing_the_time_tells_registrants_and_moves_their_reminders(
         ["📅 Tijd", "📍 Plek", "🪑 Plekken"],
         ["✏️ Titel", "📝 Beschrijving", "🏷 Thema"],
         ["⏳ Aanmelden kan tot", "🚪 Afmelden kan tot", "🔔 Herinneringen"],
-        ["🧑‍🏫 Begeleiders", "👥 Per aanmelding", "🎓 Niveau nodig"],
+        ["🧑‍🏫 Begeleiders", "👥 Per aanmelding", "🔒 Vrijhouden"],
+        ["🎓 Niveau nodig"],
     ]
     await _tap(
         feed, bot_api, coordinator, EventFormCallback(field="edit", value=f"time-{event_id}").pack()

@@ -80,7 +80,7 @@ async def test_a_parent_signs_up_with_her_children_in_two_taps(
 
     answer, calls = await _tap(feed, bot_api, fatima, _people(event_id, 4))
     assert answer == "Je bent aangemeld met 4 personen! Tot dan."
-    (shown,) = calls
+    shown, _questions = calls
     assert isinstance(shown, EditMessageText)
     assert "✅ nog 6 plekken" in (shown.text or "")
     assert (shown.text or "").endswith("✅ Je bent aangemeld met 4 personen.")
@@ -110,7 +110,7 @@ async def test_a_group_waits_together_and_is_never_split_in_english(
 
     answer, calls = await _tap(feed, bot_api, family, _people(event_id, 3))
     assert answer == "Full is full: you are number 1 on the waitlist."
-    card, told = calls
+    card, told, _questions = calls
     assert (card.text or "").endswith("⏳ You are on the waitlist with 3 people: number 1.")
     assert told.text == (
         "⏳ You are number 1 on the waitlist for <b>Samen aan tafel</b>, as a group. As soon "

@@ -57,7 +57,7 @@ async def test_a_seat_freed_close_to_the_start_is_offered_to_everyone_waiting(
     for person in (anna, *waiting):
         await _tap(feed, bot_api, person, EventAction.JOIN, event_id)
     told = [c.text for c in bot_api.take_all() if isinstance(c, SendMessage)]
-    assert told[-1] == (
+    assert told[-2] == (
         "⏳ Je staat op plek 3 van de wachtlijst voor <b>Samen aan tafel</b>. Komt er een plek "
         "vrij, dan hoort iedereen op de wachtlijst het tegelijk: wie het eerst ja zegt, krijgt "
         "de plek."

@@ -58,6 +58,15 @@ async def test_sign_up_gives_a_seat_and_schedules_reminders_and_reconfirmation(
         ["👥 Aantal personen wijzigen"],
         ["◀ Alle activiteiten", "📤 Delen"],
     ]
+    question = bot_api.take(SendMessage)  # optional, and only counted
+    assert question.text == (
+        "🙋 Nog twee korte vragen, als je wilt. Zo zien we of er echt verschillende mensen aan "
+        "tafel zitten. We tellen alleen: niemand ziet jouw antwoord.\n\nHoe oud ben je?"
+    )
+    assert button_rows(question.reply_markup) == [
+        ["8–12", "13–17", "18–30", "31–65", "65+"],
+        ["Overslaan"],
+    ]
     assert await registration_of(repo, event_id, anna.id) == ("confirmed", None, False)
     assert await outbox_rows(repo, anna.id) == [
         ("event.reconfirm", "pending", START - timedelta(hours=48)),
@@ -91,6 +100,10 @@ async def test_sign_up_speaks_english(
         ["👥 Change the number of people"],
         ["◀ All events", "📤 Share"],
     ]
+    assert bot_api.take(SendMessage).text == (
+        "🙋 Two short questions, if you like. They show us whether really different people "
+        "meet at the table. We only count: nobody sees your answer.\n\nHow old are you?"
+    )
 
 
 async def test_signing_up_twice_is_harmless(
@@ -101,6 +114,7 @@ async def test_signing_up_twice_is_harmless(
     await feed(callback_update(anna, join(event_id)))
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageText)
+    bot_api.take(SendMessage)  # the two optional questions: asked once
 
     await feed(callback_update(anna, join(event_id)))
 
@@ -120,8 +134,7 @@ async def test_full_table_puts_user_on_waitlist_with_position_and_suggestions(
     await make_event(repo, clock, title="Training", kind="training", level="basis")
     anna, emma = make_user(language_code="nl"), make_user(first_name="Emma", language_code="en")
     await feed(callback_update(anna, join(event_id)))
-    bot_api.take(AnswerCallbackQuery)
-    bot_api.take(EditMessageText)
+    bot_api.take_all()
 
     await feed(callback_update(emma, join(event_id)))
 
@@ -141,6 +154,7 @@ async def test_full_table_puts_user_on_waitlist_with_position_and_suggestions(
         "frees up, it's yours and I'll let you know.\n\nThese still have seats:"
     )
     assert button_rows(waitlisted.reply_markup) == [["🗣 Tafel in Zeist"]]
+    assert (bot_api.take(SendMessage).text or "").endswith("How old are you?")
     assert await registration_of(repo, event_id, emma.id) == ("waitlisted", 1, False)
     assert await outbox_rows(repo, emma.id) == []
 

@@ -22,6 +22,8 @@ class Municipality:
     lon: float
     # Villages and well-known districts people name instead of the municipality.
     places: tuple[str, ...] = ()
+    # Its villages and districts (a city's wijken), for choosing where someone lives.
+    districts: tuple[str, ...] = ()
 
 
 def _load() -> tuple[Municipality, ...]:
@@ -31,9 +33,12 @@ def _load() -> tuple[Municipality, ...]:
     data = tomllib.loads(resources.files(__package__).joinpath("places.toml").read_text("utf-8"))
     ambiguous = {fold(name) for name in data.get("ambiguous", [])}
     named: dict[str, list[str]] = {}
+    districts: dict[str, list[str]] = {}
     for gemeente in data["gemeente"]:
         named[gemeente["name"]] = [place[0] for place in gemeente.get("places", [])]
+        districts[gemeente["name"]] = list(named[gemeente["name"]])
     for wijk in data.get("wijk", []):
+        districts[wijk["gemeente"]].append(wijk["name"])
         names = named[wijk["gemeente"]]
         names.append(wijk["name"])
         names.extend(buurt[0] for buurt in wijk.get("buurten", []))
@@ -47,6 +52,7 @@ def _load() -> tuple[Municipality, ...]:
             float(gemeente["centre"][0]),
             float(gemeente["centre"][1]),
             tuple(name for name in named[gemeente["name"]] if fold(name) not in ambiguous),
+            tuple(districts[gemeente["name"]]),
         )
         for gemeente in data["gemeente"]
     )

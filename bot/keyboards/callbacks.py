@@ -458,3 +458,14 @@ class RotaCallback(CallbackData, prefix="ro"):
 
     month: str
     send: bool
+
+
+class MixCallback(CallbackData, prefix="mx"):
+    """An answer to one of the two optional sign-up questions: `q` the question ("a" age,
+    "p" place), `v` the answer's code ("-" skipped); `join` > 0 signs up that many people
+    with it (when only reserved seats were left)."""
+
+    event_id: int
+    q: str
+    v: str
+    join: int = 0

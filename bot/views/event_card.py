@@ -7,6 +7,7 @@ from datetime import tzinfo
 
 from bot.catalog.themes import THEMES
 from bot.i18n import N_, _, ngettext
+from bot.services.events import mix
 from bot.services.events.browse import EventView
 from bot.views.dates import format_moment, format_span
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
@@ -103,6 +104,8 @@ def event_card(
         lines.append("💶 " + _("contribution: {text}").format(text=html.escape(event.contribution)))
     if event.level == "spannend":
         lines.append("🎓 " + _("first needed: training {level}").format(level=level_label("basis")))
+    if event.status != EventStatus.CANCELLED and reserved_line(event):
+        lines.append(reserved_line(event))
     if event.registration_deadline:
         lines.append(
             "⏰ "
@@ -116,6 +119,30 @@ def event_card(
     if own:
         lines += ["", own]
     return "\n".join(lines)
+
+
+def reserved_for_text(event: Event) -> str:
+    """For whom a table's reserved seats are: "jongeren tot 18 jaar", "mensen van 65+",
+    "mensen van buiten Overvecht"."""
+    if event.reserved_for == mix.UNDER_18:
+        return _("young people under 18")
+    if event.reserved_for == mix.OUTSIDE:
+        return _("people from outside {place}").format(
+            place=html.escape(event.neighbourhood or event.municipality)
+        )
+    group = (event.reserved_for or "").replace("-", "–")
+    return _("people aged {group}").format(group=group)
+
+
+def reserved_line(event: Event) -> str:
+    """The card's line about reserved seats ("" when there are none)."""
+    if not event.reserved_seats or not event.reserved_for:
+        return ""
+    return "🔒 " + ngettext(
+        "{count} seat is kept for {whom} until two days before the start.",
+        "{count} seats are kept for {whom} until two days before the start.",
+        event.reserved_seats,
+    ).format(count=event.reserved_seats, whom=reserved_for_text(event))
 
 
 def own_status(registration: Registration | None) -> str:

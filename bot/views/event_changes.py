@@ -18,7 +18,13 @@ from bot.services.events.changes import ChangePreview, FacilitatorsNeededError
 from bot.services.events.registrations import MAX_PARTY_SIZE
 from bot.services.facilitation.pool import LEVELS
 from bot.views.dates import format_moment, format_span
-from bot.views.event_card import changed_text, level_label, place_line, theme_label
+from bot.views.event_card import (
+    changed_text,
+    level_label,
+    place_line,
+    reserved_line,
+    theme_label,
+)
 from storage.models import Event, EventKind
 
 # Fields chosen with a button instead of typed.
@@ -41,13 +47,19 @@ def _labels(event: Event) -> dict[str, str]:
         "reminders": "🔔 " + _("Reminders"),
         "facilitators": "🧑‍🏫 " + _("Facilitators"),
         "party": "👥 " + _("Per sign-up"),
+        "reserved": "🔒 " + _("Reserved"),
         "level": level,
     }
 
 
 def fields_of(event: Event) -> list[str]:
     """What can be changed about this event (a meetup has no level)."""
-    return [name for name in _labels(event) if name != "level" or event.kind != EventKind.MEETUP]
+    return [
+        name
+        for name in _labels(event)
+        if (name != "level" or event.kind != EventKind.MEETUP)
+        and (name != "reserved" or event.kind == EventKind.TABLE)
+    ]
 
 
 def fields_keyboard(event: Event) -> InlineKeyboardMarkup:
@@ -136,6 +148,9 @@ def question(field: str, event: Event, locale: str, tz: tzinfo) -> str:
             "Now: {count} needed, {confirmed} confirmed.",
             event.facilitators_needed,
         ).format(count=event.facilitators_needed, confirmed=event.facilitators_confirmed),
+        "reserved": _("Now: {value}.").format(
+            value=reserved_line(event).removeprefix("🔒 ").rstrip(".") or _("no seats reserved")
+        ),
         "party": ngettext(
             "Now: {count} person per sign-up.",
             "Now: up to {count} people per sign-up.",
@@ -168,6 +183,13 @@ def question(field: str, event: Event, locale: str, tz: tzinfo) -> str:
         "party": _(
             "How many people may one sign-up bring, the signer included? Type a number: "
             "<code>1</code> for one person each, <code>30</code> for a school class."
+        ),
+        "reserved": _(
+            "How many seats do you keep, and for whom? For example <code>3 young people</code> "
+            "(under 18), <code>2 65+</code>, <code>3 outside Overvecht</code> (a neighbourhood "
+            "or village of the table's municipality) or <code>3 outside</code> (outside the "
+            "municipality). They are kept until two days before the start; then they are open "
+            "to everyone. <code>-</code> for none."
         ),
         "theme": _("Which theme?"),
         "level": _("Which certificate does this training give?")
@@ -288,6 +310,12 @@ def problem_text(field: str, problem: Exception, starts_at: str) -> str:
         "facilitators": _("Please type a whole number, for example <code>2</code>."),
         "party": _("Please type a whole number from 1 to {highest}.").format(
             highest=MAX_PARTY_SIZE
+        ),
+        "reserved": _(
+            "I can't read that. Type the number of seats (at most the table's seats) and for "
+            "whom: <code>3 young people</code>, an age group such as <code>2 65+</code> "
+            "(8-12, 13-17, 18-30, 31-65, 65+), or <code>3 outside</code> with a neighbourhood "
+            "or village of the table's municipality. Or <code>-</code> for none."
         ),
         "reminders": _(
             "I can't read that. Type how long before the start, for example "

@@ -17,7 +17,7 @@ from babel.dates import format_date
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import (
     EventAdminAction,
     EventAdminCallback,
@@ -28,11 +28,13 @@ from bot.keyboards.callbacks import (
 from bot.keyboards.events import agenda_keyboard, card_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
-from bot.services.events.registrations import CancelResult
+from bot.services.events import mix
+from bot.services.events.registrations import CancelResult, SignUpOutcome, SignUpResult
 from bot.views.dates import language_of, period_label
 from bot.views.event_card import event_card, list_line
 from bot.views.event_changes import admin_lines
-from storage.models import EventStatus, Registration, User
+from bot.views.mix import mix_lines
+from storage.models import EventKind, EventStatus, Registration, User
 from storage.repositories import Repo
 
 
@@ -110,6 +112,13 @@ async def send_admin_card(
     link = await event_link(data["bot"], event_id)
     text = event_card(found, data["locale"], data["settings"].tz)
     text += "\n" + "\n".join(admin_lines(found.event, data["locale"], data["settings"].tz))
+    if found.event.kind == EventKind.TABLE:
+        table_mix = await mix.table_mix(repo, found.event)
+        text += "".join("\n" + line for line in mix_lines(table_mix))
+        if found.event.reserved_seats and found.event.reserved_for:
+            text += "\n🔒 " + _("Kept seats not yet taken: {count}").format(
+                count=table_mix.reserved_left
+            )
     if found.event.status == EventStatus.DRAFT:
         text += "\n\n🔒 " + _("Draft: not published yet, so nobody sees it or can sign up.")
     text += "\n\n" + _("Event number: {id}").format(id=event_id) + "\n🔗 " + html.escape(link)
@@ -137,6 +146,35 @@ async def send_admin_card(
             ]
         )
     await message.answer(text, reply_markup=keyboard)
+
+
+def signed_up_text(result: SignUpResult) -> str:
+    """The answer under the tap that signed up (or changed the group)."""
+    registration = result.registration
+    people = registration.party_size
+    if result.outcome == SignUpOutcome.PARTY_CHANGED:
+        return ngettext(
+            "Changed: your sign-up is now for {count} person.",
+            "Changed: your sign-up is now for {count} people.",
+            people,
+        ).format(count=people)
+    if result.outcome == SignUpOutcome.CONFIRMED and people > 1:
+        return ngettext(
+            "You're signed up with {count} person! See you there.",
+            "You're signed up with {count} people! See you there.",
+            people,
+        ).format(count=people)
+    if result.outcome == SignUpOutcome.CONFIRMED:
+        return _("You're signed up! See you there.")
+    if result.outcome == SignUpOutcome.ALREADY_CONFIRMED:
+        return _("You were already signed up.")
+    if registration.waits_for_offer:
+        return _("You are on the waitlist first: number {position}.").format(
+            position=registration.waitlist_position
+        )
+    return _("Full is full: you are number {position} on the waitlist.").format(
+        position=registration.waitlist_position
+    )
 
 
 def cancelled_text(result: CancelResult) -> tuple[str, bool]:

@@ -16,6 +16,7 @@ from handlers.events import (
     edit,
     feedback,
     manage,
+    mix,
     refusals,
     reliability,
     settings,
@@ -38,6 +39,7 @@ def create_router() -> Router:
         reliability.create_router(),
         feedback.create_router(),
         wishes.create_router(),
+        mix.create_router(),
     )
     register_refusals(router, EventsError, refusals.refusal)
     return router

@@ -6,6 +6,7 @@ from bot.i18n import _, ngettext
 from bot.services.events.admin import EventNotOverError, EventStartedError
 from bot.services.events.errors import EventsError
 from bot.services.events.feedback import NotAParticipantError
+from bot.services.events.mix import UnknownAnswerError
 from bot.services.events.registrations import (
     EventNotFoundError,
     EventNotOpenError,
@@ -48,6 +49,8 @@ def refusal(exc: EventsError) -> str:
             "again to wait together on the waitlist.",
             exc.free,
         ).format(count=exc.free)
+    if isinstance(exc, UnknownAnswerError):
+        return _("That button belongs to an earlier step. Nothing was changed.")
     if isinstance(exc, NotRegisteredError):
         return _("This sign-up is no longer active.")
     if isinstance(exc, EventStartedError):

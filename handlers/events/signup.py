@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import _, ngettext
+from bot.i18n import _
 from bot.keyboards.callbacks import (
     EventAction,
     EventCallback,
@@ -20,7 +20,7 @@ from bot.keyboards.callbacks import (
 from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.events import party_keyboard, suggestions_keyboard
 from bot.services.events import browse as events
-from bot.services.events import registrations, reliability
+from bot.services.events import mix, registrations, reliability
 from bot.services.events.browse import EventView
 from bot.services.events.record import record_of
 from bot.services.events.registrations import (
@@ -32,8 +32,9 @@ from bot.services.events.registrations import (
     SignUpOutcome,
     SignUpResult,
 )
-from bot.views.events import cancelled_text, card_message, render_card
+from bot.views.events import cancelled_text, card_message, render_card, signed_up_text
 from bot.views.messages import edit_or_keep
+from bot.views.mix import about_you, deciding_question
 from bot.views.reliability import friendly_word
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
@@ -78,39 +79,47 @@ async def cb_join(
     except EventNotOpenError:
         await query.answer(_("You can no longer sign up for this event."), show_alert=True)
         return
-    await query.answer(_signed_up_text(result))
-    if isinstance(query.message, Message):
-        await _show_card(query.message, result, clock, settings, locale)
-        if result.outcome == SignUpOutcome.WAITLISTED:
-            await _tell_waitlisted(query.message, result, clock.now())
+    except mix.AnswerNeededError as needed:
+        await _ask_first(query, repo, needed, 1)
+        return
+    await _signed_up(query, repo, result, clock, settings, locale)
 
 
-def _signed_up_text(result: SignUpResult) -> str:
-    registration = result.registration
-    people = registration.party_size
-    if result.outcome == SignUpOutcome.PARTY_CHANGED:
-        return ngettext(
-            "Changed: your sign-up is now for {count} person.",
-            "Changed: your sign-up is now for {count} people.",
-            people,
-        ).format(count=people)
-    if result.outcome == SignUpOutcome.CONFIRMED and people > 1:
-        return ngettext(
-            "You're signed up with {count} person! See you there.",
-            "You're signed up with {count} people! See you there.",
-            people,
-        ).format(count=people)
-    if result.outcome == SignUpOutcome.CONFIRMED:
-        return _("You're signed up! See you there.")
-    if result.outcome == SignUpOutcome.ALREADY_CONFIRMED:
-        return _("You were already signed up.")
-    if registration.waits_for_offer:
-        return _("You are on the waitlist first: number {position}.").format(
-            position=registration.waitlist_position
-        )
-    return _("Full is full: you are number {position} on the waitlist.").format(
-        position=registration.waitlist_position
+async def _ask_first(
+    query: CallbackQuery, repo: Repo, needed: mix.AnswerNeededError, people: int
+) -> None:
+    """Only reserved seats are left: the answer that says whether they are for this person
+    signs them up."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    found = await events.view(repo, needed.event_id)
+    text, keyboard = await deciding_question(
+        repo, found.event, query.from_user.id, needed.question, people
     )
+    await query.message.answer(text, reply_markup=keyboard)
+
+
+async def _signed_up(
+    query: CallbackQuery,
+    repo: Repo,
+    result: SignUpResult,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """The answer under the tap, the card as it is now, the waitlist message, and for a new
+    sign-up at a table the two optional questions."""
+    await query.answer(signed_up_text(result))
+    if not isinstance(query.message, Message):
+        return
+    await _show_card(query.message, result, clock, settings, locale)
+    if result.outcome == SignUpOutcome.WAITLISTED:
+        await _tell_waitlisted(query.message, result, clock.now())
+    new = result.outcome in (SignUpOutcome.CONFIRMED, SignUpOutcome.WAITLISTED)
+    if new and mix.wants_answers(result.event, result.registration):
+        text, keyboard = await about_you(repo, result.event, query.from_user.id)
+        await query.message.answer(text, reply_markup=keyboard)
 
 
 async def _tell_waitlisted(message: Message, result: SignUpResult, now: datetime) -> None:
@@ -179,18 +188,18 @@ async def cb_party(
     locale: str,
 ) -> None:
     """A number under "How many people?": signs up (or changes the sign-up) for that many."""
-    result = await registrations.sign_up(
-        repo,
-        callback_data.event_id,
-        query.from_user.id,
-        now=clock.now(),
-        party_size=callback_data.people,
-    )  # a group too large, or too few seats for more people: the feature's refusal answers
-    await query.answer(_signed_up_text(result))
-    if isinstance(query.message, Message):
-        await _show_card(query.message, result, clock, settings, locale)
-        if result.outcome == SignUpOutcome.WAITLISTED:
-            await _tell_waitlisted(query.message, result, clock.now())
+    try:
+        result = await registrations.sign_up(
+            repo,
+            callback_data.event_id,
+            query.from_user.id,
+            now=clock.now(),
+            party_size=callback_data.people,
+        )  # a group too large, or too few seats for more people: the feature's refusal answers
+    except mix.AnswerNeededError as needed:
+        await _ask_first(query, repo, needed, callback_data.people)
+        return
+    await _signed_up(query, repo, result, clock, settings, locale)
 
 
 async def cb_leave(

@@ -98,6 +98,12 @@ class Event(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     # How many people one registration may bring (a parent with children, a school class).
     max_party_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The table's own neighbourhood or village (for seats reserved for people from outside it).
+    neighbourhood: Mapped[str | None] = mapped_column(String(80))
+    # Seats held for an age group ("u18", "65+", …) or for people from outside the table's
+    # neighbourhood ("outside") until the waitlist offers begin, two days before the start.
+    reserved_seats: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reserved_for: Mapped[str | None] = mapped_column(String(16))
     # None: sign-up is open until the start; cancelling is never late.
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancellation_cutoff: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -148,11 +154,19 @@ class Registration(Base):
     # NULL once anonymised (erasure, retention): the row still counts in the figures. Typed as
     # int because every query that reads it is about a person and never sees those rows.
     user_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=True
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        index=True,
+        nullable=True,
+        info={"erase_with": ("age_group", "neighbourhood")},
     )
     status: Mapped[RegistrationStatus] = mapped_column(enum_type(RegistrationStatus))
     waitlist_position: Mapped[int | None] = mapped_column(Integer)
     late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The two optional answers of a sign-up, only ever counted per table: an age group
+    # ("8-12" … "65+") and a neighbourhood or village ("elders": outside the municipality).
+    age_group: Mapped[str | None] = mapped_column(String(8))
+    neighbourhood: Mapped[str | None] = mapped_column(String(80))
     # The people this registration brings, the signer included; they sit or wait together.
     party_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # A waitlist place that is not promoted by itself but shares in the offers near the start

@@ -60,7 +60,7 @@ PERSON_COLUMN_SUFFIXES = ("_by", "_user_id", "_chat_id")
 # configurable time after the event ended: (table, column pointing at the event, columns set
 # to NULL). Participant lists and debriefs keep no names; the counts stay.
 RETENTION_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("registrations", "event_id", ("user_id",)),
+    ("registrations", "event_id", ("user_id", "age_group", "neighbourhood")),
     ("debriefs", "event_id", ("facilitator_id",)),
     ("table_feedback", "event_id", ("user_id",)),
     # A certificate stays (it opens the next training), without saying at which event.

@@ -155,7 +155,11 @@ class PrivacyRepository:
             statement: Any = delete(table).where(column == user_id)
         else:
             value = None if person.on_erase is OnErase.NULL else 0
-            statement = update(table).where(column == user_id).values({column.name: value})
+            # Columns that only mean something with the person go with the link.
+            cleared = {name: None for name in column.info.get("erase_with", ())}
+            statement = (
+                update(table).where(column == user_id).values({column.name: value, **cleared})
+            )
         result = await self._session.execute(statement)
         return rows_touched(result)
 

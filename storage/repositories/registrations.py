@@ -139,6 +139,22 @@ class RegistrationRepository:
         )
         return [(row[0], row[1]) for row in result]
 
+    async def latest_answers(self, user_id: int) -> tuple[str | None, str | None]:
+        """Someone's latest answers to the two sign-up questions (age group, place)."""
+        age = await self._session.scalar(
+            select(Registration.age_group)
+            .where(Registration.user_id == user_id, Registration.age_group.is_not(None))
+            .order_by(Registration.updated_at.desc(), Registration.id.desc())
+            .limit(1)
+        )
+        place = await self._session.scalar(
+            select(Registration.neighbourhood)
+            .where(Registration.user_id == user_id, Registration.neighbourhood.is_not(None))
+            .order_by(Registration.updated_at.desc(), Registration.id.desc())
+            .limit(1)
+        )
+        return age, place
+
     async def record_counts(self, user_id: int, since: datetime) -> tuple[int, int]:
         """(late cancellations, no-shows) of someone since `since`."""
         late = await self._session.scalar(

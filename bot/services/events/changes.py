@@ -17,6 +17,7 @@ from sqlalchemy import inspect
 from bot.catalog.themes import THEMES
 from bot.services.coordination import audit
 from bot.services.events import messages as event_messages
+from bot.services.events import mix
 from bot.services.events.admin import (
     CapacityBelowSeatsError,
     EventStartedError,
@@ -84,6 +85,8 @@ class EventChanges:
     facilitators_needed: int | None = None
     level: str | None = None
     max_party_size: int | None = None
+    # (seats, for whom, the table's neighbourhood as typed); (0, None, None) ends it
+    reservation: tuple[int, str | None, str | None] | None = None
 
     def names(self) -> list[str]:
         """The fields this change sets, for the audit log."""
@@ -134,6 +137,8 @@ def _apply(event: Event, changes: EventChanges) -> Applied:
         if not lowest <= changes.facilitators_needed <= MAX_NEEDED:
             raise FacilitatorsNeededError(lowest, MAX_NEEDED)
         event.facilitators_needed = changes.facilitators_needed
+    if changes.reservation is not None:
+        mix.reserve(event, *changes.reservation)
     if changes.max_party_size is not None:
         if not 1 <= changes.max_party_size <= MAX_PARTY_SIZE:
             raise InvalidEventError("party")
@@ -307,6 +312,8 @@ def read_change(
         if not text.strip().isdigit():
             raise ValueError("facilitators")
         return EventChanges(facilitators_needed=int(text.strip()))
+    if field == "reserved":
+        return EventChanges(reservation=mix.parse_reservation(text))
     if field == "party":
         if not text.strip().isdigit():
             raise ValueError("party")

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.services.events import messages as event_messages
-from bot.services.events import record, wishes
+from bot.services.events import mix, record, wishes
 from bot.services.events.errors import EventsError
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from storage.repositories import Repo
@@ -135,12 +135,28 @@ def party_limit(event: Event) -> int:
     return max(1, min(event.max_party_size, event.capacity))
 
 
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """The two optional answers given while signing up (None: skipped)."""
+
+    age_group: str | None = None
+    place: str | None = None
+
+
 async def sign_up(
-    repo: Repo, event_id: int, user_id: int, *, now: datetime, party_size: int | None = None
+    repo: Repo,
+    event_id: int,
+    user_id: int,
+    *,
+    now: datetime,
+    party_size: int | None = None,
+    answers: Answers | None = None,
 ) -> SignUpResult:
     """Give seats if there are enough, else one place at the end of the waitlist. Twice is
     harmless; `party_size` (the signer included, default one, or as before) changes how many
-    people an existing registration brings."""
+    people an existing registration brings. When only reserved seats are left, whether they
+    are for this person is read from `answers` (or their earlier ones); without either,
+    `mix.AnswerNeededError` asks for it first."""
     async with repo.write():
         event = await _open_event(repo, event_id, now)
         if party_size is not None and not 1 <= party_size <= party_limit(event):
@@ -162,7 +178,10 @@ async def sign_up(
                 raise SignupClosedError(event_id)
             await _check_prerequisites(repo, event, user_id)
             size = party_size or 1
-            seat = seats_taken + size <= event.capacity
+            held = await _held_back(repo, event, now)
+            seat = seats_taken + size <= event.capacity - held
+            if not seat and held and seats_taken + size <= event.capacity:
+                seat = await _reserved_for(repo, event, user_id, answers)
             waits_for_offer = seat and await _waits_for_offer(
                 repo, event, user_id, seats_taken + size, waiting, now
             )
@@ -175,6 +194,7 @@ async def sign_up(
                 None if seat and not waits_for_offer else waiting + 1,
                 size,
                 waits_for_offer=waits_for_offer,
+                answers=answers,
             )
             seats_taken, waiting = (
                 (seats_taken + size, waiting) if outcome == SignUpOutcome.CONFIRMED
@@ -201,8 +221,11 @@ async def _keep_or_change_party(
     if party_size is None or party_size == registration.party_size:
         return SignUpOutcome.ALREADY_CONFIRMED if confirmed else SignUpOutcome.ALREADY_WAITLISTED
     more = party_size - registration.party_size
-    if confirmed and more > 0 and seats_taken + more > event.capacity:
-        raise NotEnoughSeatsError(max(0, event.capacity - seats_taken))
+    room = event.capacity
+    if not mix.matches(event, registration.age_group, registration.neighbourhood):
+        room -= await _held_back(repo, event, now)
+    if confirmed and more > 0 and seats_taken + more > room:
+        raise NotEnoughSeatsError(max(0, room - seats_taken))
     registration.party_size = party_size
     registration.updated_at = now
     await repo.session.flush()
@@ -210,6 +233,26 @@ async def _keep_or_change_party(
         await fill_free_seats(repo, event, now=now)
     logger.info("event %s: a group now brings %s", event.id, party_size)
     return SignUpOutcome.PARTY_CHANGED
+
+
+async def _held_back(repo: Repo, event: Event, now: datetime) -> int:
+    """Reserved seats still held for the people they are for: until the waitlist offers
+    begin, two days before the start; from then on every seat is open to everyone."""
+    if event.starts_at - now <= OFFER_WITHIN:
+        return 0
+    return await mix.reserved_left(repo, event)
+
+
+async def _reserved_for(repo: Repo, event: Event, user_id: int, answers: Answers | None) -> bool:
+    """Whether the table's reserved seats are for this person: by the answers given now, or
+    else their earlier ones; asked first when neither says it."""
+    if answers is not None:
+        return bool(mix.matches(event, answers.age_group, answers.place))
+    age_group, place = await repo.registrations.latest_answers(user_id)
+    found = mix.matches(event, age_group, mix.usable_place(event, place))
+    if found is None:
+        raise mix.AnswerNeededError(event.id, mix.question_for(event))
+    return found
 
 
 async def _waits_for_offer(
@@ -248,6 +291,7 @@ async def _take_place(
     party_size: int,
     *,
     waits_for_offer: bool = False,
+    answers: Answers | None = None,
 ) -> tuple[Registration, SignUpOutcome]:
     """Seats for the group (`position` None) or that place on the waitlist, in the existing
     row if any."""
@@ -267,6 +311,8 @@ async def _take_place(
                 late_cancellation=False,
                 party_size=party_size,
                 waits_for_offer=waits_for_offer,
+                age_group=answers.age_group if answers else None,
+                neighbourhood=answers.place if answers else None,
                 seat_count=1 if status == RegistrationStatus.CONFIRMED else 0,
                 created_at=now,
                 updated_at=now,
@@ -280,6 +326,8 @@ async def _take_place(
         registration.late_cancellation = False
         registration.party_size = party_size
         registration.waits_for_offer = waits_for_offer
+        if answers is not None:
+            registration.age_group, registration.neighbourhood = answers.age_group, answers.place
         registration.seat_count += 1 if status == RegistrationStatus.CONFIRMED else 0
         registration.updated_at = now
         registration.confirmed_at = confirmed_at
@@ -336,9 +384,10 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
         logger.info("event %s: %s free seats offered to %s people", event.id, free, offered)
         return promoted
     while free > 0:
-        first = await repo.registrations.first_waitlisted(event.id, fits=free)
-        if first is None:  # nobody who fits waits: each free seat to the next matching wish
-            await wishes.offer_seats_to_wishes(repo, event, free, now=now)
+        held = await _held_back(repo, event, now)
+        first = await _first_who_fits(repo, event, free, free - held)
+        if first is None:  # nobody who fits waits: each open seat to the next matching wish
+            await wishes.offer_seats_to_wishes(repo, event, max(0, free - held), now=now)
             break
         position = first.waitlist_position or 1
         first.status = RegistrationStatus.CONFIRMED
@@ -355,6 +404,25 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
     if promoted:
         logger.info("event %s: %s promoted from the waitlist", event.id, len(promoted))
     return promoted
+
+
+async def _first_who_fits(
+    repo: Repo, event: Event, free: int, open_to_all: int
+) -> Registration | None:
+    """The first on the waitlist whose group fits: in the seats open to everyone, or in the
+    reserved ones when they are for them."""
+    if open_to_all >= free:
+        return await repo.registrations.first_waitlisted(event.id, fits=free)
+    for registration, _user in await repo.registrations.of_event(
+        event.id, (RegistrationStatus.WAITLISTED,)
+    ):
+        if registration.waits_for_offer or registration.party_size > free:
+            continue
+        if registration.party_size <= open_to_all or mix.matches(
+            event, registration.age_group, registration.neighbourhood
+        ):
+            return registration
+    return None
 
 
 async def waiting_who_fit(repo: Repo, event_id: int, free: int) -> list[Registration]:

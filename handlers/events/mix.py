@@ -1,0 +1,66 @@
+"""The two optional sign-up questions (age group, neighbourhood or village): an answer, a skip,
+or, when only reserved seats were left, the answer that signs someone up."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import _
+from bot.keyboards.callbacks import MixCallback
+from bot.services.events import browse as events
+from bot.services.events import mix, registrations
+from bot.services.events.browse import EventView
+from bot.services.events.registrations import Answers
+from bot.views.events import render_card, signed_up_text
+from bot.views.messages import edit_or_keep
+from bot.views.mix import next_question, thanks_text
+from storage.repositories import Repo
+
+
+async def cb_answer(
+    query: CallbackQuery,
+    callback_data: MixCallback,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Stores the answer (or the skip) and asks the other question; with `join`, signs up."""
+    found = await events.view(repo, callback_data.event_id)
+    event, question = found.event, callback_data.q
+    value = mix.read_answer(event, question, callback_data.v)
+    if callback_data.join:
+        answers = Answers(age_group=value) if question == mix.AGE else Answers(place=value)
+        result = await registrations.sign_up(
+            repo, event.id, query.from_user.id, now=clock.now(),
+            party_size=callback_data.join, answers=answers,
+        )  # fmt: skip
+        await query.answer(signed_up_text(result))
+        if isinstance(query.message, Message):
+            shown = EventView(result.event, result.seats_taken, result.waiting)
+            text, keyboard = render_card(
+                shown, result.registration, clock=clock, settings=settings, locale=locale
+            )
+            await edit_or_keep(query.message, text, keyboard)
+        return
+    registration = await mix.answer(repo, event.id, query.from_user.id, question, value)
+    if registration is None:
+        await query.answer(_("This sign-up is no longer active."), show_alert=True)
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    after = await next_question(repo, event, query.from_user.id, question)
+    if after is None:
+        await edit_or_keep(query.message, thanks_text(), None)
+    else:
+        await edit_or_keep(query.message, *after)
+
+
+def create_router() -> Router:
+    router = Router(name="events_mix")
+    router.callback_query.register(cb_answer, MixCallback.filter())
+    return router
