@@ -168,7 +168,15 @@ async def test_seats_kept_for_young_people_until_two_days_before(
     answer, _calls = await _tap(feed, bot_api, sanne, _answer(event_id, "a", "3", join=1))
     assert answer == "Vol = vol: je staat op plek 1 van de wachtlijst."
     tim = make_user(first_name="Tim", language_code="en")
-    await _tap(feed, bot_api, tim, _join(event_id))
+    _text, calls = await _tap(feed, bot_api, tim, _join(event_id))
+    assert calls[0].text == (
+        "The last seats at <b>Samen aan tafel</b> are kept for young people under 18. How old "
+        "are you? (Only counted: nobody sees your answer.)"
+    )
+    assert button_rows(calls[0].reply_markup) == [
+        ["8–12", "13–17", "18–30", "31–65", "65+"],
+        ["Rather not say"],
+    ]
     answer, calls = await _tap(feed, bot_api, tim, _answer(event_id, "a", "1", join=1))
     assert answer == "You're signed up! See you there."
     # Someone who answered before isn't asked again: Sanne's earlier answer counts.
