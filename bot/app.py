@@ -37,7 +37,7 @@ from bot.middlewares.dedup import (
     SeenUpdates,
 )
 from bot.middlewares.i18n import LocaleMiddleware
-from bot.middlewares.input_edge import CommandNumberMiddleware, NulCleaningMiddleware
+from bot.middlewares.input_edge import ImpossibleNumberMiddleware, NulCleaningMiddleware
 from bot.middlewares.message_limits import SplitLongTextMiddleware
 from bot.middlewares.replies import HandlingUpdateMiddleware, ReplyRetryMiddleware
 from bot.middlewares.reply_keyboards import (
@@ -173,7 +173,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(DatabaseMiddleware())
     dispatcher.update.outer_middleware(UserMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
-    dispatcher.update.outer_middleware(CommandNumberMiddleware())
+    dispatcher.update.outer_middleware(ImpossibleNumberMiddleware())
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
     dispatcher.callback_query.outer_middleware(CallbackGuardMiddleware())
     dispatcher.message.outer_middleware(StaleReplyButtonMiddleware())

@@ -5,9 +5,12 @@ friendly word instead of an apology or a question about something that doesn't e
 from __future__ import annotations
 
 import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import SendMessage
 from sqlalchemy import select
 
+from bot.states import BroadcastStates
 from storage.models import User
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
@@ -55,3 +58,19 @@ async def test_a_command_with_a_number_no_id_can_have_gets_a_friendly_word(
     await feed(message_update(coordinator, text))
     assert bot_api.take(SendMessage).text == TOO_BIG[language]
     assert not bot_api.calls
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("typed", [HUGE, f"#{HUGE}", str(2**63)])
+async def test_a_number_no_id_can_have_typed_as_an_answer_gets_a_friendly_word(
+    feed: Feeder, bot_api: MockedBotAPI, dispatcher: Dispatcher, bot: Bot, language: str,
+    typed: str,
+) -> None:  # fmt: skip
+    """The answer to "which event?" in the middle of composing an announcement."""
+    coordinator = make_user(id=COORDINATOR_ID, first_name="Kees", language_code=language)
+    key = StorageKey(bot_id=bot.id, chat_id=coordinator.id, user_id=coordinator.id)
+    await dispatcher.storage.set_state(key, BroadcastStates.audience_event)
+    await feed(message_update(coordinator, typed))
+    assert bot_api.take(SendMessage).text == TOO_BIG[language]
+    assert not bot_api.calls
+    assert await dispatcher.storage.get_state(key) == BroadcastStates.audience_event.state

@@ -4,8 +4,9 @@
   write. They are taken out of the update before anything reads it (`NulCleaningMiddleware`,
   first in the chain, so the user upsert already sees clean names).
 - Numbers no id can have: a command whose number is outside the 64-bit range of every id
-  column (`/start e_999…`, `/afgelasten 999…`) gets a friendly word and goes no further
-  (`CommandNumberMiddleware`, after the locale is known). Buttons have the same guard in
+  column (`/start e_999…`, `/afgelasten 999…`), or a message that is only such a number (the
+  answer to "which event?" in a conversation), gets a friendly word and goes no further
+  (`ImpossibleNumberMiddleware`, after the locale is known). Buttons have the same guard in
   `callback_guard.py`.
 """
 
@@ -70,11 +71,16 @@ class NulCleaningMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
-class CommandNumberMiddleware(BaseMiddleware):
+def _read_as_a_number(text: str) -> bool:
+    """A command (its arguments hold ids) or a message that is only a number ("#12")."""
+    return text.startswith("/") or text.strip().lstrip("#").lstrip("-").isdigit()
+
+
+class ImpossibleNumberMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         message = event.message if isinstance(event, Update) else None
         text = message.text if message is not None else None
-        if message is not None and text and text.startswith("/") and out_of_range(text):
+        if message is not None and text and _read_as_a_number(text) and out_of_range(text):
             logger.info("command with an impossible number answered")
             await message.answer(
                 _(
