@@ -55,3 +55,25 @@ def test_dutch_is_informal() -> None:
     formal = re.compile(r"\b(u|uw|U|Uw)\b")
     offenders = [m.id for m in _catalog("nl") if m.id and formal.search(str(m.string))]
     assert offenders == [], "Dutch texts use 'je', not 'u'"
+
+
+# One word for one thing: the variants a resident stumbled over, and the word used instead.
+DUTCH_VARIANTS = {
+    "Dankjewel": "Dank je wel",
+    "Bedankt": "Dank je wel",
+    "thema’s": "thema's",
+    "bewerker": "lid",
+    "Vraag het initiatieven": "Vraag andere initiatieven",
+    "Nodig certificaat": "Certificaat nodig",
+    "aantal mensen:": "personen",
+}
+
+
+def test_dutch_keeps_one_word_for_one_thing() -> None:
+    offenders = [
+        (variant, m.id)
+        for m in _catalog("nl")
+        for variant in DUTCH_VARIANTS
+        if m.id and variant in " ".join(m.string if isinstance(m.string, tuple) else [m.string])
+    ]
+    assert offenders == [], f"use {[DUTCH_VARIANTS[v] for v, _id in offenders]}"
