@@ -34,7 +34,7 @@ from storage.repositories import Repo  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from bench_support import own_postgres_database  # noqa: E402
+from bench_support import own_postgres_database, own_redis_database  # noqa: E402
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
 MARK = re.compile(r"#(\d+)$")
@@ -203,8 +203,11 @@ async def _run_processes(
     )
     # A bot id of this run only: the shared buckets are keyed by the bot.
     token = f"{700_000_000 + os.getpid()}:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-    async with own_postgres_database(base, "delivery") as database_url:
+    redis_base = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    async with (
+        own_postgres_database(base, "delivery") as database_url,
+        own_redis_database(redis_base, "delivery") as redis_url,
+    ):
         blocked = await _fill(database_url, rows, blocked_share)
         server = LimitedTelegram(limit, blocked)
         async with FakeTelegram(hook=server.hook) as api:

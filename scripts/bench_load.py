@@ -2,8 +2,11 @@
 processes behind one address, under a bounded burst of mixed updates from simulated users.
 
 Run: `make bench-load`. A local server speaks the Bot API; each simulated user sends a few
-updates one after the other and waits for the bot's answer, as a person would. The last line
-sums it up: `load ups_1proc=<x> ups_2proc=<x> p95_ms=<x> errors=<n> rss_mb=<x>`.
+updates one after the other and waits for the bot's answer, as a person would. The run has a
+PostgreSQL database and a Redis database of its own (`BENCH_POSTGRES_URL`, `BENCH_REDIS_URL`
+name the servers). The last line sums it up: `load ups_1proc=<x> ups_2proc=<x> p95_ms=<x>
+errors=<n> rss_mb=<x> cpu_ms_per_update=<x>` (the bot processes' CPU time during the burst,
+divided by the updates answered).
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import socket
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +29,17 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_support import own_postgres_database, own_redis_database  # noqa: E402
+
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
 SECRET = "bench-secret"
-PG_ADMIN = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/15"
+PG_SERVER = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_SERVER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 ARRIVAL_SPREAD = 10.0  # seconds over which the simulated users start
 STEPS = ("/start", "/menu", "/help", "/taal", "hallo", "/agenda", "/zoek moestuin")
 
@@ -74,18 +81,6 @@ def _update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
     }
 
 
-async def _admin_sql(statement: str) -> None:
-    from sqlalchemy import text
-
-    from storage.engine import create_engine
-
-    engine = create_engine(PG_ADMIN)
-    async with engine.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(statement))
-    await engine.dispose()
-
-
 async def _start_bot(env: dict[str, str], port: int) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -106,6 +101,12 @@ async def _start_bot(env: dict[str, str], port: int) -> asyncio.subprocess.Proce
     raise RuntimeError("the bot did not start")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -114,44 +115,46 @@ def _rss_mb(pid: int) -> float:
 
 
 async def _run(processes: int, users: int, steps: int) -> dict[str, float]:
-    database = f"samenspel_bench_{uuid.uuid4().hex[:8]}"
-    await _admin_sql(f'CREATE DATABASE "{database}"')
     replies = Replies()
-    try:
-        async with FakeTelegram(hook=lambda m, p: replies.hook(m, p)) as api:
-            env = {
-                **os.environ,
-                "PYTHONPATH": str(ROOT),
-                "BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_URL": api.url,
-                "WEBHOOK_URL": "https://bot.example.org",
-                "WEBHOOK_SECRET": SECRET,
-                "WEBHOOK_HOST": "127.0.0.1",
-                "DATABASE_URL": PG_ADMIN.rsplit("/", 1)[0] + f"/{database}",
-                "REDIS_URL": REDIS,
-            }
-            migrate = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "migrate",
-                cwd=str(ROOT),
-                env=env,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
-            await migrate.wait()
-            ports = [_free_port() for _ in range(processes)]
-            bots = [await _start_bot(env, port) for port in ports]
-            try:
-                figures = await _burst(ports, users, steps, replies)
-                figures["rss_mb"] = max(_rss_mb(bot.pid) for bot in bots)
-            finally:
-                for bot in bots:
-                    bot.terminate()
-                    await bot.wait()
-    finally:
-        await _admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    async with (
+        own_postgres_database(PG_SERVER, f"load{processes}") as database_url,
+        own_redis_database(REDIS_SERVER, f"load{processes}") as redis_url,
+        FakeTelegram(hook=lambda m, p: replies.hook(m, p)) as api,
+    ):
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": api.url,
+            "WEBHOOK_URL": "https://bot.example.org",
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_HOST": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+        }
+        migrate = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "migrate",
+            cwd=str(ROOT),
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        await migrate.wait()
+        ports = [_free_port() for _ in range(processes)]
+        bots = [await _start_bot(env, port) for port in ports]
+        try:
+            cpu_before = sum(_cpu_seconds(bot.pid) for bot in bots)
+            figures = await _burst(ports, users, steps, replies)
+            cpu = sum(_cpu_seconds(bot.pid) for bot in bots) - cpu_before
+            figures["cpu_ms_per_update"] = cpu * 1000 / max(figures["answered"], 1)
+            figures["rss_mb"] = max(_rss_mb(bot.pid) for bot in bots)
+        finally:
+            for bot in bots:
+                bot.terminate()
+                await bot.wait()
     return figures
 
 
@@ -209,19 +212,22 @@ def main() -> int:
     print(
         f"1 process:  {one['answered']:.0f} answered, {one['ups']:.1f} updates/s, "
         f"median {one['median_ms']:.0f} ms, p95 {one['p95_ms']:.0f} ms, "
-        f"errors {one['errors']:.0f}, RSS {one['rss_mb']:.0f} MB"
+        f"errors {one['errors']:.0f}, RSS {one['rss_mb']:.0f} MB, "
+        f"CPU {one['cpu_ms_per_update']:.2f} ms per update"
     )
     two = asyncio.run(_run(2, args.users, args.steps))
     print(
         f"2 processes: {two['answered']:.0f} answered, {two['ups']:.1f} updates/s, "
         f"median {two['median_ms']:.0f} ms, p95 {two['p95_ms']:.0f} ms, "
-        f"errors {two['errors']:.0f}, RSS {two['rss_mb']:.0f} MB per process"
+        f"errors {two['errors']:.0f}, RSS {two['rss_mb']:.0f} MB per process, "
+        f"CPU {two['cpu_ms_per_update']:.2f} ms per update"
     )
     print(
         f"load ups_1proc={one['ups']:.1f} ups_2proc={two['ups']:.1f} "
         f"p95_ms={max(one['p95_ms'], two['p95_ms']):.0f} "
         f"errors={one['errors'] + two['errors']:.0f} "
-        f"rss_mb={max(one['rss_mb'], two['rss_mb']):.0f}"
+        f"rss_mb={max(one['rss_mb'], two['rss_mb']):.0f} "
+        f"cpu_ms_per_update={one['cpu_ms_per_update']:.2f}"
     )
     return 0
 

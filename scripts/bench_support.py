@@ -1,5 +1,5 @@
-"""What the benchmarks share: a PostgreSQL database of their own, made and dropped around a run,
-so that no benchmark ever touches the test suite's database."""
+"""What the benchmarks share: a PostgreSQL database and a Redis database of their own, made (or
+claimed) and emptied around a run, so that no benchmark ever touches the test suite's data."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -33,3 +34,32 @@ async def own_postgres_database(base_url: str, purpose: str) -> AsyncIterator[st
     finally:
         await run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.dispose()
+
+
+CLAIM_KEY = "samenspel:bench:claimed-by"
+REDIS_DATABASES = range(1, 16)  # 0 is the default (and the suite's); never used here
+
+
+@asynccontextmanager
+async def own_redis_database(base_url: str, purpose: str) -> AsyncIterator[str]:
+    """An empty Redis database on the server of `base_url` (1 to 15, never the one the URL
+    names), claimed with a marker for the run and emptied afterwards; yields its URL."""
+    server = base_url.rsplit("/", 1)[0] if base_url.count("/") > 2 else base_url
+    taken = base_url.rsplit("/", 1)[1] if base_url.count("/") > 2 else "0"
+    for number in REDIS_DATABASES:
+        if str(number) == taken:
+            continue
+        url = f"{server}/{number}"
+        client = Redis.from_url(url)
+        try:
+            if await client.dbsize() == 0 and await client.set(
+                CLAIM_KEY, f"{purpose}:{os.getpid()}", nx=True
+            ):
+                try:
+                    yield url
+                finally:
+                    await client.flushdb()
+                return
+        finally:
+            await client.aclose()
+    raise RuntimeError("no empty Redis database (1-15) is free for the benchmark")

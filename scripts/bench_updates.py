@@ -1,8 +1,8 @@
 """What one update costs: CPU time per update through the real Dispatcher (middlewares, router,
 services, database), beside a bare aiogram Dispatcher answering the same updates with a trivial
 handler, on SQLite and (when BENCH_POSTGRES_URL or TEST_POSTGRES_URL is set) on PostgreSQL with
-Redis (BENCH_REDIS_URL, default database 14 of the local Redis). Each backend runs on a database
-of the benchmark's own, with 10,000 initiatives for the search.
+Redis (an empty database of its own on the server of BENCH_REDIS_URL, default the local Redis).
+Each backend runs on a database of the benchmark's own, with 10,000 initiatives for the search.
 
 Per kind of update it reports the median CPU milliseconds (process time, so a noisy machine's
 waiting does not count), and the most SQL transactions and Redis commands any one update made.
@@ -38,7 +38,7 @@ from aiogram.fsm.storage.memory import MemoryStorage  # noqa: E402
 from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update, User  # noqa: E402
 from bench_search import CorpusGenerator  # noqa: E402
 from bench_signup import BOT_USER, LocalSession  # noqa: E402
-from bench_support import own_postgres_database  # noqa: E402
+from bench_support import own_postgres_database, own_redis_database  # noqa: E402
 from sqlalchemy import event, insert  # noqa: E402
 
 from bot.app import build_bot, build_dispatcher  # noqa: E402
@@ -257,8 +257,11 @@ async def bench_bare(count: int) -> float:
 
 
 async def _postgres(base: str, initiatives: int, count: int, redis_url: str) -> dict[str, float]:
-    async with own_postgres_database(base, "updates") as url:
-        return await bench_backend(url, redis_url, initiatives, count)
+    async with (
+        own_postgres_database(base, "updates") as url,
+        own_redis_database(redis_url, "updates") as own_redis,
+    ):
+        return await bench_backend(url, own_redis, initiatives, count)
 
 
 def _line(backend: str, figures: dict[str, float], bare: float) -> str:
@@ -285,7 +288,7 @@ def main() -> int:
     lines = [_line("sqlite", sqlite, bare)]
     postgres_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL")
     if postgres_url:
-        redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+        redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
         figures = asyncio.run(_postgres(postgres_url, args.initiatives, args.count, redis_url))
         lines.append(_line("postgres", figures, bare))
     for line in lines:
