@@ -51,6 +51,7 @@ from bot.services.geocoding import Geocoder
 from bot.services.known_users import SHARED_TTL, TTL, KnownUsers
 from bot.services.known_users import register as register_known_users
 from bot.services.search.index_sync import SearchIndexHolder
+from bot.services.user_changes import UserChangeBroadcast
 from handlers import create_root_router
 from scheduler.context import JobContext
 from scheduler.jobs import register_jobs, run_jobs_that_came_due
@@ -257,6 +258,13 @@ def create_application(
         settings, session_pool=session_pool, clock=clock, i18n=i18n, scheduler=scheduler,
         throttling=throttling,
     )  # fmt: skip
+    if settings.redis_url:
+        # Changes to people are announced to the other processes: keep people the full TTL.
+        changes = UserChangeBroadcast(redis)
+        extras["user_changes"] = changes
+        dispatcher.startup.register(changes.start)
+        dispatcher.shutdown.register(changes.stop)
+        dispatcher["known_users"].ttl = TTL
     dispatcher["sender"] = sender
     return Application(
         settings=settings,
@@ -273,6 +281,9 @@ def create_application(
 
 
 async def close_application(app: Application) -> None:
+    changes = app.extras.get("user_changes")
+    if isinstance(changes, UserChangeBroadcast):
+        await changes.stop()
     await app.bot.session.close()
     await app.engine.dispose()
     redis = app.extras.get("redis")

@@ -3,7 +3,9 @@ who is writing (their language, role and reachability).
 
 - Bounded (least recently seen go first) and short-lived: a change made by another process
   (a new language, a role) is seen within `TTL` seconds; with several processes behind one
-  webhook (`REDIS_URL` set) that is `SHARED_TTL`, a few seconds.
+  webhook (`REDIS_URL` set) each committed change is announced to the others at once
+  (`user_changes.py`), and `TTL` is only the safety net for an announcement that got lost.
+  `SHARED_TTL` (a few seconds) is for several processes that can't announce.
 - Coordinators are never kept: whether someone may take an admin action is read fresh, so a
   demotion holds at once in every process.
 - Any change to a person in this process forgets them at once: an ORM change or deletion of a
@@ -16,7 +18,7 @@ from __future__ import annotations
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import event
@@ -77,6 +79,31 @@ class KnownUsers:
 
 # Every cache of this process, told about changes by the session events below.
 _CACHES: weakref.WeakSet[KnownUsers] = weakref.WeakSet()
+# Who tells other processes about a committed change: called with the people, or None for
+# "anyone" (a statement that may have touched any row).
+Announcer = Callable[[frozenset[int] | None], None]
+_ANNOUNCERS: list[Announcer] = []
+
+
+def on_change(announcer: Announcer) -> Callable[[], None]:
+    """Call `announcer` after every commit that changed people; returns a way to stop."""
+    _ANNOUNCERS.append(announcer)
+    return lambda: _ANNOUNCERS.remove(announcer) if announcer in _ANNOUNCERS else None
+
+
+def forget_people(user_ids: Iterable[int]) -> None:
+    """Every cache of this process forgets these people (another process changed them)."""
+    _forget(set(user_ids))
+
+
+def forget_everyone() -> None:
+    for cache in _CACHES:
+        cache.forget_everyone()
+
+
+def _announce(user_ids: frozenset[int] | None) -> None:
+    for announcer in list(_ANNOUNCERS):
+        announcer(user_ids)
 
 
 def register(cache: KnownUsers) -> KnownUsers:
@@ -105,8 +132,18 @@ def _users_flushed(session: Session, _context: Any) -> None:
 @event.listens_for(Session, "after_commit")
 def _users_committed(session: Session) -> None:
     changed = session.info.pop("changed_users", None)
-    if changed:
+    if session.info.pop("changed_anyone", False):
+        forget_everyone()
+        _announce(None)
+    elif changed:
         _forget(changed)  # again: a read between flush and commit may have kept the old row
+        _announce(frozenset(changed))
+
+
+@event.listens_for(Session, "after_rollback")
+def _users_rolled_back(session: Session) -> None:
+    session.info.pop("changed_users", None)
+    session.info.pop("changed_anyone", None)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -114,5 +151,5 @@ def _users_statement(state: ORMExecuteState) -> None:
     if (state.is_update or state.is_delete) and any(
         getattr(mapper, "class_", None) is User for mapper in state.all_mappers
     ):
-        for cache in _CACHES:
-            cache.forget_everyone()
+        forget_everyone()
+        state.session.info["changed_anyone"] = True
