@@ -72,15 +72,29 @@ async def cb_join(
     locale: str,
 ) -> None:
     """Signs up: a seat, or a waitlist place with its number and up to three other events."""
+    await _sign_up(query, repo, callback_data.event_id, None, clock, settings, locale)
+
+
+async def _sign_up(
+    query: CallbackQuery,
+    repo: Repo,
+    event_id: int,
+    people: int | None,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """Signs up (`people`: how many, or as before); a group too large, or too few seats for
+    more people, is answered by the feature's refusals."""
     try:
         result = await registrations.sign_up(
-            repo, callback_data.event_id, query.from_user.id, now=clock.now()
+            repo, event_id, query.from_user.id, now=clock.now(), party_size=people
         )
     except EventNotOpenError:
         await query.answer(_("You can no longer sign up for this event."), show_alert=True)
         return
     except mix.AnswerNeededError as needed:
-        await _ask_first(query, repo, needed, 1)
+        await _ask_first(query, repo, needed, people or 1)
         return
     await _signed_up(query, repo, result, clock, settings, locale)
 
@@ -188,18 +202,9 @@ async def cb_party(
     locale: str,
 ) -> None:
     """A number under "How many people?": signs up (or changes the sign-up) for that many."""
-    try:
-        result = await registrations.sign_up(
-            repo,
-            callback_data.event_id,
-            query.from_user.id,
-            now=clock.now(),
-            party_size=callback_data.people,
-        )  # a group too large, or too few seats for more people: the feature's refusal answers
-    except mix.AnswerNeededError as needed:
-        await _ask_first(query, repo, needed, callback_data.people)
-        return
-    await _signed_up(query, repo, result, clock, settings, locale)
+    await _sign_up(
+        query, repo, callback_data.event_id, callback_data.people, clock, settings, locale
+    )
 
 
 async def cb_leave(
