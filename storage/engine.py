@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import event
@@ -16,6 +17,7 @@ from sqlalchemy.pool import NullPool
 
 SessionPool = async_sessionmaker[AsyncSession]
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+_WAL_ATTEMPTS = 30
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -39,15 +41,29 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     return engine
 
 
+def _write_ahead_log(cursor: Any) -> None:
+    """Switch the database to WAL. Several processes opening a new database at the same moment
+    all try to switch it, and SQLite answers "locked" to all but one without waiting for the
+    busy timeout; the switch is the database's (it stays), so the others try again shortly."""
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as problem:  # the driver's OperationalError, through the adapter
+            if "locked" not in str(problem) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))  # only ever while a new database is set up
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when a transaction starts (BEGIN IMMEDIATE below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        _write_ahead_log(cursor)
+        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # What is deleted is overwritten, so an erased person does not linger in free pages.
         cursor.execute("PRAGMA secure_delete=ON")
