@@ -4,7 +4,7 @@ coordinator's card."""
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime
 from typing import Unpack
 
 from aiogram import Bot
@@ -29,7 +29,12 @@ from bot.keyboards.events import agenda_keyboard, card_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.services.events import mix
-from bot.services.events.registrations import CancelResult, SignUpOutcome, SignUpResult
+from bot.services.events.registrations import (
+    OFFER_WITHIN,
+    CancelResult,
+    SignUpOutcome,
+    SignUpResult,
+)
 from bot.views.dates import language_of, period_label
 from bot.views.event_card import event_card, list_line
 from bot.views.event_changes import admin_lines
@@ -81,6 +86,14 @@ def render_card(
         found, own, open_for_signup=open_for_signup, open_for_changes=open_for_changes
     )
     return text, keyboard
+
+
+def result_card(
+    result: SignUpResult | CancelResult, *, clock: Clock, settings: Settings, locale: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The card as it is right after a sign-up or cancellation, without reading it again."""
+    found = events.EventView(result.event, result.seats_taken, result.waiting)
+    return render_card(found, result.registration, clock=clock, settings=settings, locale=locale)
 
 
 async def event_link(bot: Bot, event_id: int) -> str:
@@ -175,6 +188,38 @@ def signed_up_text(result: SignUpResult) -> str:
     return _("Full is full: you are number {position} on the waitlist.").format(
         position=registration.waitlist_position
     )
+
+
+def waitlisted_text(result: SignUpResult, now: datetime) -> str:
+    """Why and how someone waits: after no-shows at a popular table, close to the start (the
+    seat goes to whoever says yes first), as a group, or first in line for the next seat."""
+    values = {
+        "position": result.registration.waitlist_position,
+        "title": html.escape(result.event.title),
+    }
+    if result.registration.waits_for_offer:
+        text = _(
+            "⏳ <b>{title}</b> is popular, and you missed several tables lately without "
+            "cancelling. So this time you wait first (number {position}) while others get the "
+            "seats. Two days before the start, every seat that is left is offered to the "
+            "waitlist at once, you included. /mystatus shows your record and how it improves."
+        ).format(**values)
+    elif result.event.starts_at - now <= OFFER_WITHIN:
+        text = _(
+            "⏳ You are number {position} on the waitlist for <b>{title}</b>. If a seat frees "
+            "up, everyone on the waitlist hears it at once: whoever says yes first gets it."
+        ).format(**values)
+    elif result.registration.party_size > 1:
+        text = _(
+            "⏳ You are number {position} on the waitlist for <b>{title}</b>, as a group. As "
+            "soon as there are seats for all of you, they are yours and I'll let you know."
+        ).format(**values)
+    else:
+        text = _(
+            "⏳ You are number {position} on the waitlist for <b>{title}</b>. "
+            "As soon as a seat frees up, it's yours and I'll let you know."
+        ).format(**values)
+    return text
 
 
 def cancelled_text(result: CancelResult) -> tuple[str, bool]:

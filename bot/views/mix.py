@@ -80,9 +80,8 @@ def place_keyboard(event: Event, previous: str | None, join: int = 0) -> InlineK
         if places
         else event.municipality
     )
-    options += [("m", elsewhere_in), ("e", _("Outside {municipality}").format(
-        municipality=event.municipality
-    ))]  # fmt: skip
+    outside = _("Outside {municipality}").format(municipality=event.municipality)
+    options += [("m", elsewhere_in), ("e", outside)]
     builder = InlineKeyboardBuilder()
     for code, label in options:
         builder.button(

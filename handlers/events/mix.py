@@ -12,9 +12,8 @@ from bot.i18n import _
 from bot.keyboards.callbacks import MixCallback
 from bot.services.events import browse as events
 from bot.services.events import mix, registrations
-from bot.services.events.browse import EventView
 from bot.services.events.registrations import Answers
-from bot.views.events import render_card, signed_up_text
+from bot.views.events import result_card, signed_up_text
 from bot.views.messages import edit_or_keep
 from bot.views.mix import next_question, thanks_text
 from storage.repositories import Repo
@@ -29,22 +28,12 @@ async def cb_answer(
     locale: str,
 ) -> None:
     """Stores the answer (or the skip) and asks the other question; with `join`, signs up."""
-    found = await events.view(repo, callback_data.event_id)
-    event, question = found.event, callback_data.q
+    event, question = (await events.view(repo, callback_data.event_id)).event, callback_data.q
     value = mix.read_answer(event, question, callback_data.v)
     if callback_data.join:
-        answers = Answers(age_group=value) if question == mix.AGE else Answers(place=value)
-        result = await registrations.sign_up(
-            repo, event.id, query.from_user.id, now=clock.now(),
-            party_size=callback_data.join, answers=answers,
-        )  # fmt: skip
-        await query.answer(signed_up_text(result))
-        if isinstance(query.message, Message):
-            shown = EventView(result.event, result.seats_taken, result.waiting)
-            text, keyboard = render_card(
-                shown, result.registration, clock=clock, settings=settings, locale=locale
-            )
-            await edit_or_keep(query.message, text, keyboard)
+        answers = Answers.to(question, value)
+        await _sign_up_with(query, repo, event.id, callback_data.join, answers, clock, settings,
+                            locale)  # fmt: skip
         return
     registration = await mix.answer(repo, event.id, query.from_user.id, question, value)
     if registration is None:
@@ -54,10 +43,21 @@ async def cb_answer(
     if not isinstance(query.message, Message):
         return
     after = await next_question(repo, event, query.from_user.id, question)
-    if after is None:
-        await edit_or_keep(query.message, thanks_text(), None)
-    else:
-        await edit_or_keep(query.message, *after)
+    await edit_or_keep(query.message, *(after or (thanks_text(), None)))
+
+
+async def _sign_up_with(
+    query: CallbackQuery, repo: Repo, event_id: int, people: int, answers: Answers,
+    clock: Clock, settings: Settings, locale: str,
+) -> None:  # fmt: skip
+    """The answer that decides whether kept seats are for someone signs them up."""
+    result = await registrations.sign_up(
+        repo, event_id, query.from_user.id, now=clock.now(), party_size=people, answers=answers
+    )
+    await query.answer(signed_up_text(result))
+    if isinstance(query.message, Message):
+        card = result_card(result, clock=clock, settings=settings, locale=locale)
+        await edit_or_keep(query.message, *card)
 
 
 def create_router() -> Router:

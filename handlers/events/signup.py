@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 from aiogram import F, Router
@@ -21,7 +20,6 @@ from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.events import party_keyboard, suggestions_keyboard
 from bot.services.events import browse as events
 from bot.services.events import mix, registrations, reliability
-from bot.services.events.browse import EventView
 from bot.services.events.record import record_of
 from bot.services.events.registrations import (
     CancelResult,
@@ -32,7 +30,13 @@ from bot.services.events.registrations import (
     SignUpOutcome,
     SignUpResult,
 )
-from bot.views.events import cancelled_text, card_message, render_card, signed_up_text
+from bot.views.events import (
+    cancelled_text,
+    card_message,
+    result_card,
+    signed_up_text,
+    waitlisted_text,
+)
 from bot.views.messages import edit_or_keep
 from bot.views.mix import about_you, deciding_question
 from bot.views.reliability import friendly_word
@@ -55,11 +59,7 @@ async def _show_card(
     message: Message, result: SignUpResult | CancelResult, clock: Clock, settings: Settings,
     locale: str,
 ) -> None:  # fmt: skip
-    """The card as it is right after the sign-up or cancellation, without reading it again."""
-    found = EventView(result.event, result.seats_taken, result.waiting)
-    text, keyboard = render_card(
-        found, result.registration, clock=clock, settings=settings, locale=locale
-    )
+    text, keyboard = result_card(result, clock=clock, settings=settings, locale=locale)
     await edit_or_keep(message, text, keyboard)
 
 
@@ -137,32 +137,7 @@ async def _signed_up(
 
 
 async def _tell_waitlisted(message: Message, result: SignUpResult, now: datetime) -> None:
-    values = {
-        "position": result.registration.waitlist_position,
-        "title": html.escape(result.event.title),
-    }
-    if result.registration.waits_for_offer:
-        text = _(
-            "⏳ <b>{title}</b> is popular, and you missed several tables lately without "
-            "cancelling. So this time you wait first (number {position}) while others get the "
-            "seats. Two days before the start, every seat that is left is offered to the "
-            "waitlist at once, you included. /mystatus shows your record and how it improves."
-        ).format(**values)
-    elif result.event.starts_at - now <= registrations.OFFER_WITHIN:
-        text = _(
-            "⏳ You are number {position} on the waitlist for <b>{title}</b>. If a seat frees "
-            "up, everyone on the waitlist hears it at once: whoever says yes first gets it."
-        ).format(**values)
-    elif result.registration.party_size > 1:
-        text = _(
-            "⏳ You are number {position} on the waitlist for <b>{title}</b>, as a group. As "
-            "soon as there are seats for all of you, they are yours and I'll let you know."
-        ).format(**values)
-    else:
-        text = _(
-            "⏳ You are number {position} on the waitlist for <b>{title}</b>. "
-            "As soon as a seat frees up, it's yours and I'll let you know."
-        ).format(**values)
+    text = waitlisted_text(result, now)
     if result.suggestions:
         text += "\n\n" + _("These still have seats:")
         await message.answer(text, reply_markup=suggestions_keyboard(result.suggestions))

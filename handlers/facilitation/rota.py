@@ -12,10 +12,7 @@ from bot.config import Settings
 from bot.filters.roles import IsCoordinator, IsFacilitator
 from bot.i18n import _
 from bot.keyboards.callbacks import PollCallback, RotaCallback
-from bot.services.events.inputs import parse_period
-from bot.services.events.periods import period_start
 from bot.services.facilitation import rota
-from bot.services.facilitation.rota import NotAPollDayError
 from bot.views.rota import (
     no_poll_text,
     poll_done_text,
@@ -37,9 +34,7 @@ async def cb_poll_day(
     locale: str,
 ) -> None:
     """A day of the poll ticked on or off; the buttons show it at once."""
-    day = period_start(callback_data.day) if len(callback_data.day) == 6 else None
-    if day is None:
-        raise NotAPollDayError(callback_data.day)
+    day = rota.read_day(callback_data.day)  # a forged day is answered by the refusals
     view = await rota.set_day(
         repo, query.from_user.id, callback_data.month, day, callback_data.on,
         now=clock.now(), tz=settings.tz,
@@ -82,16 +77,14 @@ async def cmd_rota(
 ) -> None:
     """/rooster [maand]: the proposed rota of next month (or of the month named)."""
     now = clock.now()
-    month = rota.month_after(now, settings.tz)
-    if command.args:
-        try:
-            month = parse_period(command.args, now=now, tz=settings.tz)
-        except ValueError:
-            month = ""
-        if len(month) != 4:
-            await message.answer(rota_usage())
-            return
-    proposal = await rota.rota_of(repo, month, now=now, tz=settings.tz)
+    typed = command.args
+    month = rota.month_named(typed, now=now, tz=settings.tz) if typed else None
+    if typed and month is None:
+        await message.answer(rota_usage())
+        return
+    proposal = await rota.rota_of(
+        repo, month or rota.month_after(now, settings.tz), now=now, tz=settings.tz
+    )
     await message.answer(
         rota_text(proposal, locale, settings.tz), reply_markup=rota_keyboard(proposal)
     )

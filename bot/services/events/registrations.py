@@ -142,6 +142,11 @@ class Answers:
     age_group: str | None = None
     place: str | None = None
 
+    @classmethod
+    def to(cls, question: str, value: str | None) -> Answers:
+        """The answer to one of the two questions (`mix.AGE` or `mix.PLACE`)."""
+        return cls(age_group=value) if question == mix.AGE else cls(place=value)
+
 
 async def sign_up(
     repo: Repo,
@@ -389,21 +394,29 @@ async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Re
         if first is None:  # nobody who fits waits: each open seat to the next matching wish
             await wishes.offer_seats_to_wishes(repo, event, max(0, free - held), now=now)
             break
-        position = first.waitlist_position or 1
-        first.status = RegistrationStatus.CONFIRMED
-        first.waitlist_position = None
-        first.confirmed_at = now
-        first.seat_count += 1
-        first.updated_at = now
-        await repo.session.flush()
-        await repo.registrations.close_gap(event.id, position, now)
-        await event_messages.schedule_seat_messages(repo, event, first, now=now)
+        await _seat_from_waitlist(repo, event, first, now)
         await event_messages.notify_promoted(repo, event, first, now=now)
         promoted.append(first)
         free -= first.party_size
     if promoted:
         logger.info("event %s: %s promoted from the waitlist", event.id, len(promoted))
     return promoted
+
+
+async def _seat_from_waitlist(
+    repo: Repo, event: Event, registration: Registration, now: datetime
+) -> None:
+    """A waitlist place becomes seats: the places behind it move up, reminders are planned."""
+    position = registration.waitlist_position or 1
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.waitlist_position = None
+    registration.confirmed_at = now
+    registration.seat_count += 1
+    registration.waits_for_offer = False
+    registration.updated_at = now
+    await repo.session.flush()
+    await repo.registrations.close_gap(event.id, position, now)
+    await event_messages.schedule_seat_messages(repo, event, registration, now=now)
 
 
 async def _first_who_fits(
@@ -463,16 +476,7 @@ async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -
         taken = await repo.registrations.seats_taken(event_id)
         if taken + registration.party_size > event.capacity:
             raise SeatGoneError(event_id)
-        position = registration.waitlist_position or 1
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.waitlist_position = None
-        registration.confirmed_at = now
-        registration.seat_count += 1
-        registration.waits_for_offer = False
-        registration.updated_at = now
-        await repo.session.flush()
-        await repo.registrations.close_gap(event_id, position, now)
-        await event_messages.schedule_seat_messages(repo, event, registration, now=now)
+        await _seat_from_waitlist(repo, event, registration, now)
         seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
         if not await waiting_who_fit(repo, event_id, event.capacity - seats_taken):
             await event_messages.tell_seat_gone(repo, event, user_id, now=now)

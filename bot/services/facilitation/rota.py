@@ -19,7 +19,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from bot.services import outbox
 from bot.services.coordination import audit
 from bot.services.coordination.alerts import alert_coordinators
-from bot.services.events.periods import month_code, period_window
+from bot.services.events.inputs import parse_period
+from bot.services.events.periods import month_code, period_start, period_window
 from bot.services.facilitation.open_calls import eligible
 from bot.services.facilitation.pool import FacilitationError
 from bot.services.facilitation.requests import ask_within
@@ -40,6 +41,24 @@ def month_after(now: datetime, tz: tzinfo) -> str:
     """The month code of next month (local time)."""
     local = now.astimezone(tz).date().replace(day=1)
     return month_code((local + timedelta(days=32)).replace(day=1))
+
+
+def month_named(text: str, *, now: datetime, tz: tzinfo) -> str | None:
+    """The month typed after /rooster ("maart", "maart 2027") as a month code; None when it
+    isn't a month."""
+    try:
+        month = parse_period(text, now=now, tz=tz)
+    except ValueError:
+        return None
+    return month if len(month) == 4 else None
+
+
+def read_day(code: str) -> date:
+    """The day of a poll button ("270112"); a code that is no day is refused."""
+    day = period_start(code) if len(code) == 6 else None
+    if day is None:
+        raise NotAPollDayError(code)
+    return day
 
 
 def _window(month: str, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
