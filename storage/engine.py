@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,17 +15,21 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from storage import sqlite_driver
+
 SessionPool = async_sessionmaker[AsyncSession]
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 _WAL_ATTEMPTS = 30
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout per connection."""
     parsed = make_url(url)
     # hide_parameters: a database error in the log never shows the values (names, texts, ids).
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
+        if parsed.get_driver_name() == "aiosqlite":
+            url = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
         kwargs["connect_args"] = {"timeout": 30}
         if parsed.database in (None, "", ":memory:"):
             kwargs["poolclass"] = NullPool

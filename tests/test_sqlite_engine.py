@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
-from storage.engine import create_engine
+from storage.engine import create_engine, create_session_pool
 
 ROUNDS, AT_ONCE = 25, 8
 
@@ -30,3 +33,58 @@ async def test_many_opening_a_new_database_at_once_all_get_it_in_wal_mode(
         url = f"sqlite+aiosqlite:///{tmp_path / f'new-{number}.db'}"
         modes = await asyncio.gather(*(_open(url) for _ in range(AT_ONCE)))
         assert modes == ["wal"] * AT_ONCE
+
+
+class Trips:
+    """Calls into the database's thread (each a queue put, a wake-up and a switch)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> Trips:
+    import aiosqlite.core
+
+    counted = Trips()
+    original = aiosqlite.core.Connection._execute
+
+    async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        counted.count += 1
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counting)
+    return counted
+
+
+async def test_a_statement_is_one_trip_to_the_database_thread(tmp_path: Path, trips: Trips) -> None:
+    """Begin, read and end make three trips (aiosqlite's adapter made nine: a cursor, execute,
+    fetch and close per statement, and two rollbacks when the session closed); the results,
+    row counts, new ids and errors are what SQLite gives."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'trips.db'}")
+    pool = create_session_pool(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"))
+        trips.count = 0
+        async with pool() as session:
+            assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+        assert trips.count == 3
+
+        trips.count = 0
+        async with pool() as session, session.begin():
+            insert = text("INSERT INTO t (name) VALUES (:n)")
+            await session.execute(insert, [{"n": "a"}, {"n": "b"}])
+            added = await session.execute(text("INSERT INTO t (name) VALUES ('c') RETURNING id"))
+            assert added.scalar() == 3
+            changed = await session.execute(text("UPDATE t SET name = 'x' WHERE id < 3"))
+            assert changed.rowcount == 2  # type: ignore[attr-defined]
+        assert trips.count == 5  # begin, three statements, commit
+
+        async with pool() as session:
+            rows = (await session.execute(text("SELECT id, name FROM t ORDER BY id"))).all()
+            assert [tuple(row) for row in rows] == [(1, "x"), (2, "x"), (3, "c")]
+            with pytest.raises(OperationalError):
+                await session.execute(text("SELECT nothing FROM t"))
+    finally:
+        await engine.dispose()
