@@ -47,7 +47,7 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> Trips:
     import aiosqlite.core
 
     counted = Trips()
-    original = aiosqlite.core.Connection._execute
+    original: Any = aiosqlite.core.Connection._execute
 
     async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
         counted.count += 1
