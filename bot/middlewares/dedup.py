@@ -18,6 +18,11 @@ logger = logging.getLogger(__name__)
 REMEMBER_SECONDS = 24 * 3600
 
 
+def seen_key(bot_id: int, update_id: int) -> str:
+    """The Redis key that remembers an update was handled."""
+    return f"samenspel:update:{bot_id}:{update_id}"
+
+
 class SeenUpdates(Protocol):
     async def first_time(self, bot_id: int, update_id: int) -> bool:
         """True the first time an update is seen, False ever after."""
@@ -44,7 +49,7 @@ class RedisSeenUpdates:
         self.redis = redis
 
     async def first_time(self, bot_id: int, update_id: int) -> bool:
-        key = f"samenspel:update:{bot_id}:{update_id}"
+        key = seen_key(bot_id, update_id)
         return bool(await self.redis.set(key, 1, nx=True, ex=REMEMBER_SECONDS))
 
 
@@ -52,25 +57,35 @@ class DeduplicatingDispatcher(Dispatcher):
     """A Dispatcher that drops an update it handled before first of all: before the per-person
     lock and the conversation state are fetched (aiogram's FSM middleware comes before any
     middleware of ours), so a redelivered update costs one check and nothing else. The parts of
-    a long paste are joined here too (`PastedParts`), before that lock."""
+    a long paste are joined here too (`PastedParts`), before that lock. Without `seen_updates`,
+    the Redis gate drops repeats (in the same round trip that takes the lock, see
+    `update_gate`)."""
 
     def __init__(
-        self, *, seen_updates: SeenUpdates, pasted_parts: PastedParts | None = None, **kwargs: Any
+        self,
+        *,
+        seen_updates: SeenUpdates | None,
+        pasted_parts: PastedParts | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.seen_updates = seen_updates
         self.pasted_parts = pasted_parts or PastedParts()
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
-        try:
-            first = await self.seen_updates.first_time(bot.id, update.update_id)
-        except Exception as exc:  # Redis away: better handle it (maybe twice) than lose it
-            logger.warning("could not check update %s for a repeat: %s", update.update_id, exc)
-            first = True
-        if not first:
+        if not await self._first_time(bot, update):
             logger.info("update %s arrived again; skipped", update.update_id)
             return None
         whole = await self.pasted_parts.gather(update)
         if whole is None:  # a later part of a long paste: handled with the first part
             return None
         return await super().feed_update(bot, whole, **kwargs)
+
+    async def _first_time(self, bot: Bot, update: Update) -> bool:
+        if self.seen_updates is None:
+            return True
+        try:
+            return await self.seen_updates.first_time(bot.id, update.update_id)
+        except Exception as exc:  # Redis away: better handle it (maybe twice) than lose it
+            logger.warning("could not check update %s for a repeat: %s", update.update_id, exc)
+            return True
