@@ -266,3 +266,65 @@ async def test_stopping_while_the_index_loads_leaves_nothing_running(
     release.set()
     assert loading is not None and loading.cancelled()
     assert not holder.loaded
+
+
+async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keyboard(
+    feed: Feeder,
+    bot_api: MockedBotAPI,
+    engine: Any,
+    clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every transaction is a pool checkout and, on SQLite, its own begin and end: the reads and
+    writes of one update share one. A seat at a table (the card, the questions after it), a
+    waitlist place (with other tables to try), the card, a search and the menu."""
+    import aiogram.utils.keyboard
+    from sqlalchemy import event
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from tests.event_helpers import make_event
+
+    def no_copies(_value: Any, *_args: Any) -> Any:
+        raise AssertionError("a keyboard was deep-copied")
+
+    monkeypatch.setattr(aiogram.utils.keyboard, "deepcopy", no_copies)
+    table = await make_event(feed.repo, clock, capacity=1)
+    await make_event(feed.repo, clock, title="Nog een tafel")
+    join = EventCallback(action=EventAction.JOIN, event_id=table.id).pack()
+    card = EventCallback(action=EventAction.OPEN, event_id=table.id).pack()
+    anna, bram = make_user(language_code="nl"), make_user(language_code="nl")
+    for person in (anna, bram):
+        await feed(message_update(person, "/menu"))
+    bot_api.take_all()
+    transactions: list[int] = []
+
+    def began(_connection: Any) -> None:
+        transactions.append(1)
+
+    event.listen(engine.sync_engine, "begin", began)
+    seat, waiting = (
+        "Je bent aangemeld! Tot dan.",
+        "Vol = vol: je staat op plek 1 van de wachtlijst.",
+    )
+    steps = [
+        (callback_update(anna, join), [seat, "🗣 <b>Samen aan tafel</b>", "🙋 Nog twee korte"]),
+        (
+            callback_update(bram, join),
+            [waiting, "🗣 <b>Samen aan tafel</b>", "⏳ Je staat op plek 1", "🙋 Nog twee korte"],
+        ),
+        (callback_update(bram, card), [None, "🗣 <b>Samen aan tafel</b>"]),
+        (message_update(anna, "/zoek moestuin"), ["🔎 Niets gevonden voor “moestuin”."]),
+        (message_update(anna, "/menu"), ["Wat wil je doen?"]),
+    ]
+    try:
+        for update, answers in steps:
+            transactions.clear()
+            await feed(update)
+            calls = bot_api.take_all()
+            texts = [getattr(call, "text", None) for call in calls]
+            assert len(texts) == len(answers), texts
+            for text, start in zip(texts, answers, strict=True):
+                assert text == start if start is None else (text or "").startswith(start), texts
+            assert len(transactions) <= 1, (answers[0], len(transactions))
+    finally:
+        event.remove(engine.sync_engine, "begin", began)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.themes import THEMES
 from bot.i18n import _
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import (
     IntroAction,
     IntroCallback,

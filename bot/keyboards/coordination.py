@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.municipalities import MUNICIPALITIES
 from bot.catalog.themes import THEMES
 from bot.i18n import _
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import (
     BroadcastCallback,
     BroadcastComposeCallback,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuAction, MenuCallback
 from bot.keyboards.initiatives import FIELD_LABELS, back_label
 from bot.services.initiatives.fields import STEPS

@@ -9,11 +9,11 @@ from aiogram.types import (
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.municipalities import MUNICIPALITIES, Municipality
 from bot.catalog.themes import THEMES
 from bot.i18n import N_, _
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import InitiativeCallback, RegisterAction, RegisterCallback
 from bot.services.initiatives.fields import REQUIRED, STEPS, Field, has_value
 from storage.models import Initiative

@@ -9,10 +9,10 @@ from aiogram.types import (
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.themes import THEMES
 from bot.i18n import _
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import (
     IntroAction,
     IntroCallback,

@@ -6,10 +6,9 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
 from bot.catalog.themes import THEMES
 from bot.i18n import _
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import EventAction, EventCallback
 from bot.keyboards.connections import (
     answer_keyboard,

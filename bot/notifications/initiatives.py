@@ -7,9 +7,9 @@ import html
 from datetime import timedelta
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import JoinRequestCallback
 from bot.keyboards.initiative_card import freshness_keyboard
 from bot.notifications.registry import RenderContext, Rendered, message_kind

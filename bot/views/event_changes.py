@@ -8,10 +8,10 @@ import html
 from datetime import datetime, tzinfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.themes import THEMES
 from bot.i18n import _, ngettext
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import EventFormCallback
 from bot.services.events.admin import CapacityBelowSeatsError
 from bot.services.events.changes import ChangePreview, FacilitatorsNeededError

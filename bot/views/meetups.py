@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _, ngettext
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import MeetupProposalAction, MeetupProposalCallback
 from bot.keyboards.connections import proposal_keyboard
 from bot.services.connections.meetups import RADIUS_KM

@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import MixCallback
 from bot.services.events import mix
 from bot.views.event_card import reserved_for_text
@@ -93,10 +93,9 @@ def place_keyboard(event: Event, previous: str | None, join: int = 0) -> InlineK
     return builder.as_markup()
 
 
-async def about_you(repo: Repo, event: Event, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
+def about_you(event: Event, earlier_age_group: str | None) -> tuple[str, InlineKeyboardMarkup]:
     """The first of the two questions after a sign-up, with the earlier answer marked."""
-    age_group, _place = await mix.previous_answers(repo, user_id)
-    return age_question(event, joining=False), age_keyboard(event, age_group)
+    return age_question(event, joining=False), age_keyboard(event, earlier_age_group)
 
 
 async def next_question(

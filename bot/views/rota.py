@@ -7,9 +7,9 @@ import html
 from datetime import UTC, date, datetime, time, tzinfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import _, ngettext
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import PollCallback, RotaCallback
 from bot.services.events.periods import day_code
 from bot.services.facilitation.rota import PollView, Rota

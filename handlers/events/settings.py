@@ -7,12 +7,12 @@ import html
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.municipalities import MUNICIPALITIES
 from bot.catalog.themes import THEMES
 from bot.clock import Clock
 from bot.i18n import _
+from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import DigestAction, DigestCallback
 from bot.services.events import digest
 from bot.views.event_card import theme_label

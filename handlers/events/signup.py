@@ -96,7 +96,7 @@ async def _sign_up(
     except mix.AnswerNeededError as needed:
         await _ask_first(query, repo, needed, people or 1)
         return
-    await _signed_up(query, repo, result, clock, settings, locale)
+    await _signed_up(query, result, clock, settings, locale)
 
 
 async def _ask_first(
@@ -116,7 +116,6 @@ async def _ask_first(
 
 async def _signed_up(
     query: CallbackQuery,
-    repo: Repo,
     result: SignUpResult,
     clock: Clock,
     settings: Settings,
@@ -132,7 +131,7 @@ async def _signed_up(
         await _tell_waitlisted(query.message, result, clock.now())
     new = result.outcome in (SignUpOutcome.CONFIRMED, SignUpOutcome.WAITLISTED)
     if new and mix.wants_answers(result.event, result.registration):
-        text, keyboard = await about_you(repo, result.event, query.from_user.id)
+        text, keyboard = about_you(result.event, result.earlier_answers[0])
         await query.message.answer(text, reply_markup=keyboard)
 
 

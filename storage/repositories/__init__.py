@@ -31,6 +31,9 @@ from storage.repositories.stats import StatsRepository
 from storage.repositories.users import UserRepository
 from storage.repositories.wishes import WishRepository
 
+# How deeply `read`/`write` blocks are nested in a session: only the outermost read ends.
+_BLOCK_DEPTH = "samenspel_block_depth"
+
 
 class Repo:
     """All repositories over one session. Services commit through it, exactly once per use-case."""
@@ -135,20 +138,37 @@ class Repo:
         except BaseException:
             write_lock.release(self.session)
             raise
+        depth = self._enter_block()
         try:
             yield self
         except BaseException:
             await self.session.rollback()
             raise
+        finally:
+            self._leave_block(depth)
         await self.session.commit()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repo]:
-        """A block that only reads; its transaction is ended afterwards, so no snapshot lingers."""
+        """A block that only reads; its transaction is ended afterwards, so no snapshot lingers.
+        Within another block (a read or a write) it is part of that block's transaction: the
+        reads of one use-case share one transaction, and a write is never ended halfway."""
+        depth = self._enter_block()
         try:
             yield self
         finally:
-            await self._end_read()
+            self._leave_block(depth)
+            if depth == 0:
+                await self._end_read()
+
+    def _enter_block(self) -> int:
+        info = self.session.sync_session.info
+        depth: int = info.get(_BLOCK_DEPTH, 0)
+        info[_BLOCK_DEPTH] = depth + 1
+        return depth
+
+    def _leave_block(self, depth: int) -> None:
+        self.session.sync_session.info[_BLOCK_DEPTH] = depth
 
     async def _end_read(self) -> None:
         # Ending a read with commit (not rollback) keeps loaded objects usable: the session does

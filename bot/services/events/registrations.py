@@ -104,6 +104,8 @@ class SignUpResult:
     seats_taken: int = 0
     waiting: int = 0
     suggestions: list[Event] = field(default_factory=list)
+    # A new sign-up at a table: the person's latest answers to the two questions, to offer again.
+    earlier_answers: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass
@@ -205,9 +207,13 @@ async def sign_up(
                 (seats_taken + size, waiting) if outcome == SignUpOutcome.CONFIRMED
                 else (seats_taken, waiting + 1)
             )  # fmt: skip
-    result = SignUpResult(event, registration, outcome, seats_taken, waiting)
-    if outcome in (SignUpOutcome.WAITLISTED, SignUpOutcome.ALREADY_WAITLISTED):
-        result.suggestions = await suggestions_for(repo, event, now=now)
+        # What the answer shows is read in the same transaction: one per sign-up.
+        result = SignUpResult(event, registration, outcome, seats_taken, waiting)
+        if outcome in (SignUpOutcome.WAITLISTED, SignUpOutcome.ALREADY_WAITLISTED):
+            result.suggestions = await suggestions_for(repo, event, now=now)
+        new = outcome in (SignUpOutcome.CONFIRMED, SignUpOutcome.WAITLISTED)
+        if new and mix.wants_answers(event, registration):
+            result.earlier_answers = await mix.previous_answers(repo, user_id)
     return result
 
 
