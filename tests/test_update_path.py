@@ -276,12 +276,14 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Every transaction is a pool checkout and, on SQLite, its own begin and end: the reads and
-    writes of one update share one. A seat at a table (the card, the questions after it), a
-    waitlist place (with other tables to try), the card, a search and the menu."""
+    writes of one update share one. A seat at a table (the card, the questions after it), an
+    answer to the first question, a waitlist place (with other tables to try), the card, a
+    search and the menu."""
     import aiogram.utils.keyboard
     from sqlalchemy import event
 
-    from bot.keyboards.callbacks import EventAction, EventCallback
+    from bot.keyboards.callbacks import EventAction, EventCallback, MixCallback
+    from bot.services.events import mix
     from tests.event_helpers import make_event
 
     def no_copies(_value: Any, *_args: Any) -> Any:
@@ -292,6 +294,7 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
     await make_event(feed.repo, clock, title="Nog een tafel")
     join = EventCallback(action=EventAction.JOIN, event_id=table.id).pack()
     card = EventCallback(action=EventAction.OPEN, event_id=table.id).pack()
+    age = MixCallback(event_id=table.id, q=mix.AGE, v="3").pack()
     anna, bram = make_user(language_code="nl"), make_user(language_code="nl")
     for person in (anna, bram):
         await feed(message_update(person, "/menu"))
@@ -312,6 +315,7 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
             callback_update(bram, join),
             [waiting, "🗣 <b>Samen aan tafel</b>", "⏳ Je staat op plek 1", "🙋 Nog twee korte"],
         ),
+        (callback_update(anna, age), [None, "In welke wijk of welk dorp woon je?"]),
         (callback_update(bram, card), [None, "🗣 <b>Samen aan tafel</b>"]),
         (message_update(anna, "/zoek moestuin"), ["🔎 Niets gevonden voor “moestuin”."]),
         (message_update(anna, "/menu"), ["Wat wil je doen?"]),

@@ -13,7 +13,6 @@ from bot.keyboards.callbacks import MixCallback
 from bot.services.events import mix
 from bot.views.event_card import reserved_for_text
 from storage.models import Event
-from storage.repositories import Repo
 
 
 def _age_label(group: str) -> str:
@@ -98,24 +97,23 @@ def about_you(event: Event, earlier_age_group: str | None) -> tuple[str, InlineK
     return age_question(event, joining=False), age_keyboard(event, earlier_age_group)
 
 
-async def next_question(
-    repo: Repo, event: Event, user_id: int, answered: str
-) -> tuple[str, InlineKeyboardMarkup] | None:
+def next_question(answered: mix.Answered, question: str) -> tuple[str, InlineKeyboardMarkup] | None:
     """After one answer, the other question (None when both were asked)."""
-    if answered != mix.AGE:
+    if question != mix.AGE:
         return None
-    _age, place = await mix.previous_answers(repo, user_id)
+    event = answered.event
     return place_question(event, joining=False), place_keyboard(
-        event, mix.usable_place(event, place)
+        event, mix.usable_place(event, answered.earlier_place)
     )
 
 
-async def deciding_question(
-    repo: Repo, event: Event, user_id: int, question: str, join: int
+def deciding_question(
+    event: Event, needed: mix.AnswerNeededError, join: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Only reserved seats are left: the question that says whether they are for someone,
     whose answer signs them up for `join` people."""
-    age_group, place = await mix.previous_answers(repo, user_id)
+    question = needed.question
+    age_group, place = needed.earlier
     if question == mix.AGE:
         return age_question(event, joining=True), age_keyboard(event, age_group, join)
     return (

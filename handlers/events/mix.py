@@ -28,22 +28,23 @@ async def cb_answer(
     locale: str,
 ) -> None:
     """Stores the answer (or the skip) and asks the other question; with `join`, signs up."""
-    event, question = (await events.view(repo, callback_data.event_id)).event, callback_data.q
-    value = mix.read_answer(event, question, callback_data.v)
+    question = callback_data.q
     if callback_data.join:
-        answers = Answers.to(question, value)
+        event = (await events.view(repo, callback_data.event_id)).event
+        answers = Answers.to(question, mix.read_answer(event, question, callback_data.v))
         await _sign_up_with(query, repo, event.id, callback_data.join, answers, clock, settings,
                             locale)  # fmt: skip
         return
-    registration = await mix.answer(repo, event.id, query.from_user.id, question, value)
-    if registration is None:
+    answered = await mix.answer(
+        repo, callback_data.event_id, query.from_user.id, question, callback_data.v
+    )
+    if answered.registration is None:
         await query.answer(_("This sign-up is no longer active."), show_alert=True)
         return
     await query.answer()
-    if not isinstance(query.message, Message):
-        return
-    after = await next_question(repo, event, query.from_user.id, question)
-    await edit_or_keep(query.message, *(after or (thanks_text(), None)))
+    if isinstance(query.message, Message):
+        after = next_question(answered, question)
+        await edit_or_keep(query.message, *(after or (thanks_text(), None)))
 
 
 async def _sign_up_with(

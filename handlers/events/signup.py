@@ -107,10 +107,8 @@ async def _ask_first(
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    found = await events.view(repo, needed.event_id)
-    text, keyboard = await deciding_question(
-        repo, found.event, query.from_user.id, needed.question, people
-    )
+    found = await events.view(repo, needed.event_id)  # the refused sign-up was rolled back
+    text, keyboard = deciding_question(found.event, needed, people)
     await query.message.answer(text, reply_markup=keyboard)
 
 

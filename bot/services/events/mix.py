@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.catalog.municipalities import municipality_by_name
-from bot.services.events.errors import EventsError
+from bot.services.events.errors import EventNotFoundError, EventsError
 from bot.text import fold
 from storage.models import Event, EventKind, Registration, RegistrationStatus
 from storage.models.events import SEAT_STATUSES
@@ -40,10 +40,13 @@ class AnswerNeededError(EventsError):
     """Only reserved seats are left, and whether they are for this person depends on an
     answer we don't have yet (`question`: AGE or PLACE)."""
 
-    def __init__(self, event_id: int, question: str) -> None:
+    def __init__(
+        self, event_id: int, question: str, earlier: tuple[str | None, str | None]
+    ) -> None:
         super().__init__(event_id)
         self.event_id = event_id
         self.question = question
+        self.earlier = earlier  # the person's latest answers (age group, place), to offer again
 
 
 class UnknownAnswerError(EventsError):
@@ -194,23 +197,36 @@ def wants_answers(event: Event, registration: Registration) -> bool:
     )
 
 
-async def answer(
-    repo: Repo, event_id: int, user_id: int, question: str, value: str | None
-) -> Registration | None:
-    """Store (or, with None, clear) one answer on someone's seat or waitlist place; returns
-    the registration (None when there is none any more)."""
+@dataclass(frozen=True)
+class Answered:
+    """An answer stored: the event, the registration (None when there is none any more) and,
+    after the first question, the person's latest answer to the second, to offer again."""
+
+    event: Event
+    registration: Registration | None
+    earlier_place: str | None = None
+
+
+async def answer(repo: Repo, event_id: int, user_id: int, question: str, code: str) -> Answered:
+    """Store (or, for a skip, clear) the answer a button stands for on someone's seat or
+    waitlist place, in one transaction with what the next question needs."""
     async with repo.write():
+        event = await repo.events.get(event_id)
+        if event is None:
+            raise EventNotFoundError(event_id)
+        value = read_answer(event, question, code)
         registration = await repo.registrations.of(event_id, user_id)
         if registration is None or registration.status not in (
             RegistrationStatus.CONFIRMED,
             RegistrationStatus.WAITLISTED,
         ):
-            return None
+            return Answered(event, None)
         if question == AGE:
             registration.age_group = value
-        else:
-            registration.neighbourhood = value
-    return registration
+            _age, place = await repo.registrations.latest_answers(user_id)
+            return Answered(event, registration, place)
+        registration.neighbourhood = value
+    return Answered(event, registration)
 
 
 def parse_reservation(text: str) -> tuple[int, str | None, str | None]:

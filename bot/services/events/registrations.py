@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from bot.services.events import messages as event_messages
 from bot.services.events import mix, record, wishes
+from bot.services.events.errors import EventNotFoundError as EventNotFoundError  # re-exported
 from bot.services.events.errors import EventsError
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from storage.repositories import Repo
@@ -41,10 +42,6 @@ GROUP_LIMIT = 4
 MAX_PARTY_SIZE = 40
 # A table this full (taken seats against capacity), or with a waitlist, is popular.
 POPULAR_SHARE = 0.75
-
-
-class EventNotFoundError(EventsError, LookupError):
-    """No such event, or not one residents can see."""
 
 
 class EventNotOpenError(EventsError):
@@ -262,7 +259,7 @@ async def _reserved_for(repo: Repo, event: Event, user_id: int, answers: Answers
     age_group, place = await repo.registrations.latest_answers(user_id)
     found = mix.matches(event, age_group, mix.usable_place(event, place))
     if found is None:
-        raise mix.AnswerNeededError(event.id, mix.question_for(event))
+        raise mix.AnswerNeededError(event.id, mix.question_for(event), (age_group, place))
     return found
 
 
