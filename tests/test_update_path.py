@@ -285,12 +285,14 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
     from bot.keyboards.callbacks import EventAction, EventCallback, MixCallback
     from bot.services.events import mix
     from tests.event_helpers import make_event
+    from tests.search_support import add_gardens
 
     def no_copies(_value: Any, *_args: Any) -> Any:
         raise AssertionError("a keyboard was deep-copied")
 
     monkeypatch.setattr(aiogram.utils.keyboard, "deepcopy", no_copies)
     table = await make_event(feed.repo, clock, capacity=1)
+    await add_gardens(feed.repo, clock.now())
     await make_event(feed.repo, clock, title="Nog een tafel")
     join = EventCallback(action=EventAction.JOIN, event_id=table.id).pack()
     card = EventCallback(action=EventAction.OPEN, event_id=table.id).pack()
@@ -317,7 +319,7 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
         ),
         (callback_update(anna, age), [None, "In welke wijk of welk dorp woon je?"]),
         (callback_update(bram, card), [None, "🗣 <b>Samen aan tafel</b>"]),
-        (message_update(anna, "/zoek moestuin"), ["🔎 Niets gevonden voor “moestuin”."]),
+        (message_update(anna, "/zoek moestuin"), ["🔎 <b>Resultaten voor “moestuin”</b> (2)"]),
         (message_update(anna, "/menu"), ["Wat wil je doen?"]),
     ]
     try:

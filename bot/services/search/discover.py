@@ -92,18 +92,19 @@ async def search(
     filters = filters or Filters()
     typed = query.strip()
     query = typed or _filter_words(filters)
-    index = await holder.fresh(repo)
     theme = filters.theme or None
     municipality = filters.municipality or None
-    first = index.search(query, limit=size, theme=theme, municipality=municipality)
-    pages = _pages(first.total, size)
-    page = min(max(page, 0), pages - 1)
-    result = first
-    if page:
-        result = index.search(
-            query, limit=size, offset=page * size, theme=theme, municipality=municipality
-        )
-    items = await _in_order(repo, [hit.id for hit in result.hits])
+    async with repo.read():  # the index's version and the rows in one transaction
+        index = await holder.fresh(repo)
+        first = index.search(query, limit=size, theme=theme, municipality=municipality)
+        pages = _pages(first.total, size)
+        page = min(max(page, 0), pages - 1)
+        result = first
+        if page:
+            result = index.search(
+                query, limit=size, offset=page * size, theme=theme, municipality=municipality
+            )
+        items = await _in_order(repo, [hit.id for hit in result.hits])
     suggestions = [] if result.total else _suggestions(holder, index, query)
     if person is not None and not first.total and typed and filters == Filters():
         holder.misses.record(typed, person)
@@ -173,9 +174,10 @@ async def similar(
     repo: Repo, holder: SearchIndexHolder, initiative_id: int
 ) -> tuple[Initiative, list[Initiative]]:
     """An initiative and the ones most like it (themes, distinctive words, nearness)."""
-    index = await holder.fresh(repo)
-    hits = index.similar(initiative_id, limit=SIMILAR_MAX)
-    found = await _in_order(repo, [initiative_id, *(hit.id for hit in hits)])
+    async with repo.read():
+        index = await holder.fresh(repo)
+        hits = index.similar(initiative_id, limit=SIMILAR_MAX)
+        found = await _in_order(repo, [initiative_id, *(hit.id for hit in hits)])
     if not found or found[0].id != initiative_id:
         raise NotPublishedError(initiative_id)
     return found[0], found[1:]
@@ -185,11 +187,13 @@ async def nearby(
     repo: Repo, holder: SearchIndexHolder, lat: float, lon: float, *, page: int = 0
 ) -> NearbyPage:
     """Initiatives near a point, nearest first, with their distance in kilometres."""
-    index: SearchIndex = await holder.fresh(repo)
-    hits = index.nearby(lat, lon, limit=NEARBY_MAX, max_km=NEARBY_KM)
-    pages = _pages(len(hits), PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
-    shown = hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    found = {item.id: item for item in await _in_order(repo, [hit.id for hit in shown])}
+    async with repo.read():
+        index: SearchIndex = await holder.fresh(repo)
+        hits = index.nearby(lat, lon, limit=NEARBY_MAX, max_km=NEARBY_KM)
+        pages = _pages(len(hits), PAGE_SIZE)
+        page = min(max(page, 0), pages - 1)
+        shown = hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        rows = await _in_order(repo, [hit.id for hit in shown])
+    found = {item.id: item for item in rows}
     items = [(found[hit.id], hit.distance_km) for hit in shown if hit.id in found]
     return NearbyPage(items, len(hits), page, pages)

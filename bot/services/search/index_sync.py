@@ -92,7 +92,8 @@ class SearchIndexHolder:
     async def fresh(self, repo: Repo) -> SearchIndex:
         """The index, first brought up to date with the database if anything changed.
 
-        Ends the read transaction, so the caller's next query sees fresh data."""
+        Ends the read transaction, so the caller's next query sees fresh data; within the
+        caller's own read block, the caller's rows come from the same transaction instead."""
         if self._loading is not None and not self._loading.done():
             await asyncio.shield(self._loading)
         async with self._lock, repo.read():
