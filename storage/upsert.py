@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import CursorResult, Result
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
@@ -26,13 +27,20 @@ async def insert_many_or_ignore(
     session: AsyncSession, model: type[DeclarativeBase], rows: list[dict[str, Any]]
 ) -> int:
     """Insert the rows in one statement, leaving out those whose unique key exists already;
-    how many were inserted."""
+    how many were inserted.
+
+    The rows go as parameters of one cached statement, which SQLAlchemy sends as one multi-row
+    INSERT (its "insertmanyvalues"): rows written into the statement itself (`.values(rows)`)
+    would make a new statement to compile on every call. What was inserted is counted by the
+    keys it returns, the same on every database."""
     if not rows:
         return 0
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = await session.execute(insert(model).values(rows).on_conflict_do_nothing())
-    return rows_touched(result)
+    primary_key = sa_inspect(model).primary_key[0]
+    statement = insert(model).on_conflict_do_nothing().returning(primary_key)
+    result = await session.execute(statement, rows)
+    return len(result.all())
 
 
 def rows_touched(result: Result[Any]) -> int:

@@ -334,3 +334,33 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
             assert len(transactions) <= 1, (answers[0], len(transactions))
     finally:
         event.remove(engine.sync_engine, "begin", began)
+
+
+async def test_a_sign_up_compiles_no_statement_the_second_time(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
+) -> None:
+    """Compiling SQL costs more than running it: every statement of a sign-up (the reminders'
+    multi-row INSERT too) is compiled once and found in the cache after that."""
+    from sqlalchemy import event
+    from sqlalchemy.engine.interfaces import CacheStats
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from tests.event_helpers import make_event
+
+    table = await make_event(feed.repo, clock)
+    join = EventCallback(action=EventAction.JOIN, event_id=table.id).pack()
+    await feed(callback_update(make_user(language_code="nl"), join))
+    bot_api.take_all()
+    compiled: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, _p: Any, context: Any, _m: Any) -> None:
+        if context.compiled is not None and context.cache_hit is not CacheStats.CACHE_HIT:
+            compiled.append(statement.split("(")[0])
+
+    event.listen(engine.sync_engine, "after_cursor_execute", seen)
+    try:
+        await feed(callback_update(make_user(language_code="nl"), join))
+    finally:
+        event.remove(engine.sync_engine, "after_cursor_execute", seen)
+    assert bot_api.take_all()
+    assert compiled == []
