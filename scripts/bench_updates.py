@@ -49,6 +49,7 @@ from bot.i18n import create_i18n  # noqa: E402
 from bot.keyboards.callbacks import EventAction, EventCallback  # noqa: E402
 from bot.middlewares.throttling import ThrottlingMiddleware  # noqa: E402
 from bot.services.events.admin import EventDraft, create_event  # noqa: E402
+from bot.services.known_users import TTL as KNOWN_USERS_TTL  # noqa: E402
 from scheduler.setup import build_scheduler  # noqa: E402
 from storage.base import Base  # noqa: E402
 from storage.engine import create_engine, create_session_pool  # noqa: E402
@@ -209,6 +210,8 @@ async def bench_backend(
         storage=storage,
         throttling=ThrottlingMiddleware(limit=10**6),
     )
+    if redis_url:  # as the bot runs: changes to people are announced, so they are kept longer
+        dispatcher["known_users"].ttl = KNOWN_USERS_TTL
     async with create_session_pool(engine)() as session:
         await dispatcher["search_index"].load(Repo(session))
     bot = build_bot(settings, LocalSession())
