@@ -28,7 +28,7 @@ async def cmd_start(
 ) -> None:
     """Greets the user with the menu, or opens what a deep link points at."""
     user, repo, clock = data["user"], data["repo"], data["clock"]
-    if await start_again(repo, user.id, now=clock.now()):
+    if await start_again(repo, user, now=clock.now()):
         await message.answer(_("Welcome back! You'll get announcements again."))
     first_name = user.first_name  # read now: an opener's failed transaction expires the user
     payload = command.args

@@ -12,7 +12,7 @@ from aiogram.methods import SendMessage
 
 from bot.filters.on_the_loop import filters_of
 from tests.conftest import Feeder
-from tests.factories import callback_update, make_user, message_update
+from tests.factories import block_update, callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
 
@@ -364,3 +364,39 @@ async def test_a_sign_up_compiles_no_statement_the_second_time(
         event.remove(engine.sync_engine, "after_cursor_execute", seen)
     assert bot_api.take_all()
     assert compiled == []
+
+
+async def test_start_by_someone_reachable_writes_nothing_and_everyone_stays_known(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, dispatcher: Dispatcher
+) -> None:
+    """/start marks a person reachable and back on announcements: for someone who is both,
+    that is nothing to write. And a person who is marked changes only their own copy: the
+    process keeps knowing everyone else (an UPDATE statement would make it forget everyone)."""
+    from sqlalchemy import event
+
+    anna, bram = make_user(language_code="nl"), make_user(language_code="nl")
+    for person in (anna, bram):
+        await feed(message_update(person, "/menu"))
+    bot_api.take_all()
+    known = dispatcher["known_users"]
+    transactions: list[str] = []
+
+    def began(_connection: Any) -> None:
+        transactions.append("begin")
+
+    event.listen(engine.sync_engine, "begin", began)
+    try:
+        await feed(message_update(bram, "/start"))
+    finally:
+        event.remove(engine.sync_engine, "begin", began)
+    (welcome,) = bot_api.take_all()
+    assert isinstance(welcome, SendMessage) and welcome.text.startswith("Hoi")
+    assert transactions == []
+
+    await feed(block_update(bram, blocked=True))
+    assert known.get(anna.id) is not None and known.get(bram.id) is None
+    assert not (await feed.repo.users.get(bram.id)).is_reachable  # type: ignore[union-attr]
+    await feed(message_update(bram, "/start"))
+    assert bot_api.take(SendMessage).text.startswith("Hoi")
+    assert (await feed.repo.users.get(bram.id)).is_reachable  # type: ignore[union-attr]
+    assert known.get(anna.id) is not None

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Role, User
-from storage.upsert import insert_or_ignore, rows_touched
+from storage.upsert import insert_or_ignore
 
 
 class UserRepository:
@@ -70,10 +70,13 @@ class UserRepository:
         return int(await self._session.scalar(select(func.count()).select_from(User)) or 0)
 
     async def set_reachable(self, user_id: int, reachable: bool, now: datetime) -> bool:
-        """Mark a user (un)reachable; True when something changed."""
-        result = await self._session.execute(
-            update(User)
-            .where(User.id == user_id, User.is_reachable.is_not(reachable))
-            .values(is_reachable=reachable, unreachable_since=None if reachable else now)
-        )
-        return rows_touched(result) > 0
+        """Mark a user (un)reachable; True when something changed. A change to the row itself
+        (not an UPDATE statement, which may touch anyone): only this person is forgotten by the
+        processes' copies of people, and nobody when nothing changed."""
+        user = await self._session.get(User, user_id)
+        if user is None or user.is_reachable == reachable:
+            return False
+        user.is_reachable = reachable
+        user.unreachable_since = None if reachable else now
+        await self._session.flush()
+        return True

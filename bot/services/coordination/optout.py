@@ -19,13 +19,15 @@ async def stop_announcements(repo: Repo, user: User, *, now: datetime) -> bool:
     return changed
 
 
-async def start_again(repo: Repo, user_id: int, *, now: datetime) -> bool:
+async def start_again(repo: Repo, user: User, *, now: datetime) -> bool:
     """/start: the user is reachable again and gets announcements again; True when they had
-    opted out before."""
+    opted out before. Nothing is written (no transaction) for someone who is both already."""
+    if user.is_reachable and user.announcements_stopped_at is None:
+        return False
     async with repo.write():
-        await repo.users.set_reachable(user_id, True, now)
-        user = await repo.users.get(user_id)
-        resumed = user is not None and user.announcements_stopped_at is not None
-        if user is not None and resumed:
-            user.announcements_stopped_at = None
+        await repo.users.set_reachable(user.id, True, now)
+        fresh = await repo.users.get(user.id)
+        resumed = fresh is not None and fresh.announcements_stopped_at is not None
+        if fresh is not None and resumed:
+            fresh.announcements_stopped_at = None
     return resumed
