@@ -4,6 +4,8 @@ synchronous filter through `asyncio.to_thread`)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -268,6 +270,23 @@ async def test_stopping_while_the_index_loads_leaves_nothing_running(
     assert not holder.loaded
 
 
+@contextmanager
+def counted_transactions(engine: Any) -> Iterator[list[str]]:
+    """The transactions begun on `engine` inside the block (one "begin" each)."""
+    from sqlalchemy import event
+
+    begun: list[str] = []
+
+    def began(_connection: Any) -> None:
+        begun.append("begin")
+
+    event.listen(engine.sync_engine, "begin", began)
+    try:
+        yield begun
+    finally:
+        event.remove(engine.sync_engine, "begin", began)
+
+
 async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keyboard(
     feed: Feeder,
     bot_api: MockedBotAPI,
@@ -280,7 +299,6 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
     answer to the first question, a waitlist place (with other tables to try), the card, a
     search and the menu."""
     import aiogram.utils.keyboard
-    from sqlalchemy import event
 
     from bot.keyboards.callbacks import EventAction, EventCallback, MixCallback
     from bot.services.events import mix
@@ -301,12 +319,6 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
     for person in (anna, bram):
         await feed(message_update(person, "/menu"))
     bot_api.take_all()
-    transactions: list[int] = []
-
-    def began(_connection: Any) -> None:
-        transactions.append(1)
-
-    event.listen(engine.sync_engine, "begin", began)
     seat, waiting = (
         "Je bent aangemeld! Tot dan.",
         "Vol = vol: je staat op plek 1 van de wachtlijst.",
@@ -322,7 +334,7 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
         (message_update(anna, "/zoek moestuin"), ["🔎 <b>Resultaten voor “moestuin”</b> (2)"]),
         (message_update(anna, "/menu"), ["Wat wil je doen?"]),
     ]
-    try:
+    with counted_transactions(engine) as transactions:
         for update, answers in steps:
             transactions.clear()
             await feed(update)
@@ -332,8 +344,6 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
             for text, start in zip(texts, answers, strict=True):
                 assert text == start if start is None else (text or "").startswith(start), texts
             assert len(transactions) <= 1, (answers[0], len(transactions))
-    finally:
-        event.remove(engine.sync_engine, "begin", began)
 
 
 async def test_a_sign_up_compiles_no_statement_the_second_time(
@@ -372,23 +382,14 @@ async def test_start_by_someone_reachable_writes_nothing_and_everyone_stays_know
     """/start marks a person reachable and back on announcements: for someone who is both,
     that is nothing to write. And a person who is marked changes only their own copy: the
     process keeps knowing everyone else (an UPDATE statement would make it forget everyone)."""
-    from sqlalchemy import event
 
     anna, bram = make_user(language_code="nl"), make_user(language_code="nl")
     for person in (anna, bram):
         await feed(message_update(person, "/menu"))
     bot_api.take_all()
     known = dispatcher["known_users"]
-    transactions: list[str] = []
-
-    def began(_connection: Any) -> None:
-        transactions.append("begin")
-
-    event.listen(engine.sync_engine, "begin", began)
-    try:
+    with counted_transactions(engine) as transactions:
         await feed(message_update(bram, "/start"))
-    finally:
-        event.remove(engine.sync_engine, "begin", began)
     (welcome,) = bot_api.take_all()
     assert isinstance(welcome, SendMessage) and welcome.text.startswith("Hoi")
     assert transactions == []
