@@ -401,3 +401,40 @@ async def test_start_by_someone_reachable_writes_nothing_and_everyone_stays_know
     assert bot_api.take(SendMessage).text.startswith("Hoi")
     assert (await feed.repo.users.get(bram.id)).is_reachable  # type: ignore[union-attr]
     assert known.get(anna.id) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("hallo daar", 0),
+        ("/menu", 1),
+        ("/MENU", 0),
+        ("/menu@samenspel_test_bot", 1),
+        ("/zoek moestuin", 1),
+    ],
+)
+async def test_only_a_command_filter_that_could_match_parses_the_text(
+    feed: Feeder,
+    bot_api: MockedBotAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    dispatcher: Dispatcher,
+    text: str,
+    parsed: int,
+) -> None:
+    """A message passes some fifty command filters; only the ones whose name it carries parse
+    it (aiogram's parse splits the text and raises when it does not match)."""
+    from aiogram.filters import Command
+
+    commands = [f.callback for f in filters_of(dispatcher) if isinstance(f.callback, Command)]
+    assert len(commands) > 40 and all(hasattr(c, "could_match") for c in commands)
+    parses: list[str] = []
+    real = Command.parse_command
+
+    async def counting(self: Command, text: str, bot: Any) -> Any:
+        parses.append(text)
+        return await real(self, text, bot)
+
+    monkeypatch.setattr(Command, "parse_command", counting)
+    await feed(message_update(make_user(language_code="nl"), text))
+    assert bot_api.take_all()
+    assert len(parses) == parsed
