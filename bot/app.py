@@ -24,8 +24,8 @@ from bot.config import Settings
 from bot.delivery import Limits, RateLimiter, Sender
 from bot.delivery.limits import SendLimiter
 from bot.delivery.shared_limits import SharedRateLimiter
-from bot.filters.command_precheck import check_command_names_first
 from bot.filters.on_the_loop import run_filters_on_the_loop
+from bot.filters.prechecks import check_cheap_parts_first
 from bot.i18n import CatalogI18n, create_i18n
 from bot.keyboards.map import MapLinkMiddleware, set_map_menu_button
 from bot.metrics import MetricsMiddleware, UpdateMetrics
@@ -189,7 +189,7 @@ def build_dispatcher(
     dispatcher.callback_query.outer_middleware(StaleReplyButtonMiddleware())
     dispatcher.include_router(create_root_router())
     run_filters_on_the_loop(dispatcher)
-    check_command_names_first(dispatcher)
+    check_cheap_parts_first(dispatcher)
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
     return dispatcher

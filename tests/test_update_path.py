@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.methods import SendMessage
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from bot.filters.on_the_loop import filters_of
 from tests.conftest import Feeder
@@ -438,3 +438,37 @@ async def test_only_a_command_filter_that_could_match_parses_the_text(
     await feed(message_update(make_user(language_code="nl"), text))
     assert bot_api.take_all()
     assert len(parses) == parsed
+
+
+async def test_only_the_button_filters_of_the_taps_kind_read_its_data(
+    feed: Feeder,
+    bot_api: MockedBotAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    dispatcher: Dispatcher,
+    clock: Any,
+) -> None:
+    """A tap passes some twenty button filters; only those of its kind (its prefix) read the
+    data, and the tap still reaches its handler: the event's card."""
+    from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from tests.event_helpers import make_event
+
+    buttons = [
+        f.callback for f in filters_of(dispatcher) if isinstance(f.callback, CallbackQueryFilter)
+    ]
+    assert len(buttons) > 40 and all(hasattr(b, "could_match") for b in buttons)
+    table = await make_event(feed.repo, clock)
+    read: list[str] = []
+    real = CallbackData.unpack.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: Any, value: str) -> Any:
+        read.append(cls.__name__)
+        return real(cls, value)
+
+    monkeypatch.setattr(CallbackData, "unpack", classmethod(counting))
+    card = EventCallback(action=EventAction.OPEN, event_id=table.id).pack()
+    await feed(callback_update(make_user(language_code="nl"), card))
+    bot_api.take(AnswerCallbackQuery)
+    assert bot_api.take(SendMessage).text.startswith("🗣 <b>Samen aan tafel</b>")
+    assert read and set(read) == {"EventCallback"}
