@@ -421,7 +421,7 @@ async def test_only_a_command_filter_that_could_match_parses_the_text(
     text: str,
     parsed: int,
 ) -> None:
-    """A message passes some fifty command filters; only the ones whose name it carries parse
+    """A message can pass some fifty command filters; only the ones whose name it carries parse
     it (aiogram's parse splits the text and raises when it does not match)."""
     from aiogram.filters import Command
 

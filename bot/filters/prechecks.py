@@ -2,12 +2,13 @@
 
 Every `/…` handler has its own `Command` filter and every button handler its own callback-data
 filter, and aiogram lets each of them parse the update (splitting the text, raising and catching
-an exception when it does not match): a message passes some fifty command filters, a tap some
-twenty button filters, a third of what a `/menu` costs. Here a command filter first compares the
-name after the prefix with its own names (with aiogram's case rule), and a button filter the
-prefix of the data with its own; only a filter that could match parses, as aiogram does, with
-everything that decides (mention, arguments, deep link, magic, rule) left to it. Command filters
-with a regular expression always parse.
+an exception when it does not match) until one handler takes it: text that no command takes (a
+search, a greeting) passes some fifty command filters, and a tap up to twenty button filters of
+other kinds; that parsing was about a tenth of such an update. Here a command filter first
+compares the name after the prefix with its own names (with aiogram's case rule), and a button
+filter the prefix of the data with its own; only a filter that could match parses, as aiogram
+does, with everything that decides (mention, arguments, deep link, magic, rule) left to it.
+Command filters with a regular expression always parse.
 
 The filters stay what they were (a `Command`, a `CommandStart`, a `CallbackQueryFilter`): their
 class becomes a subclass that adds the check, so whatever looks at the router still finds them.
