@@ -34,7 +34,6 @@ from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.dedup import (
     DeduplicatingDispatcher,
     MemorySeenUpdates,
-    RedisSeenUpdates,
     SeenUpdates,
 )
 from bot.middlewares.gated_fsm import pass_updates_through
@@ -115,11 +114,11 @@ def build_bot(
 @dataclass(frozen=True, slots=True)
 class SharedState:
     """What several bot processes must share: conversation state, per-user locks, seen updates.
-    With Redis, the gate handles all three in two round trips per update."""
+    With Redis, the gate handles all three in two round trips per update (no `seen_updates`)."""
 
     storage: BaseStorage
     isolation: BaseEventIsolation
-    seen_updates: SeenUpdates
+    seen_updates: SeenUpdates | None
     gate: RedisUpdateGate | None = None
 
 
@@ -131,7 +130,7 @@ def build_shared_state(settings: Settings) -> SharedState:
         storage = RedisStorage.from_url(settings.redis_url)
         isolation = RedisEventIsolation(storage.redis)
         gate = RedisUpdateGate(storage, isolation)
-        return SharedState(storage, isolation, RedisSeenUpdates(storage.redis), gate)
+        return SharedState(storage, isolation, None, gate)
     return SharedState(MemoryStorage(), SimpleEventIsolation(), MemorySeenUpdates())
 
 
@@ -152,9 +151,8 @@ def build_dispatcher(
     shared: SharedState | None = None,
 ) -> Dispatcher:
     shared = shared or build_shared_state(settings)
-    gate = shared.gate if storage is None else None
     dispatcher = DeduplicatingDispatcher(
-        seen_updates=None if gate is not None else shared.seen_updates,
+        seen_updates=shared.seen_updates,
         storage=storage or shared.storage,
         events_isolation=shared.isolation,
         settings=settings,
@@ -164,8 +162,8 @@ def build_dispatcher(
         scheduler=scheduler,
         search_index=SearchIndexHolder(),
     )
-    if gate is not None:
-        pass_updates_through(dispatcher, gate)
+    if shared.gate is not None:  # the state lives in Redis: `storage` is for memory only
+        pass_updates_through(dispatcher, shared.gate)
     # With several processes, another one may change a person: remember them only briefly.
     ttl = SHARED_TTL if settings.redis_url else TTL
     dispatcher["known_users"] = register_known_users(KnownUsers(ttl=ttl))

@@ -9,7 +9,6 @@ from typing import Any, Protocol
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
-from redis.asyncio import Redis
 
 from bot.middlewares.pasted_parts import PastedParts
 
@@ -42,15 +41,6 @@ class MemorySeenUpdates:
         if len(self._seen) > self.capacity:
             self._seen.popitem(last=False)
         return True
-
-
-class RedisSeenUpdates:
-    def __init__(self, redis: Redis) -> None:
-        self.redis = redis
-
-    async def first_time(self, bot_id: int, update_id: int) -> bool:
-        key = seen_key(bot_id, update_id)
-        return bool(await self.redis.set(key, 1, nx=True, ex=REMEMBER_SECONDS))
 
 
 class DeduplicatingDispatcher(Dispatcher):

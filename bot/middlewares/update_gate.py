@@ -82,6 +82,14 @@ def _ttl(value: Any) -> int:
     return max(int(seconds), 1)
 
 
+def _write(changed: bool, value: str | None, ttl: Any) -> list[Any]:
+    """The leaving script's arguments for one key: keep it, set it (for `ttl`), or delete it
+    (nothing left to keep, as aiogram's storage does)."""
+    if not changed:
+        return ["", "", 0]
+    return ["d", "", 0] if value is None else ["s", value, _ttl(ttl)]
+
+
 class RedisUpdateGate:
     def __init__(self, storage: RedisStorage, isolation: RedisEventIsolation) -> None:
         self.storage = storage
@@ -127,21 +135,12 @@ class RedisUpdateGate:
 
     async def leave(self, passage: Pass) -> None:
         """Writes the state and data the handlers changed and gives the lock back."""
-        args: list[Any] = [passage.token]
-        if passage.changed_state:
-            state = passage.state
-            args += ["d", "", 0] if state is None else ["s", state, _ttl(self.storage.state_ttl)]
-        else:
-            args += ["", "", 0]
-        if passage.changed_data:
-            data = passage.data
-            args += (
-                ["s", self.storage.json_dumps(data), _ttl(self.storage.data_ttl)]
-                if data
-                else ["d", "", 0]
-            )
-        else:
-            args += ["", "", 0]
+        data = self.storage.json_dumps(passage.data) if passage.data else None
+        args = [
+            passage.token,
+            *_write(passage.changed_state, passage.state, self.storage.state_ttl),
+            *_write(passage.changed_data, data, self.storage.data_ttl),
+        ]
         await self._leave(keys=self._keys(passage.key), args=args)
 
 
@@ -169,11 +168,8 @@ class GatedStorage(BaseStorage):
         return self.passage.state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        if not self._own(key):
+        if not self._own(key) or not isinstance(data, dict):  # not a dict: aiogram's refusal
             await self.storage.set_data(key, data)
-            return
-        if not isinstance(data, dict):
-            await self.storage.set_data(key, data)  # aiogram's own refusal
             return
         self.passage.data = dict(data)
         self.passage.changed_data = True

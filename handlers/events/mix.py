@@ -10,9 +10,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
 from bot.keyboards.callbacks import MixCallback
-from bot.services.events import browse as events
 from bot.services.events import mix, registrations
-from bot.services.events.registrations import Answers
+from bot.services.events.registrations import ButtonAnswer
 from bot.views.events import result_card, signed_up_text
 from bot.views.messages import edit_or_keep
 from bot.views.mix import next_question, thanks_text
@@ -30,10 +29,7 @@ async def cb_answer(
     """Stores the answer (or the skip) and asks the other question; with `join`, signs up."""
     question = callback_data.q
     if callback_data.join:
-        event = (await events.view(repo, callback_data.event_id)).event
-        answers = Answers.to(question, mix.read_answer(event, question, callback_data.v))
-        await _sign_up_with(query, repo, event.id, callback_data.join, answers, clock, settings,
-                            locale)  # fmt: skip
+        await _sign_up_with(query, repo, callback_data, clock, settings, locale)
         return
     answered = await mix.answer(
         repo, callback_data.event_id, query.from_user.id, question, callback_data.v
@@ -48,13 +44,14 @@ async def cb_answer(
 
 
 async def _sign_up_with(
-    query: CallbackQuery, repo: Repo, event_id: int, people: int, answers: Answers,
-    clock: Clock, settings: Settings, locale: str,
+    query: CallbackQuery, repo: Repo, tapped: MixCallback, clock: Clock, settings: Settings,
+    locale: str,
 ) -> None:  # fmt: skip
     """The answer that decides whether kept seats are for someone signs them up."""
     result = await registrations.sign_up(
-        repo, event_id, query.from_user.id, now=clock.now(), party_size=people, answers=answers
-    )
+        repo, tapped.event_id, query.from_user.id, now=clock.now(), party_size=tapped.join,
+        answer=ButtonAnswer(tapped.q, tapped.v),
+    )  # fmt: skip
     await query.answer(signed_up_text(result))
     if isinstance(query.message, Message):
         card = result_card(result, clock=clock, settings=settings, locale=locale)

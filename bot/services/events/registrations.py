@@ -141,10 +141,18 @@ class Answers:
     age_group: str | None = None
     place: str | None = None
 
-    @classmethod
-    def to(cls, question: str, value: str | None) -> Answers:
-        """The answer to one of the two questions (`mix.AGE` or `mix.PLACE`)."""
-        return cls(age_group=value) if question == mix.AGE else cls(place=value)
+
+@dataclass(frozen=True)
+class ButtonAnswer:
+    """The answer a button of one of the two questions stands for: the question (`mix.AGE` or
+    `mix.PLACE`) and the button's code, read once the event is known."""
+
+    question: str
+    code: str
+
+    def read(self, event: Event) -> Answers:
+        value = mix.read_answer(event, self.question, self.code)
+        return Answers(age_group=value) if self.question == mix.AGE else Answers(place=value)
 
 
 async def sign_up(
@@ -154,15 +162,16 @@ async def sign_up(
     *,
     now: datetime,
     party_size: int | None = None,
-    answers: Answers | None = None,
+    answer: ButtonAnswer | None = None,
 ) -> SignUpResult:
     """Give seats if there are enough, else one place at the end of the waitlist. Twice is
     harmless; `party_size` (the signer included, default one, or as before) changes how many
     people an existing registration brings. When only reserved seats are left, whether they
-    are for this person is read from `answers` (or their earlier ones); without either,
+    are for this person is read from `answer` (or their earlier ones); without either,
     `mix.AnswerNeededError` asks for it first."""
     async with repo.write():
         event = await _open_event(repo, event_id, now)
+        answers = answer.read(event) if answer is not None else None
         if party_size is not None and not 1 <= party_size <= party_limit(event):
             raise PartyTooLargeError(party_limit(event))
         registration = await repo.registrations.of(event_id, user_id)
