@@ -48,7 +48,7 @@ from bot.middlewares.reply_keyboards import (
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.update_gate import RedisUpdateGate
 from bot.middlewares.user import UserMiddleware
-from bot.response_models import pin_response_models
+from bot.response_models import KeepResponseModelsMiddleware
 from bot.services.geocoding import Geocoder
 from bot.services.known_users import SHARED_TTL, TTL, KnownUsers
 from bot.services.known_users import register as register_known_users
@@ -100,7 +100,7 @@ def build_bot(
         session = AiohttpSession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
-    pin_response_models()
+    session.middleware(KeepResponseModelsMiddleware())
     session.middleware(reply_retry or ReplyRetryMiddleware())
     session.middleware(SplitLongTextMiddleware())
     session.middleware(ReplyKeyboardRequestMiddleware())

@@ -1,0 +1,48 @@
+"""aiogram's Telegram models, each built when it is first used instead of all at import.
+
+aiogram defines some 450 pydantic models (every Bot API type and method) and, at the end of
+`aiogram.types`, builds the validators of all of them: about 100 MB and a second of start-up
+per process, for a bot that uses a few dozen. Here aiogram is imported with that last step
+left out. The names it would have resolved with are put where pydantic looks for them (the
+models' own modules), so pydantic builds a model the first time it validates or dumps one,
+the way it does for any model whose types were not ready at definition.
+
+`import_aiogram` runs when the `bot` package is imported, before anything imports aiogram.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+_MODEL_PACKAGES = ("aiogram.types.", "aiogram.methods.")
+
+
+def import_aiogram() -> bool:
+    """Import aiogram with its models left to be built on first use. False when aiogram was
+    imported already (then it was built the usual way, which works just as well)."""
+    if "aiogram" in sys.modules:
+        return False
+    from pydantic import BaseModel
+
+    rebuild = BaseModel.__dict__["model_rebuild"]
+    names: dict[str, Any] = {}
+
+    def remember_names(cls: type[BaseModel], **options: Any) -> bool | None:
+        namespace = options.get("_types_namespace")
+        if namespace is not None and cls.__module__.startswith(_MODEL_PACKAGES):
+            names.update(namespace)
+            return None
+        options["_parent_namespace_depth"] = options.get("_parent_namespace_depth", 2) + 1
+        return rebuild.__func__(cls, **options)  # type: ignore[no-any-return]
+
+    BaseModel.model_rebuild = classmethod(remember_names)  # type: ignore[method-assign,assignment,arg-type]
+    try:
+        import aiogram  # noqa: F401
+    finally:
+        BaseModel.model_rebuild = rebuild  # type: ignore[method-assign]
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith(_MODEL_PACKAGES) and module is not None:
+            for name, value in names.items():
+                module.__dict__.setdefault(name, value)
+    return True
