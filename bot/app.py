@@ -49,6 +49,7 @@ from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.update_gate import RedisUpdateGate
 from bot.middlewares.user import UserMiddleware
 from bot.response_models import KeepResponseModelsMiddleware
+from bot.search.snapshot import SnapshotFile
 from bot.services.geocoding import Geocoder
 from bot.services.known_users import SHARED_TTL, TTL, KnownUsers
 from bot.services.known_users import register as register_known_users
@@ -139,6 +140,11 @@ def build_fsm_storage(settings: Settings) -> BaseStorage:
     return build_shared_state(settings).storage
 
 
+def search_snapshot(settings: Settings) -> SnapshotFile | None:
+    path = settings.search_snapshot_file()
+    return None if path is None else SnapshotFile(path)
+
+
 def build_dispatcher(
     settings: Settings,
     *,
@@ -160,7 +166,7 @@ def build_dispatcher(
         clock=clock,
         i18n=i18n,
         scheduler=scheduler,
-        search_index=SearchIndexHolder(),
+        search_index=SearchIndexHolder(snapshot=search_snapshot(settings)),
     )
     if shared.gate is not None:  # the state lives in Redis: `storage` is for memory only
         pass_updates_through(dispatcher, shared.gate)

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     # postcode becomes a pin. Any server with the same API works (a local copy, a test fake).
     geocoder_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
     geocoder_timeout_seconds: float = Field(default=4.0, gt=0, le=60)
+    # Where the built search index is saved, so the next start reads it back instead of
+    # building it again: empty means beside the SQLite database (none with another server),
+    # "off" means never.
+    search_snapshot_path: str = ""
     # The map (a Telegram Mini App at /webapp/ on the webhook's host and port): the public https
     # base URL it is reached at. Set, the web server also runs beside polling.
     webapp_url: str | None = None
@@ -211,6 +215,16 @@ class Settings(BaseSettings):
             return self.webhook_secret.get_secret_value()
         token = self.bot_token.get_secret_value() if self.bot_token else ""
         return hmac.new(token.encode(), _WEBHOOK_SECRET_LABEL, hashlib.sha256).hexdigest()
+
+    def search_snapshot_file(self) -> Path | None:
+        """Where the search index is saved (see `search_snapshot_path`), or None."""
+        chosen = self.search_snapshot_path.strip()
+        if chosen.lower() == "off":
+            return None
+        if chosen:
+            return Path(chosen)
+        database = self.sqlite_path()
+        return None if database is None else database.with_name(f"{database.stem}.search-index")
 
     def sqlite_path(self) -> Path | None:
         """The file behind a SQLite URL, so its folder can be created; None for other servers."""

@@ -54,6 +54,7 @@ from scheduler.setup import build_scheduler  # noqa: E402
 from storage.base import Base  # noqa: E402
 from storage.engine import create_engine, create_session_pool  # noqa: E402
 from storage.models import Initiative  # noqa: E402
+from storage.models.search import mark_changed  # noqa: E402
 from storage.repositories import Repo  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "search-eval" / "dev"
@@ -151,7 +152,10 @@ async def _fill(url: str, initiatives: int, people: int, clock: FakeClock) -> in
         repo = Repo(session)
         async with repo.write():
             for start in range(0, len(rows), 1000):
-                await session.execute(insert(Initiative), rows[start : start + 1000])
+                added = await session.execute(
+                    insert(Initiative).returning(Initiative.id), rows[start : start + 1000]
+                )
+                mark_changed(session.sync_session, added.scalars())
             for n in range(people):
                 await repo.users.ensure(
                     FIRST_USER + n, first_name="Anna", last_name=None, username=None,

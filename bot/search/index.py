@@ -114,6 +114,10 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def documents(self) -> dict[int, SearchDocument]:
+        """The indexed initiatives by id."""
+        return {doc_id: entry.doc for doc_id, entry in self._entries.items()}
+
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._entries
 

@@ -12,9 +12,11 @@ version numbers become visible in the order of the commits (the row lock seriali
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, event, inspect
+from sqlalchemy import BigInteger, Integer, String, event, func, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -39,12 +41,15 @@ SEARCHED_COLUMNS = (
 
 
 class SearchState(Base):
-    """One row: the version of the published initiatives, bumped on every relevant change."""
+    """One row: the version of the published initiatives, bumped on every relevant change, and
+    the database's epoch: a random mark made with the row, so that a saved search index is
+    never taken for that of another database (a new one may reach the same version numbers)."""
 
     __tablename__ = "search_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    epoch: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class SearchChange(Base):
@@ -79,6 +84,12 @@ def _pending(session: Session) -> set[int]:
     return found
 
 
+def mark_changed(session: Session, ids: Iterable[int]) -> None:
+    """For a bulk INSERT or UPDATE of published initiatives, which passes the unit of work by:
+    their ids are recorded with the next commit, as the hook below does for the rest."""
+    _pending(session).update(ids)
+
+
 @event.listens_for(Session, "after_flush")
 def _remember_changes(session: Session, _context: Any) -> None:
     """Note the initiatives whose public profile this flush changed (ids are known now)."""
@@ -104,14 +115,14 @@ def _record_changes(session: Session) -> None:
         return
     connection = session.connection()
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    bump = (
-        insert(SearchState)
-        .values(id=_STATE_ROW, version=1)
-        .on_conflict_do_update(
-            index_elements=[SearchState.id], set_={"version": SearchState.version + 1}
-        )
-        .returning(SearchState.version)
-    )
+    new_row = insert(SearchState).values(id=_STATE_ROW, version=1, epoch=uuid.uuid4().hex)
+    bump = new_row.on_conflict_do_update(
+        index_elements=[SearchState.id],
+        set_={
+            "version": SearchState.version + 1,
+            "epoch": func.coalesce(SearchState.epoch, new_row.excluded.epoch),
+        },
+    ).returning(SearchState.version)
     version = int(connection.execute(bump).scalar_one())
     ids = sorted(pending)
     for start in range(0, len(ids), _BATCH):  # databases limit the parameters of one statement

@@ -37,6 +37,15 @@ class SearchRepository:
         found = await self._session.scalar(select(SearchState.version).where(SearchState.id == 1))
         return int(found or 0)
 
+    async def state(self) -> tuple[int, str | None]:
+        """The current version and the database's epoch (None before anything was published)."""
+        found = (
+            await self._session.execute(
+                select(SearchState.version, SearchState.epoch).where(SearchState.id == 1)
+            )
+        ).first()
+        return (0, None) if found is None else (int(found[0] or 0), found[1])
+
     async def changed_since(self, version: int) -> list[tuple[int, int]]:
         """(initiative id, version) of every initiative changed after `version`."""
         result = await self._session.execute(

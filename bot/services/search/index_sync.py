@@ -6,6 +6,9 @@ number with the version it last saw: one tiny query when nothing changed. When s
 it re-reads only the initiatives changed since, adds or replaces those that are published and
 takes out the rest. So an edit is visible at once in this process and in every other process
 on the same database; a database that went back in time (restored, emptied) is read again whole.
+
+With a snapshot file (`bot.search.snapshot`), a process saves the index it built, and the next
+one reads it back and applies only what changed since, instead of building it again.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.search import SearchDocument, SearchIndex
+from bot.search.snapshot import SnapshotFile, Stamp
 from bot.services.search.misses import MissedWords
 from storage.engine import SessionPool
 from storage.repositories import Repo
@@ -50,8 +54,11 @@ def document(row: tuple[Any, ...]) -> SearchDocument:
 class SearchIndexHolder:
     """The search index of one process and the database version it reflects."""
 
-    def __init__(self, index: SearchIndex | None = None) -> None:
+    def __init__(
+        self, index: SearchIndex | None = None, *, snapshot: SnapshotFile | None = None
+    ) -> None:
         self.index = index if index is not None else SearchIndex()
+        self.snapshot = snapshot
         self.documents: dict[int, SearchDocument] = {}
         self.version: int | None = None
         self._lock = asyncio.Lock()
@@ -114,16 +121,40 @@ class SearchIndexHolder:
 
     async def _load(self, repo: Repo) -> None:
         # The version is read first: whatever changes after it is applied again later.
-        version = await repo.search.version()
+        version, epoch = await repo.search.state()
+        stamp = None
+        if self.snapshot is not None and epoch is not None:
+            changes = dict(await repo.search.changed_since(0))
+            # Read in a worker thread too: the bot goes on answering meanwhile.
+            restored = await asyncio.to_thread(self.snapshot.read, epoch, version, changes)
+            if restored is not None:
+                index, at = restored
+                self._use(index, index.documents(), at)
+                if version > at:
+                    await self._apply_changes(repo, version)
+                logger.info("search index read back: %s initiatives at version %s", len(index), at)
+                return
+            stamp = Stamp.of(epoch, version, changes)
         documents = [document(row) for row in await repo.search.published_rows()]
         # Built in a worker thread into a new index, then swapped in: at 100,000 initiatives a
         # build takes many seconds, and the bot goes on answering meanwhile.
         index = SearchIndex()
-        await asyncio.to_thread(index.build, documents)
-        self.index = index
-        self.documents = {doc.id: doc for doc in documents}
-        self.version = version
+        await asyncio.to_thread(self._build, index, documents, stamp)
+        self._use(index, {doc.id: doc for doc in documents}, version)
         logger.info("search index built: %s initiatives at version %s", len(documents), version)
+
+    def _build(
+        self, index: SearchIndex, documents: list[SearchDocument], stamp: Stamp | None
+    ) -> None:
+        index.build(documents)
+        if self.snapshot is not None and stamp is not None:
+            # Saved before the index is used: nothing changes it while it is written.
+            self.snapshot.write(index, stamp)
+
+    def _use(self, index: SearchIndex, documents: dict[int, SearchDocument], version: int) -> None:
+        self.index = index
+        self.documents = documents
+        self.version = version
 
     async def _apply_changes(self, repo: Repo, version: int) -> None:
         assert self.version is not None

@@ -1,0 +1,193 @@
+"""The built search index is saved to a file and read back at the next start, instead of built
+again, only when it is of the same search code and the same database, and it catches up with
+whatever changed after it was saved."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.search import SearchIndex
+from bot.search import snapshot as snapshots
+from bot.search.snapshot import SnapshotFile
+from bot.services.initiatives import profiles as initiatives
+from bot.services.initiatives.fields import Field
+from bot.services.search.index_sync import SearchIndexHolder
+from storage.repositories import Repo
+from tests.factories import make_user
+from tests.initiatives_support import add_initiative, add_person
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many initiatives each full build of an index read."""
+    counted: list[int] = []
+    build = SearchIndex.build
+
+    def counting(index: SearchIndex, docs: object) -> None:
+        docs = list(docs)  # type: ignore[call-overload]
+        counted.append(len(docs))
+        build(index, docs)
+
+    monkeypatch.setattr(SearchIndex, "build", counting)
+    yield counted
+
+
+def _temporary_files(folder: Path) -> list[Path]:
+    return list(folder.rglob("*.tmp"))
+
+
+async def _names(holder: SearchIndexHolder, repo: Repo, query: str) -> list[str]:
+    index = await holder.fresh(repo)
+    return sorted(holder.documents[hit.id].name for hit in index.search(query).hits)
+
+
+async def _two_initiatives(repo: Repo, clock: FakeClock) -> tuple[int, int]:
+    """Two published initiatives; the first one's id and its owner's."""
+    anna = make_user()
+    await add_person(repo, anna, clock.now())
+    first = await add_initiative(repo, clock.now(), owners=(anna.id,))
+    await add_initiative(
+        repo, clock.now(), name="Moestuin De Bongerd", keywords=["moestuin"], description="Tuin."
+    )
+    return first.id, anna.id
+
+
+async def test_a_restart_reads_the_saved_index_and_catches_up(
+    repo: Repo, clock: FakeClock, tmp_path: Path, builds: list[int]
+) -> None:
+    file = SnapshotFile(tmp_path / "search-index")
+    first_id, owner = await _two_initiatives(repo, clock)
+    assert await SearchIndexHolder(snapshot=file).load(repo) == 2
+    assert builds == [2] and file.path.exists()
+
+    clock.advance(timedelta(minutes=1))
+    await initiatives.update_field(
+        repo, first_id, owner, Field.NAME, "Fietsenmaker Lombok", now=clock.now()
+    )
+    await add_initiative(repo, clock.now(), name="Taalcafé Overvecht", keywords=["taal"])
+
+    restarted = SearchIndexHolder(snapshot=file)
+    assert await restarted.load(repo) == 3
+    assert builds == [2]  # read back, not built
+    assert await _names(restarted, repo, "fietsenmaker") == ["Fietsenmaker Lombok"]
+    assert await _names(restarted, repo, "taalcafe") == ["Taalcafé Overvecht"]
+    assert await _names(restarted, repo, "moestuin") == ["Moestuin De Bongerd"]
+    assert restarted.documents[first_id].name == "Fietsenmaker Lombok"
+
+
+async def test_the_index_of_another_database_is_not_read_back(
+    repo: Repo, clock: FakeClock, tmp_path: Path, builds: list[int]
+) -> None:
+    """A new database can reach the same version numbers with other initiatives: its epoch
+    tells them apart."""
+    file = SnapshotFile(tmp_path / "search-index")
+    await _two_initiatives(repo, clock)
+    await SearchIndexHolder(snapshot=file).load(repo)
+    async with repo.write():
+        await repo.session.execute(text("UPDATE search_state SET epoch = 'another-database'"))
+        await repo.session.execute(text("UPDATE initiatives SET name = 'Buurtbus Zeist'"))
+
+    other = SearchIndexHolder(snapshot=file)
+    await other.load(repo)
+    assert builds == [2, 2]
+    assert await _names(other, repo, "buurtbus") == ["Buurtbus Zeist", "Buurtbus Zeist"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE search_state SET version = 0",  # restored from an older backup
+        "UPDATE search_changes SET version = 0",  # a history that went another way
+        "DELETE FROM search_changes",
+    ],
+)
+async def test_a_database_whose_history_disagrees_gets_a_new_build(
+    repo: Repo, clock: FakeClock, tmp_path: Path, builds: list[int], change: str
+) -> None:
+    file = SnapshotFile(tmp_path / "search-index")
+    await _two_initiatives(repo, clock)
+    await SearchIndexHolder(snapshot=file).load(repo)
+    async with repo.write():
+        await repo.session.execute(text(change))
+
+    await SearchIndexHolder(snapshot=file).load(repo)
+    assert builds == [2, 2]
+
+
+async def test_an_index_of_other_search_code_is_not_read_back(
+    repo: Repo, clock: FakeClock, tmp_path: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = SnapshotFile(tmp_path / "search-index")
+    await _two_initiatives(repo, clock)
+    await SearchIndexHolder(snapshot=file).load(repo)
+    monkeypatch.setattr(snapshots, "fingerprint", lambda: "other code")
+
+    await SearchIndexHolder(snapshot=file).load(repo)
+    assert builds == [2, 2]
+
+
+async def test_a_damaged_file_is_built_anew_and_replaced(
+    repo: Repo,
+    clock: FakeClock,
+    tmp_path: Path,
+    builds: list[int],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    file = SnapshotFile(tmp_path / "search-index")
+    await _two_initiatives(repo, clock)
+    await SearchIndexHolder(snapshot=file).load(repo)
+    file.path.write_bytes(file.path.read_bytes()[:300])
+
+    with caplog.at_level(logging.WARNING, logger="bot.search.snapshot"):
+        holder = SearchIndexHolder(snapshot=file)
+        await holder.load(repo)
+    assert builds == [2, 2]
+    assert [r.getMessage() for r in caplog.records] == [
+        "the saved search index could not be read (UnpicklingError)"
+    ]
+    assert await _names(holder, repo, "moestuin") == ["Moestuin De Bongerd"]
+    await SearchIndexHolder(snapshot=file).load(repo)
+    assert builds == [2, 2]  # the new file was read back
+
+
+async def test_a_file_that_cannot_be_written_changes_nothing_for_the_search(
+    repo: Repo,
+    clock: FakeClock,
+    tmp_path: Path,
+    builds: list[int],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    (tmp_path / "not-a-folder").write_text("")
+    file = SnapshotFile(tmp_path / "not-a-folder" / "search-index")
+    await _two_initiatives(repo, clock)
+    holder = SearchIndexHolder(snapshot=file)
+    with caplog.at_level(logging.WARNING, logger="bot.search.snapshot"):
+        assert await holder.load(repo) == 2
+    assert [r.getMessage() for r in caplog.records] == [
+        "the search index could not be saved (FileExistsError)"
+    ]
+    assert await _names(holder, repo, "moestuin") == ["Moestuin De Bongerd"]
+    assert _temporary_files(tmp_path) == []
+
+
+def test_the_index_is_saved_beside_a_sqlite_database_unless_told_otherwise() -> None:
+    def file(**values: str) -> Path | None:
+        return Settings(_env_file=None, **values).search_snapshot_file()  # type: ignore[call-arg]
+
+    assert file(database_url="sqlite+aiosqlite:///data/samenspel.db") == Path(
+        "data/samenspel.search-index"
+    )
+    assert file(database_url="postgresql+asyncpg://bot@db/samenspel") is None
+    assert file(
+        database_url="postgresql+asyncpg://bot@db/samenspel",
+        search_snapshot_path="/var/lib/samenspel/search-index",
+    ) == Path("/var/lib/samenspel/search-index")
+    assert file(database_url="sqlite+aiosqlite:///data/s.db", search_snapshot_path="off") is None
