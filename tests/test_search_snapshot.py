@@ -191,3 +191,31 @@ def test_the_index_is_saved_beside_a_sqlite_database_unless_told_otherwise() -> 
         search_snapshot_path="/var/lib/samenspel/search-index",
     ) == Path("/var/lib/samenspel/search-index")
     assert file(database_url="sqlite+aiosqlite:///data/s.db", search_snapshot_path="off") is None
+
+
+def test_an_index_read_back_answers_every_query_as_the_one_that_was_built(tmp_path: Path) -> None:
+    """The judged queries of the search evaluation, with their similar initiatives and
+    nearby lists: the same hits, scores and readings, whether the index was built or read
+    back (with the caches the built one had filled left out of the file)."""
+    from bot.search.evaluation import load_documents, load_queries
+
+    data = Path(__file__).resolve().parent / "data" / "search_eval"
+    built = SearchIndex()
+    built.build(load_documents(data / "initiatives.json"))
+    queries = [judged.query for judged in load_queries(data / "queries.json")]
+
+    def answers(index: SearchIndex) -> list[object]:
+        found: list[object] = [index.search(query, limit=20) for query in queries]
+        found += [index.similar(doc_id) for doc_id in sorted(index.documents())[:40]]
+        found.append(index.nearby(52.09, 5.12, limit=30))
+        return found
+
+    expected = answers(built)
+    file = SnapshotFile(tmp_path / "search-index")
+    assert file.write(built, snapshots.Stamp("epoch", 7, {1: 7}))
+    restored = file.read("epoch", 7, {1: 7})
+    assert restored is not None
+    index, version = restored
+    assert version == 7 and index is not built
+    assert index._cache == {} and index._analyzer._word_cache == {}
+    assert answers(index) == expected

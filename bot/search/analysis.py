@@ -34,6 +34,10 @@ class Analyzer:
         self._word_cache: dict[Word, TermWeights] = {}
         self._size = len(self.decompounder)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Saved (`bot.search.snapshot`) without the analysed words: they come again."""
+        return {**self.__dict__, "_word_cache": {}}
+
     def learn(self, surfaces: Iterable[str]) -> None:
         """Add words (folded, hyphens removed) to the lexicon used for splitting compounds."""
         self.decompounder.add_words(surfaces)

@@ -34,6 +34,10 @@ class Decompounder:
         self._cache: dict[str, tuple[str, ...] | None] = {}
         self._sub_cache: dict[str, tuple[str, ...] | None] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """Saved (`bot.search.snapshot`) without the splits found: they are found again."""
+        return {**self.__dict__, "_cache": {}, "_sub_cache": {}}
+
     def add_words(self, words: Iterable[str]) -> None:
         changed = False
         for word in words:

@@ -69,6 +69,10 @@ class SearchIndex:
         )
         self._cache: dict[str, ParsedQuery] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """Saved (`bot.search.snapshot`) without the parsed queries: they are parsed again."""
+        return {**self.__dict__, "_cache": {}}
+
     # -- maintenance --------------------------------------------------------------------
 
     def build(self, docs: Iterable[SearchDocument]) -> None:

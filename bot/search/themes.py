@@ -3,6 +3,8 @@ under which initiatives with a theme are filed. The themes themselves live in th
 
 from __future__ import annotations
 
+import functools
+
 from bot.catalog.themes import THEMES
 from bot.search.normalize import tokens
 
@@ -22,6 +24,8 @@ def theme_label_words() -> dict[str, set[str]]:
     return result
 
 
+@functools.lru_cache(maxsize=1024)
 def theme_term(slug: str) -> str:
-    """The index term under which initiatives with theme ``slug`` are filed."""
+    """The index term under which initiatives with theme ``slug`` are filed (one string per
+    theme, shared by every initiative that has it)."""
     return f"#{slug}"
