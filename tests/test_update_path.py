@@ -350,6 +350,46 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
             assert len(transactions) <= 1, (answers[0], len(transactions))
 
 
+async def test_a_sign_up_and_a_card_compose_no_select_statement(
+    feed: Feeder, bot_api: MockedBotAPI, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Composing a statement costs more than SQLAlchemy's cached compilation of it: the
+    statements of a sign-up and of an event card are built once, with the values as
+    parameters."""
+    import os
+    import sys
+
+    from sqlalchemy.sql import selectable
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from tests.event_helpers import make_event
+
+    table = await make_event(feed.repo, clock)
+    join = EventCallback(action=EventAction.JOIN, event_id=table.id).pack()
+    card = EventCallback(action=EventAction.OPEN, event_id=table.id).pack()
+    anna, bram = make_user(language_code="nl"), make_user(language_code="nl")
+    await feed(callback_update(anna, join))
+    await feed(message_update(bram, "/menu"))
+    bot_api.take_all()
+    composed: list[str] = []
+    for name in ("__init__", "where"):
+        original = getattr(selectable.Select, name)
+
+        def counting(self: Any, *args: Any, _name: str = name, _original: Any = original) -> Any:
+            caller = sys._getframe(1).f_code.co_filename
+            if f"{os.sep}sqlalchemy{os.sep}" not in caller:  # its own (`Session.get`) are cached
+                composed.append(f"{_name} in {caller}")
+            return _original(self, *args)
+
+        monkeypatch.setattr(selectable.Select, name, counting)
+    await feed(callback_update(bram, join))
+    await feed(callback_update(bram, card))
+    texts = [getattr(call, "text", "") or "" for call in bot_api.take_all()]
+    assert texts[0] == "Je bent aangemeld! Tot dan."
+    assert texts[-1].startswith("🗣 <b>Samen aan tafel</b>") and "✅ nog 8 plekken" in texts[-1]
+    assert composed == []
+
+
 async def test_a_sign_up_compiles_no_statement_the_second_time(
     feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
 ) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -34,6 +34,15 @@ class EventFilter:
     starts_before: datetime | None = None
 
 
+# Taken by every sign-up: built once, the event's id goes in as a parameter.
+_LOCK = (
+    select(Event)
+    .where(Event.id == bindparam("event_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 class EventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -44,12 +53,7 @@ class EventRepository:
     async def lock(self, event_id: int) -> Event | None:
         """The event row, locked until the transaction ends (PostgreSQL; SQLite's write lock,
         taken by `begin_write`, already serialises writers)."""
-        result = await self._session.execute(
-            select(Event)
-            .where(Event.id == event_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        result = await self._session.execute(_LOCK, {"event_id": event_id})
         return result.scalars().first()
 
     async def add(self, event: Event) -> Event:

@@ -8,12 +8,46 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Event, EventStatus, Registration, RegistrationStatus, User
 from storage.models.events import SEAT_STATUSES
+
+# The statements of every sign-up and every event card, built once: composing a statement costs
+# more than SQLAlchemy's cached compilation of it. Values go in as parameters.
+_OWN = (
+    select(Registration)
+    .where(
+        Registration.event_id == bindparam("event_id"),
+        Registration.user_id == bindparam("user_id"),
+    )
+    .execution_options(populate_existing=True)
+)
+_COUNTS = (
+    select(
+        Registration.event_id,
+        func.sum(case((Registration.status.in_(SEAT_STATUSES), Registration.party_size), else_=0)),
+        func.sum(case((Registration.status == RegistrationStatus.WAITLISTED, 1), else_=0)),
+    )
+    .where(Registration.event_id.in_(bindparam("event_ids", expanding=True)))
+    .group_by(Registration.event_id)
+)
+
+
+def _latest(column: Any) -> Any:
+    return (
+        select(column)
+        .where(Registration.user_id == bindparam("user_id"), column.is_not(None))
+        .order_by(Registration.updated_at.desc(), Registration.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+_LATEST_ANSWERS = select(_latest(Registration.age_group), _latest(Registration.neighbourhood))
 
 
 class RegistrationRepository:
@@ -24,11 +58,7 @@ class RegistrationRepository:
         return await self._session.get(Registration, registration_id)
 
     async def of(self, event_id: int, user_id: int) -> Registration | None:
-        result = await self._session.execute(
-            select(Registration)
-            .where(Registration.event_id == event_id, Registration.user_id == user_id)
-            .execution_options(populate_existing=True)
-        )
+        result = await self._session.execute(_OWN, {"event_id": event_id, "user_id": user_id})
         return result.scalars().first()
 
     async def add(self, registration: Registration) -> Registration:
@@ -60,15 +90,7 @@ class RegistrationRepository:
         ids = list(event_ids)
         if not ids:
             return {}
-        seats = func.sum(
-            case((Registration.status.in_(SEAT_STATUSES), Registration.party_size), else_=0)
-        )
-        waiting = func.sum(case((Registration.status == RegistrationStatus.WAITLISTED, 1), else_=0))
-        result = await self._session.execute(
-            select(Registration.event_id, seats, waiting)
-            .where(Registration.event_id.in_(ids))
-            .group_by(Registration.event_id)
-        )
+        result = await self._session.execute(_COUNTS, {"event_ids": ids})
         found = {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in result}
         return {event_id: found.get(event_id, (0, 0)) for event_id in ids}
 
@@ -141,19 +163,8 @@ class RegistrationRepository:
 
     async def latest_answers(self, user_id: int) -> tuple[str | None, str | None]:
         """Someone's latest answers to the two sign-up questions (age group, place)."""
-        age = await self._session.scalar(
-            select(Registration.age_group)
-            .where(Registration.user_id == user_id, Registration.age_group.is_not(None))
-            .order_by(Registration.updated_at.desc(), Registration.id.desc())
-            .limit(1)
-        )
-        place = await self._session.scalar(
-            select(Registration.neighbourhood)
-            .where(Registration.user_id == user_id, Registration.neighbourhood.is_not(None))
-            .order_by(Registration.updated_at.desc(), Registration.id.desc())
-            .limit(1)
-        )
-        return age, place
+        row = (await self._session.execute(_LATEST_ANSWERS, {"user_id": user_id})).one()
+        return row[0], row[1]
 
     async def record_counts(self, user_id: int, since: datetime) -> tuple[int, int]:
         """(late cancellations, no-shows) of someone since `since`."""
