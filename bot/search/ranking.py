@@ -39,8 +39,12 @@ def concept_scores(concept: Concept, postings: Postings, total: int) -> dict[int
     for factor, term in factors:
         if factor < PRUNE_SHARE * factors[0][0]:
             break
+        ids, values = postings.arrays(term)
+        if not scores:  # the strongest alternative: its scores as they are, built in C
+            scores = dict(zip(ids, map(factor.__mul__, values), strict=True))
+            continue
         get = scores.get
-        for doc_id, value in postings.items(term):
+        for doc_id, value in zip(ids, values, strict=True):
             score = factor * value
             if score > get(doc_id, 0.0):
                 scores[doc_id] = score

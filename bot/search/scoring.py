@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 K1 = 1.2
@@ -102,6 +102,13 @@ class Postings:
     def df(self, term: str) -> int:
         ids = self._ids.get(term)
         return 0 if ids is None else len(ids)
+
+    def arrays(self, term: str) -> tuple[Sequence[int], Sequence[float]]:
+        """The ids and values of a term's postings (empty for an unknown term)."""
+        ids = self._ids.get(term)
+        if ids is None:
+            return (), ()
+        return ids, self._values[term]
 
     def items(self, term: str) -> Iterator[tuple[int, float]]:
         ids = self._ids.get(term)

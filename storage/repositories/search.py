@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Initiative, InitiativeStatus
@@ -25,6 +25,12 @@ DOCUMENT_COLUMNS = (
     Initiative.keywords,
     Initiative.lat,
     Initiative.lon,
+)
+
+# The initiatives of a page of results, on every search: built once, the ids as a parameter.
+_PUBLISHED = select(Initiative).where(
+    Initiative.id.in_(bindparam("ids", expanding=True)),
+    Initiative.status == InitiativeStatus.PUBLISHED,
 )
 
 
@@ -73,10 +79,6 @@ class SearchRepository:
         found: dict[int, Initiative] = {}
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
-            result = await self._session.execute(
-                select(Initiative).where(
-                    Initiative.id.in_(chunk), Initiative.status == InitiativeStatus.PUBLISHED
-                )
-            )
+            result = await self._session.execute(_PUBLISHED, {"ids": chunk})
             found.update({initiative.id: initiative for initiative in result.scalars()})
         return found
