@@ -55,6 +55,7 @@ from bot.services.known_users import SHARED_TTL, TTL, KnownUsers
 from bot.services.known_users import register as register_known_users
 from bot.services.search.index_sync import SearchIndexHolder
 from bot.services.user_changes import UserChangeBroadcast
+from bot.telegram_models import build_everyday_models
 from handlers import create_root_router
 from scheduler.context import JobContext
 from scheduler.jobs import register_jobs, run_jobs_that_came_due
@@ -249,6 +250,7 @@ def create_application(
     throttling: ThrottlingMiddleware | None = None,
 ) -> Application:
     certificates.configure(settings.certificate_validity_days)
+    build_everyday_models()
     engine = create_engine(settings.database_url)
     session_pool = create_session_pool(engine)
     clock = clock or SystemClock()

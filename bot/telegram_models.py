@@ -8,6 +8,8 @@ models' own modules), so pydantic builds a model the first time it validates or 
 the way it does for any model whose types were not ready at definition.
 
 `import_aiogram` runs when the `bot` package is imported, before anything imports aiogram.
+`build_everyday_models` builds, at start, those that nearly every update uses, so the first
+updates after a start are as quick as the rest.
 """
 
 from __future__ import annotations
@@ -46,3 +48,21 @@ def import_aiogram() -> bool:
             for name, value in names.items():
                 module.__dict__.setdefault(name, value)
     return True
+
+
+def build_everyday_models() -> None:
+    """Build the models of an update and of the Bot API calls nearly every update makes."""
+    from aiogram import methods, types
+
+    from bot.response_models import keep_response_model
+
+    types.Update.model_rebuild()
+    for method in (
+        methods.SendMessage,
+        methods.EditMessageText,
+        methods.EditMessageReplyMarkup,
+        methods.AnswerCallbackQuery,
+        methods.DeleteMessage,
+    ):
+        method.model_rebuild()
+        keep_response_model(method)
