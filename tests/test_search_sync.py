@@ -178,3 +178,82 @@ async def test_a_large_import_is_recorded_in_batches_and_fully_searchable(
     assert len(changes) == 1200 and {row.version for row in changes} == {1}
     holder = SearchIndexHolder()
     assert await holder.load(repo) == 1200
+
+
+async def test_a_large_index_is_asked_in_a_worker_thread_and_the_bot_goes_on(
+    repo: Repo, clock: FakeClock, session_pool: SessionPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search over a large index runs beside the event loop: other updates go on meanwhile,
+    and a change to the index waits until the search is done. A small index is searched at
+    once, on the loop."""
+    import threading
+    import time
+
+    from bot.search import SearchIndex
+    from bot.services.search import discover
+
+    anna = make_user()
+    await add_person(repo, anna, clock.now())
+    ident = (
+        await add_initiative(
+            repo, clock.now(), owners=(anna.id,), name="Moestuin De Bongerd", keywords=["tuin"]
+        )
+    ).id
+    searched_on: list[str] = []
+    search = SearchIndex.search
+
+    def slow_search(index: SearchIndex, query: str, **options: object) -> object:
+        searched_on.append(threading.current_thread().name)
+        time.sleep(0.3)
+        return search(index, query, **options)  # type: ignore[arg-type]
+
+    async def ticks_during(work: object) -> tuple[object, int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        try:
+            return await work, ticks  # type: ignore[misc]
+        finally:
+            ticker.cancel()
+
+    monkeypatch.setattr(SearchIndex, "search", slow_search)
+    small = SearchIndexHolder()  # one initiative: below the size that goes to a thread
+    page, ticks = await ticks_during(discover.search(repo, small, "moestuin"))
+    assert [item.name for item in page.items] == ["Moestuin De Bongerd"]  # type: ignore[attr-defined]
+    assert searched_on == [threading.main_thread().name]
+    assert ticks <= 5  # the loop stood still for the 0.3 s search
+
+    large = SearchIndexHolder(thread_from=1)
+    await large.fresh(repo)
+    async with session_pool() as session:
+        other = Repo(session)
+        clock.advance(timedelta(minutes=1))
+        await initiatives.update_field(
+            other, ident, anna.id, Field.NAME, "Buurttuin De Bongerd", now=clock.now()
+        )
+        done: list[str] = []
+
+        async def refresh() -> None:
+            await asyncio.sleep(0.05)  # the search is under way by now
+            await large.fresh(other)
+            done.append("refresh")
+
+        async def find() -> object:
+            found = await discover.search(repo, large, "moestuin")
+            done.append("search")
+            return found
+
+        refreshing = asyncio.create_task(refresh())
+        page, ticks = await ticks_during(find())
+        await refreshing
+    assert searched_on[1] != threading.main_thread().name
+    assert ticks >= 10  # the loop went on during the 0.3 s search
+    assert done == ["search", "refresh"]
+    assert [item.name for item in page.items] == ["Moestuin De Bongerd"]  # type: ignore[attr-defined]
+    assert large.documents[ident].name == "Buurttuin De Bongerd"

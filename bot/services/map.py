@@ -184,8 +184,10 @@ class MapData:
 
         if not where.query.strip():
             return [f for f in features if fits(f["properties"])]
-        index = await self.search_index.fresh(repo)
-        hits = index.search(where.query, limit=SEARCH_LIMIT).hits
+        found = await self.search_index.ask(
+            repo, lambda index: index.search(where.query, limit=SEARCH_LIMIT)
+        )
+        hits = found.hits
         by_id = {f["properties"]["id"]: f for f in features}
         ranked = [by_id[hit.id] for hit in hits if hit.id in by_id]
         return [f for f in ranked if fits(f["properties"])]

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.catalog.themes import THEMES
-from bot.search import SearchIndex
+from bot.search import SearchIndex, SearchResult
 from bot.services.search.errors import SearchError
 from bot.services.search.index_sync import SearchIndexHolder
 from storage.models import Initiative
@@ -94,18 +94,23 @@ async def search(
     query = typed or _filter_words(filters)
     theme = filters.theme or None
     municipality = filters.municipality or None
-    async with repo.read():  # the index's version and the rows in one transaction
-        index = await holder.fresh(repo)
+
+    def ranked(index: SearchIndex) -> tuple[SearchResult, SearchResult, int, list[str]]:
         first = index.search(query, limit=size, theme=theme, municipality=municipality)
         pages = _pages(first.total, size)
-        page = min(max(page, 0), pages - 1)
+        shown = min(max(page, 0), pages - 1)
         result = first
-        if page:
+        if shown:
             result = index.search(
-                query, limit=size, offset=page * size, theme=theme, municipality=municipality
+                query, limit=size, offset=shown * size, theme=theme, municipality=municipality
             )
+        suggestions = [] if result.total else _suggestions(holder, index, query)
+        return first, result, shown, suggestions
+
+    async with repo.read():  # the index's version and the rows in one transaction
+        first, result, page, suggestions = await holder.ask(repo, ranked)
+        pages = _pages(first.total, size)
         items = await _in_order(repo, [hit.id for hit in result.hits])
-    suggestions = [] if result.total else _suggestions(holder, index, query)
     if person is not None and not first.total and typed and filters == Filters():
         holder.misses.record(typed, person)
     return ResultPage(items, result.total, page, pages, result.place, suggestions)
@@ -139,12 +144,14 @@ async def choices(
     """The themes and municipalities that the results of a query have, to filter by."""
     filters = filters or Filters()
     query = query.strip() or _filter_words(filters)
-    index = await holder.fresh(repo)
-    result = index.search(
-        query,
-        limit=_FACET_SCAN,
-        theme=filters.theme or None,
-        municipality=filters.municipality or None,
+    result = await holder.ask(
+        repo,
+        lambda index: index.search(
+            query,
+            limit=_FACET_SCAN,
+            theme=filters.theme or None,
+            municipality=filters.municipality or None,
+        ),
     )
     themes: Counter[str] = Counter()
     places: Counter[str] = Counter()
@@ -175,8 +182,7 @@ async def similar(
 ) -> tuple[Initiative, list[Initiative]]:
     """An initiative and the ones most like it (themes, distinctive words, nearness)."""
     async with repo.read():
-        index = await holder.fresh(repo)
-        hits = index.similar(initiative_id, limit=SIMILAR_MAX)
+        hits = await holder.ask(repo, lambda index: index.similar(initiative_id, limit=SIMILAR_MAX))
         found = await _in_order(repo, [initiative_id, *(hit.id for hit in hits)])
     if not found or found[0].id != initiative_id:
         raise NotPublishedError(initiative_id)
