@@ -230,6 +230,7 @@ async def _on_startup(
 
 async def _on_shutdown(
     scheduler: AsyncIOScheduler,
+    session_pool: SessionPool,
     sender: Sender | None = None,
     search_index: SearchIndexHolder | None = None,
 ) -> None:
@@ -239,7 +240,19 @@ async def _on_shutdown(
         scheduler.shutdown(wait=False)
     if sender is not None:
         await sender.close()
+    if search_index is not None:
+        await _save_search_index(search_index, session_pool)
     logger.info("bot stopped")
+
+
+async def _save_search_index(search_index: SearchIndexHolder, session_pool: SessionPool) -> None:
+    """Last: the next start reads the index back instead of building it (a failure only
+    means the next start builds it)."""
+    try:
+        async with session_pool() as session:
+            await search_index.save(Repo(session))
+    except Exception:
+        logger.warning("the search index was not saved", exc_info=True)
 
 
 def create_application(

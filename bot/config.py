@@ -69,9 +69,9 @@ class Settings(BaseSettings):
     # postcode becomes a pin. Any server with the same API works (a local copy, a test fake).
     geocoder_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
     geocoder_timeout_seconds: float = Field(default=4.0, gt=0, le=60)
-    # Where the built search index is saved, so the next start reads it back instead of
-    # building it again: empty means beside the SQLite database (none with another server),
-    # "off" means never.
+    # Where the search index is saved when the bot stops, so the next start reads it back
+    # instead of building it again: empty means beside the SQLite database (none with another
+    # server), "off" means never.
     search_snapshot_path: str = ""
     # The map (a Telegram Mini App at /webapp/ on the webhook's host and port): the public https
     # base URL it is reached at. Set, the web server also runs beside polling.

@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.methods import SendMessage
 from sqlalchemy import text
 
 from bot.clock import FakeClock
@@ -22,8 +24,10 @@ from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.fields import Field
 from bot.services.search.index_sync import SearchIndexHolder
 from storage.repositories import Repo
-from tests.factories import make_user
+from tests.conftest import Feeder
+from tests.factories import make_user, message_update
 from tests.initiatives_support import add_initiative, add_person
+from tests.mocked_bot import MockedBotAPI
 
 
 @pytest.fixture
@@ -43,6 +47,14 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
 
 def _temporary_files(folder: Path) -> list[Path]:
     return list(folder.rglob("*.tmp"))
+
+
+async def _run_and_stop(file: SnapshotFile, repo: Repo) -> SearchIndexHolder:
+    """A process that loads the index and saves it when it stops."""
+    holder = SearchIndexHolder(snapshot=file)
+    await holder.load(repo)
+    await holder.save(repo)
+    return holder
 
 
 async def _names(holder: SearchIndexHolder, repo: Repo, query: str) -> list[str]:
@@ -66,8 +78,11 @@ async def test_a_restart_reads_the_saved_index_and_catches_up(
 ) -> None:
     file = SnapshotFile(tmp_path / "search-index")
     first_id, owner = await _two_initiatives(repo, clock)
-    assert await SearchIndexHolder(snapshot=file).load(repo) == 2
-    assert builds == [2] and file.path.exists()
+    first = SearchIndexHolder(snapshot=file)
+    assert await first.load(repo) == 2
+    assert builds == [2] and not file.path.exists()  # saved when the process stops
+    assert await first.save(repo)
+    assert file.path.exists()
 
     clock.advance(timedelta(minutes=1))
     await initiatives.update_field(
@@ -83,6 +98,11 @@ async def test_a_restart_reads_the_saved_index_and_catches_up(
     assert await _names(restarted, repo, "taalcafe") == ["Taalcafé Overvecht"]
     assert await _names(restarted, repo, "moestuin") == ["Moestuin De Bongerd"]
     assert restarted.documents[first_id].name == "Fietsenmaker Lombok"
+    assert await restarted.save(repo)  # it changed since it was read
+    again = SearchIndexHolder(snapshot=file)
+    await again.load(repo)
+    assert not await again.save(repo)  # nothing changed: the file stays as it is
+    assert builds == [2]
 
 
 async def test_the_index_of_another_database_is_not_read_back(
@@ -92,7 +112,7 @@ async def test_the_index_of_another_database_is_not_read_back(
     tells them apart."""
     file = SnapshotFile(tmp_path / "search-index")
     await _two_initiatives(repo, clock)
-    await SearchIndexHolder(snapshot=file).load(repo)
+    await _run_and_stop(file, repo)
     async with repo.write():
         await repo.session.execute(text("UPDATE search_state SET epoch = 'another-database'"))
         await repo.session.execute(text("UPDATE initiatives SET name = 'Buurtbus Zeist'"))
@@ -116,7 +136,7 @@ async def test_a_database_whose_history_disagrees_gets_a_new_build(
 ) -> None:
     file = SnapshotFile(tmp_path / "search-index")
     await _two_initiatives(repo, clock)
-    await SearchIndexHolder(snapshot=file).load(repo)
+    await _run_and_stop(file, repo)
     async with repo.write():
         await repo.session.execute(text(change))
 
@@ -129,7 +149,7 @@ async def test_an_index_of_other_search_code_is_not_read_back(
 ) -> None:
     file = SnapshotFile(tmp_path / "search-index")
     await _two_initiatives(repo, clock)
-    await SearchIndexHolder(snapshot=file).load(repo)
+    await _run_and_stop(file, repo)
     monkeypatch.setattr(snapshots, "fingerprint", lambda: "other code")
 
     await SearchIndexHolder(snapshot=file).load(repo)
@@ -145,7 +165,7 @@ async def test_a_damaged_file_is_built_anew_and_replaced(
 ) -> None:
     file = SnapshotFile(tmp_path / "search-index")
     await _two_initiatives(repo, clock)
-    await SearchIndexHolder(snapshot=file).load(repo)
+    await _run_and_stop(file, repo)
     file.path.write_bytes(file.path.read_bytes()[:300])
 
     with caplog.at_level(logging.WARNING, logger="bot.search.snapshot"):
@@ -156,6 +176,7 @@ async def test_a_damaged_file_is_built_anew_and_replaced(
         "the saved search index could not be read (UnpicklingError)"
     ]
     assert await _names(holder, repo, "moestuin") == ["Moestuin De Bongerd"]
+    assert await holder.save(repo)
     await SearchIndexHolder(snapshot=file).load(repo)
     assert builds == [2, 2]  # the new file was read back
 
@@ -173,6 +194,7 @@ async def test_a_file_that_cannot_be_written_changes_nothing_for_the_search(
     holder = SearchIndexHolder(snapshot=file)
     with caplog.at_level(logging.WARNING, logger="bot.search.snapshot"):
         assert await holder.load(repo) == 2
+        assert not await holder.save(repo)
     assert [r.getMessage() for r in caplog.records] == [
         "the search index could not be saved (FileExistsError)"
     ]
@@ -221,3 +243,23 @@ def test_an_index_read_back_answers_every_query_as_the_one_that_was_built(tmp_pa
     assert version == 7 and index is not built
     assert index._cache == {} and index._analyzer._word_cache == {}
     assert answers(index) == expected
+
+
+async def test_the_bot_saves_its_search_index_when_it_stops(
+    feed: Feeder,
+    dispatcher: Dispatcher,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    settings: Settings,
+    clock: FakeClock,
+) -> None:
+    await _two_initiatives(feed.repo, clock)
+    await feed(message_update(make_user(), "/zoek moestuin"))
+    assert bot_api.take(SendMessage).text.startswith("🔎 <b>Resultaten voor “moestuin”</b> (1)")
+    path = settings.search_snapshot_file()
+    assert path is not None and not path.exists()
+    await dispatcher.emit_shutdown(bot=bot, **dispatcher.workflow_data)
+    holder = SearchIndexHolder(snapshot=SnapshotFile(path))
+    await holder.load(feed.repo)
+    assert holder.loaded and holder.snapshot is not None
+    assert await _names(holder, feed.repo, "moestuin") == ["Moestuin De Bongerd"]

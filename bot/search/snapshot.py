@@ -1,10 +1,10 @@
-"""A built search index saved to a file, and read back at the next start instead of built again.
+"""A search index saved to a file, and read back at the next start instead of built again.
 
 Building the index reads and analyses every published initiative: seconds at 10,000, tens of
-seconds at 100,000, and no search is answered meanwhile. A process saves the index it built; the
-next one (a restart, a deploy, a second process on the same machine) reads it in a fraction of
-that time and applies only what changed since. A file is read back only when all of this holds,
-and otherwise the index is built as before:
+seconds at 100,000, and no search is answered meanwhile. A process saves its index when it
+stops; the next one (a restart, a deploy, a second process on the same machine) reads it in a
+fraction of that time and applies only what changed since. A file is read back only when all
+of this holds, and otherwise the index is built as before:
 
 - it was written by the same search code and data (a fingerprint of their files);
 - it comes from the same database (the random epoch in `search_state`);

@@ -7,8 +7,10 @@ it re-reads only the initiatives changed since, adds or replaces those that are 
 takes out the rest. So an edit is visible at once in this process and in every other process
 on the same database; a database that went back in time (restored, emptied) is read again whole.
 
-With a snapshot file (`bot.search.snapshot`), a process saves the index it built, and the next
-one reads it back and applies only what changed since, instead of building it again.
+With a snapshot file (`bot.search.snapshot`), a process saves its index when it stops, and the
+next one reads it back and applies only what changed since, instead of building it again.
+Saving at the end keeps the pickling's memory out of the running process and saves the
+newest state.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class SearchIndexHolder:
         self.index = index if index is not None else SearchIndex()
         self.snapshot = snapshot
         self.thread_from = thread_from
+        self._saved_version: int | None = None
         self.documents: dict[int, SearchDocument] = {}
         self.version: int | None = None
         self._lock = asyncio.Lock()
@@ -144,7 +147,6 @@ class SearchIndexHolder:
     async def _load(self, repo: Repo) -> None:
         # The version is read first: whatever changes after it is applied again later.
         version, epoch = await repo.search.state()
-        stamp = None
         if self.snapshot is not None and epoch is not None:
             changes = dict(await repo.search.changed_since(0))
             # Read in a worker thread too: the bot goes on answering meanwhile.
@@ -152,26 +154,37 @@ class SearchIndexHolder:
             if restored is not None:
                 index, at = restored
                 self._use(index, index.documents(), at)
+                self._saved_version = at
                 if version > at:
                     await self._apply_changes(repo, version)
                 logger.info("search index read back: %s initiatives at version %s", len(index), at)
                 return
-            stamp = Stamp.of(epoch, version, changes)
         documents = [document(row) for row in await repo.search.published_rows()]
         # Built in a worker thread into a new index, then swapped in: at 100,000 initiatives a
         # build takes many seconds, and the bot goes on answering meanwhile.
         index = SearchIndex()
-        await asyncio.to_thread(self._build, index, documents, stamp)
+        await asyncio.to_thread(index.build, documents)
         self._use(index, {doc.id: doc for doc in documents}, version)
         logger.info("search index built: %s initiatives at version %s", len(documents), version)
 
-    def _build(
-        self, index: SearchIndex, documents: list[SearchDocument], stamp: Stamp | None
-    ) -> None:
-        index.build(documents)
-        if self.snapshot is not None and stamp is not None:
-            # Saved before the index is used: nothing changes it while it is written.
-            self.snapshot.write(index, stamp)
+    async def save(self, repo: Repo) -> bool:
+        """At shutdown: save the index for the next start (when there is a snapshot file and
+        the index changed since it was read or built). Nothing changes it while it is written;
+        a process has no more updates to handle by then."""
+        if self.snapshot is None or self.version is None or self.version == self._saved_version:
+            return False
+        async with self._lock:
+            async with repo.read():
+                _version, epoch = await repo.search.state()
+                changes = dict(await repo.search.changed_since(0))
+            if epoch is None:
+                return False
+            stamp = Stamp.of(epoch, self.version, changes)
+            saved = await asyncio.to_thread(self.snapshot.write, self.index, stamp)
+        if saved:
+            self._saved_version = stamp.version
+            logger.info("search index saved at version %s", stamp.version)
+        return saved
 
     def _use(self, index: SearchIndex, documents: dict[int, SearchDocument], version: int) -> None:
         self.index = index
