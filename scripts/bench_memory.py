@@ -2,8 +2,8 @@
 benchmark's own with 10,000 and 100,000 published initiatives: how long until its port answers,
 how long until `/readyz` says ready (database reachable, search index loaded), and its resident
 memory then. Each size starts the bot twice: first on a database it never saw (it builds the
-search index and saves it), then again, as after a deploy (it reads the saved index back). The
-last line is machine-readable:
+search index, and saves it when it is stopped), then again, as after a deploy (it reads the
+saved index back). The last line is machine-readable:
 
     memory rss_10k_mb=… rss_100k_mb=… port_10k_s=… port_100k_s=… ready_10k_s=… ready_100k_s=…
         first_ready_10k_s=… first_ready_100k_s=…
