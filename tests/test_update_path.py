@@ -390,6 +390,49 @@ async def test_a_sign_up_and_a_card_compose_no_select_statement(
     assert composed == []
 
 
+async def test_a_tap_enters_only_the_routers_where_a_button_of_its_kind_is_handled(
+    feed: Feeder,
+    bot_api: MockedBotAPI,
+    dispatcher: Dispatcher,
+    clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """aiogram enters router after router until one takes an update: a tap steps over every
+    router (with its sub-routers) that has no button handler of its kind. A button of no known
+    kind still reaches the fallback."""
+    from aiogram import Router
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from tests.event_helpers import make_event
+
+    entered: list[str] = []
+    enter = Router._propagate_event
+
+    async def noting(self: Router, *args: Any, **kwargs: Any) -> Any:
+        if self is not dispatcher:
+            entered.append(self.name)
+        return await enter(self, *args, **kwargs)
+
+    table = await make_event(feed.repo, clock)
+    card = EventCallback(action=EventAction.OPEN, event_id=table.id).pack()
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/menu"))
+    bot_api.take_all()
+    monkeypatch.setattr(Router, "_propagate_event", noting)
+    await feed(callback_update(anna, card))
+    texts = [getattr(call, "text", None) or "" for call in bot_api.take_all()]
+    assert texts[-1].startswith("🗣 <b>Samen aan tafel</b>"), texts
+    assert entered == ["root", "events", "events_browse"]
+
+    entered.clear()
+    await feed(callback_update(anna, "zz:42"))
+    answers = [call for call in bot_api.take_all() if isinstance(call, AnswerCallbackQuery)]
+    assert [answer.text for answer in answers] == [
+        "Deze knop hoort bij een eerdere stap. Er is niets veranderd."
+    ]
+    assert entered == ["root", "fallback"]
+
+
 async def test_a_sign_up_compiles_no_statement_the_second_time(
     feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
 ) -> None:

@@ -12,6 +12,12 @@ Command filters with a regular expression always parse.
 
 The filters stay what they were (a `Command`, a `CommandStart`, a `CallbackQueryFilter`): their
 class becomes a subclass that adds the check, so whatever looks at the router still finds them.
+
+A tap also passes only the routers where a button of its kind is handled: aiogram enters every
+router in turn (some fifty) until one takes the update, and `skip_routers_no_button_fits` lets
+a tap step over a router, with all of its sub-routers, when none of their button handlers is of
+the tap's kind. A router with a button handler that takes any data, or with middleware of its
+own for taps, is always entered.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from functools import cache
 from typing import Any, Literal
 
 from aiogram import Router
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.types import CallbackQuery, Message
@@ -86,3 +93,53 @@ def check_cheap_parts_first(router: Router) -> int:
             continue
         changed += 1
     return changed
+
+
+def skip_routers_no_button_fits(router: Router) -> int:
+    """Lets a tap step over every sub-router (of any depth) where no button handler could take
+    it; returns how many routers can be stepped over."""
+    guarded = 0
+    for sub_router in router.sub_routers:
+        kinds = _button_kinds(sub_router)
+        if kinds is not None:
+            _step_over_unless(sub_router, kinds)
+            guarded += 1
+        guarded += skip_routers_no_button_fits(sub_router)
+    return guarded
+
+
+def _button_kinds(router: Router) -> dict[str, frozenset[str]] | None:
+    """The data prefixes (per separator) of every button handler of the router and its
+    sub-routers; None when one of them takes any data or the router has middleware for taps."""
+    observer = router.callback_query
+    if observer.outer_middleware or observer.middleware:
+        return None
+    kinds: dict[str, set[str]] = {}
+    for handler in observer.handlers:
+        found = [
+            f.callback for f in handler.filters or [] if isinstance(f.callback, CallbackQueryFilter)
+        ]
+        if not found:
+            return None
+        data = found[0].callback_data
+        kinds.setdefault(data.__separator__, set()).add(data.__prefix__)
+    for sub_router in router.sub_routers:
+        below = _button_kinds(sub_router)
+        if below is None:
+            return None
+        for separator, prefixes in below.items():
+            kinds.setdefault(separator, set()).update(prefixes)
+    return {separator: frozenset(prefixes) for separator, prefixes in kinds.items()}
+
+
+def _step_over_unless(router: Router, kinds: dict[str, frozenset[str]]) -> None:
+    enter = router.propagate_event
+
+    async def propagate_event(update_type: str, event: Any, **kwargs: Any) -> Any:
+        if update_type == "callback_query" and event.data is not None:
+            data = event.data
+            if not any(data.partition(sep)[0] in prefixes for sep, prefixes in kinds.items()):
+                return UNHANDLED
+        return await enter(update_type=update_type, event=event, **kwargs)
+
+    router.propagate_event = propagate_event  # type: ignore[method-assign]
