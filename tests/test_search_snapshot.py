@@ -252,14 +252,23 @@ async def test_the_bot_saves_its_search_index_when_it_stops(
     bot_api: MockedBotAPI,
     settings: Settings,
     clock: FakeClock,
+    tmp_path: Path,
+    builds: list[int],
 ) -> None:
+    """Beside a SQLite database by default; PostgreSQL only with a path set (given here)."""
+    running = dispatcher["search_index"]
+    configured = settings.search_snapshot_file()
+    assert (running.snapshot.path if running.snapshot else None) == configured
+    if configured is None:
+        running.snapshot = SnapshotFile(tmp_path / "search-index")
+    path = running.snapshot.path
     await _two_initiatives(feed.repo, clock)
     await feed(message_update(make_user(), "/zoek moestuin"))
     assert bot_api.take(SendMessage).text.startswith("🔎 <b>Resultaten voor “moestuin”</b> (1)")
-    path = settings.search_snapshot_file()
-    assert path is not None and not path.exists()
+    assert builds == [2] and not path.exists()
+
     await dispatcher.emit_shutdown(bot=bot, **dispatcher.workflow_data)
-    holder = SearchIndexHolder(snapshot=SnapshotFile(path))
-    await holder.load(feed.repo)
-    assert holder.loaded and holder.snapshot is not None
-    assert await _names(holder, feed.repo, "moestuin") == ["Moestuin De Bongerd"]
+    restarted = SearchIndexHolder(snapshot=SnapshotFile(path))
+    await restarted.load(feed.repo)
+    assert builds == [2]  # read back
+    assert await _names(restarted, feed.repo, "moestuin") == ["Moestuin De Bongerd"]
