@@ -98,6 +98,11 @@ async def test_a_restart_reads_the_saved_index_and_catches_up(
     assert await _names(restarted, repo, "taalcafe") == ["Taalcafé Overvecht"]
     assert await _names(restarted, repo, "moestuin") == ["Moestuin De Bongerd"]
     assert restarted.documents[first_id].name == "Fietsenmaker Lombok"
+    # Places and themes that recur are one string each, built, read back or added since.
+    for found in (list(first.documents.values()), list(restarted.documents.values())):
+        assert {doc.municipality for doc in found} == {"Utrecht"}
+        assert len({id(doc.municipality) for doc in found}) == 1
+        assert len({id(doc.themes[0]) for doc in found}) == 1
     assert await restarted.save(repo)  # it changed since it was read
     again = SearchIndexHolder(snapshot=file)
     await again.load(repo)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from sys import intern
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +21,16 @@ class SearchDocument:
     keywords: tuple[str, ...]
     lat: float | None
     lon: float | None
+
+    def __post_init__(self) -> None:
+        # Themes and places recur across thousands of initiatives: one string each.
+        object.__setattr__(self, "themes", tuple(intern(str(slug)) for slug in self.themes))
+        object.__setattr__(self, "municipality", intern(self.municipality))
+        object.__setattr__(self, "neighbourhood", intern(self.neighbourhood))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Read back (`bot.search.snapshot`) through the constructor, so shared again."""
+        return (SearchDocument, tuple(getattr(self, field.name) for field in fields(self)))
 
 
 @dataclass(frozen=True, slots=True)

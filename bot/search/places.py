@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import IntEnum
 from importlib import resources
+from sys import intern
 from typing import Any
 
 from bot.search.geo import haversine_km
@@ -35,6 +36,9 @@ class Nearness(IntEnum):
     AREA = 1  # same wijk, or same municipality for a kern or wijk
     CITY = 2  # same municipality for a buurt
     ELSEWHERE = 3
+
+
+_NO_MENTIONS: frozenset[str] = frozenset()
 
 
 def place_key(name: str) -> str:
@@ -62,6 +66,17 @@ class DocLocation:
     mentions: frozenset[str]
     lat: float | None
     lon: float | None
+
+    def __post_init__(self) -> None:
+        # Keys recur across thousands of initiatives, and most name no place: shared values.
+        object.__setattr__(self, "municipality", intern(self.municipality))
+        object.__setattr__(self, "neighbourhood", intern(self.neighbourhood))
+        if not self.mentions:
+            object.__setattr__(self, "mentions", _NO_MENTIONS)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Read back (`bot.search.snapshot`) through the constructor, so shared again."""
+        return (DocLocation, tuple(getattr(self, field.name) for field in fields(self)))
 
 
 @dataclass(frozen=True, slots=True)
