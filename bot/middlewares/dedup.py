@@ -1,5 +1,6 @@
 """Each update is handled once, also when Telegram delivers it again (a webhook retry) or when
-several processes receive it. Redis remembers across processes; memory within one."""
+several processes receive it. Memory remembers within one process; with Redis the update gate
+(`bot.middlewares.update_gate`) remembers across processes."""
 
 from __future__ import annotations
 
@@ -13,13 +14,6 @@ from aiogram.types import Update
 from bot.middlewares.pasted_parts import PastedParts
 
 logger = logging.getLogger(__name__)
-
-REMEMBER_SECONDS = 24 * 3600
-
-
-def seen_key(bot_id: int, update_id: int) -> str:
-    """The Redis key that remembers an update was handled."""
-    return f"samenspel:update:{bot_id}:{update_id}"
 
 
 class SeenUpdates(Protocol):

@@ -24,9 +24,14 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
-from bot.middlewares.dedup import REMEMBER_SECONDS, seen_key
-
 LOCK_MILLISECONDS = 60_000  # as aiogram's Redis lock: a crashed process frees it after a minute
+REMEMBER_SECONDS = 24 * 3600  # how long a handled update is remembered, across processes
+
+
+def seen_key(bot_id: int, update_id: int) -> str:
+    """The Redis key that remembers an update was handled."""
+    return f"samenspel:update:{bot_id}:{update_id}"
+
 
 _ENTER = """
 if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) == false then return {0} end

@@ -7,6 +7,12 @@ from sys import intern
 from typing import Any
 
 
+def through_constructor(value: Any) -> tuple[Any, ...]:
+    """A dataclass's `__reduce__`: read back (`bot.search.snapshot`) by calling its constructor
+    with its fields, so what the constructor shares is shared again."""
+    return (type(value), tuple(getattr(value, field.name) for field in fields(value)))
+
+
 @dataclass(frozen=True, slots=True)
 class SearchDocument:
     """One published initiative, as plain values."""
@@ -28,9 +34,7 @@ class SearchDocument:
         object.__setattr__(self, "municipality", intern(self.municipality))
         object.__setattr__(self, "neighbourhood", intern(self.neighbourhood))
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Read back (`bot.search.snapshot`) through the constructor, so shared again."""
-        return (SearchDocument, tuple(getattr(self, field.name) for field in fields(self)))
+    __reduce__ = through_constructor
 
 
 @dataclass(frozen=True, slots=True)

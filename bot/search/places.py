@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import IntEnum
 from importlib import resources
 from sys import intern
 from typing import Any
 
 from bot.search.geo import haversine_km
+from bot.search.models import through_constructor
 from bot.search.normalize import flat_parts
 
 GEMEENTE = "gemeente"
@@ -74,9 +75,7 @@ class DocLocation:
         if not self.mentions:
             object.__setattr__(self, "mentions", _NO_MENTIONS)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Read back (`bot.search.snapshot`) through the constructor, so shared again."""
-        return (DocLocation, tuple(getattr(self, field.name) for field in fields(self)))
+    __reduce__ = through_constructor
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,10 +111,8 @@ class Postings:
         return ids, self._values[term]
 
     def items(self, term: str) -> Iterator[tuple[int, float]]:
-        ids = self._ids.get(term)
-        if ids is None:
-            return iter(())
-        return zip(ids, self._values[term], strict=True)
+        ids, values = self.arrays(term)
+        return zip(ids, values, strict=True)
 
     def value(self, term: str, doc_id: int) -> float:
         ids = self._ids.get(term)

@@ -75,10 +75,11 @@ class Stamp:
         for ident, at in changes.items():
             if at <= self.version and self.changes.get(ident) != at:
                 return False
-        return all(
-            changes.get(ident, -1) == at or changes.get(ident, -1) > self.version
-            for ident, at in self.changes.items()
-        )
+        for ident, at in self.changes.items():
+            now = changes.get(ident, -1)
+            if now != at and now <= self.version:
+                return False
+        return True
 
 
 class SnapshotFile:
