@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from array import array
 
 EARTH_RADIUS_KM = 6371.0088
 _CELL_DEGREES = 0.05  # about 5.5 km north-south, 3.4 km east-west at this latitude
@@ -24,28 +24,42 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 
 
 class GeoGrid:
-    """Points bucketed in cells of a fixed size, for radius queries."""
+    """Points bucketed in cells of a fixed size, for radius queries.
+
+    Each point has a slot in flat arrays (its key and position), and a cell lists the slots of
+    its points: a few arrays instead of several objects per point."""
 
     def __init__(self) -> None:
-        self._cells: defaultdict[tuple[int, int], dict[int, tuple[float, float]]] = defaultdict(
-            dict
-        )
-        self._where: dict[int, tuple[int, int]] = {}
+        self._slots: dict[int, int] = {}  # key -> slot
+        self._free: list[int] = []
+        self._keys = array("q")
+        self._lat = array("d")
+        self._lon = array("d")
+        self._cells: dict[tuple[int, int], array[int]] = {}  # cell -> slots
 
     def add(self, key: int, lat: float, lon: float) -> None:
         self.remove(key)
-        cell = _cell(lat, lon)
-        self._cells[cell][key] = (lat, lon)
-        self._where[key] = cell
+        if self._free:
+            slot = self._free.pop()
+            self._keys[slot], self._lat[slot], self._lon[slot] = key, lat, lon
+        else:
+            slot = len(self._keys)
+            self._keys.append(key)
+            self._lat.append(lat)
+            self._lon.append(lon)
+        self._slots[key] = slot
+        self._cells.setdefault(_cell(lat, lon), array("i")).append(slot)
 
     def remove(self, key: int) -> None:
-        cell = self._where.pop(key, None)
-        if cell is None:
+        slot = self._slots.pop(key, None)
+        if slot is None:
             return
+        cell = _cell(self._lat[slot], self._lon[slot])
         bucket = self._cells[cell]
-        bucket.pop(key, None)
+        bucket.remove(slot)
         if not bucket:
             del self._cells[cell]
+        self._free.append(slot)
 
     def within(self, lat: float, lon: float, max_km: float) -> list[tuple[int, float]]:
         """Keys within ``max_km`` of the point, nearest first, with their (approximate) distance."""
@@ -67,19 +81,20 @@ class GeoGrid:
         ky = math.pi * EARTH_RADIUS_KM / 180.0
         kx = ky * math.cos(math.radians(lat))
         limit = max_km * max_km
+        keys, lats, lons = self._keys, self._lat, self._lon
         for bucket in buckets:
-            for key, (plat, plon) in bucket.items():
-                dy = (plat - lat) * ky
-                dx = (plon - lon) * kx
+            for slot in bucket:
+                dy = (lats[slot] - lat) * ky
+                dx = (lons[slot] - lon) * kx
                 squared = dx * dx + dy * dy
                 if squared <= limit:
-                    found.append((key, math.sqrt(squared)))
+                    found.append((keys[slot], math.sqrt(squared)))
         found.sort(key=lambda item: (item[1], item[0]))
         return found
 
     def position(self, key: int) -> tuple[float, float] | None:
-        cell = self._where.get(key)
-        return None if cell is None else self._cells[cell][key]
+        slot = self._slots.get(key)
+        return None if slot is None else (self._lat[slot], self._lon[slot])
 
     def __len__(self) -> int:
-        return len(self._where)
+        return len(self._slots)

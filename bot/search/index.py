@@ -11,20 +11,19 @@ from __future__ import annotations
 import heapq
 import logging
 import math
-from array import array
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from operator import itemgetter
 
 from bot.catalog.themes import THEMES
 from bot.search.analysis import Analyzer
 from bot.search.documents import DocWords, Lengths, field_counts, lengths_by_field, read_words
+from bot.search.forward import ForwardIndex
 from bot.search.fuzzy import FuzzyDictionary
 from bot.search.geo import haversine_km
 from bot.search.models import NearbyHit, SearchDocument, SearchHit, SearchResult
 from bot.search.placeindex import PlaceIndex
 from bot.search.placerank import rank_bare_place, rank_topic_in_place
-from bot.search.places import DocLocation, Gazetteer, place_key
+from bot.search.places import Gazetteer, place_key
 from bot.search.query import ParsedQuery, QueryParser
 from bot.search.ranking import apply_cutoff, score_concepts
 from bot.search.scoring import FieldStats, Postings, idf, saturate, theme_values
@@ -37,15 +36,6 @@ logger = logging.getLogger(__name__)
 
 _QUERY_CACHE_SIZE = 2048
 _SIMILAR_TERMS = 25
-
-
-@dataclass(slots=True)
-class _Entry:
-    doc: SearchDocument
-    location: DocLocation
-    terms: tuple[str, ...]
-    values: array[float]
-    lengths: Lengths
 
 
 class SearchIndex:
@@ -62,7 +52,8 @@ class SearchIndex:
         self._fuzzy.add(self.vocabulary.surface_words)
         self._postings = Postings()
         self._stats = FieldStats()
-        self._entries: dict[int, _Entry] = {}
+        self._docs: dict[int, SearchDocument] = {}
+        self._forward = ForwardIndex()
         self._places = PlaceIndex(self.gazetteer)
         self._parser = QueryParser(
             self._analyzer, self.vocabulary, self.gazetteer, self._fuzzy, self._postings.df
@@ -71,6 +62,8 @@ class SearchIndex:
 
     def __getstate__(self) -> dict[str, object]:
         """Saved (`bot.search.snapshot`) without the parsed queries: they are parsed again."""
+        self._postings.compact()
+        self._forward.compact()
         return {**self.__dict__, "_cache": {}}
 
     # -- maintenance --------------------------------------------------------------------
@@ -92,6 +85,7 @@ class SearchIndex:
             doc_words = read_words(doc)
             counts, lengths = field_counts(doc_words, self._analyzer)
             self._insert(doc, doc_words, counts, lengths)
+        self._postings.compact()
 
     def upsert(self, doc: SearchDocument) -> None:
         """Add an initiative, or replace it after an edit."""
@@ -101,29 +95,33 @@ class SearchIndex:
         counts, lengths = field_counts(doc_words, self._analyzer)
         self._stats.add(lengths_by_field(lengths))
         self._insert(doc, doc_words, counts, lengths)
+        self._postings.tidy()
 
     def remove(self, doc_id: int) -> None:
         """Take an initiative out (hidden or deleted). Unknown ids are ignored."""
-        entry = self._entries.pop(doc_id, None)
-        if entry is None:
+        doc = self._docs.pop(doc_id, None)
+        kept = self._forward.pop(doc_id)
+        if doc is None or kept is None:
             return
-        self._postings.remove(doc_id, entry.terms)
-        self._stats.add(lengths_by_field(entry.lengths), sign=-1)
-        surfaces = read_words(entry.doc).surfaces()
+        terms, lengths = kept
+        self._postings.remove(doc_id, terms)
+        self._stats.add(lengths_by_field(lengths), sign=-1)
+        surfaces = read_words(doc).surfaces()
         self._fuzzy.remove(surfaces)
         self._analyzer.forget(surfaces)
         self._places.remove(doc_id)
+        self._postings.tidy()
         self._cache.clear()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._docs)
 
     def documents(self) -> dict[int, SearchDocument]:
         """The indexed initiatives by id."""
-        return {doc_id: entry.doc for doc_id, entry in self._entries.items()}
+        return dict(self._docs)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._entries
+        return doc_id in self._docs
 
     def _insert(
         self,
@@ -136,15 +134,14 @@ class SearchIndex:
         themes = tuple(slug for slug in doc.themes if slug in THEMES)
         for slug, value in zip(themes, theme_values(themes), strict=True):
             values[theme_term(slug)] = value
-        self._postings.add(doc.id, values)
+        terms = self._postings.add(doc.id, values)
         self._fuzzy.add(doc_words.surfaces())
         location = self.gazetteer.locate(
             doc.municipality, doc.neighbourhood, doc_words.part_lists(), doc.lat, doc.lon
         )
         self._places.add(doc.id, location)
-        self._entries[doc.id] = _Entry(
-            doc, location, tuple(values), array("f", values.values()), lengths
-        )
+        self._docs[doc.id] = doc
+        self._forward.add(doc.id, terms, values.values(), lengths)
         self._cache.clear()
 
     # -- queries ------------------------------------------------------------------------
@@ -173,9 +170,7 @@ class SearchIndex:
         parsed = self.parse(query)
         keep = self._filter(theme, municipality)
         if parsed.concepts:
-            scores = apply_cutoff(
-                score_concepts(parsed.concepts, self._postings, len(self._entries))
-            )
+            scores = apply_cutoff(score_concepts(parsed.concepts, self._postings, len(self._docs)))
             if parsed.places:
                 scores = rank_topic_in_place(scores, self._places.sets(parsed.places))
             if keep is not None:
@@ -196,13 +191,12 @@ class SearchIndex:
         if theme is None and not municipality:
             return None
         wanted = place_key(municipality) if municipality else None
-        entries = self._entries
+        docs, places = self._docs, self._places
 
         def keep(doc_id: int) -> bool:
-            entry = entries[doc_id]
-            if theme is not None and theme not in entry.doc.themes:
+            if theme is not None and theme not in docs[doc_id].themes:
                 return False
-            return wanted is None or entry.location.municipality == wanted
+            return wanted is None or places.municipality(doc_id) == wanted
 
         return keep
 
@@ -212,12 +206,13 @@ class SearchIndex:
 
     def similar(self, doc_id: int, *, limit: int = 5) -> list[SearchHit]:
         """Initiatives like ``doc_id``: shared themes and distinctive words, and nearness."""
-        entry = self._entries.get(doc_id)
-        if entry is None:
+        found = self._forward.terms(doc_id)
+        if found is None:
             return []
-        total = len(self._entries)
+        total = len(self._docs)
         weighted = []
-        for term, value in zip(entry.terms, entry.values, strict=True):
+        for number, value in zip(*found, strict=True):
+            term = self._postings.term(number)
             df = self._postings.df(term)
             if 1 < df <= max(2, total // 3) or term.startswith("#"):
                 weighted.append((idf(df, total) * value, term))

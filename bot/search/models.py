@@ -29,8 +29,9 @@ class SearchDocument:
     lon: float | None
 
     def __post_init__(self) -> None:
-        # Themes and places recur across thousands of initiatives: one string each.
+        # Themes, places and keywords recur across thousands of initiatives: one string each.
         object.__setattr__(self, "themes", tuple(intern(str(slug)) for slug in self.themes))
+        object.__setattr__(self, "keywords", tuple(intern(str(word)) for word in self.keywords))
         object.__setattr__(self, "municipality", intern(self.municipality))
         object.__setattr__(self, "neighbourhood", intern(self.neighbourhood))
 

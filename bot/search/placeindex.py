@@ -25,36 +25,66 @@ class PlaceSets:
 class PlaceIndex:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
+        # Per initiative its (municipality, neighbourhood) keys, and the places its texts name
+        # for those that name any: values that recur are shared, one pair per neighbourhood
+        # and one set per combination of places. Coordinates are kept in the grid.
+        self._fields: dict[int, tuple[str, str]] = {}
+        self._pairs: dict[tuple[str, str], tuple[str, str]] = {}
+        self._mentions: dict[int, frozenset[str]] = {}
+        self._mention_sets: dict[frozenset[str], frozenset[str]] = {}
+        self.grid = GeoGrid()
+        self._group()
+
+    def _group(self) -> None:
+        """The inverted maps, from what is kept per initiative."""
         self._by_municipality: dict[str, set[int]] = {}
         self._by_neighbourhood: dict[tuple[str, str], set[int]] = {}
         self._by_mention: dict[str, set[int]] = {}
-        self._locations: dict[int, DocLocation] = {}
-        self.grid = GeoGrid()
+        for doc_id, pair in self._fields.items():
+            self._by_municipality.setdefault(pair[0], set()).add(doc_id)
+            self._by_neighbourhood.setdefault(pair, set()).add(doc_id)
+        for doc_id, mentions in self._mentions.items():
+            for mention in mentions:
+                self._by_mention.setdefault(mention, set()).add(doc_id)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Saved (`bot.search.snapshot`) without the inverted maps: they are grouped again,
+        sharing the ids of what is kept."""
+        keep = ("_gazetteer", "_fields", "_pairs", "_mentions", "_mention_sets", "grid")
+        return {name: self.__dict__[name] for name in keep}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._group()
 
     def add(self, doc_id: int, location: DocLocation) -> None:
         self.remove(doc_id)
-        self._locations[doc_id] = location
-        self._by_municipality.setdefault(location.municipality, set()).add(doc_id)
-        key = (location.municipality, location.neighbourhood)
-        self._by_neighbourhood.setdefault(key, set()).add(doc_id)
-        for mention in location.mentions:
-            self._by_mention.setdefault(mention, set()).add(doc_id)
+        found = (location.municipality, location.neighbourhood)
+        pair = self._pairs.setdefault(found, found)
+        self._fields[doc_id] = pair
+        self._by_municipality.setdefault(pair[0], set()).add(doc_id)
+        self._by_neighbourhood.setdefault(pair, set()).add(doc_id)
+        if location.mentions:
+            mentions = self._mention_sets.setdefault(location.mentions, location.mentions)
+            self._mentions[doc_id] = mentions
+            for mention in mentions:
+                self._by_mention.setdefault(mention, set()).add(doc_id)
         if location.lat is not None and location.lon is not None:
             self.grid.add(doc_id, location.lat, location.lon)
 
     def remove(self, doc_id: int) -> None:
-        location = self._locations.pop(doc_id, None)
-        if location is None:
+        pair = self._fields.pop(doc_id, None)
+        if pair is None:
             return
-        self._by_municipality.get(location.municipality, set()).discard(doc_id)
-        key = (location.municipality, location.neighbourhood)
-        self._by_neighbourhood.get(key, set()).discard(doc_id)
-        for mention in location.mentions:
+        self._by_municipality.get(pair[0], set()).discard(doc_id)
+        self._by_neighbourhood.get(pair, set()).discard(doc_id)
+        for mention in self._mentions.pop(doc_id, ()):
             self._by_mention.get(mention, set()).discard(doc_id)
         self.grid.remove(doc_id)
 
-    def location(self, doc_id: int) -> DocLocation:
-        return self._locations[doc_id]
+    def municipality(self, doc_id: int) -> str:
+        """The key of the municipality an initiative gives."""
+        return self._fields[doc_id][0]
 
     def in_municipality(self, municipality: str) -> set[int]:
         return self._by_municipality.get(municipality, set())
