@@ -257,3 +257,84 @@ async def test_a_large_index_is_asked_in_a_worker_thread_and_the_bot_goes_on(
     assert done == ["search", "refresh"]
     assert [item.name for item in page.items] == ["Moestuin De Bongerd"]  # type: ignore[attr-defined]
     assert large.documents[ident].name == "Buurttuin De Bongerd"
+
+
+async def test_a_large_index_is_built_by_a_worker_process_and_answers_as_one_built_here(
+    repo: Repo, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From `process_from` initiatives on, the index is built by a worker process: this
+    process builds nothing, and the index it gets back answers every judged query, similar
+    and nearby list as one built here, and follows edits as before."""
+    from bot.search import SearchIndex
+    from bot.search.evaluation import load_queries
+
+    report = await import_initiatives(repo, read_rows(DATA), now=clock.now())
+    here = SearchIndexHolder()
+    assert await here.load(repo) == report.imported
+    builds_here: list[int] = []
+    build = SearchIndex.build
+
+    def counted(index: SearchIndex, docs: object) -> None:
+        builds_here.append(1)
+        build(index, docs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "build", counted)
+    elsewhere = SearchIndexHolder(process_from=report.imported)
+    assert await elsewhere.load(repo) == report.imported
+    assert builds_here == []
+    assert elsewhere.documents == here.documents
+    queries = [judged.query for judged in load_queries(DATA.parent / "queries.json")]
+
+    def answers(index: SearchIndex) -> list[object]:
+        found: list[object] = [index.search(query, limit=20) for query in queries]
+        found += [index.similar(doc_id) for doc_id in sorted(index.documents())[:40]]
+        found.append(index.nearby(52.09, 5.12, limit=30))
+        return found
+
+    assert answers(elsewhere.index) == answers(here.index)
+
+    owner = make_user()
+    await add_person(repo, owner, clock.now())
+    ident = (
+        await add_initiative(repo, clock.now(), owners=(owner.id,), name="Zaadjesbieb Oog in Al")
+    ).id
+    assert await _names(elsewhere, repo, "zaadjesbieb") == ["Zaadjesbieb Oog in Al"]
+    clock.advance(timedelta(minutes=1))
+    await initiatives.update_field(
+        repo, ident, owner.id, Field.NAME, "Zadenbibliotheek Oog in Al", now=clock.now()
+    )
+    assert await _names(elsewhere, repo, "zadenbibliotheek") == ["Zadenbibliotheek Oog in Al"]
+    assert await _names(elsewhere, repo, "zaadjesbieb") == []
+
+
+async def test_when_the_index_worker_fails_the_index_is_built_here_and_the_failure_logged(
+    repo: Repo, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sys
+
+    report = await import_initiatives(repo, read_rows(DATA), now=clock.now())
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # a worker that ends at once
+    holder = SearchIndexHolder(process_from=1)
+    assert await holder.load(repo) == report.imported
+    assert "the search index worker failed: built here instead" in caplog.text
+    assert await _names(holder, repo, "repair cafe")
+
+
+async def test_loading_the_index_hands_the_memory_it_freed_back_once(
+    repo: Repo, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platform
+
+    from bot import freed_memory
+    from bot.services.search import index_sync
+
+    assert freed_memory.release_freed_memory() is (platform.libc_ver()[0] == "glibc")
+    released: list[int] = []
+    monkeypatch.setattr(index_sync, "release_freed_memory", lambda: released.append(1))
+    await add_initiative(repo, clock.now(), name="Moestuin De Bongerd")
+    holder = SearchIndexHolder()
+    assert await holder.load(repo) == 1
+    assert released == [1]
+    await add_initiative(repo, clock.now(), name="Repair Café Zuilen")
+    assert await _names(holder, repo, "repair") == ["Repair Café Zuilen"]
+    assert released == [1]  # a change is applied without a load

@@ -127,7 +127,7 @@ class SnapshotFile:
                 if not stamp.agrees_with(epoch, version, changes):
                     logger.info("the saved search index is of another database: built anew")
                     return None
-                with _cycle_collector_paused():
+                with cycle_collector_paused():
                     index = pickle.load(file)
         except (FileNotFoundError, NotADirectoryError):  # none saved yet
             return None
@@ -141,7 +141,7 @@ class SnapshotFile:
 
 
 @contextlib.contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
+def cycle_collector_paused() -> Iterator[None]:
     """Reading back creates millions of objects and no cycles: the cycle collector would walk
     them again and again (it more than doubles the time)."""
     was_enabled = gc.isenabled()

@@ -3,10 +3,10 @@ version, and published initiatives as plain rows or by id. Never commits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Initiative, InitiativeStatus
@@ -60,6 +60,25 @@ class SearchRepository:
             )
         )
         return [(int(ident), int(changed)) for ident, changed in result.all()]
+
+    async def published_count(self) -> int:
+        found = await self._session.scalar(
+            select(func.count()).where(Initiative.status == InitiativeStatus.PUBLISHED)
+        )
+        return int(found or 0)
+
+    async def published_row_batches(self, size: int) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """The rows of `published_rows()`, `size` at a time: a large collection never lies
+        in memory whole."""
+        statement = select(*DOCUMENT_COLUMNS).where(Initiative.status == InitiativeStatus.PUBLISHED)
+        result = await self._session.stream(
+            statement.order_by(Initiative.id).execution_options(yield_per=size)
+        )
+        try:
+            async for batch in result.partitions():
+                yield [tuple(row) for row in batch]
+        finally:
+            await result.close()
 
     async def published_rows(self, ids: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
         """The searched columns of published initiatives (all of them, or those of `ids`)."""

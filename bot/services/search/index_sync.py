@@ -10,7 +10,8 @@ on the same database; a database that went back in time (restored, emptied) is r
 With a snapshot file (`bot.search.snapshot`), a process saves its index when it stops, and the
 next one reads it back and applies only what changed since, instead of building it again.
 Saving at the end keeps the pickling's memory out of the running process and saves the
-newest state.
+newest state. A large index that has to be built is built by a worker process
+(`bot.search.builder`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any, TypeVar
 
+from bot.freed_memory import release_freed_memory
 from bot.search import SearchDocument, SearchIndex
+from bot.search.builder import build_in_worker
 from bot.search.snapshot import SnapshotFile, Stamp
 from bot.services.search.misses import MissedWords
 from storage.engine import SessionPool
@@ -34,11 +37,20 @@ T = TypeVar("T")
 # From this many initiatives on, a search runs in a worker thread (see `SearchIndexHolder.ask`);
 # below it a search takes about a millisecond, less than the trip to a thread.
 THREAD_FROM = 25_000
+# From this many initiatives on, a build runs in a worker process (see `bot.search.builder`);
+# below it a build takes a few seconds at most, less than starting a process would add.
+PROCESS_FROM = 25_000
+_BATCH = 2_000  # initiatives read and sent to the worker at a time
 
 
 def _log_failure(task: asyncio.Task[int]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.error("the search index could not be loaded", exc_info=task.exception())
+
+
+async def _document_batches(repo: Repo) -> AsyncGenerator[list[SearchDocument], None]:
+    async for rows in repo.search.published_row_batches(_BATCH):
+        yield [document(row) for row in rows]
 
 
 def document(row: tuple[Any, ...]) -> SearchDocument:
@@ -67,10 +79,12 @@ class SearchIndexHolder:
         *,
         snapshot: SnapshotFile | None = None,
         thread_from: int = THREAD_FROM,
+        process_from: int = PROCESS_FROM,
     ) -> None:
         self.index = index if index is not None else SearchIndex()
         self.snapshot = snapshot
         self.thread_from = thread_from
+        self.process_from = process_from
         self._saved_version: int | None = None
         self.documents: dict[int, SearchDocument] = {}
         self.version: int | None = None
@@ -145,6 +159,11 @@ class SearchIndexHolder:
         return counts
 
     async def _load(self, repo: Repo) -> None:
+        await self._read_or_build(repo)
+        # What the load freed (rows, words, what was read) goes back to the system.
+        await asyncio.to_thread(release_freed_memory)
+
+    async def _read_or_build(self, repo: Repo) -> None:
         # The version is read first: whatever changes after it is applied again later.
         version, epoch = await repo.search.state()
         if self.snapshot is not None and epoch is not None:
@@ -159,13 +178,30 @@ class SearchIndexHolder:
                     await self._apply_changes(repo, version)
                 logger.info("search index read back: %s initiatives at version %s", len(index), at)
                 return
-        documents = [document(row) for row in await repo.search.published_rows()]
-        # Built in a worker thread into a new index, then swapped in: at 100,000 initiatives a
-        # build takes many seconds, and the bot goes on answering meanwhile.
+        if await repo.search.published_count() >= self.process_from:
+            batches = _document_batches(repo)
+            try:
+                index = await build_in_worker(batches)
+            except Exception:
+                logger.exception("the search index worker failed: built here instead")
+                rows = await repo.search.published_rows()
+                index = await self._build_here([document(row) for row in rows])
+            finally:
+                await batches.aclose()
+            self._use(index, index.documents(), version)
+        else:
+            documents = [document(row) for row in await repo.search.published_rows()]
+            index = await self._build_here(documents)
+            self._use(index, {doc.id: doc for doc in documents}, version)
+        logger.info("search index built: %s initiatives at version %s", len(index), version)
+
+    @staticmethod
+    async def _build_here(documents: list[SearchDocument]) -> SearchIndex:
+        """Built in a worker thread into a new index, then swapped in: the bot goes on
+        answering meanwhile."""
         index = SearchIndex()
         await asyncio.to_thread(index.build, documents)
-        self._use(index, {doc.id: doc for doc in documents}, version)
-        logger.info("search index built: %s initiatives at version %s", len(documents), version)
+        return index
 
     async def save(self, repo: Repo) -> bool:
         """At shutdown: save the index for the next start (when there is a snapshot file and
