@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from array import array
 
+from bot.search.slots import Slots
+
 EARTH_RADIUS_KM = 6371.0088
 _CELL_DEGREES = 0.05  # about 5.5 km north-south, 3.4 km east-west at this latitude
 
@@ -26,40 +28,41 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 class GeoGrid:
     """Points bucketed in cells of a fixed size, for radius queries.
 
-    Each point has a slot in flat arrays (its key and position), and a cell lists the slots of
-    its points: a few arrays instead of several objects per point."""
+    A point's key and position sit at the key's slot in flat arrays (see `bot.search.slots`;
+    the slots are kept by the owner), and a cell lists the slots of its points: a few arrays
+    instead of several objects per point. A slot without a point holds NaN."""
 
-    def __init__(self) -> None:
-        self._slots: dict[int, int] = {}  # key -> slot
-        self._free: list[int] = []
+    def __init__(self, slots: Slots) -> None:
+        self._slots = slots
         self._keys = array("q")
         self._lat = array("d")
         self._lon = array("d")
         self._cells: dict[tuple[int, int], array[int]] = {}  # cell -> slots
+        self._size = 0
 
     def add(self, key: int, lat: float, lon: float) -> None:
         self.remove(key)
-        if self._free:
-            slot = self._free.pop()
-            self._keys[slot], self._lat[slot], self._lon[slot] = key, lat, lon
-        else:
-            slot = len(self._keys)
-            self._keys.append(key)
-            self._lat.append(lat)
-            self._lon.append(lon)
-        self._slots[key] = slot
+        slot = self._slots[key]
+        missing = slot + 1 - len(self._keys)
+        if missing > 0:
+            self._keys.extend(array("q", bytes(8 * missing)))
+            self._lat.extend(array("d", [math.nan]) * missing)
+            self._lon.extend(array("d", [math.nan]) * missing)
+        self._keys[slot], self._lat[slot], self._lon[slot] = key, lat, lon
         self._cells.setdefault(_cell(lat, lon), array("i")).append(slot)
+        self._size += 1
 
     def remove(self, key: int) -> None:
-        slot = self._slots.pop(key, None)
-        if slot is None:
+        slot = self._slots.get(key)
+        if slot is None or slot >= len(self._lat) or math.isnan(self._lat[slot]):
             return
         cell = _cell(self._lat[slot], self._lon[slot])
         bucket = self._cells[cell]
         bucket.remove(slot)
         if not bucket:
             del self._cells[cell]
-        self._free.append(slot)
+        self._lat[slot] = self._lon[slot] = math.nan
+        self._size -= 1
 
     def within(self, lat: float, lon: float, max_km: float) -> list[tuple[int, float]]:
         """Keys within ``max_km`` of the point, nearest first, with their (approximate) distance."""
@@ -94,7 +97,9 @@ class GeoGrid:
 
     def position(self, key: int) -> tuple[float, float] | None:
         slot = self._slots.get(key)
-        return None if slot is None else (self._lat[slot], self._lon[slot])
+        if slot is None or slot >= len(self._lat) or math.isnan(self._lat[slot]):
+            return None
+        return (self._lat[slot], self._lon[slot])
 
     def __len__(self) -> int:
-        return len(self._slots)
+        return self._size

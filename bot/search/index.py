@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import itemgetter
 
 from bot.catalog.themes import THEMES
@@ -27,6 +27,7 @@ from bot.search.places import Gazetteer, place_key
 from bot.search.query import ParsedQuery, QueryParser
 from bot.search.ranking import apply_cutoff, score_concepts
 from bot.search.scoring import FieldStats, Postings, idf, saturate, theme_values
+from bot.search.slots import Slots
 from bot.search.suggest import suggest_themes
 from bot.search.themes import theme_term
 from bot.search.vocabulary import Vocabulary
@@ -36,6 +37,27 @@ logger = logging.getLogger(__name__)
 
 _QUERY_CACHE_SIZE = 2048
 _SIMILAR_TERMS = 25
+
+
+class IndexedDocuments(Mapping[int, SearchDocument]):
+    """The indexed initiatives by id, read from the index's slots."""
+
+    __slots__ = ("_docs", "_slots")
+
+    def __init__(self, slots: Slots, docs: list[SearchDocument | None]) -> None:
+        self._slots = slots
+        self._docs = docs
+
+    def __getitem__(self, doc_id: int) -> SearchDocument:
+        doc = self._docs[self._slots[doc_id]]
+        assert doc is not None
+        return doc
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._slots)
+
+    def __len__(self) -> int:
+        return len(self._slots)
 
 
 class SearchIndex:
@@ -52,9 +74,11 @@ class SearchIndex:
         self._fuzzy.add(self.vocabulary.surface_words)
         self._postings = Postings()
         self._stats = FieldStats()
-        self._docs: dict[int, SearchDocument] = {}
-        self._forward = ForwardIndex()
-        self._places = PlaceIndex(self.gazetteer)
+        # Each initiative's values sit at its slot in the parts below (see `.slots`).
+        self._slots = Slots()
+        self._docs: list[SearchDocument | None] = []
+        self._forward = ForwardIndex(self._slots)
+        self._places = PlaceIndex(self.gazetteer, self._slots)
         self._parser = QueryParser(
             self._analyzer, self.vocabulary, self.gazetteer, self._fuzzy, self._postings.df
         )
@@ -99,29 +123,32 @@ class SearchIndex:
 
     def remove(self, doc_id: int) -> None:
         """Take an initiative out (hidden or deleted). Unknown ids are ignored."""
-        doc = self._docs.pop(doc_id, None)
-        kept = self._forward.pop(doc_id)
-        if doc is None or kept is None:
+        slot = self._slots.get(doc_id)
+        if slot is None:
             return
-        terms, lengths = kept
+        doc = self._docs[slot]
+        assert doc is not None
+        terms, lengths = self._forward.pop(doc_id)
         self._postings.remove(doc_id, terms)
         self._stats.add(lengths_by_field(lengths), sign=-1)
         surfaces = read_words(doc).surfaces()
         self._fuzzy.remove(surfaces)
         self._analyzer.forget(surfaces)
         self._places.remove(doc_id)
+        self._docs[slot] = None
+        self._slots.give_up(doc_id)
         self._postings.tidy()
         self._cache.clear()
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._slots)
 
-    def documents(self) -> dict[int, SearchDocument]:
-        """The indexed initiatives by id."""
-        return dict(self._docs)
+    def documents(self) -> Mapping[int, SearchDocument]:
+        """The indexed initiatives by id: a view that follows the index, not a copy."""
+        return IndexedDocuments(self._slots, self._docs)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._docs
+        return doc_id in self._slots
 
     def _insert(
         self,
@@ -130,6 +157,11 @@ class SearchIndex:
         counts: dict[str, dict[str, float]],
         lengths: Lengths,
     ) -> None:
+        slot = self._slots.take(doc.id)
+        if slot == len(self._docs):
+            self._docs.append(doc)
+        else:
+            self._docs[slot] = doc
         values = saturate(counts, lengths_by_field(lengths), self._stats)
         themes = tuple(slug for slug in doc.themes if slug in THEMES)
         for slug, value in zip(themes, theme_values(themes), strict=True):
@@ -140,7 +172,6 @@ class SearchIndex:
             doc.municipality, doc.neighbourhood, doc_words.part_lists(), doc.lat, doc.lon
         )
         self._places.add(doc.id, location)
-        self._docs[doc.id] = doc
         self._forward.add(doc.id, terms, values.values(), lengths)
         self._cache.clear()
 
@@ -170,7 +201,7 @@ class SearchIndex:
         parsed = self.parse(query)
         keep = self._filter(theme, municipality)
         if parsed.concepts:
-            scores = apply_cutoff(score_concepts(parsed.concepts, self._postings, len(self._docs)))
+            scores = apply_cutoff(score_concepts(parsed.concepts, self._postings, len(self._slots)))
             if parsed.places:
                 scores = rank_topic_in_place(scores, self._places.sets(parsed.places))
             if keep is not None:
@@ -191,11 +222,13 @@ class SearchIndex:
         if theme is None and not municipality:
             return None
         wanted = place_key(municipality) if municipality else None
-        docs, places = self._docs, self._places
+        docs, slots, places = self._docs, self._slots, self._places
 
         def keep(doc_id: int) -> bool:
-            if theme is not None and theme not in docs[doc_id].themes:
-                return False
+            if theme is not None:
+                doc = docs[slots[doc_id]]
+                if doc is None or theme not in doc.themes:
+                    return False
             return wanted is None or places.municipality(doc_id) == wanted
 
         return keep
@@ -206,10 +239,10 @@ class SearchIndex:
 
     def similar(self, doc_id: int, *, limit: int = 5) -> list[SearchHit]:
         """Initiatives like ``doc_id``: shared themes and distinctive words, and nearness."""
-        found = self._forward.terms(doc_id)
-        if found is None:
+        if doc_id not in self._slots:
             return []
-        total = len(self._docs)
+        found = self._forward.terms(doc_id)
+        total = len(self._slots)
         weighted = []
         for number, value in zip(*found, strict=True):
             term = self._postings.term(number)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.search.geo import GeoGrid
 from bot.search.places import BUURT, GEMEENTE, INSIDE_KM, KERN, WIJK, DocLocation, Gazetteer, Place
+from bot.search.slots import Slots
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,16 +24,18 @@ class PlaceSets:
 
 
 class PlaceIndex:
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, slots: Slots) -> None:
         self._gazetteer = gazetteer
-        # Per initiative its (municipality, neighbourhood) keys, and the places its texts name
-        # for those that name any: values that recur are shared, one pair per neighbourhood
-        # and one set per combination of places. Coordinates are kept in the grid.
-        self._fields: dict[int, tuple[str, str]] = {}
+        self._slots = slots
+        # At each initiative's slot (see `bot.search.slots`) its (municipality,
+        # neighbourhood) keys and the places its texts name (None when it names none): values
+        # that recur are shared, one pair per neighbourhood and one set per combination of
+        # places. Coordinates are kept in the grid.
+        self._fields: list[tuple[str, str] | None] = []
+        self._mentions: list[frozenset[str] | None] = []
         self._pairs: dict[tuple[str, str], tuple[str, str]] = {}
-        self._mentions: dict[int, frozenset[str]] = {}
         self._mention_sets: dict[frozenset[str], frozenset[str]] = {}
-        self.grid = GeoGrid()
+        self.grid = GeoGrid(slots)
         self._group()
 
     def _group(self) -> None:
@@ -40,17 +43,19 @@ class PlaceIndex:
         self._by_municipality: dict[str, set[int]] = {}
         self._by_neighbourhood: dict[tuple[str, str], set[int]] = {}
         self._by_mention: dict[str, set[int]] = {}
-        for doc_id, pair in self._fields.items():
+        for doc_id, slot in self._slots.items():
+            pair = self._fields[slot]
+            if pair is None:
+                continue
             self._by_municipality.setdefault(pair[0], set()).add(doc_id)
             self._by_neighbourhood.setdefault(pair, set()).add(doc_id)
-        for doc_id, mentions in self._mentions.items():
-            for mention in mentions:
+            for mention in self._mentions[slot] or ():
                 self._by_mention.setdefault(mention, set()).add(doc_id)
 
     def __getstate__(self) -> dict[str, object]:
         """Saved (`bot.search.snapshot`) without the inverted maps: they are grouped again,
-        sharing the ids of what is kept."""
-        keep = ("_gazetteer", "_fields", "_pairs", "_mentions", "_mention_sets", "grid")
+        sharing the ids of the slots."""
+        keep = ("_gazetteer", "_slots", "_fields", "_mentions", "_pairs", "_mention_sets", "grid")
         return {name: self.__dict__[name] for name in keep}
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -58,33 +63,46 @@ class PlaceIndex:
         self._group()
 
     def add(self, doc_id: int, location: DocLocation) -> None:
+        """Place an initiative, at its slot."""
         self.remove(doc_id)
+        slot = self._slots[doc_id]
+        missing = slot + 1 - len(self._fields)
+        if missing > 0:
+            self._fields.extend([None] * missing)
+            self._mentions.extend([None] * missing)
         found = (location.municipality, location.neighbourhood)
         pair = self._pairs.setdefault(found, found)
-        self._fields[doc_id] = pair
+        self._fields[slot] = pair
         self._by_municipality.setdefault(pair[0], set()).add(doc_id)
         self._by_neighbourhood.setdefault(pair, set()).add(doc_id)
         if location.mentions:
             mentions = self._mention_sets.setdefault(location.mentions, location.mentions)
-            self._mentions[doc_id] = mentions
+            self._mentions[slot] = mentions
             for mention in mentions:
                 self._by_mention.setdefault(mention, set()).add(doc_id)
         if location.lat is not None and location.lon is not None:
             self.grid.add(doc_id, location.lat, location.lon)
 
     def remove(self, doc_id: int) -> None:
-        pair = self._fields.pop(doc_id, None)
+        """Forget an initiative's place (before its slot is given up)."""
+        slot = self._slots.get(doc_id)
+        if slot is None or slot >= len(self._fields):
+            return
+        pair = self._fields[slot]
         if pair is None:
             return
         self._by_municipality.get(pair[0], set()).discard(doc_id)
         self._by_neighbourhood.get(pair, set()).discard(doc_id)
-        for mention in self._mentions.pop(doc_id, ()):
+        for mention in self._mentions[slot] or ():
             self._by_mention.get(mention, set()).discard(doc_id)
+        self._fields[slot] = self._mentions[slot] = None
         self.grid.remove(doc_id)
 
     def municipality(self, doc_id: int) -> str:
-        """The key of the municipality an initiative gives."""
-        return self._fields[doc_id][0]
+        """The key of the municipality an indexed initiative gives."""
+        pair = self._fields[self._slots[doc_id]]
+        assert pair is not None
+        return pair[0]
 
     def in_municipality(self, municipality: str) -> set[int]:
         return self._by_municipality.get(municipality, set())

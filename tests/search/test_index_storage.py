@@ -13,6 +13,7 @@ import pytest
 from bot.search.forward import ForwardIndex
 from bot.search.geo import GeoGrid
 from bot.search.scoring import Postings
+from bot.search.slots import Slots
 
 WORDS = [f"w{n}" for n in range(60)]
 
@@ -88,7 +89,8 @@ def test_compacting_leaves_no_gaps_and_a_saved_copy_reads_back_the_same() -> Non
 @pytest.mark.parametrize("seed", range(6))
 def test_the_forward_index_keeps_each_initiatives_terms_through_removals(seed: int) -> None:
     rng = random.Random(seed)
-    forward = ForwardIndex()
+    slots = Slots()
+    forward = ForwardIndex(slots)
     model: dict[int, tuple[list[int], list[float], tuple[int, int, int]]] = {}
     for _ in range(500):
         if rng.random() < 0.6 or not model:
@@ -98,38 +100,40 @@ def test_the_forward_index_keeps_each_initiatives_terms_through_removals(seed: i
             terms = [rng.randrange(100) for _ in range(rng.randint(0, 9))]
             values = [_f32(rng.random()) for _ in terms]
             lengths = (rng.randrange(9), rng.randrange(9), rng.randrange(200))
+            slots.take(doc_id)
             forward.add(doc_id, array("i", terms), values, lengths)
             model[doc_id] = (terms, values, lengths)
         else:
             doc_id = rng.choice(sorted(model))
             terms, _values, lengths = model.pop(doc_id)
             popped = forward.pop(doc_id)
-            assert popped is not None
+            slots.give_up(doc_id)
             assert (list(popped[0]), popped[1]) == (terms, lengths)
-            assert forward.pop(doc_id) is None
         if rng.random() < 0.05:
             forward.compact()
-        assert len(forward) == len(model)
         for doc_id, (terms, values, _lengths) in model.items():
             found = forward.terms(doc_id)
-            assert found is not None
             assert (list(found[0]), list(found[1])) == (terms, values)
-    assert forward.terms(-1) is None
+    assert len(slots.free) + len(slots) == slots.size  # every slot given up is handed out again
 
 
 @pytest.mark.parametrize("seed", range(4))
 def test_the_grid_finds_what_a_look_at_every_point_finds(seed: int) -> None:
     rng = random.Random(seed)
-    grid = GeoGrid()
+    slots = Slots()
+    grid = GeoGrid(slots)
     points: dict[int, tuple[float, float]] = {}
     for _ in range(400):
         key = rng.randrange(300)
         if rng.random() < 0.7:
             point = (52.0 + rng.uniform(-0.3, 0.3), 5.1 + rng.uniform(-0.4, 0.4))
+            if key not in slots:
+                slots.take(key)
             grid.add(key, *point)
             points[key] = point
-        else:
+        elif key in slots:  # as the index does: the point goes, then its slot
             grid.remove(key)
+            slots.give_up(key)
             points.pop(key, None)
     assert len(grid) == len(points)
     for key, point in points.items():
@@ -147,3 +151,40 @@ def test_the_grid_finds_what_a_look_at_every_point_finds(seed: int) -> None:
         )
         found = grid.within(lat, lon, radius)
         assert [key for key, _ in found] == [key for _, key in expected]
+
+
+def test_initiatives_that_take_the_slots_of_removed_ones_are_kept_apart() -> None:
+    """Slots given up are handed out again: what each initiative shows (its document, place,
+    position, terms) is its own, whatever slot it got, and nothing of a removed one lingers."""
+    from pathlib import Path
+
+    from bot.search import SearchIndex
+    from bot.search.evaluation import load_documents
+
+    data = Path(__file__).resolve().parent.parent / "data" / "search_eval" / "initiatives.json"
+    docs = load_documents(data)
+    first, later = docs[:50], docs[50:70]
+    index = SearchIndex()
+    index.build(first)
+    gone = first[::2]
+    for doc in gone:
+        index.remove(doc.id)
+    for doc in later:
+        index.upsert(doc)
+    kept = [doc for doc in first if doc not in gone] + later
+    fresh = SearchIndex()
+    fresh.build(kept)
+
+    assert dict(index.documents()) == {doc.id: doc for doc in kept}
+    assert len(index) == len(kept) and all(doc.id not in index for doc in gone)
+    for lat, lon in [(52.09, 5.12), (52.15, 5.39), (52.0, 5.0)]:
+        assert index.nearby(lat, lon, limit=100) == fresh.nearby(lat, lon, limit=100)
+    for doc in kept:
+        assert doc.id in {hit.id for hit in index.search(doc.name, limit=5).hits}
+        assert {hit.id for hit in index.similar(doc.id, limit=100)} <= {d.id for d in kept} - {
+            doc.id
+        }
+        municipality = doc.municipality or None
+        found = index.search(doc.name, limit=50, theme=doc.themes[0] if doc.themes else None,
+                             municipality=municipality)  # fmt: skip
+        assert doc.id in {hit.id for hit in found.hits}

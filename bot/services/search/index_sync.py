@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import AsyncGenerator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from bot.freed_memory import release_freed_memory
@@ -86,12 +86,16 @@ class SearchIndexHolder:
         self.thread_from = thread_from
         self.process_from = process_from
         self._saved_version: int | None = None
-        self.documents: dict[int, SearchDocument] = {}
         self.version: int | None = None
         self._lock = asyncio.Lock()
         self.misses = MissedWords()
         self._theme_counts: tuple[int | None, Counter[str]] = (None, Counter())
         self._loading: asyncio.Task[int] | None = None
+
+    @property
+    def documents(self) -> Mapping[int, SearchDocument]:
+        """The indexed initiatives by id."""
+        return self.index.documents()
 
     @property
     def loaded(self) -> bool:
@@ -172,7 +176,7 @@ class SearchIndexHolder:
             restored = await asyncio.to_thread(self.snapshot.read, epoch, version, changes)
             if restored is not None:
                 index, at = restored
-                self._use(index, index.documents(), at)
+                self._use(index, at)
                 self._saved_version = at
                 if version > at:
                     await self._apply_changes(repo, version)
@@ -188,11 +192,10 @@ class SearchIndexHolder:
                 index = await self._build_here([document(row) for row in rows])
             finally:
                 await batches.aclose()
-            self._use(index, index.documents(), version)
         else:
             documents = [document(row) for row in await repo.search.published_rows()]
             index = await self._build_here(documents)
-            self._use(index, {doc.id: doc for doc in documents}, version)
+        self._use(index, version)
         logger.info("search index built: %s initiatives at version %s", len(index), version)
 
     @staticmethod
@@ -222,9 +225,8 @@ class SearchIndexHolder:
             logger.info("search index saved at version %s", stamp.version)
         return saved
 
-    def _use(self, index: SearchIndex, documents: dict[int, SearchDocument], version: int) -> None:
+    def _use(self, index: SearchIndex, version: int) -> None:
         self.index = index
-        self.documents = documents
         self.version = version
 
     async def _apply_changes(self, repo: Repo, version: int) -> None:
@@ -242,7 +244,5 @@ class SearchIndexHolder:
             doc = keep.get(ident)
             if doc is None:
                 self.index.remove(ident)
-                self.documents.pop(ident, None)
             elif self.documents.get(ident) != doc:
                 self.index.upsert(doc)
-                self.documents[ident] = doc
