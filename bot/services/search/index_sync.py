@@ -11,7 +11,7 @@ With a snapshot file (`bot.search.snapshot`), a process saves its index when it 
 next one reads it back and applies only what changed since, instead of building it again.
 Saving at the end keeps the pickling's memory out of the running process and saves the
 newest state. A large index that has to be built is built by a worker process
-(`bot.search.builder`).
+(`bot.services.search.index_worker`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Any, TypeVar
 
 from bot.freed_memory import release_freed_memory
 from bot.search import SearchDocument, SearchIndex
-from bot.search.builder import build_in_worker
 from bot.search.snapshot import SnapshotFile, Stamp
+from bot.services.search.index_worker import build_in_worker
 from bot.services.search.misses import MissedWords
 from storage.engine import SessionPool
 from storage.repositories import Repo
@@ -37,8 +37,8 @@ T = TypeVar("T")
 # From this many initiatives on, a search runs in a worker thread (see `SearchIndexHolder.ask`);
 # below it a search takes about a millisecond, less than the trip to a thread.
 THREAD_FROM = 25_000
-# From this many initiatives on, a build runs in a worker process (see `bot.search.builder`);
-# below it a build takes a few seconds at most, less than starting a process would add.
+# From this many initiatives on, a build runs in a worker process (see `index_worker`); below
+# it a build takes a few seconds at most, less than starting a process would add.
 PROCESS_FROM = 25_000
 _BATCH = 2_000  # initiatives read and sent to the worker at a time
 

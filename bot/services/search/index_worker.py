@@ -6,8 +6,8 @@ does the build instead: the bot's own process goes on answering at full speed (a
 share the interpreter with it), and it only reads back the finished index, as compact as a
 saved one read back after a restart.
 
-`python -m bot.search.builder` reads batches of pickled documents on its standard input and
-writes the pickled index on its standard output.
+`python -m bot.services.search.index_worker` reads batches of pickled documents on its
+standard input and writes the pickled index on its standard output.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bot.search.models import SearchDocument
 from bot.search.snapshot import cycle_collector_paused
 
 # Where `bot` can be imported from, for the worker whatever its working directory.
-_PROJECT = str(Path(__file__).resolve().parents[2])
+_PROJECT = str(Path(__file__).resolve().parents[3])
 
 
 class BuildFailedError(RuntimeError):
@@ -45,7 +45,7 @@ async def build_in_worker(batches: AsyncIterable[Sequence[SearchDocument]]) -> S
         worker = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot.search.builder",
+            "bot.services.search.index_worker",
             stdin=asyncio.subprocess.PIPE,
             stdout=built,
             env=env,
