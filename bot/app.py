@@ -25,7 +25,7 @@ from bot.delivery import Limits, RateLimiter, Sender
 from bot.delivery.limits import SendLimiter
 from bot.delivery.shared_limits import SharedRateLimiter
 from bot.filters.on_the_loop import run_filters_on_the_loop
-from bot.filters.prechecks import check_cheap_parts_first, skip_routers_no_button_fits
+from bot.filters.prechecks import check_cheap_parts_first, skip_routers_nothing_fits
 from bot.i18n import CatalogI18n, create_i18n
 from bot.keyboards.map import MapLinkMiddleware, set_map_menu_button
 from bot.metrics import MetricsMiddleware, UpdateMetrics
@@ -195,7 +195,7 @@ def build_dispatcher(
     dispatcher.include_router(create_root_router())
     run_filters_on_the_loop(dispatcher)
     check_cheap_parts_first(dispatcher)
-    skip_routers_no_button_fits(dispatcher)
+    skip_routers_nothing_fits(dispatcher)
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
     return dispatcher

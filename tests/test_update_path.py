@@ -433,6 +433,58 @@ async def test_a_tap_enters_only_the_routers_where_a_button_of_its_kind_is_handl
     assert entered == ["root", "fallback"]
 
 
+async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
+    feed: Feeder, bot_api: MockedBotAPI, dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message steps over every router (with its sub-routers) whose message handlers all
+    need another command or a state the chat is not in; the replies stay what they were."""
+    from aiogram import Router
+
+    entered: list[str] = []
+    enter = Router._propagate_event
+
+    async def noting(self: Router, *args: Any, **kwargs: Any) -> Any:
+        if self is not dispatcher and kwargs.get("update_type", args[0] if args else "") == (
+            "message"
+        ):
+            entered.append(self.name)
+        return await enter(self, *args, **kwargs)
+
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/menu"))
+    bot_api.take_all()
+    monkeypatch.setattr(Router, "_propagate_event", noting)
+
+    await feed(message_update(anna, "/zoek moestuin"))
+    texts = [getattr(call, "text", "") for call in bot_api.take_all()]
+    assert texts[-1].startswith("🔎 Niets gevonden voor “moestuin”."), texts
+    # Entered: the routers with handlers that take any message (replies to a question,
+    # texts in a conversation between initiatives), and the search router and its own.
+    maybe_any = ["facilitation", "facilitation_replies", "connections", "introductions"]
+    maybe_any += ["peer_questions", "peer_answers", "knowledge_admin"]
+    assert entered == ["root", *maybe_any, "search", "search"]
+
+    entered.clear()
+    await feed(message_update(anna, "/zoek"))  # search mode: the next text is the query
+    bot_api.take_all()
+    entered.clear()
+    await feed(message_update(anna, "moestuin"))
+    texts = [getattr(call, "text", "") for call in bot_api.take_all()]
+    assert texts[-1].startswith("🔎 Niets gevonden voor “moestuin”."), texts
+    assert entered == ["root", *maybe_any, "search", "search"]
+
+    entered.clear()
+    await feed(message_update(anna, "/stop"))
+    bot_api.take_all()
+    entered.clear()
+    await feed(message_update(anna, "/onbekend"))
+    texts = [getattr(call, "text", "") for call in bot_api.take_all()]
+    assert texts == ["Die opdracht ken ik niet. Kies uit het menu of typ /help."]
+    # No command handler takes it: besides those that take any message, it enters the routers
+    # for messages without a state (a location, free text) and the fallback.
+    assert entered == ["root", *maybe_any, "search", "nearby", "search_free_text", "fallback"]
+
+
 async def test_a_sign_up_compiles_no_statement_the_second_time(
     feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
 ) -> None:

@@ -13,23 +13,28 @@ Command filters with a regular expression always parse.
 The filters stay what they were (a `Command`, a `CommandStart`, a `CallbackQueryFilter`): their
 class becomes a subclass that adds the check, so whatever looks at the router still finds them.
 
-A tap also passes only the routers where a button of its kind is handled: aiogram enters every
-router in turn (some fifty) until one takes the update, and `skip_routers_no_button_fits` lets
-a tap step over a router, with all of its sub-routers, when none of their button handlers is of
-the tap's kind. A router with a button handler that takes any data, or with middleware of its
-own for taps, is always entered.
+A tap or a message also passes only the routers where a handler could take it: aiogram enters
+every router in turn (some fifty) until one takes the update, and `skip_routers_nothing_fits`
+lets a tap step over a router, with all of its sub-routers, when none of their button handlers
+is of the tap's kind, and a message when each of their message handlers needs a command it is
+not or a state the chat is not in. A router with a handler that could take anything (a button
+handler for any data, a message handler with neither a command nor a state), or with
+middleware of its own for such updates, is always entered for them.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
+from inspect import isclass
 from typing import Any, Literal
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import UNHANDLED
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters.on_the_loop import filters_of
@@ -95,16 +100,17 @@ def check_cheap_parts_first(router: Router) -> int:
     return changed
 
 
-def skip_routers_no_button_fits(router: Router) -> int:
-    """Lets a tap step over every sub-router (of any depth) where no button handler could take
-    it; returns how many routers can be stepped over."""
+def skip_routers_nothing_fits(router: Router) -> int:
+    """Lets a tap or a message step over every sub-router (of any depth) where no handler
+    could take it; returns how many routers can be stepped over."""
     guarded = 0
     for sub_router in router.sub_routers:
         kinds = _button_kinds(sub_router)
-        if kinds is not None:
-            _step_over_unless(sub_router, kinds)
+        needs = _message_needs(sub_router)
+        if kinds is not None or needs is not None:
+            _step_over_unless(sub_router, kinds, needs)
             guarded += 1
-        guarded += skip_routers_no_button_fits(sub_router)
+        guarded += skip_routers_nothing_fits(sub_router)
     return guarded
 
 
@@ -132,14 +138,93 @@ def _button_kinds(router: Router) -> dict[str, frozenset[str]] | None:
     return {separator: frozenset(prefixes) for separator, prefixes in kinds.items()}
 
 
-def _step_over_unless(router: Router, kinds: dict[str, frozenset[str]]) -> None:
+@dataclass(frozen=True, slots=True)
+class MessageNeeds:
+    """What a message must be for some handler of a router tree to take it: one of these
+    commands, or sent in one of these states (None: no state)."""
+
+    prefixes: frozenset[str]
+    commands: frozenset[str]
+    states: frozenset[str | None]
+
+    def could_take(self, message: Message, raw_state: str | None) -> bool:
+        if raw_state in self.states:
+            return True
+        text = message.text or message.caption
+        if not text or text[0] not in self.prefixes:
+            return False
+        name = text.split(maxsplit=1)[0][1:].partition("@")[0]
+        return name in self.commands or name.casefold() in self.commands
+
+
+def _message_needs(router: Router) -> MessageNeeds | None:
+    """What every message handler of the router and its sub-routers needs; None when one of
+    them could take any message (or the router has middleware for messages)."""
+    observer = router.message
+    if observer.outer_middleware or observer.middleware:
+        return None
+    prefixes: set[str] = set()
+    commands: set[str] = set()
+    states: set[str | None] = set()
+    for handler in observer.handlers:
+        callbacks = [f.callback for f in handler.filters or []]
+        command = next((c for c in callbacks if isinstance(c, Command)), None)
+        if command is not None and not any(isinstance(n, re.Pattern) for n in command.commands):
+            prefixes.update(command.prefix)
+            commands.update(str(name) for name in command.commands)
+            continue
+        found = next((c for c in callbacks if isinstance(c, StateFilter)), None)
+        names = None if found is None else _state_names(found)
+        if names is None:
+            return None
+        states.update(names)
+    for sub_router in router.sub_routers:
+        below = _message_needs(sub_router)
+        if below is None:
+            return None
+        prefixes.update(below.prefixes)
+        commands.update(below.commands)
+        states.update(below.states)
+    folded = {name.casefold() for name in commands}
+    return MessageNeeds(frozenset(prefixes), frozenset(commands | folded), frozenset(states))
+
+
+def _state_names(found: StateFilter) -> set[str | None] | None:
+    """The raw states a state filter lets through; None when it lets any through."""
+    names: set[str | None] = set()
+    for state in found.states:
+        if isinstance(state, State):
+            state = state.state
+        if state == "*":
+            return None
+        if state is None or isinstance(state, str):
+            names.add(state)
+        elif isinstance(state, StatesGroup):
+            names.update(type(state).__all_states_names__)
+        elif isclass(state) and issubclass(state, StatesGroup):
+            names.update(state.__all_states_names__)
+        else:
+            return None
+    return names
+
+
+def _step_over_unless(
+    router: Router, kinds: dict[str, frozenset[str]] | None, needs: MessageNeeds | None
+) -> None:
     enter = router.propagate_event
 
     async def propagate_event(update_type: str, event: Any, **kwargs: Any) -> Any:
-        if update_type == "callback_query" and event.data is not None:
-            data = event.data
-            if not any(data.partition(sep)[0] in prefixes for sep, prefixes in kinds.items()):
-                return UNHANDLED
+        if update_type == "callback_query":
+            if kinds is not None and event.data is not None:
+                data = event.data
+                if not any(data.partition(sep)[0] in prefixes for sep, prefixes in kinds.items()):
+                    return UNHANDLED
+        elif (
+            update_type == "message"
+            and needs is not None
+            and not needs.could_take(event, kwargs.get("raw_state"))
+        ):
+            return UNHANDLED
         return await enter(update_type=update_type, event=event, **kwargs)
 
     router.propagate_event = propagate_event  # type: ignore[method-assign]
