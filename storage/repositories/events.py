@@ -34,6 +34,9 @@ class EventFilter:
     starts_before: datetime | None = None
 
 
+# Read by every card and sign-up: built once, the event's id goes in as a parameter (composing
+# the statement, as `Session.get` does each time, costs more than running it).
+_BY_ID = select(Event).where(Event.id == bindparam("event_id"))
 # Taken by every sign-up: built once, the event's id goes in as a parameter.
 _LOCK = (
     select(Event)
@@ -48,7 +51,8 @@ class EventRepository:
         self._session = session
 
     async def get(self, event_id: int) -> Event | None:
-        return await self._session.get(Event, event_id)
+        result = await self._session.execute(_BY_ID, {"event_id": event_id})
+        return result.scalars().first()
 
     async def lock(self, event_id: int) -> Event | None:
         """The event row, locked until the transaction ends (PostgreSQL; SQLite's write lock,
