@@ -325,10 +325,10 @@ async def test_loading_the_index_hands_the_memory_it_freed_back_once(
 ) -> None:
     import platform
 
-    from bot import freed_memory
+    from bot import heap
     from bot.services.search import index_sync
 
-    assert freed_memory.release_freed_memory() is (platform.libc_ver()[0] == "glibc")
+    assert heap.release_freed_memory() is (platform.libc_ver()[0] == "glibc")
     released: list[int] = []
     monkeypatch.setattr(index_sync, "release_freed_memory", lambda: released.append(1))
     await add_initiative(repo, clock.now(), name="Moestuin De Bongerd")
@@ -338,3 +338,22 @@ async def test_loading_the_index_hands_the_memory_it_freed_back_once(
     await add_initiative(repo, clock.now(), name="Repair Café Zuilen")
     assert await _names(holder, repo, "repair") == ["Repair Café Zuilen"]
     assert released == [1]  # a change is applied without a load
+
+
+async def test_the_index_loaded_at_start_is_set_aside_from_the_cycle_collector(
+    repo: Repo, clock: FakeClock, session_pool: SessionPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start the index is loaded in the background; what is alive then lives as long as the
+    process, and full collections of the cycle collector leave it out (`gc.freeze`)."""
+    from bot.services.search import index_sync
+
+    set_aside: list[int] = []
+    monkeypatch.setattr(index_sync, "set_aside_long_lived", lambda: set_aside.append(1))
+    await add_initiative(repo, clock.now(), name="Moestuin De Bongerd")
+    holder = SearchIndexHolder()
+    holder.load_in_background(session_pool)
+    assert set_aside == []
+    assert await _names(holder, repo, "moestuin") == ["Moestuin De Bongerd"]
+    assert set_aside == [1]
+    await holder.load(repo)  # a load later on (a database that went back) sets nothing aside
+    assert set_aside == [1]

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from bot.freed_memory import release_freed_memory
+from bot.heap import release_freed_memory, set_aside_long_lived
 from bot.search import SearchDocument, SearchIndex
 from bot.search.snapshot import SnapshotFile, Stamp
 from bot.services.search.index_worker import build_in_worker
@@ -113,7 +113,10 @@ class SearchIndexHolder:
 
         async def load() -> int:
             async with session_pool() as session:
-                return await self.load(Repo(session))
+                loaded = await self.load(Repo(session))
+            # Loaded at start, it lives as long as the process (see `bot.heap`).
+            set_aside_long_lived()
+            return loaded
 
         self._loading = asyncio.create_task(load(), name="search-index-load")
         self._loading.add_done_callback(_log_failure)
