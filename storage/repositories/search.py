@@ -27,6 +27,8 @@ DOCUMENT_COLUMNS = (
     Initiative.lon,
 )
 
+# Asked before every search: built once (composing it cost more than running it).
+_VERSION = select(SearchState.version).where(SearchState.id == 1)
 # The initiatives of a page of results, on every search: built once, the ids as a parameter.
 _PUBLISHED = select(Initiative).where(
     Initiative.id.in_(bindparam("ids", expanding=True)),
@@ -40,7 +42,7 @@ class SearchRepository:
 
     async def version(self) -> int:
         """The current version; 0 before anything was ever published."""
-        found = await self._session.scalar(select(SearchState.version).where(SearchState.id == 1))
+        found = await self._session.scalar(_VERSION)
         return int(found or 0)
 
     async def state(self) -> tuple[int, str | None]:
