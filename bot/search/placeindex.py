@@ -45,12 +45,14 @@ class PlaceIndex:
         self._by_mention: dict[str, set[int]] = {}
         for doc_id, slot in self._slots.items():
             pair = self._fields[slot]
-            if pair is None:
-                continue
-            self._by_municipality.setdefault(pair[0], set()).add(doc_id)
-            self._by_neighbourhood.setdefault(pair, set()).add(doc_id)
-            for mention in self._mentions[slot] or ():
-                self._by_mention.setdefault(mention, set()).add(doc_id)
+            if pair is not None:
+                self._file(doc_id, pair, self._mentions[slot])
+
+    def _file(self, doc_id: int, pair: tuple[str, str], mentions: frozenset[str] | None) -> None:
+        self._by_municipality.setdefault(pair[0], set()).add(doc_id)
+        self._by_neighbourhood.setdefault(pair, set()).add(doc_id)
+        for mention in mentions or ():
+            self._by_mention.setdefault(mention, set()).add(doc_id)
 
     def __getstate__(self) -> dict[str, object]:
         """Saved (`bot.search.snapshot`) without the inverted maps: they are grouped again,
@@ -71,15 +73,12 @@ class PlaceIndex:
             self._fields.extend([None] * missing)
             self._mentions.extend([None] * missing)
         found = (location.municipality, location.neighbourhood)
-        pair = self._pairs.setdefault(found, found)
-        self._fields[slot] = pair
-        self._by_municipality.setdefault(pair[0], set()).add(doc_id)
-        self._by_neighbourhood.setdefault(pair, set()).add(doc_id)
+        pair = self._fields[slot] = self._pairs.setdefault(found, found)
+        mentions = None
         if location.mentions:
             mentions = self._mention_sets.setdefault(location.mentions, location.mentions)
-            self._mentions[slot] = mentions
-            for mention in mentions:
-                self._by_mention.setdefault(mention, set()).add(doc_id)
+        self._mentions[slot] = mentions
+        self._file(doc_id, pair, mentions)
         if location.lat is not None and location.lon is not None:
             self.grid.add(doc_id, location.lat, location.lon)
 
