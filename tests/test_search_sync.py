@@ -357,3 +357,33 @@ async def test_the_index_loaded_at_start_is_set_aside_from_the_cycle_collector(
     assert set_aside == [1]
     await holder.load(repo)  # a load later on (a database that went back) sets nothing aside
     assert set_aside == [1]
+
+
+async def test_a_worker_build_under_way_is_stopped_with_the_bot(
+    repo: Repo, clock: FakeClock, session_pool: SessionPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopping while the index worker builds: the worker process is ended too, and nothing
+    is left waiting."""
+    from bot.services.search import index_worker
+
+    report = await import_initiatives(repo, read_rows(DATA), now=clock.now())
+    assert report.imported
+    started: list[asyncio.subprocess.Process] = []
+    spawn = asyncio.create_subprocess_exec
+
+    async def noted(*args: object, **options: object) -> asyncio.subprocess.Process:
+        process = await spawn(*args, **options)  # type: ignore[arg-type]
+        started.append(process)
+        return process
+
+    monkeypatch.setattr(index_worker.asyncio, "create_subprocess_exec", noted)
+    holder = SearchIndexHolder(process_from=1)
+    holder.load_in_background(session_pool)
+    for _ in range(200):
+        if started:
+            break
+        await asyncio.sleep(0.01)
+    assert len(started) == 1
+    await holder.stop_loading()
+    assert await asyncio.wait_for(started[0].wait(), 5) == -9  # killed, not left running
+    assert not holder.loaded
