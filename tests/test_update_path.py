@@ -611,3 +611,18 @@ async def test_only_the_button_filters_of_the_taps_kind_read_its_data(
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(SendMessage).text.startswith("🗣 <b>Samen aan tafel</b>")
     assert read and set(read) == {"EventCallback"}
+
+
+async def test_a_read_cut_off_halfway_ends_with_what_stopped_it_and_the_session_goes_on(
+    repo: Any,
+) -> None:
+    """A read block whose connection was lost halfway (a query cancelled when the bot stops, a
+    dropped connection) raises what stopped it, not an error about the broken transaction, and
+    the next read on the same session works."""
+    with pytest.raises(asyncio.CancelledError):
+        async with repo.read():
+            await repo.search.version()
+            await (await repo.session.connection()).invalidate()
+            raise asyncio.CancelledError
+    async with repo.read():
+        assert await repo.search.version() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
@@ -32,6 +33,7 @@ from storage.repositories.users import UserRepository
 from storage.repositories.wishes import WishRepository
 
 # How deeply `read`/`write` blocks are nested in a session: only the outermost read ends.
+logger = logging.getLogger(__name__)
 _BLOCK_DEPTH = "samenspel_block_depth"
 
 
@@ -156,10 +158,14 @@ class Repo:
         depth = self._enter_block()
         try:
             yield self
-        finally:
+        except BaseException:
             self._leave_block(depth)
             if depth == 0:
-                await self._end_read()
+                await self._end_failed_read()
+            raise
+        self._leave_block(depth)
+        if depth == 0:
+            await self._end_read()
 
     def _enter_block(self) -> int:
         info = self.session.sync_session.info
@@ -169,6 +175,18 @@ class Repo:
 
     def _leave_block(self, depth: int) -> None:
         self.session.sync_session.info[_BLOCK_DEPTH] = depth
+
+    async def _end_failed_read(self) -> None:
+        """After a read block that raised: ended as any read, or rolled back when its
+        connection can't commit any more (a query cancelled halfway, a dropped connection),
+        so the session can be used again. What the caller sees is the block's own exception."""
+        try:
+            await self._end_read()
+        except Exception:
+            try:
+                await self.session.rollback()
+            except Exception:
+                logger.warning("a failed read could not be rolled back", exc_info=True)
 
     async def _end_read(self) -> None:
         # Ending a read with commit (not rollback) keeps loaded objects usable: the session does
