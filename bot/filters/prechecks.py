@@ -40,6 +40,15 @@ from aiogram.types import CallbackQuery, Message
 from bot.filters.on_the_loop import filters_of
 
 
+def _command_name(message: Message, prefixes: str | frozenset[str]) -> str | None:
+    """The command a message starts with (`/zoek@bot …` → "zoek"), as aiogram reads it; None
+    when it starts with none of the prefixes."""
+    text = message.text or message.caption
+    if not text or text[0] not in prefixes:
+        return None
+    return text.split(maxsplit=1)[0][1:].partition("@")[0]
+
+
 class _NameFirst(Command):
     __slots__ = ()
 
@@ -47,10 +56,9 @@ class _NameFirst(Command):
         """False only when the message can't be one of this filter's commands."""
         if not isinstance(event, Message):
             return True  # aiogram's own answer for anything else
-        text = event.text or event.caption
-        if not text or text[0] not in self.prefix:
+        name = _command_name(event, self.prefix)
+        if name is None:
             return False
-        name = text.split(maxsplit=1)[0][1:].partition("@")[0]
         return (name.casefold() if self.ignore_case else name) in self.commands
 
     async def __call__(self, message: Message, bot: Any) -> bool | dict[str, Any]:
@@ -150,11 +158,8 @@ class MessageNeeds:
     def could_take(self, message: Message, raw_state: str | None) -> bool:
         if raw_state in self.states:
             return True
-        text = message.text or message.caption
-        if not text or text[0] not in self.prefixes:
-            return False
-        name = text.split(maxsplit=1)[0][1:].partition("@")[0]
-        return name in self.commands or name.casefold() in self.commands
+        name = _command_name(message, self.prefixes)
+        return name is not None and (name in self.commands or name.casefold() in self.commands)
 
 
 def _message_needs(router: Router) -> MessageNeeds | None:

@@ -53,8 +53,8 @@ class GeoGrid:
         self._size += 1
 
     def remove(self, key: int) -> None:
-        slot = self._slots.get(key)
-        if slot is None or slot >= len(self._lat) or math.isnan(self._lat[slot]):
+        slot = self._placed(key)
+        if slot is None:
             return
         cell = _cell(self._lat[slot], self._lon[slot])
         bucket = self._cells[cell]
@@ -96,10 +96,15 @@ class GeoGrid:
         return found
 
     def position(self, key: int) -> tuple[float, float] | None:
+        slot = self._placed(key)
+        return None if slot is None else (self._lat[slot], self._lon[slot])
+
+    def _placed(self, key: int) -> int | None:
+        """The key's slot when a point is there."""
         slot = self._slots.get(key)
         if slot is None or slot >= len(self._lat) or math.isnan(self._lat[slot]):
             return None
-        return (self._lat[slot], self._lon[slot])
+        return slot
 
     def __len__(self) -> int:
         return self._size

@@ -7,12 +7,6 @@ from sys import intern
 from typing import Any
 
 
-def through_constructor(value: Any) -> tuple[Any, ...]:
-    """A dataclass's `__reduce__`: read back (`bot.search.snapshot`) by calling its constructor
-    with its fields, so what the constructor shares is shared again."""
-    return (type(value), tuple(getattr(value, field.name) for field in fields(value)))
-
-
 @dataclass(frozen=True, slots=True)
 class SearchDocument:
     """One published initiative, as plain values."""
@@ -35,7 +29,10 @@ class SearchDocument:
         object.__setattr__(self, "municipality", intern(self.municipality))
         object.__setattr__(self, "neighbourhood", intern(self.neighbourhood))
 
-    __reduce__ = through_constructor
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Read back (`bot.search.snapshot`) by calling the constructor with the fields, so
+        what the constructor shares is shared again."""
+        return (type(self), tuple(getattr(self, field.name) for field in fields(self)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ from sys import intern
 from typing import Any
 
 from bot.search.geo import haversine_km
-from bot.search.models import through_constructor
 from bot.search.normalize import flat_parts
 
 GEMEENTE = "gemeente"
@@ -37,9 +36,6 @@ class Nearness(IntEnum):
     AREA = 1  # same wijk, or same municipality for a kern or wijk
     CITY = 2  # same municipality for a buurt
     ELSEWHERE = 3
-
-
-_NO_MENTIONS: frozenset[str] = frozenset()
 
 
 def place_key(name: str) -> str:
@@ -69,13 +65,9 @@ class DocLocation:
     lon: float | None
 
     def __post_init__(self) -> None:
-        # Keys recur across thousands of initiatives, and most name no place: shared values.
+        # Keys recur across thousands of initiatives: one string each.
         object.__setattr__(self, "municipality", intern(self.municipality))
         object.__setattr__(self, "neighbourhood", intern(self.neighbourhood))
-        if not self.mentions:
-            object.__setattr__(self, "mentions", _NO_MENTIONS)
-
-    __reduce__ = through_constructor
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,9 @@ from storage.repositories.stats import StatsRepository
 from storage.repositories.users import UserRepository
 from storage.repositories.wishes import WishRepository
 
-# How deeply `read`/`write` blocks are nested in a session: only the outermost read ends.
 logger = logging.getLogger(__name__)
+
+# How deeply `read`/`write` blocks are nested in a session: only the outermost read ends.
 _BLOCK_DEPTH = "samenspel_block_depth"
 
 

@@ -27,6 +27,9 @@ DOCUMENT_COLUMNS = (
     Initiative.lon,
 )
 
+# The searched columns of every published initiative, for building the index.
+_IS_PUBLISHED = Initiative.status == InitiativeStatus.PUBLISHED
+_PUBLISHED_ROWS = select(*DOCUMENT_COLUMNS).where(_IS_PUBLISHED)
 # Asked before every search: built once (composing it cost more than running it).
 _VERSION = select(SearchState.version).where(SearchState.id == 1)
 # The initiatives of a page of results, on every search: built once, the ids as a parameter.
@@ -64,17 +67,14 @@ class SearchRepository:
         return [(int(ident), int(changed)) for ident, changed in result.all()]
 
     async def published_count(self) -> int:
-        found = await self._session.scalar(
-            select(func.count()).where(Initiative.status == InitiativeStatus.PUBLISHED)
-        )
+        found = await self._session.scalar(select(func.count()).where(_IS_PUBLISHED))
         return int(found or 0)
 
     async def published_row_batches(self, size: int) -> AsyncIterator[list[tuple[Any, ...]]]:
         """The rows of `published_rows()`, `size` at a time: a large collection never lies
         in memory whole."""
-        statement = select(*DOCUMENT_COLUMNS).where(Initiative.status == InitiativeStatus.PUBLISHED)
         result = await self._session.stream(
-            statement.order_by(Initiative.id).execution_options(yield_per=size)
+            _PUBLISHED_ROWS.order_by(Initiative.id).execution_options(yield_per=size)
         )
         try:
             async for batch in result.partitions():
@@ -84,14 +84,13 @@ class SearchRepository:
 
     async def published_rows(self, ids: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
         """The searched columns of published initiatives (all of them, or those of `ids`)."""
-        statement = select(*DOCUMENT_COLUMNS).where(Initiative.status == InitiativeStatus.PUBLISHED)
         if ids is None:
-            result = await self._session.execute(statement.order_by(Initiative.id))
+            result = await self._session.execute(_PUBLISHED_ROWS.order_by(Initiative.id))
             return [tuple(row) for row in result.all()]
         rows: list[tuple[Any, ...]] = []
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
-            result = await self._session.execute(statement.where(Initiative.id.in_(chunk)))
+            result = await self._session.execute(_PUBLISHED_ROWS.where(Initiative.id.in_(chunk)))
             rows.extend(tuple(row) for row in result.all())
         return rows
 

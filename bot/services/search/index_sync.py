@@ -191,20 +191,19 @@ class SearchIndexHolder:
                 index = await build_in_worker(batches)
             except Exception:
                 logger.exception("the search index worker failed: built here instead")
-                rows = await repo.search.published_rows()
-                index = await self._build_here([document(row) for row in rows])
+                index = await self._build_here(repo)
             finally:
                 await batches.aclose()
         else:
-            documents = [document(row) for row in await repo.search.published_rows()]
-            index = await self._build_here(documents)
+            index = await self._build_here(repo)
         self._use(index, version)
         logger.info("search index built: %s initiatives at version %s", len(index), version)
 
     @staticmethod
-    async def _build_here(documents: list[SearchDocument]) -> SearchIndex:
+    async def _build_here(repo: Repo) -> SearchIndex:
         """Built in a worker thread into a new index, then swapped in: the bot goes on
         answering meanwhile."""
+        documents = [document(row) for row in await repo.search.published_rows()]
         index = SearchIndex()
         await asyncio.to_thread(index.build, documents)
         return index
