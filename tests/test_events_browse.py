@@ -341,3 +341,45 @@ def test_every_agenda_button_fits_telegrams_64_bytes_with_the_longest_filters(
         for button in row
     ]
     assert sizes and max(sizes) <= 64
+
+
+async def test_an_opened_card_counts_groups_and_the_waitlist_and_shows_the_readers_own_place(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    from bot.services.events import registrations
+    from storage.models import EventStatus
+    from tests.event_helpers import make_people
+
+    event_id = (await make_event(repo, clock, capacity=4)).id
+    group, alone, late, later = await make_people(repo, clock, 4, 7_100)
+    now = clock.now()
+    await registrations.sign_up(repo, event_id, group, now=now, party_size=3)
+    await registrations.sign_up(repo, event_id, alone, now=now)
+    await registrations.sign_up(repo, event_id, late, now=now, party_size=2)
+    await registrations.sign_up(repo, event_id, later, now=now)
+    tap = EventCallback(action=EventAction.OPEN, event_id=event_id).pack()
+
+    await feed(callback_update(make_user(id=late, language_code="nl"), tap))
+    bot_api.take(AnswerCallbackQuery)
+    card = bot_api.take(SendMessage).text or ""
+    assert "⛔ vol — wachtlijst: 2" in card.split("\n")
+    assert card.endswith("⏳ Je staat met 2 personen op de wachtlijst: nummer 1.")
+
+    await feed(callback_update(make_user(id=group, language_code="en"), tap))
+    bot_api.take(AnswerCallbackQuery)
+    assert (bot_api.take(SendMessage).text or "").endswith("✅ You are signed up with 3 people.")
+
+    stranger = make_user(language_code="en")
+    await feed(callback_update(stranger, tap))
+    bot_api.take(AnswerCallbackQuery)
+    card = bot_api.take(SendMessage)
+    assert "⛔ full — waitlist: 2" in (card.text or "").split("\n")
+    assert "You are" not in (card.text or "")
+    assert button_rows(card.reply_markup)[0] == ["⏳ Join the waitlist"]
+
+    async with repo.write():
+        event = await repo.events.get(event_id)
+        assert event is not None
+        event.status = EventStatus.DRAFT
+    await feed(callback_update(stranger, tap))
+    assert bot_api.take(AnswerCallbackQuery).text == "This event no longer exists."

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Event, EventStatus, Registration, RegistrationStatus, User
 from storage.models.events import SEAT_STATUSES
@@ -34,6 +35,38 @@ _COUNTS = (
     )
     .where(Registration.event_id.in_(bindparam("event_ids", expanding=True)))
     .group_by(Registration.event_id)
+)
+
+# How full an event is, for a statement over the events table: seats taken and waitlist places.
+_counted = aliased(Registration)
+_SEATS_OF_EVENT = (
+    select(func.coalesce(func.sum(_counted.party_size), 0))
+    .where(_counted.event_id == Event.id, _counted.status.in_(SEAT_STATUSES))
+    .scalar_subquery()
+)
+_WAITING_FOR_EVENT = (
+    select(func.count())
+    .where(_counted.event_id == Event.id, _counted.status == RegistrationStatus.WAITLISTED)
+    .scalar_subquery()
+)
+_OWN_ON_EVENT = and_(
+    Registration.event_id == Event.id, Registration.user_id == bindparam("user_id")
+)
+# A card in one statement: the event, the person's own registration (if any) and how full it is.
+_EVENT_WITH_OWN = (
+    select(Event, Registration, _SEATS_OF_EVENT, _WAITING_FOR_EVENT)
+    .outerjoin(Registration, _OWN_ON_EVENT)
+    .where(Event.id == bindparam("event_id"))
+    .execution_options(populate_existing=True)
+)
+# The same without the event, for a sign-up that holds the event's lock already: on PostgreSQL
+# a statement sees what was committed when it began, so it must begin after the lock is taken.
+_OWN_WITH_COUNTS = (
+    select(Registration, _SEATS_OF_EVENT, _WAITING_FOR_EVENT)
+    .select_from(Event)
+    .outerjoin(Registration, _OWN_ON_EVENT)
+    .where(Event.id == bindparam("event_id"))
+    .execution_options(populate_existing=True)
 )
 
 
@@ -60,6 +93,33 @@ class RegistrationRepository:
     async def of(self, event_id: int, user_id: int) -> Registration | None:
         result = await self._session.execute(_OWN, {"event_id": event_id, "user_id": user_id})
         return result.scalars().first()
+
+    async def event_with_own(
+        self, event_id: int, user_id: int
+    ) -> tuple[Event, Registration | None, int, int] | None:
+        """An event, the person's own registration and (seats taken, waitlist places), read
+        together; None when there is no such event."""
+        result = await self._session.execute(
+            _EVENT_WITH_OWN, {"event_id": event_id, "user_id": user_id}
+        )
+        row = result.first()
+        if row is None:
+            return None
+        event, registration, seats, waiting = row
+        return event, registration, int(seats or 0), int(waiting or 0)
+
+    async def own_with_counts(
+        self, event_id: int, user_id: int
+    ) -> tuple[Registration | None, int, int]:
+        """The person's own registration and (seats taken, waitlist places), read together."""
+        result = await self._session.execute(
+            _OWN_WITH_COUNTS, {"event_id": event_id, "user_id": user_id}
+        )
+        row = result.first()
+        if row is None:
+            return None, 0, 0
+        registration, seats, waiting = row
+        return registration, int(seats or 0), int(waiting or 0)
 
     async def add(self, registration: Registration) -> Registration:
         self._session.add(registration)

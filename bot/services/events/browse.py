@@ -122,9 +122,11 @@ async def view_for(
 ) -> tuple[EventView, Registration | None]:
     """An event and the person's own registration, for their card and buttons."""
     async with repo.read():
-        found = await view(repo, event_id)
-        registration = await repo.registrations.of(event_id, user_id)
-    return found, registration
+        found = await repo.registrations.event_with_own(event_id, user_id)
+    if found is None or found[0].status == EventStatus.DRAFT:
+        raise EventNotFoundError(event_id)
+    event, registration, seats_taken, waiting = found
+    return EventView(event, seats_taken, waiting), registration
 
 
 async def filter_choices(

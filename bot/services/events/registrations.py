@@ -174,9 +174,11 @@ async def sign_up(
         answers = answer.read(event) if answer is not None else None
         if party_size is not None and not 1 <= party_size <= party_limit(event):
             raise PartyTooLargeError(party_limit(event))
-        registration = await repo.registrations.of(event_id, user_id)
-        # One query for both numbers; waitlist positions are always 1..waiting.
-        seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
+        # One query for the person's place and both numbers (read after the lock); waitlist
+        # positions are always 1..waiting.
+        registration, seats_taken, waiting = await repo.registrations.own_with_counts(
+            event_id, user_id
+        )
         active = registration is not None and registration.status in (
             RegistrationStatus.CONFIRMED,
             RegistrationStatus.WAITLISTED,
@@ -479,14 +481,16 @@ async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -
     others who got the offer hear it has gone."""
     async with repo.write():
         event = await _open_event(repo, event_id, now)
-        registration = await repo.registrations.of(event_id, user_id)
+        registration, seats_taken, waiting = await repo.registrations.own_with_counts(
+            event_id, user_id
+        )
         if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
-            counts = (await repo.registrations.counts([event_id]))[event_id]
-            return SignUpResult(event, registration, SignUpOutcome.ALREADY_CONFIRMED, *counts)
+            return SignUpResult(
+                event, registration, SignUpOutcome.ALREADY_CONFIRMED, seats_taken, waiting
+            )
         if registration is None or registration.status != RegistrationStatus.WAITLISTED:
             raise NotRegisteredError(event_id)
-        taken = await repo.registrations.seats_taken(event_id)
-        if taken + registration.party_size > event.capacity:
+        if seats_taken + registration.party_size > event.capacity:
             raise SeatGoneError(event_id)
         await _seat_from_waitlist(repo, event, registration, now)
         seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
