@@ -28,6 +28,11 @@ def use_map_url(base: str | None) -> None:
     _MAP_URL.set(base)
 
 
+def map_url() -> str | None:
+    """Where the map is served from in this context (None: no map buttons)."""
+    return _MAP_URL.get()
+
+
 def map_address(base: str, *, language: str | None = None, focus: str = "") -> str:
     """The map's address, in `language`, centred on `focus` ("i_12", "e_5") when given."""
     query = {key: value for key, value in (("lang", language), ("focus", focus)) if value}

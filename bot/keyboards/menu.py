@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from functools import lru_cache
 
-from bot.i18n import _
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n, get_i18n
+
+from bot.i18n import _, speaking
 from bot.keyboards.callbacks import MenuAction, MenuCallback
-from bot.keyboards.map import map_button
+from bot.keyboards.map import map_button, map_url
 
 
 def menu_entries() -> list[tuple[str, str]]:
@@ -25,18 +28,26 @@ def menu_entries() -> list[tuple[str, str]]:
 
 
 def main_menu() -> InlineKeyboardMarkup:
-    """The menu, two buttons a row. Built directly: it is sent often, and the keyboard builder
-    copies every button several times over."""
-    buttons = [
-        InlineKeyboardButton(text=label, callback_data=MenuCallback(action=action).pack())
-        for action, label in menu_entries()
-    ]
-    map_entry = map_button()
-    if map_entry is not None:
-        buttons.append(map_entry)
+    """The menu, two buttons a row, in the current language. Its buttons are made once per
+    language (and map address): the menu is sent often, and only its rows are new each time."""
+    i18n = get_i18n()
+    buttons = _menu_buttons(i18n, i18n.current_locale, map_url())
     return InlineKeyboardMarkup(
-        inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        inline_keyboard=[list(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     )
+
+
+@lru_cache(maxsize=32)
+def _menu_buttons(
+    i18n: I18n, locale: str, map_base: str | None
+) -> tuple[InlineKeyboardButton, ...]:
+    with speaking(i18n, locale):
+        buttons = [
+            InlineKeyboardButton(text=label, callback_data=MenuCallback(action=action).pack())
+            for action, label in menu_entries()
+        ]
+        map_entry = map_button() if map_base else None
+    return (*buttons, map_entry) if map_entry is not None else tuple(buttons)
 
 
 def menu_button() -> InlineKeyboardButton:
