@@ -79,7 +79,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # IMMEDIATE through `Repo.begin_write`, so SQLite queues writers (busy_timeout) instead
         # of failing a read-then-write transaction with "database is locked".
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        driver_connection = connection.connection.dbapi_connection
+        if isinstance(driver_connection, sqlite_driver.OneTripConnection):
+            driver_connection.begin_with_next_statement(f"BEGIN {mode}")
+        else:
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def create_session_pool(engine: AsyncEngine) -> SessionPool:

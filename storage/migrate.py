@@ -65,6 +65,10 @@ async def _one_at_a_time(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
                 if engine.dialect.name == "postgresql":
                     lock = text("SELECT pg_advisory_xact_lock(:key)")
                     await connection.execute(lock, {"key": _MIGRATION_LOCK})
+                else:
+                    # SQLite sends a BEGIN with the transaction's first statement: this one, so
+                    # the write lock is held before any migration code runs.
+                    await connection.execute(text("SELECT 1"))
                 yield connection
                 if engine.dialect.name == "sqlite":
                     await _check_foreign_keys(connection)

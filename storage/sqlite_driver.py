@@ -6,7 +6,8 @@ queue put, a wake-up of the event loop and a context switch. SQLAlchemy's aiosql
 four of those trips per statement and rolls back twice when a session closes, so a short sign-up
 made some thirty trips, and between any two of them other updates ran while the write lock was
 held. Here a statement is one trip (the cursor is made, executed, read and closed in the
-database's thread, where sqlite3 wants it), and a rollback with no transaction open is no trip.
+database's thread, where sqlite3 wants it), a transaction's BEGIN travels with its first
+statement, and a commit or rollback with no transaction open is no trip.
 
 `create_engine` uses this dialect for every `sqlite+aiosqlite` URL; it behaves as aiosqlite does.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import collections
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -32,9 +33,12 @@ _Outcome = tuple[Any, list[Any] | None, int, int | None]
 
 
 def _run_statement(
-    connection: sqlite3.Connection, operation: str, parameters: Any, many: bool
+    connection: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
 ) -> _Outcome:
-    """In the database's thread: the whole statement, its rows and what the cursor knows."""
+    """In the database's thread: the transaction's BEGIN if it is still to be sent, then the
+    whole statement, its rows and what the cursor knows."""
+    if begin is not None:
+        connection.execute(begin)
     cursor = connection.cursor()
     try:
         if many:
@@ -96,7 +100,10 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with self._adapt_connection._execute_mutex:
             aio = self._connection
             raw = aio._conn  # raises as aiosqlite does when the connection is closed
-            outcome: _Outcome = await aio._execute(_run_statement, raw, operation, parameters, many)
+            begin = cast("OneTripConnection", self._adapt_connection).take_begin()
+            outcome: _Outcome = await aio._execute(
+                _run_statement, raw, begin, operation, parameters, many
+            )
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows or ())
 
@@ -111,19 +118,35 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_begin",)
 
     _cursor_cls = OneTripCursor  # type: ignore[assignment]
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._begin: str | None = None
+
+    def begin_with_next_statement(self, begin: str) -> None:
+        """Open a transaction with `begin` ("BEGIN IMMEDIATE") in the trip of the next
+        statement: nothing runs in between, and a transaction that runs no statement costs no
+        trip at all."""
+        self._begin = begin
+
+    def take_begin(self) -> str | None:
+        begin, self._begin = self._begin, None
+        return begin
 
     def _no_transaction(self) -> bool:
         raw = self._connection._connection
         return raw is None or not raw.in_transaction
 
     def rollback(self) -> None:
+        self._begin = None
         if not self._no_transaction():  # the pool rolls back on every return: mostly nothing
             super().rollback()
 
     def commit(self) -> None:
+        self._begin = None
         if not self._no_transaction():
             super().commit()
 

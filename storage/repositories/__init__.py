@@ -130,9 +130,10 @@ class Repo:
 
         Commits when the block ends normally and rolls back when it raises, so a use-case commits
         exactly once by construction. On PostgreSQL this is an ordinary transaction (row locks do
-        the rest); on SQLite it takes the database's write lock up front (BEGIN IMMEDIATE), so
-        concurrent writers wait their turn instead of failing halfway; the lock is given back when
-        the transaction ends. A read-only transaction still open is ended first.
+        the rest); on SQLite it takes the database's write lock up front (BEGIN IMMEDIATE, sent
+        with the block's first statement), so concurrent writers wait their turn instead of
+        failing halfway; the lock is given back when the transaction ends. A read-only
+        transaction still open is ended first.
         """
         await self._end_read()
         await write_lock.acquire(self.session)
