@@ -7,6 +7,7 @@ transaction that holds the event's lock (`EventRepository.lock` after `Repo.begi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -59,10 +60,33 @@ _EVENT_WITH_OWN = (
     .where(Event.id == bindparam("event_id"))
     .execution_options(populate_existing=True)
 )
-# The same without the event, for a sign-up that holds the event's lock already: on PostgreSQL
-# a statement sees what was committed when it began, so it must begin after the lock is taken.
-_OWN_WITH_COUNTS = (
-    select(Registration, _SEATS_OF_EVENT, _WAITING_FOR_EVENT)
+
+
+def _latest(registrations: Any, answer: str) -> Any:
+    """The person's latest answer (the column `answer`) over `registrations`, all events."""
+    column = getattr(registrations, answer)
+    return (
+        select(column)
+        .where(registrations.user_id == bindparam("user_id"), column.is_not(None))
+        .order_by(registrations.updated_at.desc(), registrations.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+_LATEST_ANSWERS = select(_latest(Registration, "age_group"), _latest(Registration, "neighbourhood"))
+_answered = aliased(Registration)
+# What a sign-up reads after it has taken the event's lock, in one statement: the person's own
+# registration, how full the event is and the person's latest answers to the two questions. On
+# PostgreSQL a statement sees what was committed when it began, so it must begin after the lock.
+_SIGN_UP_FACTS = (
+    select(
+        Registration,
+        _SEATS_OF_EVENT,
+        _WAITING_FOR_EVENT,
+        _latest(_answered, "age_group"),
+        _latest(_answered, "neighbourhood"),
+    )
     .select_from(Event)
     .outerjoin(Registration, _OWN_ON_EVENT)
     .where(Event.id == bindparam("event_id"))
@@ -70,17 +94,14 @@ _OWN_WITH_COUNTS = (
 )
 
 
-def _latest(column: Any) -> Any:
-    return (
-        select(column)
-        .where(Registration.user_id == bindparam("user_id"), column.is_not(None))
-        .order_by(Registration.updated_at.desc(), Registration.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+@dataclass(frozen=True, slots=True)
+class SignUpFacts:
+    """One person and one event, as a sign-up finds them."""
 
-
-_LATEST_ANSWERS = select(_latest(Registration.age_group), _latest(Registration.neighbourhood))
+    registration: Registration | None
+    seats_taken: int
+    waiting: int
+    latest_answers: tuple[str | None, str | None]  # (age group, place), from any event
 
 
 class RegistrationRepository:
@@ -108,18 +129,17 @@ class RegistrationRepository:
         event, registration, seats, waiting = row
         return event, registration, int(seats or 0), int(waiting or 0)
 
-    async def own_with_counts(
-        self, event_id: int, user_id: int
-    ) -> tuple[Registration | None, int, int]:
-        """The person's own registration and (seats taken, waitlist places), read together."""
+    async def sign_up_facts(self, event_id: int, user_id: int) -> SignUpFacts:
+        """The person's own registration, how full the event is and their latest answers,
+        read together (call with the event locked)."""
         result = await self._session.execute(
-            _OWN_WITH_COUNTS, {"event_id": event_id, "user_id": user_id}
+            _SIGN_UP_FACTS, {"event_id": event_id, "user_id": user_id}
         )
         row = result.first()
         if row is None:
-            return None, 0, 0
-        registration, seats, waiting = row
-        return registration, int(seats or 0), int(waiting or 0)
+            return SignUpFacts(None, 0, 0, (None, None))
+        registration, seats, waiting, age_group, place = row
+        return SignUpFacts(registration, int(seats or 0), int(waiting or 0), (age_group, place))
 
     async def add(self, registration: Registration) -> Registration:
         self._session.add(registration)

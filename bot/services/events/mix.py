@@ -171,12 +171,6 @@ async def table_mix(repo: Repo, event: Event) -> Mix:
     return mix_of(event, seats, left)
 
 
-async def previous_answers(repo: Repo, user_id: int) -> tuple[str | None, str | None]:
-    """Someone's latest answers (age group, place), to offer again."""
-    async with repo.read():
-        return await repo.registrations.latest_answers(user_id)
-
-
 def read_answer(event: Event, question: str, code: str) -> str | None:
     """The answer a button stands for; None when skipped."""
     if code == "-":

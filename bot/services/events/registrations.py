@@ -174,11 +174,10 @@ async def sign_up(
         answers = answer.read(event) if answer is not None else None
         if party_size is not None and not 1 <= party_size <= party_limit(event):
             raise PartyTooLargeError(party_limit(event))
-        # One query for the person's place and both numbers (read after the lock); waitlist
-        # positions are always 1..waiting.
-        registration, seats_taken, waiting = await repo.registrations.own_with_counts(
-            event_id, user_id
-        )
+        # One query, after the lock: the person's place, both numbers (waitlist positions are
+        # always 1..waiting) and their latest answers.
+        facts = await repo.registrations.sign_up_facts(event_id, user_id)
+        registration, seats_taken, waiting = facts.registration, facts.seats_taken, facts.waiting
         active = registration is not None and registration.status in (
             RegistrationStatus.CONFIRMED,
             RegistrationStatus.WAITLISTED,
@@ -196,7 +195,7 @@ async def sign_up(
             held = await _held_back(repo, event, now)
             seat = seats_taken + size <= event.capacity - held
             if not seat and held and seats_taken + size <= event.capacity:
-                seat = await _reserved_for(repo, event, user_id, answers)
+                seat = _reserved_for(event, answers, facts.latest_answers)
             waits_for_offer = seat and await _waits_for_offer(
                 repo, event, user_id, seats_taken + size, waiting, now
             )
@@ -221,7 +220,7 @@ async def sign_up(
             result.suggestions = await suggestions_for(repo, event, now=now)
         new = outcome in (SignUpOutcome.CONFIRMED, SignUpOutcome.WAITLISTED)
         if new and mix.wants_answers(event, registration):
-            result.earlier_answers = await mix.previous_answers(repo, user_id)
+            result.earlier_answers = facts.latest_answers
     return result
 
 
@@ -262,12 +261,14 @@ async def _held_back(repo: Repo, event: Event, now: datetime) -> int:
     return await mix.reserved_left(repo, event)
 
 
-async def _reserved_for(repo: Repo, event: Event, user_id: int, answers: Answers | None) -> bool:
+def _reserved_for(
+    event: Event, answers: Answers | None, earlier: tuple[str | None, str | None]
+) -> bool:
     """Whether the table's reserved seats are for this person: by the answers given now, or
-    else their earlier ones; asked first when neither says it."""
+    else their `earlier` ones (age group, place); asked first when neither says it."""
     if answers is not None:
         return bool(mix.matches(event, answers.age_group, answers.place))
-    age_group, place = await repo.registrations.latest_answers(user_id)
+    age_group, place = earlier
     found = mix.matches(event, age_group, mix.usable_place(event, place))
     if found is None:
         raise mix.AnswerNeededError(event.id, mix.question_for(event), (age_group, place))
@@ -481,9 +482,8 @@ async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -
     others who got the offer hear it has gone."""
     async with repo.write():
         event = await _open_event(repo, event_id, now)
-        registration, seats_taken, waiting = await repo.registrations.own_with_counts(
-            event_id, user_id
-        )
+        facts = await repo.registrations.sign_up_facts(event_id, user_id)
+        registration, seats_taken, waiting = facts.registration, facts.seats_taken, facts.waiting
         if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
             return SignUpResult(
                 event, registration, SignUpOutcome.ALREADY_CONFIRMED, seats_taken, waiting
