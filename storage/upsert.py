@@ -3,13 +3,15 @@ SQLite from PostgreSQL) and the number of rows a statement touched."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import CursorResult, Result
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+
+_Model = TypeVar("_Model", bound=DeclarativeBase)
 
 
 async def insert_or_ignore(
@@ -21,6 +23,17 @@ async def insert_or_ignore(
     statement = insert(model).values(**values).on_conflict_do_nothing()
     result = await session.execute(statement)
     return rows_touched(result) > 0
+
+
+async def insert_or_get_nothing(
+    session: AsyncSession, model: type[_Model], values: dict[str, Any]
+) -> _Model | None:
+    """Insert a row unless one with the same unique key exists, in one statement; the new row
+    as it was stored (defaults filled in), or None when it existed already."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model)
+    return (await session.scalars(statement)).first()
 
 
 async def insert_many_or_ignore(

@@ -8,7 +8,9 @@ import pytest
 from aiogram.methods import SendMessage
 from aiogram.types import Message
 
+from bot.clock import FakeClock
 from bot.deeplinks import deep_link
+from storage.engine import SessionPool
 from storage.repositories import Repo
 from tests.conftest import Feeder
 from tests.factories import make_user, message_update
@@ -137,3 +139,30 @@ async def test_coordinator_ids_from_settings_become_coordinators(
     bot_api.take(SendMessage)
     stored = await repo.users.get(COORDINATOR_ID)
     assert stored is not None and stored.role == "coordinator"
+
+
+async def test_a_new_person_seen_by_two_processes_at_once_is_stored_once(
+    session_pool: SessionPool, clock: FakeClock
+) -> None:
+    """Two updates of someone new, handled at the same moment with a session each (as two
+    processes would): one row, created once, and both see it with the name Telegram gave."""
+    import asyncio
+
+    from sqlalchemy import func, select
+
+    from bot.services.users import TelegramPerson, see_user
+    from storage.models import User
+
+    person = TelegramPerson(4242, "Noor", None, "noor", "nl")
+
+    async def first_sight() -> User:
+        async with session_pool() as session:
+            return await see_user(Repo(session), person, now=clock.now(), coordinator_ids=())
+
+    one, other = await asyncio.gather(first_sight(), first_sight())
+
+    assert (one.id, one.first_name, one.role) == (4242, "Noor", "resident")
+    assert (other.id, other.first_name, other.username) == (4242, "Noor", "noor")
+    async with session_pool() as session:
+        rows = await session.scalar(select(func.count()).select_from(User).where(User.id == 4242))
+    assert rows == 1

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Role, User
-from storage.upsert import insert_or_ignore
+from storage.upsert import insert_or_get_nothing
 
 
 class UserRepository:
@@ -29,8 +29,9 @@ class UserRepository:
         telegram_language: str | None,
         now: datetime,
     ) -> tuple[User, bool]:
-        """The user row and whether it was created now; safe when two updates of a new user race."""
-        created = await insert_or_ignore(
+        """The user row and whether it was created now; safe when two updates of a new user race
+        (a new row is one statement; the loser of a race reads the winner's row)."""
+        created = await insert_or_get_nothing(
             self._session,
             User,
             {
@@ -45,9 +46,11 @@ class UserRepository:
                 "last_seen_at": now,
             },
         )
+        if created is not None:
+            return created, True
         user = await self._session.get(User, user_id, populate_existing=True)
         assert user is not None
-        return user, created
+        return user, False
 
     async def by_ids(self, user_ids: Sequence[int]) -> dict[int, User]:
         """The people of these ids who still exist."""
