@@ -18,8 +18,7 @@ async def insert_or_ignore(
     session: AsyncSession, model: type[DeclarativeBase], values: dict[str, Any]
 ) -> bool:
     """Insert a row unless one with the same unique key exists; True when a row was inserted."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert_of(session)
     statement = insert(model).values(**values).on_conflict_do_nothing()
     result = await session.execute(statement)
     return rows_touched(result) > 0
@@ -30,8 +29,7 @@ async def insert_or_get_nothing(
 ) -> _Model | None:
     """Insert a row unless one with the same unique key exists, in one statement; the new row
     as it was stored (defaults filled in), or None when it existed already."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert_of(session)
     statement = insert(model).values(**values).on_conflict_do_nothing().returning(model)
     return (await session.scalars(statement)).first()
 
@@ -48,12 +46,17 @@ async def insert_many_or_ignore(
     keys it returns, the same on every database."""
     if not rows:
         return 0
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert_of(session)
     primary_key = sa_inspect(model).primary_key[0]
     statement = insert(model).on_conflict_do_nothing().returning(primary_key)
     result = await session.execute(statement, rows)
     return len(result.all())
+
+
+def _insert_of(session: AsyncSession) -> Any:
+    """The INSERT that knows ON CONFLICT for the session's database."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def rows_touched(result: Result[Any]) -> int:

@@ -53,13 +53,22 @@ _WAITING_FOR_EVENT = (
 _OWN_ON_EVENT = and_(
     Registration.event_id == Event.id, Registration.user_id == bindparam("user_id")
 )
+
+
+def _with_own_registration(*columns: Any) -> Any:
+    """`columns` of one event (`event_id`) with the person's own registration (`user_id`), if
+    any, beside them."""
+    return (
+        select(*columns)
+        .select_from(Event)
+        .outerjoin(Registration, _OWN_ON_EVENT)
+        .where(Event.id == bindparam("event_id"))
+        .execution_options(populate_existing=True)
+    )
+
+
 # A card in one statement: the event, the person's own registration (if any) and how full it is.
-_EVENT_WITH_OWN = (
-    select(Event, Registration, _SEATS_OF_EVENT, _WAITING_FOR_EVENT)
-    .outerjoin(Registration, _OWN_ON_EVENT)
-    .where(Event.id == bindparam("event_id"))
-    .execution_options(populate_existing=True)
-)
+_EVENT_WITH_OWN = _with_own_registration(Event, Registration, _SEATS_OF_EVENT, _WAITING_FOR_EVENT)
 
 
 def _latest(registrations: Any, answer: str) -> Any:
@@ -79,18 +88,12 @@ _answered = aliased(Registration)
 # What a sign-up reads after it has taken the event's lock, in one statement: the person's own
 # registration, how full the event is and the person's latest answers to the two questions. On
 # PostgreSQL a statement sees what was committed when it began, so it must begin after the lock.
-_SIGN_UP_FACTS = (
-    select(
-        Registration,
-        _SEATS_OF_EVENT,
-        _WAITING_FOR_EVENT,
-        _latest(_answered, "age_group"),
-        _latest(_answered, "neighbourhood"),
-    )
-    .select_from(Event)
-    .outerjoin(Registration, _OWN_ON_EVENT)
-    .where(Event.id == bindparam("event_id"))
-    .execution_options(populate_existing=True)
+_SIGN_UP_FACTS = _with_own_registration(
+    Registration,
+    _SEATS_OF_EVENT,
+    _WAITING_FOR_EVENT,
+    _latest(_answered, "age_group"),
+    _latest(_answered, "neighbourhood"),
 )
 
 

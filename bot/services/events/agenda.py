@@ -9,8 +9,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.services.events.ics import event_calendar
-from bot.services.events.registrations import EventNotFoundError
-from storage.models import Event, EventStatus, FacilitationRequest, Registration
+from bot.services.events.registrations import visible_event
+from storage.models import Event, FacilitationRequest, Registration
 from storage.repositories import Repo
 
 
@@ -32,7 +32,5 @@ async def calendar_file(
 ) -> tuple[str, bytes]:
     """(file name, .ics content) of a published or cancelled event."""
     async with repo.read():
-        event = await repo.events.get(event_id)
-    if event is None or event.status == EventStatus.DRAFT:
-        raise EventNotFoundError(event_id)
+        event = visible_event(await repo.events.get(event_id), event_id)
     return f"samenspel-{event_id}.ics", event_calendar(event, now=now, tz=tz, url=url)

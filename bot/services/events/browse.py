@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.services.events.periods import month_code, period_window
-from bot.services.events.registrations import EventNotFoundError
+from bot.services.events.registrations import EventNotFoundError, visible_event
 from storage.models import Event, EventKind, EventStatus, Registration
 from storage.repositories import Repo
 from storage.repositories.events import EventFilter
@@ -102,9 +102,7 @@ async def browse(repo: Repo, request: Browse, *, now: datetime, tz: tzinfo) -> B
 async def view(repo: Repo, event_id: int, *, drafts: bool = False) -> EventView:
     """One event with its seats; drafts only for the coordinators' card (`drafts`)."""
     async with repo.read():
-        event = await repo.events.get(event_id)
-        if event is None or (event.status == EventStatus.DRAFT and not drafts):
-            raise EventNotFoundError(event_id)
+        event = visible_event(await repo.events.get(event_id), event_id, drafts=drafts)
         counts = await repo.registrations.counts([event_id])
     return EventView(event, *counts[event_id])
 
@@ -123,10 +121,10 @@ async def view_for(
     """An event and the person's own registration, for their card and buttons."""
     async with repo.read():
         found = await repo.registrations.event_with_own(event_id, user_id)
-    if found is None or found[0].status == EventStatus.DRAFT:
+    if found is None:
         raise EventNotFoundError(event_id)
     event, registration, seats_taken, waiting = found
-    return EventView(event, seats_taken, waiting), registration
+    return EventView(visible_event(event, event_id), seats_taken, waiting), registration
 
 
 async def filter_choices(

@@ -116,10 +116,16 @@ class CancelResult:
     waiting: int = 0
 
 
-async def _open_event(repo: Repo, event_id: int, now: datetime) -> Event:
-    event = await repo.events.lock(event_id)
-    if event is None or event.status == EventStatus.DRAFT:
+def visible_event(event: Event | None, event_id: int, *, drafts: bool = False) -> Event:
+    """The event, when residents may see it (with `drafts`, as on a coordinator's card: a draft
+    too); EventNotFoundError otherwise."""
+    if event is None or (event.status == EventStatus.DRAFT and not drafts):
         raise EventNotFoundError(event_id)
+    return event
+
+
+async def _open_event(repo: Repo, event_id: int, now: datetime) -> Event:
+    event = visible_event(await repo.events.lock(event_id), event_id)
     if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
         raise EventNotOpenError(event_id)
     return event
