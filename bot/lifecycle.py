@@ -1,4 +1,5 @@
-"""Getting a database ready before the bot starts: reachable, migrated, demo data if asked."""
+"""Getting a database ready before the bot starts: reachable, migrated, demo data if asked,
+and the query planner's statistics up to date."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.demo.personas import database_is_empty, load_demo_data
+from bot.services.database_upkeep import refresh_planner_statistics
 from storage import migrate
 from storage.engine import create_engine, create_session_pool
 from storage.repositories import Repo
@@ -24,7 +26,8 @@ class DatabaseUnavailableError(Exception):
 async def prepare_database(
     settings: Settings, *, demo_data: bool, only_if_empty: bool = True
 ) -> int:
-    """Check the connection, apply migrations and optionally load demo data (rows added)."""
+    """Check the connection, apply migrations, optionally load demo data, and gather the
+    planner's statistics (rows of demo data added)."""
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,14 +43,13 @@ async def prepare_database(
         ) from None
     try:
         await migrate.upgrade(engine)
-        if not demo_data:
-            return 0
         async with create_session_pool(engine)() as session:
             repo = Repo(session)
-            if only_if_empty and not await database_is_empty(repo):
-                return 0
-            added = await load_demo_data(repo, SystemClock())
-            logger.info("demo data loaded: %s rows", added)
+            added = 0
+            if demo_data and (not only_if_empty or await database_is_empty(repo)):
+                added = await load_demo_data(repo, SystemClock())
+                logger.info("demo data loaded: %s rows", added)
+            await refresh_planner_statistics(repo)
             return added
     finally:
         await engine.dispose()

@@ -29,6 +29,7 @@ from scheduler.meetups import MEETUP_JOB_ID, run_meetup_proposals
 from scheduler.retention import RETENTION_JOB_ID, run_retention_job
 from scheduler.rota import POLL_JOB_ID, ROTA_JOB_ID, run_poll_job, run_rota_job
 from scheduler.seat_offers import SEAT_OFFERS_JOB_ID, run_seat_offers_job
+from scheduler.upkeep import STATISTICS_JOB_ID, run_statistics_job
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(FRESHNESS_JOB_ID, run_freshness_job, CronTrigger(hour=7, timezone=UTC)),
     PeriodicJob(MEETUP_JOB_ID, run_meetup_proposals, CronTrigger(day=1, hour=8, timezone=UTC)),
     PeriodicJob(RETENTION_JOB_ID, run_retention_job, CronTrigger(hour=3, timezone=UTC)),
+    PeriodicJob(STATISTICS_JOB_ID, run_statistics_job, CronTrigger(hour=4, timezone=UTC)),
     PeriodicJob(CERTIFICATE_JOB_ID, run_certificate_job, CronTrigger(hour=9, timezone=UTC)),
     PeriodicJob(POLL_JOB_ID, run_poll_job, CronTrigger(day=15, hour=9, timezone=UTC)),
     PeriodicJob(ROTA_JOB_ID, run_rota_job, CronTrigger(day=22, hour=9, timezone=UTC)),

@@ -48,6 +48,7 @@ from bot.config import Settings  # noqa: E402
 from bot.i18n import create_i18n  # noqa: E402
 from bot.keyboards.callbacks import EventAction, EventCallback  # noqa: E402
 from bot.middlewares.throttling import ThrottlingMiddleware  # noqa: E402
+from bot.services.database_upkeep import refresh_planner_statistics  # noqa: E402
 from bot.services.events.admin import EventDraft, create_event  # noqa: E402
 from bot.services.known_users import TTL as KNOWN_USERS_TTL  # noqa: E402
 from scheduler.setup import build_scheduler  # noqa: E402
@@ -171,6 +172,8 @@ async def _fill(url: str, initiatives: int, people: int, clock: FakeClock) -> in
             now=now,
         )  # fmt: skip
         event_id = event_row.id
+        # As the bot does at every start and once a day: the planner knows the tables.
+        await refresh_planner_statistics(repo)
     await engine.dispose()
     return event_id
 

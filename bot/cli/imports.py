@@ -12,6 +12,7 @@ from typing import TextIO
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
 from bot.lifecycle import prepare_database
+from bot.services.database_upkeep import refresh_planner_statistics
 from bot.services.initiatives.importer import (
     ImportFileError,
     ImportReport,
@@ -35,6 +36,8 @@ async def import_initiatives_file(
         async with create_session_pool(engine)() as session:
             now = (clock or SystemClock()).now()
             report = await import_initiatives(Repo(session), rows, now=now)
+            # Thousands of initiatives at once: the planner should know about them now.
+            await refresh_planner_statistics(Repo(session))
     finally:
         await engine.dispose()
     for number, ref, reason in report.rejected:

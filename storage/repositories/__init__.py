@@ -24,6 +24,7 @@ from storage.repositories.knowledge import KnowledgeRepository
 from storage.repositories.map import MapRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.outbox_claims import OutboxClaimRepository
+from storage.repositories.planner import PlannerRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.registrations import RegistrationRepository
 from storage.repositories.roles import RoleRepository
@@ -123,6 +124,10 @@ class Repo:
     @cached_property
     def privacy(self) -> PrivacyRepository:
         return PrivacyRepository(self.session)
+
+    @cached_property
+    def planner(self) -> PlannerRepository:
+        return PlannerRepository(self.session)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Repo]:

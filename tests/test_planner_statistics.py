@@ -1,0 +1,131 @@
+"""The query planner's statistics: gathered at every start and by a daily job, so that a
+page of search results is read by the initiatives' keys, not by walking every published
+initiative through an index that starts with the status (see `storage.repositories.planner`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, insert
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.lifecycle import prepare_database
+from scheduler.context import JobContext
+from scheduler.jobs import PERIODIC_JOBS
+from scheduler.upkeep import STATISTICS_JOB_ID, run_statistics_job
+from storage.engine import create_engine, create_session_pool
+from storage.models import Initiative
+from storage.repositories import Repo
+
+NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+
+
+def _settings(url: str) -> Settings:
+    return Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+
+
+async def _add_initiatives(url: str, published: int, drafts: int) -> list[int]:
+    rows = [
+        {
+            "name": f"Buurtmoestuin {n}", "description": "Samen groente telen.",
+            "themes": ["voedsel"], "municipality": "Utrecht" if n % 2 else "Zeist",
+            "status": "published" if n < published else "draft", "created_at": NOW,
+            "updated_at": NOW, "published_at": NOW if n < published else None,
+            "last_confirmed_at": NOW,
+        }
+        for n in range(published + drafts)
+    ]  # fmt: skip
+    engine = create_engine(url)
+    try:
+        async with create_session_pool(engine)() as session:
+            repo = Repo(session)
+            async with repo.write():
+                added = await session.execute(insert(Initiative).returning(Initiative.id), rows)
+                return list(added.scalars())
+    finally:
+        await engine.dispose()
+
+
+async def _plan_and_rows(url: str, ids: list[int]) -> tuple[str, list[str]]:
+    """How SQLite finds the rows of a page of results, and the names it returns."""
+    engine = create_engine(url)
+    seen: list[tuple[str, Any]] = []
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    try:
+        async with create_session_pool(engine)() as session:
+            repo = Repo(session)
+            async with repo.read():
+                found = await repo.search.published(ids)
+            names = [found[ident].name for ident in ids if ident in found]
+            statement, parameters = next(s for s in seen if "FROM initiatives" in s[0])
+            connection = await session.connection()
+            plan = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            steps = " | ".join(row[-1] for row in plan)
+            await session.rollback()
+    finally:
+        await engine.dispose()
+    return steps, names
+
+
+async def _daily_job(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        context = JobContext(create_session_pool(engine), FakeClock(NOW), _settings(url))
+        await run_statistics_job(context)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_page_of_results_is_read_by_its_keys_once_the_daily_job_ran(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'grown.db'}"
+    await prepare_database(_settings(url), demo_data=False)  # a bot that started empty …
+    ids = await _add_initiatives(url, published=400, drafts=40)  # … and grew
+    page = [ids[3], ids[250], ids[420], ids[77], ids[9]]  # the fourth-to-last is a draft
+
+    await _daily_job(url)
+    plan, names = await _plan_and_rows(url, page)
+
+    assert "USING INTEGER PRIMARY KEY" in plan, plan
+    assert "status" not in plan, plan
+    assert names == ["Buurtmoestuin 3", "Buurtmoestuin 250", "Buurtmoestuin 77", "Buurtmoestuin 9"]
+
+
+async def test_a_start_gathers_the_statistics_of_a_database_that_has_none(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'older.db'}"
+    await prepare_database(_settings(url), demo_data=False)
+    ids = await _add_initiatives(url, published=300, drafts=0)
+    plan_before, _ = await _plan_and_rows(url, ids[:5])
+
+    await prepare_database(_settings(url), demo_data=False)  # the next start
+    plan, names = await _plan_and_rows(url, ids[:5])
+
+    assert "status" in plan_before  # what the planner guessed without statistics
+    assert "USING INTEGER PRIMARY KEY" in plan and "status" not in plan, plan
+    assert names == [f"Buurtmoestuin {n}" for n in range(5)]
+
+
+def test_the_statistics_job_runs_daily() -> None:
+    job = next(job for job in PERIODIC_JOBS if job.id == STATISTICS_JOB_ID)
+    fires = job.trigger.get_next_fire_time(None, NOW)
+    assert fires is not None and (fires.hour, fires.minute) == (4, 0)
+
+
+async def test_a_database_that_keeps_its_own_statistics_is_left_alone(
+    repo: Repo, database_url: str
+) -> None:
+    refresh: Callable[[], Awaitable[bool]] = repo.planner.refresh_statistics
+    async with repo.write():
+        gathered = await refresh()
+    assert gathered is database_url.startswith("sqlite")
