@@ -16,5 +16,5 @@ STATISTICS_JOB_ID = "planner_statistics"
 
 async def run_statistics_job(ctx: JobContext) -> None:
     async with ctx.session_pool() as session:
-        if await refresh_planner_statistics(Repo(session)):
-            logger.info("database statistics gathered again")
+        await refresh_planner_statistics(Repo(session))
+    logger.info("database statistics gathered again")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from storage.repositories import Repo
 
 
-async def refresh_planner_statistics(repo: Repo) -> bool:
-    """True when statistics were gathered (SQLite); False where the database keeps its own."""
+async def refresh_planner_statistics(repo: Repo) -> None:
     async with repo.write():
-        return await repo.planner.refresh_statistics()
+        await repo.planner.refresh_statistics()
