@@ -22,7 +22,20 @@ CONJUNCTION_MISSING_EXPONENT = 2.0
 RELATIVE_CUTOFF = 0.12
 
 
-def concept_scores(concept: Concept, postings: Postings, total: int) -> dict[int, float]:
+# Scores of the simple concepts (no parts) of one query, by what they are made of: the parts of
+# a query's compounds repeat ("taalcafé" is also "taal" + "cafe" and "language" + "cafe").
+_Memo = dict[tuple[str | None, tuple[tuple[str, float], ...]], dict[int, float]]
+
+
+def concept_scores(
+    concept: Concept, postings: Postings, total: int, memo: _Memo | None = None
+) -> dict[int, float]:
+    key = None
+    if memo is not None and not concept.groups:
+        key = (concept.literal, tuple(concept.terms.items()))
+        known = memo.get(key)
+        if known is not None:
+            return known
     literal_df = postings.df(concept.literal) if concept.literal else 0
     cap = idf(literal_df, total) if literal_df else math.inf
     factors: list[tuple[float, str]] = []
@@ -49,16 +62,18 @@ def concept_scores(concept: Concept, postings: Postings, total: int) -> dict[int
             if score > get(doc_id, 0.0):
                 scores[doc_id] = score
     for parts, weight in concept.groups:
-        _merge_max(scores, _conjunction(parts, weight, postings, total))
+        _merge_max(scores, _conjunction(parts, weight, postings, total, memo))
+    if key is not None and memo is not None:
+        memo[key] = scores
     return scores
 
 
 def _conjunction(
-    parts: tuple[Concept, ...], weight: float, postings: Postings, total: int
+    parts: tuple[Concept, ...], weight: float, postings: Postings, total: int, memo: _Memo | None
 ) -> dict[int, float]:
     """The parts should match together: the average part score, for initiatives that match
     at least two parts, discounted for each missing part."""
-    part_scores = [concept_scores(part, postings, total) for part in parts]
+    part_scores = [concept_scores(part, postings, total, memo) for part in parts]
     size = len(parts)
     if size == 1:
         return {doc_id: weight * score for doc_id, score in part_scores[0].items()}
@@ -100,15 +115,16 @@ def score_concepts(concepts: Iterable[Concept], postings: Postings, total: int) 
     concept_list = list(concepts)
     if not concept_list:
         return {}
+    memo: _Memo = {}
     size = len(concept_list)
     if size == 1:
-        return concept_scores(concept_list[0], postings, total)
+        return concept_scores(concept_list[0], postings, total, memo)
     totals: dict[int, float] = {}
     matched: dict[int, int] = {}
     for concept in concept_list:
         get_total = totals.get
         get_matched = matched.get
-        for doc_id, score in concept_scores(concept, postings, total).items():
+        for doc_id, score in concept_scores(concept, postings, total, memo).items():
             totals[doc_id] = get_total(doc_id, 0.0) + score
             matched[doc_id] = get_matched(doc_id, 0) + 1
     factors = [(count / size) ** COORDINATION_EXPONENT for count in range(size + 1)]

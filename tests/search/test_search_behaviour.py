@@ -354,3 +354,22 @@ def test_query_of_only_stop_words_returns_without_error(index: SearchIndex) -> N
 def test_suggest_themes_for_unknown_words(index: SearchIndex) -> None:
     assert index.suggest_themes("armoe")[0] == "armoede"
     assert "ouderen" in index.suggest_themes("bejaarden")
+
+
+def test_a_word_that_recurs_in_the_parts_of_a_query_is_looked_up_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "taalcafé" is also searched as "taal" + "café" and "language" + "café": the parts'
+    # postings are walked once per search, however often they recur.
+    index = make_index()
+    looked_up: list[str] = []
+    postings = index._postings
+    arrays = postings.arrays
+
+    def counted(term: str) -> tuple[object, object]:
+        looked_up.append(term)
+        return arrays(term)
+
+    monkeypatch.setattr(postings, "arrays", counted)
+    assert ids(index, "taalcafe")[0] == 2
+    assert looked_up and len(looked_up) == len(set(looked_up)), looked_up
