@@ -4,6 +4,8 @@ synchronous filter through `asyncio.to_thread`)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -388,6 +390,56 @@ async def test_a_sign_up_and_a_card_compose_no_select_statement(
     assert texts[0] == "Je bent aangemeld! Tot dan."
     assert texts[-1].startswith("🗣 <b>Samen aan tafel</b>") and "✅ nog 8 plekken" in texts[-1]
     assert composed == []
+
+
+async def test_a_sign_up_for_a_full_event_and_the_agenda_compose_no_select_statement(
+    feed: Feeder, bot_api: MockedBotAPI, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The waitlist's suggestions (other tables on the theme with a seat left) and the
+    agenda's lists are built once for each combination of filters, the values as parameters."""
+    from datetime import timedelta
+
+    from sqlalchemy.sql import selectable
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from tests.event_helpers import START_DEFAULT, make_event
+
+    full = await make_event(feed.repo, clock, capacity=1)
+    await make_event(
+        feed.repo, clock, title="Nog een tafel", starts_at=START_DEFAULT + timedelta(days=7)
+    )
+    join = EventCallback(action=EventAction.JOIN, event_id=full.id).pack()
+    anna, bram, cas = (make_user(language_code="nl") for _ in range(3))
+    await feed(callback_update(anna, join))
+    await feed(callback_update(bram, join))  # the first on the waitlist: the statements exist
+    await feed(message_update(bram, "/agenda"))
+    await feed(message_update(cas, "/menu"))
+    bot_api.take_all()
+    composed: list[str] = []
+    original = selectable.Select.where
+
+    def counting(self: Any, *args: Any) -> Any:
+        caller = sys._getframe(1).f_code.co_filename
+        if f"{os.sep}sqlalchemy{os.sep}" not in caller:
+            composed.append(caller)
+        return original(self, *args)
+
+    monkeypatch.setattr(selectable.Select, "where", counting)
+    await feed(callback_update(cas, join))
+    waitlisted = [call for call in bot_api.take_all() if isinstance(call, SendMessage)]
+    await feed(message_update(cas, "/agenda"))
+    agenda = " ".join(getattr(call, "text", "") or "" for call in bot_api.take_all())
+    offer = next(call for call in waitlisted if "wachtlijst" in call.text)
+    assert offer.text.endswith("Hier is nog plek:"), offer.text
+    assert _button_texts(offer) == ["🗣 Nog een tafel"]
+    assert "Samen aan tafel" in agenda and "Nog een tafel" in agenda, agenda
+    assert composed == []
+
+
+def _button_texts(call: SendMessage) -> list[str]:
+    markup = call.reply_markup
+    assert markup is not None and hasattr(markup, "inline_keyboard")
+    return [button.text for row in markup.inline_keyboard for button in row]
 
 
 async def test_a_tap_enters_only_the_routers_where_a_button_of_its_kind_is_handled(
