@@ -442,6 +442,35 @@ def _button_texts(call: SendMessage) -> list[str]:
     return [button.text for row in markup.inline_keyboard for button in row]
 
 
+async def test_a_new_person_is_stored_without_composing_a_statement(
+    feed: Feeder, bot_api: MockedBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The INSERT that stores someone new is built once; their details go in as parameters."""
+    from sqlalchemy.sql import dml
+
+    from storage.models import User
+
+    await feed(message_update(make_user(language_code="nl"), "/start"))  # the statement exists
+    bot_api.take_all()
+    composed: list[str] = []
+    original = dml.ValuesBase.values
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        caller = sys._getframe(1).f_code.co_filename
+        if f"{os.sep}sqlalchemy{os.sep}" not in caller:
+            composed.append(caller)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(dml.ValuesBase, "values", counting)
+    newcomer = make_user(language_code="nl")
+    await feed(message_update(newcomer, "/start"))
+    assert bot_api.take_all()
+    async with feed.repo.read():
+        stored = await feed.repo.session.get(User, newcomer.id)
+    assert stored is not None and stored.first_name == newcomer.first_name
+    assert composed == []
+
+
 async def test_a_tap_enters_only_the_routers_where_a_button_of_its_kind_is_handled(
     feed: Feeder,
     bot_api: MockedBotAPI,
