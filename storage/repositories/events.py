@@ -17,10 +17,9 @@ from storage.models import (
     DigestSubscription,
     Event,
     EventStatus,
-    Registration,
     User,
 )
-from storage.models.events import SEAT_STATUSES
+from storage.repositories.event_counts import SEATS_OF_EVENT
 from storage.upsert import insert_or_ignore, rows_touched
 
 
@@ -104,15 +103,10 @@ def _upcoming_starts(fields: tuple[str, ...]) -> Select[datetime]:
 
 @cache
 def _with_seats_left(fields: tuple[str, ...]) -> Select[Event]:
-    seats = (
-        select(func.coalesce(func.sum(Registration.party_size), 0))
-        .where(Registration.event_id == Event.id, Registration.status.in_(SEAT_STATUSES))
-        .scalar_subquery()
-    )
     now: BindParameter[datetime] = bindparam("now")
     return (
         _upcoming(fields)
-        .where(Event.id != bindparam("exclude", type_=Integer), seats < Event.capacity)
+        .where(Event.id != bindparam("exclude", type_=Integer), Event.capacity > SEATS_OF_EVENT)
         .where(Event.registration_deadline.is_(None) | (Event.registration_deadline > now))
         .order_by(Event.starts_at, Event.id)
         .limit(bindparam("limit", type_=Integer))
@@ -174,18 +168,13 @@ class EventRepository:
 
     async def with_free_seats_starting(self, after: datetime, before: datetime) -> list[int]:
         """Published events starting in (after, before] with a seat nobody has, soonest first."""
-        seats = (
-            select(func.coalesce(func.sum(Registration.party_size), 0))
-            .where(Registration.event_id == Event.id, Registration.status.in_(SEAT_STATUSES))
-            .scalar_subquery()
-        )
         result = await self._session.execute(
             select(Event.id)
             .where(
                 Event.status == EventStatus.PUBLISHED,
                 Event.starts_at > after,
                 Event.starts_at <= before,
-                seats < Event.capacity,
+                Event.capacity > SEATS_OF_EVENT,
             )
             .order_by(Event.starts_at, Event.id)
         )

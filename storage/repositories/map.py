@@ -15,9 +15,8 @@ from storage.models import (
     EventStatus,
     Initiative,
     InitiativeStatus,
-    Registration,
 )
-from storage.models.events import SEAT_STATUSES
+from storage.repositories.event_counts import SEATS_OF_EVENT
 
 # The columns a public card shows; nothing else ever leaves through the map.
 PUBLIC_INITIATIVE_COLUMNS = (
@@ -68,16 +67,8 @@ class MapRepository:
 
     async def events(self, now: datetime) -> list[tuple[Any, int]]:
         """Every upcoming published event's public columns with the seats taken, soonest first."""
-        taken = (
-            select(func.sum(Registration.party_size))
-            .where(
-                Registration.event_id == Event.id,
-                Registration.status.in_(SEAT_STATUSES),
-            )
-            .scalar_subquery()
-        )
         query = (
-            select(*PUBLIC_EVENT_COLUMNS, taken.label("taken"))
+            select(*PUBLIC_EVENT_COLUMNS, SEATS_OF_EVENT.label("taken"))
             .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > now)
             .order_by(Event.starts_at, Event.id)
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from storage.models import Event, EventStatus, Registration, RegistrationStatus, User
 from storage.models.events import SEAT_STATUSES
+from storage.repositories.event_counts import SEATS_OF_EVENT, WAITING_FOR_EVENT
 
 # The statements of every sign-up and every event card, built once: composing a statement costs
 # more than SQLAlchemy's cached compilation of it. Values go in as parameters.
@@ -38,18 +39,6 @@ _COUNTS = (
     .group_by(Registration.event_id)
 )
 
-# How full an event is, for a statement over the events table: seats taken and waitlist places.
-_counted = aliased(Registration)
-_SEATS_OF_EVENT = (
-    select(func.coalesce(func.sum(_counted.party_size), 0))
-    .where(_counted.event_id == Event.id, _counted.status.in_(SEAT_STATUSES))
-    .scalar_subquery()
-)
-_WAITING_FOR_EVENT = (
-    select(func.count())
-    .where(_counted.event_id == Event.id, _counted.status == RegistrationStatus.WAITLISTED)
-    .scalar_subquery()
-)
 _OWN_ON_EVENT = and_(
     Registration.event_id == Event.id, Registration.user_id == bindparam("user_id")
 )
@@ -68,7 +57,7 @@ def _with_own_registration(*columns: Any) -> Any:
 
 
 # A card in one statement: the event, the person's own registration (if any) and how full it is.
-_EVENT_WITH_OWN = _with_own_registration(Event, Registration, _SEATS_OF_EVENT, _WAITING_FOR_EVENT)
+_EVENT_WITH_OWN = _with_own_registration(Event, Registration, SEATS_OF_EVENT, WAITING_FOR_EVENT)
 
 
 def _latest(registrations: Any, answer: str) -> Any:
@@ -90,8 +79,8 @@ _answered = aliased(Registration)
 # PostgreSQL a statement sees what was committed when it began, so it must begin after the lock.
 _SIGN_UP_FACTS = _with_own_registration(
     Registration,
-    _SEATS_OF_EVENT,
-    _WAITING_FOR_EVENT,
+    SEATS_OF_EVENT,
+    WAITING_FOR_EVENT,
     _latest(_answered, "age_group"),
     _latest(_answered, "neighbourhood"),
 )
