@@ -3,7 +3,8 @@ Dispatcher (middlewares, router, service, database) with a Bot API session that 
 locally, on SQLite and (when BENCH_POSTGRES_URL or TEST_POSTGRES_URL is set) PostgreSQL.
 
 It compares with a bare aiogram Dispatcher answering the same updates with a trivial handler:
-the framework's own ceiling on this machine. The last line is machine-readable:
+the framework's own ceiling on this machine. Updates go in as Telegram sends them (JSON turned
+into a dict, `feed_raw_update`, as the webhook does). The last line is machine-readable:
 
     signup sqlite_ups=… postgres_ups=… bare_ups=… sqlite_ratio=… postgres_ratio=… p95_ms=…
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import statistics
 import sys
@@ -85,7 +87,7 @@ class LocalSession(BaseSession):
         return True
 
 
-def updates(event_id: int, count: int, first_id: int) -> list[Update]:
+def updates(event_id: int, count: int, first_id: int) -> list[dict[str, Any]]:
     data = EventCallback(action="join", event_id=event_id).pack()
     result = []
     for n in range(count):
@@ -100,21 +102,22 @@ def updates(event_id: int, count: int, first_id: int) -> list[Update]:
         query = CallbackQuery(
             id=str(n), from_user=person, chat_instance=str(person.id), message=message, data=data
         )
-        result.append(Update(update_id=first_id + n, callback_query=query))
+        update = Update(update_id=first_id + n, callback_query=query)
+        result.append(json.loads(update.model_dump_json(exclude_none=True)))
     return result
 
 
 async def feed_all(
-    dispatcher: Dispatcher, bot: Bot, batch: list[Update], concurrency: int
+    dispatcher: Dispatcher, bot: Bot, batch: list[dict[str, Any]], concurrency: int
 ) -> tuple[float, list[float]]:
     """Wall time and per-update latencies of feeding `batch` with `concurrency` at a time."""
     gate = asyncio.Semaphore(concurrency)
     latencies: list[float] = []
 
-    async def one(update: Update) -> None:
+    async def one(update: dict[str, Any]) -> None:
         async with gate:
             started = time.perf_counter()
-            await dispatcher.feed_update(bot, update)
+            await dispatcher.feed_raw_update(bot, update)
             latencies.append(time.perf_counter() - started)
 
     started = time.perf_counter()
