@@ -707,3 +707,27 @@ async def test_a_read_cut_off_halfway_ends_with_what_stopped_it_and_the_session_
             raise asyncio.CancelledError
     async with repo.read():
         assert await repo.search.version() == 0
+
+
+def test_a_button_is_made_of_what_was_given() -> None:
+    """aiogram's builder hands every field of a button to pydantic, the dozen not given as
+    None, which costs twice the button itself; the keyboard Telegram gets is the same."""
+    from bot.keyboards.builder import InlineKeyboardBuilder
+    from bot.keyboards.callbacks import EventAction, EventCallback
+
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text="Aanmelden", callback_data=EventCallback(action=EventAction.JOIN, event_id=7)
+    )
+    builder.button(text="Website", url="https://example.org")
+    builder.adjust(1)
+    markup = builder.as_markup()
+
+    rows = [[button.model_fields_set for button in row] for row in markup.inline_keyboard]
+    assert rows == [[{"text", "callback_data"}], [{"text", "url"}]]
+    assert markup.model_dump(exclude_none=True) == {
+        "inline_keyboard": [
+            [{"text": "Aanmelden", "callback_data": "ev:join:7"}],
+            [{"text": "Website", "url": "https://example.org"}],
+        ]
+    }
