@@ -141,10 +141,12 @@ async def test_the_bot_answers_while_the_search_index_is_still_being_built(
 
 
 async def test_a_sign_up_writes_its_reminders_in_one_statement(
-    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every statement inside the sign-up's write transaction holds the database's write lock
-    (on SQLite, for everyone): the reminders and the "Kom je nog?" go in one INSERT."""
+    (on SQLite, for everyone): the reminders and the "Kom je nog?" go in one INSERT, straight
+    to the table (the ORM's bulk path for many rows of a model cost more than the INSERT)."""
+    import sqlalchemy.orm.bulk_persistence
     from sqlalchemy import event, func, select
 
     from bot.keyboards.callbacks import EventAction, EventCallback
@@ -153,6 +155,11 @@ async def test_a_sign_up_writes_its_reminders_in_one_statement(
 
     table = await make_event(feed.repo, clock)
     inserts: list[str] = []
+
+    def no_bulk_path(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("rows went through the ORM's bulk insert")
+
+    monkeypatch.setattr(sqlalchemy.orm.bulk_persistence, "_bulk_insert", no_bulk_path)
 
     def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if statement.startswith("INSERT INTO outbox"):
