@@ -281,3 +281,42 @@ async def test_tapping_the_page_already_shown_changes_nothing(
     await feed(callback_update(anna, current.callback_data))
     bot_api.take(AnswerCallbackQuery)
     bot_api.take(EditMessageText)  # refused by Telegram as unchanged, and nothing else happens
+
+
+async def test_a_later_page_is_one_search_and_a_page_past_the_end_shows_the_last(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, monkeypatch: Any
+) -> None:
+    """The page and the number of results come from one search; an arrow to a page that is no
+    longer there (results were hidden since) shows the last page there is."""
+    from bot.search import SearchIndex
+
+    for number in range(1, 12):
+        await add_initiative(
+            repo, clock.now(), name=f"Moestuin nummer {number}", description="Samen tuinieren."
+        )
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/zoek moestuin"))
+    first = bot_api.take(SendMessage)
+    assert button_rows(first.reply_markup)[5] == ["1/3", "▶"]
+    forward = first.reply_markup.inline_keyboard[5][1].callback_data
+    searches: list[int] = []
+    real = SearchIndex.search
+
+    def counted(index: SearchIndex, query: str, **options: Any) -> Any:
+        searches.append(options.get("offset", 0))
+        return real(index, query, **options)
+
+    monkeypatch.setattr(SearchIndex, "search", counted)
+    await feed(callback_update(anna, forward))
+    bot_api.take(AnswerCallbackQuery)
+    second = bot_api.take(EditMessageText)
+    assert "\n6. <b>Moestuin nummer" in second.text and searches == [5]
+
+    last_page_gone = SearchCallback.unpack(forward).model_copy(update={"page": 5}).pack()
+    searches.clear()
+    await feed(callback_update(anna, last_page_gone))
+    bot_api.take(AnswerCallbackQuery)
+    last = bot_api.take(EditMessageText)
+    assert "\n11. <b>Moestuin nummer" in last.text and "\n10. <b>" not in last.text
+    assert button_rows(last.reply_markup)[1] == ["◀", "3/3"]
+    assert searches == [25, 10]

@@ -95,23 +95,26 @@ async def search(
     theme = filters.theme or None
     municipality = filters.municipality or None
 
-    def ranked(index: SearchIndex) -> tuple[SearchResult, SearchResult, int, list[str]]:
-        first = index.search(query, limit=size, theme=theme, municipality=municipality)
-        pages = _pages(first.total, size)
-        shown = min(max(page, 0), pages - 1)
-        result = first
-        if shown:
+    def ranked(index: SearchIndex) -> tuple[SearchResult, int, list[str]]:
+        # One search gives the page and the total; only a page past the last one (the results
+        # changed since the arrow was shown) takes a second, for the last page.
+        wanted = max(page, 0)
+        result = index.search(
+            query, limit=size, offset=wanted * size, theme=theme, municipality=municipality
+        )
+        shown = min(wanted, _pages(result.total, size) - 1)
+        if shown != wanted:
             result = index.search(
                 query, limit=size, offset=shown * size, theme=theme, municipality=municipality
             )
         suggestions = [] if result.total else _suggestions(holder, index, query)
-        return first, result, shown, suggestions
+        return result, shown, suggestions
 
     async with repo.read():  # the index's version and the rows in one transaction
-        first, result, page, suggestions = await holder.ask(repo, ranked)
-        pages = _pages(first.total, size)
+        result, page, suggestions = await holder.ask(repo, ranked)
+        pages = _pages(result.total, size)
         items = await _in_order(repo, [hit.id for hit in result.hits])
-    if person is not None and not first.total and typed and filters == Filters():
+    if person is not None and not result.total and typed and filters == Filters():
         holder.misses.record(typed, person)
     return ResultPage(items, result.total, page, pages, result.place, suggestions)
 
