@@ -135,5 +135,8 @@ def apply_cutoff(scores: dict[int, float]) -> dict[int, float]:
     """Drop hits far below the best one: they are noise for the reader."""
     if not scores:
         return scores
-    floor = max(scores.values()) * RELATIVE_CUTOFF
+    values = scores.values()
+    floor = max(values) * RELATIVE_CUTOFF
+    if min(values) >= floor:  # as with most queries: nothing to drop, nothing to copy
+        return scores
     return {doc_id: score for doc_id, score in scores.items() if score >= floor}
