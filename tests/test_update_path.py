@@ -176,6 +176,39 @@ async def test_a_sign_up_writes_its_reminders_in_one_statement(
     assert (len(inserts), rows) == (1, 3)  # two reminders and the re-confirmation, at once
 
 
+async def test_a_sign_up_stores_its_registration_without_the_unit_of_work(
+    feed: Feeder, bot_api: MockedBotAPI, clock: Any
+) -> None:
+    """The new registration is one INSERT that returns its row, not a flush of the session (the
+    ORM's unit of work cost a few times the INSERT); it is stored, with its seat."""
+    from sqlalchemy import event, select
+    from sqlalchemy.orm import Session
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from storage.models import Registration, RegistrationStatus
+    from tests.event_helpers import make_event
+
+    table = await make_event(feed.repo, clock)
+    flushed: list[str] = []
+
+    def seen(session: Session, *_args: Any) -> None:
+        flushed.extend(type(obj).__name__ for obj in session.new)
+
+    event.listen(Session, "before_flush", seen)
+    try:
+        anna = make_user(language_code="nl")
+        data = EventCallback(action=EventAction.JOIN, event_id=table.id).pack()
+        await feed(callback_update(anna, data))
+    finally:
+        event.remove(Session, "before_flush", seen)
+    assert bot_api.take_all()[0].text == "Je bent aangemeld! Tot dan."
+    assert "Registration" not in flushed
+    stored = (await feed.repo.session.scalars(select(Registration))).all()
+    assert [(r.user_id, r.status, r.seat_count) for r in stored] == [
+        (anna.id, RegistrationStatus.CONFIRMED, 1)
+    ]
+
+
 def _user_reads(engine: Any) -> tuple[list[str], Any]:
     from sqlalchemy import event
 

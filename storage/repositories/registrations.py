@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from storage.models import Event, EventStatus, Registration, RegistrationStatus, User
 from storage.models.events import SEAT_STATUSES
 from storage.repositories.event_counts import SEATS_OF_EVENT, WAITING_FOR_EVENT
+from storage.upsert import insert_new
 
 # The statements of every sign-up and every event card, built once: composing a statement costs
 # more than SQLAlchemy's cached compilation of it. Values go in as parameters.
@@ -134,9 +135,8 @@ class RegistrationRepository:
         return SignUpFacts(registration, int(seats or 0), int(waiting or 0), (age_group, place))
 
     async def add(self, registration: Registration) -> Registration:
-        self._session.add(registration)
-        await self._session.flush()
-        return registration
+        """A new registration, stored at once (one INSERT, its id filled in)."""
+        return await insert_new(self._session, registration)
 
     async def seats_taken(self, event_id: int) -> int:
         """Seats taken: the people every seat-holding registration brings."""
