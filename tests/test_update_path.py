@@ -511,6 +511,46 @@ async def test_a_new_person_is_stored_without_composing_a_statement(
     assert composed == []
 
 
+async def test_a_new_person_is_one_insert_and_nothing_left_to_write(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
+) -> None:
+    """The row stored at first sight holds their details: no flush of the person afterwards,
+    and no UPDATE; a coordinator's role is the one change written."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from storage.models import Role, User
+    from tests.conftest import COORDINATOR_ID
+
+    flushed: list[int] = []
+    writes: list[str] = []
+
+    def before_flush(session: Session, *_args: Any) -> None:
+        flushed.extend(obj.id for obj in session.dirty if isinstance(obj, User))
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith(("INSERT INTO users", "UPDATE users")):
+            writes.append(statement.split(" ", 1)[0])
+
+    event.listen(Session, "before_flush", before_flush)
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        newcomer = make_user(language_code="nl")
+        await feed(message_update(newcomer, "/start"))
+        assert (flushed, writes) == ([], ["INSERT"])
+        await feed(message_update(make_user(id=COORDINATOR_ID, language_code="nl"), "/menu"))
+    finally:
+        event.remove(Session, "before_flush", before_flush)
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    bot_api.take_all()
+    async with feed.repo.read():
+        stored = await feed.repo.session.get(User, newcomer.id)
+        coordinator = await feed.repo.session.get(User, COORDINATOR_ID)
+    assert stored is not None and stored.first_name == newcomer.first_name
+    assert stored.last_seen_at == clock.now()
+    assert coordinator is not None and coordinator.role == Role.COORDINATOR
+
+
 async def test_a_tap_enters_only_the_routers_where_a_button_of_its_kind_is_handled(
     feed: Feeder,
     bot_api: MockedBotAPI,

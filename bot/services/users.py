@@ -53,7 +53,7 @@ async def see_user(
             recent.keep(known)
         return known
     async with repo.write():
-        user, _created = await repo.users.ensure(
+        user, created = await repo.users.ensure(
             person.id,
             first_name=person.first_name[:128],
             last_name=person.last_name[:128] if person.last_name else None,
@@ -61,12 +61,13 @@ async def see_user(
             telegram_language=person.language_code,
             now=now,
         )
-        user.first_name = person.first_name[:128]
-        user.last_name = person.last_name[:128] if person.last_name else None
-        user.username = person.username
-        user.telegram_language = person.language_code
-        user.last_seen_at = now
-        if person.id in coordinator_ids:
+        if not created:  # a row stored just now holds all of this already: nothing to write
+            user.first_name = person.first_name[:128]
+            user.last_name = person.last_name[:128] if person.last_name else None
+            user.username = person.username
+            user.telegram_language = person.language_code
+            user.last_seen_at = now
+        if person.id in coordinator_ids and user.role != Role.COORDINATOR:
             user.role = Role.COORDINATOR
     if recent is not None:
         recent.keep(user)
