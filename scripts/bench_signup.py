@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import os
 import statistics
 import sys
@@ -36,6 +35,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import TelegramMethod
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
+from bench_support import as_sent
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -102,8 +102,7 @@ def updates(event_id: int, count: int, first_id: int) -> list[dict[str, Any]]:
         query = CallbackQuery(
             id=str(n), from_user=person, chat_instance=str(person.id), message=message, data=data
         )
-        update = Update(update_id=first_id + n, callback_query=query)
-        result.append(json.loads(update.model_dump_json(exclude_none=True)))
+        result.append(as_sent(Update(update_id=first_id + n, callback_query=query)))
     return result
 
 

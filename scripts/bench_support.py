@@ -1,17 +1,28 @@
 """What the benchmarks share: a PostgreSQL database and a Redis database of their own, made (or
-claimed) and emptied around a run, so that no benchmark ever touches the test suite's data."""
+claimed) and emptied around a run, so that no benchmark ever touches the test suite's data; and
+updates as Telegram sends them."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+from aiogram.types import Update
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from storage.engine import create_engine
+
+
+def as_sent(update: Update) -> dict[str, Any]:
+    """The update as Telegram sends it, JSON without the fields that are not there: fed with
+    `feed_raw_update`, the Dispatcher reads it once, as the webhook does."""
+    raw: dict[str, Any] = json.loads(update.model_dump_json(exclude_none=True))
+    return raw
 
 
 @asynccontextmanager

@@ -41,7 +41,7 @@ from aiogram.fsm.storage.memory import MemoryStorage  # noqa: E402
 from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update, User  # noqa: E402
 from bench_search import CorpusGenerator  # noqa: E402
 from bench_signup import BOT_USER, LocalSession  # noqa: E402
-from bench_support import own_postgres_database, own_redis_database  # noqa: E402
+from bench_support import as_sent, own_postgres_database, own_redis_database  # noqa: E402
 from sqlalchemy import event, insert  # noqa: E402
 
 from bot.app import build_bot, build_dispatcher  # noqa: E402
@@ -67,12 +67,6 @@ FIRST_USER = 20_000_000
 Raw = dict[str, Any]
 
 
-def _raw(update: Update) -> Raw:
-    """The update as Telegram sends it: JSON without the fields that are not there."""
-    raw: Raw = json.loads(update.model_dump_json(exclude_none=True))
-    return raw
-
-
 def _message(update_id: int, user_id: int, text: str) -> Raw:
     person = User(id=user_id, is_bot=False, first_name="Anna", language_code="nl")
     entities = None
@@ -86,7 +80,7 @@ def _message(update_id: int, user_id: int, text: str) -> Raw:
         text=text,
         entities=entities,
     )
-    return _raw(Update(update_id=update_id, message=message))
+    return as_sent(Update(update_id=update_id, message=message))
 
 
 def _tap(update_id: int, user_id: int, data: str) -> Raw:
@@ -101,7 +95,7 @@ def _tap(update_id: int, user_id: int, data: str) -> Raw:
     query = CallbackQuery(
         id=str(update_id), from_user=person, chat_instance="x", message=message, data=data
     )
-    return _raw(Update(update_id=update_id, callback_query=query))
+    return as_sent(Update(update_id=update_id, callback_query=query))
 
 
 class Counters:

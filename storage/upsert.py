@@ -1,5 +1,5 @@
-"""Small statement helpers: dialect-aware "insert unless it exists" (the one place that knows
-SQLite from PostgreSQL) and the number of rows a statement touched.
+"""Small statement helpers: dialect-aware "insert unless it exists" and "insert a new object"
+(the one place that knows SQLite from PostgreSQL) and the number of rows a statement touched.
 
 Each statement is built once per table and database, and the row goes in as the parameters of
 the execution: a row written into the statement itself (`.values(row)`) made a new statement,
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import CursorResult, Result, Table
+from sqlalchemy import CursorResult, Result, RowMapping, Table
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,12 +46,7 @@ async def insert_or_get_nothing(
     as it was stored (defaults filled in), or None when it existed already."""
     statement = _ignoring_returning_row(_insert_of(session), model)
     row = (await session.execute(statement, values)).mappings().first()
-    if row is None:
-        return None
-    stored = model(**row)
-    make_transient_to_detached(stored)  # as if it had been read: nothing of it left to write
-    session.add(stored)
-    return stored
+    return None if row is None else _kept_as_read(session, model(), row)
 
 
 async def insert_new(session: AsyncSession, instance: _Model) -> _Model:
@@ -69,6 +64,12 @@ async def insert_new(session: AsyncSession, instance: _Model) -> _Model:
         raise TypeError(f"{model.__name__}: not columns: {sorted(unknown)}")
     statement = _returning_row(_insert_of(session), model)
     row = (await session.execute(statement, given)).mappings().one()
+    return _kept_as_read(session, instance, row)
+
+
+def _kept_as_read(session: AsyncSession, instance: _Model, row: RowMapping) -> _Model:
+    """The object holding the row it was stored as, in the session as if it had been read:
+    nothing of it is left to write."""
     for key, value in row.items():
         set_committed_value(instance, key, value)
     make_transient_to_detached(instance)

@@ -69,16 +69,23 @@ async def test_search_speaks_english_and_folds_accents(
     ]
 
 
-async def test_arrows_page_through_the_results(
-    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
-) -> None:
-    for number in range(1, 8):
+async def _search_gardens(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, count: int
+) -> tuple[Any, SendMessage]:
+    """`count` gardens ("Moestuin nummer 1", …), and someone's `/zoek moestuin` with its answer."""
+    for number in range(1, count + 1):
         await add_initiative(
             repo, clock.now(), name=f"Moestuin nummer {number}", description="Samen tuinieren."
         )
     anna = make_user(language_code="nl")
     await feed(message_update(anna, "/zoek moestuin"))
-    first = bot_api.take(SendMessage)
+    return anna, bot_api.take(SendMessage)
+
+
+async def test_arrows_page_through_the_results(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
+) -> None:
+    anna, first = await _search_gardens(feed, bot_api, repo, clock, 7)
     assert first.text.startswith("🔎 <b>Resultaten voor “moestuin”</b> (7)\n\n1. <b>Moestuin")
     assert button_rows(first.reply_markup)[5:] == [["1/2", "▶"], ["🏷 Thema", "📍 Gemeente"]]
 
@@ -290,13 +297,7 @@ async def test_a_later_page_is_one_search_and_a_page_past_the_end_shows_the_last
     longer there (results were hidden since) shows the last page there is."""
     from bot.search import SearchIndex
 
-    for number in range(1, 12):
-        await add_initiative(
-            repo, clock.now(), name=f"Moestuin nummer {number}", description="Samen tuinieren."
-        )
-    anna = make_user(language_code="nl")
-    await feed(message_update(anna, "/zoek moestuin"))
-    first = bot_api.take(SendMessage)
+    anna, first = await _search_gardens(feed, bot_api, repo, clock, 11)
     assert button_rows(first.reply_markup)[5] == ["1/3", "▶"]
     forward = first.reply_markup.inline_keyboard[5][1].callback_data
     searches: list[int] = []
