@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.catalog.themes import THEMES
 from bot.i18n import _
+from bot.keyboards.coordination import export_label
 from bot.services.coordination.exports import CsvLanguage
 
 
@@ -112,3 +113,12 @@ def language_for(kind: str, locale: str) -> CsvLanguage:
         return raw
 
     return CsvLanguage(header=lambda column: headers.get(column, column), value=value)
+
+
+def document_caption(kind: str, count: int) -> str:
+    """The caption of an export's file: what it holds and how many rows."""
+    if count:
+        caption = _("📄 {what}: {count}. Opens in Excel; columns are separated by ;")
+    else:
+        caption = _("📄 {what}: nothing yet, so the file has only the column names.")
+    return caption.format(what=export_label(kind), count=count)

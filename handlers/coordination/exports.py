@@ -12,39 +12,25 @@ from bot.config import Settings
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import ExportCallback
-from bot.keyboards.coordination import export_choice, export_label
+from bot.keyboards.coordination import export_choice
 from bot.services.coordination import exports, stats
 from bot.services.coordination.stats import BadPeriodError
-from bot.views.exports import language_for
+from bot.views.exports import document_caption, language_for
 from storage.repositories import Repo
-
-ALIASES = {
-    "initiatieven": "initiatives",
-    "activiteiten": "events",
-    "evenementen": "events",
-    "aanmeldingen": "registrations",
-    "registraties": "registrations",
-    "inschrijvingen": "registrations",
-    "nabesprekingen": "debriefs",
-    "reacties": "feedback",
-    "beoordelingen": "feedback",
-    "log": "audit",
-    "logboek": "audit",
-}
 
 
 async def _send_export(
     message: Message,
     actor_id: int,
-    kind: str,
+    word: str,
     typed_period: str | None,
     repo: Repo,
     clock: Clock,
     settings: Settings,
     locale: str,
 ) -> None:
-    kind = ALIASES.get(kind, kind)
-    if kind not in exports.KINDS:
+    kind = exports.kind_named(word)
+    if kind is None:
         await message.answer(
             _("What do you want to export? Tap one, or type for example /export events 2026."),
             reply_markup=export_choice(),
@@ -72,14 +58,9 @@ async def _send_export(
         tz=settings.tz,
         language=language_for(kind, locale),
     )
-    if count:
-        caption = _("📄 {what}: {count}. Opens in Excel; columns are separated by ;")
-    else:
-        caption = _("📄 {what}: nothing yet, so the file has only the column names.")
-    caption = caption.format(what=export_label(kind), count=count)
     await message.answer_document(
         BufferedInputFile(data, filename=exports.filename(kind, clock.now(), settings.tz)),
-        caption=caption,
+        caption=document_caption(kind, count),
     )
 
 

@@ -24,6 +24,27 @@ from storage.models.events import SEAT_STATUSES
 from storage.repositories import Repo
 
 KINDS = ("initiatives", "events", "registrations", "debriefs", "feedback", "audit")
+# Dutch words coordinators type for them.
+_ALIASES = {
+    "initiatieven": "initiatives",
+    "activiteiten": "events",
+    "evenementen": "events",
+    "aanmeldingen": "registrations",
+    "registraties": "registrations",
+    "inschrijvingen": "registrations",
+    "nabesprekingen": "debriefs",
+    "reacties": "feedback",
+    "beoordelingen": "feedback",
+    "log": "audit",
+    "logboek": "audit",
+}
+
+
+def kind_named(word: str) -> str | None:
+    """The export a typed word asks for (English or Dutch), None when it names none."""
+    kind = _ALIASES.get(word, word)
+    return kind if kind in KINDS else None
+
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "initiatives": (
