@@ -26,33 +26,31 @@ def _choices(articles: list[KnowledgeArticle], locale: str) -> list[tuple[int, s
     return [(article.id, knowledge.localized(article, locale)[0][:60]) for article in articles]
 
 
+async def _subjects(message: Message, repo: Repo, locale: str, page: int | None) -> None:
+    """Every subject, a page at a time (`page` given: the list on screen turned to it)."""
+    articles = await knowledge.subjects(repo)
+    if not articles:
+        await message.answer(_("The knowledge base is still empty."))
+        return
+    text = _(
+        "📚 <b>Knowledge base</b>\nShort answers on rules and practical matters for "
+        "initiatives. Tap a subject, or search with /knowledge and a few words, "
+        "e.g. <i>/knowledge verzekering</i>."
+    )
+    keyboard = articles_keyboard(_choices(articles, locale), page or 0, paged=True)
+    if page is None:
+        await message.answer(text, reply_markup=keyboard)
+    else:
+        await edit_or_keep(message, text, keyboard)
+
+
 async def _search(
     message: Message, words: str, repo: Repo, locale: str, *, page: int | None = None
 ) -> None:
     """The articles that fit the words, or (without words) every subject, a page at a time;
     `page` given: turn the list on screen to that page."""
     if not words:
-        everything = await knowledge.all_articles(repo)
-        # The coordinators' articles first, then the newest answered questions.
-        curated = [article for article in everything if article.source != "peer"]
-        answered = sorted(
-            (article for article in everything if article.source == "peer"),
-            key=lambda article: -article.id,
-        )
-        articles = curated + answered
-        if not articles:
-            await message.answer(_("The knowledge base is still empty."))
-            return
-        text = _(
-            "📚 <b>Knowledge base</b>\nShort answers on rules and practical matters for "
-            "initiatives. Tap a subject, or search with /knowledge and a few words, "
-            "e.g. <i>/knowledge verzekering</i>."
-        )
-        keyboard = articles_keyboard(_choices(articles, locale), page or 0, paged=True)
-        if page is None:
-            await message.answer(text, reply_markup=keyboard)
-        else:
-            await edit_or_keep(message, text, keyboard)
+        await _subjects(message, repo, locale, page)
         return
     hits = await knowledge.search(repo, words)
     if not hits.articles:

@@ -103,6 +103,18 @@ async def all_articles(repo: Repo) -> list[KnowledgeArticle]:
     return articles
 
 
+async def subjects(repo: Repo) -> list[KnowledgeArticle]:
+    """Every article in the order the knowledge base lists them: the coordinators' articles
+    first, then the newest answered questions."""
+    everything = await all_articles(repo)
+    curated = [article for article in everything if article.source != "peer"]
+    answered = sorted(
+        (article for article in everything if article.source == "peer"),
+        key=lambda article: -article.id,
+    )
+    return curated + answered
+
+
 async def get(repo: Repo, article_id: int) -> KnowledgeArticle:
     async with repo.read():
         article = await repo.knowledge.get(article_id)
