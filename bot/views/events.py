@@ -25,7 +25,7 @@ from bot.keyboards.callbacks import (
     FacAdminAction,
     FacAdminCallback,
 )
-from bot.keyboards.events import agenda_keyboard, card_keyboard
+from bot.keyboards.events import agenda_keyboard, card_keyboard, picker_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.services.events import mix
@@ -41,6 +41,29 @@ from bot.views.event_changes import admin_lines
 from bot.views.mix import mix_lines
 from storage.models import EventKind, EventStatus, Registration, User
 from storage.repositories import Repo
+
+
+async def picker_message(
+    repo: Repo,
+    request: EventListCallback,
+    field: str,
+    *,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The question of the agenda's theme, place or month picker, with its choices."""
+    shown = events.Browse(request.kind, request.theme, request.place, request.when, 0)
+    values = await events.picker_choices(
+        repo, field, now=clock.now(), request=shown, tz=settings.tz
+    )
+    questions = {
+        "theme": _("Which theme?"),
+        "place": _("Which municipality?"),
+        "when": _("Which month?"),
+    }
+    back = request.model_copy(update={"pick": ""})
+    return questions[field], picker_keyboard(back, field, values, locale)
 
 
 async def agenda_message(

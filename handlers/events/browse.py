@@ -20,12 +20,11 @@ from bot.keyboards.callbacks import (
     MenuAction,
     MenuCallback,
 )
-from bot.keyboards.events import PICKERS, picker_keyboard
+from bot.keyboards.events import PICKERS
 from bot.middlewares.data import HandlerData
-from bot.services.events import browse as events
 from bot.services.events.inputs import parse_period
 from bot.services.events.registrations import EventNotFoundError
-from bot.views.events import agenda_message, card_message
+from bot.views.events import agenda_message, card_message, picker_message
 from bot.views.messages import edit_or_keep
 from storage.repositories import Repo
 
@@ -88,31 +87,13 @@ async def cb_browse(
         return
     field = PICKERS.get(callback_data.pick)
     if field is not None:
-        shown = events.Browse(
-            callback_data.kind, callback_data.theme, callback_data.place, callback_data.when, 0
+        text, keyboard = await picker_message(
+            repo, callback_data, field, clock=clock, settings=settings, locale=locale
         )
-        if field == "when":
-            values = await events.months_with_events(
-                repo, now=clock.now(), request=shown, tz=settings.tz
-            )
-        else:
-            column = "theme" if field == "theme" else "municipality"
-            values = await events.filter_choices(
-                repo, now=clock.now(), column=column, request=shown, tz=settings.tz
-            )
-        questions = {
-            "theme": _("Which theme?"),
-            "place": _("Which municipality?"),
-            "when": _("Which month?"),
-        }
-        request = callback_data.model_copy(update={"pick": ""})
-        await edit_or_keep(
-            query.message, questions[field], picker_keyboard(request, field, values, locale)
+    else:
+        text, keyboard = await agenda_message(
+            repo, callback_data, clock=clock, settings=settings, locale=locale
         )
-        return
-    text, keyboard = await agenda_message(
-        repo, callback_data, clock=clock, settings=settings, locale=locale
-    )
     await edit_or_keep(query.message, text, keyboard)
 
 

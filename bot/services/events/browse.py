@@ -148,6 +148,17 @@ async def filter_choices(
     return values
 
 
+async def picker_choices(
+    repo: Repo, field: str, *, now: datetime, request: Browse, tz: tzinfo
+) -> list[str]:
+    """What the agenda's picker for `field` ("theme", "place" or "when") offers, under the
+    agenda's other filters."""
+    if field == "when":
+        return await months_with_events(repo, now=now, request=request, tz=tz)
+    column = "theme" if field == "theme" else "municipality"
+    return await filter_choices(repo, now=now, column=column, request=request, tz=tz)
+
+
 async def months_with_events(
     repo: Repo, *, now: datetime, request: Browse, tz: tzinfo
 ) -> list[str]:
