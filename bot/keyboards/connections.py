@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.themes import THEMES
 from bot.i18n import _
@@ -20,6 +20,8 @@ from bot.keyboards.callbacks import (
     PeerAction,
     PeerCallback,
 )
+from bot.keyboards.menu import with_menu_button
+from bot.keyboards.search import similar_button
 from bot.views.pages import Page, nav_row, page_of
 
 
@@ -267,3 +269,15 @@ def writer_keyboard(own: list[tuple[int, str]]) -> InlineKeyboardMarkup:
 
 def cancel_markup() -> InlineKeyboardMarkup:
     return peer_cancel_keyboard()
+
+
+def refusal_keyboard(initiative_id: int, no_members: bool) -> InlineKeyboardMarkup:
+    """Where [Contact] can't go on: what to do next (for an initiative without members, the
+    coordinators passing a message on and initiatives like it), and the menu."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if no_members:
+        pass_on = IntroCallback(action=IntroAction.PASS_ON, id=initiative_id).pack()
+        ask = InlineKeyboardButton(text=_("📨 Ask the coordinators"), callback_data=pass_on)
+        rows.append([ask])
+        rows.append([similar_button(initiative_id)])
+    return with_menu_button(InlineKeyboardMarkup(inline_keyboard=rows))

@@ -10,16 +10,15 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.writing import start_writing, still_writing
 from bot.i18n import _
 from bot.keyboards.callbacks import IntroAction, IntroCallback
-from bot.keyboards.connections import cancel_keyboard, writer_keyboard
+from bot.keyboards.connections import cancel_keyboard, refusal_keyboard, writer_keyboard
 from bot.keyboards.menu import with_menu_button
-from bot.keyboards.search import similar_button
 from bot.services.connections import introductions as intro
 from bot.states import IntroStates
 from bot.views.connections import intro_refusal
@@ -42,17 +41,10 @@ async def cb_contact(
             repo, callback_data.id, user.id, now=clock.now(), tz=settings.tz
         )
     except intro.IntroError as exc:
-        # The path ends here: offer what to do next (the coordinators passing a message on,
-        # initiatives like this one, the menu).
-        rows = []
-        if isinstance(exc, intro.NoMembersError):
-            pass_on = IntroCallback(action=IntroAction.PASS_ON, id=callback_data.id).pack()
-            rows.append(
-                [InlineKeyboardButton(text=_("📨 Ask the coordinators"), callback_data=pass_on)]
-            )
-            rows.append([similar_button(callback_data.id)])
-        markup = InlineKeyboardMarkup(inline_keyboard=rows)
-        await query.message.answer(intro_refusal(exc), reply_markup=with_menu_button(markup))
+        no_members = isinstance(exc, intro.NoMembersError)
+        await query.message.answer(
+            intro_refusal(exc), reply_markup=refusal_keyboard(callback_data.id, no_members)
+        )
         return
     await state.set_data({})
     await start_writing(state, IntroStates.first, clock, initiative_id=initiative.id)
