@@ -22,7 +22,7 @@ from bot.search.fuzzy import FuzzyDictionary
 from bot.search.geo import haversine_km
 from bot.search.models import NearbyHit, SearchDocument, SearchHit, SearchResult
 from bot.search.placeindex import PlaceIndex
-from bot.search.placerank import rank_bare_place, rank_topic_in_place
+from bot.search.placerank import rank_bare_place, top_topic_in_place
 from bot.search.places import Gazetteer, place_key
 from bot.search.query import ParsedQuery, QueryParser
 from bot.search.ranking import apply_cutoff, score_concepts
@@ -200,23 +200,29 @@ class SearchIndex:
     ) -> SearchResult:
         parsed = self.parse(query)
         keep = self._filter(theme, municipality)
+        top, total = self._best(parsed, offset + limit, keep)
+        if not total:
+            # Only the size: what people type is personal data and stays out of the logs.
+            logger.info("search without results (%s words)", len(parsed.words))
+        hits = [SearchHit(doc_id, round(score, 6)) for doc_id, score in top[offset:]]
+        return SearchResult(hits, total, parsed.place_name, parsed.themes)
+
+    def _best(
+        self, parsed: ParsedQuery, needed: int, keep: Callable[[int], bool] | None
+    ) -> tuple[list[tuple[int, float]], int]:
+        """The ``needed`` best hits of a query, best first, and how many hits there are."""
         if parsed.concepts:
             scores = apply_cutoff(score_concepts(parsed.concepts, self._postings, len(self._slots)))
             if parsed.places:
-                scores = rank_topic_in_place(scores, self._places.sets(parsed.places))
+                return top_topic_in_place(scores, self._places.sets(parsed.places), needed, keep)
             if keep is not None:
                 scores = {doc_id: score for doc_id, score in scores.items() if keep(doc_id)}
             total = len(scores)
         elif parsed.places:
-            scores, total = rank_bare_place(parsed.places, self._places, offset + limit, keep)
+            scores, total = rank_bare_place(parsed.places, self._places, needed, keep)
         else:
-            scores, total = {}, 0
-        if not total:
-            # Only the size: what people type is personal data and stays out of the logs.
-            logger.info("search without results (%s words)", len(parsed.words))
-        top = heapq.nlargest(offset + limit, scores.items(), key=itemgetter(1))
-        hits = [SearchHit(doc_id, round(score, 6)) for doc_id, score in top[offset:]]
-        return SearchResult(hits, total, parsed.place_name, parsed.themes)
+            return [], 0
+        return heapq.nlargest(needed, scores.items(), key=itemgetter(1)), total
 
     def _filter(self, theme: str | None, municipality: str | None) -> Callable[[int], bool] | None:
         if theme is None and not municipality:

@@ -10,6 +10,8 @@ import pytest
 
 from bot.search import SearchDocument, SearchIndex, Vocabulary
 from bot.search.geo import haversine_km
+from bot.search.placeindex import PlaceSets
+from bot.search.placerank import top_topic_in_place
 
 
 def doc(
@@ -281,6 +283,25 @@ def test_place_with_topic_ranks_topic_in_place_first(index: SearchIndex) -> None
 
 def test_place_with_topic_leaves_out_other_topics_in_place(index: SearchIndex) -> None:
     assert 12 not in ids(index, "voedselbank amersfoort")
+
+
+def test_a_topic_in_a_place_orders_the_place_then_its_surroundings_then_the_rest() -> None:
+    # best 10: in the place from 2.5 on is lifted; the wijk around it × 1.15, the town × 1.05.
+    scores = {1: 4.0, 2: 10.0, 3: 2.0, 4: 9.0, 5: 9.0, 6: 8.0, 7: 8.0, 8: 3.0, 9: 4.0}
+    sets = PlaceSets(inside={1, 3, 7}, area={5, 8}, city={9})
+    top, total = top_topic_in_place(scores, sets, needed=9)
+    assert [doc_id for doc_id, _ in top] == [7, 1, 5, 2, 4, 6, 9, 8, 3]
+    assert total == 9
+    assert dict(top)[7] == pytest.approx(28.0)
+    assert dict(top)[5] == pytest.approx(9 * 1.15)
+    # Only as many as needed; equal scores keep the order they came in.
+    assert top_topic_in_place(scores, sets, needed=2) == ([(7, 28.0), (1, 24.0)], 9)
+    tied, nowhere = {12: 1.0, 10: 1.0, 11: 1.0}, PlaceSets(set(), set(), set())
+    assert [doc_id for doc_id, _ in top_topic_in_place(tied, nowhere, 3)[0]] == [12, 10, 11]
+    # A filter counts only what it keeps, but the lift is measured against the best of all.
+    kept, total = top_topic_in_place(scores, sets, needed=3, keep=lambda doc_id: doc_id != 2)
+    assert [doc_id for doc_id, _ in kept] == [7, 1, 5]
+    assert total == 8
 
 
 def test_bare_place_returns_initiatives_in_the_place_first(index: SearchIndex) -> None:
