@@ -45,7 +45,9 @@ class SearchRepository:
 
     async def version(self) -> int:
         """The current version; 0 before anything was ever published."""
-        found = await self._session.scalar(_VERSION)
+        # A plain column: asked of the connection, without the ORM's work for loading objects.
+        connection = await self._session.connection()
+        found = await connection.scalar(_VERSION)
         return int(found or 0)
 
     async def state(self) -> tuple[int, str | None]:
