@@ -17,7 +17,7 @@ from bot.i18n import CatalogI18n, speaking
 from bot.keyboards.callbacks import FacSettingsAction, FacSettingsCallback
 from bot.services.coordination import exports, stats
 from bot.services.facilitation.debriefs import parse
-from handlers.coordination.stats import figures_text
+from bot.views.stats import figures_text
 from storage.engine import SessionPool
 from storage.models import Role
 from storage.repositories import Repo
