@@ -343,7 +343,7 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
     """Every transaction is a pool checkout and, on SQLite, its own begin and end: the reads and
     writes of one update share one. A seat at a table (the card, the questions after it), an
     answer to the first question, a waitlist place (with other tables to try), the card, a
-    search and the menu."""
+    search, the menu and one's own agenda."""
     import aiogram.utils.keyboard
 
     from bot.keyboards.callbacks import EventAction, EventCallback, MixCallback
@@ -379,6 +379,7 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
         (callback_update(bram, card), [None, "🗣 <b>Samen aan tafel</b>"]),
         (message_update(anna, "/zoek moestuin"), ["🔎 <b>Resultaten voor “moestuin”</b> (2)"]),
         (message_update(anna, "/menu"), ["Wat wil je doen?"]),
+        (message_update(anna, "/mijnagenda"), ["🗓 <b>Mijn agenda</b>"]),
     ]
     with counted_transactions(engine) as transactions:
         for update, answers in steps:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
 )
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import _, ngettext
+from bot.i18n import _
 from bot.keyboards.callbacks import (
     EventAction,
     EventCallback,
@@ -32,72 +29,18 @@ from bot.services.events.registrations import (
     EventNotOpenError,
     NotRegisteredError,
 )
-from bot.views.agenda import agenda_duties
-from bot.views.dates import format_span
-from bot.views.event_card import title_line
+from bot.views.agenda import my_agenda_page
 from bot.views.events import cancelled_text
 from bot.views.messages import edit_or_keep
-from bot.views.pages import nav_row, page_of
-from bot.views.wishes import wish_line
-from storage.models import RegistrationStatus
 from storage.repositories import Repo
-
-# Entries per page: two buttons each, and lines that stay well within one message.
-AGENDA_PER_PAGE = 8
 
 
 async def agenda_view(
     repo: Repo, user_id: int, *, clock: Clock, settings: Settings, locale: str, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The tables someone leads, then their sign-ups, numbered, a page at a time."""
+    """The tables someone leads, then their sign-ups and wishes, a page at a time."""
     mine = await agenda.my_agenda(repo, user_id, now=clock.now())
-    wished = await wishes.of_user(repo, user_id, now=clock.now())
-    if not mine.entries and not mine.duties and not wished:
-        return _("Your agenda is empty. See what's on with /agenda."), None
-    duty_lines, duty_rows = agenda_duties(mine.duties, locale, settings.tz)
-    items = list(zip(duty_lines, duty_rows, strict=True))
-    for number, (registration, event) in enumerate(mine.entries, start=len(duty_rows) + 1):
-        when = format_span(event.starts_at, event.ends_at, locale, settings.tz)
-        if registration.status == RegistrationStatus.WAITLISTED:
-            state = "⏳ " + _("waitlist: number {position}").format(
-                position=registration.waitlist_position
-            )
-        else:
-            state = "✅ " + _("signed up")
-        if registration.party_size > 1:
-            state += " · " + ngettext(
-                "{count} person", "{count} people", registration.party_size
-            ).format(count=registration.party_size)
-        line = (
-            f"{number}. {title_line(event)}\n    {when} · {html.escape(event.municipality)}"
-            f"\n    {state}"
-        )
-        row = [
-            InlineKeyboardButton(
-                text=_("📆 Calendar {number}").format(number=number),
-                callback_data=EventCallback(action=EventAction.ICS, event_id=event.id).pack(),
-            ),
-            InlineKeyboardButton(
-                text=_("❌ Cancel {number}").format(number=number),
-                callback_data=EventCallback(action=EventAction.UNLIST, event_id=event.id).pack(),
-            ),
-        ]
-        items.append((line, row))
-    for wish in wished:
-        line = "🔔 " + _("On your list: {wish}").format(wish=wish_line(wish, locale, settings.tz))
-        drop = WishCallback(action=WishAction.DROP, id=wish.id).pack()
-        items.append(
-            (line, [InlineKeyboardButton(text="✖ " + _("Off my list"), callback_data=drop)])
-        )
-    shown = page_of(items, page, AGENDA_PER_PAGE)
-    lines = ["🗓 <b>" + _("My agenda") + "</b>", "", *(line for line, _row in shown.items)]
-    rows = [row for _line, row in shown.items]
-    nav = nav_row(
-        shown.number,
-        shown.total,
-        lambda n: MenuCallback(action=MenuAction.MY_AGENDA_PAGE, page=n).pack(),
-    )
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[*rows, nav] if nav else rows)
+    return my_agenda_page(mine, page, locale, settings.tz)
 
 
 async def cmd_my_agenda(
