@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,6 +123,55 @@ async def test_a_second_process_sees_every_change(
         assert await _names(first, repo, "fietsenmaker") == []
 
 
+async def test_the_version_is_asked_after_a_change_here_and_otherwise_every_few_seconds(
+    repo: Repo, clock: FakeClock, engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search asks the database nothing while this process changed nothing and the version
+    was asked a moment ago; a change made here shows at once, one made by another process
+    within `RECHECK_SECONDS`."""
+    from sqlalchemy import event
+
+    from bot.services.search import index_sync
+
+    anna = make_user()
+    await add_person(repo, anna, clock.now())
+    ident = (await add_initiative(repo, clock.now(), owners=(anna.id,))).id
+    seconds = [0.0]
+    holder = SearchIndexHolder(monotonic=lambda: seconds[0])
+    assert await _names(holder, repo, "repareren") == ["Repair Café Lombok"]
+
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        seconds[0] += 1.0
+        assert await _names(holder, repo, "repareren") == ["Repair Café Lombok"]
+        assert statements == []
+        # Changed here: seen at once.
+        await initiatives.update_field(
+            repo, ident, anna.id, Field.KEYWORDS, ["fietsen maken"], now=clock.now()
+        )
+        assert await _names(holder, repo, "fietsenmaker") == ["Repair Café Lombok"]
+        # Changed by another process: this one's count of changes does not move.
+        frozen = index_sync.changes_committed_here()
+        monkeypatch.setattr(index_sync, "changes_committed_here", lambda: frozen)
+        await initiatives.update_field(
+            repo, ident, anna.id, Field.NAME, "Fietsenmakerij Lombok", now=clock.now()
+        )
+        seconds[0] += 1.0
+        statements.clear()
+        assert await _names(holder, repo, "fietsenmaker") == ["Repair Café Lombok"]
+        assert statements == []
+        seconds[0] += index_sync.RECHECK_SECONDS
+        assert await _names(holder, repo, "fietsenmaker") == ["Fietsenmakerij Lombok"]
+        assert statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
 async def test_a_rolled_back_change_leaves_the_version_alone(repo: Repo, clock: FakeClock) -> None:
     ident = (await add_initiative(repo, clock.now())).id
     before = await repo.search.version()
@@ -233,14 +283,14 @@ async def test_a_large_index_is_asked_in_a_worker_thread_and_the_bot_goes_on(
     await large.fresh(repo)
     async with session_pool() as session:
         other = Repo(session)
-        clock.advance(timedelta(minutes=1))
-        await initiatives.update_field(
-            other, ident, anna.id, Field.NAME, "Buurttuin De Bongerd", now=clock.now()
-        )
         done: list[str] = []
 
         async def refresh() -> None:
             await asyncio.sleep(0.05)  # the search is under way by now
+            clock.advance(timedelta(minutes=1))
+            await initiatives.update_field(
+                other, ident, anna.id, Field.NAME, "Buurttuin De Bongerd", now=clock.now()
+            )
             await large.fresh(other)
             done.append("refresh")
 

@@ -8,6 +8,9 @@ itself: no code path that creates, edits, publishes, hides or deletes an initiat
 The hook runs just before commit, after the last flush, so the version row is locked only for the
 moment of the commit. That keeps writers from waiting on each other longer than needed and means
 version numbers become visible in the order of the commits (the row lock serialises them).
+
+Each such commit also counts in this process (`changes_committed_here`), so the process's own
+index knows without asking the database that something changed.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from storage.models.initiatives import Initiative, InitiativeStatus
 
 _STATE_ROW = 1
 _PENDING_KEY = "search_changed_initiatives"
+_BUMPED_KEY = "search_version_bumped"
 _BATCH = 1000
 # The columns the search reads; a change to another column leaves the index as it is.
 SEARCHED_COLUMNS = (
@@ -124,6 +128,7 @@ def _record_changes(session: Session) -> None:
         },
     ).returning(SearchState.version)
     version = int(connection.execute(bump).scalar_one())
+    session.info[_BUMPED_KEY] = True
     ids = sorted(pending)
     for start in range(0, len(ids), _BATCH):  # databases limit the parameters of one statement
         rows = [
@@ -138,6 +143,22 @@ def _record_changes(session: Session) -> None:
         )
 
 
+class _Committed:
+    count = 0
+
+
+def changes_committed_here() -> int:
+    """How many commits of this process changed what the search shows (never goes down)."""
+    return _Committed.count
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commit(session: Session) -> None:
+    if session.info.pop(_BUMPED_KEY, False):
+        _Committed.count += 1
+
+
 @event.listens_for(Session, "after_rollback")
 def _forget_changes(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_BUMPED_KEY, None)

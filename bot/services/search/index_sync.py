@@ -1,11 +1,16 @@
 """Keeping the in-memory search index in step with the published initiatives in the database.
 
 Every change to an initiative's public profile bumps a version number in the database, in the
-same transaction (see `storage.models.search`). Before each search the holder compares that
+same transaction (see `storage.models.search`). Before a search the holder compares that
 number with the version it last saw: one tiny query when nothing changed. When something did,
 it re-reads only the initiatives changed since, adds or replaces those that are published and
-takes out the rest. So an edit is visible at once in this process and in every other process
-on the same database; a database that went back in time (restored, emptied) is read again whole.
+takes out the rest; a database that went back in time (restored, emptied) is read again whole.
+
+The number is asked only when it may have moved: after a commit of this process that changed
+what the search shows, and otherwise once every `RECHECK_SECONDS` at most (a busy bot searches
+many times a second, and each ask was a third of a search's database work). So an edit is
+visible at once in the process that made it, and within `RECHECK_SECONDS` in every other process
+on the same database (another bot process, the worker, an import).
 
 With a snapshot file (`bot.search.snapshot`), a process saves its index when it stops, and the
 next one reads it back and applies only what changed since, instead of building it again.
@@ -19,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -29,6 +35,7 @@ from bot.search.snapshot import SnapshotFile, Stamp
 from bot.services.search.index_worker import build_in_worker
 from bot.services.search.misses import MissedWords
 from storage.engine import SessionPool
+from storage.models.search import changes_committed_here
 from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
@@ -41,6 +48,8 @@ THREAD_FROM = 25_000
 # it a build takes a few seconds at most, less than starting a process would add.
 PROCESS_FROM = 25_000
 _BATCH = 2_000  # initiatives read and sent to the worker at a time
+# How long the version asked last is trusted when this process changed nothing since.
+RECHECK_SECONDS = 2.0
 
 
 def _log_failure(task: asyncio.Task[int]) -> None:
@@ -80,6 +89,8 @@ class SearchIndexHolder:
         snapshot: SnapshotFile | None = None,
         thread_from: int = THREAD_FROM,
         process_from: int = PROCESS_FROM,
+        recheck_after: float = RECHECK_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.index = index if index is not None else SearchIndex()
         self.snapshot = snapshot
@@ -91,6 +102,10 @@ class SearchIndexHolder:
         self.misses = MissedWords()
         self._theme_counts: tuple[int | None, Counter[str]] = (None, Counter())
         self._loading: asyncio.Task[int] | None = None
+        self.recheck_after = recheck_after
+        self._monotonic = monotonic
+        # When the version was last asked, and how many of this process's changes it covers.
+        self._asked: tuple[float, int] | None = None
 
     @property
     def documents(self) -> Mapping[int, SearchDocument]:
@@ -149,13 +164,29 @@ class SearchIndexHolder:
         caller's own read block, the caller's rows come from the same transaction instead."""
         if self._loading is not None and not self._loading.done():
             await asyncio.shield(self._loading)
+        if self._still_current():
+            return self.index
         async with self._lock, repo.read():
+            # Counted before asking: a commit that lands meanwhile is asked about next time.
+            asked = (self._monotonic(), changes_committed_here())
             version = await repo.search.version()
             if self.version is None or version < self.version:
                 await self._load(repo)
             elif version > self.version:
                 await self._apply_changes(repo, version)
+            self._asked = asked
         return self.index
+
+    def _still_current(self) -> bool:
+        """Whether the index may skip asking the database's version: asked a moment ago, and
+        nothing changed in this process since."""
+        if self.version is None or self._asked is None:
+            return False
+        asked_at, committed = self._asked
+        return (
+            committed == changes_committed_here()
+            and self._monotonic() - asked_at < self.recheck_after
+        )
 
     def theme_counts(self) -> Counter[str]:
         """How many published initiatives each theme has (as of the last refresh)."""
