@@ -30,6 +30,12 @@ DOCUMENT_COLUMNS = (
 # The searched columns of every published initiative, for building the index.
 _IS_PUBLISHED = Initiative.status == InitiativeStatus.PUBLISHED
 _PUBLISHED_ROWS = select(*DOCUMENT_COLUMNS).where(_IS_PUBLISHED)
+# A batch of them, from an id on: built once, the id and the size as parameters.
+_PUBLISHED_BATCH = (
+    _PUBLISHED_ROWS.where(Initiative.id > bindparam("after"))
+    .order_by(Initiative.id)
+    .limit(bindparam("size"))
+)
 # Asked before every search: built once (composing it cost more than running it).
 _VERSION = select(SearchState.version).where(SearchState.id == 1)
 # The initiatives of a page of results, on every search: built once, the ids as a parameter.
@@ -73,16 +79,19 @@ class SearchRepository:
         return int(found or 0)
 
     async def published_row_batches(self, size: int) -> AsyncIterator[list[tuple[Any, ...]]]:
-        """The rows of `published_rows()`, `size` at a time: a large collection never lies
-        in memory whole."""
-        result = await self._session.stream(
-            _PUBLISHED_ROWS.order_by(Initiative.id).execution_options(yield_per=size)
-        )
-        try:
-            async for batch in result.partitions():
-                yield [tuple(row) for row in batch]
-        finally:
-            await result.close()
+        """The rows of `published_rows()`, `size` at a time, in order of id: a large collection
+        never lies in memory whole. Each batch is a query of its own (from the last id on), so
+        no cursor stays open and it needs no transaction around it."""
+        after = 0
+        while True:
+            result = await self._session.execute(_PUBLISHED_BATCH, {"after": after, "size": size})
+            batch = [tuple(row) for row in result.all()]
+            if not batch:
+                return
+            yield batch
+            if len(batch) < size:
+                return
+            after = int(batch[-1][0])
 
     async def published_rows(self, ids: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
         """The searched columns of published initiatives (all of them, or those of `ids`)."""
