@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -19,6 +20,22 @@ from storage import sqlite_driver
 
 SessionPool = async_sessionmaker[AsyncSession]
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+# A read block on PostgreSQL runs its statements without a transaction around them: BEGIN and
+# COMMIT were two of a card's three round trips. Under READ COMMITTED each statement of a
+# transaction sees what was committed when it began, so reads see the same either way.
+READ_WITHOUT_TRANSACTION = {"isolation_level": "AUTOCOMMIT"}
+# What such a read may not do: write, or lock rows (a lock would end with its statement).
+_WRITES_OR_LOCKS = re.compile(
+    r"^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b|\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b",
+    re.IGNORECASE,
+)
+
+
+class WriteInReadBlockError(RuntimeError):
+    """A statement that writes or locks was sent in a read block, where nothing would keep it
+    together with the rest of the use-case: it belongs in `Repo.write`."""
+
+
 _WAL_ATTEMPTS = 30
 
 
@@ -42,7 +59,17 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
+    else:
+        _refuse_writes_in_reads(engine)
     return engine
+
+
+def _refuse_writes_in_reads(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _check(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT" and _WRITES_OR_LOCKS.search(statement):
+            raise WriteInReadBlockError(statement.split(None, 1)[0])
 
 
 def _write_ahead_log(cursor: Any) -> None:

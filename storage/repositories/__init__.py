@@ -10,7 +10,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import write_lock
-from storage.engine import SQLITE_BEGIN_OPTION
+from storage.engine import READ_WITHOUT_TRANSACTION, SQLITE_BEGIN_OPTION
 from storage.repositories.audit import AuditRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.connections import ConnectionRepository
@@ -161,9 +161,13 @@ class Repo:
     async def read(self) -> AsyncIterator[Repo]:
         """A block that only reads; its transaction is ended afterwards, so no snapshot lingers.
         Within another block (a read or a write) it is part of that block's transaction: the
-        reads of one use-case share one transaction, and a write is never ended halfway."""
+        reads of one use-case share one transaction, and a write is never ended halfway.
+        On PostgreSQL an outermost read block runs without BEGIN and COMMIT (see
+        `storage.engine.READ_WITHOUT_TRANSACTION`); a write or lock in it is refused."""
         depth = self._enter_block()
         try:
+            if depth == 0 and self._reads_without_transaction():
+                await self.session.connection(execution_options=READ_WITHOUT_TRANSACTION)
             yield self
         except BaseException:
             self._leave_block(depth)
@@ -173,6 +177,14 @@ class Repo:
         self._leave_block(depth)
         if depth == 0:
             await self._end_read()
+
+    def _reads_without_transaction(self) -> bool:
+        bind = self.session.bind
+        return (
+            bind is not None
+            and bind.dialect.name == "postgresql"
+            and not self.session.in_transaction()
+        )
 
     def _enter_block(self) -> int:
         info = self.session.sync_session.info

@@ -1,0 +1,90 @@
+"""Read blocks: on PostgreSQL their statements run without BEGIN and COMMIT around them, and a
+statement that writes or locks rows is refused there; a write block is one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bot.clock import FakeClock
+from storage.engine import WriteInReadBlockError
+from storage.models import Initiative
+from storage.repositories import Repo
+from tests.initiatives_support import add_initiative
+
+
+async def _in_transaction(repo: Repo) -> bool:
+    """Whether the database connection has a transaction open right now."""
+    raw = await (await repo.session.connection()).get_raw_connection()
+    driver: Any = raw.driver_connection
+    if repo.session.bind.dialect.name == "postgresql":
+        return bool(driver.is_in_transaction())
+    return bool(driver.in_transaction)
+
+
+async def test_a_read_on_postgresql_runs_without_a_transaction_and_a_write_in_one(
+    repo: Repo, clock: FakeClock
+) -> None:
+    ident = (await add_initiative(repo, clock.now())).id
+    postgres = repo.session.bind.dialect.name == "postgresql"
+    async with repo.read():
+        assert (await repo.initiatives.get(ident)) is not None
+        assert await repo.search.version() == 1
+        # SQLite keeps its read transaction: in WAL mode it is what a reader holds on to.
+        assert await _in_transaction(repo) is not postgres
+    async with repo.write():
+        await repo.session.execute(text("SELECT 1"))
+        assert await _in_transaction(repo)
+    # A read inside a write block is part of the write's transaction.
+    async with repo.write():
+        async with repo.read():
+            await repo.search.version()
+            assert await _in_transaction(repo)
+
+
+async def test_a_write_in_a_read_block_is_refused_on_postgresql_and_nothing_is_kept(
+    repo: Repo, clock: FakeClock
+) -> None:
+    if repo.session.bind.dialect.name != "postgresql":
+        pytest.skip("SQLite reads are transactions that a write would join")
+    ident = (await add_initiative(repo, clock.now(), name="Moestuin De Bongerd")).id
+    with pytest.raises(WriteInReadBlockError):
+        async with repo.read():
+            await repo.session.execute(
+                text("UPDATE initiatives SET name = 'Iets anders' WHERE id = :id"), {"id": ident}
+            )
+    with pytest.raises(WriteInReadBlockError):
+        async with repo.read():
+            await repo.session.execute(
+                text("SELECT id FROM initiatives WHERE id = :id FOR UPDATE"), {"id": ident}
+            )
+    # An object changed in a read block is not written when the block ends.
+    with pytest.raises(WriteInReadBlockError):
+        async with repo.read():
+            found = await repo.session.get(Initiative, ident)
+            assert found is not None
+            found.name = "Iets anders"
+    await repo.session.rollback()
+    async with repo.read():
+        names = (await repo.session.execute(text("SELECT name FROM initiatives"))).scalars()
+        assert list(names) == ["Moestuin De Bongerd"]
+
+
+async def test_the_published_initiatives_are_read_a_batch_at_a_time_in_a_read_block(
+    repo: Repo, clock: FakeClock
+) -> None:
+    made = [
+        (await add_initiative(repo, clock.now(), name=f"Initiatief {n}", status=status)).id
+        for n, status in enumerate(["published"] * 3 + ["draft"] + ["published"] * 2)
+    ]
+    published = [ident for n, ident in enumerate(made) if n != 3]
+    async with repo.read():
+        batches = [batch async for batch in repo.search.published_row_batches(2)]
+    assert [[row[0] for row in batch] for batch in batches] == [
+        published[0:2],
+        published[2:4],
+        published[4:5],
+    ]
+    assert batches[0][0][2] == "Initiatief 0"
