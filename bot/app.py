@@ -8,7 +8,6 @@ from datetime import datetime
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -17,6 +16,7 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.bot_api_session import JsonBodySession
 from bot.catalog import certificates
 from bot.clock import Clock, SystemClock
 from bot.commands import register_commands
@@ -99,7 +99,7 @@ def build_bot(
 ) -> Bot:
     """A Bot that talks to Telegram, to a self-hosted Bot API server, or to `session`."""
     if session is None:
-        session = AiohttpSession()
+        session = JsonBodySession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
     session.middleware(KeepResponseModelsMiddleware())

@@ -21,6 +21,7 @@ class Sent:
     method: str
     payload: dict[str, Any]
     at: float
+    content_type: str = ""
 
 
 @dataclass
@@ -77,10 +78,10 @@ class FakeTelegram:
             result = BOT
         elif method.startswith("send"):
             await asyncio.sleep(self.send_delay)
-            self.sent.append(Sent(method, payload, time.monotonic()))
+            self.sent.append(Sent(method, payload, time.monotonic(), request.content_type))
             result = self._message(payload)
         elif method not in ("deleteWebhook", "setWebhook", "close", "logOut"):
-            self.sent.append(Sent(method, payload, time.monotonic()))
+            self.sent.append(Sent(method, payload, time.monotonic(), request.content_type))
         return web.json_response({"ok": True, "result": result})
 
     async def _updates(self, payload: dict[str, Any]) -> list[dict[str, Any]]:

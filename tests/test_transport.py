@@ -9,12 +9,20 @@ import logging
 from pathlib import Path
 
 import pytest
+from aiogram import Bot
+from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SetMyCommands
-from aiogram.types import BotCommandScopeChat
+from aiogram.types import (
+    BotCommandScopeChat,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_application
+from bot.bot_api_session import JsonBodySession
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.i18n import CatalogI18n
@@ -59,6 +67,42 @@ async def test_bot_long_polls_the_configured_api_server_and_answers_start(tmp_pa
     assert json.loads(reply.payload["reply_markup"])["inline_keyboard"][0][0]["text"] == "🔎 Zoeken"
     languages = sorted(str(s.payload.get("language_code")) for s in api.sent_of("setMyCommands"))
     assert languages == ["None", "en", "nl"]
+
+
+async def test_a_method_goes_as_one_json_object_and_an_upload_as_a_form() -> None:
+    """The fields a form would carry, as one JSON object: nested objects as JSON text, numbers
+    and yes/no as the form writes them; a file still goes as a multipart form."""
+    text = "Hoi <b>Anna</b> 👋 – 100% “welkom” & meer\nRegel 2"
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="🔎 Zoeken “tuin”", callback_data="s:1")]]
+    )
+    async with FakeTelegram() as api:
+        session = JsonBodySession()
+        session.api = TelegramAPIServer.from_base(api.url)
+        bot = Bot(TOKEN, session=session)
+        try:
+            sent = await bot.send_message(
+                5001, text, reply_markup=markup, disable_notification=True
+            )
+            await bot.send_document(
+                5001, BufferedInputFile(b"BEGIN:VCALENDAR", filename="tafel.ics"), caption="Agenda"
+            )
+        finally:
+            await session.close()
+    assert sent.chat.id == 5001
+    message, document = api.sent
+    assert message.content_type == "application/json"
+    assert set(message.payload) == {"chat_id", "text", "reply_markup", "disable_notification"}
+    assert message.payload["chat_id"] == "5001"
+    assert message.payload["text"] == text
+    assert message.payload["disable_notification"] == "true"
+    assert json.loads(message.payload["reply_markup"]) == {
+        "inline_keyboard": [[{"text": "🔎 Zoeken “tuin”", "callback_data": "s:1"}]]
+    }
+    assert document.method == "sendDocument"
+    assert document.content_type == "multipart/form-data"
+    assert document.payload["caption"] == "Agenda"
+    assert document.payload["document"].startswith("attach://")  # the file is its own part
 
 
 async def test_webhook_refuses_a_wrong_secret_and_answers_the_right_one(tmp_path: Path) -> None:
