@@ -38,10 +38,9 @@ async def test_a_read_on_postgresql_runs_without_a_transaction_and_a_write_in_on
         await repo.session.execute(text("SELECT 1"))
         assert await _in_transaction(repo)
     # A read inside a write block is part of the write's transaction.
-    async with repo.write():
-        async with repo.read():
-            await repo.search.version()
-            assert await _in_transaction(repo)
+    async with repo.write(), repo.read():
+        await repo.search.version()
+        assert await _in_transaction(repo)
 
 
 async def test_a_write_in_a_read_block_is_refused_on_postgresql_and_nothing_is_kept(
@@ -82,9 +81,6 @@ async def test_the_published_initiatives_are_read_a_batch_at_a_time_in_a_read_bl
     published = [ident for n, ident in enumerate(made) if n != 3]
     async with repo.read():
         batches = [batch async for batch in repo.search.published_row_batches(2)]
-    assert [[row[0] for row in batch] for batch in batches] == [
-        published[0:2],
-        published[2:4],
-        published[4:5],
-    ]
+    assert all(0 < len(batch) <= 2 for batch in batches)
+    assert [row[0] for batch in batches for row in batch] == published
     assert batches[0][0][2] == "Initiatief 0"

@@ -30,9 +30,12 @@ DOCUMENT_COLUMNS = (
 # The searched columns of every published initiative, for building the index.
 _IS_PUBLISHED = Initiative.status == InitiativeStatus.PUBLISHED
 _PUBLISHED_ROWS = select(*DOCUMENT_COLUMNS).where(_IS_PUBLISHED)
-# A batch of them, from an id on: built once, the id and the size as parameters.
-_PUBLISHED_BATCH = (
-    _PUBLISHED_ROWS.where(Initiative.id > bindparam("after"))
+# The initiatives from an id on, a batch at a time, with their status: by the primary key
+# alone, so each batch reads just its rows (with the status in the WHERE a planner may walk
+# every published initiative and sort them, for every batch). Built once.
+_BATCH_FROM = (
+    select(*DOCUMENT_COLUMNS, Initiative.status)
+    .where(Initiative.id > bindparam("after"))
     .order_by(Initiative.id)
     .limit(bindparam("size"))
 )
@@ -79,19 +82,19 @@ class SearchRepository:
         return int(found or 0)
 
     async def published_row_batches(self, size: int) -> AsyncIterator[list[tuple[Any, ...]]]:
-        """The rows of `published_rows()`, `size` at a time, in order of id: a large collection
-        never lies in memory whole. Each batch is a query of its own (from the last id on), so
-        no cursor stays open and it needs no transaction around it."""
+        """The rows of `published_rows()` in order of id, at most `size` at a time: a large
+        collection never lies in memory whole. Each batch is a query of its own (from the last
+        id on), so no cursor stays open and it needs no transaction around it."""
         after = 0
         while True:
-            result = await self._session.execute(_PUBLISHED_BATCH, {"after": after, "size": size})
-            batch = [tuple(row) for row in result.all()]
-            if not batch:
+            result = await self._session.execute(_BATCH_FROM, {"after": after, "size": size})
+            rows = result.all()
+            published = [tuple(row[:-1]) for row in rows if row[-1] == InitiativeStatus.PUBLISHED]
+            if published:
+                yield published
+            if len(rows) < size:
                 return
-            yield batch
-            if len(batch) < size:
-                return
-            after = int(batch[-1][0])
+            after = int(rows[-1][0])
 
     async def published_rows(self, ids: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
         """The searched columns of published initiatives (all of them, or those of `ids`)."""
