@@ -3,11 +3,9 @@ started, attendance buttons per participant (an attended training grants its cer
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.conversation.commands import need_event_id
@@ -17,9 +15,7 @@ from bot.keyboards.callbacks import AttendanceCallback, EventAdminAction, EventA
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import EventNotOverError
 from bot.services.events.registrations import EventNotFoundError
-from bot.views.events import admin_button, person_line
-from bot.views.pages import clamp, cut, nav_row, page_of, text_pages
-from storage.models import RegistrationStatus
+from bot.views.participants import attendance_markup, participants_page
 from storage.repositories import Repo
 
 
@@ -28,31 +24,7 @@ async def participants_text(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Seats and waitlist, a page at a time (any number of people, any length of name)."""
     event, rows = await event_admin.participants(repo, event_id)
-    seats = [(reg, user) for reg, user in rows if reg.status != RegistrationStatus.WAITLISTED]
-    waiting = [(reg, user) for reg, user in rows if reg.status == RegistrationStatus.WAITLISTED]
-    taken = sum(reg.party_size for reg, _user in seats)
-    body = [_("Signed up ({count} of {capacity}):").format(count=taken, capacity=event.capacity)]
-    body += [f"{n}. {person_line(reg, user)}" for n, (reg, user) in enumerate(seats, 1)]
-    if not seats:
-        body.append(_("nobody yet"))
-    body += ["", _("Waitlist ({count}):").format(count=len(waiting))]
-    body += [f"{reg.waitlist_position}. {person_line(reg, user)}" for reg, user in waiting]
-    pages = text_pages(body)
-    number = clamp(page, len(pages))
-    title = cut(html.escape(event.title), 300)
-    text = "\n".join([f"👥 <b>{title}</b>", "", *pages[number]])
-    rows_of_buttons = []
-    nav = nav_row(number, len(pages), lambda n: _admin_data("people_page", event_id, n))
-    if nav:
-        rows_of_buttons.append(nav)
-    if seats:
-        rows_of_buttons.append([admin_button("✅ " + _("Mark attendance"), "attendance", event_id)])
-    keyboard = InlineKeyboardMarkup(inline_keyboard=rows_of_buttons) if rows_of_buttons else None
-    return text, keyboard
-
-
-def _admin_data(action: str, event_id: int, page: int) -> str:
-    return EventAdminCallback(action=EventAdminAction(action), event_id=event_id, page=page).pack()
+    return participants_page(event, rows, page)
 
 
 async def cmd_participants(message: Message, command: CommandObject, repo: Repo) -> None:
@@ -71,25 +43,7 @@ async def cmd_participants(message: Message, command: CommandObject, repo: Repo)
 async def attendance_keyboard(repo: Repo, event_id: int, page: int = 0) -> InlineKeyboardMarkup:
     """A button per participant (present ✅, absent ❌, not yet ⬜), a page at a time."""
     _event, rows = await event_admin.participants(repo, event_id)
-    seats = [(reg, user) for reg, user in rows if reg.status != RegistrationStatus.WAITLISTED]
-    shown = page_of(seats, page)
-    icons = {RegistrationStatus.ATTENDED: "✅", RegistrationStatus.NO_SHOW: "❌"}
-    buttons = [
-        [
-            InlineKeyboardButton(
-                text=f"{icons.get(RegistrationStatus(reg.status), '⬜')} {n}. "
-                + person_line(reg, user, plain=True),
-                callback_data=AttendanceCallback(
-                    registration_id=reg.id,
-                    attended=reg.status != RegistrationStatus.ATTENDED,
-                    page=shown.number,
-                ).pack(),
-            )
-        ]
-        for n, (reg, user) in enumerate(shown.items, shown.first)
-    ]
-    nav = nav_row(shown.number, shown.total, lambda n: _admin_data("attendance_page", event_id, n))
-    return InlineKeyboardMarkup(inline_keyboard=[nav, *buttons] if nav else buttons)
+    return attendance_markup(event_id, rows, page)
 
 
 async def cb_people(query: CallbackQuery, callback_data: EventAdminCallback, repo: Repo) -> None:
