@@ -2,72 +2,18 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
-from bot.catalog.municipalities import MUNICIPALITIES
-from bot.catalog.themes import THEMES
 from bot.clock import Clock
 from bot.i18n import _
-from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import DigestAction, DigestCallback
 from bot.services.events import digest
-from bot.views.event_card import theme_label
+from bot.views.digest import digest_picker, digest_settings, offered
 from bot.views.messages import edit_or_keep
 from storage.models import DigestSubscription
 from storage.repositories import Repo
-
-
-def settings_view(found: DigestSubscription, locale: str) -> tuple[str, InlineKeyboardMarkup]:
-    state = _("on") if found.active else _("off")
-    themes = ", ".join(theme_label(str(t), locale) for t in found.themes) or _("all")
-    places = ", ".join(str(p) for p in found.municipalities) or _("all")
-    text = "\n".join(
-        [
-            "⚙️ <b>" + _("Settings") + "</b>",
-            "",
-            "📰 " + _("Weekly overview of new events and initiatives: {state}").format(state=state),
-            "🏷 " + _("Themes: {themes}").format(themes=html.escape(themes)),
-            "📍 " + _("Municipalities: {places}").format(places=html.escape(places)),
-        ]
-    )
-    builder = InlineKeyboardBuilder()
-    if found.active:
-        builder.button(
-            text="🔕 " + _("Turn off"), callback_data=DigestCallback(action=DigestAction.OFF)
-        )
-    else:
-        builder.button(
-            text="🔔 " + _("Turn on"), callback_data=DigestCallback(action=DigestAction.ON)
-        )
-    builder.button(
-        text="🏷 " + _("Choose themes"), callback_data=DigestCallback(action=DigestAction.THEMES)
-    )
-    builder.button(
-        text="📍 " + _("Choose municipalities"),
-        callback_data=DigestCallback(action=DigestAction.PLACES),
-    )
-    builder.adjust(1, 2)
-    return text, builder.as_markup()
-
-
-def _picker(found: DigestSubscription, field: str, locale: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    if field == "theme":
-        options = [(slug, theme_label(slug, locale)) for slug in THEMES]
-        chosen = {str(t) for t in found.themes}
-    else:
-        options = [(m.name, m.name) for m in MUNICIPALITIES]
-        chosen = {str(p) for p in found.municipalities}
-    for value, label in options:
-        mark = "✓ " if value in chosen else ""
-        builder.button(text=mark + label, callback_data=DigestCallback(action=field, value=value))
-    builder.button(text="◀ " + _("Done"), callback_data=DigestCallback(action=DigestAction.SHOW))
-    builder.adjust(2)
-    return builder.as_markup()
 
 
 async def cmd_settings(message: Message, repo: Repo, clock: Clock, locale: str) -> None:
@@ -75,7 +21,7 @@ async def cmd_settings(message: Message, repo: Repo, clock: Clock, locale: str) 
     if message.from_user is None:
         return
     found = await digest.subscription(repo, message.from_user.id, now=clock.now())
-    text, keyboard = settings_view(found, locale)
+    text, keyboard = digest_settings(found, locale)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -104,8 +50,7 @@ async def cb_tick(
 ) -> None:
     """Ticks or unticks a theme or a municipality (one the bot offers; others change nothing)."""
     field, value = str(callback_data.action), callback_data.value
-    known = THEMES if field == "theme" else {m.name for m in MUNICIPALITIES}
-    if value and value not in known:
+    if value and not offered(field, value):
         await query.answer()  # a button the bot never made: nothing is stored
         return
     if not value:
@@ -125,12 +70,12 @@ async def _show(
         return
     if picker == "theme":
         text = _("Which themes interest you? None ticked means all.")
-        await edit_or_keep(query.message, text, _picker(found, "theme", locale))
+        await edit_or_keep(query.message, text, digest_picker(found, "theme", locale))
     elif picker == "place":
         text = _("Which municipalities? None ticked means all.")
-        await edit_or_keep(query.message, text, _picker(found, "place", locale))
+        await edit_or_keep(query.message, text, digest_picker(found, "place", locale))
     else:
-        text, keyboard = settings_view(found, locale)
+        text, keyboard = digest_settings(found, locale)
         await edit_or_keep(query.message, text, keyboard)
 
 
