@@ -4,7 +4,6 @@ themes and municipalities, and at most how many tables a month."""
 from __future__ import annotations
 
 import html
-from datetime import timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -18,8 +17,8 @@ from bot.keyboards.callbacks import FacSettingsAction, FacSettingsCallback
 from bot.keyboards.facilitation import settings_keyboard
 from bot.services.facilitation import availability
 from bot.views.agenda import WORDS
+from bot.views.availability import availability_text
 from bot.views.dates import format_day
-from bot.views.event_card import theme_label
 from storage.repositories import Repo
 
 
@@ -27,35 +26,8 @@ async def settings_view(
     repo: Repo, user_id: int, *, clock: Clock, settings: Settings, locale: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     mine = await availability.settings(repo, user_id, now=clock.now())
-    lines = ["🗓 <b>" + _("My availability") + "</b>", ""]
-    if mine.periods:
-        lines.append(_("Not available:"))
-        for number, period in enumerate(mine.periods, start=1):
-            first = format_day(period.starts_at, locale, settings.tz)
-            last = format_day(period.ends_at - timedelta(seconds=1), locale, settings.tz)
-            lines.append(f"{number}. {first}" + (f" – {last}" if last != first else ""))
-    else:
-        lines.append(_("You haven't marked any period as unavailable."))
-    profile = mine.profile
-    themes = ", ".join(theme_label(slug, locale) for slug in profile.themes) or _("any")
-    places = ", ".join(html.escape(str(place)) for place in profile.municipalities) or _("any")
-    maximum = (
-        _("{count} tables").format(count=profile.max_per_month)
-        if profile.max_per_month
-        else _("no maximum")
-    )
-    lines += [
-        "",
-        "🏷 " + _("Favourite themes: {themes}").format(themes=themes),
-        "📍 " + _("Favourite municipalities: {places}").format(places=places),
-        "🔢 " + _("At most a month: {maximum}").format(maximum=maximum),
-        "",
-        _("Add a period: <code>/availability 24-12 tot 2-1</code>"),
-        _("Themes: <code>/availability thema ouderen, wonen</code>"),
-        _("Municipalities: <code>/availability gemeente Utrecht, Zeist</code>"),
-        _("At most a month: tap a number below (∞ = no maximum)."),
-    ]
-    return "\n".join(lines), settings_keyboard(mine.periods, profile.max_per_month)
+    text = availability_text(mine, locale, settings.tz)
+    return text, settings_keyboard(mine.periods, mine.profile.max_per_month)
 
 
 async def cmd_availability(
