@@ -20,8 +20,7 @@ def participants_page(
     event: Event, rows: Participants, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Seats (with how many of the capacity they take) and the waitlist, on `page`."""
-    seats = _seats(rows)
-    waiting = [(reg, user) for reg, user in rows if reg.status == RegistrationStatus.WAITLISTED]
+    seats, waiting = _seats_and_waitlist(rows)
     taken = sum(reg.party_size for reg, _user in seats)
     body = [_("Signed up ({count} of {capacity}):").format(count=taken, capacity=event.capacity)]
     body += [f"{n}. {person_line(reg, user)}" for n, (reg, user) in enumerate(seats, 1)]
@@ -45,7 +44,7 @@ def participants_page(
 
 def attendance_markup(event_id: int, rows: Participants, page: int) -> InlineKeyboardMarkup:
     """A button per seat (present ✅, absent ❌, not yet ⬜) on `page`; a tap flips it."""
-    shown = page_of(_seats(rows), page)
+    shown = page_of(_seats_and_waitlist(rows)[0], page)
     icons = {RegistrationStatus.ATTENDED: "✅", RegistrationStatus.NO_SHOW: "❌"}
     buttons = [
         [
@@ -65,8 +64,12 @@ def attendance_markup(event_id: int, rows: Participants, page: int) -> InlineKey
     return InlineKeyboardMarkup(inline_keyboard=[nav, *buttons] if nav else buttons)
 
 
-def _seats(rows: Participants) -> Participants:
-    return [(reg, user) for reg, user in rows if reg.status != RegistrationStatus.WAITLISTED]
+def _seats_and_waitlist(rows: Participants) -> tuple[Participants, Participants]:
+    seats: Participants = []
+    waiting: Participants = []
+    for reg, user in rows:
+        (waiting if reg.status == RegistrationStatus.WAITLISTED else seats).append((reg, user))
+    return seats, waiting
 
 
 def _admin_data(action: str, event_id: int, page: int) -> str:
