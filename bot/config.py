@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = Field(default=25.0, ge=0, le=600)
     # "json": one JSON object per log line, for a log collector; "text" for people.
     log_format: Literal["text", "json"] = "text"
+    # "uvloop" (less CPU per update; where it is installed) or "asyncio" (the standard loop).
+    event_loop: Literal["uvloop", "asyncio"] = "uvloop"
     timezone: str = "Europe/Amsterdam"
     default_locale: str = "nl"
     # Messages per second the sender allows itself overall (Telegram's ceiling is about 30).

@@ -8,6 +8,7 @@ into a dict, `feed_raw_update`, as the webhook does). The last line is machine-r
 
     signup sqlite_ups=… postgres_ups=… bare_ups=… sqlite_ratio=… postgres_ratio=… p95_ms=…
 
+Everything runs on the event loop the bot runs on (`bot.event_loop`).
 Run with `make bench-signup`. Not a test: the numbers depend on the machine.
 """
 
@@ -44,6 +45,7 @@ import handlers.events.signup as signup_handlers
 from bot.app import build_bot, build_dispatcher
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.event_loop import run
 from bot.i18n import create_i18n
 from bot.keyboards.callbacks import EventCallback
 from bot.middlewares.throttling import ThrottlingMiddleware
@@ -307,4 +309,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run(main())

@@ -14,13 +14,13 @@ The last lines are machine-readable:
     updates backend=sqlite menu_ms=… card_ms=… search_ms=… signup_ms=… bare_ms=…
         sql_tx_max=… redis_max=…   (one line per backend)
 
+Everything runs on the event loop the bot runs on (`bot.event_loop`).
 Run with `make bench-updates`. Not a test: the numbers depend on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import statistics
@@ -47,6 +47,7 @@ from sqlalchemy import event, insert  # noqa: E402
 from bot.app import build_bot, build_dispatcher  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.event_loop import run  # noqa: E402
 from bot.i18n import create_i18n  # noqa: E402
 from bot.keyboards.callbacks import EventAction, EventCallback  # noqa: E402
 from bot.middlewares.throttling import ThrottlingMiddleware  # noqa: E402
@@ -296,9 +297,9 @@ def main() -> int:
     parser.add_argument("--initiatives", type=int, default=10_000)
     parser.add_argument("--count", type=int, default=200, help="updates of each kind")
     args = parser.parse_args()
-    bare = asyncio.run(bench_bare(args.count))
+    bare = run(bench_bare(args.count))
     with tempfile.TemporaryDirectory() as folder:
-        sqlite = asyncio.run(
+        sqlite = run(
             bench_backend(
                 f"sqlite+aiosqlite:///{folder}/bench.db", None, args.initiatives, args.count
             )
@@ -307,7 +308,7 @@ def main() -> int:
     postgres_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL")
     if postgres_url:
         redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-        figures = asyncio.run(_postgres(postgres_url, args.initiatives, args.count, redis_url))
+        figures = run(_postgres(postgres_url, args.initiatives, args.count, redis_url))
         lines.append(_line("postgres", figures, bare))
     for line in lines:
         print(line)

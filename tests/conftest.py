@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import build_bot, build_dispatcher
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.event_loop import loop_factory
 from bot.i18n import CatalogI18n, create_i18n
 from bot.middlewares.throttling import ThrottlingMiddleware
 from scheduler.setup import build_scheduler
@@ -32,6 +33,12 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 COORDINATOR_ID = 777_000_001
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Any:
+    """Every test runs on the event loop the bot runs on (`bot.event_loop`)."""
+    factory = loop_factory()
+    return None if factory is None else {"uvloop": factory}
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -153,3 +154,25 @@ def test_the_example_env_file_is_valid_as_it_stands(tmp_path: Path) -> None:
     assert settings.coordinator_chat_id is None and settings.coordinator_ids == ()
     assert settings.telegram_api_url == "https://api.telegram.org"
     assert not settings.uses_webhook
+
+
+@pytest.mark.parametrize(
+    ("choice", "loop"), [(None, "uvloop.Loop"), ("asyncio", "asyncio._UnixSelectorEventLoop")]
+)
+def test_every_command_runs_on_uvloop_unless_asyncio_is_chosen(
+    monkeypatch: pytest.MonkeyPatch, choice: str | None, loop: str
+) -> None:
+    from bot.cli import main as cli
+
+    seen: list[str] = []
+
+    async def migrate(_settings: object) -> None:
+        running = type(asyncio.get_running_loop())
+        seen.append(f"{running.__module__.split('.')[0]}.{running.__name__}")
+
+    monkeypatch.setattr(cli, "_migrate", migrate)
+    monkeypatch.setattr(cli, "_configure_logging", lambda *_args: None)
+    if choice is not None:
+        monkeypatch.setenv("EVENT_LOOP", choice)
+    assert cli.main(["migrate"]) == 0
+    assert seen == [loop]

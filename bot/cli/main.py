@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -11,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot import event_loop
 from bot.config import ConfigError, Settings, load_settings
 from bot.lifecycle import DatabaseUnavailableError, prepare_database
 from bot.log_format import formatter
@@ -243,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "search": lambda: _search(settings, args),
             "privacy-check": lambda: _privacy_check(settings),
         }
-        asyncio.run(actions[args.command]())
+        event_loop.run(actions[args.command](), settings.event_loop)
     except (ConfigError, DatabaseUnavailableError) as exc:
         print(f"samenspel: {exc}", file=sys.stderr)
         return 2
