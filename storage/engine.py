@@ -29,6 +29,10 @@ _WRITES_OR_LOCKS = re.compile(
     r"^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b|\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b",
     re.IGNORECASE,
 )
+# Statements come from SQLAlchemy's compiled cache, the same few texts again and again: each is
+# looked at once (a regular expression over a long SELECT costs tens of microseconds).
+_LOOKED_AT: dict[str, bool] = {}
+_LOOKED_AT_MOST = 4096
 
 
 class WriteInReadBlockError(RuntimeError):
@@ -68,8 +72,18 @@ def _refuse_writes_in_reads(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _check(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         options = connection.get_execution_options()
-        if options.get("isolation_level") == "AUTOCOMMIT" and _WRITES_OR_LOCKS.search(statement):
+        if options.get("isolation_level") == "AUTOCOMMIT" and writes_or_locks(statement):
             raise WriteInReadBlockError(statement.split(None, 1)[0])
+
+
+def writes_or_locks(statement: str) -> bool:
+    """Whether a statement writes or locks rows (remembered for the texts seen most recently)."""
+    found = _LOOKED_AT.get(statement)
+    if found is None:
+        if len(_LOOKED_AT) >= _LOOKED_AT_MOST:
+            _LOOKED_AT.clear()
+        found = _LOOKED_AT[statement] = _WRITES_OR_LOCKS.search(statement) is not None
+    return found
 
 
 def _write_ahead_log(cursor: Any) -> None:

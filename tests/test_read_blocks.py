@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.clock import FakeClock
-from storage.engine import WriteInReadBlockError
+from storage import engine
+from storage.engine import WriteInReadBlockError, writes_or_locks
 from storage.models import Initiative
 from storage.repositories import Repo
 from tests.initiatives_support import add_initiative
@@ -84,3 +85,16 @@ async def test_the_published_initiatives_are_read_a_batch_at_a_time_in_a_read_bl
     assert all(0 < len(batch) <= 2 for batch in batches)
     assert [row[0] for batch in batches for row in batch] == published
     assert batches[0][0][2] == "Initiatief 0"
+
+
+def test_whether_a_statement_writes_is_looked_at_once_and_remembered_within_bounds() -> None:
+    update = "UPDATE initiatives SET name = 'Iets anders' WHERE id = 1"
+    select = "SELECT id, name FROM initiatives WHERE id = 1"
+    assert [writes_or_locks(update), writes_or_locks(update)] == [True, True]
+    assert [writes_or_locks(select), writes_or_locks(select)] == [False, False]
+    assert writes_or_locks("select id from initiatives where id = 1 for no key update")
+    assert not writes_or_locks("SELECT id FROM updates_seen WHERE deleted = false")
+    for n in range(10_000):
+        writes_or_locks(f"SELECT {n}")
+    assert len(engine._LOOKED_AT) <= engine._LOOKED_AT_MOST
+    assert writes_or_locks(update) and not writes_or_locks(select)
