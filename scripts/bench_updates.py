@@ -50,6 +50,7 @@ from bot.config import Settings  # noqa: E402
 from bot.event_loop import run  # noqa: E402
 from bot.i18n import create_i18n  # noqa: E402
 from bot.keyboards.callbacks import EventAction, EventCallback  # noqa: E402
+from bot.middlewares.redis_line import RedisLine  # noqa: E402
 from bot.middlewares.throttling import ThrottlingMiddleware  # noqa: E402
 from bot.services.database_upkeep import refresh_planner_statistics  # noqa: E402
 from bot.services.events.admin import EventDraft, create_event  # noqa: E402
@@ -117,6 +118,7 @@ def _count_redis(counters: Counters) -> Callable[[], None]:
     from redis.asyncio.client import Pipeline, Redis
 
     original, original_pipe = Redis.execute_command, Pipeline.execute
+    original_line = RedisLine._call
 
     async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
         counters.redis += 1
@@ -126,12 +128,18 @@ def _count_redis(counters: Counters) -> Callable[[], None]:
         counters.redis += len(self.command_stack)
         return await original_pipe(self, *args, **kwargs)
 
+    async def counted_line(self: Any, command: bytes) -> Any:  # the update gate's connection
+        counters.redis += 1
+        return await original_line(self, command)
+
     Redis.execute_command = counted  # type: ignore[method-assign]
     Pipeline.execute = counted_pipe  # type: ignore[method-assign]
+    RedisLine._call = counted_line  # type: ignore[method-assign]
 
     def restore() -> None:
         Redis.execute_command = original  # type: ignore[method-assign]
         Pipeline.execute = original_pipe  # type: ignore[method-assign]
+        RedisLine._call = original_line  # type: ignore[method-assign]
 
     return restore
 
@@ -251,6 +259,9 @@ async def bench_backend(
             result["redis_max"] = max(result["redis_max"], most_redis)
     finally:
         restore()
+        gate = getattr(dispatcher.fsm, "gate", None)
+        if gate is not None:
+            await gate.close()
         await dispatcher.storage.close()
         await engine.dispose()
     return result

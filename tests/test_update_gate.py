@@ -19,6 +19,7 @@ from bot.app import build_dispatcher, build_shared_state
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import CatalogI18n
+from bot.middlewares.redis_line import RedisLine
 from bot.middlewares.throttling import ThrottlingMiddleware
 from scheduler.setup import build_scheduler
 from storage.engine import SessionPool
@@ -39,10 +40,12 @@ class CommandCount:
 
 @pytest.fixture
 def redis_commands(monkeypatch: pytest.MonkeyPatch) -> CommandCount:
-    """Every command any Redis client of the bot sends (a pipeline counts its commands)."""
+    """Every command any Redis client of the bot sends (a pipeline counts its commands, the
+    gate's own connection each script call)."""
     count = CommandCount()
     original: Any = Redis.execute_command
     original_pipe: Any = Pipeline.execute
+    original_line: Any = RedisLine._call
 
     async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
         count.commands.append(str(args[0]))
@@ -52,7 +55,12 @@ def redis_commands(monkeypatch: pytest.MonkeyPatch) -> CommandCount:
         count.commands += [str(command[0][0]) for command in self.command_stack]
         return await original_pipe(self, *args, **kwargs)
 
+    async def counted_line(self: Any, command: bytes) -> Any:
+        count.commands.append("line " + command.split(b"\r\n")[2].decode())
+        return await original_line(self, command)
+
     monkeypatch.setattr(Redis, "execute_command", counted)
+    monkeypatch.setattr(RedisLine, "_call", counted_line)
     monkeypatch.setattr(Pipeline, "execute", counted_pipe)
     return count
 
@@ -82,6 +90,7 @@ async def processes(
 
     yield make
     for dispatcher in made:
+        await dispatcher.fsm.gate.close()  # type: ignore[attr-defined]
         await dispatcher.storage.close()
 
 
@@ -100,12 +109,13 @@ async def test_an_update_costs_two_round_trips_and_a_repeat_one(
     update = message_update(person, "/menu")
     await first.feed_update(bot, update)
     assert bot_api.take(SendMessage).text == MENU_TEXT
-    assert len(redis_commands.commands) == 2
+    # Both go over the gate's own connection.
+    assert redis_commands.commands == ["line EVALSHA", "line EVALSHA"]
 
     redis_commands.commands.clear()
     await second.feed_update(bot, update)  # Telegram sent it again, to the other process
     assert not bot_api.calls
-    assert len(redis_commands.commands) == 1
+    assert redis_commands.commands == ["line EVALSHA"]
 
 
 async def test_a_conversation_goes_on_in_the_other_process_with_two_round_trips_a_step(

@@ -58,3 +58,4 @@ def pass_updates_through(dispatcher: Dispatcher, gate: RedisUpdateGate) -> None:
     dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
     dispatcher.fsm = GatedFSMContextMiddleware(gate, dispatcher.fsm.strategy)
     dispatcher.update.outer_middleware.register(dispatcher.fsm)
+    dispatcher.shutdown.register(gate.close)

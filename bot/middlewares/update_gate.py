@@ -24,6 +24,8 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
+from bot.middlewares.redis_line import RedisLine
+
 LOCK_MILLISECONDS = 60_000  # as aiogram's Redis lock: a crashed process frees it after a minute
 REMEMBER_SECONDS = 24 * 3600  # how long a handled update is remembered, across processes
 
@@ -102,6 +104,19 @@ class RedisUpdateGate:
         self.redis = storage.redis
         self._enter = self.redis.register_script(_ENTER)
         self._leave = self.redis.register_script(_LEAVE)
+        # The two scripts of every update go over a lean connection of their own when it can
+        # (plain TCP); everything else, and TLS or a socket path, goes through redis-py.
+        self._line = RedisLine(self.redis) if RedisLine.usable(self.redis) else None
+
+    async def _run(self, script: Any, source: str, keys: list[str], args: list[Any]) -> Any:
+        if self._line is not None:
+            return await self._line.script(source, keys, args)
+        return await script(keys=keys, args=args)
+
+    async def close(self) -> None:
+        """Closes the gate's own connection (the storage's client closes with the storage)."""
+        if self._line is not None:
+            self._line.close()
 
     def _keys(self, key: StorageKey) -> list[str]:
         build = self.storage.key_builder.build
@@ -119,9 +134,11 @@ class RedisUpdateGate:
         lock, state, data = self._keys(key) if key is not None else ("", "", "")
         found = cast(
             list[Any],
-            await self._enter(
-                keys=[seen_key(bot_id, update_id), lock, state, data],
-                args=[REMEMBER_SECONDS, token, LOCK_MILLISECONDS],
+            await self._run(
+                self._enter,
+                _ENTER,
+                [seen_key(bot_id, update_id), lock, state, data],
+                [REMEMBER_SECONDS, token, LOCK_MILLISECONDS],
             ),
         )
         entry = int(found[0])
@@ -146,7 +163,7 @@ class RedisUpdateGate:
             *_write(passage.changed_state, passage.state, self.storage.state_ttl),
             *_write(passage.changed_data, data, self.storage.data_ttl),
         ]
-        await self._leave(keys=self._keys(passage.key), args=args)
+        await self._run(self._leave, _LEAVE, self._keys(passage.key), args)
 
 
 class GatedStorage(BaseStorage):

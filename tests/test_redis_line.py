@@ -1,0 +1,160 @@
+"""The update gate's own connection to Redis: replies reach the call that asked, also when many
+updates share the connection at once; a script Redis forgot is sent again; a lost connection
+fails what was under way with redis-py's error and the next call connects again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from bot.middlewares.redis_line import RedisLine, _LineProtocol, _pack
+from tests.conftest import REDIS_URL
+
+ECHO = "return {KEYS[1], ARGV[1], tonumber(ARGV[2]) * 2}"
+COUNT = "return redis.call('INCRBY', KEYS[1], ARGV[1])"
+
+
+def test_replies_split_anywhere_come_out_whole_and_in_order() -> None:
+    protocol = _LineProtocol()
+    loop = asyncio.new_event_loop()
+    try:
+        waiters = [loop.create_future() for _ in range(5)]
+        protocol.waiting.extend(waiters)
+        wire = (
+            b"*3\r\n:3\r\n$5\r\nhallo\r\n$-1\r\n"
+            b"+OK\r\n"
+            b"-NOSCRIPT No matching script\r\n"
+            b"*2\r\n*1\r\n:1\r\n$0\r\n\r\n"
+            b"-ERR wrong number of arguments\r\n"
+        )
+        for byte in range(len(wire)):  # the worst case: one byte at a time
+            protocol.data_received(wire[byte : byte + 1])
+        replies = [waiter.result() for waiter in waiters]
+    finally:
+        loop.close()
+    assert replies[:2] == [[3, b"hallo", None], "OK"]
+    assert type(replies[2]).__name__ == "NoScriptError"
+    assert replies[3] == [[1], b""]
+    assert isinstance(replies[4], ResponseError)
+    assert str(replies[4]) == "ERR wrong number of arguments"
+    assert not protocol.buffer and not protocol.waiting
+
+
+def test_a_command_goes_as_an_array_of_bulk_strings() -> None:
+    assert _pack(["EVALSHA", "ab", 1, "sleutel", "één"]) == (
+        b"*5\r\n$7\r\nEVALSHA\r\n$2\r\nab\r\n$1\r\n1\r\n$7\r\nsleutel\r\n$5\r\n\xc3\xa9\xc3\xa9n\r\n"
+    )
+
+
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    client = Redis.from_url(str(REDIS_URL))
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()
+
+
+@needs_redis
+async def test_many_calls_at_once_each_get_their_own_reply(redis: Redis) -> None:
+    line = RedisLine(redis)
+    try:
+        replies = await asyncio.gather(
+            *(line.script(ECHO, [f"sleutel-{n}"], [f"waarde-{n}", n]) for n in range(300))
+        )
+        assert replies == [
+            [f"sleutel-{n}".encode(), f"waarde-{n}".encode(), 2 * n] for n in range(300)
+        ]
+        # The same database as the client it came from (REDIS_URL may name another than 0).
+        await asyncio.gather(*(line.script(COUNT, ["teller"], [1]) for _ in range(50)))
+        assert await redis.get("teller") == b"50"
+    finally:
+        line.close()
+
+
+@needs_redis
+async def test_a_script_redis_forgot_is_sent_again_and_an_error_is_raised_to_its_caller(
+    redis: Redis,
+) -> None:
+    line = RedisLine(redis)
+    try:
+        assert await line.script(COUNT, ["teller"], [2]) == 2
+        await redis.script_flush()
+        assert await line.script(COUNT, ["teller"], [3]) == 5
+        with pytest.raises(ResponseError):
+            await line.script("return redis.call('INCRBY', KEYS[1], 'geen getal')", ["teller"], [])
+        assert await line.script(COUNT, ["teller"], [1]) == 6  # the line goes on
+    finally:
+        line.close()
+
+
+@needs_redis
+async def test_a_lost_connection_fails_what_was_under_way_and_the_next_call_connects_again(
+    redis: Redis,
+) -> None:
+    line = RedisLine(redis)
+    try:
+        assert await line.script(COUNT, ["teller"], [1]) == 1
+        # A command that waits in Redis until something arrives (nothing will).
+        waiting = asyncio.create_task(line._call(_pack(["BLPOP", "leeg", 10])))
+        blocked: list[int] = []
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            clients = await redis.client_list()
+            blocked = [int(client["id"]) for client in clients if client["cmd"] == "blpop"]
+            if blocked:
+                break
+        await redis.client_kill_filter(_id=blocked[0])  # as Redis does when it restarts
+        with pytest.raises(RedisConnectionError):
+            await waiting
+        assert await line.script(COUNT, ["teller"], [1]) == 2
+    finally:
+        line.close()
+
+
+async def test_an_unreachable_redis_is_redis_pys_connection_error() -> None:
+    line = RedisLine(Redis(host="127.0.0.1", port=1))
+    with pytest.raises(RedisConnectionError):
+        await line.script(COUNT, ["teller"], [1])
+
+
+@needs_redis
+async def test_no_answer_within_the_clients_socket_timeout_is_redis_pys_timeout_error(
+    redis: Redis,
+) -> None:
+    impatient = Redis.from_url(str(REDIS_URL), socket_timeout=0.2)
+    line = RedisLine(impatient)
+    try:
+        with pytest.raises(RedisTimeoutError):
+            await line._call(_pack(["BLPOP", "leeg", 5]))
+        assert await line.script(COUNT, ["teller"], [4]) == 4
+    finally:
+        line.close()
+        await impatient.aclose()
+
+
+@needs_redis
+async def test_a_line_used_on_another_event_loop_connects_there(redis: Redis) -> None:
+    line = RedisLine(redis)
+    try:
+        assert await line.script(COUNT, ["teller"], [1]) == 1
+
+        async def elsewhere() -> int:
+            try:
+                return int(await line.script(COUNT, ["teller"], [1]))
+            finally:
+                line.close()  # before that loop ends
+
+        assert await asyncio.to_thread(asyncio.run, elsewhere()) == 2
+        assert await line.script(COUNT, ["teller"], [1]) == 3
+    finally:
+        line.close()
