@@ -5,8 +5,15 @@ Run: `make bench-load`. A local server speaks the Bot API; each simulated user s
 updates one after the other and waits for the bot's answer, as a person would. The run has a
 PostgreSQL database and a Redis database of its own (`BENCH_POSTGRES_URL`, `BENCH_REDIS_URL`
 name the servers). The last line sums it up: `load ups_1proc=<x> ups_2proc=<x> p95_ms=<x>
-errors=<n> rss_mb=<x> cpu_ms_per_update=<x>` (the bot processes' CPU time during the burst,
-divided by the updates answered).
+errors=<n> rss_mb=<x> cpu_ms_per_update=<x> max_ups_1proc=<x> max_ups_2proc=<x>` (the bot
+processes' CPU time during the burst, divided by the updates answered).
+
+The burst can't ask for more than about 250 updates/s: its 1,000 people arrive over ten seconds
+and read 0.7 s after every answer, so its `ups_*` say how fast that burst was answered, not how
+much more the bot could take. After it, the same processes get 400 people who each send their
+next update once the last is answered and as soon as the flood control lets a person (each
+step answers with exactly one message): `max_ups_*` is the most they answered per second. The
+load, PostgreSQL and Redis share the machine's cores with the bot processes.
 """
 
 from __future__ import annotations
@@ -41,6 +48,11 @@ PG_SERVER = os.environ.get(
 REDIS_SERVER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 ARRIVAL_SPREAD = 10.0  # seconds over which the simulated users start
+# People who send as fast as the flood control lets one person (8 updates in 4 s), enough of
+# them to ask for far more than the bot answers: the most it answers.
+SATURATING_USERS = 400
+SATURATING_PACE = 0.55  # seconds from one update of a person to their next, at the least
+SATURATING_SECONDS = 8.0
 STEPS = ("/start", "/menu", "/help", "/taal", "hallo", "/agenda", "/zoek moestuin")
 
 
@@ -151,6 +163,7 @@ async def _run(processes: int, users: int, steps: int) -> dict[str, float]:
             cpu = sum(_cpu_seconds(bot.pid) for bot in bots) - cpu_before
             figures["cpu_ms_per_update"] = cpu * 1000 / max(figures["answered"], 1)
             figures["rss_mb"] = max(_rss_mb(bot.pid) for bot in bots)
+            figures.update(await _saturate(ports, replies))
         finally:
             for bot in bots:
                 bot.terminate()
@@ -203,6 +216,47 @@ async def _burst(ports: list[int], users: int, steps: int, replies: Replies) -> 
     }
 
 
+async def _saturate(ports: list[int], replies: Replies) -> dict[str, float]:
+    """The most the processes answer: the burst offers about 250 updates/s (its people read
+    between updates), so here `SATURATING_USERS` people each send their next update once the
+    last is answered and the flood control lets them, for `SATURATING_SECONDS`; updates
+    answered per second."""
+    update_ids = itertools.count(random.randint(2 * 10**9, 3 * 10**9))
+    balance = itertools.cycle(ports)
+    answered = errors = 0
+    deadline = time.monotonic() + SATURATING_SECONDS
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
+
+        async def user(user_id: int) -> None:
+            nonlocal answered, errors
+            steps = itertools.cycle(random.sample(STEPS, k=len(STEPS)))
+            await asyncio.sleep(random.random() * SATURATING_PACE)
+            while (sent := time.monotonic()) < deadline:
+                loop = asyncio.get_running_loop()
+                reply: asyncio.Future[float] = loop.create_future()
+                replies.waiting[user_id] = reply
+                url = f"http://127.0.0.1:{next(balance)}/telegram/webhook"
+                try:
+                    async with http.post(
+                        url,
+                        json=_update(next(update_ids), user_id, next(steps)),
+                        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+                    ) as response:
+                        if response.status != 200:
+                            errors += 1
+                            continue
+                    await asyncio.wait_for(reply, 15)
+                    answered += 1
+                except (TimeoutError, aiohttp.ClientError):
+                    errors += 1
+                await asyncio.sleep(max(0.0, sent + SATURATING_PACE - time.monotonic()))
+
+        started = time.monotonic()
+        await asyncio.gather(*(user(6_000_000 + n) for n in range(SATURATING_USERS)))
+        elapsed = time.monotonic() - started
+    return {"max_ups": answered / elapsed, "max_errors": errors}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=1000)
@@ -213,21 +267,24 @@ def main() -> int:
         f"1 process:  {one['answered']:.0f} answered, {one['ups']:.1f} updates/s, "
         f"median {one['median_ms']:.0f} ms, p95 {one['p95_ms']:.0f} ms, "
         f"errors {one['errors']:.0f}, RSS {one['rss_mb']:.0f} MB, "
-        f"CPU {one['cpu_ms_per_update']:.2f} ms per update"
+        f"CPU {one['cpu_ms_per_update']:.2f} ms per update; "
+        f"at most {one['max_ups']:.1f} updates/s ({one['max_errors']:.0f} errors)"
     )
     two = asyncio.run(_run(2, args.users, args.steps))
     print(
         f"2 processes: {two['answered']:.0f} answered, {two['ups']:.1f} updates/s, "
         f"median {two['median_ms']:.0f} ms, p95 {two['p95_ms']:.0f} ms, "
         f"errors {two['errors']:.0f}, RSS {two['rss_mb']:.0f} MB per process, "
-        f"CPU {two['cpu_ms_per_update']:.2f} ms per update"
+        f"CPU {two['cpu_ms_per_update']:.2f} ms per update; "
+        f"at most {two['max_ups']:.1f} updates/s ({two['max_errors']:.0f} errors)"
     )
     print(
         f"load ups_1proc={one['ups']:.1f} ups_2proc={two['ups']:.1f} "
         f"p95_ms={max(one['p95_ms'], two['p95_ms']):.0f} "
         f"errors={one['errors'] + two['errors']:.0f} "
         f"rss_mb={max(one['rss_mb'], two['rss_mb']):.0f} "
-        f"cpu_ms_per_update={one['cpu_ms_per_update']:.2f}"
+        f"cpu_ms_per_update={one['cpu_ms_per_update']:.2f} "
+        f"max_ups_1proc={one['max_ups']:.1f} max_ups_2proc={two['max_ups']:.1f}"
     )
     return 0
 
