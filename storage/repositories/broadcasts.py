@@ -11,6 +11,7 @@ from sqlalchemy import String, cast, func, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select
 
+from storage.expressions import one_of
 from storage.models import (
     Broadcast,
     BroadcastStatus,
@@ -175,7 +176,7 @@ def _segments(spec: dict[str, Any]) -> list[Select[Any]]:
     if events:
         segments.append(
             select(Registration.user_id).where(
-                Registration.event_id.in_(events), Registration.status.in_(SEAT_STATUSES)
+                Registration.event_id.in_(events), one_of(Registration.status, SEAT_STATUSES)
             )
         )
     waitlists = [int(event_id) for event_id in spec.get("waitlists") or []]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from storage.expressions import one_of
 from storage.models import Event, Registration, RegistrationStatus
 from storage.models.events import SEAT_STATUSES
 
@@ -15,7 +16,7 @@ _counted = aliased(Registration)
 
 SEATS_OF_EVENT = (
     select(func.coalesce(func.sum(_counted.party_size), 0))
-    .where(_counted.event_id == Event.id, _counted.status.in_(SEAT_STATUSES))
+    .where(_counted.event_id == Event.id, one_of(_counted.status, SEAT_STATUSES))
     .scalar_subquery()
 )
 WAITING_FOR_EVENT = (

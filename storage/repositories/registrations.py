@@ -15,6 +15,7 @@ from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage.expressions import one_of
 from storage.models import Event, EventStatus, Registration, RegistrationStatus, User
 from storage.models.events import SEAT_STATUSES
 from storage.repositories.event_counts import SEATS_OF_EVENT, WAITING_FOR_EVENT
@@ -33,7 +34,9 @@ _OWN = (
 _COUNTS = (
     select(
         Registration.event_id,
-        func.sum(case((Registration.status.in_(SEAT_STATUSES), Registration.party_size), else_=0)),
+        func.sum(
+            case((one_of(Registration.status, SEAT_STATUSES), Registration.party_size), else_=0)
+        ),
         func.sum(case((Registration.status == RegistrationStatus.WAITLISTED, 1), else_=0)),
     )
     .where(Registration.event_id.in_(bindparam("event_ids", expanding=True)))
@@ -142,7 +145,7 @@ class RegistrationRepository:
         """Seats taken: the people every seat-holding registration brings."""
         count = await self._session.scalar(
             select(func.sum(Registration.party_size)).where(
-                Registration.event_id == event_id, Registration.status.in_(SEAT_STATUSES)
+                Registration.event_id == event_id, one_of(Registration.status, SEAT_STATUSES)
             )
         )
         return int(count or 0)
@@ -223,8 +226,9 @@ class RegistrationRepository:
             .join(Event, Event.id == Registration.event_id)
             .where(
                 Registration.user_id == user_id,
-                Registration.status.in_(
-                    [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+                one_of(
+                    Registration.status,
+                    (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
                 ),
                 Event.status == EventStatus.PUBLISHED,
                 Event.ends_at > now,

@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage.expressions import one_of
 from storage.models import (
     Event,
     EventStatus,
@@ -105,7 +106,7 @@ class StatsRepository:
             .where(
                 self._in_period(start, end),
                 Event.status.in_(_HELD),
-                Registration.status.in_(SEAT_STATUSES),
+                one_of(Registration.status, SEAT_STATUSES),
             )
         )
 
@@ -116,7 +117,7 @@ class StatsRepository:
             .join(Event, Event.id == Registration.event_id)
             .where(
                 self._in_period(start, end),
-                Registration.status.in_(SEAT_STATUSES),
+                one_of(Registration.status, SEAT_STATUSES),
                 Registration.waitlisted_at.is_not(None),
             )
         )
