@@ -5,7 +5,11 @@ fails what was under way with redis-py's error and the next call connects again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import shutil
+import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
@@ -158,3 +162,53 @@ async def test_a_line_used_on_another_event_loop_connects_there(redis: Redis) ->
         assert await line.script(COUNT, ["teller"], [1]) == 3
     finally:
         line.close()
+
+
+@pytest.fixture
+async def redis_with_password(tmp_path: Path) -> AsyncIterator[int]:
+    """A Redis server of the test's own that asks for a password; its port."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("no redis-server here")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    process = await asyncio.create_subprocess_exec(
+        server, "--port", str(port), "--bind", "127.0.0.1", "--requirepass", "geheim",
+        "--save", "", "--appendonly", "no", "--dir", str(tmp_path),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError):
+                _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                break
+            await asyncio.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def test_a_redis_with_a_password_is_told_it_and_a_wrong_one_is_a_connection_error(
+    redis_with_password: int,
+) -> None:
+    for url in (
+        f"redis://:geheim@127.0.0.1:{redis_with_password}/2",
+        f"redis://default:geheim@127.0.0.1:{redis_with_password}/3",
+    ):
+        client = Redis.from_url(url)
+        line = RedisLine(client)
+        try:
+            assert await line.script(COUNT, ["teller"], [7]) == 7
+            assert await client.get("teller") == b"7"  # in the database the URL names
+        finally:
+            line.close()
+            await client.aclose()
+    wrong = Redis.from_url(f"redis://:fout@127.0.0.1:{redis_with_password}/2")
+    try:
+        with pytest.raises(RedisConnectionError):
+            await RedisLine(wrong).script(COUNT, ["teller"], [1])
+    finally:
+        await wrong.aclose()

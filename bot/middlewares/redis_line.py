@@ -200,6 +200,9 @@ class RedisLine:
             try:
                 for reply in [_send(protocol, _pack(command)) for command in self._setup()]:
                     _raised(await reply)
+            except ResponseError as problem:  # a wrong password or database, as redis-py says
+                transport.close()
+                raise RedisConnectionError(f"Redis refused the connection ({problem})") from problem
             except BaseException:
                 transport.close()
                 raise
