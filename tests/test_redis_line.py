@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -20,8 +21,13 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from bot.middlewares.redis_line import RedisLine, _LineProtocol, _pack
 from tests.conftest import REDIS_URL
 
-ECHO = "return {KEYS[1], ARGV[1], tonumber(ARGV[2]) * 2}"
-COUNT = "return redis.call('INCRBY', KEYS[1], ARGV[1])"
+
+def _script(source: str) -> AsyncScript:
+    return Redis().register_script(source)  # a client that never connects: only the script
+
+
+ECHO = _script("return {KEYS[1], ARGV[1], tonumber(ARGV[2]) * 2}")
+COUNT = _script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
 
 
 def test_replies_split_anywhere_come_out_whole_and_in_order() -> None:
@@ -95,7 +101,7 @@ async def test_a_script_redis_forgot_is_sent_again_and_an_error_is_raised_to_its
         await redis.script_flush()
         assert await line.script(COUNT, ["teller"], [3]) == 5
         with pytest.raises(ResponseError):
-            await line.script("return redis.call('INCRBY', KEYS[1], 'geen getal')", ["teller"], [])
+            await line.script(_script("return redis.call('INCRBY', KEYS[1], 'x')"), ["teller"], [])
         assert await line.script(COUNT, ["teller"], [1]) == 6  # the line goes on
     finally:
         line.close()

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import hashlib
 from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.connection import Connection
+from redis.commands.core import AsyncScript
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -35,11 +34,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 Reply = Any
 
 
-def _pack(parts: Sequence[str | bytes | int]) -> bytes:
+def _pack(parts: Sequence[str | bytes | memoryview | int]) -> bytes:
     """A command in RESP: an array of bulk strings."""
     out = [b"*%d\r\n" % len(parts)]
     for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
+        data = bytes(part) if isinstance(part, bytes | memoryview) else str(part).encode("utf-8")
         out.append(b"$%d\r\n%s\r\n" % (len(data), data))
     return b"".join(out)
 
@@ -130,12 +129,6 @@ def _send(protocol: _LineProtocol, command: bytes) -> asyncio.Future[Reply]:
     return waiter
 
 
-@functools.cache
-def _sha1(source: str) -> str:
-    """The name Redis knows a script by."""
-    return hashlib.sha1(source.encode("utf-8")).hexdigest()
-
-
 def _raised(reply: Reply) -> Reply:
     if isinstance(reply, Exception):
         raise reply
@@ -157,14 +150,16 @@ class RedisLine:
         """Whether the client connects over plain TCP (TLS and Unix sockets stay with it)."""
         return redis.connection_pool.connection_class is Connection
 
-    async def script(self, source: str, keys: Sequence[str], args: Sequence[str | int]) -> Reply:
-        """Runs a Lua script with these keys and arguments, as redis-py's `Script` does."""
-        sha = _sha1(source)
+    async def script(
+        self, script: AsyncScript, keys: Sequence[str], args: Sequence[str | int]
+    ) -> Reply:
+        """Runs a script registered with redis-py (`Redis.register_script`), by its SHA1 and
+        with the whole source only when Redis does not know it, as redis-py's call would."""
         tail = [len(keys), *keys, *args]
         try:
-            return await self._call(_pack(["EVALSHA", sha, *tail]))
+            return await self._call(_pack(["EVALSHA", script.sha, *tail]))
         except NoScriptError:
-            return await self._call(_pack(["EVAL", source, *tail]))
+            return await self._call(_pack(["EVAL", script.script, *tail]))
 
     async def _call(self, command: bytes) -> Reply:
         protocol = self._protocol

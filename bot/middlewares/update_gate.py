@@ -23,6 +23,7 @@ from typing import Any, cast
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from redis.commands.core import AsyncScript
 
 from bot.middlewares.redis_line import RedisLine
 
@@ -108,9 +109,9 @@ class RedisUpdateGate:
         # (plain TCP); everything else, and TLS or a socket path, goes through redis-py.
         self._line = RedisLine(self.redis) if RedisLine.usable(self.redis) else None
 
-    async def _run(self, script: Any, source: str, keys: list[str], args: list[Any]) -> Any:
+    async def _run(self, script: AsyncScript, keys: list[str], args: list[Any]) -> Any:
         if self._line is not None:
-            return await self._line.script(source, keys, args)
+            return await self._line.script(script, keys, args)
         return await script(keys=keys, args=args)
 
     async def close(self) -> None:
@@ -136,7 +137,6 @@ class RedisUpdateGate:
             list[Any],
             await self._run(
                 self._enter,
-                _ENTER,
                 [seen_key(bot_id, update_id), lock, state, data],
                 [REMEMBER_SECONDS, token, LOCK_MILLISECONDS],
             ),
@@ -163,7 +163,7 @@ class RedisUpdateGate:
             *_write(passage.changed_state, passage.state, self.storage.state_ttl),
             *_write(passage.changed_data, data, self.storage.data_ttl),
         ]
-        await self._run(self._leave, _LEAVE, self._keys(passage.key), args)
+        await self._run(self._leave, self._keys(passage.key), args)
 
 
 class GatedStorage(BaseStorage):
