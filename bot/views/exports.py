@@ -122,3 +122,15 @@ def document_caption(kind: str, count: int) -> str:
     else:
         caption = _("📄 {what}: nothing yet, so the file has only the column names.")
     return caption.format(what=export_label(kind), count=count)
+
+
+def export_question() -> str:
+    """/export without a kind (or an unknown one): what there is to export."""
+    return _("What do you want to export? Tap one, or type for example /export events 2026.")
+
+
+def bad_period_text() -> str:
+    return _(
+        "I don't understand that period. Try for example: /export events 2026, "
+        "/export events 2026-03 or /export events 2026-01-01..2026-06-30."
+    )

@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import _
 from bot.keyboards.callbacks import AttendanceCallback, EventAdminAction, EventAdminCallback
+from bot.services.events.admin import Marked
 from bot.views.events import admin_button, person_line
 from bot.views.pages import clamp, cut, nav_row, page_of, text_pages
 from storage.models import Event, Registration, RegistrationStatus, User
@@ -74,3 +75,12 @@ def _seats_and_waitlist(rows: Participants) -> tuple[Participants, Participants]
 
 def _admin_data(action: str, event_id: int, page: int) -> str:
     return EventAdminCallback(action=EventAdminAction(action), event_id=event_id, page=page).pack()
+
+
+def attendance_saved_text(marked: Marked) -> str:
+    """What a tap on an attendance button did, with a training's certificate."""
+    if marked.granted:
+        return _("Certificate granted.")
+    if marked.revoked:
+        return _("Saved. The certificate it had granted is taken back; they've been told.")
+    return _("Saved.")

@@ -10,12 +10,11 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
-from bot.i18n import _
 from bot.keyboards.callbacks import ExportCallback
 from bot.keyboards.coordination import export_choice
 from bot.services.coordination import exports, stats
 from bot.services.coordination.stats import BadPeriodError
-from bot.views.exports import document_caption, language_for
+from bot.views.exports import bad_period_text, document_caption, export_question, language_for
 from storage.repositories import Repo
 
 
@@ -31,22 +30,14 @@ async def _send_export(
 ) -> None:
     kind = exports.kind_named(word)
     if kind is None:
-        await message.answer(
-            _("What do you want to export? Tap one, or type for example /export events 2026."),
-            reply_markup=export_choice(),
-        )
+        await message.answer(export_question(), reply_markup=export_choice())
         return
     period = None
     if typed_period:
         try:
             period = stats.parse_period(typed_period, now=clock.now(), tz=settings.tz)
         except BadPeriodError:
-            await message.answer(
-                _(
-                    "I don't understand that period. Try for example: /export events 2026, "
-                    "/export events 2026-03 or /export events 2026-01-01..2026-06-30."
-                )
-            )
+            await message.answer(bad_period_text())
             return
     data, count = await exports.export(
         repo,

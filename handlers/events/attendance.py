@@ -15,7 +15,7 @@ from bot.keyboards.callbacks import AttendanceCallback, EventAdminAction, EventA
 from bot.services.events import admin as event_admin
 from bot.services.events.admin import EventNotOverError
 from bot.services.events.registrations import EventNotFoundError
-from bot.views.participants import attendance_markup, participants_page
+from bot.views.participants import attendance_markup, attendance_saved_text, participants_page
 from storage.repositories import Repo
 
 
@@ -106,13 +106,7 @@ async def cb_attendance(
     except EventNotFoundError:
         await query.answer(_("This sign-up is no longer active."), show_alert=True)
         return
-    if marked.granted:
-        said = _("Certificate granted.")
-    elif marked.revoked:
-        said = _("Saved. The certificate it had granted is taken back; they've been told.")
-    else:
-        said = _("Saved.")
-    await query.answer(said)
+    await query.answer(attendance_saved_text(marked))
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(
             reply_markup=await attendance_keyboard(repo, marked.event.id, callback_data.page)
