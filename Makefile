@@ -79,7 +79,7 @@ bench-map: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_map.py $(ARGS)
 
 bench-signup: $(VENV)/.installed-test
-	$(BIN)/python scripts/bench_signup.py
+	$(BIN)/python scripts/bench_signup.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
