@@ -68,6 +68,61 @@ async def test_retry_after_pauses_that_chat_and_everything() -> None:
     assert time.now == 7.0
 
 
+class HeldUpTime(FakeTime):
+    """A process held up once: one sleep ends `late` seconds after it should have."""
+
+    def __init__(self, late: float) -> None:
+        super().__init__()
+        self.late = late
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds)
+        self.now += self.late
+        self.late = 0.0
+
+
+async def test_a_slot_slept_past_is_given_up_so_no_two_messages_go_out_at_once() -> None:
+    """Held up past its slot, a sender takes the next free slot instead of sending beside the
+    message of the slot after it: messages stay the overall interval apart."""
+    time = HeldUpTime(late=0.35)
+    limiter = RateLimiter(Limits(overall_per_second=10), monotonic=time.monotonic, sleep=time.sleep)
+    sent = []
+    for chat in range(1, 6):
+        await limiter.acquire(chat)
+        sent.append(round(time.now, 3))
+    # The second slot (0.1) was slept past until 0.45: that message takes 0.45 itself, and the
+    # slots in between (0.2, 0.3, 0.4) are not used afterwards.
+    assert sent == [0.0, 0.45, 0.55, 0.65, 0.75]
+
+
+async def test_a_slot_used_a_little_late_is_kept() -> None:
+    time = HeldUpTime(late=0.05)
+    limiter = RateLimiter(Limits(overall_per_second=10), monotonic=time.monotonic, sleep=time.sleep)
+    sent = []
+    for chat in range(1, 4):
+        await limiter.acquire(chat)
+        sent.append(round(time.now, 3))
+    assert sent == [0.0, 0.15, 0.2]
+
+
+async def test_a_sender_held_up_again_and_again_still_sends() -> None:
+    """Other senders take the slots while this one sleeps, and it wakes up late every time: it
+    gives up two slots, then sends with the third."""
+    limiter: RateLimiter
+
+    class AlwaysLate(FakeTime):
+        async def sleep(self, seconds: float) -> None:
+            for _ in range(5):
+                limiter.overall.reserve()
+            await super().sleep(seconds + 0.5)
+
+    time = AlwaysLate()
+    limiter = RateLimiter(Limits(overall_per_second=10), monotonic=time.monotonic, sleep=time.sleep)
+    await limiter.acquire(1)
+    await limiter.acquire(2)
+    assert len(time.slept) == 3
+
+
 def test_quiet_hours_run_from_ten_at_night_to_eight_in_the_morning() -> None:
     tz = Settings(_env_file=None).tz  # type: ignore[call-arg]
     assert quiet_hours_end(datetime(2026, 7, 1, 19, 59, tzinfo=UTC), tz) is None  # 21:59 summer

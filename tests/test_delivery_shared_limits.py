@@ -5,6 +5,7 @@ together they stay within the overall limit and within one message a second per 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -69,3 +70,33 @@ async def test_a_429_in_one_process_holds_back_the_others(redis: Any) -> None:
     start = time.monotonic()
     await second.acquire(78)
     assert time.monotonic() - start >= 1.3
+
+
+async def test_a_process_held_up_past_its_slot_takes_a_new_one(redis: Any) -> None:
+    """One process sleeps past its slot (held up for 0.35 s) while another sends on time: the
+    late one takes the next free slot instead of sending beside the other's next message."""
+    prefix = f"test:rate:{uuid.uuid4().hex}"
+    limits = Limits(overall_per_second=10)
+
+    async def held_up(seconds: float) -> None:
+        await asyncio.sleep(seconds + 0.35)
+
+    late = SharedRateLimiter(redis, limits, prefix=prefix, sleep=held_up)
+    on_time = SharedRateLimiter(redis, limits, prefix=prefix)
+    sent: list[tuple[float, str]] = []
+    start = time.monotonic()
+
+    async def send(limiter: SharedRateLimiter, chat: int, name: str) -> None:
+        await limiter.acquire(chat)
+        sent.append((time.monotonic() - start, name))
+
+    async def steady() -> None:
+        for chat in range(1, 6):
+            await send(on_time, chat, "on time")
+
+    await send(on_time, 100, "first")
+    await asyncio.gather(send(late, 200, "late"), steady())
+    moments = sorted(moment for moment, _name in sent)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(moments)]
+    # Slots are 0.1 s apart; scheduling may move one by a few milliseconds, not onto another.
+    assert min(gaps) > 0.07, sent

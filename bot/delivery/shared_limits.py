@@ -4,14 +4,18 @@ Several processes each running a sender must together stay within Telegram's ~30
 second, and within one message a second per chat. Each reservation is one Lua script, run
 atomically by Redis on its own clock (`TIME`), so the processes agree on "now" too: it takes the
 chat's next slot, then the next overall slot no earlier than that, and says how long to wait.
+A process woken up too late for its overall slot takes the next free one instead
+(`limits.use_overall_slot`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from typing import Any
 
-from bot.delivery.limits import Limits, Sleep
+from bot.delivery.limits import Limits, Sleep, use_overall_slot
 
 _NOW = """
 local t = redis.call('TIME')
@@ -34,6 +38,19 @@ local all_tat = tonumber(redis.call('GET', KEYS[2]) or '0')
 local all_arrival = math.max(all_tat, chat_at)
 keep(KEYS[2], all_arrival + tonumber(ARGV[3]))
 return tostring(math.max(0, all_arrival - tonumber(ARGV[4]) - now))
+"""
+)
+
+# KEYS: overall bucket. ARGV: its interval and tolerance. Its next slot alone (in place of one
+# woken up for too late: the chat's turn was taken with the first).
+_RESERVE_OVERALL = (
+    _NOW
+    + """
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local arrival = math.max(tat, now)
+local next_tat = arrival + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], tostring(next_tat), 'PX', math.ceil((next_tat - now + 60) * 1000))
+return tostring(math.max(0, arrival - tonumber(ARGV[2]) - now))
 """
 )
 
@@ -78,15 +95,18 @@ class SharedRateLimiter:
         *,
         prefix: str = "samenspel:rate",
         sleep: Sleep = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limits = limits or Limits()
         self._redis = redis
         self._prefix = prefix
         self._sleep = sleep
+        self._monotonic = monotonic
         self._overall = _Bucket(self.limits.overall_per_second)
         self._private = _Bucket(self.limits.private_chat_per_second)
         self._group = _Bucket(self.limits.group_per_minute / 60.0, burst=3.0)
         self._reserve = redis.register_script(_RESERVE)
+        self._reserve_overall = redis.register_script(_RESERVE_OVERALL)
         self._wait = redis.register_script(_WAIT)
         self._pause = redis.register_script(_PAUSE)
 
@@ -109,9 +129,17 @@ class SharedRateLimiter:
         """Wait until a message to `chat_id` may go out, in every process's reckoning."""
         key, bucket = self._chat(chat_id)
         args = [bucket.interval, bucket.tolerance, self._overall.interval, self._overall.tolerance]
-        wait = float(await self._reserve(keys=[key, self._all], args=args))
-        if wait > 0:
-            await self._sleep(wait)
+
+        async def chat_and_overall() -> float:
+            return float(await self._reserve(keys=[key, self._all], args=args))
+
+        async def overall_again() -> float:
+            again = [self._overall.interval, self._overall.tolerance]
+            return float(await self._reserve_overall(keys=[self._all], args=again))
+
+        await use_overall_slot(
+            chat_and_overall, overall_again, sleep=self._sleep, monotonic=self._monotonic
+        )
 
     async def pause(self, chat_id: int, seconds: float) -> None:
         """Telegram answered 429: that chat, and every process's overall bucket, wait."""
