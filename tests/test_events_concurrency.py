@@ -15,7 +15,7 @@ from bot.keyboards.callbacks import EventAction, EventCallback
 from storage.models import Registration
 from storage.repositories import Repo
 from tests.event_helpers import make_event
-from tests.factories import callback_update, make_user
+from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
 
@@ -86,3 +86,54 @@ async def test_concurrent_cancel_and_sign_up_never_overbook(
     assert confirmed == 10
     assert len(positions) == 25 - 12 + 40 - 10  # everyone not seated and not gone is waiting
     assert all(row.status == "cancelled" for row in rows if row.user_id in {p.id for p in leavers})
+
+
+async def test_a_rush_on_one_table_leaves_the_database_free_for_everyone_else(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    repo: Repo,
+    clock: FakeClock,
+    monkeypatch: Any,
+) -> None:
+    """While one sign-up for a table is under way, the others for that table wait their turn in
+    the process, holding no database connection: someone opening another table's card is
+    answered at once, not after the rush (the pool has 30 connections; 40 people tap)."""
+    from bot.services.events import registrations
+
+    table = (await make_event(repo, clock, capacity=10)).id
+    other = (await make_event(repo, clock, title="Nog een tafel")).id
+    await repo.session.commit()
+    people = [make_user(language_code="nl") for _ in range(41)]
+    for person in people:  # known to the bot already: their taps only sign up
+        await dispatcher.feed_update(bot, message_update(person, "/menu"))
+    bot_api.take_all()
+
+    under_way, go_on = asyncio.Event(), asyncio.Event()
+    check = registrations._check_prerequisites
+
+    async def held_once(*args: Any, **kwargs: Any) -> None:
+        if not under_way.is_set():
+            under_way.set()
+            await go_on.wait()
+        await check(*args, **kwargs)
+
+    monkeypatch.setattr(registrations, "_check_prerequisites", held_once)
+    join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
+    rush = [
+        asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, join)))
+        for person in people[:40]
+    ]
+    await asyncio.wait_for(under_way.wait(), 10)
+    await asyncio.sleep(0.5)  # the others reach the point where they wait
+    card = EventCallback(action=EventAction.OPEN, event_id=other).pack()
+    try:
+        await asyncio.wait_for(dispatcher.feed_update(bot, callback_update(people[40], card)), 5)
+    finally:
+        go_on.set()
+        await asyncio.gather(*rush)
+    texts = [getattr(call, "text", None) or "" for call in bot_api.take_all()]
+    assert any(text.startswith("🗣 <b>Nog een tafel</b>") for text in texts)
+    assert texts.count("Je bent aangemeld! Tot dan.") == 10
+    confirmed, positions = _check_invariants(await _registrations(repo, table), 10)
+    assert (confirmed, positions) == (10, list(range(1, 31)))

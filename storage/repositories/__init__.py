@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from functools import cached_property
 
@@ -130,7 +130,7 @@ class Repo:
         return PlannerRepository(self.session)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Repo]:
+    async def write(self, *, busy_row: Hashable | None = None) -> AsyncIterator[Repo]:
         """One transaction that writes: the unit of work of a use-case.
 
         Commits when the block ends normally and rolls back when it raises, so a use-case commits
@@ -139,9 +139,13 @@ class Repo:
         with the block's first statement), so concurrent writers wait their turn instead of
         failing halfway; the lock is given back when the transaction ends. A read-only
         transaction still open is ended first.
+
+        `busy_row` names a row that many may lock at the same moment (a table a crowd signs up
+        for): on PostgreSQL such writers take turns in the process before they begin, so those
+        waiting hold no pooled connection (see `storage.write_lock`).
         """
         await self._end_read()
-        await write_lock.acquire(self.session)
+        await write_lock.acquire(self.session, busy_row)
         try:
             await self.session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         except BaseException:
