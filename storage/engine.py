@@ -117,7 +117,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Reads begin DEFERRED (WAL readers never block); a use-case that writes asks for
-        # IMMEDIATE through `Repo.begin_write`, so SQLite queues writers (busy_timeout) instead
+        # IMMEDIATE through `Repo.write`, so SQLite queues writers (busy_timeout) instead
         # of failing a read-then-write transaction with "database is locked".
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         driver_connection = connection.connection.dbapi_connection

@@ -123,7 +123,7 @@ class EventRepository:
 
     async def lock(self, event_id: int) -> Event | None:
         """The event row, locked until the transaction ends (PostgreSQL; SQLite's write lock,
-        taken by `begin_write`, already serialises writers)."""
+        taken by `Repo.write`, already serialises writers)."""
         result = await self._session.execute(_LOCK, {"event_id": event_id})
         return result.scalars().first()
 

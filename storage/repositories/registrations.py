@@ -1,7 +1,7 @@
 """Registrations: seats, waitlist positions, participants and someone's own agenda.
 
 Never commits. Counting seats and handing out waitlist positions is only correct inside a
-transaction that holds the event's lock (`EventRepository.lock` after `Repo.begin_write`).
+transaction that holds the event's lock (`EventRepository.lock` after `Repo.write`).
 """
 
 from __future__ import annotations
