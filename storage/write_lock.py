@@ -1,5 +1,5 @@
-"""One writer at a time per SQLite database, and per busy row on any database, queued in the
-event loop.
+"""One writer at a time per SQLite database, and a few per busy row on any database, queued in
+the event loop.
 
 SQLite lets one transaction write at a time. Left to SQLite, waiting writers poll the lock with
 growing sleeps (its busy handler), which wastes time and makes waits long and uneven. Within a
@@ -10,8 +10,10 @@ rollback or close). SQLite's own lock, with its busy timeout, still guards again
 On PostgreSQL writers wait only for the rows they lock, but a writer waiting for a row holds a
 pooled connection all the while: a crowd signing up for one table would hold all of them, and
 everyone else's updates would wait for a connection until the crowd is through. A write that
-names the row it is about to lock (`row`) therefore waits for that row's turn in the process
-first; the database's row lock still guards against other processes.
+names the row it is about to lock (`row`) therefore waits for one of that row's turns in the
+process first: `ROW_TURNS` of them, so while one writer holds the row the next already waits
+for it in the database and goes on the moment it is free, and the rest wait here. The
+database's row lock still guards against other processes.
 """
 
 from __future__ import annotations
@@ -26,31 +28,34 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
+ROW_TURNS = 2
+
 _LOCKS: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
-# A row's lock lives while someone holds or awaits it: an idle row keeps nothing.
-_ROWS: weakref.WeakKeyDictionary[Engine, weakref.WeakValueDictionary[Hashable, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
+# A row's turns live while someone holds or awaits one: an idle row keeps nothing.
+_ROWS: weakref.WeakKeyDictionary[
+    Engine, weakref.WeakValueDictionary[Hashable, asyncio.Semaphore]
+] = weakref.WeakKeyDictionary()
 _HOLDS = "samenspel_holds_write_lock"
 
 
 async def acquire(session: AsyncSession, row: Hashable | None = None) -> None:
-    """Wait for this database's write turn (SQLite), or for the turn of `row` (a key the writer
-    names for a row it will lock, on other databases); released when the session's transaction
-    ends."""
+    """Wait for this database's write turn (SQLite), or for one of the turns of `row` (a key the
+    writer names for a row it will lock, on other databases); given back when the session's
+    transaction ends."""
     bind = session.bind
     if bind is None or session.sync_session.info.get(_HOLDS):
         return
     engine: Engine = bind.sync_engine if hasattr(bind, "sync_engine") else bind  # type: ignore[assignment]
+    turn: asyncio.Lock | asyncio.Semaphore
     if bind.dialect.name == "sqlite":
-        lock = _LOCKS.setdefault(engine, asyncio.Lock())
+        turn = _LOCKS.setdefault(engine, asyncio.Lock())
     elif row is not None:
         turns = _ROWS.setdefault(engine, weakref.WeakValueDictionary())
-        lock = turns.get(row) or turns.setdefault(row, asyncio.Lock())
+        turn = turns.get(row) or turns.setdefault(row, asyncio.Semaphore(ROW_TURNS))
     else:
         return
-    await lock.acquire()
-    session.sync_session.info[_HOLDS] = lock
+    await turn.acquire()
+    session.sync_session.info[_HOLDS] = turn
 
 
 def release(session: AsyncSession) -> None:
@@ -65,6 +70,6 @@ def _release(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _release_held(session: Session) -> None:
-    lock: Any = session.info.pop(_HOLDS, None)
-    if lock is not None and lock.locked():
-        lock.release()
+    turn: Any = session.info.pop(_HOLDS, None)
+    if turn is not None:
+        turn.release()

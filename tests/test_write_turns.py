@@ -1,6 +1,7 @@
-"""Writes that name a busy row take turns in the process before they begin: on PostgreSQL one
-for the same row waits and one for another row goes ahead (on SQLite every write waits its turn
-anyway), and a row nobody holds or waits for keeps nothing."""
+"""Writes that name a busy row take turns in the process before they begin: on PostgreSQL two
+at a time for the same row (one holds it, the next waits for it in the database), while one for
+another row goes ahead (on SQLite every write waits its turn anyway); a row nobody holds or
+waits for keeps nothing."""
 
 from __future__ import annotations
 
@@ -12,37 +13,49 @@ from sqlalchemy import text
 from storage import write_lock
 from storage.engine import SessionPool
 from storage.repositories import Repo
+from tests.delivery_helpers import add_user
 
 
 async def test_writes_for_one_busy_row_take_turns_and_others_go_ahead(
-    session_pool: SessionPool,
+    session_pool: SessionPool, repo: Repo
 ) -> None:
-    entered: list[str] = []
+    postgres = session_pool.kw["bind"].dialect.name == "postgresql"
+    for user_id in (1, 2):
+        await add_user(repo, user_id)
+    lock_row = "SELECT id FROM users WHERE id = :id" + (" FOR UPDATE" if postgres else "")
+    turned: list[str] = []  # began their transaction
+    locked: list[str] = []  # hold their row
     first_in, release = asyncio.Event(), asyncio.Event()
 
-    async def write(name: str, row: tuple[str, int], hold: bool = False) -> None:
+    async def write(name: str, user_id: int, hold: bool = False) -> None:
         async with session_pool() as session:
             repo = Repo(session)
-            async with repo.write(busy_row=row):
-                await session.execute(text("SELECT 1"))
-                entered.append(name)
+            async with repo.write(busy_row=("user", user_id)):
+                turned.append(name)
+                await session.execute(text(lock_row), {"id": user_id})
+                locked.append(name)
                 if hold:
                     first_in.set()
                     await release.wait()
 
-    first = asyncio.create_task(write("first", ("event", 1), hold=True))
+    first = asyncio.create_task(write("first", 1, hold=True))
     await asyncio.wait_for(first_in.wait(), 5)
-    same = asyncio.create_task(write("same row", ("event", 1)))
-    other = asyncio.create_task(write("other row", ("event", 2)))
+    later = [
+        asyncio.create_task(write(name, user_id))
+        for name, user_id in (("second", 1), ("third", 1), ("other", 2))
+    ]
     await asyncio.sleep(0.3)
-    postgres = session_pool.kw["bind"].dialect.name == "postgresql"
-    # On SQLite the database has one writer at a time, whatever the row.
-    assert entered == (["first", "other row"] if postgres else ["first"])
+    assert write_lock.ROW_TURNS == 2
+    if postgres:  # the second waits for the row in the database, the third in the process
+        assert (turned, locked) == (["first", "second", "other"], ["first", "other"])
+    else:  # one writer at a time, whatever the row
+        assert (turned, locked) == (["first"], ["first"])
     release.set()
-    await asyncio.wait_for(asyncio.gather(first, same, other), 10)
-    # Turns are first come, first served.
-    later = ["other row", "same row"] if postgres else ["same row", "other row"]
-    assert entered == ["first", *later]
+    await asyncio.wait_for(asyncio.gather(first, *later), 10)
+    if postgres:
+        assert locked == ["first", "other", "second", "third"]
+    else:  # first come, first served
+        assert locked == ["first", "second", "third", "other"]
     gc.collect()
     engine = session_pool.kw["bind"].sync_engine
     assert len(write_lock._ROWS.get(engine, {})) == 0  # nothing kept for rows at rest
