@@ -81,28 +81,28 @@ class HeldUpTime(FakeTime):
         self.late = 0.0
 
 
+async def _sent_at(late: float, messages: int) -> list[float]:
+    """When each of `messages` messages to different chats goes out at 10 a second, the sender
+    held up `late` seconds once."""
+    time = HeldUpTime(late)
+    limiter = RateLimiter(Limits(overall_per_second=10), monotonic=time.monotonic, sleep=time.sleep)
+    sent = []
+    for chat in range(1, messages + 1):
+        await limiter.acquire(chat)
+        sent.append(round(time.now, 3))
+    return sent
+
+
 async def test_a_slot_slept_past_is_given_up_so_no_two_messages_go_out_at_once() -> None:
     """Held up past its slot, a sender takes the next free slot instead of sending beside the
     message of the slot after it: messages stay the overall interval apart."""
-    time = HeldUpTime(late=0.35)
-    limiter = RateLimiter(Limits(overall_per_second=10), monotonic=time.monotonic, sleep=time.sleep)
-    sent = []
-    for chat in range(1, 6):
-        await limiter.acquire(chat)
-        sent.append(round(time.now, 3))
     # The second slot (0.1) was slept past until 0.45: that message takes 0.45 itself, and the
     # slots in between (0.2, 0.3, 0.4) are not used afterwards.
-    assert sent == [0.0, 0.45, 0.55, 0.65, 0.75]
+    assert await _sent_at(late=0.35, messages=5) == [0.0, 0.45, 0.55, 0.65, 0.75]
 
 
 async def test_a_slot_used_a_little_late_is_kept() -> None:
-    time = HeldUpTime(late=0.05)
-    limiter = RateLimiter(Limits(overall_per_second=10), monotonic=time.monotonic, sleep=time.sleep)
-    sent = []
-    for chat in range(1, 4):
-        await limiter.acquire(chat)
-        sent.append(round(time.now, 3))
-    assert sent == [0.0, 0.15, 0.2]
+    assert await _sent_at(late=0.05, messages=3) == [0.0, 0.15, 0.2]
 
 
 async def test_a_sender_held_up_again_and_again_still_sends() -> None:
