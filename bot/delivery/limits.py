@@ -27,13 +27,14 @@ LATE_SLOTS_GIVEN_UP = 2
 
 async def use_overall_slot(
     reserve: Callable[[], Awaitable[float]],
-    reserve_again: Callable[[], Awaitable[float]],
     *,
     sleep: Sleep,
     monotonic: Callable[[], float],
+    reserve_again: Callable[[], Awaitable[float]] | None = None,
 ) -> None:
     """Sleep until the slot `reserve` took (it returns the seconds to wait); when woken up too
-    late for it, take the next free overall slot with `reserve_again` instead."""
+    late for it, take the next free overall slot with `reserve_again` (by default `reserve`)
+    instead."""
     take = reserve
     for _ in range(LATE_SLOTS_GIVEN_UP + 1):
         asked = monotonic()
@@ -43,7 +44,7 @@ async def use_overall_slot(
             await sleep(wait)
         if monotonic() - due <= LATE_SLOT_SECONDS:
             return
-        take = reserve_again
+        take = reserve_again or reserve
 
 
 class TokenBucket:
@@ -141,12 +142,7 @@ class RateLimiter:
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` may go out: first the chat's turn, then overall."""
         await self._sleep_if_needed(self.chat(chat_id).reserve())
-        await use_overall_slot(
-            self._reserve_overall,
-            self._reserve_overall,
-            sleep=self._sleep,
-            monotonic=self._monotonic,
-        )
+        await use_overall_slot(self._reserve_overall, sleep=self._sleep, monotonic=self._monotonic)
 
     async def _reserve_overall(self) -> float:
         return self.overall.reserve()

@@ -138,7 +138,10 @@ class SharedRateLimiter:
             return float(await self._reserve_overall(keys=[self._all], args=again))
 
         await use_overall_slot(
-            chat_and_overall, overall_again, sleep=self._sleep, monotonic=self._monotonic
+            chat_and_overall,
+            sleep=self._sleep,
+            monotonic=self._monotonic,
+            reserve_again=overall_again,
         )
 
     async def pause(self, chat_id: int, seconds: float) -> None:

@@ -121,6 +121,12 @@ class EventRepository:
         result = await self._session.execute(_BY_ID, {"event_id": event_id})
         return result.scalars().first()
 
+    @staticmethod
+    def row(event_id: int) -> tuple[str, int]:
+        """The event's row as a write that will `lock` it names it, when a crowd may do so at
+        the same moment (`Repo.write`'s `busy_row`)."""
+        return ("events", event_id)
+
     async def lock(self, event_id: int) -> Event | None:
         """The event row, locked until the transaction ends (PostgreSQL; SQLite's write lock,
         taken by `Repo.write`, already serialises writers)."""

@@ -126,11 +126,6 @@ def visible_event(event: Event | None, event_id: int, *, drafts: bool = False) -
     return event
 
 
-def event_row(event_id: int) -> tuple[str, int]:
-    """The event's row, as the use-cases that lock it name it (`Repo.write`'s `busy_row`)."""
-    return ("event", event_id)
-
-
 async def _open_event(repo: Repo, event_id: int, now: datetime) -> Event:
     event = visible_event(await repo.events.lock(event_id), event_id)
     if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
@@ -182,7 +177,7 @@ async def sign_up(
     people an existing registration brings. When only reserved seats are left, whether they
     are for this person is read from `answer` (or their earlier ones); without either,
     `mix.AnswerNeededError` asks for it first."""
-    async with repo.write(busy_row=event_row(event_id)):
+    async with repo.write(busy_row=repo.events.row(event_id)):
         event = await _open_event(repo, event_id, now)
         answers = answer.read(event) if answer is not None else None
         if party_size is not None and not 1 <= party_size <= party_limit(event):
@@ -375,7 +370,7 @@ async def _take_place(
 
 async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> CancelResult:
     """Give up a seat or a waitlist place; a freed seat goes to the first on the waitlist."""
-    async with repo.write(busy_row=event_row(event_id)):
+    async with repo.write(busy_row=repo.events.row(event_id)):
         event = await _open_event(repo, event_id, now)
         registration = await repo.registrations.of(event_id, user_id)
         if registration is None or registration.status not in (
@@ -493,7 +488,7 @@ async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -
     """[Ja, ik kom] under a seat offer: the first yes gets the free seat (the event row is
     locked, so two yeses at the same moment can't both win); when no free seat is left, the
     others who got the offer hear it has gone."""
-    async with repo.write(busy_row=event_row(event_id)):
+    async with repo.write(busy_row=repo.events.row(event_id)):
         event = await _open_event(repo, event_id, now)
         facts = await repo.registrations.sign_up_facts(event_id, user_id)
         registration, seats_taken, waiting = facts.registration, facts.seats_taken, facts.waiting
