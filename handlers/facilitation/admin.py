@@ -13,121 +13,22 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
-from bot.i18n import N_, _, ngettext
+from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import FacAdminAction, FacAdminCallback
 from bot.keyboards.facilitation import panel_keyboard
-from bot.quiet_hours import PROVINCE_TIME
 from bot.services.events.registrations import EventNotFoundError
 from bot.services.facilitation import open_calls, renewals
 from bot.services.facilitation import pool as facilitation
 from bot.services.facilitation import requests as facilitation_requests
-from bot.services.facilitation.open_calls import NoCandidatesError
 from bot.services.facilitation.pool import (
-    AlreadyAskedError,
-    EventOverError,
     FacilitationError,
-    LapsedCertificateError,
-    MissingCertificateError,
-    NoFacilitatorNeededError,
-    NotAFacilitatorError,
-    TableOverview,
-    UnavailableError,
     UnknownLevelError,
     UnknownPersonError,
-    UnreachableError,
 )
 from bot.views.certificates import certificates_text
-from bot.views.dates import format_span, long_date
 from bot.views.event_card import level_label
+from bot.views.facilitation_panel import panel_text, table_refusal
 from storage.repositories import Repo
-
-STATUS_LABELS = {
-    "pending": N_("⏳ no answer yet"),
-    "accepted": N_("✅ yes"),
-    "declined": N_("❌ no"),
-    "withdrawn": N_("🙅 withdrew"),
-    "filled": N_("➖ someone else was first"),
-    "cancelled": N_("➖ no longer needed"),
-}
-MAX_LISTED = 10
-
-
-def panel_text(found: TableOverview, settings: Settings, locale: str) -> str:
-    event = found.event
-    when = format_span(event.starts_at, event.ends_at, locale, settings.tz)
-    lines = [
-        "🧑‍🏫 <b>" + _("Facilitators: {title}").format(title=html.escape(event.title)) + "</b>",
-        f"📅 {when} · {html.escape(event.municipality)}",
-        "🎓 " + _("Certificate needed: {level}").format(level=level_label(found.level)),
-        "✅ "
-        + _("{confirmed} of {needed} facilitators confirmed").format(
-            confirmed=event.facilitators_confirmed, needed=event.facilitators_needed
-        ),
-        "",
-    ]
-    if found.requests:
-        lines.append(_("Asked:"))
-        for request, person in found.requests[-MAX_LISTED:]:
-            label = _(STATUS_LABELS.get(request.status, request.status))
-            lines.append(f"• {html.escape(person.first_name)} — {label}")
-    else:
-        lines.append(_("Nobody has been asked yet."))
-    lines += [
-        "",
-        _("Free to ask, with this certificate: {count}").format(count=len(found.candidates)),
-    ]
-    return "\n".join(lines)
-
-
-def refusal(problem: Exception, event_id: int) -> str:
-    """Why a request or an open call cannot be made, in words."""
-    if isinstance(problem, EventNotFoundError):
-        return _("There is no table with number {id}.").format(id=event_id)
-    if isinstance(problem, UnknownPersonError):
-        return _(
-            "I don't know {who}. Use their @username, their Telegram number or, for a "
-            "facilitator, their first name. They must have started the bot once."
-        ).format(who=html.escape(str(problem)))
-    if isinstance(problem, NotAFacilitatorError):
-        return _("{name} is not a facilitator. Make them one first with /role.").format(
-            name=html.escape(problem.name)
-        )
-    if isinstance(problem, MissingCertificateError):
-        return _(
-            "{name} can't lead this table: it needs the certificate {level}, and {name} "
-            "doesn't have it. If they do, record it with /certify."
-        ).format(name=html.escape(problem.name), level=level_label(problem.level))
-    if isinstance(problem, LapsedCertificateError):
-        return _(
-            "{name} can't lead this table: the certificate {level} lapsed on {date}. A new "
-            "training {level} renews it (or record it again with /certify)."
-        ).format(
-            name=html.escape(problem.name),
-            level=level_label(problem.level),
-            date=long_date(problem.lapses_at, PROVINCE_TIME),
-        )
-    if isinstance(problem, UnreachableError):
-        return _("{name} has blocked the bot, so a request would not arrive.").format(
-            name=html.escape(problem.name)
-        )
-    if isinstance(problem, UnavailableError):
-        return _("{name} is not available at that time.").format(name=html.escape(problem.name))
-    if isinstance(problem, AlreadyAskedError):
-        if problem.status == "accepted":
-            return _("{name} already leads this table.").format(name=html.escape(problem.name))
-        return _("{name} has already been asked and hasn't answered yet.").format(
-            name=html.escape(problem.name)
-        )
-    if isinstance(problem, NoFacilitatorNeededError):
-        return _("This table has all the facilitators it needs.")
-    if isinstance(problem, EventOverError):
-        return _("This table has already started.")
-    if isinstance(problem, NoCandidatesError):
-        return _(
-            "Nobody else can be invited: no facilitator with the certificate {level} is free "
-            "then (or under their monthly maximum)."
-        ).format(level=level_label(problem.level))
-    return _("That didn't work. Please try again.")
 
 
 async def _send_panel(
@@ -136,7 +37,7 @@ async def _send_panel(
     try:
         found = await facilitation.overview(repo, event_id, now=clock.now())
     except EventNotFoundError as problem:
-        await message.answer(refusal(problem, event_id))
+        await message.answer(table_refusal(problem, event_id))
         return
     await message.answer(panel_text(found, settings, locale), reply_markup=panel_keyboard(found))
 
@@ -178,7 +79,7 @@ async def cmd_request(message: Message, command: CommandObject, repo: Repo, cloc
             now=clock.now(),
         )  # fmt: skip
     except (FacilitationError, EventNotFoundError) as problem:
-        await message.answer(refusal(problem, event_id))
+        await message.answer(table_refusal(problem, event_id))
         return
     await message.answer(_asked_text(person.first_name, event.title))
 
@@ -204,7 +105,7 @@ async def cmd_certify(message: Message, command: CommandObject, repo: Repo, cloc
         await message.answer(_certify_usage())
         return
     except UnknownPersonError as problem:
-        await message.answer(refusal(problem, 0))
+        await message.answer(table_refusal(problem, 0))
         return
     name, label = html.escape(person.first_name), level_label(level)
     text = (
@@ -232,7 +133,7 @@ async def cmd_revoke(message: Message, command: CommandObject, repo: Repo, clock
             now=clock.now(),
         )  # fmt: skip
     except UnknownPersonError as problem:
-        await message.answer(refusal(problem, 0))
+        await message.answer(table_refusal(problem, 0))
         return
     name, label = html.escape(person.first_name), level_label(level)
     text = (
@@ -272,7 +173,7 @@ async def cb_ask(
             coordinator_id=query.from_user.id, now=clock.now(),
         )  # fmt: skip
     except (FacilitationError, EventNotFoundError) as problem:
-        await query.message.answer(refusal(problem, event_id))
+        await query.message.answer(table_refusal(problem, event_id))
         return
     await query.message.answer(
         _("📨 Asked {name} to lead <b>{title}</b>. You'll hear the answer here.").format(
@@ -296,7 +197,7 @@ async def cb_open_call(
             tz=settings.tz,
         )  # fmt: skip
     except (FacilitationError, EventNotFoundError) as problem:
-        await query.message.answer(refusal(problem, callback_data.event_id))
+        await query.message.answer(table_refusal(problem, callback_data.event_id))
         return
     await query.message.answer(
         ngettext(
@@ -327,7 +228,7 @@ async def cb_configure(
         )  # fmt: skip
         found = await facilitation.overview(repo, event_id, now=now)
     except (FacilitationError, EventNotFoundError) as problem:
-        await query.message.answer(refusal(problem, event_id))
+        await query.message.answer(table_refusal(problem, event_id))
         return
     await query.message.edit_text(
         panel_text(found, settings, locale), reply_markup=panel_keyboard(found)
