@@ -43,6 +43,14 @@ def waiting_text(total: int, starts: str, locale: str) -> str:
     ).format(time=starts, total=number(total, locale))
 
 
+def started_text(total: int, quiet_until: str | None, locale: str) -> str:
+    """The progress message as a broadcast starts: sending, or (`quiet_until`, a time) waiting
+    for the quiet hours to end."""
+    if quiet_until is not None:
+        return waiting_text(total, quiet_until, locale)
+    return progress_text(0, total, locale)
+
+
 def finished_text(delivered: int, not_delivered: int, skipped: int, locale: str) -> str:
     """The end of the progress message: what was delivered, and what was not."""
     parts = [_("{count} delivered").format(count=number(delivered, locale))]

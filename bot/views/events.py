@@ -299,3 +299,21 @@ def call_off_question(event_id: int, reason: str = "") -> tuple[str, InlineKeybo
         ]
     )
     return text, markup
+
+
+def called_off_text(told: int) -> str:
+    """After calling an event off: how many people will be told."""
+    return ngettext(
+        "The event is called off. {count} person will be told.",
+        "The event is called off. {count} people will be told.",
+        told,
+    ).format(count=told)
+
+
+def rated_text(rating: int) -> str:
+    """After the stars: the stars given, and room for a sentence."""
+    return (
+        "⭐" * rating
+        + "\n"
+        + _("Thank you! Anything you'd like to add? Type a sentence, or tap Done.")
+    )

@@ -137,6 +137,12 @@ def fallback_place_text(municipality: str | None) -> str:
     ).format(municipality=html.escape(municipality or ""))
 
 
+def saved_text(cleared: list[str]) -> str:
+    """An answer was saved, and what a new municipality took away (`cleared`)."""
+    saved = _("✅ Saved.")
+    return f"{saved}\n{cleared_places_text(cleared)}" if cleared else saved
+
+
 def cleared_places_text(cleared: list[str]) -> str:
     """After a new municipality: what belonged to the old one and was taken away."""
     if cleared == ["neighbourhood"]:

@@ -15,7 +15,7 @@ from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import BroadcastAction, BroadcastCallback, BroadcastComposeCallback
 from bot.keyboards.coordination import button_choice
-from bot.notifications.broadcasts import progress_text, waiting_text
+from bot.notifications.broadcasts import started_text
 from bot.quiet_hours import quiet_hours_end
 from bot.services.coordination import broadcasts
 from bot.services.coordination.broadcasts import BadButtonError, EmptyTextError, UnknownEventError
@@ -173,13 +173,9 @@ async def cb_send(
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    total = result.broadcast.recipients
     quiet_until = None if result.broadcast.urgent else quiet_hours_end(clock.now(), settings.tz)
-    if quiet_until is not None:
-        text = waiting_text(total, format_time(quiet_until, settings.tz), locale)
-    else:
-        text = progress_text(0, total, locale)
-    progress = await query.message.answer(text)
+    starts = format_time(quiet_until, settings.tz) if quiet_until is not None else None
+    progress = await query.message.answer(started_text(result.broadcast.recipients, starts, locale))
     await broadcasts.attach_progress(
         repo, result.broadcast.id, chat_id=progress.chat.id, message_id=progress.message_id
     )

@@ -14,6 +14,7 @@ from bot.keyboards.callbacks import FeedbackCallback
 from bot.keyboards.events import feedback_done_keyboard, feedback_share_keyboard
 from bot.services.events import feedback
 from bot.states import FeedbackStates
+from bot.views.events import rated_text
 from bot.views.messages import edit_or_keep
 from storage.repositories import Repo
 
@@ -44,11 +45,7 @@ async def cb_feedback(
     await state.update_data(feedback_event=event_id)
     await query.answer(_("Thank you!"))
     if message is not None:
-        text = (
-            "⭐" * callback_data.rating
-            + "\n"
-            + _("Thank you! Anything you'd like to add? Type a sentence, or tap Done.")
-        )
+        text = rated_text(callback_data.rating)
         await edit_or_keep(message, text, feedback_done_keyboard(event_id))
 
 

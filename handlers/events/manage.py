@@ -20,7 +20,7 @@ from aiogram.types import (
 from bot.clock import Clock
 from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
-from bot.i18n import _, ngettext
+from bot.i18n import _
 from bot.keyboards.callbacks import EventAdminAction, EventAdminCallback
 from bot.middlewares.data import HandlerData
 from bot.services.events import admin as event_admin
@@ -28,6 +28,7 @@ from bot.services.events.registrations import EventNotFoundError
 from bot.states import CallOffStates
 from bot.views.events import (
     call_off_question,
+    called_off_text,
     event_link,
     send_admin_card,
 )
@@ -110,10 +111,7 @@ async def cb_call_off_confirmed(
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    data = await state.get_data()
-    reason = ""
-    if int(data.get("call_off") or 0) == callback_data.event_id:
-        reason = str(data.get("call_off_reason") or "")
+    reason = await _typed_reason(state, callback_data.event_id)
     await state.set_state(None)
     try:
         told = await event_admin.cancel_event(
@@ -123,13 +121,15 @@ async def cb_call_off_confirmed(
     except EventNotFoundError:
         await query.message.answer(_("This event no longer exists or is already called off."))
         return
-    await query.message.edit_text(
-        ngettext(
-            "The event is called off. {count} person will be told.",
-            "The event is called off. {count} people will be told.",
-            told,
-        ).format(count=told)
-    )
+    await query.message.edit_text(called_off_text(told))
+
+
+async def _typed_reason(state: FSMContext, event_id: int) -> str:
+    """The reason typed for calling off this event ("" when none, or typed for another)."""
+    data = await state.get_data()
+    if int(data.get("call_off") or 0) != event_id:
+        return ""
+    return str(data.get("call_off_reason") or "")
 
 
 async def cmd_call_off(message: Message, command: CommandObject, state: FSMContext) -> None:

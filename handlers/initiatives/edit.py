@@ -35,10 +35,10 @@ from bot.services.initiatives.profiles import Membership
 from bot.states import EditStates
 from bot.views.initiative_card import member_card_text
 from bot.views.initiative_questions import (
-    cleared_places_text,
     fallback_place_text,
     problem_text,
     question_text,
+    saved_text,
 )
 from storage.models import User
 from storage.repositories import Repo
@@ -111,14 +111,11 @@ async def _save(
         )
         return
     await state.clear()
-    if field is Field.LOCATION:
-        await message.answer(_("✅ Saved."), reply_markup=ReplyKeyboardRemove())
+    if field is Field.LOCATION:  # the note takes the location keyboard away, the card follows
+        await message.answer(saved_text([]), reply_markup=ReplyKeyboardRemove())
         text = member_card_text(initiative, locale, now)
     else:
-        saved = _("✅ Saved.")
-        if cleared:
-            saved += "\n" + cleared_places_text(cleared)
-        text = f"{saved}\n\n{member_card_text(initiative, locale, now)}"
+        text = f"{saved_text(cleared)}\n\n{member_card_text(initiative, locale, now)}"
     await message.answer(text, reply_markup=cards.card_keyboard(membership))
 
 
