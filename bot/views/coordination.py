@@ -8,7 +8,7 @@ from datetime import tzinfo
 
 from bot.i18n import _
 from bot.services.coordination.audit import LogPage, person_in
-from storage.models import User
+from storage.models import Initiative, User
 
 
 def role_usage() -> str:
@@ -53,3 +53,17 @@ def audit_text(page: LogPage, tz: tzinfo) -> str:
     while len("\n".join([*lines, footer])) > 4000:  # one Telegram message
         lines.pop()
     return "\n".join([*lines, footer])
+
+
+def moderated_text(initiative: Initiative, *, hidden: bool) -> str:
+    """After /verberg or /toon: the initiative's state now."""
+    if hidden:
+        text = _("🚫 <b>{name}</b> (#{number}) is hidden. Its members have been told.")
+    elif initiative.is_published:
+        text = _("✅ <b>{name}</b> (#{number}) can be found again.")
+    else:
+        text = _(
+            "<b>{name}</b> (#{number}) is no longer hidden, but not published: "
+            "its members haven't agreed to publish it."
+        )
+    return text.format(name=html.escape(initiative.name), number=initiative.id)

@@ -3,8 +3,6 @@ again. Who did it and when is kept on the profile; the log records what happened
 
 from __future__ import annotations
 
-import html
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -14,6 +12,7 @@ from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.profiles import InitiativeNotFoundError
+from bot.views.coordination import moderated_text
 from storage.models import User
 from storage.repositories import Repo
 
@@ -37,17 +36,7 @@ async def _moderate(
             _("There is no initiative with number {number}.").format(number=argument)
         )
         return
-    name = html.escape(initiative.name)
-    if hide:
-        text = _("🚫 <b>{name}</b> (#{number}) is hidden. Its members have been told.")
-    elif initiative.is_published:
-        text = _("✅ <b>{name}</b> (#{number}) can be found again.")
-    else:
-        text = _(
-            "<b>{name}</b> (#{number}) is no longer hidden, but not published: "
-            "its members haven't agreed to publish it."
-        )
-    await message.answer(text.format(name=name, number=initiative.id))
+    await message.answer(moderated_text(initiative, hidden=hide))
 
 
 async def cmd_hide(
