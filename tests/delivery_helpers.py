@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from aiogram import Bot
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.delivery import Limits, RateLimiter, Sender
+from bot.delivery.limits import SendWindow
 from bot.i18n import CatalogI18n, _
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services import outbox
@@ -40,13 +42,15 @@ async def render_event_reminder(ctx: RenderContext, params: dict[str, Any]) -> R
 
 
 class NoWaitLimiter(RateLimiter):
-    """Real buckets that read the test's clock and never sleep."""
+    """Real buckets that read the test's clock and never sleep. Their send window never fills:
+    on a clock that stands still it would never empty either."""
 
     def __init__(self, clock: FakeClock) -> None:
         async def no_sleep(_seconds: float) -> None:
             return None
 
         super().__init__(Limits(), monotonic=lambda: clock.now().timestamp(), sleep=no_sleep)
+        self.window = SendWindow(limit=sys.maxsize)
 
 
 def make_sender(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from bot.config import Settings
-from bot.delivery.limits import Limits, RateLimiter, TokenBucket
+from bot.delivery.limits import Limits, RateLimiter, SendWindow, TokenBucket
 from bot.delivery.policy import retry_delay
 from bot.quiet_hours import quiet_hours_end
 
@@ -121,6 +122,40 @@ async def test_a_sender_held_up_again_and_again_still_sends() -> None:
     await limiter.acquire(1)
     await limiter.acquire(2)
     assert len(time.slept) == 3
+
+
+def test_the_send_window_holds_the_limit_in_any_second() -> None:
+    window = SendWindow(limit=3)
+    assert [window.claim(now) for now in (0.0, 0.1, 0.2)] == [0.0, 0.0, 0.0]
+    assert window.claim(0.5) == 0.5  # full until the moment of 0.0 has left the second
+    assert window.claim(1.0) == 0.0
+    assert round(window.claim(1.05), 3) == 0.05
+
+
+def most_in_one_second(moments: list[float]) -> int:
+    moments = sorted(moments)
+    return max(sum(1 for t in moments if first <= t < first + 1.0) for first in moments)
+
+
+async def test_slots_used_a_little_late_never_crowd_a_second_past_the_limit() -> None:
+    """Forty messages at 20 a second; the event loop was held up so that the first twenty woke a
+    little late for their slots (not so late that they were given up), the rest on time. The
+    late ones and the first on-time ones would have gone out in one second: 22 of them."""
+    sleeps = 0
+
+    async def held_up_at_first(seconds: float) -> None:
+        nonlocal sleeps
+        sleeps += 1
+        await asyncio.sleep(seconds + (0.07 if sleeps <= 20 else 0.0))
+
+    limiter = RateLimiter(Limits(overall_per_second=20), sleep=held_up_at_first)
+    sent: list[float] = []
+
+    async def send(chat: int) -> None:
+        sent.append(await limiter.acquire(chat))
+
+    await asyncio.gather(*(send(chat) for chat in range(1, 41)))
+    assert most_in_one_second(sent) <= 20
 
 
 def test_quiet_hours_run_from_ten_at_night_to_eight_in_the_morning() -> None:

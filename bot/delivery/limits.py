@@ -2,13 +2,17 @@
 
 Each bucket hands out send times in order (no thundering herd): a caller reserves the next free
 slot and sleeps until then. A 429 pushes a bucket's next slot back by Telegram's retry_after.
-An overall slot woken up for too late is given up for a new one (`use_overall_slot`).
+An overall slot woken up for too late is given up for a new one (`use_overall_slot`), and the
+moment a message really goes out is claimed in a window of the last second (`SendWindow`), which
+never holds more than the overall limit: slots keep the messages apart, the window is the promise.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -18,11 +22,14 @@ Sleep = Callable[[float], Awaitable[None]]
 # An overall slot used more than this after its time is given up for the next free one. A
 # process held up for a moment (a busy event loop, a pause of the cycle collector) would
 # otherwise send the messages of every slot it slept past at once, beside the other processes'
-# messages sent on time, and go over Telegram's limit within that second: at 25 a second, slots
-# used within 0.1 s of their time put at most 28 messages in any second.
+# messages sent on time. Slots used a little late can still crowd a second; the send window
+# (`SendWindow`) holds them to the limit.
 LATE_SLOT_SECONDS = 0.1
 # How many late slots one message gives up: a process slow for a long while still sends.
 LATE_SLOTS_GIVEN_UP = 2
+# A claim refused by a full window waits this much longer than the window says, so it does not
+# ask again a hair before the oldest moment leaves it.
+WINDOW_MARGIN_SECONDS = 0.001
 
 
 async def use_overall_slot(
@@ -45,6 +52,43 @@ async def use_overall_slot(
         if monotonic() - due <= LATE_SLOT_SECONDS:
             return
         take = reserve_again or reserve
+
+
+async def claim_send_moment(
+    claim: Callable[[], Awaitable[tuple[float, float]]], *, sleep: Sleep
+) -> float:
+    """Wait until `claim` takes the present as a send moment, and return that moment. `claim`
+    returns the seconds to wait (0.0 when it took the moment) and the moment it looked at."""
+    while True:
+        wait, moment = await claim()
+        if wait <= 0:
+            return moment
+        await sleep(wait + WINDOW_MARGIN_SECONDS)
+
+
+def messages_per_window(limits: Limits) -> int:
+    """How many messages may go out in any one second: the overall limit, whole."""
+    return max(1, math.floor(limits.overall_per_second))
+
+
+class SendWindow:
+    """The moments messages went out in the last second, at most `limit` of them: in any second
+    at most `limit` go out, however late a sender woke up for its slot."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._moments: deque[float] = deque()
+
+    def claim(self, now: float) -> float:
+        """Take `now` as a send moment and return 0.0, or, when `limit` moments fall in the
+        second before it, return the seconds until the oldest of them has left that second."""
+        moments = self._moments
+        while moments and moments[0] <= now - 1.0:
+            moments.popleft()
+        if len(moments) < self.limit:
+            moments.append(now)
+            return 0.0
+        return moments[0] + 1.0 - now
 
 
 class TokenBucket:
@@ -92,7 +136,7 @@ class SendLimiter(Protocol):
 
     async def wait_for_chat(self, chat_id: int) -> float: ...
 
-    async def acquire(self, chat_id: int) -> None: ...
+    async def acquire(self, chat_id: int) -> float: ...
 
     async def pause(self, chat_id: int, seconds: float) -> None: ...
 
@@ -112,6 +156,7 @@ class RateLimiter:
         self._monotonic = monotonic
         self._sleep = sleep
         self.overall = TokenBucket(self.limits.overall_per_second, burst=1.0, monotonic=monotonic)
+        self.window = SendWindow(messages_per_window(self.limits))
         self._chats: dict[int, TokenBucket] = {}
 
     def chat(self, chat_id: int) -> TokenBucket:
@@ -139,13 +184,19 @@ class RateLimiter:
     async def pause(self, chat_id: int, seconds: float) -> None:
         self.retry_after(chat_id, seconds)
 
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until a message to `chat_id` may go out: first the chat's turn, then overall."""
+    async def acquire(self, chat_id: int) -> float:
+        """Wait until a message to `chat_id` may go out: first the chat's turn, then overall, then
+        room in the send window. Returns the moment claimed in the window (`monotonic`)."""
         await self._sleep_if_needed(self.chat(chat_id).reserve())
         await use_overall_slot(self._reserve_overall, sleep=self._sleep, monotonic=self._monotonic)
+        return await claim_send_moment(self._claim_moment, sleep=self._sleep)
 
     async def _reserve_overall(self) -> float:
         return self.overall.reserve()
+
+    async def _claim_moment(self) -> tuple[float, float]:
+        now = self._monotonic()
+        return self.window.claim(now), now
 
     def retry_after(self, chat_id: int, seconds: float) -> None:
         """Telegram answered 429: that chat, and everything (the limit is the bot's), waits."""

@@ -5,17 +5,25 @@ second, and within one message a second per chat. Each reservation is one Lua sc
 atomically by Redis on its own clock (`TIME`), so the processes agree on "now" too: it takes the
 chat's next slot, then the next overall slot no earlier than that, and says how long to wait.
 A process woken up too late for its overall slot takes the next free one instead
-(`limits.use_overall_slot`).
+(`limits.use_overall_slot`), and every process claims the moment it sends in one window of the
+last second (`limits.SendWindow`, here a sorted set on Redis's clock).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from bot.delivery.limits import Limits, Sleep, use_overall_slot
+from bot.delivery.limits import (
+    Limits,
+    Sleep,
+    claim_send_moment,
+    messages_per_window,
+    use_overall_slot,
+)
 
 _NOW = """
 local t = redis.call('TIME')
@@ -51,6 +59,24 @@ local arrival = math.max(tat, now)
 local next_tat = arrival + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], tostring(next_tat), 'PX', math.ceil((next_tat - now + 60) * 1000))
 return tostring(math.max(0, arrival - tonumber(ARGV[2]) - now))
+"""
+)
+
+# KEYS: the send window (a sorted set of moments). ARGV: how many moments it holds, a name for
+# this one. Takes the present as a send moment, or finds the seconds until the oldest moment has
+# left the last second (see `limits.SendWindow`). Returns those seconds ('0' when it took the
+# moment) and the present.
+_CLAIM = (
+    _NOW
+    + """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 1)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], 2000)
+  return {'0', tostring(now)}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {tostring(tonumber(oldest[2]) + 1 - now), tostring(now)}
 """
 )
 
@@ -107,6 +133,8 @@ class SharedRateLimiter:
         self._group = _Bucket(self.limits.group_per_minute / 60.0, burst=3.0)
         self._reserve = redis.register_script(_RESERVE)
         self._reserve_overall = redis.register_script(_RESERVE_OVERALL)
+        self._window_size = messages_per_window(self.limits)
+        self._claim = redis.register_script(_CLAIM)
         self._wait = redis.register_script(_WAIT)
         self._pause = redis.register_script(_PAUSE)
 
@@ -125,8 +153,9 @@ class SharedRateLimiter:
         key, bucket = self._chat(chat_id)
         return float(await self._wait(keys=[key], args=[bucket.tolerance]))
 
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until a message to `chat_id` may go out, in every process's reckoning."""
+    async def acquire(self, chat_id: int) -> float:
+        """Wait until a message to `chat_id` may go out, in every process's reckoning. Returns
+        the moment claimed in the shared send window (Redis's clock)."""
         key, bucket = self._chat(chat_id)
         args = [bucket.interval, bucket.tolerance, self._overall.interval, self._overall.tolerance]
 
@@ -143,6 +172,15 @@ class SharedRateLimiter:
             monotonic=self._monotonic,
             reserve_again=overall_again,
         )
+        moment = uuid.uuid4().hex
+
+        async def claim() -> tuple[float, float]:
+            wait, now = await self._claim(
+                keys=[f"{self._all}:sent"], args=[self._window_size, moment]
+            )
+            return float(wait), float(now)
+
+        return await claim_send_moment(claim, sleep=self._sleep)
 
     async def pause(self, chat_id: int, seconds: float) -> None:
         """Telegram answered 429: that chat, and every process's overall bucket, wait."""
