@@ -4,19 +4,22 @@ real Dispatcher, each update with its own database session, on SQLite and Postgr
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.methods import AnswerCallbackQuery
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import EventAction, EventCallback
 from storage.models import Registration
 from storage.repositories import Repo
-from tests.event_helpers import make_event
+from storage.repositories.events import EventRepository
+from tests.event_helpers import START_DEFAULT, make_event
 from tests.factories import callback_update, make_user, message_update
-from tests.mocked_bot import MockedBotAPI
+from tests.mocked_bot import MockedBotAPI, button_rows
 
 
 async def _registrations(repo: Repo, event_id: int) -> list[Registration]:
@@ -137,3 +140,70 @@ async def test_a_rush_on_one_table_leaves_the_database_free_for_everyone_else(
     assert texts.count("Je bent aangemeld! Tot dan.") == 10
     confirmed, positions = _check_invariants(await _registrations(repo, table), 10)
     assert (confirmed, positions) == (10, list(range(1, 31)))
+
+
+async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    repo: Repo,
+    clock: FakeClock,
+    monkeypatch: Any,
+) -> None:
+    """Most of a crowd lands on the waitlist and is shown other tables that still have seats.
+    Those are read while another holds the table's row, not while holding it: the row is what
+    the rest of the crowd waits for (on PostgreSQL; SQLite has one writer at a time anyway)."""
+    if repo.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("writers wait for the row only on PostgreSQL")
+    from bot.services.events import registrations
+
+    table = (await make_event(repo, clock, capacity=2)).id
+    later = START_DEFAULT + timedelta(days=7)
+    await make_event(repo, clock, title="Tafel in Zeist", municipality="Zeist", starts_at=later)
+    await repo.session.commit()
+    people = [make_user(language_code="nl") for _ in range(12)]
+    for person in people:
+        await dispatcher.feed_update(bot, message_update(person, "/menu"))
+    bot_api.take_all()
+
+    under_way, go_on = asyncio.Event(), asyncio.Event()
+    check = registrations._check_prerequisites
+
+    async def held_once(*args: Any, **kwargs: Any) -> None:
+        if not under_way.is_set():
+            under_way.set()
+            await go_on.wait()
+        await check(*args, **kwargs)
+
+    holding_row: list[bool] = []  # for each read of tables to suggest: was the row held?
+    lock, with_seats_left = EventRepository.lock, EventRepository.with_seats_left
+
+    async def noted_lock(self: EventRepository, event_id: int) -> Any:
+        self._session.info["holds_event_row"] = True
+        return await lock(self, event_id)
+
+    async def noted_read(self: EventRepository, *args: Any, **kwargs: Any) -> Any:
+        holding_row.append(self._session.info.get("holds_event_row", False))
+        return await with_seats_left(self, *args, **kwargs)
+
+    monkeypatch.setattr(registrations, "_check_prerequisites", held_once)
+    monkeypatch.setattr(EventRepository, "lock", noted_lock)
+    monkeypatch.setattr(EventRepository, "with_seats_left", noted_read)
+    join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
+    crowd = [
+        asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, join)))
+        for person in people
+    ]
+    await asyncio.wait_for(under_way.wait(), 10)
+    await asyncio.sleep(0.5)  # the others reach the point where they wait
+    go_on.set()
+    await asyncio.gather(*crowd)
+
+    shown = [
+        button_rows(call.reply_markup)
+        for call in bot_api.take_all()
+        if isinstance(call, SendMessage) and (call.text or "").startswith("⏳")
+    ]
+    assert shown == [[["🗣 Tafel in Zeist"]]] * 10
+    # The first held the row with nobody before it; the eleven behind it read while waiting.
+    assert holding_row == [False] * 11

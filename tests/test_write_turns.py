@@ -59,3 +59,17 @@ async def test_writes_for_one_busy_row_take_turns_and_others_go_ahead(
     gc.collect()
     engine = session_pool.kw["bind"].sync_engine
     assert len(write_lock._ROWS.get(engine, {})) == 0  # nothing kept for rows at rest
+
+
+async def test_a_writer_learns_whether_others_were_at_the_row_when_it_asked() -> None:
+    turns = write_lock.RowTurns()
+    assert await turns.take() is False  # alone
+    assert await turns.take() is True  # the first still holds its turn
+    third = asyncio.create_task(turns.take())  # both turns are taken: it waits
+    await asyncio.sleep(0)
+    third.cancel()  # gave up waiting: no longer counted
+    await asyncio.gather(third, return_exceptions=True)
+    turns.release()
+    turns.release()
+    assert turns.writers == 0
+    assert await turns.take() is False

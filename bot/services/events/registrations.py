@@ -178,6 +178,7 @@ async def sign_up(
     are for this person is read from `answer` (or their earlier ones); without either,
     `mix.AnswerNeededError` asks for it first."""
     async with repo.write(busy_row=repo.events.row(event_id)):
+        early_suggestions = await _suggestions_in_a_crowd(repo, event_id, now)
         event = await _open_event(repo, event_id, now)
         answers = answer.read(event) if answer is not None else None
         if party_size is not None and not 1 <= party_size <= party_limit(event):
@@ -225,11 +226,28 @@ async def sign_up(
         # What the answer shows is read in the same transaction: one per sign-up.
         result = SignUpResult(event, registration, outcome, seats_taken, waiting)
         if outcome in (SignUpOutcome.WAITLISTED, SignUpOutcome.ALREADY_WAITLISTED):
-            result.suggestions = await suggestions_for(repo, event, now=now)
+            result.suggestions = (
+                early_suggestions
+                if early_suggestions is not None
+                else await suggestions_for(repo, event, now=now)
+            )
         new = outcome in (SignUpOutcome.CONFIRMED, SignUpOutcome.WAITLISTED)
         if new and mix.wants_answers(event, registration):
             result.earlier_answers = facts.latest_answers
     return result
+
+
+async def _suggestions_in_a_crowd(repo: Repo, event_id: int, now: datetime) -> list[Event] | None:
+    """With others signing up for the table at this moment, most will land on its waitlist: the
+    other tables to suggest there are read now, while the others hold the table's row, rather
+    than after taking it (a read that needs no lock, and that would hold up the crowd behind).
+    None when nobody else is signing up, or the table is not there to sign up for."""
+    if not repo.row_is_crowded:
+        return None
+    event = await repo.events.get(event_id)
+    if event is None or event.status != EventStatus.PUBLISHED:
+        return None
+    return await suggestions_for(repo, event, now=now)
 
 
 async def _keep_or_change_party(
