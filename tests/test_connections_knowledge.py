@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -261,3 +262,16 @@ async def test_starter_articles_ship_with_every_database_and_removed_ones_stay_a
         await migrate.downgrade(engine)
     finally:
         await engine.dispose()
+
+
+def test_a_new_article_asks_its_steps_in_order_and_skips_what_may_be_skipped() -> None:
+    assert knowledge.step_after("title", "Een ruimte huren") == "body"
+    assert knowledge.step_after("body", "Veel buurthuizen verhuren zalen.") == "title_en"
+    assert knowledge.step_after("title_en", "Renting a room") == "body_en"
+    assert knowledge.step_after("title_en", None) == "keywords"  # no English version at all
+    assert knowledge.step_after("body_en", "Many community centres rent rooms.") == "keywords"
+    assert knowledge.step_after("keywords", ["zaalhuur"]) is None
+    assert knowledge.read_step("title_en", " - ") is None
+    assert knowledge.read_step("keywords", "-") is None
+    with pytest.raises(knowledge.ArticleTextError):
+        knowledge.read_step("body", "-")  # the text itself cannot be skipped

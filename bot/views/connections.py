@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import html
 
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.services.connections import introductions as intro
 from bot.services.connections import peer_questions as peers
 from bot.views.initiative_card import public_contact_lines
+
+
+def question_prompt(theme_label: str) -> str:
+    return _("🙋 Theme: <b>{theme}</b>\nNow type your question in one message.").format(
+        theme=html.escape(theme_label)
+    )
+
+
+def question_sent_text(count: int, theme_label: str) -> str:
+    return ngettext(
+        "✅ Your question was sent to {count} person of initiatives that help with "
+        "<b>{theme}</b>. Their answer will come here. Tap 👍 under the answer that helped.",
+        "✅ Your question was sent to {count} people of initiatives that help with "
+        "<b>{theme}</b>. Their answers will come here. Tap 👍 under the answer that helped.",
+        count,
+    ).format(count=count, theme=html.escape(theme_label))
 
 
 def peer_refusal(exc: peers.PeerError) -> str:

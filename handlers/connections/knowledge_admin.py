@@ -4,8 +4,6 @@ change one field or remove it."""
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -24,40 +22,17 @@ from bot.keyboards.connections import (
 )
 from bot.services.connections import knowledge
 from bot.states import ArticleStates
-from bot.views.knowledge import article_text
+from bot.views.knowledge import (
+    article_preview,
+    article_text,
+    article_text_problem,
+    field_labels,
+    new_value_question,
+    removed_text,
+    step_question,
+)
 from storage.models import User
 from storage.repositories import Repo
-
-_STEPS = ("title", "body", "title_en", "body_en", "keywords")
-
-
-def field_labels() -> dict[str, str]:
-    return {
-        "title": _("Title"),
-        "body": _("Text"),
-        "title_en": _("English title"),
-        "body_en": _("English text"),
-        "keywords": _("Keywords"),
-    }
-
-
-def step_question(step: str) -> str:
-    questions = {
-        "title": _("📝 New article. What is the <b>title</b>? (e.g. “AVG voor initiatieven”)"),
-        "body": _("Now the <b>text</b>: short and in plain Dutch (up to {limit} characters)."),
-        "title_en": _("The <b>English title</b>? Type - to skip the English version."),
-        "body_en": _("The <b>English text</b>?"),
-        "keywords": _(
-            "<b>Keywords</b> that people might search for, separated by commas? Type - to skip."
-        ),
-    }
-    return questions[step].format(limit=knowledge.BODY_MAX)
-
-
-def _problem(exc: knowledge.ArticleTextError) -> str:
-    return _("That doesn't fit: write at least a few words and at most {limit} characters.").format(
-        limit=exc.limit
-    )
 
 
 async def cmd_new_article(message: Message, state: FSMContext) -> None:
@@ -71,33 +46,17 @@ async def article_step(message: Message, state: FSMContext) -> None:
     """One answer while writing an article; the next question, or the preview."""
     data = await state.get_data()
     step = str(data["step"])
-    text = message.text or ""
-    skip = text.strip() == "-" and step in ("title_en", "keywords")
     try:
-        value = None if skip else knowledge.check_field(step, text)
+        data[step] = knowledge.read_step(step, message.text or "")
     except knowledge.ArticleTextError as exc:
-        await message.answer(_problem(exc), reply_markup=kb_cancel_keyboard())
+        await message.answer(article_text_problem(exc), reply_markup=kb_cancel_keyboard())
         return
-    data[step] = value
-    following = _STEPS[_STEPS.index(step) + 1 :]
-    if step == "title_en" and value is None:
-        following = ("keywords",)
-    if following:
-        data["step"] = following[0]
-        await state.set_data(data)
-        await message.answer(step_question(following[0]), reply_markup=kb_cancel_keyboard())
-        return
-    data["step"] = "preview"
+    data["step"] = knowledge.step_after(step, data[step]) or "preview"
     await state.set_data(data)
-    preview = f"📄 <b>{html.escape(str(data['title']))}</b>\n\n{html.escape(str(data['body']))}"
-    if data.get("title_en"):
-        preview += f"\n\n🇬🇧 <b>{html.escape(str(data['title_en']))}</b>\n\n"
-        preview += html.escape(str(data.get("body_en") or ""))
-    if data.get("keywords"):
-        preview += "\n\n🔑 " + html.escape(", ".join(data["keywords"]))
-    await message.answer(
-        _("<b>Preview</b>") + "\n\n" + preview, reply_markup=save_article_keyboard()
-    )
+    if data["step"] == "preview":
+        await message.answer(article_preview(data), reply_markup=save_article_keyboard())
+    else:
+        await message.answer(step_question(data["step"]), reply_markup=kb_cancel_keyboard())
 
 
 async def cb_save(
@@ -147,17 +106,16 @@ async def cb_field(
     query: CallbackQuery, callback_data: KnowledgeCallback, state: FSMContext
 ) -> None:
     """A field picked: asks for its new value."""
-    if callback_data.value not in _STEPS:
+    if callback_data.value not in knowledge.ARTICLE_FIELDS:
         await query.answer(_("This button no longer works. Type /menu to start again."))
         return
     await query.answer()
     await state.set_state(ArticleStates.edit)
     await state.set_data({"article_id": callback_data.id, "field": callback_data.value})
     if isinstance(query.message, Message):
-        hint = _("Type the new {field}.").format(field=field_labels()[callback_data.value].lower())
-        if callback_data.value in ("title_en", "body_en", "keywords"):
-            hint += " " + _("Type - to clear it.")
-        await query.message.answer(hint, reply_markup=kb_cancel_keyboard())
+        await query.message.answer(
+            new_value_question(callback_data.value), reply_markup=kb_cancel_keyboard()
+        )
 
 
 async def article_edit(
@@ -175,7 +133,7 @@ async def article_edit(
             now=clock.now(),
         )
     except knowledge.ArticleTextError as exc:
-        await message.answer(_problem(exc), reply_markup=kb_cancel_keyboard())
+        await message.answer(article_text_problem(exc), reply_markup=kb_cancel_keyboard())
         return
     except knowledge.KnowledgeError:
         await state.clear()
@@ -210,11 +168,7 @@ async def cb_remove_yes(
         return
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _("🗑 <b>{title}</b> was removed from the knowledge base.").format(
-                title=html.escape(title)
-            )
-        )
+        await query.message.edit_text(removed_text(title))
 
 
 def create_router() -> Router:

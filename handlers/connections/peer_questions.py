@@ -4,8 +4,6 @@ and /helpen where members switch their initiative's help on themes on or off."""
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -15,7 +13,7 @@ from bot.catalog.themes import THEMES
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.writing import start_writing, still_writing
-from bot.i18n import _, ngettext
+from bot.i18n import _
 from bot.keyboards.callbacks import MenuAction, MenuCallback, PeerAction, PeerCallback
 from bot.keyboards.connections import (
     cancel_markup,
@@ -25,7 +23,7 @@ from bot.keyboards.connections import (
 from bot.services.connections import help_offers
 from bot.services.connections import peer_questions as peers
 from bot.states import PeerStates
-from bot.views.connections import peer_refusal
+from bot.views.connections import peer_refusal, question_prompt, question_sent_text
 from storage.models import User
 from storage.repositories import Repo
 
@@ -75,10 +73,7 @@ async def cb_theme(
     await start_writing(state, PeerStates.question, clock, theme=callback_data.value)
     if isinstance(query.message, Message):
         await query.message.edit_text(
-            _("🙋 Theme: <b>{theme}</b>\nNow type your question in one message.").format(
-                theme=html.escape(theme.label(locale))
-            ),
-            reply_markup=cancel_markup(),
+            question_prompt(theme.label(locale)), reply_markup=cancel_markup()
         )
 
 
@@ -105,15 +100,7 @@ async def question_write(
         await message.answer(peer_refusal(exc))
         return
     await state.clear()
-    await message.answer(
-        ngettext(
-            "✅ Your question was sent to {count} person of initiatives that help with "
-            "<b>{theme}</b>. Their answer will come here. Tap 👍 under the answer that helped.",
-            "✅ Your question was sent to {count} people of initiatives that help with "
-            "<b>{theme}</b>. Their answers will come here. Tap 👍 under the answer that helped.",
-            count,
-        ).format(count=count, theme=html.escape(THEMES[theme].label(locale)))
-    )
+    await message.answer(question_sent_text(count, THEMES[theme].label(locale)))
 
 
 async def not_text(message: Message) -> None:

@@ -149,6 +149,29 @@ def parse_keywords(text: str | None) -> list[str]:
     return [part[:40] for part in parts if part][:12]
 
 
+# The fields of an article, in the order a new one asks for them.
+ARTICLE_FIELDS = ("title", "body", "title_en", "body_en", "keywords")
+# Those an article may go without ("-" clears one).
+OPTIONAL_FIELDS = ("title_en", "body_en", "keywords")
+# The steps of a new article that "-" skips (no English title: no English text either).
+_SKIPPABLE_STEPS = ("title_en", "keywords")
+
+
+def read_step(step: str, text: str) -> Any:
+    """The answer to one step of a new article: the field's value, or None when skipped."""
+    if step in _SKIPPABLE_STEPS and text.strip() == "-":
+        return None
+    return check_field(step, text)
+
+
+def step_after(step: str, value: Any) -> str | None:
+    """The step that follows `step` answered with `value`; None when the article is complete."""
+    if step == "title_en" and value is None:
+        return "keywords"
+    following = ARTICLE_FIELDS[ARTICLE_FIELDS.index(step) + 1 :]
+    return following[0] if following else None
+
+
 def check_field(field: str, text: str | None) -> Any:
     if field in ("title", "title_en"):
         return check_title(text)
