@@ -40,6 +40,21 @@ def _processes(redis: Any, limits: Limits, n: int = 3) -> list[SharedRateLimiter
     return [SharedRateLimiter(redis, limits, prefix=prefix) for _ in range(n)]
 
 
+def _late_and_on_time(
+    redis: Any, *, per_second: float, late_by: float
+) -> tuple[SharedRateLimiter, SharedRateLimiter]:
+    """Two processes sharing one limit: the first wakes up `late_by` seconds late from every
+    sleep, the second on time."""
+    prefix = f"test:rate:{uuid.uuid4().hex}"
+    limits = Limits(overall_per_second=per_second)
+
+    async def held_up(seconds: float) -> None:
+        await asyncio.sleep(seconds + late_by)
+
+    late = SharedRateLimiter(redis, limits, prefix=prefix, sleep=held_up)
+    return late, SharedRateLimiter(redis, limits, prefix=prefix)
+
+
 async def test_three_processes_together_stay_within_the_overall_limit(redis: Any) -> None:
     limiters = _processes(redis, Limits(overall_per_second=20))
     sent: list[float] = []
@@ -62,14 +77,7 @@ async def test_a_process_a_little_late_for_its_slots_cannot_crowd_a_second(redis
     """One process took the first twenty slots at 20 a second and woke a little late for each
     (not so late that they were given up); another sends the next twenty on time. Together they
     would have put 22 messages in one second."""
-    prefix = f"test:rate:{uuid.uuid4().hex}"
-    limits = Limits(overall_per_second=20)
-
-    async def a_little_late(seconds: float) -> None:
-        await asyncio.sleep(seconds + 0.07)
-
-    late = SharedRateLimiter(redis, limits, prefix=prefix, sleep=a_little_late)
-    on_time = SharedRateLimiter(redis, limits, prefix=prefix)
+    late, on_time = _late_and_on_time(redis, per_second=20, late_by=0.07)
     sent: list[float] = []
 
     async def send(limiter: SharedRateLimiter, chat: int) -> None:
@@ -101,14 +109,7 @@ async def test_a_429_in_one_process_holds_back_the_others(redis: Any) -> None:
 async def test_a_process_held_up_past_its_slot_takes_a_new_one(redis: Any) -> None:
     """One process sleeps past its slot (held up for 0.35 s) while another sends on time: the
     late one takes the next free slot instead of sending beside the other's next message."""
-    prefix = f"test:rate:{uuid.uuid4().hex}"
-    limits = Limits(overall_per_second=10)
-
-    async def held_up(seconds: float) -> None:
-        await asyncio.sleep(seconds + 0.35)
-
-    late = SharedRateLimiter(redis, limits, prefix=prefix, sleep=held_up)
-    on_time = SharedRateLimiter(redis, limits, prefix=prefix)
+    late, on_time = _late_and_on_time(redis, per_second=10, late_by=0.35)
     sent: list[tuple[float, str]] = []
 
     async def send(limiter: SharedRateLimiter, chat: int, name: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.types import User
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -39,6 +40,34 @@ def _check_invariants(rows: list[Registration], capacity: int) -> tuple[int, lis
     if positions:
         assert len(confirmed) == capacity, "a seat is free while people wait"
     return len(confirmed), positions
+
+
+async def _known_people(
+    dispatcher: Dispatcher, bot: Bot, bot_api: MockedBotAPI, count: int
+) -> list[User]:
+    """People known to the bot already: their taps only sign up."""
+    people = [make_user(language_code="nl") for _ in range(count)]
+    for person in people:
+        await dispatcher.feed_update(bot, message_update(person, "/menu"))
+    bot_api.take_all()
+    return people
+
+
+def _hold_the_first_sign_up(monkeypatch: Any) -> tuple[asyncio.Event, asyncio.Event]:
+    """The first sign-up to take the table's row stops halfway (`under_way`) until `go_on`."""
+    from bot.services.events import registrations
+
+    under_way, go_on = asyncio.Event(), asyncio.Event()
+    check = registrations._check_prerequisites
+
+    async def held_once(*args: Any, **kwargs: Any) -> None:
+        if not under_way.is_set():
+            under_way.set()
+            await go_on.wait()
+        await check(*args, **kwargs)
+
+    monkeypatch.setattr(registrations, "_check_prerequisites", held_once)
+    return under_way, go_on
 
 
 async def test_200_simultaneous_sign_ups_fill_10_seats_and_number_the_waitlist(
@@ -102,26 +131,12 @@ async def test_a_rush_on_one_table_leaves_the_database_free_for_everyone_else(
     """While one sign-up for a table is under way, the others for that table wait their turn in
     the process, holding no database connection: someone opening another table's card is
     answered at once, not after the rush (the pool has 30 connections; 40 people tap)."""
-    from bot.services.events import registrations
-
     table = (await make_event(repo, clock, capacity=10)).id
     other = (await make_event(repo, clock, title="Nog een tafel")).id
     await repo.session.commit()
-    people = [make_user(language_code="nl") for _ in range(41)]
-    for person in people:  # known to the bot already: their taps only sign up
-        await dispatcher.feed_update(bot, message_update(person, "/menu"))
-    bot_api.take_all()
+    people = await _known_people(dispatcher, bot, bot_api, 41)
 
-    under_way, go_on = asyncio.Event(), asyncio.Event()
-    check = registrations._check_prerequisites
-
-    async def held_once(*args: Any, **kwargs: Any) -> None:
-        if not under_way.is_set():
-            under_way.set()
-            await go_on.wait()
-        await check(*args, **kwargs)
-
-    monkeypatch.setattr(registrations, "_check_prerequisites", held_once)
+    under_way, go_on = _hold_the_first_sign_up(monkeypatch)
     join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
     rush = [
         asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, join)))
@@ -155,26 +170,13 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
     the rest of the crowd waits for (on PostgreSQL; SQLite has one writer at a time anyway)."""
     if repo.session.get_bind().dialect.name != "postgresql":
         pytest.skip("writers wait for the row only on PostgreSQL")
-    from bot.services.events import registrations
-
     table = (await make_event(repo, clock, capacity=2)).id
     later = START_DEFAULT + timedelta(days=7)
     await make_event(repo, clock, title="Tafel in Zeist", municipality="Zeist", starts_at=later)
     await repo.session.commit()
-    people = [make_user(language_code="nl") for _ in range(12)]
-    for person in people:
-        await dispatcher.feed_update(bot, message_update(person, "/menu"))
-    bot_api.take_all()
+    people = await _known_people(dispatcher, bot, bot_api, 12)
 
-    under_way, go_on = asyncio.Event(), asyncio.Event()
-    check = registrations._check_prerequisites
-
-    async def held_once(*args: Any, **kwargs: Any) -> None:
-        if not under_way.is_set():
-            under_way.set()
-            await go_on.wait()
-        await check(*args, **kwargs)
-
+    under_way, go_on = _hold_the_first_sign_up(monkeypatch)
     holding_row: list[bool] = []  # for each read of tables to suggest: was the row held?
     lock, with_seats_left = EventRepository.lock, EventRepository.with_seats_left
 
@@ -186,7 +188,6 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
         holding_row.append(self._session.info.get("holds_event_row", False))
         return await with_seats_left(self, *args, **kwargs)
 
-    monkeypatch.setattr(registrations, "_check_prerequisites", held_once)
     monkeypatch.setattr(EventRepository, "lock", noted_lock)
     monkeypatch.setattr(EventRepository, "with_seats_left", noted_read)
     join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
