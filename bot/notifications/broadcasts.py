@@ -3,6 +3,9 @@ report for the coordinator, and "your role changed"."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from babel.numbers import format_decimal
 
 from bot.i18n import _
@@ -11,6 +14,7 @@ from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.coordination.broadcast_progress import Outcome, outcome
 from bot.services.coordination.broadcasts import KIND, REPORT_KIND
 from bot.services.message_params import BroadcastParams, RoleParams
+from bot.views.dates import format_time
 from storage.models import Role
 
 
@@ -43,11 +47,11 @@ def waiting_text(total: int, starts: str, locale: str) -> str:
     ).format(time=starts, total=number(total, locale))
 
 
-def started_text(total: int, quiet_until: str | None, locale: str) -> str:
-    """The progress message as a broadcast starts: sending, or (`quiet_until`, a time) waiting
-    for the quiet hours to end."""
+def started_text(total: int, quiet_until: datetime | None, tz: ZoneInfo, locale: str) -> str:
+    """The progress message as a broadcast starts: sending, or waiting for the quiet hours to
+    end (`quiet_until`)."""
     if quiet_until is not None:
-        return waiting_text(total, quiet_until, locale)
+        return waiting_text(total, format_time(quiet_until, tz), locale)
     return progress_text(0, total, locale)
 
 

@@ -16,12 +16,10 @@ from bot.i18n import _
 from bot.keyboards.callbacks import BroadcastAction, BroadcastCallback, BroadcastComposeCallback
 from bot.keyboards.coordination import button_choice
 from bot.notifications.broadcasts import started_text
-from bot.quiet_hours import quiet_hours_end
 from bot.services.coordination import broadcasts
 from bot.services.coordination.broadcasts import BadButtonError, EmptyTextError, UnknownEventError
 from bot.states import BroadcastStates
 from bot.views.broadcasts import ask_audience
-from bot.views.dates import format_time
 from storage.models import BroadcastStatus
 from storage.repositories import Repo
 
@@ -173,9 +171,12 @@ async def cb_send(
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    quiet_until = None if result.broadcast.urgent else quiet_hours_end(clock.now(), settings.tz)
-    starts = format_time(quiet_until, settings.tz) if quiet_until is not None else None
-    progress = await query.message.answer(started_text(result.broadcast.recipients, starts, locale))
+    quiet_until = broadcasts.waits_for_quiet_hours(
+        result.broadcast, now=clock.now(), tz=settings.tz
+    )
+    progress = await query.message.answer(
+        started_text(result.broadcast.recipients, quiet_until, settings.tz, locale)
+    )
     await broadcasts.attach_progress(
         repo, result.broadcast.id, chat_id=progress.chat.id, message_id=progress.message_id
     )

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bot.quiet_hours import quiet_hours_end
 from bot.services import outbox
 from bot.services.coordination import audit
 from bot.services.coordination.audience import is_empty
@@ -132,6 +134,12 @@ async def create_draft(
 class Confirmed:
     broadcast: Broadcast
     started: bool  # False: it had been confirmed (or cancelled) before; nothing new was sent
+
+
+def waits_for_quiet_hours(broadcast: Broadcast, *, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """When a broadcast started `now` begins to go out: None at once (urgent, or outside the
+    quiet hours), else the end of the quiet hours."""
+    return None if broadcast.urgent else quiet_hours_end(now, tz)
 
 
 async def confirm(
