@@ -30,21 +30,33 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 """
 
-# KEYS: chat bucket, overall bucket. ARGV: chat interval, chat tolerance, overall interval,
-# overall tolerance. Returns the seconds to wait (as text: Redis would cut a number to an int).
-_RESERVE = (
+# A bucket in Redis: its "theoretical arrival time", kept a minute past it.
+_BUCKET = (
     _NOW
     + """
+local function tat_of(key)
+  return tonumber(redis.call('GET', key) or '0')
+end
 local function keep(key, tat)
   redis.call('SET', key, tostring(tat), 'PX', math.ceil((tat - now + 60) * 1000))
 end
-local chat_tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-local chat_arrival = math.max(chat_tat, now)
-keep(KEYS[1], chat_arrival + tonumber(ARGV[1]))
+-- The bucket's next slot no earlier than `earliest`, taken; returns its arrival time.
+local function take_slot(key, interval, earliest)
+  local arrival = math.max(tat_of(key), earliest)
+  keep(key, arrival + interval)
+  return arrival
+end
+"""
+)
+
+# KEYS: chat bucket, overall bucket. ARGV: chat interval, chat tolerance, overall interval,
+# overall tolerance. Returns the seconds to wait (as text: Redis would cut a number to an int).
+_RESERVE = (
+    _BUCKET
+    + """
+local chat_arrival = take_slot(KEYS[1], tonumber(ARGV[1]), now)
 local chat_at = math.max(now, chat_arrival - tonumber(ARGV[2]))
-local all_tat = tonumber(redis.call('GET', KEYS[2]) or '0')
-local all_arrival = math.max(all_tat, chat_at)
-keep(KEYS[2], all_arrival + tonumber(ARGV[3]))
+local all_arrival = take_slot(KEYS[2], tonumber(ARGV[3]), chat_at)
 return tostring(math.max(0, all_arrival - tonumber(ARGV[4]) - now))
 """
 )
@@ -52,12 +64,9 @@ return tostring(math.max(0, all_arrival - tonumber(ARGV[4]) - now))
 # KEYS: overall bucket. ARGV: its interval and tolerance. Its next slot alone (in place of one
 # woken up for too late: the chat's turn was taken with the first).
 _RESERVE_OVERALL = (
-    _NOW
+    _BUCKET
     + """
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-local arrival = math.max(tat, now)
-local next_tat = arrival + tonumber(ARGV[1])
-redis.call('SET', KEYS[1], tostring(next_tat), 'PX', math.ceil((next_tat - now + 60) * 1000))
+local arrival = take_slot(KEYS[1], tonumber(ARGV[1]), now)
 return tostring(math.max(0, arrival - tonumber(ARGV[2]) - now))
 """
 )
@@ -82,21 +91,18 @@ return {tostring(tonumber(oldest[2]) + 1 - now), tostring(now)}
 
 # KEYS: one bucket. ARGV: its tolerance. How long a reservation made now would wait.
 _WAIT = (
-    _NOW
+    _BUCKET
     + """
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-return tostring(math.max(0, math.max(tat, now) - tonumber(ARGV[1]) - now))
+return tostring(math.max(0, math.max(tat_of(KEYS[1]), now) - tonumber(ARGV[1]) - now))
 """
 )
 
 # KEYS: buckets. ARGV: seconds, then each bucket's tolerance. Nothing goes out for `seconds`.
 _PAUSE = (
-    _NOW
+    _BUCKET
     + """
 for i, key in ipairs(KEYS) do
-  local tat = tonumber(redis.call('GET', key) or '0')
-  local until_ = math.max(tat, now + tonumber(ARGV[1]) + tonumber(ARGV[i + 1]))
-  redis.call('SET', key, tostring(until_), 'PX', math.ceil((until_ - now + 60) * 1000))
+  keep(key, math.max(tat_of(key), now + tonumber(ARGV[1]) + tonumber(ARGV[i + 1])))
 end
 return 'ok'
 """
