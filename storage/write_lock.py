@@ -83,7 +83,9 @@ async def acquire(session: AsyncSession, row: Hashable | None = None) -> bool:
     if row is None:
         return False
     rows = _ROWS.setdefault(engine, weakref.WeakValueDictionary())
-    turns = rows.get(row) or rows.setdefault(row, RowTurns())
+    turns = rows.get(row)
+    if turns is None:
+        turns = rows[row] = RowTurns()
     crowded = await turns.take()
     session.sync_session.info[_HOLDS] = turns
     return crowded

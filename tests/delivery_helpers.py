@@ -53,6 +53,12 @@ class NoWaitLimiter(RateLimiter):
         self.window = SendWindow(limit=sys.maxsize)
 
 
+def most_in_one_second(moments: list[float]) -> int:
+    """How many of the moments a limiter claimed fall in the busiest second."""
+    moments = sorted(moments)
+    return max(sum(1 for t in moments if first <= t < first + 1.0) for first in moments)
+
+
 def make_sender(
     bot: Bot, session_pool: SessionPool, clock: FakeClock, i18n: CatalogI18n, settings: Settings
 ) -> Sender:

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.delivery.limits import Limits, RateLimiter, SendWindow, TokenBucket
 from bot.delivery.policy import retry_delay
 from bot.quiet_hours import quiet_hours_end
+from tests.delivery_helpers import most_in_one_second
 
 
 class FakeTime:
@@ -130,11 +131,6 @@ def test_the_send_window_holds_the_limit_in_any_second() -> None:
     assert window.claim(0.5) == 0.5  # full until the moment of 0.0 has left the second
     assert window.claim(1.0) == 0.0
     assert round(window.claim(1.05), 3) == 0.05
-
-
-def most_in_one_second(moments: list[float]) -> int:
-    moments = sorted(moments)
-    return max(sum(1 for t in moments if first <= t < first + 1.0) for first in moments)
 
 
 async def test_slots_used_a_little_late_never_crowd_a_second_past_the_limit() -> None:

@@ -15,6 +15,7 @@ import pytest
 from bot.delivery.limits import Limits
 from bot.delivery.shared_limits import SharedRateLimiter
 from tests.conftest import REDIS_URL
+from tests.delivery_helpers import most_in_one_second
 
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="needs Redis (TEST_REDIS_URL)")
 
@@ -26,13 +27,6 @@ async def redis() -> AsyncIterator[Any]:
     client = Redis.from_url(str(REDIS_URL))
     yield client
     await client.aclose()
-
-
-def most_in_one_second(moments: list[float]) -> int:
-    """How many of the moments the limiters claimed (on Redis's clock) fall in the busiest
-    second."""
-    moments = sorted(moments)
-    return max(sum(1 for t in moments if first <= t < first + 1.0) for first in moments)
 
 
 def _processes(redis: Any, limits: Limits, n: int = 3) -> list[SharedRateLimiter]:

@@ -241,13 +241,11 @@ async def _suggestions_in_a_crowd(repo: Repo, event_id: int, now: datetime) -> l
     """With others signing up for the table at this moment, most will land on its waitlist: the
     other tables to suggest there are read now, while the others hold the table's row, rather
     than after taking it (a read that needs no lock, and that would hold up the crowd behind).
-    None when nobody else is signing up, or the table is not there to sign up for."""
+    None when nobody else is signing up (or the table is gone: taking its row then says so)."""
     if not repo.row_is_crowded:
         return None
     event = await repo.events.get(event_id)
-    if event is None or event.status != EventStatus.PUBLISHED:
-        return None
-    return await suggestions_for(repo, event, now=now)
+    return None if event is None else await suggestions_for(repo, event, now=now)
 
 
 async def _keep_or_change_party(
