@@ -19,8 +19,7 @@ from bot.keyboards.callbacks import (
 from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.events import party_keyboard, suggestions_keyboard
 from bot.services.events import browse as events
-from bot.services.events import mix, registrations, reliability
-from bot.services.events.record import record_of
+from bot.services.events import mix, registrations
 from bot.services.events.registrations import (
     CancelResult,
     EventNotFoundError,
@@ -204,10 +203,8 @@ async def cb_leave(
     await query.answer(text, show_alert=alert)
     if isinstance(query.message, Message):
         await _show_card(query.message, result, clock, settings, locale)
-        if result.late:
-            record = await record_of(repo, query.from_user.id, now=clock.now())
-            if reliability.deserves_a_friendly_word(record, late=result.late):
-                await query.message.answer(friendly_word())
+        if result.friendly_word:
+            await query.message.answer(friendly_word())
 
 
 async def cb_take(

@@ -1,6 +1,7 @@
 """Someone's reliability record: their late cancellations and no-shows of the last 12 months
-(since a coordinator last set it to zero), and what it means for popular tables. Read inside
-other use-cases (a sign-up), so it depends on storage only; `reliability` shows and forgives."""
+(since a coordinator last set it to zero), and what it means for popular tables and after a late
+cancellation. Read inside other use-cases (a sign-up, a cancellation), so it depends on storage
+only; `reliability` shows and forgives."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from storage.repositories import Repo
 
 WINDOW = timedelta(days=365)
 WAITS_FIRST_AT = 3  # no-shows in the window
+FRIENDLY_WORD_AT = 2  # late cancellations in the window
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,11 @@ async def record_of(repo: Repo, user_id: int, *, now: datetime) -> Record:
     """Someone's record over the last 12 months (since it was last forgiven)."""
     async with repo.read():
         return await current_record(repo, user_id, now=now)
+
+
+def deserves_a_friendly_word(record: Record) -> bool:
+    """Right after a late cancellation that made it the second one."""
+    return record.late_cancellations == FRIENDLY_WORD_AT
 
 
 def waits_first(record: Record) -> bool:

@@ -116,6 +116,8 @@ class CancelResult:
     promoted: list[Registration]
     seats_taken: int = 0
     waiting: int = 0
+    # A late cancellation that makes it someone's second: they get a friendly word.
+    friendly_word: bool = False
 
 
 def visible_event(event: Event | None, event_id: int, *, drafts: bool = False) -> Event:
@@ -412,7 +414,12 @@ async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> C
         else:
             promoted = await fill_free_seats(repo, event, now=now)
         seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
-    return CancelResult(event, registration, was_confirmed, late, promoted, seats_taken, waiting)
+        friendly_word = late and record.deserves_a_friendly_word(
+            await record.current_record(repo, user_id, now=now)
+        )
+    return CancelResult(
+        event, registration, was_confirmed, late, promoted, seats_taken, waiting, friendly_word
+    )
 
 
 async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Registration]:

@@ -16,13 +16,7 @@ from bot.services.facilitation.pool import find_person
 from storage.models import User
 from storage.repositories import Repo
 
-FRIENDLY_WORD_AT = 2  # late cancellations in the window
 RECORD_FORGIVEN = "record.forgiven"
-
-
-def deserves_a_friendly_word(record: Record, *, late: bool) -> bool:
-    """Right after the cancellation that made it the second late one."""
-    return late and record.late_cancellations == FRIENDLY_WORD_AT
 
 
 async def forgive(
