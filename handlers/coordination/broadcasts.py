@@ -20,7 +20,7 @@ from bot.services.coordination import broadcasts
 from bot.services.coordination.broadcasts import BadButtonError, EmptyTextError, UnknownEventError
 from bot.states import BroadcastStates
 from bot.views.broadcasts import ask_audience
-from storage.models import BroadcastStatus
+from storage.models import Broadcast, BroadcastStatus
 from storage.repositories import Repo
 
 
@@ -171,14 +171,24 @@ async def cb_send(
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    quiet_until = broadcasts.waits_for_quiet_hours(
-        result.broadcast, now=clock.now(), tz=settings.tz
-    )
-    progress = await query.message.answer(
-        started_text(result.broadcast.recipients, quiet_until, settings.tz, locale)
+    await _start_progress(query.message, result.broadcast, repo, clock, settings, locale)
+
+
+async def _start_progress(
+    message: Message,
+    broadcast: Broadcast,
+    repo: Repo,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    """The progress message under the preview, kept up to date as the broadcast goes out."""
+    quiet_until = broadcasts.waits_for_quiet_hours(broadcast, now=clock.now(), tz=settings.tz)
+    progress = await message.answer(
+        started_text(broadcast.recipients, quiet_until, settings.tz, locale)
     )
     await broadcasts.attach_progress(
-        repo, result.broadcast.id, chat_id=progress.chat.id, message_id=progress.message_id
+        repo, broadcast.id, chat_id=progress.chat.id, message_id=progress.message_id
     )
 
 
