@@ -3,6 +3,8 @@ whether that sentence may be shared (without their name)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -33,20 +35,16 @@ async def cb_feedback(
         await query.answer()  # not a button we made: nothing happens
         return
     if callback_data.share in (0, 1) or callback_data.rating == 0:  # shared or not; [Klaar]
-        if callback_data.share in (0, 1):
-            await feedback.share(repo, event_id, user_id, bool(callback_data.share), now=now)
-        await state.clear()
-        await query.answer()
-        if message is not None:
-            await edit_or_keep(message, _("Thank you! Your answer helps the next tables."), None)
+        await _finish(query, message, callback_data, state, repo, now)
         return
     await feedback.rate(repo, event_id, user_id, callback_data.rating, now=now)
     await state.set_state(FeedbackStates.comment)
     await state.update_data(feedback_event=event_id)
     await query.answer(_("Thank you!"))
     if message is not None:
-        text = rated_text(callback_data.rating)
-        await edit_or_keep(message, text, feedback_done_keyboard(event_id))
+        await edit_or_keep(
+            message, rated_text(callback_data.rating), feedback_done_keyboard(event_id)
+        )
 
 
 async def comment_typed(message: Message, state: FSMContext, repo: Repo, clock: Clock) -> None:
@@ -63,6 +61,25 @@ async def comment_typed(message: Message, state: FSMContext, repo: Repo, clock: 
         ),
         reply_markup=feedback_share_keyboard(event_id),
     )
+
+
+async def _finish(
+    query: CallbackQuery,
+    message: Message | None,
+    callback_data: FeedbackCallback,
+    state: FSMContext,
+    repo: Repo,
+    now: datetime,
+) -> None:
+    """[Klaar], or whether the sentence may be shared: the feedback is complete."""
+    if callback_data.share in (0, 1):
+        await feedback.share(
+            repo, callback_data.event_id, query.from_user.id, bool(callback_data.share), now=now
+        )
+    await state.clear()
+    await query.answer()
+    if message is not None:
+        await edit_or_keep(message, _("Thank you! Your answer helps the next tables."), None)
 
 
 def create_router() -> Router:
