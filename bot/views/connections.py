@@ -75,3 +75,16 @@ def intro_refusal(exc: intro.IntroError) -> str:
     if isinstance(exc, intro.InitiativeUnavailableError):
         return _("I can't find that initiative (any more).")
     return _("This conversation is not yours, or it no longer exists.")
+
+
+def writer_question(initiative_name: str) -> str:
+    return _("Who is writing to <b>{name}</b>: you yourself, or your initiative?").format(
+        name=html.escape(initiative_name)
+    )
+
+
+def first_message_sent_text(initiative_name: str) -> str:
+    return _(
+        "✅ Sent to <b>{name}</b>. Their answer will come here in this chat.\n"
+        "They don't see who you are. Want them to? Tap 🤝 Share my contact under their answer."
+    ).format(name=html.escape(initiative_name))

@@ -21,7 +21,7 @@ from bot.keyboards.connections import cancel_keyboard, refusal_keyboard, writer_
 from bot.keyboards.menu import with_menu_button
 from bot.services.connections import introductions as intro
 from bot.states import IntroStates
-from bot.views.connections import intro_refusal
+from bot.views.connections import first_message_sent_text, intro_refusal, writer_question
 from bot.views.initiative_card import public_contact_lines
 from bot.views.messages import answer_earlier_step
 from storage.models import Initiative, User
@@ -52,10 +52,7 @@ async def cb_contact(
     if not own:
         await _prompt(query.message, initiative)
         return
-    question = _("Who is writing to <b>{name}</b>: you yourself, or your initiative?")
-    await query.message.answer(
-        question.format(name=html.escape(initiative.name)), reply_markup=writer_keyboard(own)
-    )
+    await query.message.answer(writer_question(initiative.name), reply_markup=writer_keyboard(own))
 
 
 async def cb_pass_on(
@@ -172,12 +169,7 @@ async def first_write(
         await message.answer(intro_refusal(exc))
         return
     await state.clear()
-    await message.answer(
-        _(
-            "✅ Sent to <b>{name}</b>. Their answer will come here in this chat.\n"
-            "They don't see who you are. Want them to? Tap 🤝 Share my contact under their answer."
-        ).format(name=html.escape(initiative.name))
-    )
+    await message.answer(first_message_sent_text(initiative.name))
 
 
 async def reply_write(
