@@ -317,3 +317,15 @@ def rated_text(rating: int) -> str:
         + "\n"
         + _("Thank you! Anything you'd like to add? Type a sentence, or tap Done.")
     )
+
+
+def reconfirmed_text(*, coming: bool) -> str:
+    """After the answer to "Kom je nog?"."""
+    if coming:
+        return _("Great, see you there! 👋")
+    return _("Thanks for letting us know. Your seat now goes to someone on the waitlist.")
+
+
+def seat_gone_text() -> str:
+    """[Ja, ik kom] under a seat offer, after someone else said yes."""
+    return _("Sorry, someone said yes just before you. You stay on the waitlist.")

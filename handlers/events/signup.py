@@ -32,7 +32,9 @@ from bot.services.events.registrations import (
 from bot.views.events import (
     cancelled_text,
     card_message,
+    reconfirmed_text,
     result_card,
+    seat_gone_text,
     signed_up_text,
     waitlisted_text,
 )
@@ -199,8 +201,7 @@ async def cb_leave(
         await query.answer(_("You were not signed up for this event."))
         await _refresh_card(query, repo, event_id, clock, settings, locale)
         return
-    text, alert = cancelled_text(result)
-    await query.answer(text, show_alert=alert)
+    await query.answer(*cancelled_text(result))
     if isinstance(query.message, Message):
         await _show_card(query.message, result, clock, settings, locale)
         if result.friendly_word:
@@ -221,10 +222,7 @@ async def cb_take(
             repo, callback_data.event_id, query.from_user.id, now=clock.now()
         )
     except SeatGoneError:
-        await query.answer(
-            _("Sorry, someone said yes just before you. You stay on the waitlist."),
-            show_alert=True,
-        )
+        await query.answer(seat_gone_text(), show_alert=True)
         await _refresh_card(query, repo, callback_data.event_id, clock, settings, locale)
         return
     except NotRegisteredError:
@@ -248,19 +246,15 @@ async def cb_reconfirm(
         sure = callback_data.model_copy(update={"sure": True})
         await ask_to_confirm(query, _("Yes, give my seat away"), sure)
         return
+    answer = registrations.reconfirm if callback_data.coming else registrations.decline
     try:
-        if callback_data.coming:
-            await registrations.reconfirm(repo, callback_data.registration_id, user_id, now=now)
-            text = _("Great, see you there! 👋")
-        else:
-            await registrations.decline(repo, callback_data.registration_id, user_id, now=now)
-            text = _("Thanks for letting us know. Your seat now goes to someone on the waitlist.")
+        await answer(repo, callback_data.registration_id, user_id, now=now)
     except (NotRegisteredError, EventNotFoundError, EventNotOpenError):
         await query.answer(_("This sign-up is no longer active."), show_alert=True)
         return
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(text)
+        await query.message.edit_text(reconfirmed_text(coming=callback_data.coming))
 
 
 def create_router() -> Router:
