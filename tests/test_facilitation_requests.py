@@ -528,3 +528,21 @@ async def test_facilitators_hear_at_once_when_their_table_moves_or_is_called_off
     # At once, in the same transaction as the call-off; not at the job's next round.
     assert await outbox_of(repo, "faccancel:") == [(f"faccancel:{rid}", FATIMA, "pending")]
     assert await requests_of(repo, event_id) == [(FATIMA, "cancelled")]
+
+
+def test_a_revocation_reads_the_person_the_certificate_and_the_reason() -> None:
+    from bot.services.facilitation.pool import revocation_parts
+
+    assert revocation_parts("@fatima kinder recorded by mistake") == (
+        "@fatima",
+        "kinder",
+        "recorded by mistake",
+    )
+    assert revocation_parts("Fatima el Amrani Basis wrong person") == (
+        "Fatima el Amrani",
+        "basis",
+        "wrong person",
+    )
+    assert revocation_parts("@fatima kinder") is None  # no reason
+    assert revocation_parts("kinder because") is None  # no person
+    assert revocation_parts("@fatima because") is None  # no certificate

@@ -38,3 +38,37 @@ def certificates_text(holdings: list[Holding], *, now: datetime, tz: tzinfo) -> 
             ngettext("…and {count} more.", "…and {count} more.", hidden).format(count=hidden)
         )
     return "\n".join(lines)
+
+
+def certify_usage() -> str:
+    return _(
+        "Add the person and the certificate (basis, kinder or spannend), for example: "
+        "<code>/certify @fatima kinder</code>"
+    )
+
+
+def revoke_usage() -> str:
+    return _(
+        "Add the person, the certificate (basis, kinder or spannend) and the reason, for "
+        "example: <code>/revoke @fatima kinder recorded by mistake</code>"
+    )
+
+
+def certified_text(name: str, level: str, *, granted: bool) -> str:
+    """After /certificeer: the certificate recorded, or already there."""
+    text = (
+        _("🎓 {name} now has the certificate {level}.")
+        if granted
+        else _("{name} already had the certificate {level}.")
+    )
+    return text.format(name=html.escape(name), level=level_label(level))
+
+
+def revoked_text(name: str, level: str, *, revoked: bool) -> str:
+    """After /intrekken: the certificate taken back, or it was not there."""
+    text = (
+        _("🎓 The certificate {level} of {name} is taken back. I've told {name}, with the reason.")
+        if revoked
+        else _("{name} doesn't have the certificate {level}.")
+    )
+    return text.format(name=html.escape(name), level=level_label(level))

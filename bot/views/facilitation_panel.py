@@ -112,3 +112,10 @@ def table_refusal(problem: Exception, event_id: int) -> str:
             "then (or under their monthly maximum)."
         ).format(level=level_label(problem.level))
     return _("That didn't work. Please try again.")
+
+
+def asked_text(name: str, title: str) -> str:
+    """A facilitator was asked to lead a table."""
+    return _("📨 Asked {name} to lead <b>{title}</b>. You'll hear the answer here.").format(
+        name=html.escape(name), title=html.escape(title)
+    )

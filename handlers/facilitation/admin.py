@@ -25,9 +25,14 @@ from bot.services.facilitation.pool import (
     UnknownLevelError,
     UnknownPersonError,
 )
-from bot.views.certificates import certificates_text
-from bot.views.event_card import level_label
-from bot.views.facilitation_panel import panel_text, table_refusal
+from bot.views.certificates import (
+    certificates_text,
+    certified_text,
+    certify_usage,
+    revoke_usage,
+    revoked_text,
+)
+from bot.views.facilitation_panel import asked_text, panel_text, table_refusal
 from storage.repositories import Repo
 
 
@@ -81,20 +86,14 @@ async def cmd_request(message: Message, command: CommandObject, repo: Repo, cloc
     except (FacilitationError, EventNotFoundError) as problem:
         await message.answer(table_refusal(problem, event_id))
         return
-    await message.answer(_asked_text(person.first_name, event.title))
-
-
-def _asked_text(name: str, title: str) -> str:
-    return _("📨 Asked {name} to lead <b>{title}</b>. You'll hear the answer here.").format(
-        name=html.escape(name), title=html.escape(title)
-    )
+    await message.answer(asked_text(person.first_name, event.title))
 
 
 async def cmd_certify(message: Message, command: CommandObject, repo: Repo, clock: Clock) -> None:
     """/certificeer <person> <level>: records a certificate someone has."""
     who, _sep, word = (command.args or "").strip().rpartition(" ")
     if not who or message.from_user is None:
-        await message.answer(_certify_usage())
+        await message.answer(certify_usage())
         return
     try:
         level = facilitation.parse_level(word)
@@ -102,31 +101,21 @@ async def cmd_certify(message: Message, command: CommandObject, repo: Repo, cloc
             repo, actor_id=message.from_user.id, target=who.strip(), level=level, now=clock.now()
         )
     except UnknownLevelError:
-        await message.answer(_certify_usage())
+        await message.answer(certify_usage())
         return
     except UnknownPersonError as problem:
         await message.answer(table_refusal(problem, 0))
         return
-    name, label = html.escape(person.first_name), level_label(level)
-    text = (
-        _("🎓 {name} now has the certificate {level}.")
-        if granted
-        else _("{name} already had the certificate {level}.")
-    )
-    await message.answer(text.format(name=name, level=label))
+    await message.answer(certified_text(person.first_name, level, granted=granted))
 
 
 async def cmd_revoke(message: Message, command: CommandObject, repo: Repo, clock: Clock) -> None:
     """/intrekken <person> <level> <reason>: takes a certificate back; the person is told."""
-    words = (command.args or "").split()
-    level_at = next(
-        (i for i, word in enumerate(words) if i > 0 and facilitation.is_level(word)), None
-    )
-    if level_at is None or message.from_user is None or level_at == len(words) - 1:
-        await message.answer(_revoke_usage())
+    parts = facilitation.revocation_parts(command.args or "")
+    if parts is None or message.from_user is None:
+        await message.answer(revoke_usage())
         return
-    who, level = " ".join(words[:level_at]), facilitation.parse_level(words[level_at])
-    reason = " ".join(words[level_at + 1 :])
+    who, level, reason = parts
     try:
         person, revoked = await facilitation.revoke_certificate(
             repo, actor_id=message.from_user.id, target=who, level=level, reason=reason,
@@ -135,27 +124,7 @@ async def cmd_revoke(message: Message, command: CommandObject, repo: Repo, clock
     except UnknownPersonError as problem:
         await message.answer(table_refusal(problem, 0))
         return
-    name, label = html.escape(person.first_name), level_label(level)
-    text = (
-        _("🎓 The certificate {level} of {name} is taken back. I've told {name}, with the reason.")
-        if revoked
-        else _("{name} doesn't have the certificate {level}.")
-    )
-    await message.answer(text.format(name=name, level=label))
-
-
-def _revoke_usage() -> str:
-    return _(
-        "Add the person, the certificate (basis, kinder or spannend) and the reason, for "
-        "example: <code>/revoke @fatima kinder recorded by mistake</code>"
-    )
-
-
-def _certify_usage() -> str:
-    return _(
-        "Add the person and the certificate (basis, kinder or spannend), for example: "
-        "<code>/certify @fatima kinder</code>"
-    )
+    await message.answer(revoked_text(person.first_name, level, revoked=revoked))
 
 
 async def cb_ask(

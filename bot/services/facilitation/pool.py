@@ -114,6 +114,16 @@ def parse_level(word: str) -> str:
     return level
 
 
+def revocation_parts(args: str) -> tuple[str, str, str] | None:
+    """ "<person> <level> <reason>" read into the person (any number of words before the first
+    level named after them), the level and the reason; None when one of them is missing."""
+    words = args.split()
+    level_at = next((i for i, word in enumerate(words) if i > 0 and is_level(word)), None)
+    if level_at is None or level_at == len(words) - 1:
+        return None
+    return " ".join(words[:level_at]), parse_level(words[level_at]), " ".join(words[level_at + 1 :])
+
+
 async def find_person(repo: Repo, target: int | str) -> User:
     """A person by Telegram id, @username, or the first name of exactly one facilitator."""
     if isinstance(target, int):
