@@ -71,3 +71,12 @@ def removed_text(title: str) -> str:
     return _("🗑 <b>{title}</b> was removed from the knowledge base.").format(
         title=html.escape(title)
     )
+
+
+def changed_text(article: KnowledgeArticle, locale: str) -> str:
+    """A field of an article changed: the article as it is now."""
+    return _("✅ Changed.") + "\n\n" + article_text(article, locale)
+
+
+def article_gone_text() -> str:
+    return _("This article doesn't exist (any more).")

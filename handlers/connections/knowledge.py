@@ -16,7 +16,7 @@ from bot.keyboards.callbacks import KnowledgeAction, KnowledgeCallback, MenuActi
 from bot.keyboards.connections import article_admin_keyboard, articles_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.connections import knowledge
-from bot.views.knowledge import article_text
+from bot.views.knowledge import article_gone_text, article_text
 from bot.views.messages import edit_or_keep
 from storage.models import KnowledgeArticle, User
 from storage.repositories import Repo
@@ -99,7 +99,7 @@ async def show_article(
     try:
         article = await knowledge.get(repo, article_id)
     except knowledge.KnowledgeError:
-        await message.answer(_("This article doesn't exist (any more)."))
+        await message.answer(article_gone_text())
         return False
     await message.answer(article_text(article, locale), reply_markup=_markup(article, user))
     return True
@@ -122,7 +122,7 @@ async def open_article_link(message: Message, argument: str, data: HandlerData) 
     try:
         await knowledge.get(data["repo"], int(argument))
     except knowledge.KnowledgeError:
-        return _("This article doesn't exist (any more).")
+        return article_gone_text()
     return await show_article(message, int(argument), data["user"], data["repo"], data["locale"])
 
 

@@ -23,9 +23,11 @@ from bot.keyboards.connections import (
 from bot.services.connections import knowledge
 from bot.states import ArticleStates
 from bot.views.knowledge import (
+    article_gone_text,
     article_preview,
     article_text,
     article_text_problem,
+    changed_text,
     field_labels,
     new_value_question,
     removed_text,
@@ -137,12 +139,11 @@ async def article_edit(
         return
     except knowledge.KnowledgeError:
         await state.clear()
-        await message.answer(_("This article doesn't exist (any more)."))
+        await message.answer(article_gone_text())
         return
     await state.clear()
     await message.answer(
-        _("✅ Changed.") + "\n\n" + article_text(article, locale),
-        reply_markup=article_admin_keyboard(article.id),
+        changed_text(article, locale), reply_markup=article_admin_keyboard(article.id)
     )
 
 
@@ -164,7 +165,7 @@ async def cb_remove_yes(
             repo, callback_data.id, actor_id=query.from_user.id, now=clock.now()
         )
     except knowledge.KnowledgeError:
-        await query.answer(_("This article doesn't exist (any more)."), show_alert=True)
+        await query.answer(article_gone_text(), show_alert=True)
         return
     await query.answer()
     if isinstance(query.message, Message):

@@ -9,6 +9,7 @@ from bot.services.connections.knowledge import KnowledgeError
 from bot.services.connections.meetups import ProposalGoneError
 from bot.services.connections.peer_questions import PeerError
 from bot.views.connections import intro_refusal, peer_refusal
+from bot.views.knowledge import article_gone_text
 
 
 def refusal(exc: ConnectionsError) -> str:
@@ -19,5 +20,5 @@ def refusal(exc: ConnectionsError) -> str:
     if isinstance(exc, ProposalGoneError):
         return _("Someone decided on this proposal already.")
     if isinstance(exc, KnowledgeError):
-        return _("This article doesn't exist (any more).")
+        return article_gone_text()
     return _("That didn't work. Please try again.")
