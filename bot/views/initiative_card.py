@@ -78,3 +78,13 @@ def list_line(initiative: Initiative) -> str:
     icon = {"published": "🟢", "hidden": "🚫"}.get(initiative.status, "🔒")
     place = f" ({html.escape(initiative.municipality)})" if initiative.municipality else ""
     return f"{icon} {html.escape(initiative.name or '…')}{place}"
+
+
+def join_decided_text(name: str, accepted: bool) -> str:
+    """After an owner answered a request to join their initiative."""
+    text = (
+        _("✅ Accepted: they can now keep <b>{name}</b> up to date.")
+        if accepted
+        else _("You declined the request to join <b>{name}</b>.")
+    )
+    return text.format(name=html.escape(name))

@@ -20,8 +20,9 @@ from bot.middlewares.data import HandlerData
 from bot.services.initiatives import invites
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.errors import InitiativeError
-from bot.services.initiatives.profiles import NotAnOwnerError
+from bot.services.initiatives.profiles import InitiativeNotFoundError
 from bot.views.dates import format_day
+from bot.views.initiative_card import join_decided_text
 from bot.views.pages import page_of
 from storage.models import MemberRole, User
 from storage.repositories import Repo
@@ -177,27 +178,12 @@ async def cb_join_request(
         initiative, _request = await invites.decide_join(
             repo, callback_data.request_id, user.id, accept=callback_data.accept, now=clock.now()
         )
-    except invites.RequestDecidedError:
-        await query.answer(_("Someone already answered this request."), show_alert=True)
-        return
-    except NotAnOwnerError:
-        await query.answer(_("Only owners can do this."), show_alert=True)
-        return
-    except InitiativeError:
+    except InitiativeNotFoundError:  # answered already, or not an owner: the refusal map says so
         await query.answer(_("This request is no longer valid."), show_alert=True)
         return
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(_decided_text(initiative.name, callback_data.accept))
-
-
-def _decided_text(name: str, accepted: bool) -> str:
-    text = (
-        _("✅ Accepted: they can now keep <b>{name}</b> up to date.")
-        if accepted
-        else _("You declined the request to join <b>{name}</b>.")
-    )
-    return text.format(name=html.escape(name))
+        await query.message.edit_text(join_decided_text(initiative.name, callback_data.accept))
 
 
 def create_router() -> Router:
