@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.catalog.municipalities import municipality_by_name
 from bot.clock import Clock
-from bot.conversation.reply_keyboards import answer_stale_reply_button, is_reply_button_label
+from bot.conversation.initiative_answers import pinned_answer, typed_answer
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards import initiatives as kb
@@ -25,7 +25,6 @@ from bot.keyboards.callbacks import (
 )
 from bot.services.geocoding import Geocoder
 from bot.services.initiatives import profiles as initiatives
-from bot.services.initiatives.answers import check_pin, check_typed
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.fields import (
     Field,
@@ -35,12 +34,11 @@ from bot.services.initiatives.profiles import Membership
 from bot.states import EditStates
 from bot.views.initiative_card import member_card_text
 from bot.views.initiative_questions import (
-    fallback_place_text,
     problem_text,
     question_text,
     saved_text,
 )
-from storage.models import User
+from storage.models import Initiative, User
 from storage.repositories import Repo
 
 
@@ -111,6 +109,19 @@ async def _save(
         )
         return
     await state.clear()
+    await _show_saved(message, field, initiative, cleared, membership, locale, now)
+
+
+async def _show_saved(
+    message: Message,
+    field: Field,
+    initiative: Initiative,
+    cleared: list[str],
+    membership: Membership,
+    locale: str,
+    now: datetime,
+) -> None:
+    """ "Saved" (with what the change cleared) and the card as it is now."""
     if field is Field.LOCATION:  # the note takes the location keyboard away, the card follows
         await message.answer(saved_text([]), reply_markup=ReplyKeyboardRemove())
         text = member_card_text(initiative, locale, now)
@@ -132,19 +143,10 @@ async def on_text(
     if field is Field.LOCATION and text == kb.remove_label():
         await _save(message, state, user, repo, locale, clock.now(), None)
         return
-    if field is not Field.LOCATION and is_reply_button_label(text):
-        await answer_stale_reply_button(message)
-        return
     current = await initiatives.open_as_member(repo, initiative_id, user.id)
-    try:
-        answer = await check_typed(field, text, current.initiative, geocoder)
-    except InvalidAnswerError as error:
-        markup = kb.suggestions_keyboard(error.suggestions) if error.suggestions else None
-        await message.answer(problem_text(error, text), reply_markup=markup)
-        return
-    if answer.fallback_place:
-        await message.answer(fallback_place_text(current.initiative.municipality))
-    await _save(message, state, user, repo, locale, clock.now(), answer.value)
+    answer = await typed_answer(message, field, current.initiative, geocoder)
+    if answer is not None:
+        await _save(message, state, user, repo, locale, clock.now(), answer.value)
 
 
 async def on_location(
@@ -157,13 +159,9 @@ async def on_location(
         await message.answer(_("I wasn't asking for a location just now."))
         return
     current = await initiatives.open_as_member(repo, initiative_id, user.id)
-    pin = message.location
-    try:
-        answer = await check_pin(pin.latitude, pin.longitude, current.initiative, geocoder)
-    except InvalidAnswerError as error:
-        await message.answer(problem_text(error))
-        return
-    await _save(message, state, user, repo, locale, clock.now(), answer.value)
+    answer = await pinned_answer(message, current.initiative, geocoder)
+    if answer is not None:
+        await _save(message, state, user, repo, locale, clock.now(), answer.value)
 
 
 async def on_other_message(message: Message) -> None:

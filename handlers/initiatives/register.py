@@ -12,21 +12,18 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.clock import Clock
+from bot.conversation.initiative_answers import pinned_answer, typed_answer
 from bot.conversation.initiative_register import ask, begin, cancel, draft_or_stop, store
-from bot.conversation.reply_keyboards import answer_stale_reply_button, is_reply_button_label
 from bot.i18n import _
 from bot.keyboards import initiatives as kb
 from bot.keyboards.callbacks import MenuAction, MenuCallback
 from bot.services.geocoding import Geocoder
 from bot.services.initiatives import register
-from bot.services.initiatives.answers import check_pin, check_typed
 from bot.services.initiatives.fields import (
     PREVIEW,
     Field,
-    InvalidAnswerError,
 )
 from bot.states import RegisterStates
-from bot.views.initiative_questions import fallback_place_text, problem_text
 from storage.models import User
 from storage.repositories import Repo
 
@@ -74,18 +71,9 @@ async def on_text(
         message, state, user, repo, locale, clock, text
     ):
         return
-    if field is not Field.LOCATION and is_reply_button_label(text):
-        await answer_stale_reply_button(message)
-        return
-    try:
-        answer = await check_typed(field, text, draft, geocoder)
-    except InvalidAnswerError as error:
-        markup = kb.suggestions_keyboard(error.suggestions) if error.suggestions else None
-        await message.answer(problem_text(error, text), reply_markup=markup)
-        return
-    if answer.fallback_place:
-        await message.answer(fallback_place_text(draft.municipality))
-    await store(message, state, user, repo, locale, clock.now(), field, answer.value)
+    answer = await typed_answer(message, field, draft, geocoder)
+    if answer is not None:
+        await store(message, state, user, repo, locale, clock.now(), field, answer.value)
 
 
 async def _location_button(
@@ -124,13 +112,9 @@ async def on_location(
     if draft.draft_step != Field.LOCATION:
         await message.answer(_("I wasn't asking for a location just now."))
         return
-    pin = message.location
-    try:
-        answer = await check_pin(pin.latitude, pin.longitude, draft, geocoder)
-    except InvalidAnswerError as error:
-        await message.answer(problem_text(error))
-        return
-    await store(message, state, user, repo, locale, clock.now(), Field.LOCATION, answer.value)
+    answer = await pinned_answer(message, draft, geocoder)
+    if answer is not None:
+        await store(message, state, user, repo, locale, clock.now(), Field.LOCATION, answer.value)
 
 
 async def on_other_message(message: Message) -> None:
