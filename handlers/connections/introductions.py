@@ -5,12 +5,13 @@ and blocking. The rules live in `bot.services.connections.introductions`."""
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -26,6 +27,8 @@ from bot.views.initiative_card import public_contact_lines
 from bot.views.messages import answer_earlier_step
 from storage.models import Initiative, User
 from storage.repositories import Repo
+
+Sent = TypeVar("Sent")
 
 
 async def cb_contact(
@@ -78,19 +81,13 @@ async def pass_on_write(
 ) -> None:
     """The message for the coordinators to pass on."""
     data = await still_writing(state, clock)
-    try:
-        initiative = await intro.ask_coordinators_to_pass_on(
-            repo, int(data["initiative_id"]), user.id, message.text or "",
-            now=clock.now(), tz=settings.tz,
-        )  # fmt: skip
-    except intro.TextLengthError as exc:
-        await message.answer(intro_refusal(exc), reply_markup=cancel_keyboard())
+    sending = intro.ask_coordinators_to_pass_on(
+        repo, int(data["initiative_id"]), user.id, message.text or "",
+        now=clock.now(), tz=settings.tz,
+    )  # fmt: skip
+    initiative = await _sent(message, state, sending, refusal_markup=with_menu_button())
+    if initiative is None:
         return
-    except intro.IntroError as exc:
-        await state.clear()
-        await message.answer(intro_refusal(exc), reply_markup=with_menu_button())
-        return
-    await state.clear()
     await message.answer(
         _(
             "✅ Sent to the coordinators. They'll pass it on to <b>{name}</b> and let you know."
@@ -100,14 +97,9 @@ async def pass_on_write(
 
 
 async def cb_writer(
-    query: CallbackQuery,
-    callback_data: IntroCallback,
-    state: FSMContext,
-    user: User,
-    repo: Repo,
-    clock: Clock,
-    settings: Settings,
-) -> None:
+    query: CallbackQuery, callback_data: IntroCallback, state: FSMContext, user: User, repo: Repo,
+    clock: Clock, settings: Settings,
+) -> None:  # fmt: skip
     """The sender chose to write as themselves or on behalf of their initiative."""
     data = await state.get_data()
     if await state.get_state() != IntroStates.first.state or "initiative_id" not in data:
@@ -151,25 +143,14 @@ async def first_write(
 ) -> None:
     """The first message: passed on to the initiative's members."""
     data = await still_writing(state, clock)
-    try:
-        _thread, initiative = await intro.start_thread(
-            repo,
-            int(data["initiative_id"]),
-            user.id,
-            message.text or "",
-            now=clock.now(),
-            tz=settings.tz,
-            as_initiative_id=data.get("as_initiative_id"),
-        )
-    except intro.TextLengthError as exc:
-        await message.answer(intro_refusal(exc), reply_markup=cancel_keyboard())
-        return
-    except intro.IntroError as exc:
-        await state.clear()
-        await message.answer(intro_refusal(exc))
-        return
-    await state.clear()
-    await message.answer(first_message_sent_text(initiative.name))
+    sending = intro.start_thread(
+        repo, int(data["initiative_id"]), user.id, message.text or "", now=clock.now(),
+        tz=settings.tz, as_initiative_id=data.get("as_initiative_id"),
+    )  # fmt: skip
+    started = await _sent(message, state, sending)
+    if started is not None:
+        _thread, initiative = started
+        await message.answer(first_message_sent_text(initiative.name))
 
 
 async def reply_write(
@@ -189,19 +170,34 @@ async def _pass_on(
     clock: Clock,
     settings: Settings,
 ) -> None:
+    sending = intro.reply(
+        repo, thread_id, user.id, message.text or "", now=clock.now(), tz=settings.tz
+    )
+    if await _sent(message, state, sending) is not None:
+        await message.answer(_("✅ Passed on."))
+
+
+async def _sent(
+    message: Message,
+    state: FSMContext,
+    sending: Awaitable[Sent],
+    *,
+    refusal_markup: InlineKeyboardMarkup | None = None,
+) -> Sent | None:
+    """What `sending` a typed message gives, the writing over; None when it was refused (told
+    why): a message too long or too short may be written again, anything else ends the
+    writing."""
     try:
-        await intro.reply(
-            repo, thread_id, user.id, message.text or "", now=clock.now(), tz=settings.tz
-        )
+        sent = await sending
     except intro.TextLengthError as exc:
         await message.answer(intro_refusal(exc), reply_markup=cancel_keyboard())
-        return
+        return None
     except intro.IntroError as exc:
         await state.clear()
-        await message.answer(intro_refusal(exc))
-        return
+        await message.answer(intro_refusal(exc), reply_markup=refusal_markup)
+        return None
     await state.clear()
-    await message.answer(_("✅ Passed on."))
+    return sent
 
 
 async def not_text(message: Message) -> None:

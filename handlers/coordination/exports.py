@@ -19,40 +19,27 @@ from storage.repositories import Repo
 
 
 async def _send_export(
-    message: Message,
-    actor_id: int,
-    word: str,
-    typed_period: str | None,
-    repo: Repo,
-    clock: Clock,
-    settings: Settings,
-    locale: str,
-) -> None:
+    message: Message, actor_id: int, word: str, typed_period: str | None, repo: Repo,
+    clock: Clock, settings: Settings, locale: str,
+) -> None:  # fmt: skip
+    """The CSV file `word` names, over the typed period if any (or what is wrong with it); the
+    buttons to choose one when `word` names none."""
     kind = exports.kind_named(word)
     if kind is None:
         await message.answer(export_question(), reply_markup=export_choice())
         return
-    period = None
-    if typed_period:
-        try:
-            period = stats.parse_period(typed_period, now=clock.now(), tz=settings.tz)
-        except BadPeriodError:
-            await message.answer(bad_period_text())
-            return
+    now = clock.now()
+    try:
+        period = stats.parse_period(typed_period, now=now, tz=settings.tz) if typed_period else None
+    except BadPeriodError:
+        await message.answer(bad_period_text())
+        return
     data, count = await exports.export(
-        repo,
-        kind,
-        period,
-        actor_id=actor_id,
-        via="chat",
-        now=clock.now(),
-        tz=settings.tz,
+        repo, kind, period, actor_id=actor_id, via="chat", now=now, tz=settings.tz,
         language=language_for(kind, locale),
-    )
-    await message.answer_document(
-        BufferedInputFile(data, filename=exports.filename(kind, clock.now(), settings.tz)),
-        caption=document_caption(kind, count),
-    )
+    )  # fmt: skip
+    document = BufferedInputFile(data, filename=exports.filename(kind, now, settings.tz))
+    await message.answer_document(document, caption=document_caption(kind, count))
 
 
 async def cmd_export(

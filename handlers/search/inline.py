@@ -139,15 +139,23 @@ async def on_inline_query(
     if not words:
         await _answer_with_hint(inline_query, _("Type what you are looking for, e.g. moestuin"))
         return
-    offset = int(inline_query.offset) if inline_query.offset.isdigit() else 0
-    # Not counted as a missed search: inline queries arrive while the words are being typed.
-    page = await discover.search(
-        repo, search_index, words, page=offset // INLINE_PAGE, size=INLINE_PAGE
-    )
+    page = await _page_found(inline_query, words, repo, search_index)
     if not page.items:
         await _answer_with_hint(inline_query, _("Nothing found. Search in Samenspel itself"))
         return
     await _answer_with_cards(inline_query, page, (await bot.me()).username, locale, clock.now())
+
+
+async def _page_found(
+    inline_query: InlineQuery, words: str, repo: Repo, search_index: SearchIndexHolder
+) -> ResultPage:
+    """The page of initiatives the query's offset asks for (Telegram asks for the next one as
+    the person scrolls). Not counted as a missed search when empty: inline queries arrive
+    while the words are being typed."""
+    offset = int(inline_query.offset) if inline_query.offset.isdigit() else 0
+    return await discover.search(
+        repo, search_index, words, page=offset // INLINE_PAGE, size=INLINE_PAGE
+    )
 
 
 def create_router() -> Router:
