@@ -147,13 +147,9 @@ async def cb_cancel(
 
 
 async def cb_send(
-    query: CallbackQuery,
-    callback_data: BroadcastCallback,
-    repo: Repo,
-    clock: Clock,
-    settings: Settings,
-    locale: str,
-) -> None:
+    query: CallbackQuery, callback_data: BroadcastCallback, repo: Repo, clock: Clock,
+    settings: Settings, locale: str,
+) -> None:  # fmt: skip
     """[Send now] or [After quiet hours]: the broadcast starts; a progress message follows."""
     if not isinstance(query.message, Message):
         await query.answer()

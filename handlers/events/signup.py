@@ -181,13 +181,9 @@ async def cb_party(
 
 
 async def cb_leave(
-    query: CallbackQuery,
-    callback_data: EventCallback,
-    repo: Repo,
-    clock: Clock,
-    settings: Settings,
-    locale: str,
-) -> None:
+    query: CallbackQuery, callback_data: EventCallback, repo: Repo, clock: Clock,
+    settings: Settings, locale: str,
+) -> None:  # fmt: skip
     """Cancels a seat or waitlist place, after one more tap: the freed seat goes to the
     waitlist at once, so a slip of the thumb must not give it away."""
     event_id = callback_data.event_id

@@ -83,16 +83,11 @@ async def _target(state: FSMContext) -> tuple[int, Field]:
 
 
 async def _save(
-    message: Message,
-    state: FSMContext,
-    user: User,
-    repo: Repo,
-    locale: str,
-    now: datetime,
-    value: Any,
-    *,
-    done: bool = True,
-) -> None:
+    message: Message, state: FSMContext, user: User, repo: Repo, locale: str, now: datetime,
+    value: Any, *, done: bool = True,
+) -> None:  # fmt: skip
+    """Stores the new value; when `done`, the change is over and the card shows it (else the
+    question's buttons show the value, as when ticking themes)."""
     initiative_id, field = await _target(state)
     try:
         initiative, cleared = await initiatives.update_field(

@@ -171,14 +171,9 @@ async def on_other_in_search_mode(message: Message) -> None:
 
 
 async def cb_results(
-    query: CallbackQuery,
-    callback_data: SearchCallback,
-    state: FSMContext,
-    repo: Repo,
-    search_index: SearchIndexHolder,
-    locale: str,
-    clock: Clock,
-) -> None:
+    query: CallbackQuery, callback_data: SearchCallback, state: FSMContext, repo: Repo,
+    search_index: SearchIndexHolder, locale: str, clock: Clock,
+) -> None:  # fmt: skip
     """Another page, a filter on or off, or a picker: edits the results message."""
     entry = await recall(state, callback_data.q)
     if entry is None or not isinstance(query.message, Message):
