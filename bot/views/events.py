@@ -29,12 +29,8 @@ from bot.keyboards.events import agenda_keyboard, card_keyboard, picker_keyboard
 from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.services.events import mix
-from bot.services.events.registrations import (
-    OFFER_WITHIN,
-    CancelResult,
-    SignUpOutcome,
-    SignUpResult,
-)
+from bot.services.events.registrations import CancelResult, SignUpOutcome, SignUpResult
+from bot.services.events.waitlist import OFFER_WITHIN
 from bot.views.dates import language_of, period_label
 from bot.views.event_card import event_card, list_line
 from bot.views.event_changes import admin_lines

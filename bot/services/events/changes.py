@@ -34,11 +34,8 @@ from bot.services.events.inputs import (
     parse_reminders,
     parse_when,
 )
-from bot.services.events.registrations import (
-    MAX_PARTY_SIZE,
-    EventNotFoundError,
-    fill_free_seats,
-)
+from bot.services.events.registrations import MAX_PARTY_SIZE, EventNotFoundError
+from bot.services.events.waitlist import fill_free_seats
 from bot.services.facilitation.escalation import ask_facilitators_about_new_moment
 from bot.services.facilitation.pool import LEVELS, MAX_NEEDED
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus

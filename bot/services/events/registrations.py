@@ -1,4 +1,4 @@
-"""Signing up, cancelling, the waitlist and promotion: "vol = vol".
+"""Signing up, cancelling, a place on the waitlist, taking an offered seat: "vol = vol".
 
 Every use-case locks the event row first (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's write
 lock from `repo.write()` serialises writers), then counts seats and hands out waitlist positions
@@ -6,7 +6,7 @@ inside that lock. So capacity is never exceeded and positions stay 1..n without 
 hundreds of people tap at the same second. Those people's transactions take turns in the
 process before they begin (`busy_row`), so a crowd at one table doesn't hold every database
 connection while it waits for the row. A freed seat goes to the first on the waitlist in the
-same transaction, and that person is told at once through the outbox.
+same transaction (`waitlist`), and that person is told at once through the outbox.
 
 A registration may bring more people (a parent with children, a school class): it takes as many
 seats as it brings, up to the event's own limit, and waits as one group in one place. A group is
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from bot.services.events import messages as event_messages
-from bot.services.events import mix, record, wishes
+from bot.services.events import mix, record, waitlist
 from bot.services.events.errors import EventNotFoundError as EventNotFoundError  # re-exported
 from bot.services.events.errors import EventsError
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
@@ -34,9 +34,6 @@ logger = logging.getLogger(__name__)
 # Which training level has to be completed first.
 PREREQUISITES: dict[str, tuple[str, ...]] = {"spannend": ("basis",)}
 SUGGESTIONS = 3
-# Within this time before the start, a free seat is offered to the whole waitlist at once
-# instead of going to the first in line (who may not read it in time).
-OFFER_WITHIN = timedelta(hours=48)
 # How many people one registration may bring: a table or meetup takes a family or a few
 # friends unless a coordinator sets another number (a school class); a training certifies one
 # person at a time.
@@ -203,7 +200,7 @@ async def sign_up(
                 raise SignupClosedError(event_id)
             await _check_prerequisites(repo, event, user_id)
             size = party_size or 1
-            held = await _held_back(repo, event, now)
+            held = await waitlist.held_back(repo, event, now)
             seat = seats_taken + size <= event.capacity - held
             if not seat and held and seats_taken + size <= event.capacity:
                 seat = _reserved_for(event, answers, facts.latest_answers)
@@ -267,24 +264,16 @@ async def _keep_or_change_party(
     more = party_size - registration.party_size
     room = event.capacity
     if not mix.matches(event, registration.age_group, registration.neighbourhood):
-        room -= await _held_back(repo, event, now)
+        room -= await waitlist.held_back(repo, event, now)
     if confirmed and more > 0 and seats_taken + more > room:
         raise NotEnoughSeatsError(max(0, room - seats_taken))
     registration.party_size = party_size
     registration.updated_at = now
     await repo.session.flush()
     if confirmed and more < 0:
-        await fill_free_seats(repo, event, now=now)
+        await waitlist.fill_free_seats(repo, event, now=now)
     logger.info("event %s: a group now brings %s", event.id, party_size)
     return SignUpOutcome.PARTY_CHANGED
-
-
-async def _held_back(repo: Repo, event: Event, now: datetime) -> int:
-    """Reserved seats still held for the people they are for: until the waitlist offers
-    begin, two days before the start; from then on every seat is open to everyone."""
-    if event.starts_at - now <= OFFER_WITHIN:
-        return 0
-    return await mix.reserved_left(repo, event)
 
 
 def _reserved_for(
@@ -307,7 +296,7 @@ async def _waits_for_offer(
     """Someone with several no-shows in the last 12 months signing up for a popular table
     waits first while others get the seats; close to the start they share in the offer of
     whatever seats are left. Never for other events, and never within the offer window."""
-    if event.kind != EventKind.TABLE or event.starts_at - now <= OFFER_WITHIN:
+    if event.kind != EventKind.TABLE or event.starts_at - now <= waitlist.OFFER_WITHIN:
         return False
     popular = waiting > 0 or seats_after >= event.capacity * POPULAR_SHARE
     if not popular:
@@ -412,7 +401,7 @@ async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> C
         if position is not None:
             await repo.registrations.close_gap(event.id, position, now)
         else:
-            promoted = await fill_free_seats(repo, event, now=now)
+            promoted = await waitlist.fill_free_seats(repo, event, now=now)
         seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
         friendly_word = late and record.deserves_a_friendly_word(
             await record.current_record(repo, user_id, now=now)
@@ -420,91 +409,6 @@ async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> C
     return CancelResult(
         event, registration, was_confirmed, late, promoted, seats_taken, waiting, friendly_word
     )
-
-
-async def fill_free_seats(repo: Repo, event: Event, *, now: datetime) -> list[Registration]:
-    """Promote from the front of the waitlist while seats are free; within 48 hours of the
-    start a free seat is offered to the whole waitlist instead (`take_seat`: first yes wins).
-    Call with the event locked."""
-    promoted: list[Registration] = []
-    if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
-        return promoted
-    free = event.capacity - await repo.registrations.seats_taken(event.id)
-    if free > 0 and event.starts_at - now <= OFFER_WITHIN:
-        offered = await offer_when_close(repo, event, now=now)
-        logger.info("event %s: %s free seats offered to %s people", event.id, free, offered)
-        return promoted
-    while free > 0:
-        held = await _held_back(repo, event, now)
-        first = await _first_who_fits(repo, event, free, free - held)
-        if first is None:  # nobody who fits waits: each open seat to the next matching wish
-            await wishes.offer_seats_to_wishes(repo, event, max(0, free - held), now=now)
-            break
-        await _seat_from_waitlist(repo, event, first, now)
-        await event_messages.notify_promoted(repo, event, first, now=now)
-        promoted.append(first)
-        free -= first.party_size
-    if promoted:
-        logger.info("event %s: %s promoted from the waitlist", event.id, len(promoted))
-    return promoted
-
-
-async def _seat_from_waitlist(
-    repo: Repo, event: Event, registration: Registration, now: datetime
-) -> None:
-    """A waitlist place becomes seats: the places behind it move up, reminders are planned."""
-    position = registration.waitlist_position or 1
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.waitlist_position = None
-    registration.confirmed_at = now
-    registration.seat_count += 1
-    registration.waits_for_offer = False
-    registration.updated_at = now
-    await repo.session.flush()
-    await repo.registrations.close_gap(event.id, position, now)
-    await event_messages.schedule_seat_messages(repo, event, registration, now=now)
-
-
-async def _first_who_fits(
-    repo: Repo, event: Event, free: int, open_to_all: int
-) -> Registration | None:
-    """The first on the waitlist whose group fits: in the seats open to everyone, or in the
-    reserved ones when they are for them."""
-    if open_to_all >= free:
-        return await repo.registrations.first_waitlisted(event.id, fits=free)
-    for registration, _user in await repo.registrations.of_event(
-        event.id, (RegistrationStatus.WAITLISTED,)
-    ):
-        if registration.waits_for_offer or registration.party_size > free:
-            continue
-        if registration.party_size <= open_to_all or mix.matches(
-            event, registration.age_group, registration.neighbourhood
-        ):
-            return registration
-    return None
-
-
-async def waiting_who_fit(repo: Repo, event_id: int, free: int) -> list[Registration]:
-    return [
-        registration
-        for registration, _user in await repo.registrations.of_event(
-            event_id, (RegistrationStatus.WAITLISTED,)
-        )
-        if registration.party_size <= free
-    ]
-
-
-async def offer_when_close(repo: Repo, event: Event, *, now: datetime) -> int:
-    """Within the offer window: the free seats are offered to everyone on the waitlist who
-    fits (also those who waited for this moment), or, when nobody who fits waits, to the next
-    matching wish. Returns how many were offered a seat. Call with the event locked."""
-    free = event.capacity - await repo.registrations.seats_taken(event.id)
-    if free <= 0:
-        return 0
-    waiting = await waiting_who_fit(repo, event.id, free)
-    if waiting:
-        return await event_messages.offer_free_seat(repo, event, waiting, now=now)
-    return await wishes.offer_seats_to_wishes(repo, event, free, now=now)
 
 
 async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> SignUpResult:
@@ -523,9 +427,9 @@ async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -
             raise NotRegisteredError(event_id)
         if seats_taken + registration.party_size > event.capacity:
             raise SeatGoneError(event_id)
-        await _seat_from_waitlist(repo, event, registration, now)
+        await waitlist.seat_from_waitlist(repo, event, registration, now)
         seats_taken, waiting = (await repo.registrations.counts([event_id]))[event_id]
-        if not await waiting_who_fit(repo, event_id, event.capacity - seats_taken):
+        if not await waitlist.waiting_who_fit(repo, event_id, event.capacity - seats_taken):
             await event_messages.tell_seat_gone(repo, event, user_id, now=now)
     logger.info("event %s: an offered seat was taken", event_id)
     return SignUpResult(event, registration, SignUpOutcome.CONFIRMED, seats_taken, waiting)

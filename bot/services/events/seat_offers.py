@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.services.events import messages as event_messages
 from bot.services.events import wishes
-from bot.services.events.registrations import OFFER_WITHIN, offer_when_close, waiting_who_fit
+from bot.services.events.waitlist import OFFER_WITHIN, offer_when_close, waiting_who_fit
 from storage.models import Event
 from storage.repositories import Repo
 
