@@ -175,3 +175,21 @@ def test_retries_back_off() -> None:
         900,
         900,
     ]
+
+
+async def test_a_message_that_no_longer_goes_claims_no_moment_in_the_window() -> None:
+    """`ready` is asked once the turn has come, before the moment is claimed; when it says no,
+    nothing is claimed, and the window keeps its room for the next message that does go."""
+    time = FakeTime()
+    limiter = RateLimiter(Limits(overall_per_second=10), monotonic=time.monotonic, sleep=time.sleep)
+    limiter.window = SendWindow(limit=1)  # one message in any second
+
+    async def no_longer() -> bool:
+        return False
+
+    async def still() -> bool:
+        return True
+
+    assert await limiter.acquire(1, ready=no_longer) is None
+    moment = await limiter.acquire(2, ready=still)
+    assert moment is not None and round(moment, 3) == 0.1  # its own slot, not a second later

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import SendMessage
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.delivery import Sender
+from bot.delivery.limits import Ready
 from bot.delivery.policy import MAX_ATTEMPTS
 from bot.i18n import CatalogI18n
 from storage.engine import SessionPool
@@ -299,8 +303,9 @@ class HeldLimiter(NoWaitLimiter):
         super().__init__(clock)
         self.go = asyncio.Event()
 
-    async def acquire(self, chat_id: int) -> None:
+    async def acquire(self, chat_id: int, ready: Ready | None = None) -> float | None:
         await self.go.wait()
+        return await super().acquire(chat_id, ready)
 
 
 async def test_a_sender_whose_claim_ran_out_while_waiting_does_not_send_it_again(
@@ -333,3 +338,53 @@ async def test_a_sender_whose_claim_ran_out_while_waiting_does_not_send_it_again
     assert not bot_api.calls, "sent twice"
     assert first.stats.lost_claims == 1
     assert await _status(repo, "note:611:1") == ("sent", 2, None)
+
+
+class ClaimNotingLimiter(HeldLimiter):
+    """Notes in `seen` when it claims the moment a message goes out."""
+
+    def __init__(self, clock: FakeClock, seen: list[str]) -> None:
+        super().__init__(clock)
+        self.seen = seen
+
+    async def _claim_moment(self) -> tuple[float, float]:
+        self.seen.append("moment claimed")
+        return await super()._claim_moment()
+
+
+async def test_a_lease_renewed_before_sending_comes_before_the_send_moment_is_claimed(
+    repo: Repo,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    engine: AsyncEngine,
+    session_pool: SessionPool,
+    clock: FakeClock,
+    i18n: CatalogI18n,
+    settings: Settings,
+) -> None:
+    """A message that waited for the rate limit more than half its lease has its claim renewed
+    in the database just before it goes. That write comes before the limiter claims the moment
+    the message goes out: the moment claimed (which the limit counts) is the moment it is sent,
+    not a database round trip earlier."""
+    clock.set(NOON)
+    await add_user(repo, 612)
+    await schedule_note(repo, 612, 1, due_at=NOON)
+    seen: list[str] = []
+
+    def note_renewal(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX"):
+            seen.append("lease renewed")
+
+    limiter = ClaimNotingLimiter(clock, seen)
+    sender = Sender(bot, session_pool, clock, i18n, settings, limiter)
+    assert await sender.tick() == 1
+    await asyncio.sleep(0.05)  # the delivery waits for its slot
+    clock.advance(timedelta(seconds=90))  # more than half of the two minutes' lease
+    event.listen(engine.sync_engine, "before_cursor_execute", note_renewal)
+    try:
+        limiter.go.set()
+        await sender.drain()
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", note_renewal)
+    assert bot_api.take(SendMessage).chat_id == 612
+    assert seen[:2] == ["lease renewed", "moment claimed"], seen

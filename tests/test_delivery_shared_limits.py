@@ -119,3 +119,26 @@ async def test_a_process_held_up_past_its_slot_takes_a_new_one(redis: Any) -> No
     # Its slot was 0.1 s after the first message; woken up at 0.45 s, it takes the next free slot
     # (0.6 s or later) instead of sending there and then, between two of the others' messages.
     assert at["late"] - at["first"] >= 0.55, sent
+
+
+async def test_a_message_that_no_longer_goes_claims_no_moment_in_the_shared_window(
+    redis: Any,
+) -> None:
+    """`ready` is asked once the turn has come; when it says no, nothing is claimed in the
+    window that every process shares, so the limit is not spent on a message never sent."""
+    (limiter,) = _processes(redis, Limits(overall_per_second=20), n=1)
+    asked: list[int] = []
+
+    async def no_longer(chat: int) -> bool:
+        asked.append(chat)
+        return False
+
+    assert await limiter.acquire(71, ready=lambda: no_longer(71)) is None
+    window = f"{limiter._all}:sent"
+    assert asked == [71] and await redis.zcard(window) == 0
+
+    async def still() -> bool:
+        return True
+
+    assert await limiter.acquire(72, ready=still) is not None
+    assert await redis.zcard(window) == 1

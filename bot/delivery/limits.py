@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 Sleep = Callable[[float], Awaitable[None]]
+# Asked once a message's turn has come, before its send moment is claimed: whether it still goes.
+Ready = Callable[[], Awaitable[bool]]
 
 # An overall slot used more than this after its time is given up for the next free one. A
 # process held up for a moment (a busy event loop, a pause of the cycle collector) would
@@ -136,7 +138,7 @@ class SendLimiter(Protocol):
 
     async def wait_for_chat(self, chat_id: int) -> float: ...
 
-    async def acquire(self, chat_id: int) -> float: ...
+    async def acquire(self, chat_id: int, ready: Ready | None = None) -> float | None: ...
 
     async def pause(self, chat_id: int, seconds: float) -> None: ...
 
@@ -184,11 +186,17 @@ class RateLimiter:
     async def pause(self, chat_id: int, seconds: float) -> None:
         self.retry_after(chat_id, seconds)
 
-    async def acquire(self, chat_id: int) -> float:
+    async def acquire(self, chat_id: int, ready: Ready | None = None) -> float | None:
         """Wait until a message to `chat_id` may go out: first the chat's turn, then overall, then
-        room in the send window. Returns the moment claimed in the window (`monotonic`)."""
+        room in the send window. Returns the moment claimed in the window (`monotonic`).
+
+        `ready`, when given, is asked once the turn has come: what must be checked just before
+        sending is checked before the moment is claimed, not between the moment and the send.
+        When it says no, nothing is claimed and None is returned."""
         await self._sleep_if_needed(self.chat(chat_id).reserve())
         await use_overall_slot(self._reserve_overall, sleep=self._sleep, monotonic=self._monotonic)
+        if ready is not None and not await ready():
+            return None
         return await claim_send_moment(self._claim_moment, sleep=self._sleep)
 
     async def _reserve_overall(self) -> float:

@@ -269,8 +269,7 @@ class Sender:
             later = self.clock.now() + timedelta(seconds=wait)
             await self._release(row, later, "waiting for the chat's rate limit", refund=True)
             return
-        await self.limiter.acquire(chat_id)
-        if not await self._still_ours(row):
+        if await self.limiter.acquire(chat_id, ready=lambda: self._still_ours(row)) is None:
             return
         try:
             message = await self.bot.send_message(
@@ -290,8 +289,10 @@ class Sender:
             await self._finish(row, OutboxStatus.SENT, telegram_message_id=message.message_id)
 
     async def _still_ours(self, row: OutboxMessage) -> bool:
-        """Just before sending: a claim whose lease is running out is renewed, and if another
-        sender took the row meanwhile (its lease ran out while this one waited) it is not sent."""
+        """Just before sending, once its turn has come and before its send moment is claimed (a
+        renewal may wait for the database): a claim whose lease is running out is renewed, and
+        if another sender took the row meanwhile (its lease ran out while this one waited) it
+        is not sent."""
         now = self.clock.now()
         if row.lease_until is not None and now < row.lease_until - self.lease / 2:
             return True

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.delivery.limits import (
     Limits,
+    Ready,
     Sleep,
     claim_send_moment,
     messages_per_window,
@@ -159,9 +160,10 @@ class SharedRateLimiter:
         key, bucket = self._chat(chat_id)
         return float(await self._wait(keys=[key], args=[bucket.tolerance]))
 
-    async def acquire(self, chat_id: int) -> float:
+    async def acquire(self, chat_id: int, ready: Ready | None = None) -> float | None:
         """Wait until a message to `chat_id` may go out, in every process's reckoning. Returns
-        the moment claimed in the shared send window (Redis's clock)."""
+        the moment claimed in the shared send window (Redis's clock); None when `ready`, asked
+        once the turn has come, says the message no longer goes (see `RateLimiter.acquire`)."""
         key, bucket = self._chat(chat_id)
         args = [bucket.interval, bucket.tolerance, self._overall.interval, self._overall.tolerance]
 
@@ -178,6 +180,8 @@ class SharedRateLimiter:
             monotonic=self._monotonic,
             reserve_again=overall_again,
         )
+        if ready is not None and not await ready():
+            return None
         moment = uuid.uuid4().hex
 
         async def claim() -> tuple[float, float]:
