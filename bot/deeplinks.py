@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from aiogram.types import Message
 
-from bot.middlewares.data import HandlerData
+from bot.handler_data import HandlerData
 
 DeepLinkOpener = Callable[[Message, str, HandlerData], Awaitable[bool | str]]
 """Opens a deep link: (message, argument after the prefix, handler data) → True when it showed

@@ -10,10 +10,10 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from bot.deeplinks import find_opener
+from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards.callbacks import MenuAction, MenuCallback
 from bot.keyboards.menu import main_menu
-from bot.middlewares.data import HandlerData
 from bot.services.coordination.optout import start_again
 from bot.views.help import help_text, welcome_text
 from storage.models import User

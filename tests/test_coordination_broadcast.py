@@ -432,7 +432,7 @@ async def make_people(repo: Repo, count: int) -> None:
 
 def test_progress_numbers_are_written_the_dutch_and_the_english_way(i18n: CatalogI18n) -> None:
     from bot.i18n import speaking
-    from bot.notifications.broadcasts import progress_text
+    from bot.views.broadcast_progress import progress_text
 
     with speaking(i18n, "nl"):
         assert progress_text(1240, 3000, "nl") == "📣 Bezig… 1.240 / 3.000 verstuurd"

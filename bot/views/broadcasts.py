@@ -15,11 +15,11 @@ from bot.keyboards.coordination import (
     broadcast_markup,
     preview_keyboard,
 )
-from bot.notifications.broadcasts import finished_text, progress_text
 from bot.services.coordination import audience as broadcast_audience
 from bot.services.coordination import broadcasts
 from bot.services.coordination.broadcast_progress import ProgressUpdate
 from bot.states import BroadcastStates
+from bot.views.broadcast_progress import finished_text, progress_text
 from storage.repositories import Repo
 
 

@@ -17,6 +17,7 @@ from babel.dates import format_date
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.handler_data import HandlerData
 from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import (
     EventAdminAction,
@@ -26,7 +27,6 @@ from bot.keyboards.callbacks import (
     FacAdminCallback,
 )
 from bot.keyboards.events import agenda_keyboard, card_keyboard, picker_keyboard
-from bot.middlewares.data import HandlerData
 from bot.services.events import browse as events
 from bot.services.events import mix
 from bot.services.events.registrations import CancelResult, SignUpOutcome, SignUpResult

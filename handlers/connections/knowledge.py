@@ -11,10 +11,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.deeplinks import deep_link
+from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards.callbacks import KnowledgeAction, KnowledgeCallback, MenuAction, MenuCallback
 from bot.keyboards.connections import article_admin_keyboard, articles_keyboard
-from bot.middlewares.data import HandlerData
 from bot.services.connections import knowledge
 from bot.views.knowledge import article_gone_text, article_text
 from bot.views.messages import edit_or_keep

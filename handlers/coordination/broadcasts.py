@@ -15,10 +15,10 @@ from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import BroadcastAction, BroadcastCallback, BroadcastComposeCallback
 from bot.keyboards.coordination import button_choice
-from bot.notifications.broadcasts import started_text
 from bot.services.coordination import broadcasts
 from bot.services.coordination.broadcasts import BadButtonError, EmptyTextError, UnknownEventError
 from bot.states import BroadcastStates
+from bot.views.broadcast_progress import started_text
 from bot.views.broadcasts import ask_audience
 from storage.models import Broadcast, BroadcastStatus
 from storage.repositories import Repo

@@ -15,10 +15,10 @@ from bot.catalog.themes import THEMES
 from bot.clock import Clock
 from bot.config import Settings
 from bot.filters.roles import IsCoordinator
+from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import EventFormCallback
-from bot.middlewares.data import HandlerData
 from bot.services.events.admin import EventDraft, create_event, preview
 from bot.services.events.inputs import (
     check_description,

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deeplinks import deep_link
+from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards.callbacks import (
     EventAction,
@@ -21,7 +22,6 @@ from bot.keyboards.callbacks import (
     MenuCallback,
 )
 from bot.keyboards.events import PICKERS
-from bot.middlewares.data import HandlerData
 from bot.services.events.inputs import parse_period
 from bot.services.events.registrations import EventNotFoundError
 from bot.views.events import agenda_message, card_message, picker_message

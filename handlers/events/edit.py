@@ -13,9 +13,9 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
+from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards.callbacks import EventAdminAction, EventAdminCallback, EventFormCallback
-from bot.middlewares.data import HandlerData
 from bot.services.events import changes as event_changes
 from bot.services.events.admin import CapacityBelowSeatsError, EventStartedError
 from bot.services.events.changes import EventChanges, FacilitatorsNeededError

@@ -20,9 +20,9 @@ from aiogram.types import (
 from bot.clock import Clock
 from bot.conversation.commands import need_event_id
 from bot.filters.roles import IsCoordinator
+from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards.callbacks import EventAdminAction, EventAdminCallback
-from bot.middlewares.data import HandlerData
 from bot.services.events import admin as event_admin
 from bot.services.events.registrations import EventNotFoundError
 from bot.states import CallOffStates

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.handler_data import HandlerData
 from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import FacAnswerCallback, FacDutyAction, FacDutyCallback
 from bot.keyboards.facilitation import (
@@ -21,7 +22,6 @@ from bot.keyboards.facilitation import (
     which_table_keyboard,
     withdraw_confirm_keyboard,
 )
-from bot.middlewares.data import HandlerData
 from bot.services.facilitation import debriefs
 from bot.services.facilitation import requests as facilitation_requests
 from bot.services.facilitation.debriefs import DebriefFormatError, DebriefTooEarlyError

@@ -11,13 +11,13 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.deeplinks import deep_link
+from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards import search as search_keys
 from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuAction, MenuCallback
 from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.menu import with_menu_button
-from bot.middlewares.data import HandlerData
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.profiles import (
     Membership,

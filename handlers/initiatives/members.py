@@ -11,12 +11,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deeplinks import deep_link
+from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, JoinRequestCallback
 from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.share import share_link_button
-from bot.middlewares.data import HandlerData
 from bot.services.initiatives import invites
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.errors import InitiativeError

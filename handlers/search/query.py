@@ -25,11 +25,11 @@ from bot.conversation.search_session import (
     remember,
 )
 from bot.deeplinks import deep_link
+from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards import search as kb
 from bot.keyboards.callbacks import MenuAction, MenuCallback, SearchCallback
 from bot.keyboards.menu import main_menu, with_menu_button
-from bot.middlewares.data import HandlerData
 from bot.services.search import discover
 from bot.services.search.index_sync import SearchIndexHolder
 from bot.states import SearchStates
