@@ -23,11 +23,11 @@ from bot.app import Application
 from bot.metrics import render as render_metrics
 from storage.repositories import Repo
 from webapp.routes import add_webapp
+from webapp.server import HEALTH_PATH, alive, serve_map
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
-HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 
@@ -45,34 +45,6 @@ async def run_polling(app: Application) -> None:
     finally:
         if map_server is not None:
             await map_server.cleanup()
-
-
-async def serve_map(
-    app: Application, *, host: str | None = None, port: int | None = None
-) -> web.AppRunner:
-    """The map (and /healthz) on a web server of its own: beside polling, or in console mode.
-    Listens on the webhook's host and port unless told otherwise."""
-    web_app = web.Application()
-    add_webapp(web_app, app)
-
-    async def healthz(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "alive"})
-
-    web_app.router.add_get(HEALTH_PATH, healthz)
-    runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(
-        runner,
-        host=host or app.settings.webhook_host,
-        port=app.settings.webhook_port if port is None else port,
-    )
-    try:
-        await site.start()
-    except OSError:
-        await runner.cleanup()
-        raise
-    logger.info("the map is served at %s/webapp/", app.settings.webapp_url or "this server")
-    return runner
 
 
 class WebhookHandler(SimpleRequestHandler):
@@ -142,9 +114,6 @@ def webhook_app(app: Application) -> web.Application:
     web_app[WEBHOOK_HANDLER] = handler
     add_webapp(web_app, app)  # the map is served by the same server
 
-    async def healthz(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "alive"})
-
     async def readyz(_request: web.Request) -> web.Response:
         problems = await readiness_problems(app, stopping=handler.stopping)
         status = 503 if problems else 200
@@ -155,7 +124,7 @@ def webhook_app(app: Application) -> web.Application:
             text=await metrics_text(app), content_type="text/plain", charset="utf-8"
         )
 
-    web_app.router.add_get(HEALTH_PATH, healthz)
+    web_app.router.add_get(HEALTH_PATH, alive)
     web_app.router.add_get(READY_PATH, readyz)
     web_app.router.add_get(METRICS_PATH, metrics)
 

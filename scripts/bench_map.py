@@ -30,10 +30,10 @@ from sqlalchemy import insert  # noqa: E402
 from bot.catalog.municipalities import MUNICIPALITIES  # noqa: E402
 from bot.catalog.themes import THEME_SLUGS  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.console.local_map import CHROMIUM_ARGS, chromium_path, local_map  # noqa: E402
 from bot.lifecycle import prepare_database  # noqa: E402
 from storage.engine import create_engine, create_session_pool  # noqa: E402
 from storage.models import Initiative, InitiativeStatus  # noqa: E402
-from webapp.local import CHROMIUM_ARGS, chromium_path, local_map  # noqa: E402
 
 WORDS = [
     "buurt",

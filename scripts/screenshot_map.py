@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 from playwright.async_api import async_playwright  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
+from bot.console.local_map import CHROMIUM_ARGS, chromium_path, local_map  # noqa: E402
 from bot.lifecycle import prepare_database  # noqa: E402
-from webapp.local import CHROMIUM_ARGS, chromium_path, local_map  # noqa: E402
 
 
 async def main() -> int:

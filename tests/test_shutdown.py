@@ -13,8 +13,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.runner import HEALTH_PATH, READY_PATH, WEBHOOK_PATH
+from bot.runner import READY_PATH, WEBHOOK_PATH
 from tests.fake_telegram import FakeTelegram, start_update
+from webapp.server import HEALTH_PATH
 
 SECRET = "deploy-test-secret"
 ROOT = Path(__file__).resolve().parent.parent

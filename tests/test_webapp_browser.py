@@ -14,9 +14,9 @@ from urllib.parse import quote
 import pytest
 
 from bot.config import Settings
+from bot.console.local_map import CHROMIUM_ARGS, chromium_path, local_map
 from bot.lifecycle import prepare_database
 from tests.test_webapp_api import signed_init_data
-from webapp.local import CHROMIUM_ARGS, chromium_path, local_map
 
 try:
     from playwright.async_api import Browser, Page, async_playwright

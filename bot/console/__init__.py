@@ -16,7 +16,7 @@ from bot.console.chat import ConsoleChat, read_lines
 from bot.console.session import ConsoleSession
 from bot.demo.personas import PERSONAS
 from bot.middlewares.throttling import ThrottlingMiddleware
-from bot.runner import serve_map
+from webapp.server import serve_map
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from bot.app import close_application, create_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.console.session import ConsoleSession
-from bot.runner import serve_map
+from webapp.server import serve_map
 
 # What a headless browser on a server needs: no sandbox (containers), no GPU, no first-run
 # screens, nothing fetched in the background.
