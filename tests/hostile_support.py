@@ -43,7 +43,7 @@ from hypothesis import strategies as st
 import bot.keyboards.callbacks as callbacks
 from bot.commands import ALL
 from bot.i18n import LOCALES_DIR
-from bot.views.pages import CALLBACK_DATA_LIMIT, method_problems
+from bot.paging import CALLBACK_DATA_LIMIT, method_problems
 
 # What the bot offers, discovered.
 
@@ -209,7 +209,7 @@ def texts_of(call: TelegramMethod[Any]) -> list[str]:
 
 
 def limit_problems(call: TelegramMethod[Any]) -> list[str]:
-    """Telegram's limits (the bot's own check, `bot.views.pages`), and what else a person would
+    """Telegram's limits (the bot's own check, `bot.paging`), and what else a person would
     find broken: an empty edit, a button without text, too many inline results or keys."""
     problems = method_problems(call)
     if isinstance(call, EditMessageText | EditMessageCaption) and getattr(call, "text", 0) == "":

@@ -25,7 +25,7 @@ from aiogram.methods import (
 )
 from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, PhotoSize, User
 
-from bot.views.pages import method_problems
+from bot.paging import method_problems
 
 BOT_USER = User(id=42, is_bot=True, first_name="Samenspel", username="samenspel_test_bot")
 M = TypeVar("M", bound=TelegramMethod[Any])

@@ -25,7 +25,7 @@ from bot.keyboards.callbacks import (
     InitiativeAction,
     InitiativeCallback,
 )
-from bot.views.pages import BUTTON_LIMIT, TEXT_LIMIT, visible_length
+from bot.paging import BUTTON_LIMIT, TEXT_LIMIT, visible_length
 from storage.models import InitiativeMember, KnowledgeArticle, Registration, User
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder

@@ -12,7 +12,7 @@ from bot.catalog.municipalities import MUNICIPALITIES, PROVINCE_OUTLINE
 from bot.catalog.themes import THEMES
 from bot.config import Settings
 from bot.i18n import CatalogI18n, _, ngettext, speaking
-from bot.views.event_card import KIND_LABELS
+from bot.labels import KIND_LABELS
 
 LANGUAGES = ("nl", "en")
 

@@ -22,7 +22,7 @@ from bot.keyboards.callbacks import (
 )
 from bot.keyboards.menu import with_menu_button
 from bot.keyboards.search import similar_button
-from bot.views.pages import Page, nav_row, page_of
+from bot.paging import Page, nav_row, page_of
 
 
 def cancel_keyboard(action: str = "cancel") -> InlineKeyboardMarkup:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.dates import period_label
 from bot.i18n import _
 from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import (
@@ -18,11 +19,10 @@ from bot.keyboards.callbacks import (
 )
 from bot.keyboards.map import map_button
 from bot.keyboards.share import share_card_button
+from bot.labels import KIND_ICONS, kind_label, level_label, theme_label
 from bot.services.events.browse import PAGE_SIZE, BrowsePage, EventView
 from bot.services.events.periods import NEXT_WEEK, THIS_WEEK
 from bot.services.events.registrations import party_limit
-from bot.views.dates import period_label
-from bot.views.event_card import KIND_ICONS, kind_label, level_label, theme_label
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 _TITLE_LENGTH = 36

@@ -7,6 +7,7 @@ from datetime import tzinfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.dates import format_day
 from bot.i18n import _
 from bot.keyboards.callbacks import (
     FacAdminCallback,
@@ -16,9 +17,8 @@ from bot.keyboards.callbacks import (
     FacSettingsAction,
     FacSettingsCallback,
 )
+from bot.labels import level_label
 from bot.services.facilitation.pool import LEVELS, TableOverview
-from bot.views.dates import format_day
-from bot.views.event_card import level_label
 from storage.models import Event, FacilitationRequest, Unavailability
 
 MAX_CANDIDATE_BUTTONS = 6

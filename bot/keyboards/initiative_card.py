@@ -11,11 +11,10 @@ from bot.i18n import _
 from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, MenuAction, MenuCallback
 from bot.keyboards.initiatives import FIELD_LABELS, back_label
+from bot.paging import Page, nav_row, page_of
 from bot.services.initiatives.fields import STEPS
 from bot.services.initiatives.profiles import Membership
-from bot.views.initiative_card import list_line
-from bot.views.pages import Page, nav_row, page_of
-from storage.models import InitiativeMember, MemberRole, User
+from storage.models import Initiative, InitiativeMember, MemberRole, User
 
 
 def my_list_keyboard(memberships: list[Membership], page: int = 0) -> InlineKeyboardMarkup:
@@ -192,3 +191,10 @@ def after_publish_keyboard(initiative_id: int) -> InlineKeyboardMarkup:
     )
     builder.adjust(1)
     return builder.as_markup()
+
+
+def list_line(initiative: Initiative) -> str:
+    """An initiative as a button in a member's list: its state, name and municipality."""
+    icon = {"published": "🟢", "hidden": "🚫"}.get(initiative.status, "🔒")
+    place = f" ({html.escape(initiative.municipality)})" if initiative.municipality else ""
+    return f"{icon} {html.escape(initiative.name or '…')}{place}"

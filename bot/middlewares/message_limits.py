@@ -1,6 +1,6 @@
 """The last line of defence for Telegram's text limit: a message longer than 4,096 characters
 goes out as several, cut between lines, with its buttons under the last part. Lists are paged
-where they are made (`bot.views.pages`); this only catches what no page was made for, and says
+where they are made (`bot.paging`); this only catches what no page was made for, and says
 so in the log, so that nobody gets an apology instead of their answer."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.methods import Response, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.views.pages import TEXT_LIMIT, limit_problems, reads_html, text_pages
+from bot.paging import TEXT_LIMIT, limit_problems, reads_html, text_pages
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ import html
 from datetime import timedelta
 
 from bot.catalog.themes import THEMES
+from bot.dates import format_span
 from bot.i18n import _
 from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import EventAction, EventCallback
@@ -25,7 +26,6 @@ from bot.services.message_params import (
     QuestionParams,
     TableParams,
 )
-from bot.views.dates import format_span
 from bot.views.meetups import proposal_view, proposals_list_view
 from storage.models import EventStatus, ProposalStatus
 

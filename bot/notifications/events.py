@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from datetime import datetime, timedelta
 
+from bot.dates import format_span
 from bot.i18n import _
 from bot.keyboards.events import (
     feedback_keyboard,
@@ -19,7 +20,6 @@ from bot.services.events.messages import SEAT_GONE, SEAT_OFFER
 from bot.services.events.reliability import RECORD_FORGIVEN
 from bot.services.events.wishes import WISH_NEW, WISH_OFFER
 from bot.services.message_params import DigestParams, SeatParams, TableParams
-from bot.views.dates import format_span
 from bot.views.event_card import changed_text, title_in_question, when_where
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.certificates import valid_until
+from bot.dates import format_span, long_date
 from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import EventAction, EventCallback
 from bot.keyboards.facilitation import (
@@ -19,6 +20,7 @@ from bot.keyboards.facilitation import (
     duty_keyboard,
     moved_keyboard,
 )
+from bot.labels import level_label
 from bot.notifications.registry import RenderContext, Rendered, message_kind
 from bot.services.events.browse import EventView
 from bot.services.facilitation.renewals import CERTIFICATE_LAPSING, next_training
@@ -30,8 +32,7 @@ from bot.services.message_params import (
     TableParams,
     WithdrawnParams,
 )
-from bot.views.dates import format_span, long_date
-from bot.views.event_card import event_card, level_label, title_in_question, when_where
+from bot.views.event_card import event_card, title_in_question, when_where
 from bot.views.rota import poll_keyboard, poll_text, rota_keyboard, rota_text
 from storage.models import Event, EventStatus, FacilitationRequest, RequestStatus, User
 

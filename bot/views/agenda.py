@@ -8,6 +8,7 @@ from datetime import tzinfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.dates import format_span
 from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import (
     EventAction,
@@ -19,10 +20,9 @@ from bot.keyboards.callbacks import (
     WishAction,
     WishCallback,
 )
+from bot.paging import nav_row, page_of
 from bot.services.events.agenda import MyAgenda
-from bot.views.dates import format_span
 from bot.views.event_card import title_line
-from bot.views.pages import nav_row, page_of
 from bot.views.wishes import wish_line
 from storage.models import Event, FacilitationRequest, Registration, RegistrationStatus
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import html
 from datetime import timedelta, tzinfo
 
+from bot.dates import format_day
 from bot.i18n import _
+from bot.labels import theme_label
 from bot.services.facilitation.availability import Settings
-from bot.views.dates import format_day
-from bot.views.event_card import theme_label
 
 
 def availability_text(mine: Settings, locale: str, tz: tzinfo) -> str:

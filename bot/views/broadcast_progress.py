@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.dates import format_time
 from bot.i18n import _
 from bot.services.coordination.broadcast_progress import Outcome
-from bot.views.dates import format_time
 from bot.views.numbers import number
 
 

@@ -6,10 +6,10 @@ import html
 from datetime import datetime, tzinfo
 
 from bot.catalog.certificates import RENEWAL_NOTICE
+from bot.dates import long_date
 from bot.i18n import _, ngettext
+from bot.labels import level_label
 from bot.services.facilitation.renewals import Holding
-from bot.views.dates import long_date
-from bot.views.event_card import level_label
 
 MAX_LISTED = 60
 

@@ -12,7 +12,7 @@ from bot.catalog.themes import THEMES
 from bot.i18n import _
 from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import DigestAction, DigestCallback
-from bot.views.event_card import theme_label
+from bot.labels import theme_label
 from storage.models import DigestSubscription
 
 

@@ -5,40 +5,12 @@ from __future__ import annotations
 import html
 from datetime import tzinfo
 
-from bot.catalog.themes import THEMES
-from bot.i18n import N_, _, ngettext
+from bot.dates import format_moment, format_span
+from bot.i18n import _, ngettext
+from bot.labels import KIND_ICONS, kind_label, level_label, theme_label
 from bot.services.events import mix
 from bot.services.events.browse import EventView
-from bot.views.dates import format_moment, format_span
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
-
-KIND_ICONS = {"table": "🗣", "training": "🎓", "meetup": "🤝"}
-KIND_LABELS = {
-    "table": N_("Dialogue table"),
-    "training": N_("Training"),
-    "meetup": N_("Meetup"),
-}
-KIND_PLURALS = {
-    "table": N_("Dialogue tables"),
-    "training": N_("Trainings"),
-    "meetup": N_("Meetups"),
-}
-LEVEL_LABELS = {"basis": N_("Basis"), "kinder": N_("Kinder"), "spannend": N_("Spannend")}
-
-
-def kind_label(kind: str) -> str:
-    return _(KIND_LABELS.get(kind, kind))
-
-
-def level_label(level: str) -> str:
-    return _(LEVEL_LABELS.get(level, level))
-
-
-def theme_label(theme: str | None, locale: str) -> str:
-    if not theme:
-        return ""
-    label = THEMES.get(theme)
-    return label.label(locale) if label else theme
 
 
 def place_line(event: Event) -> str:

@@ -10,21 +10,16 @@ from datetime import datetime, tzinfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.themes import THEMES
+from bot.dates import format_moment, format_span
 from bot.i18n import _, ngettext
 from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import EventFormCallback
+from bot.labels import level_label, theme_label
 from bot.services.events.admin import CapacityBelowSeatsError
 from bot.services.events.changes import ChangePreview, FacilitatorsNeededError
 from bot.services.events.registrations import MAX_PARTY_SIZE
 from bot.services.facilitation.pool import LEVELS
-from bot.views.dates import format_moment, format_span
-from bot.views.event_card import (
-    changed_text,
-    level_label,
-    place_line,
-    reserved_line,
-    theme_label,
-)
+from bot.views.event_card import changed_text, place_line, reserved_line
 from storage.models import Event, EventKind
 
 # Fields chosen with a button instead of typed.

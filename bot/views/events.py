@@ -17,6 +17,7 @@ from babel.dates import format_date
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.dates import language_of, period_label
 from bot.handler_data import HandlerData
 from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import (
@@ -31,7 +32,6 @@ from bot.services.events import browse as events
 from bot.services.events import mix
 from bot.services.events.registrations import CancelResult, SignUpOutcome, SignUpResult
 from bot.services.events.waitlist import OFFER_WITHIN
-from bot.views.dates import language_of, period_label
 from bot.views.event_card import event_card, list_line
 from bot.views.event_changes import admin_lines
 from bot.views.mix import mix_lines

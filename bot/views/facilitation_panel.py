@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 
 from bot.config import Settings
+from bot.dates import format_span, long_date
 from bot.i18n import N_, _
+from bot.labels import level_label
 from bot.quiet_hours import PROVINCE_TIME
 from bot.services.events.registrations import EventNotFoundError
 from bot.services.facilitation.open_calls import NoCandidatesError
@@ -22,8 +24,6 @@ from bot.services.facilitation.pool import (
     UnknownPersonError,
     UnreachableError,
 )
-from bot.views.dates import format_span, long_date
-from bot.views.event_card import level_label
 
 STATUS_LABELS = {
     "pending": N_("⏳ no answer yet"),

@@ -74,12 +74,6 @@ def member_card_text(initiative: Initiative, locale: str, now: datetime) -> str:
     return f"{card_text(initiative, locale, now)}\n\n{status_line(initiative)}"
 
 
-def list_line(initiative: Initiative) -> str:
-    icon = {"published": "🟢", "hidden": "🚫"}.get(initiative.status, "🔒")
-    place = f" ({html.escape(initiative.municipality)})" if initiative.municipality else ""
-    return f"{icon} {html.escape(initiative.name or '…')}{place}"
-
-
 def join_decided_text(name: str, accepted: bool) -> str:
     """After an owner answered a request to join their initiative."""
     text = (

@@ -11,8 +11,8 @@ from bot.i18n import _, ngettext
 from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import MeetupProposalAction, MeetupProposalCallback
 from bot.keyboards.connections import proposal_keyboard
+from bot.labels import theme_label
 from bot.services.connections.meetups import RADIUS_KM
-from bot.views.event_card import theme_label
 from storage.models import Initiative, MeetupProposal
 
 # Buttons of a list message (Telegram allows 100); the text names how many more there are.

@@ -9,9 +9,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import _
 from bot.keyboards.callbacks import AttendanceCallback, EventAdminAction, EventAdminCallback
+from bot.paging import clamp, cut, nav_row, page_of, text_pages
 from bot.services.events.admin import Marked
 from bot.views.events import admin_button, person_line
-from bot.views.pages import clamp, cut, nav_row, page_of, text_pages
 from storage.models import Event, Registration, RegistrationStatus, User
 
 Participants = list[tuple[Registration, User]]

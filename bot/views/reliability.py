@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 from datetime import tzinfo
 
+from bot.dates import format_day
 from bot.i18n import _, ngettext
 from bot.services.events.record import Record, waits_first
-from bot.views.dates import format_day
 from storage.models import User
 
 

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, time, tzinfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.dates import format_day, format_moment, period_label
 from bot.i18n import _, ngettext
 from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import PollCallback, RotaCallback
+from bot.paging import cut
 from bot.services.events.periods import day_code
 from bot.services.facilitation.rota import PollView, Rota
-from bot.views.dates import format_day, format_moment, period_label
-from bot.views.pages import cut
 
 # Lines of the proposal shown in one message; every table is sent, also those not shown.
 MAX_SHOWN = 40

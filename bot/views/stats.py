@@ -8,11 +8,11 @@ from datetime import date
 
 from babel.dates import format_date
 
+from bot.dates import language_of
 from bot.i18n import _, ngettext
+from bot.labels import theme_label
 from bot.services.coordination.charts import ChartLabels
 from bot.services.coordination.stats import Figures, Period
-from bot.views.dates import language_of
-from bot.views.event_card import theme_label
 from bot.views.numbers import number
 
 

@@ -7,10 +7,10 @@ from datetime import timedelta, tzinfo
 
 from babel.dates import format_date
 
+from bot.dates import language_of
 from bot.i18n import _
+from bot.labels import kind_label, level_label
 from bot.services.events.wishes import WishSpec
-from bot.views.dates import language_of
-from bot.views.event_card import kind_label, level_label
 from storage.models import StandingWish
 
 

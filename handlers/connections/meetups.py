@@ -11,12 +11,12 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.dates import format_span
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import MeetupProposalAction, MeetupProposalCallback
 from bot.keyboards.connections import publish_keyboard
 from bot.services.connections import meetups
-from bot.views.dates import format_span
 from bot.views.meetups import proposal_view
 from storage.models import Event, User
 from storage.repositories import Repo

@@ -19,6 +19,7 @@ from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards.builder import InlineKeyboardBuilder
 from bot.keyboards.callbacks import EventFormCallback
+from bot.labels import level_label
 from bot.services.events.admin import EventDraft, create_event, preview
 from bot.services.events.inputs import (
     check_description,
@@ -28,7 +29,7 @@ from bot.services.events.inputs import (
     parse_when,
 )
 from bot.states import EditEventStates, NewEventStates
-from bot.views.event_card import event_card, level_label
+from bot.views.event_card import event_card
 from bot.views.events import send_admin_card, when_problem_text
 
 KIND_BY_COMMAND = {

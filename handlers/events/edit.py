@@ -12,6 +12,7 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.conversation.commands import need_event_id
+from bot.dates import format_moment
 from bot.filters.roles import IsCoordinator
 from bot.handler_data import HandlerData
 from bot.i18n import _
@@ -24,7 +25,6 @@ from bot.services.events.inputs import (
 )
 from bot.services.events.registrations import EventNotFoundError
 from bot.states import EditEventStates
-from bot.views.dates import format_moment
 from bot.views.event_changes import (
     PICKED,
     TOLD,

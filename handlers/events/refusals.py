@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import _, ngettext
+from bot.labels import level_label
 from bot.services.events.admin import EventNotOverError, EventStartedError
 from bot.services.events.errors import EventsError
 from bot.services.events.feedback import NotAParticipantError
@@ -16,7 +17,6 @@ from bot.services.events.registrations import (
     PrerequisiteMissingError,
     SignupClosedError,
 )
-from bot.views.event_card import level_label
 
 
 def refusal(exc: EventsError) -> str:

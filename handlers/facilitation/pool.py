@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.dates import format_day
 from bot.filters.roles import IsFacilitator
 from bot.i18n import _
 from bot.keyboards.callbacks import FacSettingsAction, FacSettingsCallback
@@ -18,7 +19,6 @@ from bot.keyboards.facilitation import settings_keyboard
 from bot.services.facilitation import availability
 from bot.views.agenda import WORDS
 from bot.views.availability import availability_text
-from bot.views.dates import format_day
 from storage.repositories import Repo
 
 

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.dates import format_day
 from bot.deeplinks import deep_link
 from bot.handler_data import HandlerData
 from bot.i18n import _
@@ -17,13 +18,12 @@ from bot.keyboards import initiative_card as cards
 from bot.keyboards.callbacks import InitiativeAction, InitiativeCallback, JoinRequestCallback
 from bot.keyboards.confirm import ask_to_confirm
 from bot.keyboards.share import share_link_button
+from bot.paging import page_of
 from bot.services.initiatives import invites
 from bot.services.initiatives import profiles as initiatives
 from bot.services.initiatives.errors import InitiativeError
 from bot.services.initiatives.profiles import InitiativeNotFoundError
-from bot.views.dates import format_day
 from bot.views.initiative_card import join_decided_text
-from bot.views.pages import page_of
 from storage.models import MemberRole, User
 from storage.repositories import Repo
 
