@@ -12,11 +12,6 @@ KIND_LABELS = {
     "training": N_("Training"),
     "meetup": N_("Meetup"),
 }
-KIND_PLURALS = {
-    "table": N_("Dialogue tables"),
-    "training": N_("Trainings"),
-    "meetup": N_("Meetups"),
-}
 LEVEL_LABELS = {"basis": N_("Basis"), "kinder": N_("Kinder"), "spannend": N_("Spannend")}
 
 

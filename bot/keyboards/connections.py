@@ -23,6 +23,7 @@ from bot.keyboards.callbacks import (
 from bot.keyboards.menu import with_menu_button
 from bot.keyboards.search import similar_button
 from bot.paging import Page, nav_row, page_of
+from bot.services.connections.knowledge import ARTICLE_FIELDS
 
 
 def cancel_keyboard(action: str = "cancel") -> InlineKeyboardMarkup:
@@ -171,9 +172,6 @@ def article_admin_keyboard(article_id: int) -> InlineKeyboardMarkup:
     )
     builder.adjust(2)
     return builder.as_markup()
-
-
-ARTICLE_FIELDS = ("title", "body", "title_en", "body_en", "keywords")
 
 
 def article_fields_keyboard(article_id: int, labels: dict[str, str]) -> InlineKeyboardMarkup:

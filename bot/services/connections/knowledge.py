@@ -24,7 +24,10 @@ logger = logging.getLogger(__name__)
 
 TITLE_MAX, BODY_MAX = 160, 3500
 RESULTS = 5
-FIELDS = ("title", "body", "title_en", "body_en", "keywords")
+# The fields of an article, in the order a new one asks for them.
+ARTICLE_FIELDS = ("title", "body", "title_en", "body_en", "keywords")
+# Those an article may go without ("-" clears one).
+OPTIONAL_FIELDS = ("title_en", "body_en", "keywords")
 
 
 class KnowledgeError(ConnectionsError):
@@ -149,10 +152,6 @@ def parse_keywords(text: str | None) -> list[str]:
     return [part[:40] for part in parts if part][:12]
 
 
-# The fields of an article, in the order a new one asks for them.
-ARTICLE_FIELDS = ("title", "body", "title_en", "body_en", "keywords")
-# Those an article may go without ("-" clears one).
-OPTIONAL_FIELDS = ("title_en", "body_en", "keywords")
 # The steps of a new article that "-" skips (no English title: no English text either).
 _SKIPPABLE_STEPS = ("title_en", "keywords")
 
@@ -230,9 +229,9 @@ async def update_field(
     now: datetime,
 ) -> KnowledgeArticle:
     """Change one field; "-" clears an English version or the keywords."""
-    if field not in FIELDS:
+    if field not in ARTICLE_FIELDS:
         raise ArticleNotFoundError(article_id)
-    clear = (text or "").strip() == "-" and field in ("title_en", "body_en", "keywords")
+    clear = (text or "").strip() == "-" and field in OPTIONAL_FIELDS
     value: Any = ([] if field == "keywords" else None) if clear else check_field(field, text)
     async with repo.write():
         article = await repo.knowledge.get(article_id)
