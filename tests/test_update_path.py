@@ -596,11 +596,19 @@ async def test_a_tap_enters_only_the_routers_where_a_button_of_its_kind_is_handl
 
 
 async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
-    feed: Feeder, bot_api: MockedBotAPI, dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch
+    feed: Feeder,
+    bot_api: MockedBotAPI,
+    dispatcher: Dispatcher,
+    clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A message steps over every router (with its sub-routers) whose message handlers all
-    need another command or a state the chat is not in; the replies stay what they were."""
+    need another command, a state the chat is not in, typed text when it is a command, a reply
+    to the bot when it replies to nothing, or a facilitator when it comes from a resident; the
+    replies stay what they were."""
     from aiogram import Router
+
+    from tests.facilitation_support import PIET, add_person, reply_update, tg_user
 
     entered: list[str] = []
     enter = Router._propagate_event
@@ -620,11 +628,7 @@ async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
     await feed(message_update(anna, "/zoek moestuin"))
     texts = [getattr(call, "text", "") for call in bot_api.take_all()]
     assert texts[-1].startswith("🔎 Niets gevonden voor “moestuin”."), texts
-    # Entered: the routers with handlers that take any message (replies to a question,
-    # texts in a conversation between initiatives), and the search router and its own.
-    maybe_any = ["facilitation", "facilitation_replies", "connections", "introductions"]
-    maybe_any += ["peer_questions", "peer_answers", "knowledge_admin"]
-    assert entered == ["root", *maybe_any, "search", "search"]
+    assert entered == ["root", "search", "search"]
 
     entered.clear()
     await feed(message_update(anna, "/zoek"))  # search mode: the next text is the query
@@ -633,7 +637,7 @@ async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
     await feed(message_update(anna, "moestuin"))
     texts = [getattr(call, "text", "") for call in bot_api.take_all()]
     assert texts[-1].startswith("🔎 Niets gevonden voor “moestuin”."), texts
-    assert entered == ["root", *maybe_any, "search", "search"]
+    assert entered == ["root", "search", "search"]
 
     entered.clear()
     await feed(message_update(anna, "/stop"))
@@ -642,9 +646,30 @@ async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
     await feed(message_update(anna, "/onbekend"))
     texts = [getattr(call, "text", "") for call in bot_api.take_all()]
     assert texts == ["Die opdracht ken ik niet. Kies uit het menu of typ /help."]
-    # No command handler takes it: besides those that take any message, it enters the routers
-    # for messages without a state (a location, free text) and the fallback.
-    assert entered == ["root", *maybe_any, "search", "nearby", "search_free_text", "fallback"]
+    # No command handler takes it: it enters the routers for messages without a state that
+    # are not typed text (a location) and the fallback.
+    assert entered == ["root", "search", "nearby", "fallback"]
+
+    # A reply to one of the bot's messages may answer a facilitation request, a relayed
+    # introduction or a peer question: those routers are entered for it.
+    entered.clear()
+    await feed(reply_update(anna, "Dank je!", to_message_id=77))
+    bot_api.take_all()
+    replies = ["facilitation", "facilitation_replies", "connections", "introductions"]
+    assert entered[: len(replies) + 1] == ["root", *replies], entered
+    assert "peer_answers" in entered
+
+    # A facilitator's plain "ja" may answer an open request: only then is that router entered.
+    await add_person(feed.repo, clock, PIET)
+    piet = tg_user(PIET)
+    entered.clear()
+    await feed(message_update(piet, "ja"))
+    bot_api.take_all()
+    assert entered[:3] == ["root", "facilitation", "facilitation_replies"], entered
+    entered.clear()
+    await feed(message_update(anna, "ja"))
+    bot_api.take_all()
+    assert "facilitation" not in entered, entered
 
 
 async def test_a_sign_up_compiles_no_statement_the_second_time(

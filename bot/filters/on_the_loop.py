@@ -19,7 +19,13 @@ def _on_the_loop(check: Callable[..., Any]) -> Callable[..., Any]:
     async def call(*args: Any, **kwargs: Any) -> Any:
         return check(*args, **kwargs)
 
+    call.__wrapped__ = check  # type: ignore[attr-defined]
     return call
+
+
+def unwrapped(callback: Any) -> Any:
+    """The filter itself, also when it was made a direct call here."""
+    return getattr(callback, "__wrapped__", callback)
 
 
 def filters_of(router: Router) -> Iterator[FilterObject]:

@@ -17,14 +17,17 @@ A tap or a message also passes only the routers where a handler could take it: a
 every router in turn (some fifty) until one takes the update, and `skip_routers_nothing_fits`
 lets a tap step over a router, with all of its sub-routers, when none of their button handlers
 is of the tap's kind, and a message when each of their message handlers needs a command it is
-not or a state the chat is not in. A router with a handler that could take anything (a button
-handler for any data, a message handler with neither a command nor a state), or with
-middleware of its own for such updates, is always entered for them.
+not, a state the chat is not in, or something a filter's cheap `could_take` says it is not
+(typed text rather than a command, a reply to the bot: `bot/filters/messages.py`). A router
+with a handler that could take anything (a button handler for any data, a message handler with
+no command, no state and no such filter), or with middleware of its own for such updates, is
+always entered for them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from inspect import isclass
@@ -32,12 +35,13 @@ from typing import Any, Literal
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters.on_the_loop import filters_of
+from bot.filters.on_the_loop import filters_of, unwrapped
 
 
 def _command_name(message: Message, prefixes: str | frozenset[str]) -> str | None:
@@ -146,58 +150,77 @@ def _button_kinds(router: Router) -> dict[str, frozenset[str]] | None:
     return {separator: frozenset(prefixes) for separator, prefixes in kinds.items()}
 
 
+Check = Callable[[Message, Mapping[str, Any]], bool]
+
+
 @dataclass(frozen=True, slots=True)
-class MessageNeeds:
-    """What a message must be for some handler of a router tree to take it: one of these
-    commands, or sent in one of these states (None: no state)."""
+class HandlerNeeds:
+    """What a message must be for one handler to take it: sent in one of `states` (None: in any
+    state), one of `commands` (None: any message) and passing every cheap `checks`."""
 
-    prefixes: frozenset[str]
-    commands: frozenset[str]
-    states: frozenset[str | None]
+    states: frozenset[str | None] | None = None
+    prefixes: frozenset[str] = frozenset()
+    commands: frozenset[str] | None = None
+    checks: tuple[Check, ...] = ()
 
-    def could_take(self, message: Message, raw_state: str | None) -> bool:
-        if raw_state in self.states:
-            return True
-        name = _command_name(message, self.prefixes)
-        return name is not None and (name in self.commands or name.casefold() in self.commands)
+    @property
+    def takes_anything(self) -> bool:
+        return self.states is None and self.commands is None and not self.checks
+
+    def could_take(self, message: Message, raw_state: str | None, data: Mapping[str, Any]) -> bool:
+        if self.states is not None and raw_state not in self.states:
+            return False
+        if self.commands is not None:
+            name = _command_name(message, self.prefixes)
+            if name is None or (name not in self.commands and name.casefold() not in self.commands):
+                return False
+        return all(check(message, data) for check in self.checks)
 
 
-def _message_needs(router: Router) -> MessageNeeds | None:
-    """What every message handler of the router and its sub-routers needs; None when one of
+def _handler_needs(filters: list[FilterObject]) -> HandlerNeeds:
+    """What one message handler's filters need, as far as they tell: a command filter, a state
+    (a `StateFilter` or a bare `State`) and any filter with a cheap `could_take` of its own.
+    Other filters are left to aiogram: they can only turn away more."""
+    states: frozenset[str | None] | None = None
+    prefixes: frozenset[str] = frozenset()
+    commands: frozenset[str] | None = None
+    checks: list[Check] = []
+    for found in (unwrapped(f.callback) for f in filters):
+        if isinstance(found, Command) and commands is None:
+            if not any(isinstance(name, re.Pattern) for name in found.commands):
+                given = {str(name) for name in found.commands}
+                prefixes = frozenset(found.prefix)
+                commands = frozenset(given | {name.casefold() for name in given})
+        elif isinstance(found, (StateFilter, State)) and states is None:
+            allowed = _state_names(found)
+            states = None if allowed is None else frozenset(allowed)
+        elif callable(could_take := getattr(found, "could_take", None)):
+            checks.append(could_take)
+    return HandlerNeeds(states, prefixes, commands, tuple(checks))
+
+
+def _message_needs(router: Router) -> tuple[HandlerNeeds, ...] | None:
+    """What each message handler of the router and its sub-routers needs; None when one of
     them could take any message (or the router has middleware for messages)."""
     observer = router.message
     if observer.outer_middleware or observer.middleware:
         return None
-    prefixes: set[str] = set()
-    commands: set[str] = set()
-    states: set[str | None] = set()
-    for handler in observer.handlers:
-        callbacks = [f.callback for f in handler.filters or []]
-        command = next((c for c in callbacks if isinstance(c, Command)), None)
-        if command is not None and not any(isinstance(n, re.Pattern) for n in command.commands):
-            prefixes.update(command.prefix)
-            commands.update(str(name) for name in command.commands)
-            continue
-        found = next((c for c in callbacks if isinstance(c, StateFilter)), None)
-        names = None if found is None else _state_names(found)
-        if names is None:
-            return None
-        states.update(names)
+    needs = [_handler_needs(handler.filters or []) for handler in observer.handlers]
+    if any(need.takes_anything for need in needs):
+        return None
     for sub_router in router.sub_routers:
         below = _message_needs(sub_router)
         if below is None:
             return None
-        prefixes.update(below.prefixes)
-        commands.update(below.commands)
-        states.update(below.states)
-    folded = {name.casefold() for name in commands}
-    return MessageNeeds(frozenset(prefixes), frozenset(commands | folded), frozenset(states))
+        needs.extend(below)
+    return tuple(needs)
 
 
-def _state_names(found: StateFilter) -> set[str | None] | None:
-    """The raw states a state filter lets through; None when it lets any through."""
+def _state_names(found: StateFilter | State) -> set[str | None] | None:
+    """The raw states a state filter (or a bare state) lets through; None when it lets any
+    through."""
     names: set[str | None] = set()
-    for state in found.states:
+    for state in found.states if isinstance(found, StateFilter) else (found,):
         if isinstance(state, State):
             state = state.state
         if state == "*":
@@ -214,7 +237,9 @@ def _state_names(found: StateFilter) -> set[str | None] | None:
 
 
 def _step_over_unless(
-    router: Router, kinds: dict[str, frozenset[str]] | None, needs: MessageNeeds | None
+    router: Router,
+    kinds: dict[str, frozenset[str]] | None,
+    needs: tuple[HandlerNeeds, ...] | None,
 ) -> None:
     enter = router.propagate_event
 
@@ -224,12 +249,10 @@ def _step_over_unless(
                 data = event.data
                 if not any(data.partition(sep)[0] in prefixes for sep, prefixes in kinds.items()):
                     return UNHANDLED
-        elif (
-            update_type == "message"
-            and needs is not None
-            and not needs.could_take(event, kwargs.get("raw_state"))
-        ):
-            return UNHANDLED
+        elif update_type == "message" and needs is not None:
+            raw_state = kwargs.get("raw_state")
+            if not any(need.could_take(event, raw_state, kwargs) for need in needs):
+                return UNHANDLED
         return await enter(update_type=update_type, event=event, **kwargs)
 
     router.propagate_event = propagate_event  # type: ignore[method-assign]

@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.writing import start_writing, still_writing
+from bot.filters.messages import ReplyToTheBot, TypedText
 from bot.i18n import _
 from bot.keyboards.callbacks import IntroAction, IntroCallback
 from bot.keyboards.connections import cancel_keyboard, refusal_keyboard, writer_keyboard
@@ -269,15 +270,15 @@ def create_router() -> Router:
     router.callback_query.register(
         cb_pass_on, IntroCallback.filter(F.action == IntroAction.PASS_ON)
     )
-    router.message.register(pass_on_write, IntroStates.pass_on, F.text, ~F.text.startswith("/"))
-    router.message.register(first_write, IntroStates.first, F.text, ~F.text.startswith("/"))
-    router.message.register(reply_write, IntroStates.reply, F.text, ~F.text.startswith("/"))
+    router.message.register(pass_on_write, IntroStates.pass_on, TypedText())
+    router.message.register(first_write, IntroStates.first, TypedText())
+    router.message.register(reply_write, IntroStates.reply, TypedText())
     router.message.register(not_text, writing, ~F.text)
     router.message.register(
         on_reply_to_relay,
         F.chat.type == "private",
-        F.text,
-        ~F.text.startswith("/"),
+        TypedText(),
+        ReplyToTheBot(),
         _replied_thread,
     )
     return router

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
+from bot.filters.messages import TypedText
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import KnowledgeAction, KnowledgeCallback
@@ -175,8 +176,8 @@ async def cb_remove_yes(
 def create_router() -> Router:
     router = Router(name="knowledge_admin")
     router.message.register(cmd_new_article, Command("kennisnieuw", "newarticle"), IsCoordinator())
-    router.message.register(article_step, ArticleStates.new, F.text, ~F.text.startswith("/"))
-    router.message.register(article_edit, ArticleStates.edit, F.text, ~F.text.startswith("/"))
+    router.message.register(article_step, ArticleStates.new, TypedText())
+    router.message.register(article_edit, ArticleStates.edit, TypedText())
     admin = KnowledgeCallback.filter
     router.callback_query.register(cb_cancel, admin(F.action == KnowledgeAction.CANCEL))
     router.callback_query.register(

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.conversation.writing import start_writing, still_writing
+from bot.filters.messages import ReplyToTheBot, TypedText
 from bot.i18n import _
 from bot.keyboards.callbacks import PeerAction, PeerCallback
 from bot.keyboards.connections import cancel_markup
@@ -97,12 +98,12 @@ def create_router() -> Router:
     router = Router(name="peer_answers")
     router.callback_query.register(cb_answer, PeerCallback.filter(F.action == PeerAction.ANSWER))
     router.callback_query.register(cb_skip, PeerCallback.filter(F.action == PeerAction.SKIP))
-    router.message.register(answer_write, PeerStates.answer, F.text, ~F.text.startswith("/"))
+    router.message.register(answer_write, PeerStates.answer, TypedText())
     router.message.register(
         on_reply_to_question,
         F.chat.type == "private",
-        F.text,
-        ~F.text.startswith("/"),
+        TypedText(),
+        ReplyToTheBot(),
         _replied_question,
     )
     return router

@@ -13,6 +13,7 @@ from bot.catalog.themes import THEMES
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.writing import start_writing, still_writing
+from bot.filters.messages import TypedText
 from bot.i18n import _
 from bot.keyboards.callbacks import MenuAction, MenuCallback, PeerAction, PeerCallback
 from bot.keyboards.connections import (
@@ -159,7 +160,7 @@ def create_router() -> Router:
     router.callback_query.register(cb_close, PeerCallback.filter(F.action == PeerAction.CLOSE))
     router.callback_query.register(cb_helpful, PeerCallback.filter(F.action == PeerAction.HELPFUL))
     router.callback_query.register(cb_consent, PeerCallback.filter(F.action.in_(("cyes", "cno"))))
-    router.message.register(question_write, PeerStates.question, F.text, ~F.text.startswith("/"))
+    router.message.register(question_write, PeerStates.question, TypedText())
     router.message.register(not_text, PeerStates.question, ~F.text)
     router.message.register(not_text, PeerStates.answer, ~F.text)
     return router

@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
+from bot.filters.messages import TypedText
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import BroadcastComposeCallback
@@ -120,7 +121,7 @@ def create_router() -> Router:
     router.message.register(
         audience_event_entered,
         StateFilter(BroadcastStates.audience_event),
-        F.text & ~F.text.startswith("/"),
+        TypedText(),
         coordinator,
     )
     return router

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.filters.messages import TypedText
 from bot.filters.roles import IsCoordinator
 from bot.i18n import _
 from bot.keyboards.callbacks import BroadcastAction, BroadcastCallback, BroadcastComposeCallback
@@ -194,7 +195,7 @@ def create_router() -> Router:
     composing = StateFilter(BroadcastStates)
     router.message.register(cmd_broadcast, Command("bericht", "broadcast"), coordinator)
     router.message.register(cmd_stop, Command("stop", "annuleren", "cancel"), composing)
-    text = F.text & ~F.text.startswith("/")
+    text = TypedText()
     router.message.register(
         text_entered, StateFilter(BroadcastStates.text), ~F.text.startswith("/"), coordinator
     )

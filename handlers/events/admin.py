@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.catalog.themes import THEMES
 from bot.clock import Clock
 from bot.config import Settings
+from bot.filters.messages import TypedText
 from bot.filters.roles import IsCoordinator
 from bot.handler_data import HandlerData
 from bot.i18n import _
@@ -268,7 +269,7 @@ def create_router() -> Router:
     coordinator = IsCoordinator()
     router.message.register(cmd_new_event, Command(*KIND_BY_COMMAND), coordinator)
     router.message.register(cmd_stop, Command("stop"), StateFilter(NewEventStates, EditEventStates))
-    text = F.text & ~F.text.startswith("/")
+    text = TypedText()
     steps = (
         (title_entered, NewEventStates.title),
         (when_entered, NewEventStates.when),

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.conversation.commands import need_event_id
 from bot.dates import format_moment
+from bot.filters.messages import TypedText
 from bot.filters.roles import IsCoordinator
 from bot.handler_data import HandlerData
 from bot.i18n import _
@@ -236,7 +237,7 @@ def create_router() -> Router:
     router.message.register(
         value_entered,
         StateFilter(EditEventStates.value),
-        F.text & ~F.text.startswith("/"),
+        TypedText(),
         coordinator,
     )
     router.callback_query.register(

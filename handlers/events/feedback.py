@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
+from bot.filters.messages import TypedText
 from bot.i18n import _
 from bot.keyboards.callbacks import FeedbackCallback
 from bot.keyboards.events import feedback_done_keyboard, feedback_share_keyboard
@@ -85,7 +86,5 @@ async def _finish(
 def create_router() -> Router:
     router = Router(name="events_feedback")
     router.callback_query.register(cb_feedback, FeedbackCallback.filter())
-    router.message.register(
-        comment_typed, StateFilter(FeedbackStates.comment), F.text & ~F.text.startswith("/")
-    )
+    router.message.register(comment_typed, StateFilter(FeedbackStates.comment), TypedText())
     return router

@@ -19,6 +19,7 @@ from aiogram.types import (
 
 from bot.clock import Clock
 from bot.conversation.commands import need_event_id
+from bot.filters.messages import TypedText
 from bot.filters.roles import IsCoordinator
 from bot.handler_data import HandlerData
 from bot.i18n import _
@@ -148,7 +149,7 @@ def create_router() -> Router:
     router.message.register(
         reason_entered,
         StateFilter(CallOffStates.reason),
-        F.text & ~F.text.startswith("/"),
+        TypedText(),
         coordinator,
     )
     card = EventAdminCallback.filter

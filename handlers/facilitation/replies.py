@@ -5,6 +5,7 @@ to the debrief question. Unclear answers get a question back, never a guess."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any, Unpack
 
 from aiogram import F, Router
@@ -13,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.filters.messages import replies_to_the_bot
 from bot.handler_data import HandlerData
 from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import FacAnswerCallback, FacDutyAction, FacDutyCallback
@@ -66,9 +68,12 @@ class RepliedToFacilitation(Filter):
     a message delivered through the outbox, or any message of the bot that asks about a
     request with its [Yes] / [No] buttons (such as the question back)."""
 
+    def could_take(self, message: Message, data: Mapping[str, Any]) -> bool:
+        return replies_to_the_bot(message)
+
     async def __call__(self, message: Message, repo: Repo, **kwargs: Any) -> bool | dict[str, Any]:
         original = message.reply_to_message
-        if original is None or original.from_user is None or not original.from_user.is_bot:
+        if original is None or not replies_to_the_bot(message):
             return False
         found = await facilitation_requests.message_request(
             repo, message.chat.id, original.message_id
@@ -82,10 +87,14 @@ class AnswersOpenRequest(Filter):
     """Passes a plain message of a facilitator with open requests that says yes, no or
     something unclear; a message that is not an answer at all goes on to other handlers."""
 
+    def could_take(self, message: Message, data: Mapping[str, Any]) -> bool:
+        user: User | None = data.get("user")
+        return user is not None and user.is_facilitator and message.chat.type == "private"
+
     async def __call__(
         self, message: Message, repo: Repo, clock: Clock, user: User | None = None, **kwargs: Any
     ) -> bool | dict[str, Any]:
-        if user is None or not user.is_facilitator or message.chat.type != "private":
+        if user is None or not self.could_take(message, {"user": user}):
             return False
         intent = classify(answer_text(message))
         if intent is Intent.NONE:

@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from bot.catalog.municipalities import municipality_by_name
 from bot.clock import Clock
 from bot.conversation.initiative_answers import pinned_answer, typed_answer
+from bot.filters.messages import TypedText
 from bot.i18n import _
 from bot.keyboards import initiative_card as cards
 from bot.keyboards import initiatives as kb
@@ -224,7 +225,7 @@ async def _stop(
 def create_router() -> Router:
     router = Router(name="initiatives_edit")
     editing = StateFilter(EditStates.value)
-    router.message.register(on_text, editing, F.text, ~F.text.startswith("/"))
+    router.message.register(on_text, editing, TypedText())
     router.message.register(on_location, editing, F.location)
     router.message.register(on_other_message, editing, ~F.text)
     router.callback_query.register(

@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from bot.clock import Clock
 from bot.conversation.initiative_answers import pinned_answer, typed_answer
 from bot.conversation.initiative_register import ask, begin, cancel, draft_or_stop, store
+from bot.filters.messages import TypedText
 from bot.i18n import _
 from bot.keyboards import initiatives as kb
 from bot.keyboards.callbacks import MenuAction, MenuCallback
@@ -138,11 +139,9 @@ def create_router() -> Router:
     router.message.register(cmd_new, Command("nieuw", "new"))
     in_flow = StateFilter(RegisterStates.answering)
     router.message.register(cmd_stop, in_flow, Command("stop", "annuleren", "cancel"))
-    router.message.register(on_text, in_flow, F.text, ~F.text.startswith("/"))
+    router.message.register(on_text, in_flow, TypedText())
     router.message.register(on_location, in_flow, F.location)
-    router.message.register(
-        on_text_during_hint, StateFilter(RegisterStates.duplicate), F.text, ~F.text.startswith("/")
-    )
+    router.message.register(on_text_during_hint, StateFilter(RegisterStates.duplicate), TypedText())
     router.message.register(on_other_message, in_flow, ~F.text)
     router.callback_query.register(
         cb_menu_new, MenuCallback.filter(F.action == MenuAction.NEW_INITIATIVE)

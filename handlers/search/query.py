@@ -25,6 +25,7 @@ from bot.conversation.search_session import (
     remember,
 )
 from bot.deeplinks import deep_link
+from bot.filters.messages import TypedText
 from bot.handler_data import HandlerData
 from bot.i18n import _
 from bot.keyboards import search as kb
@@ -234,7 +235,7 @@ def create_router() -> Router:
     searching = StateFilter(SearchStates.query)
     router.message.register(on_stop, searching, Command("annuleren", "cancel"))
     router.message.register(on_stop, searching, F.text.func(lambda text: text == kb.stop_label()))
-    router.message.register(on_query_text, searching, F.text, ~F.text.startswith("/"))
+    router.message.register(on_query_text, searching, TypedText())
     router.message.register(on_other_in_search_mode, searching, ~F.text, ~F.location)
     router.callback_query.register(
         cb_menu_search, MenuCallback.filter(F.action == MenuAction.SEARCH)
@@ -247,7 +248,5 @@ def create_free_text_router() -> Router:
     """Plain words outside any conversation. Included after every other feature's handlers, so
     each conversation step had its turn first."""
     router = Router(name="search_free_text")
-    router.message.register(
-        on_free_text, F.chat.type == "private", StateFilter(None), F.text, ~F.text.startswith("/")
-    )
+    router.message.register(on_free_text, F.chat.type == "private", StateFilter(None), TypedText())
     return router
