@@ -10,6 +10,7 @@ import gettext as gnu_gettext
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n, gettext, lazy_gettext
@@ -21,7 +22,6 @@ from bot.config import SUPPORTED_LOCALES
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 
-_ = gettext
 __ = lazy_gettext
 __all__ = [
     "N_",
@@ -35,9 +35,24 @@ __all__ = [
 ]
 
 
+# The catalog of the language being spoken (see `speaking`), for `_` and `ngettext` to read
+# directly: a text is translated some forty times in one answer, and aiogram's way (the I18n
+# instance of the context, its locale, then the catalog) costs six times the lookup itself.
+_spoken: ContextVar[gnu_gettext.NullTranslations | None] = ContextVar("spoken", default=None)
+
+
+def _(message: str) -> str:
+    """`message` in the language being spoken."""
+    catalog = _spoken.get()
+    return gettext(message) if catalog is None else catalog.gettext(message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """A text with a count, in the current language's plural form for `n`."""
-    return gettext(singular, plural, n)
+    catalog = _spoken.get()
+    if catalog is None:
+        return gettext(singular, plural, n)
+    return catalog.ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
@@ -78,11 +93,14 @@ def pick_locale(chosen: str | None, telegram_language: str | None, default: str)
 
 @contextmanager
 def speaking(i18n: I18n, locale: str) -> Iterator[None]:
-    """Within the block, `_()` translates with `i18n` into `locale`."""
+    """Within the block, `_()` translates with `i18n` into `locale` (a language without a
+    catalog: the English message ids, as aiogram does)."""
     # aiogram's `_` looks the instance up on I18n itself, not on a subclass.
     token = I18n.set_current(i18n)
+    spoken = _spoken.set(i18n.locales.get(locale, gnu_gettext.NullTranslations()))
     try:
         with i18n.use_locale(locale):
             yield
     finally:
+        _spoken.reset(spoken)
         I18n.reset_current(token)

@@ -124,7 +124,13 @@ def limit_problems(
     too long callback data. Empty when it all fits."""
     problems = []
     limit = CAPTION_LIMIT if caption else TEXT_LIMIT
-    if text is not None and visible_length(text, parse_html=parse_html) > limit:
+    # Telegram never counts more than two units a character (tags and entities count less), so
+    # most texts fit without reading their HTML.
+    if (
+        text is not None
+        and 2 * len(text) > limit
+        and visible_length(text, parse_html=parse_html) > limit
+    ):
         problems.append(f"{'caption' if caption else 'text'} longer than {limit}")
     if markup is not None:
         buttons = [button for row in markup.inline_keyboard for button in row]

@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import CatalogI18n, _
+from bot.i18n import CatalogI18n, _, speaking
 from bot.keyboards.callbacks import LanguageCallback, MenuAction, MenuCallback
 from bot.keyboards.language import language_picker
 from bot.keyboards.menu import main_menu
@@ -44,7 +44,7 @@ async def cb_choose_language(
     except UnsupportedLanguageError:
         await query.answer(_("That language is not available."), show_alert=True)
         return
-    with i18n.use_locale(callback_data.code):
+    with speaking(i18n, callback_data.code):
         await query.answer(_("Language changed."))
         if isinstance(query.message, Message):
             await query.message.edit_text(

@@ -16,6 +16,8 @@ from aiogram.methods import (
     SendMessage,
 )
 from aiogram.types import InlineKeyboardMarkup
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import update
 
 from bot.clock import FakeClock
@@ -25,7 +27,7 @@ from bot.keyboards.callbacks import (
     InitiativeAction,
     InitiativeCallback,
 )
-from bot.paging import BUTTON_LIMIT, TEXT_LIMIT, visible_length
+from bot.paging import BUTTON_LIMIT, CAPTION_LIMIT, TEXT_LIMIT, limit_problems, visible_length
 from storage.models import InitiativeMember, KnowledgeArticle, Registration, User
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
@@ -257,3 +259,20 @@ async def test_a_knowledge_base_of_150_articles_lists_every_subject(
     subjects = re.findall(r"Onderwerp (\d{3})", " ".join(_labels(pages)))
     assert sorted(int(n) for n in subjects) == list(range(150))
     assert bot_api.refused == []
+
+
+# Pieces that count differently: an emoji counts two, a tag nothing, an entity one.
+_PIECES = st.sampled_from(["a", "é", "🗣", "👩‍👩‍👧", "<b>", "</b>", "&amp;", "&#128512;", "\n"])
+
+
+@given(st.lists(_PIECES, min_size=0, max_size=1400), st.booleans(), st.booleans())
+def test_a_text_is_too_long_exactly_when_telegram_would_count_it_so(
+    pieces: list[str], caption: bool, parse_html: bool
+) -> None:
+    """The quick look at a text's length (most texts are far below the limit) never lets a
+    text through that Telegram would refuse, nor stops one it would take."""
+    text = "".join(pieces)
+    limit = CAPTION_LIMIT if caption else TEXT_LIMIT
+    too_long = visible_length(text, parse_html=parse_html) > limit
+    problems = limit_problems(text, caption=caption, parse_html=parse_html)
+    assert bool(problems) == too_long
