@@ -6,13 +6,18 @@ Each backend runs on a database of the benchmark's own, with 10,000 initiatives 
 
 Per kind of update it reports the median CPU milliseconds (process time, so a noisy machine's
 waiting does not count), and the most SQL transactions and Redis commands any one update made.
+The bare Dispatcher answers as many updates right after each block of twenty updates of the
+bot, so both are measured at the same moments (this machine's speed drifts by half and more
+within minutes) and each with its own code warm in the caches; `…_x` says how many times the
+bare update's CPU time each kind costs (the median over the blocks), which stays put when the
+machine's speed does not.
 Each person sends one unmeasured update first, so the process knows them, as on a running bot.
 Updates go in as Telegram sends them, JSON turned into a dict (`feed_raw_update`, as the webhook
 does), so reading the update is measured too, once, as on a running bot.
 The last lines are machine-readable:
 
     updates backend=sqlite menu_ms=… card_ms=… search_ms=… signup_ms=… bare_ms=…
-        sql_tx_max=… redis_max=…   (one line per backend)
+        sql_tx_max=… redis_max=… menu_x=… card_x=… search_x=… signup_x=…   (one line per backend)
 
 Everything runs on the event loop the bot runs on (`bot.event_loop`).
 Run with `make bench-updates`. Not a test: the numbers depend on the machine.
@@ -21,6 +26,7 @@ Run with `make bench-updates`. Not a test: the numbers depend on the machine.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -28,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -64,6 +71,9 @@ from storage.repositories import Repo  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "search-eval" / "dev"
 FIRST_USER = 20_000_000
+KINDS = ("menu", "card", "search", "signup")
+# Updates of one kind measured before as many bare ones.
+BLOCK = 20
 
 
 Raw = dict[str, Any]
@@ -192,19 +202,67 @@ async def _fill(url: str, initiatives: int, people: int, clock: FakeClock) -> in
     return event_id
 
 
-async def _measure(
-    dispatcher: Dispatcher, bot: Bot, batch: list[Raw], counters: Counters
-) -> tuple[float, int, int]:
-    """Median CPU ms per update, and the most transactions and Redis commands of one."""
-    cpu: list[float] = []
-    most_tx = most_redis = 0
-    for update in batch:
-        counters.transactions = counters.redis = 0
+class BareDispatcher:
+    """aiogram with a trivial handler, answering a message as the bot answers its own: the
+    framework's own cost on this machine at this moment."""
+
+    def __init__(self) -> None:
+        router = Router()
+
+        @router.message()
+        async def answer(message: Message) -> None:
+            await message.answer("ok")
+
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(router)
+        self.bot = Bot("42:BENCH", session=LocalSession())
+        self.updates = itertools.count(3 * 10**9)
+
+    async def one(self) -> float:
+        """CPU ms of one update."""
+        update_id = next(self.updates)
+        update = _message(update_id, FIRST_USER + update_id % 10_000, "/menu")
         started = time.process_time()
-        await dispatcher.feed_raw_update(bot, update)
-        cpu.append((time.process_time() - started) * 1000)
-        most_tx, most_redis = max(most_tx, counters.transactions), max(most_redis, counters.redis)
-    return statistics.median(cpu), most_tx, most_redis
+        await self.dispatcher.feed_raw_update(self.bot, update)
+        return (time.process_time() - started) * 1000
+
+
+@dataclass
+class Measured:
+    """One kind of update: the median CPU ms of the bot's and of the bare updates beside them,
+    the median ratio of the pairs, and the most transactions and Redis commands of one."""
+
+    ms: float
+    bare_ms: float
+    times_bare: float
+    most_tx: int
+    most_redis: int
+
+
+async def _measure(
+    dispatcher: Dispatcher, bot: Bot, batch: list[Raw], counters: Counters, bare: BareDispatcher
+) -> Measured:
+    cpu: list[float] = []
+    bare_cpu: list[float] = []
+    ratios: list[float] = []
+    most_tx = most_redis = 0
+    for start in range(0, len(batch), BLOCK):
+        ours: list[float] = []
+        for update in batch[start : start + BLOCK]:
+            counters.transactions = counters.redis = 0
+            started = time.process_time()
+            await dispatcher.feed_raw_update(bot, update)
+            ours.append((time.process_time() - started) * 1000)
+            most_tx = max(most_tx, counters.transactions)
+            most_redis = max(most_redis, counters.redis)
+        theirs = [await bare.one() for _ in ours]
+        cpu += ours
+        bare_cpu += theirs
+        ratios.append(statistics.median(ours) / max(statistics.median(theirs), 1e-9))
+    return Measured(
+        statistics.median(cpu), statistics.median(bare_cpu), statistics.median(ratios),
+        most_tx, most_redis,
+    )  # fmt: skip
 
 
 async def bench_backend(
@@ -247,16 +305,21 @@ async def bench_backend(
         "signup": [_tap(next(ids), p, join) for p in people],
     }
     result: dict[str, float] = {"sql_tx_max": 0, "redis_max": 0}
+    bare = BareDispatcher()
+    bare_ms: list[float] = []
     try:
         # Every person was seen once before, as on a bot that runs: the measured updates are
         # those of people the process knows (the first update of a person also reads them).
         warm_up = [_message(next(ids), p, "/menu") for p in people]
-        await _measure(dispatcher, bot, warm_up, counters)
+        await _measure(dispatcher, bot, warm_up, counters, bare)
         for name, batch in kinds.items():
-            ms, most_tx, most_redis = await _measure(dispatcher, bot, batch, counters)
-            result[f"{name}_ms"] = ms
-            result["sql_tx_max"] = max(result["sql_tx_max"], most_tx)
-            result["redis_max"] = max(result["redis_max"], most_redis)
+            measured = await _measure(dispatcher, bot, batch, counters, bare)
+            result[f"{name}_ms"] = measured.ms
+            result[f"{name}_x"] = measured.times_bare
+            bare_ms.append(measured.bare_ms)
+            result["sql_tx_max"] = max(result["sql_tx_max"], measured.most_tx)
+            result["redis_max"] = max(result["redis_max"], measured.most_redis)
+        result["bare_ms"] = statistics.median(bare_ms)
     finally:
         restore()
         gate = getattr(dispatcher.fsm, "gate", None)
@@ -267,25 +330,6 @@ async def bench_backend(
     return result
 
 
-async def bench_bare(count: int) -> float:
-    router = Router()
-
-    @router.message()
-    async def answer(message: Message) -> None:
-        await message.answer("ok")
-
-    dispatcher = Dispatcher()
-    dispatcher.include_router(router)
-    bot = Bot("42:BENCH", session=LocalSession())
-    cpu = []
-    for n in range(count):
-        update = _message(3 * 10**9 + n, FIRST_USER + n, "/menu")
-        started = time.process_time()
-        await dispatcher.feed_raw_update(bot, update)
-        cpu.append((time.process_time() - started) * 1000)
-    return statistics.median(cpu)
-
-
 async def _postgres(base: str, initiatives: int, count: int, redis_url: str) -> dict[str, float]:
     async with (
         own_postgres_database(base, "updates") as url,
@@ -294,12 +338,13 @@ async def _postgres(base: str, initiatives: int, count: int, redis_url: str) -> 
         return await bench_backend(url, own_redis, initiatives, count)
 
 
-def _line(backend: str, figures: dict[str, float], bare: float) -> str:
+def _line(backend: str, figures: dict[str, float]) -> str:
     return (
         f"updates backend={backend} menu_ms={figures['menu_ms']:.2f} "
         f"card_ms={figures['card_ms']:.2f} search_ms={figures['search_ms']:.2f} "
-        f"signup_ms={figures['signup_ms']:.2f} bare_ms={bare:.2f} "
-        f"sql_tx_max={figures['sql_tx_max']:.0f} redis_max={figures['redis_max']:.0f}"
+        f"signup_ms={figures['signup_ms']:.2f} bare_ms={figures['bare_ms']:.2f} "
+        f"sql_tx_max={figures['sql_tx_max']:.0f} redis_max={figures['redis_max']:.0f} "
+        + " ".join(f"{kind}_x={figures[f'{kind}_x']:.1f}" for kind in KINDS)
     )
 
 
@@ -308,19 +353,18 @@ def main() -> int:
     parser.add_argument("--initiatives", type=int, default=10_000)
     parser.add_argument("--count", type=int, default=200, help="updates of each kind")
     args = parser.parse_args()
-    bare = run(bench_bare(args.count))
     with tempfile.TemporaryDirectory() as folder:
         sqlite = run(
             bench_backend(
                 f"sqlite+aiosqlite:///{folder}/bench.db", None, args.initiatives, args.count
             )
         )
-    lines = [_line("sqlite", sqlite, bare)]
+    lines = [_line("sqlite", sqlite)]
     postgres_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL")
     if postgres_url:
         redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
         figures = run(_postgres(postgres_url, args.initiatives, args.count, redis_url))
-        lines.append(_line("postgres", figures, bare))
+        lines.append(_line("postgres", figures))
     for line in lines:
         print(line)
     return 0
