@@ -837,3 +837,38 @@ def test_a_button_is_made_of_what_was_given() -> None:
             [{"text": "Website", "url": "https://example.org"}],
         ]
     }
+
+
+def test_merged_needs_of_a_router_let_in_every_message_one_of_its_handlers_could_take(
+    dispatcher: Dispatcher,
+) -> None:
+    """A router's needs of a command alone, and of a state alone, are looked at as one: that
+    never turns away a message, in any state, that one of its handlers could take."""
+    from aiogram import Router
+
+    from bot.filters.prechecks import _merged, _message_needs
+
+    def routers(router: Router) -> Iterator[Router]:
+        for sub_router in router.sub_routers:
+            yield sub_router
+            yield from routers(sub_router)
+
+    anna = make_user(language_code="nl")
+    checked = 0
+    for router in routers(dispatcher):
+        needs = _message_needs(router)
+        if needs is None:
+            continue
+        commands = {name for need in needs for name in need.commands or ()}
+        states = {state for need in needs for state in need.states or ()} | {None}
+        texts = [f"/{name}" for name in commands] + ["/onbekend", "hallo", "12"]
+        for text in texts:
+            message = message_update(anna, text).message
+            assert message is not None
+            for state in states:
+                data = {"user": None, "raw_state": state}
+                before = any(need.could_take(message, state, data) for need in needs)
+                after = any(need.could_take(message, state, data) for need in _merged(needs))
+                assert after or not before, (router.name, text, state)
+                checked += 1
+    assert checked > 500

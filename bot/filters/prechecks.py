@@ -120,7 +120,7 @@ def skip_routers_nothing_fits(router: Router) -> int:
         kinds = _button_kinds(sub_router)
         needs = _message_needs(sub_router)
         if kinds is not None or needs is not None:
-            _step_over_unless(sub_router, kinds, needs)
+            _step_over_unless(sub_router, kinds, None if needs is None else _merged(needs))
             guarded += 1
         guarded += skip_routers_nothing_fits(sub_router)
     return guarded
@@ -214,6 +214,25 @@ def _message_needs(router: Router) -> tuple[HandlerNeeds, ...] | None:
             return None
         needs.extend(below)
     return tuple(needs)
+
+
+def _merged(needs: tuple[HandlerNeeds, ...]) -> tuple[HandlerNeeds, ...]:
+    """The needs of a command alone, and those of a state alone, each merged into one: a router
+    with forty commands reads a message's command once, not forty times. (A command merged
+    with another one's prefix can only let a message in that aiogram then turns away.)"""
+    commands = [n for n in needs if n.states is None and not n.checks]
+    states = [n for n in needs if n.commands is None and not n.checks]
+    merged = [n for n in needs if n.checks or (n.states is not None and n.commands is not None)]
+    if commands:
+        merged.append(
+            HandlerNeeds(
+                prefixes=frozenset().union(*(n.prefixes for n in commands)),
+                commands=frozenset().union(*(n.commands or () for n in commands)),
+            )
+        )
+    if states:
+        merged.append(HandlerNeeds(states=frozenset().union(*(n.states or () for n in states))))
+    return tuple(merged)
 
 
 def _state_names(found: StateFilter | State) -> set[str | None] | None:
