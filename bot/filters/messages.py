@@ -21,27 +21,34 @@ def is_command(message: Message) -> bool:
     return message.text is not None and message.text.startswith("/")
 
 
-class TypedText(Filter):
+class _CheapFilter(Filter):
+    """A filter that is its own cheap check."""
+
+    def could_take(self, message: Message, data: Mapping[str, Any]) -> bool:
+        raise NotImplementedError
+
+    async def __call__(self, message: Message) -> bool:
+        return self.could_take(message, {})
+
+
+class TypedText(_CheapFilter):
     """A message with text that is not a command: an answer, a query, a message to pass on."""
 
     def could_take(self, message: Message, data: Mapping[str, Any]) -> bool:
         return bool(message.text) and not is_command(message)
 
-    async def __call__(self, message: Message) -> bool:
-        return self.could_take(message, {})
 
-
-def replies_to_the_bot(message: Message) -> bool:
-    """A Telegram reply to one of the bot's own messages."""
+def bot_message_replied_to(message: Message) -> Message | None:
+    """The bot's own message that `message` is a Telegram reply to; None when it replies to
+    nothing, or to someone else."""
     replied = message.reply_to_message
-    return replied is not None and replied.from_user is not None and replied.from_user.is_bot
+    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+        return None
+    return replied
 
 
-class ReplyToTheBot(Filter):
+class ReplyToTheBot(_CheapFilter):
     """A Telegram reply to one of the bot's own messages."""
 
     def could_take(self, message: Message, data: Mapping[str, Any]) -> bool:
-        return replies_to_the_bot(message)
-
-    async def __call__(self, message: Message) -> bool:
-        return self.could_take(message, {})
+        return bot_message_replied_to(message) is not None

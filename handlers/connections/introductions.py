@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.writing import start_writing, still_writing
-from bot.filters.messages import ReplyToTheBot, TypedText
+from bot.filters.messages import ReplyToTheBot, TypedText, bot_message_replied_to
 from bot.i18n import _
 from bot.keyboards.callbacks import IntroAction, IntroCallback
 from bot.keyboards.connections import cancel_keyboard, refusal_keyboard, writer_keyboard
@@ -238,10 +238,8 @@ async def cb_reply(
 
 async def _replied_thread(message: Message, repo: Repo) -> dict[str, Any] | bool:
     """Filter: a Telegram reply to a relayed message gives that message's thread."""
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
-        return False
-    if message.from_user is None:
+    replied = bot_message_replied_to(message)
+    if replied is None or message.from_user is None:
         return False
     thread_id = await intro.thread_replied_to(repo, message.from_user.id, replied.message_id)
     return {"thread_id": thread_id} if thread_id is not None else False

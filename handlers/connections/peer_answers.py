@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.conversation.writing import start_writing, still_writing
-from bot.filters.messages import ReplyToTheBot, TypedText
+from bot.filters.messages import ReplyToTheBot, TypedText, bot_message_replied_to
 from bot.i18n import _
 from bot.keyboards.callbacks import PeerAction, PeerCallback
 from bot.keyboards.connections import cancel_markup
@@ -68,10 +68,8 @@ async def answer_write(
 
 async def _replied_question(message: Message, repo: Repo) -> dict[str, Any] | bool:
     """Filter: a Telegram reply to a question message gives that question."""
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
-        return False
-    if message.from_user is None:
+    replied = bot_message_replied_to(message)
+    if replied is None or message.from_user is None:
         return False
     found = await peers.question_replied_to(repo, message.from_user.id, replied.message_id)
     return {"question_id": found} if found is not None else False

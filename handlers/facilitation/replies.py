@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.filters.messages import replies_to_the_bot
+from bot.filters.messages import bot_message_replied_to
 from bot.handler_data import HandlerData
 from bot.i18n import _, ngettext
 from bot.keyboards.callbacks import FacAnswerCallback, FacDutyAction, FacDutyCallback
@@ -69,11 +69,11 @@ class RepliedToFacilitation(Filter):
     request with its [Yes] / [No] buttons (such as the question back)."""
 
     def could_take(self, message: Message, data: Mapping[str, Any]) -> bool:
-        return replies_to_the_bot(message)
+        return bot_message_replied_to(message) is not None
 
     async def __call__(self, message: Message, repo: Repo, **kwargs: Any) -> bool | dict[str, Any]:
-        original = message.reply_to_message
-        if original is None or not replies_to_the_bot(message):
+        original = bot_message_replied_to(message)
+        if original is None:
             return False
         found = await facilitation_requests.message_request(
             repo, message.chat.id, original.message_id
