@@ -50,11 +50,11 @@ from bot.middlewares.update_gate import RedisUpdateGate
 from bot.middlewares.user import UserMiddleware
 from bot.response_models import KeepResponseModelsMiddleware
 from bot.search.snapshot import SnapshotFile
+from bot.services.change_broadcast import ChangeBroadcast
 from bot.services.geocoding import Geocoder
 from bot.services.known_users import SHARED_TTL, TTL, KnownUsers
 from bot.services.known_users import register as register_known_users
 from bot.services.search.index_sync import SearchIndexHolder
-from bot.services.user_changes import UserChangeBroadcast
 from bot.telegram_models import build_everyday_models
 from handlers import create_root_router
 from scheduler.context import JobContext
@@ -288,9 +288,10 @@ def create_application(
         throttling=throttling,
     )  # fmt: skip
     if settings.redis_url:
-        # Changes to people are announced to the other processes: keep people the full TTL.
-        changes = UserChangeBroadcast(redis)
-        extras["user_changes"] = changes
+        # Changes to people and to the search are announced to the other processes: keep people
+        # the full TTL.
+        changes = ChangeBroadcast(redis)
+        extras["changes"] = changes
         dispatcher.startup.register(changes.start)
         dispatcher.shutdown.register(changes.stop)
         dispatcher["known_users"].ttl = TTL
@@ -310,8 +311,8 @@ def create_application(
 
 
 async def close_application(app: Application) -> None:
-    changes = app.extras.get("user_changes")
-    if isinstance(changes, UserChangeBroadcast):
+    changes = app.extras.get("changes")
+    if isinstance(changes, ChangeBroadcast):
         await changes.stop()
     await app.bot.session.close()
     await app.engine.dispose()

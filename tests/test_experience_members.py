@@ -36,6 +36,7 @@ from bot.services.connections import introductions as intro
 from bot.services.connections import peer_questions as peers
 from bot.services.initiatives import invites
 from bot.services.initiatives.freshness import schedule_freshness_nudges
+from bot.services.initiatives.profiles import confirm_fresh
 from storage.models import InitiativeInvite, Role, SenderBlock
 from storage.repositories import Repo
 from tests.conftest import COORDINATOR_ID, Feeder
@@ -308,7 +309,10 @@ async def test_co_members_see_that_a_colleague_answered(
 async def test_possibly_outdated_shows_in_result_lists_too(
     feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:
-    await add_initiative(repo, clock.now())
+    """And goes from the list as soon as a member says the profile is still right."""
+    anna = make_user(language_code="nl")
+    await add_person(repo, anna, clock.now())
+    ident = (await add_initiative(repo, clock.now(), owners=(anna.id,))).id
     clock.advance(timedelta(days=400))
     await feed(message_update(make_user(language_code="nl"), "/zoek repareren"))
     assert "1. <b>Repair Café Lombok</b> — Utrecht · West · ⚠️ misschien verouderd" in (
@@ -316,6 +320,9 @@ async def test_possibly_outdated_shows_in_result_lists_too(
     )
     await feed(message_update(make_user(language_code="en"), "/search repair"))
     assert "— Utrecht · West · ⚠️ possibly outdated" in bot_api.take(SendMessage).text
+    await confirm_fresh(repo, ident, anna.id, now=clock.now())
+    await feed(message_update(make_user(language_code="nl"), "/zoek repareren"))
+    assert "1. <b>Repair Café Lombok</b> — Utrecht · West\n" in bot_api.take(SendMessage).text
 
 
 async def test_an_imported_initiatives_question_goes_to_the_coordinators_with_a_claim_link(

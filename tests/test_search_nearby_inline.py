@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from aiogram.methods import (
     AnswerCallbackQuery,
     AnswerInlineQuery,
@@ -115,6 +116,32 @@ async def test_inline_query_offers_shareable_cards(
         ["🔎 Open in Samenspel", f"https://t.me/samenspel_test_bot?start=i_{gardens['bongerd']}"]
     ]
     assert answer.is_personal is True and answer.next_offset == ""
+
+
+async def test_a_shared_card_is_read_from_the_database_even_before_the_index_knows(
+    feed: Feeder,
+    bot_api: MockedBotAPI,
+    repo: Repo,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another process took a profile offline, and this process's index does not know yet (it
+    learns within seconds). A card shared into a chat carries the contact details: it is read
+    from the database, so that profile is not offered."""
+    from bot.services.initiatives import profiles
+    from bot.services.search import index_sync
+
+    gardens = await add_gardens(repo, clock.now())
+    feed.dispatcher["search_index"]._monotonic = lambda: 0.0  # no recheck falls due meanwhile
+    emma = make_user(language_code="nl")
+    await feed(_inline(emma, "moestuin"))
+    bot_api.take_all()
+    frozen = index_sync.changes_committed_here()  # what the other process commits is not seen
+    monkeypatch.setattr(index_sync, "changes_committed_here", lambda: frozen)
+    await profiles.set_hidden(repo, gardens["bongerd"], 1, hidden=True, now=clock.now())
+    await feed(_inline(emma, "moestuin"))
+    answer = bot_api.take(AnswerInlineQuery)
+    assert [result.title for result in answer.results] == ["Groentetuin Zeist-West"]
 
 
 async def test_inline_results_come_a_page_at_a_time(

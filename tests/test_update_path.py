@@ -393,6 +393,52 @@ async def test_each_common_update_is_at_most_one_transaction_and_copies_no_keybo
             assert len(transactions) <= 1, (answers[0], len(transactions))
 
 
+async def test_a_list_of_results_is_made_from_the_index_with_no_database_statement(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
+) -> None:
+    """A search, the list near a shared location and [Similar] show the initiatives as the
+    index holds them: once the index is current, none of them sends a statement. The card
+    behind a result is read from the database."""
+    from aiogram.types import Location
+    from sqlalchemy import event
+
+    from bot.keyboards.callbacks import SearchItemAction, SearchItemCallback
+    from tests.search_support import add_gardens
+
+    gardens = await add_gardens(feed.repo, clock.now())
+    feed.dispatcher["search_index"]._monotonic = lambda: 0.0  # no recheck falls due meanwhile
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/zoek moestuin"))  # anna is known, the index current
+    bot_api.take_all()
+    similar = SearchItemCallback(action=SearchItemAction.SIMILAR, id=gardens["bongerd"]).pack()
+    card = SearchItemCallback(action=SearchItemAction.OPEN, id=gardens["bongerd"]).pack()
+    statements: list[str] = []
+
+    def sent(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    steps = [
+        (message_update(anna, "/zoek moestuin"), "🔎 <b>Resultaten voor “moestuin”</b> (2)", 0),
+        (
+            message_update(anna, location=Location(latitude=52.0925, longitude=5.1000)),
+            "📍 <b>Bij jou in de buurt</b> (3)",
+            0,
+        ),
+        (callback_update(anna, similar), "🔁 <b>Lijkt op Buurtmoestuin De Bongerd</b>", 0),
+        (callback_update(anna, card), "<b>Buurtmoestuin De Bongerd</b>", 1),
+    ]
+    event.listen(engine.sync_engine, "before_cursor_execute", sent)
+    try:
+        for update, start, expected in steps:
+            statements.clear()
+            await feed(update)
+            texts = [getattr(call, "text", None) or "" for call in bot_api.take_all()]
+            assert [text for text in texts if text.startswith(start)], texts
+            assert len(statements) == expected, (start, statements)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", sent)
+
+
 async def test_a_sign_up_and_a_card_compose_no_select_statement(
     feed: Feeder, bot_api: MockedBotAPI, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

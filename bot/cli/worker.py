@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.app import close_application, create_application
 from bot.config import Settings
-from bot.services.user_changes import UserChangeBroadcast
+from bot.services.change_broadcast import ChangeBroadcast
 from storage.repositories import Repo
 
 logger = logging.getLogger(__name__)
@@ -19,8 +19,8 @@ async def run_delivery_worker(
 ) -> None:
     """Deliver due outbox rows until stopped (or, with `until_idle`, until nothing is left)."""
     app = create_application(settings)
-    changes = app.extras.get("user_changes")
-    if isinstance(changes, UserChangeBroadcast):
+    changes = app.extras.get("changes")
+    if isinstance(changes, ChangeBroadcast):
         await changes.start()  # a person who blocked the bot is told to the other processes
     sender = app.sender
     sender.lease = timedelta(seconds=lease_seconds)

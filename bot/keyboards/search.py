@@ -3,6 +3,8 @@ pickers, theme suggestions, a card's [Similar] [Contact], and the "share your lo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -23,6 +25,7 @@ from bot.keyboards.callbacks import (
 )
 from bot.keyboards.map import map_button
 from bot.keyboards.share import share_card_button
+from bot.search import Listed
 from bot.services.search.discover import PAGE_SIZE, Choices
 from storage.models import Initiative
 
@@ -51,14 +54,14 @@ def search_mode_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
-def _title(number: int, initiative: Initiative) -> str:
+def _title(number: int, initiative: Listed) -> str:
     name = initiative.name
     if len(name) > _TITLE_LENGTH:
         name = name[: _TITLE_LENGTH - 1] + "…"
     return f"{number}. {name}"
 
 
-def _open(number: int, initiative: Initiative) -> list[InlineKeyboardButton]:
+def _open(number: int, initiative: Listed) -> list[InlineKeyboardButton]:
     data = SearchItemCallback(action=SearchItemAction.OPEN, id=initiative.id).pack()
     return [InlineKeyboardButton(text=_title(number, initiative), callback_data=data)]
 
@@ -74,7 +77,7 @@ def _pages(page: int, pages: int, to_page: dict[int, str]) -> list[InlineKeyboar
 
 
 def results_keyboard(
-    items: list[Initiative], request: SearchCallback, pages: int, locale: str
+    items: Sequence[Listed], request: SearchCallback, pages: int, locale: str
 ) -> InlineKeyboardMarkup:
     """A button per result, ◀ page ▶, and the theme and municipality filters."""
     first = request.page * PAGE_SIZE + 1
@@ -176,7 +179,7 @@ def map_link(lat: float, lon: float) -> str:
     )
 
 
-def list_keyboard(items: list[Initiative]) -> InlineKeyboardMarkup:
+def list_keyboard(items: Sequence[Listed]) -> InlineKeyboardMarkup:
     """A button per initiative of a short list (similar initiatives)."""
     return InlineKeyboardMarkup(
         inline_keyboard=[_open(number, item) for number, item in enumerate(items, start=1)]
@@ -184,7 +187,7 @@ def list_keyboard(items: list[Initiative]) -> InlineKeyboardMarkup:
 
 
 def nearby_keyboard(
-    items: list[Initiative], token: int, page: int, pages: int
+    items: Sequence[Listed], token: int, page: int, pages: int
 ) -> InlineKeyboardMarkup:
     first = page * PAGE_SIZE + 1
     rows = [_open(first + offset, item) for offset, item in enumerate(items)]

@@ -6,12 +6,13 @@ BM25F-style ranking. Pure Python plus rapidfuzz, in memory, synchronous.
 """
 
 from bot.search.index import SearchIndex
-from bot.search.models import NearbyHit, SearchDocument, SearchHit, SearchResult
+from bot.search.models import Listed, NearbyHit, SearchDocument, SearchHit, SearchResult
 from bot.search.places import Gazetteer
 from bot.search.vocabulary import Vocabulary
 
 __all__ = [
     "Gazetteer",
+    "Listed",
     "NearbyHit",
     "SearchDocument",
     "SearchHit",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 from sys import intern
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,8 @@ class SearchDocument:
     keywords: tuple[str, ...]
     lat: float | None
     lon: float | None
+    # When a member last confirmed the profile; a list marks one not confirmed for long.
+    last_confirmed_at: datetime | None = None
 
     def __post_init__(self) -> None:
         # Themes, places and keywords recur across thousands of initiatives: one string each.
@@ -33,6 +36,28 @@ class SearchDocument:
         """Read back (`bot.search.snapshot`) by calling the constructor with the fields, so
         what the constructor shares is shared again."""
         return (type(self), tuple(getattr(self, field.name) for field in fields(self)))
+
+
+class Listed(Protocol):
+    """What a list of initiatives shows of one: a search document, or a stored initiative."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def municipality(self) -> str | None: ...
+
+    @property
+    def neighbourhood(self) -> str | None: ...
+
+    @property
+    def last_confirmed_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,8 @@ from bot.search.index import SearchIndex
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+# 2: documents carry when their profile was last confirmed.
+FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
 # Everything an index is made from besides the initiatives: the search code, its word lists,
 # the places and themes, and how text is folded.

@@ -4,7 +4,7 @@ who is writing (their language, role and reachability).
 - Bounded (least recently seen go first) and short-lived: a change made by another process
   (a new language, a role) is seen within `TTL` seconds; with several processes behind one
   webhook (`REDIS_URL` set) each committed change is announced to the others at once
-  (`user_changes.py`), and `TTL` is only the safety net for an announcement that got lost.
+  (`change_broadcast.py`), and `TTL` is only the safety net for an announcement that got lost.
   `SHARED_TTL` (a few seconds) is for several processes that can't announce.
 - Coordinators are never kept: whether someone may take an admin action is read fresh, so a
   demotion holds at once in every process.

@@ -4,10 +4,12 @@ details of one initiative, and the short lines of an inline result."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.catalog.themes import THEMES
 from bot.i18n import _
+from bot.search import Listed
 from bot.services.initiatives.profiles import is_outdated
 from bot.services.search.discover import PAGE_SIZE, Filters, NearbyPage, ResultPage
 from bot.views.initiative_card import public_contact_lines, theme_names
@@ -25,7 +27,7 @@ def snippet(text: str, length: int = SNIPPET_LENGTH) -> str:
     return cut + "…"
 
 
-def place_text(initiative: Initiative) -> str:
+def place_text(initiative: Listed) -> str:
     """Municipality · neighbourhood, plain text."""
     parts = [initiative.municipality or "", initiative.neighbourhood or ""]
     return " · ".join(part for part in parts if part)
@@ -39,9 +41,7 @@ def kilometres(distance: float, locale: str) -> str:
     return (text if locale.startswith("en") else text.replace(".", ",")) + " km"
 
 
-def _line(
-    number: int, initiative: Initiative, extra: str = "", *, now: datetime | None = None
-) -> str:
+def _line(number: int, initiative: Listed, extra: str = "", *, now: datetime | None = None) -> str:
     """One initiative of a list; "possibly outdated" as on its card, so a list never hides
     what the card shows."""
     head = f"{number}. <b>{html.escape(initiative.name)}</b>"
@@ -125,7 +125,7 @@ def nearby_text(
 
 
 def similar_text(
-    initiative: Initiative, found: list[Initiative], *, now: datetime | None = None
+    initiative: Listed, found: Sequence[Listed], *, now: datetime | None = None
 ) -> str:
     name = html.escape(initiative.name)
     if not found:

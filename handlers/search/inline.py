@@ -67,10 +67,15 @@ def _shared_card(
 
 
 async def _answer_with_cards(
-    inline_query: InlineQuery, page: ResultPage, username: str | None, locale: str, now: datetime
+    inline_query: InlineQuery,
+    page: ResultPage,
+    cards: list[Initiative],
+    username: str | None,
+    locale: str,
+    now: datetime,
 ) -> None:
     results: list[InlineQueryResultUnion] = [
-        _shared_card(item, username, locale, now) for item in page.items
+        _shared_card(item, username, locale, now) for item in cards
     ]
     following = (page.page + 1) * INLINE_PAGE
     more = following < min(page.total, INLINE_MAX)
@@ -140,10 +145,13 @@ async def on_inline_query(
         await _answer_with_hint(inline_query, _("Type what you are looking for, e.g. moestuin"))
         return
     page = await _page_found(inline_query, words, repo, search_index)
-    if not page.items:
+    # A shared card carries the contact details: those are read from the database.
+    cards = await discover.cards(repo, page)
+    if not cards:
         await _answer_with_hint(inline_query, _("Nothing found. Search in Samenspel itself"))
         return
-    await _answer_with_cards(inline_query, page, (await bot.me()).username, locale, clock.now())
+    username = (await bot.me()).username
+    await _answer_with_cards(inline_query, page, cards, username, locale, clock.now())
 
 
 async def _page_found(

@@ -10,13 +10,14 @@ moment of the commit. That keeps writers from waiting on each other longer than 
 version numbers become visible in the order of the commits (the row lock serialises them).
 
 Each such commit also counts in this process (`changes_committed_here`), so the process's own
-index knows without asking the database that something changed.
+index knows without asking the database that something changed, and is told to whoever listens
+(`on_commit`): with Redis, the other processes hear of it at once.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import BigInteger, Integer, String, event, func, inspect
@@ -30,7 +31,8 @@ _STATE_ROW = 1
 _PENDING_KEY = "search_changed_initiatives"
 _BUMPED_KEY = "search_version_bumped"
 _BATCH = 1000
-# The columns the search reads; a change to another column leaves the index as it is.
+# The columns the search reads or shows in a list of results; a change to another column leaves
+# the index as it is.
 SEARCHED_COLUMNS = (
     "ref",
     "name",
@@ -41,6 +43,7 @@ SEARCHED_COLUMNS = (
     "keywords",
     "lat",
     "lon",
+    "last_confirmed_at",
 )
 
 
@@ -147,15 +150,29 @@ class _Committed:
     count = 0
 
 
+# Called after each commit of this process that changed what the search shows (to tell the
+# other processes; see `bot.services.change_broadcast`).
+_LISTENERS: list[Callable[[], None]] = []
+
+
 def changes_committed_here() -> int:
     """How many commits of this process changed what the search shows (never goes down)."""
     return _Committed.count
+
+
+def on_commit(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call `listener` after every commit that changed what the search shows; returns a way
+    to stop."""
+    _LISTENERS.append(listener)
+    return lambda: _LISTENERS.remove(listener) if listener in _LISTENERS else None
 
 
 @event.listens_for(Session, "after_commit")
 def _count_commit(session: Session) -> None:
     if session.info.pop(_BUMPED_KEY, False):
         _Committed.count += 1
+        for listener in list(_LISTENERS):
+            listener()
 
 
 @event.listens_for(Session, "after_rollback")

@@ -13,7 +13,8 @@ from storage.models import Initiative, InitiativeStatus
 from storage.models.search import SearchChange, SearchState
 
 _CHUNK = 500
-# The columns a search document is made of, in the order `published_rows` returns them.
+# The columns a search document is made of (what is searched, and what a list of results shows),
+# in the order `published_rows` returns them.
 DOCUMENT_COLUMNS = (
     Initiative.id,
     Initiative.ref,
@@ -25,6 +26,7 @@ DOCUMENT_COLUMNS = (
     Initiative.keywords,
     Initiative.lat,
     Initiative.lon,
+    Initiative.last_confirmed_at,
 )
 
 # The searched columns of every published initiative, for building the index.

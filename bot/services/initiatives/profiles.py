@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.search import Listed
 from bot.services import outbox
 from bot.services.coordination import audit
 from bot.services.initiatives.errors import InitiativeError
@@ -53,7 +54,7 @@ class Membership:
         return self.role == MemberRole.OWNER
 
 
-def is_outdated(initiative: Initiative, now: datetime) -> bool:
+def is_outdated(initiative: Listed, now: datetime) -> bool:
     confirmed = initiative.last_confirmed_at
     return confirmed is not None and now - confirmed >= OUTDATED_AFTER
 

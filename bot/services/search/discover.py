@@ -2,18 +2,22 @@
 the filter choices that fit a query, the public card behind a result, similar initiatives,
 initiatives near a point, and themes to suggest when a search finds nothing.
 
-Every function brings the index up to date first, then reads the initiatives it shows from the
-database, so a profile taken offline a moment ago is never shown.
+Every function brings the index up to date first. A list (results, nearby, similar) shows the
+initiatives as the index holds them, so it needs no database read: a change made in this
+process shows at once, one made in another process as soon as it is announced (or within
+`index_sync.RECHECK_SECONDS`). What a person opens or shares (the card, the contact details, an
+inline card) is read from the database, so a profile taken offline a moment ago is never opened.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.catalog.themes import THEMES
-from bot.search import SearchIndex, SearchResult
+from bot.search import NearbyHit, SearchDocument, SearchHit, SearchIndex, SearchResult
 from bot.services.search.errors import SearchError
 from bot.services.search.index_sync import SearchIndexHolder
 from storage.models import Initiative
@@ -41,7 +45,7 @@ class Filters:
 class ResultPage:
     """One page of a search: the initiatives in rank order, and what the query was read as."""
 
-    items: list[Initiative]
+    items: list[SearchDocument]
     total: int
     page: int
     pages: int
@@ -51,7 +55,7 @@ class ResultPage:
 
 @dataclass(slots=True)
 class NearbyPage:
-    items: list[tuple[Initiative, float]]
+    items: list[tuple[SearchDocument, float]]
     total: int
     page: int
     pages: int
@@ -95,7 +99,7 @@ async def search(
     theme = filters.theme or None
     municipality = filters.municipality or None
 
-    def ranked(index: SearchIndex) -> tuple[SearchResult, int, list[str]]:
+    def ranked(index: SearchIndex) -> tuple[SearchResult, int, list[str], list[SearchDocument]]:
         # One search gives the page and the total; only a page past the last one (the results
         # changed since the arrow was shown) takes a second, for the last page.
         wanted = max(page, 0)
@@ -108,15 +112,26 @@ async def search(
                 query, limit=size, offset=shown * size, theme=theme, municipality=municipality
             )
         suggestions = [] if result.total else _suggestions(holder, index, query)
-        return result, shown, suggestions
+        return result, shown, suggestions, _listed(index, result.hits)
 
-    async with repo.read():  # the index's version and the rows in one transaction
-        result, page, suggestions = await holder.ask(repo, ranked)
-        pages = _pages(result.total, size)
-        items = await _in_order(repo, [hit.id for hit in result.hits])
+    result, page, suggestions, items = await holder.ask(repo, ranked)
     if person is not None and not result.total and typed and filters == Filters():
         holder.misses.record(typed, person)
-    return ResultPage(items, result.total, page, pages, result.place, suggestions)
+    return ResultPage(
+        items, result.total, page, _pages(result.total, size), result.place, suggestions
+    )
+
+
+def _listed(index: SearchIndex, hits: Iterable[SearchHit | NearbyHit]) -> list[SearchDocument]:
+    """The documents of hits, in their order (asked of the index the hits came from)."""
+    documents = index.documents()
+    return [documents[hit.id] for hit in hits]
+
+
+async def cards(repo: Repo, page: ResultPage) -> list[Initiative]:
+    """The stored initiatives of a page, in its order, for what a list does not show (contact
+    details, consent); one taken offline since is left out."""
+    return await _in_order(repo, [item.id for item in page.items])
 
 
 def _suggestions(holder: SearchIndexHolder, index: SearchIndex, query: str) -> list[str]:
@@ -182,12 +197,17 @@ async def public_card(repo: Repo, initiative_id: int) -> Initiative:
 
 async def similar(
     repo: Repo, holder: SearchIndexHolder, initiative_id: int
-) -> tuple[Initiative, list[Initiative]]:
+) -> tuple[SearchDocument, list[SearchDocument]]:
     """An initiative and the ones most like it (themes, distinctive words, nearness)."""
-    async with repo.read():
-        hits = await holder.ask(repo, lambda index: index.similar(initiative_id, limit=SIMILAR_MAX))
-        found = await _in_order(repo, [initiative_id, *(hit.id for hit in hits)])
-    if not found or found[0].id != initiative_id:
+
+    def alike(index: SearchIndex) -> list[SearchDocument] | None:
+        if initiative_id not in index:
+            return None
+        hits = index.similar(initiative_id, limit=SIMILAR_MAX)
+        return [index.documents()[initiative_id], *_listed(index, hits)]
+
+    found = await holder.ask(repo, alike)
+    if found is None:
         raise NotPublishedError(initiative_id)
     return found[0], found[1:]
 
@@ -196,13 +216,14 @@ async def nearby(
     repo: Repo, holder: SearchIndexHolder, lat: float, lon: float, *, page: int = 0
 ) -> NearbyPage:
     """Initiatives near a point, nearest first, with their distance in kilometres."""
-    async with repo.read():
-        index: SearchIndex = await holder.fresh(repo)
+
+    def near(index: SearchIndex) -> NearbyPage:
         hits = index.nearby(lat, lon, limit=NEARBY_MAX, max_km=NEARBY_KM)
         pages = _pages(len(hits), PAGE_SIZE)
-        page = min(max(page, 0), pages - 1)
-        shown = hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        rows = await _in_order(repo, [hit.id for hit in shown])
-    found = {item.id: item for item in rows}
-    items = [(found[hit.id], hit.distance_km) for hit in shown if hit.id in found]
-    return NearbyPage(items, len(hits), page, pages)
+        shown = min(max(page, 0), pages - 1)
+        on_page = hits[shown * PAGE_SIZE : (shown + 1) * PAGE_SIZE]
+        distances = [hit.distance_km for hit in on_page]
+        items = list(zip(_listed(index, on_page), distances, strict=True))
+        return NearbyPage(items, len(hits), shown, pages)
+
+    return await holder.ask(repo, near)

@@ -7,10 +7,12 @@ it re-reads only the initiatives changed since, adds or replaces those that are 
 takes out the rest; a database that went back in time (restored, emptied) is read again whole.
 
 The number is asked only when it may have moved: after a commit of this process that changed
-what the search shows, and otherwise once every `RECHECK_SECONDS` at most (a busy bot searches
-many times a second, and each ask was a third of a search's database work). So an edit is
-visible at once in the process that made it, and within `RECHECK_SECONDS` in every other process
-on the same database (another bot process, the worker, an import).
+what the search shows, after another process announced one (with Redis, see
+`bot.services.change_broadcast`), and otherwise once every `RECHECK_SECONDS` at most (a busy bot
+searches many times a second, and each ask was a third of a search's database work). So an edit
+is visible at once in the process that made it, as soon as it is announced in the others, and
+within `RECHECK_SECONDS` in any process on the same database that was not told (an import from
+the command line, an announcement lost while Redis was away).
 
 With a snapshot file (`bot.search.snapshot`), a process saves its index when it stops, and the
 next one reads it back and applies only what changed since, instead of building it again.
@@ -52,6 +54,16 @@ _BATCH = 2_000  # initiatives read and sent to the worker at a time
 RECHECK_SECONDS = 2.0
 
 
+class _Heard:
+    count = 0
+
+
+def changed_elsewhere() -> None:
+    """Another process announced a change to what the search shows: every index of this
+    process asks the database's version before its next answer."""
+    _Heard.count += 1
+
+
 def _log_failure(task: asyncio.Task[int]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.error("the search index could not be loaded", exc_info=task.exception())
@@ -64,7 +76,8 @@ async def _document_batches(repo: Repo) -> AsyncGenerator[list[SearchDocument], 
 
 def document(row: tuple[Any, ...]) -> SearchDocument:
     """A search document from the columns of `SearchRepository.published_rows`."""
-    ident, ref, name, description, themes, municipality, neighbourhood, keywords, lat, lon = row
+    ident, ref, name, description, themes, municipality, neighbourhood, keywords, *rest = row
+    lat, lon, confirmed = rest
     return SearchDocument(
         id=int(ident),
         ref=ref,
@@ -76,6 +89,7 @@ def document(row: tuple[Any, ...]) -> SearchDocument:
         keywords=tuple(keywords or ()),
         lat=lat,
         lon=lon,
+        last_confirmed_at=confirmed,
     )
 
 
@@ -105,7 +119,7 @@ class SearchIndexHolder:
         self.recheck_after = recheck_after
         self._monotonic = monotonic
         # When the version was last asked, and how many of this process's changes it covers.
-        self._asked: tuple[float, int] | None = None
+        self._asked: tuple[float, int, int] | None = None
 
     @property
     def documents(self) -> Mapping[int, SearchDocument]:
@@ -168,7 +182,7 @@ class SearchIndexHolder:
             return self.index
         async with self._lock, repo.read():
             # Counted before asking: a commit that lands meanwhile is asked about next time.
-            asked = (self._monotonic(), changes_committed_here())
+            asked = (self._monotonic(), changes_committed_here(), _Heard.count)
             version = await repo.search.version()
             if self.version is None or version < self.version:
                 await self._load(repo)
@@ -179,12 +193,13 @@ class SearchIndexHolder:
 
     def _still_current(self) -> bool:
         """Whether the index may skip asking the database's version: asked a moment ago, and
-        nothing changed in this process since."""
+        nothing changed since, in this process or announced by another."""
         if self.version is None or self._asked is None:
             return False
-        asked_at, committed = self._asked
+        asked_at, committed, heard = self._asked
         return (
             committed == changes_committed_here()
+            and heard == _Heard.count
             and self._monotonic() - asked_at < self.recheck_after
         )
 

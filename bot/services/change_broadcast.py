@@ -1,11 +1,13 @@
-"""Several bot processes behind one webhook each keep the people they saw a moment ago
-(`known_users`). A change to a person committed in one process (a new language, a role, an
-erasure) is announced over Redis pub/sub, and every other process forgets its copy at once,
-instead of after the cache's time to live. One PUBLISH per committed change to people, nothing
-for the updates that change nobody.
+"""Several bot processes behind one webhook each keep copies: the people they saw a moment ago
+(`known_users`) and the search index. A change committed in one process is announced over Redis
+pub/sub, and every other process acts on it at once instead of after a while: a changed person
+is forgotten (instead of after the cache's time to live), and a change to what the search shows
+makes the index ask the database's version before its next answer (instead of after
+`RECHECK_SECONDS`). One PUBLISH per committed change, nothing for the updates that change
+nothing.
 
-An announcement that gets lost (Redis away for a moment) costs at most the cache's time to
-live; a process that can't subscribe keeps working on that time to live."""
+An announcement that gets lost (Redis away for a moment) costs at most the time to live or
+`RECHECK_SECONDS`; a process that can't subscribe keeps working on those."""
 
 from __future__ import annotations
 
@@ -21,15 +23,18 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.services import known_users
+from bot.services.search import index_sync
+from storage.models import search as search_changes
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "samenspel:users:changed"
+CHANNEL = "samenspel:changes"
 RETRY_SECONDS = 1.0
 
 
-class UserChangeBroadcast:
-    """Announces this process's changes to people and forgets those of the others."""
+class ChangeBroadcast:
+    """Announces this process's changes to people and to the search, and acts on those of the
+    others."""
 
     def __init__(
         self,
@@ -38,28 +43,37 @@ class UserChangeBroadcast:
         channel: str = CHANNEL,
         forget_people: Callable[[Iterable[int]], None] = known_users.forget_people,
         forget_everyone: Callable[[], None] = known_users.forget_everyone,
+        search_changed: Callable[[], None] = index_sync.changed_elsewhere,
     ) -> None:
         self._redis = redis
         self._channel = channel
         self._forget_people = forget_people
         self._forget_everyone = forget_everyone
+        self._search_changed = search_changed
         self._origin = uuid.uuid4().hex  # its own announcements come back: they are skipped
         self._publishing: set[asyncio.Task[None]] = set()
         self._listener: asyncio.Task[None] | None = None
-        self._stop_announcing: Callable[[], None] | None = None
+        self._stop_announcing: list[Callable[[], None]] = []
         self.heard = 0
 
     # Announcing ------------------------------------------------------------------------------
 
     def announce(self, user_ids: frozenset[int] | None) -> None:
-        """After a commit (where nothing can be awaited): publish in the background."""
+        """After a commit that changed people (None: anyone): publish in the background."""
+        ids = None if user_ids is None else sorted(user_ids)
+        self._send({"from": self._origin, "ids": ids})
+
+    def announce_search(self) -> None:
+        """After a commit that changed what the search shows: publish in the background."""
+        self._send({"from": self._origin, "search": True})
+
+    def _send(self, message: dict[str, Any]) -> None:
+        # Called after a commit, where nothing can be awaited.
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # no event loop (a command-line tool): nobody else to tell
-        ids = None if user_ids is None else sorted(user_ids)
-        payload = json.dumps({"from": self._origin, "ids": ids})
-        task = loop.create_task(self._publish(payload))
+        task = loop.create_task(self._publish(json.dumps(message)))
         self._publishing.add(task)
         task.add_done_callback(self._publishing.discard)
 
@@ -67,7 +81,7 @@ class UserChangeBroadcast:
         try:
             await self._redis.publish(self._channel, payload)
         except (RedisError, OSError) as problem:
-            logger.warning("a change to people could not be announced: %s", type(problem).__name__)
+            logger.warning("a change could not be announced: %s", type(problem).__name__)
 
     # Listening -------------------------------------------------------------------------------
 
@@ -78,7 +92,10 @@ class UserChangeBroadcast:
         ready = asyncio.get_running_loop().create_future()
         self._listener = asyncio.create_task(self._listen(ready))
         await ready
-        self._stop_announcing = known_users.on_change(self.announce)
+        self._stop_announcing = [
+            known_users.on_change(self.announce),
+            search_changes.on_commit(self.announce_search),
+        ]
 
     async def _listen(self, ready: asyncio.Future[None]) -> None:
         while True:
@@ -92,35 +109,42 @@ class UserChangeBroadcast:
                     if message is not None:
                         self.hear(message["data"])
             except (RedisError, OSError) as problem:
-                logger.warning("listening for changes to people: %s", type(problem).__name__)
+                logger.warning("listening for changes: %s", type(problem).__name__)
                 if not ready.done():
                     ready.set_result(None)  # start anyway: the time to live still holds
-                # Whatever was announced meanwhile is lost: forget everyone to be safe.
+                # Whatever was announced meanwhile is lost: forget everyone, ask the version.
                 self._forget_everyone()
+                self._search_changed()
                 await asyncio.sleep(RETRY_SECONDS)
             finally:
                 with contextlib.suppress(RedisError, OSError):
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     def hear(self, data: bytes | str) -> None:
-        """One announcement: forget the people it names (everyone for None)."""
+        """One announcement: the search changed, or forget the people it names (everyone for
+        None)."""
         try:
             message = json.loads(data)
         except ValueError:
             return
         if not isinstance(message, dict) or message.get("from") == self._origin:
             return
-        ids = message.get("ids")
-        if ids is None:
+        if message.get("search") is True:
+            self._search_changed()
+        elif "ids" not in message:
+            return
+        elif (ids := message["ids"]) is None:
             self._forget_everyone()
         elif isinstance(ids, list):
             self._forget_people(int(user_id) for user_id in ids if isinstance(user_id, int))
+        else:
+            return
         self.heard += 1
 
     async def stop(self, **_: Any) -> None:
-        if self._stop_announcing is not None:
-            self._stop_announcing()
-            self._stop_announcing = None
+        for stop_announcing in self._stop_announcing:
+            stop_announcing()
+        self._stop_announcing = []
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
