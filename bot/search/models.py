@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date
 from sys import intern
 from typing import Any, Protocol
+
+# Each day a profile was confirmed on, as one object that the documents of that day share.
+_DAYS: dict[date, date] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +25,8 @@ class SearchDocument:
     keywords: tuple[str, ...]
     lat: float | None
     lon: float | None
-    # When a member last confirmed the profile; a list marks one not confirmed for long.
-    last_confirmed_at: datetime | None = None
+    # The day (UTC) a member last confirmed the profile: a list marks one not confirmed for long.
+    confirmed_on: date | None = None
 
     def __post_init__(self) -> None:
         # Themes, places and keywords recur across thousands of initiatives: one string each.
@@ -31,6 +34,10 @@ class SearchDocument:
         object.__setattr__(self, "keywords", tuple(intern(str(word)) for word in self.keywords))
         object.__setattr__(self, "municipality", intern(self.municipality))
         object.__setattr__(self, "neighbourhood", intern(self.neighbourhood))
+        if self.confirmed_on is not None:  # a few hundred days for all the initiatives
+            object.__setattr__(
+                self, "confirmed_on", _DAYS.setdefault(self.confirmed_on, self.confirmed_on)
+            )
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Read back (`bot.search.snapshot`) by calling the constructor with the fields, so
@@ -57,7 +64,7 @@ class Listed(Protocol):
     def neighbourhood(self) -> str | None: ...
 
     @property
-    def last_confirmed_at(self) -> datetime | None: ...
+    def confirmed_on(self) -> date | None: ...
 
 
 @dataclass(frozen=True, slots=True)

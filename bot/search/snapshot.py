@@ -35,7 +35,7 @@ from bot.search.index import SearchIndex
 
 logger = logging.getLogger(__name__)
 
-# 2: documents carry when their profile was last confirmed.
+# 2: documents carry the day their profile was last confirmed.
 FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
 # Everything an index is made from besides the initiatives: the search code, its word lists,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.base import Base, UTCDateTime, enum_type
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+def confirmation_day(moment: datetime | None) -> date | None:
+    """The day (UTC) of a confirmation: "possibly outdated" is counted in whole days, so a list
+    of results, the card and the coordinators' figures always agree."""
+    return None if moment is None else moment.astimezone(UTC).date()
 
 
 class InitiativeStatus(enum.StrEnum):
@@ -86,6 +92,10 @@ class Initiative(Base):
     @property
     def is_published(self) -> bool:
         return self.status == InitiativeStatus.PUBLISHED
+
+    @property
+    def confirmed_on(self) -> date | None:
+        return confirmation_day(self.last_confirmed_at)
 
     @property
     def is_hidden(self) -> bool:

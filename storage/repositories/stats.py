@@ -44,7 +44,7 @@ class StatsRepository:
         total = await self._count(select(func.count(Initiative.id)).where(published))
         outdated = await self._count(
             select(func.count(Initiative.id)).where(
-                published, Initiative.last_confirmed_at <= outdated_before
+                published, Initiative.last_confirmed_at < outdated_before
             )
         )
         return total, outdated

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.services.coordination.errors import CoordinationError
 from bot.services.events import feedback as table_feedback
 from bot.services.events.feedback import FeedbackFigures
-from bot.services.initiatives.profiles import OUTDATED_AFTER
+from bot.services.initiatives.profiles import outdated_before
 from storage.models import RegistrationStatus
 from storage.repositories import Repo
 
@@ -154,7 +154,7 @@ async def figures(repo: Repo, period: Period, *, now: datetime) -> Figures:
         start, end = period.start, period.end
         result.users_total, result.users_new = await repo.stats.users(start, end)
         result.initiatives, result.initiatives_outdated = await repo.stats.initiatives(
-            now - OUTDATED_AFTER
+            outdated_before(now)
         )
         result.events = await repo.stats.events_per_kind(start, end)
         result.events_cancelled = await repo.stats.cancelled_events(start, end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from bot.search import Listed
@@ -55,8 +55,15 @@ class Membership:
 
 
 def is_outdated(initiative: Listed, now: datetime) -> bool:
-    confirmed = initiative.last_confirmed_at
-    return confirmed is not None and now - confirmed >= OUTDATED_AFTER
+    """Not confirmed by a member for `OUTDATED_AFTER`, in whole days (see `confirmation_day`)."""
+    confirmed = initiative.confirmed_on
+    return confirmed is not None and now.astimezone(UTC).date() - confirmed >= OUTDATED_AFTER
+
+
+def outdated_before(now: datetime) -> datetime:
+    """A profile last confirmed before this moment is "possibly outdated" now."""
+    first_fresh_day = now.astimezone(UTC).date() - OUTDATED_AFTER + timedelta(days=1)
+    return datetime.combine(first_fresh_day, time(), UTC)
 
 
 def subject(initiative_id: int) -> str:

@@ -37,6 +37,7 @@ from bot.search.snapshot import SnapshotFile, Stamp
 from bot.services.search.index_worker import build_in_worker
 from bot.services.search.misses import MissedWords
 from storage.engine import SessionPool
+from storage.models.initiatives import confirmation_day
 from storage.models.search import changes_committed_here
 from storage.repositories import Repo
 
@@ -89,7 +90,7 @@ def document(row: tuple[Any, ...]) -> SearchDocument:
         keywords=tuple(keywords or ()),
         lat=lat,
         lon=lon,
-        last_confirmed_at=confirmed,
+        confirmed_on=confirmation_day(confirmed),
     )
 
 
