@@ -144,6 +144,32 @@ async def test_a_shared_card_is_read_from_the_database_even_before_the_index_kno
     assert [result.title for result in answer.results] == ["Groentetuin Zeist-West"]
 
 
+async def test_an_inline_query_that_finds_nothing_takes_no_database_connection(
+    feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock, engine: Any
+) -> None:
+    """Inline queries come with every key typed: one that finds nothing costs the database
+    nothing (the person is known, the index current)."""
+    from sqlalchemy import event
+
+    await add_gardens(repo, clock.now())
+    feed.dispatcher["search_index"]._monotonic = lambda: 0.0  # no recheck falls due meanwhile
+    emma = make_user(language_code="nl")
+    await feed(_inline(emma, "moestuin"))
+    bot_api.take_all()
+    checkouts: list[object] = []
+
+    def checked_out(*args: object) -> None:
+        checkouts.append(args)
+
+    event.listen(engine.sync_engine.pool, "checkout", checked_out)
+    try:
+        await feed(_inline(emma, "xyzzyqq"))
+    finally:
+        event.remove(engine.sync_engine.pool, "checkout", checked_out)
+    answer = bot_api.take(AnswerInlineQuery)
+    assert (answer.results, checkouts) == ([], [])
+
+
 async def test_inline_results_come_a_page_at_a_time(
     feed: Feeder, bot_api: MockedBotAPI, repo: Repo, clock: FakeClock
 ) -> None:

@@ -74,6 +74,8 @@ def _pages(total: int, size: int) -> int:
 
 
 async def _in_order(repo: Repo, ids: list[int]) -> list[Initiative]:
+    if not ids:  # inline queries come with every key typed, and most find nothing at first
+        return []
     async with repo.read():
         found = await repo.search.published(ids)
     return [found[ident] for ident in ids if ident in found]
