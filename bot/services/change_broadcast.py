@@ -129,16 +129,15 @@ class ChangeBroadcast:
             return
         if not isinstance(message, dict) or message.get("from") == self._origin:
             return
+        ids = message.get("ids", False)  # None: anyone
         if message.get("search") is True:
             self._search_changed()
-        elif "ids" not in message:
-            return
-        elif (ids := message["ids"]) is None:
+        elif ids is None:
             self._forget_everyone()
         elif isinstance(ids, list):
             self._forget_people(int(user_id) for user_id in ids if isinstance(user_id, int))
         else:
-            return
+            return  # nothing this process knows how to act on
         self.heard += 1
 
     async def stop(self, **_: Any) -> None:

@@ -70,10 +70,11 @@ async def _answer_with_cards(
     inline_query: InlineQuery,
     page: ResultPage,
     cards: list[Initiative],
-    username: str | None,
+    bot: Bot,
     locale: str,
     now: datetime,
 ) -> None:
+    username = (await bot.me()).username
     results: list[InlineQueryResultUnion] = [
         _shared_card(item, username, locale, now) for item in cards
     ]
@@ -144,26 +145,25 @@ async def on_inline_query(
     if not words:
         await _answer_with_hint(inline_query, _("Type what you are looking for, e.g. moestuin"))
         return
-    page = await _page_found(inline_query, words, repo, search_index)
-    # A shared card carries the contact details: those are read from the database.
-    cards = await discover.cards(repo, page)
+    page, cards = await _cards_found(inline_query, words, repo, search_index)
     if not cards:
         await _answer_with_hint(inline_query, _("Nothing found. Search in Samenspel itself"))
         return
-    username = (await bot.me()).username
-    await _answer_with_cards(inline_query, page, cards, username, locale, clock.now())
+    await _answer_with_cards(inline_query, page, cards, bot, locale, clock.now())
 
 
-async def _page_found(
+async def _cards_found(
     inline_query: InlineQuery, words: str, repo: Repo, search_index: SearchIndexHolder
-) -> ResultPage:
+) -> tuple[ResultPage, list[Initiative]]:
     """The page of initiatives the query's offset asks for (Telegram asks for the next one as
-    the person scrolls). Not counted as a missed search when empty: inline queries arrive
-    while the words are being typed."""
+    the person scrolls), and their stored cards: a shared card carries the contact details, so
+    it is read from the database. Not counted as a missed search when empty: inline queries
+    arrive while the words are being typed."""
     offset = int(inline_query.offset) if inline_query.offset.isdigit() else 0
-    return await discover.search(
+    page = await discover.search(
         repo, search_index, words, page=offset // INLINE_PAGE, size=INLINE_PAGE
     )
+    return page, await discover.cards(repo, page)
 
 
 def create_router() -> Router:

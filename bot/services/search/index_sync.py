@@ -65,6 +65,12 @@ def changed_elsewhere() -> None:
     _Heard.count += 1
 
 
+def _changes_known() -> int:
+    """How many changes to what the search shows this process knows of: its own commits and
+    those announced by others (never goes down)."""
+    return changes_committed_here() + _Heard.count
+
+
 def _log_failure(task: asyncio.Task[int]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.error("the search index could not be loaded", exc_info=task.exception())
@@ -119,8 +125,8 @@ class SearchIndexHolder:
         self._loading: asyncio.Task[int] | None = None
         self.recheck_after = recheck_after
         self._monotonic = monotonic
-        # When the version was last asked, and how many of this process's changes it covers.
-        self._asked: tuple[float, int, int] | None = None
+        # When the version was last asked, and how many changes known here it covers.
+        self._asked: tuple[float, int] | None = None
 
     @property
     def documents(self) -> Mapping[int, SearchDocument]:
@@ -183,7 +189,7 @@ class SearchIndexHolder:
             return self.index
         async with self._lock, repo.read():
             # Counted before asking: a commit that lands meanwhile is asked about next time.
-            asked = (self._monotonic(), changes_committed_here(), _Heard.count)
+            asked = (self._monotonic(), _changes_known())
             version = await repo.search.version()
             if self.version is None or version < self.version:
                 await self._load(repo)
@@ -197,12 +203,8 @@ class SearchIndexHolder:
         nothing changed since, in this process or announced by another."""
         if self.version is None or self._asked is None:
             return False
-        asked_at, committed, heard = self._asked
-        return (
-            committed == changes_committed_here()
-            and heard == _Heard.count
-            and self._monotonic() - asked_at < self.recheck_after
-        )
+        asked_at, known = self._asked
+        return known == _changes_known() and self._monotonic() - asked_at < self.recheck_after
 
     def theme_counts(self) -> Counter[str]:
         """How many published initiatives each theme has (as of the last refresh)."""
