@@ -46,7 +46,7 @@ async def insert_or_get_nothing(
     as it was stored (defaults filled in), or None when it existed already."""
     statement = _ignoring_returning_row(_insert_of(session), model)
     row = (await session.execute(statement, values)).mappings().first()
-    return None if row is None else _kept_as_read(session, model(), row)
+    return None if row is None else _as_read(session, model, row)
 
 
 async def insert_new(session: AsyncSession, instance: _Model) -> _Model:
@@ -65,6 +65,31 @@ async def insert_new(session: AsyncSession, instance: _Model) -> _Model:
     statement = _returning_row(_insert_of(session), model)
     row = (await session.execute(statement, given)).mappings().one()
     return _kept_as_read(session, instance, row)
+
+
+async def insert_or_refresh(
+    session: AsyncSession, statement_for: Callable[[Any], Any], model: type[_Model],
+    values: dict[str, Any],
+) -> _Model | None:  # fmt: skip
+    """Run the upsert that `statement_for` builds (once per database) from the dialect's INSERT
+    with `values` as parameters; the row it stored or refreshed, as if read, or None when it
+    left an existing row as it was."""
+    row = (await session.execute(statement_for(_insert_of(session)), values)).mappings().first()
+    return None if row is None else _as_read(session, model, row)
+
+
+def _as_read(session: AsyncSession, model: type[_Model], row: RowMapping) -> _Model:
+    """The row as the model's object in the session: the object the session holds already for
+    that key, brought up to date, or a new one."""
+    key = sa_inspect(model).identity_key_from_primary_key(
+        tuple(row[column.key] for column in _table_of(model).primary_key.columns)
+    )
+    held = session.sync_session.identity_map.get(key)
+    if not isinstance(held, model):
+        return _kept_as_read(session, model(), row)
+    for name, value in row.items():
+        set_committed_value(held, name, value)
+    return held
 
 
 def _kept_as_read(session: AsyncSession, instance: _Model, row: RowMapping) -> _Model:

@@ -242,6 +242,71 @@ async def test_someone_seen_a_moment_ago_costs_no_database_read(
     assert dispatcher["known_users"].hits == 1
 
 
+async def test_someone_new_or_not_seen_for_a_while_is_one_statement_in_one_transaction(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, dispatcher: Dispatcher, clock: Any
+) -> None:
+    """Whoever the process does not remember costs one statement on the users table: it stores
+    someone new, or writes what changed of someone known (a new name from Telegram, being seen
+    again after a while). Only when nothing changed is the row read after it, and nothing is
+    written."""
+    from datetime import timedelta
+
+    from sqlalchemy import event
+
+    from storage.models import User
+
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "users" in statement.split("(", 1)[0] or "FROM users" in statement:
+            statements.append(statement.split(" ", 1)[0])
+
+    async def stored(person_id: int) -> User:
+        async with feed.repo.read():
+            found = await feed.repo.session.get(User, person_id, populate_existing=True)
+        assert found is not None
+        return found
+
+    anna = make_user(language_code="nl", first_name="Anna")
+    known = dispatcher["known_users"]
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        with counted_transactions(engine) as transactions:
+            await feed(message_update(anna, "/menu"))
+        assert (statements, len(transactions)) == (["INSERT"], 1)
+        first_seen = clock.now()
+
+        clock.advance(timedelta(minutes=2))  # forgotten, seen a moment ago, nothing new
+        known.forget_everyone()
+        statements.clear()
+        with counted_transactions(engine) as transactions:
+            await feed(message_update(anna, "/menu"))
+        assert (statements, len(transactions)) == (["INSERT", "SELECT"], 1)
+        assert (await stored(anna.id)).last_seen_at == first_seen
+
+        clock.advance(timedelta(hours=3))  # back after a while, with a new name
+        known.forget_everyone()
+        statements.clear()
+        renamed = make_user(id=anna.id, language_code="en", first_name="Anne")
+        with counted_transactions(engine) as transactions:
+            await feed(message_update(renamed, "/menu"))
+        assert (statements, len(transactions)) == (["INSERT"], 1)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    assert [c.text for c in bot_api.take_all() if isinstance(c, SendMessage)] == [
+        "Wat wil je doen?",
+        "Wat wil je doen?",
+        "What do you want to do?",
+    ]
+    again = await stored(anna.id)
+    assert (again.first_name, again.telegram_language, again.last_seen_at) == (
+        "Anne",
+        "en",
+        clock.now(),
+    )
+    assert again.created_at == first_seen
+
+
 async def test_a_change_elsewhere_is_seen_within_seconds_and_a_demotion_at_once(
     feed: Feeder, bot_api: MockedBotAPI, engine: Any, dispatcher: Dispatcher, repo: Any
 ) -> None:

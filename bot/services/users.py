@@ -40,35 +40,24 @@ async def see_user(
     """Record that a person used the bot; create them on first sight, keep names current.
 
     Most updates come from people seen a moment ago whose details did not change: those cost
-    nothing (`recent`); others we know cost one read.
+    nothing (`recent`). Anyone else costs one statement that stores someone new or refreshes
+    what changed (`UserRepository.record_sight`), and a read only when nothing changed.
     """
     if recent is not None:
         seen = recent.get(person.id)
         if seen is not None and not _needs_update(seen, person, now, coordinator_ids):
             return seen
-    async with repo.read():  # ended here: the handler's use-case starts its own transaction
-        known = await repo.users.get(person.id)
-    if known is not None and not _needs_update(known, person, now, coordinator_ids):
-        if recent is not None:
-            recent.keep(known)
-        return known
-    async with repo.write():
-        user, created = await repo.users.ensure(
+    async with repo.write():  # ended here: the handler's use-case starts its own transaction
+        user = await repo.users.record_sight(
             person.id,
             first_name=person.first_name[:128],
             last_name=person.last_name[:128] if person.last_name else None,
             username=person.username,
             telegram_language=person.language_code,
             now=now,
+            seen_before=now - LAST_SEEN_PRECISION,
+            coordinator=person.id in coordinator_ids,
         )
-        if not created:  # a row stored just now holds all of this already: nothing to write
-            user.first_name = person.first_name[:128]
-            user.last_name = person.last_name[:128] if person.last_name else None
-            user.username = person.username
-            user.telegram_language = person.language_code
-            user.last_seen_at = now
-        if person.id in coordinator_ids and user.role != Role.COORDINATOR:
-            user.role = Role.COORDINATOR
     if recent is not None:
         recent.keep(user)
     return user

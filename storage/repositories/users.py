@@ -4,12 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Role, User
-from storage.upsert import insert_or_get_nothing
+from storage.upsert import insert_or_get_nothing, insert_or_refresh
+
+# What Telegram tells about a person on every update, kept as it was last seen.
+_FROM_TELEGRAM = ("first_name", "last_name", "username", "telegram_language")
+
+
+@cache
+def _sight(insert: Any) -> Any:
+    """Someone new stored, or someone known refreshed when what Telegram says of them changed,
+    they were last seen before `seen_before`, or they became a coordinator; the row comes back
+    when it was written (one statement either way)."""
+    users = User.__table__
+    statement = insert(users)
+    new = statement.excluded
+    changed = or_(
+        *(users.c[name].is_distinct_from(new[name]) for name in _FROM_TELEGRAM),
+        users.c.last_seen_at <= bindparam("seen_before", type_=users.c.last_seen_at.type),
+        and_(new.role == Role.COORDINATOR, users.c.role != Role.COORDINATOR),
+    )
+    refreshed = {name: new[name] for name in (*_FROM_TELEGRAM, "last_seen_at")}
+    refreshed["role"] = case((new.role == Role.COORDINATOR, new.role), else_=users.c.role)
+    return statement.on_conflict_do_update(
+        index_elements=[users.c.id], set_=refreshed, where=changed
+    ).returning(*users.columns)
 
 
 class UserRepository:
@@ -51,6 +76,42 @@ class UserRepository:
         user = await self._session.get(User, user_id, populate_existing=True)
         assert user is not None
         return user, False
+
+    async def record_sight(
+        self,
+        user_id: int,
+        *,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+        telegram_language: str | None,
+        now: datetime,
+        seen_before: datetime,
+        coordinator: bool,
+    ) -> User:
+        """The person's row after they were seen `now`: stored when new; for someone known,
+        their details from Telegram, the moment they were last seen (when that was before
+        `seen_before`) and the coordinator's role (`coordinator`) written where they changed.
+        One statement, and a read only when nothing had to be written. Safe when two updates
+        of a new person race: the second finds the first one's row."""
+        values = {
+            "id": user_id,
+            "first_name": first_name,
+            "last_name": last_name,
+            "username": username,
+            "telegram_language": telegram_language,
+            "role": Role.COORDINATOR if coordinator else Role.RESIDENT,
+            "is_reachable": True,
+            "created_at": now,
+            "last_seen_at": now,
+            "seen_before": seen_before,
+        }
+        written = await insert_or_refresh(self._session, _sight, User, values)
+        if written is not None:
+            return written
+        user = await self._session.get(User, user_id, populate_existing=True)
+        assert user is not None
+        return user
 
     async def by_ids(self, user_ids: Sequence[int]) -> dict[int, User]:
         """The people of these ids who still exist."""
