@@ -55,6 +55,12 @@ class KnownUsers:
         self.hits += 1
         return found[1]
 
+    def remembered(self, user_id: int) -> User | None:
+        """The copy kept of the person, also when its time to live ran out (None when there is
+        none): what they were like then, not what they are now."""
+        found = self._people.get(user_id)
+        return None if found is None else found[1]
+
     def keep(self, user: User) -> None:
         """Remember a copy of the person's row: a copy that belongs to no session, so nothing
         that happens to the session it came from (a rollback expires its objects) touches it."""

@@ -40,13 +40,21 @@ async def see_user(
     """Record that a person used the bot; create them on first sight, keep names current.
 
     Most updates come from people seen a moment ago whose details did not change: those cost
-    nothing (`recent`). Anyone else costs one statement that stores someone new or refreshes
-    what changed (`UserRepository.record_sight`), and a read only when nothing changed.
+    nothing (`recent`). Someone whose copy only grew too old to trust is read again: one read,
+    and a write only when something changed meanwhile. Anyone else costs one statement that
+    stores someone new or writes what changed of someone known (`UserRepository.record_sight`).
     """
     if recent is not None:
         seen = recent.get(person.id)
         if seen is not None and not _needs_update(seen, person, now, coordinator_ids):
             return seen
+        earlier = recent.remembered(person.id)  # `seen`, or a copy too old to trust
+        if earlier is not None and not _needs_update(earlier, person, now, coordinator_ids):
+            async with repo.read():
+                known = await repo.users.get(person.id)
+            if known is not None and not _needs_update(known, person, now, coordinator_ids):
+                recent.keep(known)
+                return known
     async with repo.write():  # ended here: the handler's use-case starts its own transaction
         user = await repo.users.record_sight(
             person.id,
