@@ -14,7 +14,8 @@ from storage.repositories import events, registrations
 STATEMENTS = {
     "card": registrations._EVENT_WITH_OWN,
     "sign-up facts": registrations._SIGN_UP_FACTS,
-    "sign-up lock": events._LOCK,
+    "sign-up lock": events.LOCK_EVENT,
+    "sign-up on SQLite": registrations._EVENT_AND_SIGN_UP_FACTS,
 }
 
 

@@ -176,6 +176,41 @@ async def test_a_sign_up_writes_its_reminders_in_one_statement(
     assert (len(inserts), rows) == (1, 3)  # two reminders and the re-confirmation, at once
 
 
+async def test_a_sign_up_reads_the_event_and_its_numbers_in_one_statement_on_sqlite(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
+) -> None:
+    """A sign-up holds the event's row while it counts. On SQLite its transaction holds the
+    database's write lock from the start, so the event, the person's place and the numbers are
+    one read. On PostgreSQL the row is locked first and the rest read once it is held (a
+    statement sees what was committed as it began: before any wait for the row)."""
+    from sqlalchemy import event
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from tests.event_helpers import make_event
+
+    table_id = (await make_event(feed.repo, clock, capacity=20)).id
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/menu"))
+    bot_api.take_all()
+    sent: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        words = statement.split()
+        sent.append(" ".join(words[:3]) if words[0] == "INSERT" else words[0])
+        if "FOR UPDATE" in statement:
+            sent[-1] += " FOR UPDATE"
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        data = EventCallback(action=EventAction.JOIN, event_id=table_id).pack()
+        await feed(callback_update(anna, data))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    assert bot_api.take_all()[0].text == "Je bent aangemeld! Tot dan."
+    reads = ["SELECT"] if engine.dialect.name == "sqlite" else ["SELECT FOR UPDATE", "SELECT"]
+    assert sent == [*reads, "INSERT INTO registrations", "INSERT INTO outbox"]
+
+
 async def test_a_sign_up_stores_its_registration_without_the_unit_of_work(
     feed: Feeder, bot_api: MockedBotAPI, clock: Any
 ) -> None:

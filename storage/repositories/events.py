@@ -38,7 +38,8 @@ class EventFilter:
 # the statement, as `Session.get` does each time, costs more than running it).
 _BY_ID = select(Event).where(Event.id == bindparam("event_id"))
 # Taken by every sign-up: built once, the event's id goes in as a parameter.
-_LOCK = (
+# The event row, locked until the transaction ends (PostgreSQL; on SQLite a plain read).
+LOCK_EVENT = (
     select(Event)
     .where(Event.id == bindparam("event_id"))
     .with_for_update()
@@ -130,7 +131,7 @@ class EventRepository:
     async def lock(self, event_id: int) -> Event | None:
         """The event row, locked until the transaction ends (PostgreSQL; SQLite's write lock,
         taken by `Repo.write`, already serialises writers)."""
-        result = await self._session.execute(_LOCK, {"event_id": event_id})
+        result = await self._session.execute(LOCK_EVENT, {"event_id": event_id})
         return result.scalars().first()
 
     async def add(self, event: Event) -> Event:

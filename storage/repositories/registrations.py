@@ -19,6 +19,7 @@ from storage.expressions import one_of
 from storage.models import Event, EventStatus, Registration, RegistrationStatus, User
 from storage.models.events import SEAT_STATUSES
 from storage.repositories.event_counts import SEATS_OF_EVENT, WAITING_FOR_EVENT
+from storage.repositories.events import LOCK_EVENT
 from storage.upsert import insert_new
 
 # The statements of every sign-up and every event card, built once: composing a statement costs
@@ -81,13 +82,16 @@ _answered = aliased(Registration)
 # What a sign-up reads after it has taken the event's lock, in one statement: the person's own
 # registration, how full the event is and the person's latest answers to the two questions. On
 # PostgreSQL a statement sees what was committed when it began, so it must begin after the lock.
-_SIGN_UP_FACTS = _with_own_registration(
+_FACTS = (
     Registration,
     SEATS_OF_EVENT,
     WAITING_FOR_EVENT,
     _latest(_answered, "age_group"),
     _latest(_answered, "neighbourhood"),
 )
+_SIGN_UP_FACTS = _with_own_registration(*_FACTS)
+# The event and the facts together, where reading the event is all its lock takes (SQLite).
+_EVENT_AND_SIGN_UP_FACTS = _with_own_registration(Event, *_FACTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,30 @@ class RegistrationRepository:
             return SignUpFacts(None, 0, 0, (None, None))
         registration, seats, waiting, age_group, place = row
         return SignUpFacts(registration, int(seats or 0), int(waiting or 0), (age_group, place))
+
+    async def lock_with_facts(
+        self, event_id: int, user_id: int
+    ) -> tuple[Event | None, SignUpFacts]:
+        """The event, locked as `EventRepository.lock` does (None when there is none), and the
+        facts of a sign-up read after it (`sign_up_facts`). On PostgreSQL two statements: one
+        statement sees what was committed as it began, which may be before it waited for the
+        row, so the facts are read once the row is held. On SQLite the transaction holds the
+        database's write lock from its start (`Repo.write`): nobody else can write in between,
+        and one statement reads both."""
+        params = {"event_id": event_id, "user_id": user_id}
+        bind = self._session.bind
+        if bind is None or bind.dialect.name != "sqlite":
+            event = (await self._session.execute(LOCK_EVENT, params)).scalars().first()
+            if event is None:
+                return None, SignUpFacts(None, 0, 0, (None, None))
+            return event, await self.sign_up_facts(event_id, user_id)
+        row = (await self._session.execute(_EVENT_AND_SIGN_UP_FACTS, params)).first()
+        if row is None:
+            return None, SignUpFacts(None, 0, 0, (None, None))
+        event, registration, seats, waiting, age_group, place = row
+        return event, SignUpFacts(
+            registration, int(seats or 0), int(waiting or 0), (age_group, place)
+        )
 
     async def add(self, registration: Registration) -> Registration:
         """A new registration, stored at once (one INSERT, its id filled in)."""

@@ -28,6 +28,7 @@ from bot.services.events.errors import EventsError
 from storage.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from storage.repositories import Repo
 from storage.repositories.events import EventFilter
+from storage.repositories.registrations import SignUpFacts
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,19 @@ def visible_event(event: Event | None, event_id: int, *, drafts: bool = False) -
 
 
 async def _open_event(repo: Repo, event_id: int, now: datetime) -> Event:
-    event = visible_event(await repo.events.lock(event_id), event_id)
+    return _still_open(await repo.events.lock(event_id), event_id, now)
+
+
+async def _open_event_with_facts(
+    repo: Repo, event_id: int, user_id: int, now: datetime
+) -> tuple[Event, SignUpFacts]:
+    """The open event, locked, and the person's place and its numbers read after the lock."""
+    event, facts = await repo.registrations.lock_with_facts(event_id, user_id)
+    return _still_open(event, event_id, now), facts
+
+
+def _still_open(event: Event | None, event_id: int, now: datetime) -> Event:
+    event = visible_event(event, event_id)
     if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
         raise EventNotOpenError(event_id)
     return event
@@ -178,13 +191,12 @@ async def sign_up(
     `mix.AnswerNeededError` asks for it first."""
     async with repo.write(busy_row=repo.events.row(event_id)):
         early_suggestions = await _suggestions_in_a_crowd(repo, event_id, now)
-        event = await _open_event(repo, event_id, now)
+        # After the lock: the person's place, both numbers (waitlist positions are always
+        # 1..waiting) and their latest answers.
+        event, facts = await _open_event_with_facts(repo, event_id, user_id, now)
         answers = answer.read(event) if answer is not None else None
         if party_size is not None and not 1 <= party_size <= party_limit(event):
             raise PartyTooLargeError(party_limit(event))
-        # One query, after the lock: the person's place, both numbers (waitlist positions are
-        # always 1..waiting) and their latest answers.
-        facts = await repo.registrations.sign_up_facts(event_id, user_id)
         registration, seats_taken, waiting = facts.registration, facts.seats_taken, facts.waiting
         active = registration is not None and registration.status in (
             RegistrationStatus.CONFIRMED,
@@ -416,8 +428,7 @@ async def take_seat(repo: Repo, event_id: int, user_id: int, *, now: datetime) -
     locked, so two yeses at the same moment can't both win); when no free seat is left, the
     others who got the offer hear it has gone."""
     async with repo.write(busy_row=repo.events.row(event_id)):
-        event = await _open_event(repo, event_id, now)
-        facts = await repo.registrations.sign_up_facts(event_id, user_id)
+        event, facts = await _open_event_with_facts(repo, event_id, user_id, now)
         registration, seats_taken, waiting = facts.registration, facts.seats_taken, facts.waiting
         if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
             return SignUpResult(
