@@ -15,7 +15,12 @@ process first: `ROW_TURNS` of them, so while one writer holds the row the next a
 for it in the database and goes on the moment it is free, and the rest wait here. The
 database's row lock still guards against other processes. `acquire` says whether others held or
 awaited the row's turns: a writer in a crowd can do the reads that need no lock while it waits,
-rather than while it holds the row.
+rather than while it holds the row. On SQLite the database's write turn is the only turn, but
+the writers that name a row are counted all the same, so a crowd is known there too.
+
+While writers crowd at a row, what they all need and may read before holding it (the other
+tables to suggest to a crowd landing on a waitlist) is read once and shared among them
+(`RowTurns.shared`); it goes when the crowd does.
 """
 
 from __future__ import annotations
@@ -34,13 +39,15 @@ ROW_TURNS = 2
 
 
 class RowTurns:
-    """A busy row's turns in this process, and how many writers hold or await one."""
+    """A busy row's turns in this process, how many writers hold or await one, and what the
+    crowd of them shares (`shared`: anything a writer put there for the others)."""
 
-    __slots__ = ("__weakref__", "_free", "writers")
+    __slots__ = ("__weakref__", "_free", "shared", "writers")
 
     def __init__(self) -> None:
         self._free = asyncio.Semaphore(ROW_TURNS)
         self.writers = 0
+        self.shared: dict[str, Any] = {}
 
     async def take(self) -> bool:
         """Wait for a turn; True when others held or awaited one as this writer asked."""
@@ -57,6 +64,30 @@ class RowTurns:
         self.writers -= 1
         self._free.release()
 
+    def join(self) -> bool:
+        """Count a writer without a turn (on SQLite the database's write turn is the only one);
+        True when others were counted already."""
+        self.writers += 1
+        return self.writers > 1
+
+    def leave(self) -> None:
+        self.writers -= 1
+
+
+class _SqliteTurn:
+    """What a writer on SQLite holds: the database's write turn, and its place in the count of
+    a row's writers, if it named one."""
+
+    __slots__ = ("lock", "row")
+
+    def __init__(self, lock: asyncio.Lock, row: RowTurns | None) -> None:
+        self.lock, self.row = lock, row
+
+    def release(self) -> None:
+        self.lock.release()
+        if self.row is not None:
+            self.row.leave()
+
 
 _LOCKS: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
 # A row's turns live while someone holds or awaits one: an idle row keeps nothing.
@@ -66,29 +97,40 @@ _ROWS: weakref.WeakKeyDictionary[Engine, weakref.WeakValueDictionary[Hashable, R
 _HOLDS = "samenspel_holds_write_lock"
 
 
-async def acquire(session: AsyncSession, row: Hashable | None = None) -> bool:
+async def acquire(session: AsyncSession, row: Hashable | None = None) -> RowTurns | None:
     """Wait for this database's write turn (SQLite), or for one of the turns of `row` (a key the
     writer names for a row it will lock, on other databases); given back when the session's
-    transaction ends. True when others in this process held or awaited a turn of `row` as
-    this writer asked for one (a crowd at the row)."""
+    transaction ends. The row's turns when others in this process held or awaited one as this
+    writer asked (a crowd at the row, which shares `RowTurns.shared`); None when it was alone."""
     bind = session.bind
     if bind is None or session.sync_session.info.get(_HOLDS):
-        return False
+        return None
     engine: Engine = bind.sync_engine if hasattr(bind, "sync_engine") else bind  # type: ignore[assignment]
+    turns = None if row is None else _turns_of(engine, row)
     if bind.dialect.name == "sqlite":
+        crowded = turns is not None and turns.join()
         lock = _LOCKS.setdefault(engine, asyncio.Lock())
-        await lock.acquire()
-        session.sync_session.info[_HOLDS] = lock
-        return False
-    if row is None:
-        return False
+        try:
+            await lock.acquire()
+        except BaseException:
+            if turns is not None:
+                turns.leave()
+            raise
+        session.sync_session.info[_HOLDS] = _SqliteTurn(lock, turns)
+        return turns if crowded else None
+    if turns is None:
+        return None
+    crowded = await turns.take()
+    session.sync_session.info[_HOLDS] = turns
+    return turns if crowded else None
+
+
+def _turns_of(engine: Engine, row: Hashable) -> RowTurns:
     rows = _ROWS.setdefault(engine, weakref.WeakValueDictionary())
     turns = rows.get(row)
     if turns is None:
         turns = rows[row] = RowTurns()
-    crowded = await turns.take()
-    session.sync_session.info[_HOLDS] = turns
-    return crowded
+    return turns
 
 
 def release(session: AsyncSession) -> None:

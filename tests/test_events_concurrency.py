@@ -167,7 +167,13 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
 ) -> None:
     """Most of a crowd lands on the waitlist and is shown other tables that still have seats.
     Those are read while another holds the table's row, not while holding it: the row is what
-    the rest of the crowd waits for (on PostgreSQL; SQLite has one writer at a time anyway)."""
+    the rest of the crowd waits for (on PostgreSQL; SQLite has one writer at a time anyway).
+    And they are read once for the whole crowd."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import ORMExecuteState, Session
+
+    from storage.repositories.events import LOCK_EVENT
+
     if repo.session.get_bind().dialect.name != "postgresql":
         pytest.skip("writers wait for the row only on PostgreSQL")
     table = (await make_event(repo, clock, capacity=2)).id
@@ -178,27 +184,30 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
 
     under_way, go_on = _hold_the_first_sign_up(monkeypatch)
     holding_row: list[bool] = []  # for each read of tables to suggest: was the row held?
-    lock, with_seats_left = EventRepository.lock, EventRepository.with_seats_left
+    with_seats_left = EventRepository.with_seats_left
 
-    async def noted_lock(self: EventRepository, event_id: int) -> Any:
-        self._session.info["holds_event_row"] = True
-        return await lock(self, event_id)
+    def noted_lock(state: ORMExecuteState) -> None:
+        if state.statement is LOCK_EVENT:
+            state.session.info["holds_event_row"] = True
 
     async def noted_read(self: EventRepository, *args: Any, **kwargs: Any) -> Any:
         holding_row.append(self._session.info.get("holds_event_row", False))
         return await with_seats_left(self, *args, **kwargs)
 
-    monkeypatch.setattr(EventRepository, "lock", noted_lock)
+    event.listen(Session, "do_orm_execute", noted_lock)
     monkeypatch.setattr(EventRepository, "with_seats_left", noted_read)
     join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
-    crowd = [
-        asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, join)))
-        for person in people
-    ]
-    await asyncio.wait_for(under_way.wait(), 10)
-    await asyncio.sleep(0.5)  # the others reach the point where they wait
-    go_on.set()
-    await asyncio.gather(*crowd)
+    try:
+        crowd = [
+            asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, join)))
+            for person in people
+        ]
+        await asyncio.wait_for(under_way.wait(), 10)
+        await asyncio.sleep(0.5)  # the others reach the point where they wait
+        go_on.set()
+        await asyncio.gather(*crowd)
+    finally:
+        event.remove(Session, "do_orm_execute", noted_lock)
 
     shown = [
         button_rows(call.reply_markup)
@@ -206,5 +215,64 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
         if isinstance(call, SendMessage) and (call.text or "").startswith("⏳")
     ]
     assert shown == [[["🗣 Tafel in Zeist"]]] * 10
-    # The first held the row with nobody before it; the eleven behind it read while waiting.
-    assert holding_row == [False] * 11
+    # The first held the row with nobody before it; the eleven behind it share one read, made
+    # while waiting.
+    assert holding_row == [False]
+
+
+async def test_a_crowd_at_one_table_reads_the_tables_to_suggest_once(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    repo: Repo,
+    clock: FakeClock,
+    monkeypatch: Any,
+) -> None:
+    """Twelve people tap at once for a table of two while the first is still signing up: the
+    ten on the waitlist are all shown the other table with seats, read once for all of them
+    (on either database). Someone who signs up alone later reads it again, and sees a table
+    that filled up meanwhile no longer."""
+    table = (await make_event(repo, clock, capacity=2)).id
+    later = START_DEFAULT + timedelta(days=7)
+    zeist = await make_event(
+        repo, clock, title="Tafel in Zeist", municipality="Zeist", starts_at=later, capacity=1
+    )
+    zeist_id = zeist.id
+    await repo.session.commit()
+    people = await _known_people(dispatcher, bot, bot_api, 14)
+
+    under_way, go_on = _hold_the_first_sign_up(monkeypatch)
+    reads: list[int] = []
+    with_seats_left = EventRepository.with_seats_left
+
+    async def counted(self: EventRepository, *args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return await with_seats_left(self, *args, **kwargs)
+
+    monkeypatch.setattr(EventRepository, "with_seats_left", counted)
+    join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
+    crowd = [
+        asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, join)))
+        for person in people[:12]
+    ]
+    await asyncio.wait_for(under_way.wait(), 10)
+    await asyncio.sleep(0.5)  # the others reach the point where they wait
+    go_on.set()
+    await asyncio.gather(*crowd)
+
+    def waitlist_buttons() -> list[Any]:
+        return [
+            button_rows(call.reply_markup) if call.reply_markup else None
+            for call in bot_api.take_all()
+            if isinstance(call, SendMessage) and (call.text or "").startswith("⏳")
+        ]
+
+    assert waitlist_buttons() == [[["🗣 Tafel in Zeist"]]] * 10
+    assert len(reads) == 1
+
+    zeist_join = EventCallback(action=EventAction.JOIN, event_id=zeist_id).pack()
+    await dispatcher.feed_update(bot, callback_update(people[12], zeist_join))
+    bot_api.take_all()
+    await dispatcher.feed_update(bot, callback_update(people[13], join))
+    assert waitlist_buttons() == [None]
+    assert len(reads) == 2

@@ -22,7 +22,7 @@ from bot.keyboards.share import share_card_button
 from bot.labels import KIND_ICONS, kind_label, level_label, theme_label
 from bot.services.events.browse import PAGE_SIZE, BrowsePage, EventView
 from bot.services.events.periods import NEXT_WEEK, THIS_WEEK
-from bot.services.events.registrations import party_limit
+from bot.services.events.registrations import Suggestion, party_limit
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
 
 _TITLE_LENGTH = 36
@@ -202,7 +202,7 @@ def party_keyboard(event: Event, current: int | None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def suggestions_keyboard(events: list[Event]) -> InlineKeyboardMarkup:
+def suggestions_keyboard(events: list[Suggestion]) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(

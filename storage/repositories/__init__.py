@@ -44,9 +44,9 @@ class Repo:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        # Whether others in this process were writing to the busy row named for the write block
-        # now open, as it began (see `write`).
-        self.row_is_crowded = False
+        # The others in this process writing to the busy row named for the write block now
+        # open, as it began; None when there were none (see `write`).
+        self.crowd: write_lock.RowTurns | None = None
 
     @cached_property
     def users(self) -> UserRepository:
@@ -145,12 +145,13 @@ class Repo:
 
         `busy_row` names a row that many may lock at the same moment (a table a crowd signs up
         for): on PostgreSQL such writers take turns in the process before they begin, so those
-        waiting hold no pooled connection (see `storage.write_lock`). `row_is_crowded` then
-        says whether others were writing to it as this block began: reads that need no lock
-        are best done before taking the row, while the others hold it.
+        waiting hold no pooled connection (see `storage.write_lock`). `crowd` then says
+        whether others were writing to it as this block began (on any database): reads that
+        need no lock are best done before taking the row, while the others hold it, and what
+        all of them need may be shared among them (`crowd.shared`).
         """
         await self._end_read()
-        self.row_is_crowded = await write_lock.acquire(self.session, busy_row)
+        self.crowd = await write_lock.acquire(self.session, busy_row)
         try:
             await self.session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         except BaseException:
@@ -164,7 +165,7 @@ class Repo:
             raise
         finally:
             self._leave_block(depth)
-            self.row_is_crowded = False
+            self.crowd = None
         await self.session.commit()
 
     @asynccontextmanager

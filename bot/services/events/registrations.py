@@ -17,6 +17,7 @@ first behind it who fits.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 # Which training level has to be completed first.
 PREREQUISITES: dict[str, tuple[str, ...]] = {"spannend": ("basis",)}
 SUGGESTIONS = 3
+# How long the other tables read for a crowd signing up for one table are shared within it.
+CROWD_SHARES_FOR = 2.0
+_SUGGESTIONS = "suggestions"
 # How many people one registration may bring: a table or meetup takes a family or a few
 # friends unless a coordinator sets another number (a school class); a training certifies one
 # person at a time.
@@ -92,6 +96,16 @@ class SignUpOutcome(StrEnum):
     PARTY_CHANGED = "party_changed"
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Another event to try, as a waitlist message offers it: a copy of what it shows, which
+    belongs to no session (a crowd at one table shares one list)."""
+
+    id: int
+    kind: str
+    title: str
+
+
 @dataclass
 class SignUpResult:
     event: Event
@@ -100,7 +114,7 @@ class SignUpResult:
     # Seats taken and people waiting right after the sign-up, for the card.
     seats_taken: int = 0
     waiting: int = 0
-    suggestions: list[Event] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
     # A new sign-up at a table: the person's latest answers to the two questions, to offer again.
     earlier_answers: tuple[str | None, str | None] = (None, None)
 
@@ -248,15 +262,27 @@ async def sign_up(
     return result
 
 
-async def _suggestions_in_a_crowd(repo: Repo, event_id: int, now: datetime) -> list[Event] | None:
+async def _suggestions_in_a_crowd(
+    repo: Repo, event_id: int, now: datetime
+) -> list[Suggestion] | None:
     """With others signing up for the table at this moment, most will land on its waitlist: the
     other tables to suggest there are read now, while the others hold the table's row, rather
     than after taking it (a read that needs no lock, and that would hold up the crowd behind).
+    The crowd shares one list, read at most `CROWD_SHARES_FOR` ago: a table that filled up
+    since may still be suggested, and its card then says it is full.
     None when nobody else is signing up (or the table is gone: taking its row then says so)."""
-    if not repo.row_is_crowded:
+    crowd = repo.crowd
+    if crowd is None:
         return None
+    read_at, shared = crowd.shared.get(_SUGGESTIONS, (0.0, None))
+    if shared is not None and time.monotonic() - read_at < CROWD_SHARES_FOR:
+        return list(shared)
     event = await repo.events.get(event_id)
-    return None if event is None else await suggestions_for(repo, event, now=now)
+    if event is None:
+        return None
+    found = await suggestions_for(repo, event, now=now)
+    crowd.shared[_SUGGESTIONS] = (time.monotonic(), tuple(found))
+    return found
 
 
 async def _keep_or_change_party(
@@ -460,12 +486,12 @@ async def reconfirm(repo: Repo, registration_id: int, user_id: int, *, now: date
     return event
 
 
-async def suggestions_for(repo: Repo, event: Event, *, now: datetime) -> list[Event]:
+async def suggestions_for(repo: Repo, event: Event, *, now: datetime) -> list[Suggestion]:
     """Up to three other upcoming events of the same kind and theme that still have seats."""
     async with repo.read():
         where = EventFilter(kind=event.kind, theme=event.theme)
         found = await repo.events.with_seats_left(now, where, exclude=event.id, limit=SUGGESTIONS)
-    return found
+    return [Suggestion(other.id, other.kind, other.title) for other in found]
 
 
 async def decline(repo: Repo, registration_id: int, user_id: int, *, now: datetime) -> CancelResult:
