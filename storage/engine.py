@@ -24,11 +24,16 @@ SQLITE_BEGIN_OPTION = "sqlite_begin"
 # COMMIT were two of a card's three round trips. Under READ COMMITTED each statement of a
 # transaction sees what was committed when it began, so reads see the same either way.
 READ_WITHOUT_TRANSACTION = {"isolation_level": "AUTOCOMMIT"}
+# A block whose writing is one statement (`Repo.write_one`): a statement is atomic on its own,
+# so on PostgreSQL it too runs without BEGIN and COMMIT. That one write is let through.
+ONE_WRITE_WITHOUT_TRANSACTION = {"isolation_level": "AUTOCOMMIT", "samenspel_one_write": True}
+_WRITES_LEFT = "samenspel_writes_left"
 # What such a read may not do: write, or lock rows (a lock would end with its statement).
 _WRITES_OR_LOCKS = re.compile(
     r"^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b|\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b",
     re.IGNORECASE,
 )
+_LOCKS = re.compile(r"\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b", re.IGNORECASE)
 # Statements come from SQLAlchemy's compiled cache, the same few texts again and again: each is
 # looked at once (a regular expression over a long SELECT costs tens of microseconds).
 _LOOKED_AT: dict[str, bool] = {}
@@ -72,8 +77,21 @@ def _refuse_writes_in_reads(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _check(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         options = connection.get_execution_options()
-        if options.get("isolation_level") == "AUTOCOMMIT" and writes_or_locks(statement):
-            raise WriteInReadBlockError(statement.split(None, 1)[0])
+        if options.get("isolation_level") != "AUTOCOMMIT" or not writes_or_locks(statement):
+            return
+        if connection.info.get(_WRITES_LEFT) and not _LOCKS.search(statement):
+            connection.info[_WRITES_LEFT] -= 1
+            return
+        raise WriteInReadBlockError(statement.split(None, 1)[0])
+
+
+def allow_one_write(connection: Any) -> None:
+    """The block without a transaction on `connection` may send one statement that writes."""
+    connection.info[_WRITES_LEFT] = 1
+
+
+def end_one_write(connection: Any) -> None:
+    connection.info.pop(_WRITES_LEFT, None)
 
 
 def writes_or_locks(statement: str) -> bool:

@@ -44,6 +44,43 @@ async def test_a_read_on_postgresql_runs_without_a_transaction_and_a_write_in_on
         assert await _in_transaction(repo)
 
 
+async def test_a_block_of_one_write_runs_without_a_transaction_on_postgresql(
+    repo: Repo, clock: FakeClock
+) -> None:
+    """Its one statement that writes is a transaction of its own there: kept, with no BEGIN or
+    COMMIT around it. A second write, or a lock, is refused, and a write block afterwards is
+    an ordinary transaction again. On SQLite the block is a write block."""
+    ident = (await add_initiative(repo, clock.now(), name="Moestuin De Bongerd")).id
+    postgres = repo.session.bind.dialect.name == "postgresql"
+    rename = text("UPDATE initiatives SET name = :name WHERE id = :id")
+    async with repo.write_one():
+        await repo.session.execute(rename, {"name": "De Bongerd", "id": ident})
+        assert await _in_transaction(repo) is not postgres
+        names = (await repo.session.execute(text("SELECT name FROM initiatives"))).scalars()
+        assert list(names) == ["De Bongerd"]
+    if postgres:
+        with pytest.raises(WriteInReadBlockError):
+            async with repo.write_one():
+                await repo.session.execute(rename, {"name": "Een", "id": ident})
+                await repo.session.execute(rename, {"name": "Twee", "id": ident})
+        with pytest.raises(WriteInReadBlockError):
+            async with repo.write_one():
+                await repo.session.execute(
+                    text("SELECT id FROM initiatives WHERE id = :id FOR UPDATE"), {"id": ident}
+                )
+        await repo.session.rollback()
+        async with repo.read():  # a read block that follows may write nothing
+            with pytest.raises(WriteInReadBlockError):
+                await repo.session.execute(rename, {"name": "Drie", "id": ident})
+        await repo.session.rollback()
+    async with repo.write():
+        await repo.session.execute(text("SELECT 1"))
+        assert await _in_transaction(repo)
+    async with repo.read():
+        names = (await repo.session.execute(text("SELECT name FROM initiatives"))).scalars()
+        assert list(names) == ["Een" if postgres else "De Bongerd"]
+
+
 async def test_a_write_in_a_read_block_is_refused_on_postgresql_and_nothing_is_kept(
     repo: Repo, clock: FakeClock
 ) -> None:

@@ -291,10 +291,14 @@ async def test_someone_new_or_not_seen_for_a_while_is_one_statement_in_one_trans
     from storage.models import User
 
     statements: list[str] = []
+    in_transaction: list[bool] = []  # for each INSERT: sent inside BEGIN … COMMIT?
 
-    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def seen(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if "users" in statement.split("(", 1)[0] or "FROM users" in statement:
             statements.append(statement.split(" ", 1)[0])
+            if statements[-1] == "INSERT":
+                isolation = conn.get_execution_options().get("isolation_level")
+                in_transaction.append(isolation != "AUTOCOMMIT")
 
     async def stored(person_id: int) -> User:
         async with feed.repo.read():
@@ -338,6 +342,8 @@ async def test_someone_new_or_not_seen_for_a_while_is_one_statement_in_one_trans
         "Wat wil je doen?",
         "What do you want to do?",
     ]
+    # On PostgreSQL the one statement is a transaction of its own: no BEGIN and COMMIT.
+    assert in_transaction == [engine.dialect.name == "sqlite"] * 3
     again = await stored(anna.id)
     assert (again.first_name, again.telegram_language, again.last_seen_at) == (
         "Anne",

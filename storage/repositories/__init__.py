@@ -10,7 +10,13 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import write_lock
-from storage.engine import READ_WITHOUT_TRANSACTION, SQLITE_BEGIN_OPTION
+from storage.engine import (
+    ONE_WRITE_WITHOUT_TRANSACTION,
+    READ_WITHOUT_TRANSACTION,
+    SQLITE_BEGIN_OPTION,
+    allow_one_write,
+    end_one_write,
+)
 from storage.repositories.audit import AuditRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.connections import ConnectionRepository
@@ -167,6 +173,31 @@ class Repo:
             self._leave_block(depth)
             self.crowd = None
         await self.session.commit()
+
+    @asynccontextmanager
+    async def write_one(self) -> AsyncIterator[Repo]:
+        """A block whose writing is one statement, which it may read after (someone seen,
+        `UserRepository.record_sight`). A statement is atomic on its own, so on PostgreSQL the
+        block runs without BEGIN and COMMIT, as a read block does (they were two of its three
+        round trips); a second statement that writes, or a lock, is refused there. On SQLite,
+        or inside another block, it is a `write`."""
+        if not self._reads_without_transaction():
+            async with self.write():
+                yield self
+            return
+        depth = self._enter_block()
+        connection = await self.session.connection(execution_options=ONE_WRITE_WITHOUT_TRANSACTION)
+        allow_one_write(connection)
+        try:
+            yield self
+        except BaseException:
+            end_one_write(connection)
+            self._leave_block(depth)
+            await self._end_failed_read()
+            raise
+        end_one_write(connection)
+        self._leave_block(depth)
+        await self._end_read()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repo]:
