@@ -353,6 +353,35 @@ async def test_someone_new_or_not_seen_for_a_while_is_one_statement_in_one_trans
     assert again.created_at == first_seen
 
 
+async def test_a_coordinator_is_read_afresh_on_every_update_and_nothing_is_written(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, dispatcher: Dispatcher
+) -> None:
+    """A coordinator's copy is never trusted, so each update reads their row: one read, not the
+    statement for someone unknown."""
+    from sqlalchemy import event
+
+    from tests.conftest import COORDINATOR_ID
+
+    coordinator = make_user(id=COORDINATOR_ID, language_code="nl")
+    await feed(message_update(coordinator, "/menu"))
+    bot_api.take_all()
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "users" in statement.split("(", 1)[0] or "FROM users" in statement:
+            statements.append(statement.split(" ", 1)[0])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await feed(message_update(coordinator, "/menu"))
+        await feed(message_update(coordinator, "/menu"))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    assert len([c for c in bot_api.take_all() if isinstance(c, SendMessage)]) == 2
+    assert statements == ["SELECT", "SELECT"]
+    assert dispatcher["known_users"].get(COORDINATOR_ID) is None
+
+
 async def test_a_change_elsewhere_is_seen_within_seconds_and_a_demotion_at_once(
     feed: Feeder, bot_api: MockedBotAPI, engine: Any, dispatcher: Dispatcher, repo: Any
 ) -> None:

@@ -6,8 +6,9 @@ who is writing (their language, role and reachability).
   webhook (`REDIS_URL` set) each committed change is announced to the others at once
   (`change_broadcast.py`), and `TTL` is only the safety net for an announcement that got lost.
   `SHARED_TTL` (a few seconds) is for several processes that can't announce.
-- Coordinators are never kept: whether someone may take an admin action is read fresh, so a
-  demotion holds at once in every process.
+- A coordinator's copy is never trusted: whether someone may take an admin action is read
+  fresh, so a demotion holds at once in every process. It only tells that they exist
+  (`remembered`), so that reading them is all their next update costs.
 - Any change to a person in this process forgets them at once: an ORM change or deletion of a
   `User` in a transaction that commits, and any UPDATE or DELETE statement on the users table
   (which forgets everyone, as it may touch anyone).
@@ -15,6 +16,7 @@ who is writing (their language, role and reachability).
 
 from __future__ import annotations
 
+import math
 import time
 import weakref
 from collections import OrderedDict
@@ -64,11 +66,10 @@ class KnownUsers:
     def keep(self, user: User) -> None:
         """Remember a copy of the person's row: a copy that belongs to no session, so nothing
         that happens to the session it came from (a rollback expires its objects) touches it."""
-        if user.role == Role.COORDINATOR:
-            self._people.pop(user.id, None)
-            return
         copy = User(**{column.key: getattr(user, column.key) for column in _COLUMNS})
-        self._people[user.id] = (self._monotonic(), copy)
+        # A coordinator's copy is kept as if it had run out at once: `get` never gives it.
+        kept_at = -math.inf if user.role == Role.COORDINATOR else self._monotonic()
+        self._people[user.id] = (kept_at, copy)
         self._people.move_to_end(user.id)
         while len(self._people) > self.capacity:
             self._people.popitem(last=False)
