@@ -55,7 +55,7 @@ async def see_user(
             if known is not None and not _needs_update(known, person, now, coordinator_ids):
                 recent.keep(known)
                 return known
-    async with repo.write_one():  # ended here: the handler's use-case starts its own
+    async with repo.write_one():  # ended here: the handler's use-case has its own
         user = await repo.users.record_sight(
             person.id,
             first_name=person.first_name[:128],
