@@ -4,6 +4,8 @@ real Dispatcher, each update with its own database session, on SQLite and Postgr
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -68,6 +70,35 @@ def _hold_the_first_sign_up(monkeypatch: Any) -> tuple[asyncio.Event, asyncio.Ev
 
     monkeypatch.setattr(registrations, "_check_prerequisites", held_once)
     return under_way, go_on
+
+
+@asynccontextmanager
+async def _tapping_while_the_first_is_held(
+    dispatcher: Dispatcher, bot: Bot, monkeypatch: Any, people: list[User], data: str
+) -> AsyncIterator[None]:
+    """Everyone taps `data` at once; inside the block the first sign-up is held halfway and the
+    others have reached the point where they wait. Afterwards all of them are through."""
+    under_way, go_on = _hold_the_first_sign_up(monkeypatch)
+    crowd = [
+        asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, data)))
+        for person in people
+    ]
+    try:
+        await asyncio.wait_for(under_way.wait(), 10)
+        await asyncio.sleep(0.5)  # the others reach the point where they wait
+        yield
+    finally:
+        go_on.set()
+        await asyncio.gather(*crowd)
+
+
+def _waitlist_buttons(bot_api: MockedBotAPI) -> list[Any]:
+    """The buttons under each waitlist message sent since the last look (None: no buttons)."""
+    return [
+        button_rows(call.reply_markup) if call.reply_markup else None
+        for call in bot_api.take_all()
+        if isinstance(call, SendMessage) and (call.text or "").startswith("⏳")
+    ]
 
 
 async def test_200_simultaneous_sign_ups_fill_10_seats_and_number_the_waitlist(
@@ -136,20 +167,10 @@ async def test_a_rush_on_one_table_leaves_the_database_free_for_everyone_else(
     await repo.session.commit()
     people = await _known_people(dispatcher, bot, bot_api, 41)
 
-    under_way, go_on = _hold_the_first_sign_up(monkeypatch)
     join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
-    rush = [
-        asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, join)))
-        for person in people[:40]
-    ]
-    await asyncio.wait_for(under_way.wait(), 10)
-    await asyncio.sleep(0.5)  # the others reach the point where they wait
     card = EventCallback(action=EventAction.OPEN, event_id=other).pack()
-    try:
+    async with _tapping_while_the_first_is_held(dispatcher, bot, monkeypatch, people[:40], join):
         await asyncio.wait_for(dispatcher.feed_update(bot, callback_update(people[40], card)), 5)
-    finally:
-        go_on.set()
-        await asyncio.gather(*rush)
     texts = [getattr(call, "text", None) or "" for call in bot_api.take_all()]
     assert any(text.startswith("🗣 <b>Nog een tafel</b>") for text in texts)
     assert texts.count("Je bent aangemeld! Tot dan.") == 10
@@ -182,7 +203,6 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
     await repo.session.commit()
     people = await _known_people(dispatcher, bot, bot_api, 12)
 
-    under_way, go_on = _hold_the_first_sign_up(monkeypatch)
     holding_row: list[bool] = []  # for each read of tables to suggest: was the row held?
     with_seats_left = EventRepository.with_seats_left
 
@@ -198,23 +218,12 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
     monkeypatch.setattr(EventRepository, "with_seats_left", noted_read)
     join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
     try:
-        crowd = [
-            asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, join)))
-            for person in people
-        ]
-        await asyncio.wait_for(under_way.wait(), 10)
-        await asyncio.sleep(0.5)  # the others reach the point where they wait
-        go_on.set()
-        await asyncio.gather(*crowd)
+        async with _tapping_while_the_first_is_held(dispatcher, bot, monkeypatch, people, join):
+            pass
     finally:
         event.remove(Session, "do_orm_execute", noted_lock)
 
-    shown = [
-        button_rows(call.reply_markup)
-        for call in bot_api.take_all()
-        if isinstance(call, SendMessage) and (call.text or "").startswith("⏳")
-    ]
-    assert shown == [[["🗣 Tafel in Zeist"]]] * 10
+    assert _waitlist_buttons(bot_api) == [[["🗣 Tafel in Zeist"]]] * 10
     # The first held the row with nobody before it; the eleven behind it share one read, made
     # while waiting.
     assert holding_row == [False]
@@ -241,7 +250,6 @@ async def test_a_crowd_at_one_table_reads_the_tables_to_suggest_once(
     await repo.session.commit()
     people = await _known_people(dispatcher, bot, bot_api, 14)
 
-    under_way, go_on = _hold_the_first_sign_up(monkeypatch)
     reads: list[int] = []
     with_seats_left = EventRepository.with_seats_left
 
@@ -251,28 +259,15 @@ async def test_a_crowd_at_one_table_reads_the_tables_to_suggest_once(
 
     monkeypatch.setattr(EventRepository, "with_seats_left", counted)
     join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
-    crowd = [
-        asyncio.create_task(dispatcher.feed_update(bot, callback_update(person, join)))
-        for person in people[:12]
-    ]
-    await asyncio.wait_for(under_way.wait(), 10)
-    await asyncio.sleep(0.5)  # the others reach the point where they wait
-    go_on.set()
-    await asyncio.gather(*crowd)
+    async with _tapping_while_the_first_is_held(dispatcher, bot, monkeypatch, people[:12], join):
+        pass
 
-    def waitlist_buttons() -> list[Any]:
-        return [
-            button_rows(call.reply_markup) if call.reply_markup else None
-            for call in bot_api.take_all()
-            if isinstance(call, SendMessage) and (call.text or "").startswith("⏳")
-        ]
-
-    assert waitlist_buttons() == [[["🗣 Tafel in Zeist"]]] * 10
+    assert _waitlist_buttons(bot_api) == [[["🗣 Tafel in Zeist"]]] * 10
     assert len(reads) == 1
 
     zeist_join = EventCallback(action=EventAction.JOIN, event_id=zeist_id).pack()
     await dispatcher.feed_update(bot, callback_update(people[12], zeist_join))
     bot_api.take_all()
     await dispatcher.feed_update(bot, callback_update(people[13], join))
-    assert waitlist_buttons() == [None]
+    assert _waitlist_buttons(bot_api) == [None]
     assert len(reads) == 2

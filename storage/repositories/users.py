@@ -37,6 +37,28 @@ def _sight(insert: Any) -> Any:
     ).returning(*users.columns)
 
 
+def _new_row(
+    user_id: int,
+    first_name: str,
+    last_name: str | None,
+    username: str | None,
+    telegram_language: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """The row of a resident seen for the first time `now`."""
+    return {
+        "id": user_id,
+        "first_name": first_name,
+        "last_name": last_name,
+        "username": username,
+        "telegram_language": telegram_language,
+        "role": Role.RESIDENT,
+        "is_reachable": True,
+        "created_at": now,
+        "last_seen_at": now,
+    }
+
+
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -56,26 +78,11 @@ class UserRepository:
     ) -> tuple[User, bool]:
         """The user row and whether it was created now; safe when two updates of a new user race
         (a new row is one statement; the loser of a race reads the winner's row)."""
-        created = await insert_or_get_nothing(
-            self._session,
-            User,
-            {
-                "id": user_id,
-                "first_name": first_name,
-                "last_name": last_name,
-                "username": username,
-                "telegram_language": telegram_language,
-                "role": Role.RESIDENT,
-                "is_reachable": True,
-                "created_at": now,
-                "last_seen_at": now,
-            },
-        )
+        row = _new_row(user_id, first_name, last_name, username, telegram_language, now)
+        created = await insert_or_get_nothing(self._session, User, row)
         if created is not None:
             return created, True
-        user = await self._session.get(User, user_id, populate_existing=True)
-        assert user is not None
-        return user, False
+        return await self._stored(user_id), False
 
     async def record_sight(
         self,
@@ -94,21 +101,16 @@ class UserRepository:
         `seen_before`) and the coordinator's role (`coordinator`) written where they changed.
         One statement, and a read only when nothing had to be written. Safe when two updates
         of a new person race: the second finds the first one's row."""
-        values = {
-            "id": user_id,
-            "first_name": first_name,
-            "last_name": last_name,
-            "username": username,
-            "telegram_language": telegram_language,
-            "role": Role.COORDINATOR if coordinator else Role.RESIDENT,
-            "is_reachable": True,
-            "created_at": now,
-            "last_seen_at": now,
-            "seen_before": seen_before,
-        }
-        written = await insert_or_refresh(self._session, _sight, User, values)
-        if written is not None:
-            return written
+        row = _new_row(user_id, first_name, last_name, username, telegram_language, now)
+        if coordinator:
+            row["role"] = Role.COORDINATOR
+        written = await insert_or_refresh(
+            self._session, _sight, User, {**row, "seen_before": seen_before}
+        )
+        return written if written is not None else await self._stored(user_id)
+
+    async def _stored(self, user_id: int) -> User:
+        """The row of someone who exists, as stored now (not a copy the session held)."""
         user = await self._session.get(User, user_id, populate_existing=True)
         assert user is not None
         return user
