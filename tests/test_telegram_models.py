@@ -82,3 +82,48 @@ def test_an_update_is_read_whole_when_it_is_the_first_model_used(first: str) -> 
         """
     )
     assert read == [str(update.update_id), str(user.id), update.event_type]
+
+
+def test_every_telegram_object_binds_its_bot_in_one_step() -> None:
+    """pydantic wraps the step that binds the bot again for every class below the one that
+    defines it; each class has one step instead, not a chain of wrappers."""
+    from aiogram import methods, types
+    from aiogram.client.context_controller import BotContextController
+
+    models = [
+        model
+        for module in (types, methods)
+        for model in vars(module).values()
+        if isinstance(model, type) and issubclass(model, BotContextController)
+    ]
+    assert len(models) > 400
+    chained = [model.__name__ for model in models if hasattr(model.model_post_init, "__wrapped__")]
+    assert chained == []
+
+
+def test_objects_read_or_made_still_know_their_bot() -> None:
+    from aiogram.methods import SendMessage
+    from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+    bot = object()
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Aanmelden", callback_data="ev:join:1")]]
+    )
+    user = make_user()
+    sent = callback_update(user, "ev:join:1").callback_query
+    assert sent is not None and sent.message is not None
+    payload = sent.message.model_copy(update={"reply_markup": keyboard}).model_dump(mode="json")
+    update = Update.model_validate(
+        {"update_id": 7, "message": payload | {"text": "Tafel"}}, context={"bot": bot}
+    )
+    message = update.message
+    assert message is not None and message.reply_markup is not None
+    assert update.bot is bot and message.bot is bot and message.chat.bot is bot
+    assert message.reply_markup.inline_keyboard[0][0].bot is bot
+    assert message.model_copy().bot is bot
+    assert Message.model_validate(payload).bot is None
+    assert Message.model_construct(message_id=1, date=message.date, chat=message.chat).bot is None
+    assert keyboard.bot is None and keyboard.as_(bot).bot is bot
+    made = SendMessage(chat_id=user.id, text="Hallo")
+    assert made.bot is None and made.as_(bot).bot is bot
+    assert Message.model_validate(payload) == Message.model_validate(payload, context={"bot": None})
