@@ -109,7 +109,9 @@ async def acquire(session: AsyncSession, row: Hashable | None = None) -> RowTurn
     turns = None if row is None else _turns_of(engine, row)
     if bind.dialect.name == "sqlite":
         crowded = turns is not None and turns.join()
-        lock = _LOCKS.setdefault(engine, asyncio.Lock())
+        lock = _LOCKS.get(engine)
+        if lock is None:
+            lock = _LOCKS[engine] = asyncio.Lock()
         try:
             await lock.acquire()
         except BaseException:
@@ -126,7 +128,9 @@ async def acquire(session: AsyncSession, row: Hashable | None = None) -> RowTurn
 
 
 def _turns_of(engine: Engine, row: Hashable) -> RowTurns:
-    rows = _ROWS.setdefault(engine, weakref.WeakValueDictionary())
+    rows = _ROWS.get(engine)
+    if rows is None:
+        rows = _ROWS[engine] = weakref.WeakValueDictionary()
     turns = rows.get(row)
     if turns is None:
         turns = rows[row] = RowTurns()
