@@ -58,26 +58,20 @@ def import_aiogram() -> bool:
     return True
 
 
-def bind_bot_in_one_step() -> int:
+def bind_bot_in_one_step() -> None:
     """Give each aiogram class whose only private attribute is the bot, and whose step after
     validation is aiogram's own (wrapped by pydantic, once per class), one function that sets
-    the bot at once. How many classes were given it."""
+    the bot at once; a class already given it, or with a step of its own, is left as it is."""
     from aiogram.client.context_controller import BotContextController
 
     own = _unwrapped(BotContextController.__dict__["model_post_init"])
-    given = 0
     pending = list(BotContextController.__subclasses__())
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
         step = cls.__dict__.get("model_post_init")
-        if step is None or step is _bind_bot or _unwrapped(step) is not own:
-            continue
-        if set(cls.__private_attributes__) != {"_bot"}:
-            continue
-        cls.model_post_init = _bind_bot  # type: ignore[method-assign,assignment]
-        given += 1
-    return given
+        if _unwrapped(step) is own and set(cls.__private_attributes__) == {"_bot"}:
+            cls.model_post_init = _bind_bot  # type: ignore[method-assign,assignment]
 
 
 def _unwrapped(function: Any) -> Any:

@@ -4,7 +4,7 @@ real Dispatcher, each update with its own database session, on SQLite and Postgr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -151,6 +151,37 @@ async def test_concurrent_cancel_and_sign_up_never_overbook(
     assert all(row.status == "cancelled" for row in rows if row.user_id in {p.id for p in leavers})
 
 
+async def _a_table_of_two_and_one_in_zeist(
+    repo: Repo, clock: FakeClock, *, zeist_seats: int = 10
+) -> tuple[int, int]:
+    """A table of two, and a later one in Zeist that its waitlist is shown: their ids."""
+    table = (await make_event(repo, clock, capacity=2)).id
+    later = START_DEFAULT + timedelta(days=7)
+    zeist = await make_event(
+        repo,
+        clock,
+        title="Tafel in Zeist",
+        municipality="Zeist",
+        starts_at=later,
+        capacity=zeist_seats,
+    )
+    zeist_id = zeist.id
+    await repo.session.commit()
+    return table, zeist_id
+
+
+def _on_each_read_of_tables_to_suggest(
+    monkeypatch: Any, note: Callable[[EventRepository], None]
+) -> None:
+    with_seats_left = EventRepository.with_seats_left
+
+    async def noted(self: EventRepository, *args: Any, **kwargs: Any) -> Any:
+        note(self)
+        return await with_seats_left(self, *args, **kwargs)
+
+    monkeypatch.setattr(EventRepository, "with_seats_left", noted)
+
+
 async def test_a_rush_on_one_table_leaves_the_database_free_for_everyone_else(
     dispatcher: Dispatcher,
     bot: Bot,
@@ -197,25 +228,20 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
 
     if repo.session.get_bind().dialect.name != "postgresql":
         pytest.skip("writers wait for the row only on PostgreSQL")
-    table = (await make_event(repo, clock, capacity=2)).id
-    later = START_DEFAULT + timedelta(days=7)
-    await make_event(repo, clock, title="Tafel in Zeist", municipality="Zeist", starts_at=later)
-    await repo.session.commit()
+    table, _zeist = await _a_table_of_two_and_one_in_zeist(repo, clock)
     people = await _known_people(dispatcher, bot, bot_api, 12)
 
     holding_row: list[bool] = []  # for each read of tables to suggest: was the row held?
-    with_seats_left = EventRepository.with_seats_left
 
     def noted_lock(state: ORMExecuteState) -> None:
         if state.statement is LOCK_EVENT:
             state.session.info["holds_event_row"] = True
 
-    async def noted_read(self: EventRepository, *args: Any, **kwargs: Any) -> Any:
-        holding_row.append(self._session.info.get("holds_event_row", False))
-        return await with_seats_left(self, *args, **kwargs)
-
     event.listen(Session, "do_orm_execute", noted_lock)
-    monkeypatch.setattr(EventRepository, "with_seats_left", noted_read)
+    _on_each_read_of_tables_to_suggest(
+        monkeypatch,
+        lambda reader: holding_row.append(reader._session.info.get("holds_event_row", False)),
+    )
     join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
     try:
         async with _tapping_while_the_first_is_held(dispatcher, bot, monkeypatch, people, join):
@@ -241,23 +267,11 @@ async def test_a_crowd_at_one_table_reads_the_tables_to_suggest_once(
     ten on the waitlist are all shown the other table with seats, read once for all of them
     (on either database). Someone who signs up alone later reads it again, and sees a table
     that filled up meanwhile no longer."""
-    table = (await make_event(repo, clock, capacity=2)).id
-    later = START_DEFAULT + timedelta(days=7)
-    zeist = await make_event(
-        repo, clock, title="Tafel in Zeist", municipality="Zeist", starts_at=later, capacity=1
-    )
-    zeist_id = zeist.id
-    await repo.session.commit()
+    table, zeist_id = await _a_table_of_two_and_one_in_zeist(repo, clock, zeist_seats=1)
     people = await _known_people(dispatcher, bot, bot_api, 14)
 
     reads: list[int] = []
-    with_seats_left = EventRepository.with_seats_left
-
-    async def counted(self: EventRepository, *args: Any, **kwargs: Any) -> Any:
-        reads.append(1)
-        return await with_seats_left(self, *args, **kwargs)
-
-    monkeypatch.setattr(EventRepository, "with_seats_left", counted)
+    _on_each_read_of_tables_to_suggest(monkeypatch, lambda _reader: reads.append(1))
     join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
     async with _tapping_while_the_first_is_held(dispatcher, bot, monkeypatch, people[:12], join):
         pass

@@ -103,6 +103,14 @@ class SignUpFacts:
     waiting: int
     latest_answers: tuple[str | None, str | None]  # (age group, place), from any event
 
+    @classmethod
+    def of_row(cls, row: Any) -> SignUpFacts:
+        """The facts from the columns of `_FACTS` (None: no such event, so nothing yet)."""
+        if row is None:
+            return cls(None, 0, 0, (None, None))
+        registration, seats, waiting, age_group, place = row
+        return cls(registration, int(seats or 0), int(waiting or 0), (age_group, place))
+
 
 class RegistrationRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -135,11 +143,7 @@ class RegistrationRepository:
         result = await self._session.execute(
             _SIGN_UP_FACTS, {"event_id": event_id, "user_id": user_id}
         )
-        row = result.first()
-        if row is None:
-            return SignUpFacts(None, 0, 0, (None, None))
-        registration, seats, waiting, age_group, place = row
-        return SignUpFacts(registration, int(seats or 0), int(waiting or 0), (age_group, place))
+        return SignUpFacts.of_row(result.first())
 
     async def lock_with_facts(
         self, event_id: int, user_id: int
@@ -155,15 +159,12 @@ class RegistrationRepository:
         if bind is None or bind.dialect.name != "sqlite":
             event = (await self._session.execute(LOCK_EVENT, params)).scalars().first()
             if event is None:
-                return None, SignUpFacts(None, 0, 0, (None, None))
+                return None, SignUpFacts.of_row(None)
             return event, await self.sign_up_facts(event_id, user_id)
         row = (await self._session.execute(_EVENT_AND_SIGN_UP_FACTS, params)).first()
         if row is None:
-            return None, SignUpFacts(None, 0, 0, (None, None))
-        event, registration, seats, waiting, age_group, place = row
-        return event, SignUpFacts(
-            registration, int(seats or 0), int(waiting or 0), (age_group, place)
-        )
+            return None, SignUpFacts.of_row(None)
+        return row[0], SignUpFacts.of_row(row[1:])
 
     async def add(self, registration: Registration) -> Registration:
         """A new registration, stored at once (one INSERT, its id filled in)."""
