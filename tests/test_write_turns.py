@@ -53,7 +53,11 @@ async def test_writes_for_one_busy_row_take_turns_and_others_go_ahead(
     release.set()
     await asyncio.wait_for(asyncio.gather(first, *later), 10)
     if postgres:
-        assert locked == ["first", "other", "second", "third"]
+        # Once the first commits, PostgreSQL gives the row to whichever of the two asks first:
+        # the second, waiting for it, or the third, taking its turn then. It does not promise
+        # that the one that waited longest wins that race.
+        assert locked[:2] == ["first", "other"]
+        assert sorted(locked[2:]) == ["second", "third"]
     else:  # first come, first served
         assert locked == ["first", "second", "third", "other"]
     gc.collect()
