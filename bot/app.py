@@ -265,7 +265,7 @@ def create_application(
 ) -> Application:
     certificates.configure(settings.certificate_validity_days)
     build_everyday_models()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     session_pool = create_session_pool(engine)
     clock = clock or SystemClock()
     i18n = create_i18n(settings.default_locale)

@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.catalog.certificates import DEFAULT_VALIDITY_DAYS
+from storage.engine import POOL_SIZE
 
 SUPPORTED_LOCALES: tuple[str, ...] = ("nl", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/samenspel.db"
@@ -45,6 +46,8 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_API_URL
     database_url: str = DEFAULT_DATABASE_URL
+    # Connections each process keeps to PostgreSQL, and never more (`storage.engine.POOL_SIZE`).
+    database_pool_size: int = Field(default=POOL_SIZE, ge=1, le=100)
     redis_url: str | None = None
     coordinator_ids: Annotated[tuple[int, ...], NoDecode] = ()
     coordinator_chat_id: int | None = None

@@ -21,13 +21,14 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.event_loop import loop_factory
 from bot.i18n import CatalogI18n, create_i18n
+from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from scheduler.setup import build_scheduler
 from storage.base import Base
 from storage.engine import SessionPool, create_engine, create_session_pool
 from storage.repositories import Repo
 from tests.fake_pdok import FakePDOK
-from tests.mocked_bot import MockedBotAPI
+from tests.mocked_bot import UPDATE_SESSION, MockedBotAPI
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -132,6 +133,29 @@ def bot_api() -> Iterator[MockedBotAPI]:
     yield api
     leftover = list(api.calls)
     assert not leftover, f"the bot made calls no test looked at: {leftover!r}"
+    holding = [type(call).__name__ for call in api.made_holding_a_connection]
+    assert not holding, f"the bot asked Telegram while holding a database connection: {holding}"
+
+
+@pytest.fixture(autouse=True)
+def watching_update_sessions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every update's database session is known to the mocked Bot API while the update is
+    handled (`tests.mocked_bot.UPDATE_SESSION`), in every Dispatcher a test builds."""
+    handle = DatabaseMiddleware.__call__
+
+    async def watched(
+        self: DatabaseMiddleware, handler: Any, event: Any, data: dict[str, Any]
+    ) -> Any:
+        async def with_session(event: Any, data: dict[str, Any]) -> Any:
+            token = UPDATE_SESSION.set(data["session"])
+            try:
+                return await handler(event, data)
+            finally:
+                UPDATE_SESSION.reset(token)
+
+        return await handle(self, with_session, event, data)
+
+    monkeypatch.setattr(DatabaseMiddleware, "__call__", watched)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import AsyncGenerator
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -24,11 +25,37 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, PhotoSize, User
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from bot.paging import method_problems
 
 BOT_USER = User(id=42, is_bot=True, first_name="Samenspel", username="samenspel_test_bot")
 M = TypeVar("M", bound=TelegramMethod[Any])
+
+# The database session of the update being handled (see `watching_update_sessions` in
+# conftest): nothing may ask Telegram while it holds a connection, since a process has a fixed
+# number of them (`storage.engine.POOL_SIZE`) and Telegram may take seconds to answer.
+UPDATE_SESSION: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+_HOLDS_CONNECTION = "tests_holds_connection"
+
+
+@event.listens_for(Session, "after_begin")
+def _connection_taken(session: Session, _transaction: SessionTransaction, _connection: Any) -> None:
+    session.info[_HOLDS_CONNECTION] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _connection_given_back(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_HOLDS_CONNECTION, None)
+
+
+def update_holds_connection() -> bool:
+    """Whether the session of the update being handled holds a database connection now."""
+    session = UPDATE_SESSION.get()
+    return session is not None and bool(session.sync_session.info.get(_HOLDS_CONNECTION))
 
 
 class MockedBotAPI(BaseSession):
@@ -39,6 +66,8 @@ class MockedBotAPI(BaseSession):
         self.chat_results: dict[int, deque[Any]] = {}
         self._message_ids = itertools.count(10_000)
         self.refused: list[tuple[TelegramMethod[Any], list[str]]] = []
+        # Calls made while the update's session held a database connection (each a failure).
+        self.made_holding_a_connection: list[TelegramMethod[Any]] = []
 
     def will_return(self, result: Any) -> None:
         """The next call gets `result` (an exception instance is raised instead)."""
@@ -77,6 +106,8 @@ class MockedBotAPI(BaseSession):
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
         self.calls.append(method)
+        if update_holds_connection():
+            self.made_holding_a_connection.append(method)
         problems = method_problems(method)
         if problems:
             self.refused.append((method, problems))

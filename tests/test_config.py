@@ -79,6 +79,7 @@ def test_values_come_from_the_environment_and_env_file(
         ),
         ("WEBHOOK_SECRET", "has spaces!", "WEBHOOK_SECRET: may only contain"),
         ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT:"),
+        ("DATABASE_POOL_SIZE", "0", "DATABASE_POOL_SIZE:"),
     ],
 )
 def test_wrong_value_gives_one_line_saying_what_to_fix(

@@ -192,7 +192,7 @@ async def test_a_rush_on_one_table_leaves_the_database_free_for_everyone_else(
 ) -> None:
     """While one sign-up for a table is under way, the others for that table wait their turn in
     the process, holding no database connection: someone opening another table's card is
-    answered at once, not after the rush (the pool has 30 connections; 40 people tap)."""
+    answered at once, not after the rush (the process keeps 10 connections; 40 people tap)."""
     table = (await make_event(repo, clock, capacity=10)).id
     other = (await make_event(repo, clock, title="Nog een tafel")).id
     await repo.session.commit()

@@ -1,0 +1,130 @@
+"""A process keeps a fixed number of connections to PostgreSQL (`DATABASE_POOL_SIZE`): a crowd of
+updates waits for one in the process instead of opening more. That is safe because nothing asks
+Telegram while it holds one, which the suite's Bot API checks on every call."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiogram import Bot, Dispatcher, Router
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.types import Message
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import close_application, create_application
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.keyboards.callbacks import EventAction, EventCallback
+from bot.middlewares.database import DatabaseMiddleware
+from storage.engine import POOL_SIZE, SessionPool
+from storage.models import Registration
+from storage.repositories import Repo
+from tests.event_helpers import make_event
+from tests.factories import callback_update, make_user, message_update
+from tests.mocked_bot import MockedBotAPI
+
+
+async def test_a_crowd_of_new_people_opens_no_more_connections_than_the_pool_keeps(
+    engine: AsyncEngine,
+    dispatcher: Dispatcher,
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    repo: Repo,
+    clock: FakeClock,
+) -> None:
+    """60 people the bot never saw tap "sign up" for a table of 5 at the same moment: each is
+    stored and signed up, and the process never has more than its 10 connections open."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite opens a file, not connections to a server")
+    event_id = (await make_event(repo, clock, capacity=5)).id
+    await repo.session.commit()
+    pool = engine.sync_engine.pool
+    opened: list[int] = []
+    most_in_use = 0
+
+    def connected(*_args: Any) -> None:
+        opened.append(1)
+
+    def taken(*_args: Any) -> None:
+        nonlocal most_in_use
+        most_in_use = max(most_in_use, pool.checkedout())  # type: ignore[attr-defined]
+
+    event.listen(pool, "connect", connected)
+    event.listen(pool, "checkout", taken)
+    data = EventCallback(action=EventAction.JOIN, event_id=event_id).pack()
+    try:
+        await asyncio.wait_for(
+            asyncio.gather(
+                *(
+                    dispatcher.feed_update(
+                        bot, callback_update(make_user(language_code="nl"), data)
+                    )
+                    for _ in range(60)
+                )
+            ),
+            60,
+        )
+    finally:
+        event.remove(pool, "connect", connected)
+        event.remove(pool, "checkout", taken)
+
+    answers = [call.text for call in bot_api.take_all() if isinstance(call, AnswerCallbackQuery)]
+    assert answers.count("Je bent aangemeld! Tot dan.") == 5
+    assert len([text for text in answers if text and text.startswith("Vol = vol")]) == 55
+    assert POOL_SIZE == 10
+    assert len(opened) <= POOL_SIZE and most_in_use <= POOL_SIZE
+    stored = await repo.session.scalar(
+        select(func.count()).select_from(Registration).where(Registration.event_id == event_id)
+    )
+    assert stored == 60
+
+
+async def test_the_bot_keeps_as_many_connections_as_configured(
+    postgres_database: str | None,
+) -> None:
+    if postgres_database is None:
+        pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token="123456:" + "A" * 35,
+        database_url=postgres_database,
+        database_pool_size=4,
+    )
+    app = create_application(settings)
+    try:
+        pool = app.session_pool.kw["bind"].sync_engine.pool
+        assert (pool.size(), pool.overflow()) == (4, -4)  # type: ignore[attr-defined]
+    finally:
+        await close_application(app)
+
+
+async def test_asking_telegram_while_holding_a_connection_is_caught(
+    session_pool: SessionPool, bot: Bot, bot_api: MockedBotAPI
+) -> None:
+    """The check every test of the suite runs under: an answer sent inside a use-case's
+    transaction is listed (and fails the test), one sent after it is not."""
+    dispatcher = Dispatcher(session_pool=session_pool)
+    dispatcher.update.outer_middleware(DatabaseMiddleware())
+    router = Router()
+
+    @router.message()
+    async def answer(message: Message, repo: Repo) -> None:
+        async with repo.write():
+            await repo.users.count()
+            if message.text == "inside":
+                await message.answer("while the transaction is open")
+        await message.answer("after it")
+
+    dispatcher.include_router(router)
+    person = make_user(language_code="nl")
+    await dispatcher.feed_update(bot, message_update(person, "inside"))
+    await dispatcher.feed_update(bot, message_update(person, "outside"))
+
+    texts = [call.text for call in bot_api.take_all() if isinstance(call, SendMessage)]
+    assert texts == ["while the transaction is open", "after it", "after it"]
+    held = [(type(call).__name__, call.text) for call in bot_api.made_holding_a_connection]
+    assert held == [("SendMessage", "while the transaction is open")]
+    bot_api.made_holding_a_connection.clear()
