@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 READY_PATH = "/readyz"
+# How long the database and Redis may take to answer `/readyz`.
+READY_WITHIN_SECONDS = 2.0
 METRICS_PATH = "/metrics"
 
 
@@ -154,16 +156,22 @@ async def metrics_text(app: Application) -> str:
 async def readiness_problems(app: Application, *, stopping: bool = False) -> list[str]:
     """What keeps this process from serving: empty when it is ready."""
     problems = ["stopping"] if stopping else []
-    try:
+
+    async def database_answers() -> None:
         async with app.engine.connect() as connection:
-            await asyncio.wait_for(connection.execute(text("SELECT 1")), 2)
+            await connection.execute(text("SELECT 1"))
+
+    try:
+        # Within two seconds, waiting for a connection included: with all of the process's
+        # connections held that long, it can't serve either.
+        await asyncio.wait_for(database_answers(), READY_WITHIN_SECONDS)
     except Exception as exc:  # any failure means: not ready (the reason goes to the log)
         logger.warning("not ready: the database can't be reached (%s)", type(exc).__name__)
         problems.append("database")
     redis = getattr(app.dispatcher.storage, "redis", None)
     if redis is not None:
         try:
-            await asyncio.wait_for(redis.ping(), 2)
+            await asyncio.wait_for(redis.ping(), READY_WITHIN_SECONDS)
         except Exception as exc:  # idem
             logger.warning("not ready: Redis can't be reached (%s)", type(exc).__name__)
             problems.append("redis")

@@ -5,6 +5,7 @@ Telegram while it holds one, which the suite's Bot API checks on every call."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.keyboards.callbacks import EventAction, EventCallback
 from bot.middlewares.database import DatabaseMiddleware
+from bot.runner import READY_WITHIN_SECONDS, readiness_problems
 from storage.engine import POOL_SIZE, SessionPool
 from storage.models import Registration
 from storage.repositories import Repo
@@ -97,6 +99,33 @@ async def test_the_bot_keeps_as_many_connections_as_configured(
     try:
         pool = app.session_pool.kw["bind"].sync_engine.pool
         assert (pool.size(), pool.overflow()) == (4, -4)  # type: ignore[attr-defined]
+    finally:
+        await close_application(app)
+
+
+async def test_a_process_whose_connections_are_all_held_is_not_ready(
+    postgres_database: str | None,
+) -> None:
+    """`/readyz` waits at most two seconds for a connection, as for the database's answer."""
+    if postgres_database is None:
+        pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token="123456:" + "A" * 35,
+        database_url=postgres_database,
+        database_pool_size=1,
+    )
+    app = create_application(settings)
+    try:
+        assert "database" not in await readiness_problems(app)
+        async with app.engine.connect() as held:
+            await held.execute(select(1))
+            started = time.monotonic()
+            problems = await readiness_problems(app)
+            waited = time.monotonic() - started
+        assert "database" in problems
+        assert READY_WITHIN_SECONDS <= waited < READY_WITHIN_SECONDS + 2
+        assert "database" not in await readiness_problems(app)
     finally:
         await close_application(app)
 
