@@ -1,7 +1,7 @@
 """Numbers for operations, in Prometheus's text format at `/metrics` on the web server:
 updates handled by kind and outcome, how long handling took, the outbox's backlog and the age of
-its oldest due message, deliveries by outcome and Telegram's 429s. Counts and durations only:
-never a name, a text or an id.
+its oldest due message, deliveries by outcome, Telegram's 429s and the database connections in
+use and idle. Counts and durations only: never a name, a text or an id.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from bot.delivery.sender import DeliveryStats
+from storage.engine import ConnectionCounts
 
 # Upper bounds (seconds) of the handling-time histogram's buckets.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -68,6 +69,7 @@ def render(
     backlog: int,
     oldest_due: datetime | None,
     now: datetime,
+    connections: ConnectionCounts | None = None,
 ) -> str:
     """Everything in Prometheus's text exposition format."""
     lines = [
@@ -109,5 +111,16 @@ def render(
             "# HELP samenspel_telegram_429_total Times Telegram said to slow down (429).",
             "# TYPE samenspel_telegram_429_total counter",
             f"samenspel_telegram_429_total {delivery.rate_limited}",
+        ]
+    if connections is not None:
+        lines += [
+            "# HELP samenspel_db_connections This process's database connections, in use or idle.",
+            "# TYPE samenspel_db_connections gauge",
+            f'samenspel_db_connections{{state="in_use"}} {connections.in_use}',
+            f'samenspel_db_connections{{state="idle"}} {connections.idle}',
+            "# HELP samenspel_db_connections_kept How many connections the process keeps "
+            "(with PostgreSQL DATABASE_POOL_SIZE, also the most it opens).",
+            "# TYPE samenspel_db_connections_kept gauge",
+            f"samenspel_db_connections_kept {connections.kept}",
         ]
     return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from bot.app import Application
 from bot.metrics import render as render_metrics
+from storage.engine import connection_counts
 from storage.repositories import Repo
 from webapp.routes import add_webapp
 from webapp.server import HEALTH_PATH, alive, serve_map
@@ -145,12 +146,13 @@ def webhook_app(app: Application) -> web.Application:
 async def metrics_text(app: Application) -> str:
     """The process's numbers in Prometheus's format (see `bot.metrics`)."""
     now = app.clock.now()
+    connections = connection_counts(app.engine)  # before this request takes one of them
     async with app.session_pool() as session:
         repo = Repo(session)
         async with repo.read():
             backlog, oldest = await repo.outbox.backlog(now)
     updates = app.dispatcher.workflow_data["metrics"]
-    return render_metrics(updates, app.sender.stats, backlog, oldest, now)
+    return render_metrics(updates, app.sender.stats, backlog, oldest, now, connections)
 
 
 async def readiness_problems(app: Application, *, stopping: bool = False) -> list[str]:

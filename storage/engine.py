@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from storage import sqlite_driver
 
@@ -83,6 +84,24 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = POOL_S
     else:
         _refuse_writes_in_reads(engine)
     return engine
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionCounts:
+    """The process's connections to its database at one moment."""
+
+    in_use: int
+    idle: int
+    kept: int  # how many the pool keeps (on PostgreSQL also the most it opens)
+
+
+def connection_counts(engine: AsyncEngine) -> ConnectionCounts | None:
+    """How many connections are in use and idle now; None for a database without a pool (an
+    in-memory SQLite database opens one per use)."""
+    pool = engine.sync_engine.pool
+    if not isinstance(pool, QueuePool):
+        return None
+    return ConnectionCounts(pool.checkedout(), pool.checkedin(), pool.size())
 
 
 def _refuse_writes_in_reads(engine: AsyncEngine) -> None:

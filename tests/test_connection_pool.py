@@ -20,7 +20,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.keyboards.callbacks import EventAction, EventCallback
 from bot.middlewares.database import DatabaseMiddleware
-from bot.runner import READY_WITHIN_SECONDS, readiness_problems
+from bot.runner import READY_WITHIN_SECONDS, metrics_text, readiness_problems
 from storage.engine import POOL_SIZE, SessionPool
 from storage.models import Registration
 from storage.repositories import Repo
@@ -126,6 +126,33 @@ async def test_a_process_whose_connections_are_all_held_is_not_ready(
         assert "database" in problems
         assert READY_WITHIN_SECONDS <= waited < READY_WITHIN_SECONDS + 2
         assert "database" not in await readiness_problems(app)
+    finally:
+        await close_application(app)
+
+
+async def test_metrics_show_the_connections_in_use_and_kept(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the fixed pool is PostgreSQL's")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token="123456:" + "A" * 35,
+        database_url=database_url,
+        database_pool_size=4,
+    )
+    app = create_application(settings)
+    try:
+        async with app.engine.connect() as first, app.engine.connect() as second:
+            await first.execute(select(1))
+            await second.execute(select(1))
+            lines = (await metrics_text(app)).splitlines()
+        assert 'samenspel_db_connections{state="in_use"} 2' in lines
+        assert 'samenspel_db_connections{state="idle"} 0' in lines
+        assert "samenspel_db_connections_kept 4" in lines
+        lines = (await metrics_text(app)).splitlines()
+        assert 'samenspel_db_connections{state="in_use"} 0' in lines
+        assert 'samenspel_db_connections{state="idle"} 3' in lines  # two, and the metrics' own
     finally:
         await close_application(app)
 

@@ -55,6 +55,9 @@ async def test_metrics_count_updates_time_them_and_show_the_outbox(tmp_path: Pat
     assert "samenspel_outbox_backlog 0" in lines
     assert 'samenspel_deliveries_total{outcome="sent"} 0' in lines
     assert "samenspel_telegram_429_total 0" in lines
+    assert 'samenspel_db_connections{state="in_use"} 0' in lines  # every update gave its back
+    idle = [line for line in lines if line.startswith('samenspel_db_connections{state="idle"}')]
+    assert len(idle) == 1 and int(idle[0].split()[-1]) >= 1
     assert "8000" not in body and "Anna" not in body
 
 
