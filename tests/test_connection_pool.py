@@ -15,7 +15,7 @@ from aiogram.types import Message
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import close_application, create_application
+from bot.app import Application, close_application, create_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.keyboards.callbacks import EventAction, EventCallback
@@ -27,6 +27,17 @@ from storage.repositories import Repo
 from tests.event_helpers import make_event
 from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
+
+
+def _bot_keeping(connections: int, database_url: str) -> Application:
+    """The bot as it starts, with `DATABASE_POOL_SIZE` set to `connections`."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token="123456:" + "A" * 35,
+        database_url=database_url,
+        database_pool_size=connections,
+    )
+    return create_application(settings)
 
 
 async def test_a_crowd_of_new_people_opens_no_more_connections_than_the_pool_keeps(
@@ -89,13 +100,7 @@ async def test_the_bot_keeps_as_many_connections_as_configured(
 ) -> None:
     if postgres_database is None:
         pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token="123456:" + "A" * 35,
-        database_url=postgres_database,
-        database_pool_size=4,
-    )
-    app = create_application(settings)
+    app = _bot_keeping(4, postgres_database)
     try:
         pool = app.session_pool.kw["bind"].sync_engine.pool
         assert (pool.size(), pool.overflow()) == (4, -4)  # type: ignore[attr-defined]
@@ -109,13 +114,7 @@ async def test_a_process_whose_connections_are_all_held_is_not_ready(
     """`/readyz` waits at most two seconds for a connection, as for the database's answer."""
     if postgres_database is None:
         pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token="123456:" + "A" * 35,
-        database_url=postgres_database,
-        database_pool_size=1,
-    )
-    app = create_application(settings)
+    app = _bot_keeping(1, postgres_database)
     try:
         assert "database" not in await readiness_problems(app)
         async with app.engine.connect() as held:
@@ -135,13 +134,7 @@ async def test_metrics_show_the_connections_in_use_and_kept(
 ) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("the fixed pool is PostgreSQL's")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token="123456:" + "A" * 35,
-        database_url=database_url,
-        database_pool_size=4,
-    )
-    app = create_application(settings)
+    app = _bot_keeping(4, database_url)
     try:
         async with app.engine.connect() as first, app.engine.connect() as second:
             await first.execute(select(1))
