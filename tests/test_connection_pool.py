@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -29,15 +31,20 @@ from tests.factories import callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
 
 
-def _bot_keeping(connections: int, database_url: str) -> Application:
-    """The bot as it starts, with `DATABASE_POOL_SIZE` set to `connections`."""
+@asynccontextmanager
+async def _bot_keeping(connections: int, database_url: str) -> AsyncIterator[Application]:
+    """The bot as it starts, with `DATABASE_POOL_SIZE` set to `connections`; closed after."""
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         bot_token="123456:" + "A" * 35,
         database_url=database_url,
         database_pool_size=connections,
     )
-    return create_application(settings)
+    app = create_application(settings)
+    try:
+        yield app
+    finally:
+        await close_application(app)
 
 
 async def test_a_crowd_of_new_people_opens_no_more_connections_than_the_pool_keeps(
@@ -100,12 +107,9 @@ async def test_the_bot_keeps_as_many_connections_as_configured(
 ) -> None:
     if postgres_database is None:
         pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
-    app = _bot_keeping(4, postgres_database)
-    try:
-        pool = app.session_pool.kw["bind"].sync_engine.pool
+    async with _bot_keeping(4, postgres_database) as app:
+        pool = app.engine.sync_engine.pool
         assert (pool.size(), pool.overflow()) == (4, -4)  # type: ignore[attr-defined]
-    finally:
-        await close_application(app)
 
 
 async def test_a_process_whose_connections_are_all_held_is_not_ready(
@@ -114,8 +118,7 @@ async def test_a_process_whose_connections_are_all_held_is_not_ready(
     """`/readyz` waits at most two seconds for a connection, as for the database's answer."""
     if postgres_database is None:
         pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
-    app = _bot_keeping(1, postgres_database)
-    try:
+    async with _bot_keeping(1, postgres_database) as app:
         assert "database" not in await readiness_problems(app)
         async with app.engine.connect() as held:
             await held.execute(select(1))
@@ -125,8 +128,6 @@ async def test_a_process_whose_connections_are_all_held_is_not_ready(
         assert "database" in problems
         assert READY_WITHIN_SECONDS <= waited < READY_WITHIN_SECONDS + 2
         assert "database" not in await readiness_problems(app)
-    finally:
-        await close_application(app)
 
 
 async def test_metrics_show_the_connections_in_use_and_kept(
@@ -134,8 +135,7 @@ async def test_metrics_show_the_connections_in_use_and_kept(
 ) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("the fixed pool is PostgreSQL's")
-    app = _bot_keeping(4, database_url)
-    try:
+    async with _bot_keeping(4, database_url) as app:
         async with app.engine.connect() as first, app.engine.connect() as second:
             await first.execute(select(1))
             await second.execute(select(1))
@@ -146,8 +146,6 @@ async def test_metrics_show_the_connections_in_use_and_kept(
         lines = (await metrics_text(app)).splitlines()
         assert 'samenspel_db_connections{state="in_use"} 0' in lines
         assert 'samenspel_db_connections{state="idle"} 3' in lines  # two, and the metrics' own
-    finally:
-        await close_application(app)
 
 
 async def test_asking_telegram_while_holding_a_connection_is_caught(
