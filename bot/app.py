@@ -60,7 +60,7 @@ from handlers import create_root_router
 from scheduler.context import JobContext
 from scheduler.jobs import register_jobs, run_jobs_that_came_due
 from scheduler.setup import build_scheduler
-from storage.engine import SessionPool, create_engine, create_session_pool
+from storage.engine import SessionPool, create_engine, create_session_pool, open_connections
 from storage.models import Role
 from storage.repositories import Repo
 
@@ -214,6 +214,8 @@ async def _on_startup(
     async with session_pool() as session:
         coordinators = await Repo(session).users.with_role(Role.COORDINATOR)
         facilitators = await Repo(session).users.with_role(Role.FACILITATOR)
+    # Before anyone is answered: the first updates after a start do not each open one.
+    await open_connections(session_pool.kw["bind"])
     if search_index is not None:
         search_index.load_in_background(session_pool)
     chat_ids = set(settings.coordinator_ids) | {user.id for user in coordinators}

@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.keyboards.callbacks import EventAction, EventCallback
 from bot.middlewares.database import DatabaseMiddleware
 from bot.runner import READY_WITHIN_SECONDS, metrics_text, readiness_problems
-from storage.engine import POOL_SIZE, SessionPool
+from storage.engine import POOL_SIZE, ConnectionCounts, SessionPool, connection_counts
 from storage.models import Registration
 from storage.repositories import Repo
 from tests.event_helpers import make_event
@@ -110,6 +110,39 @@ async def test_the_bot_keeps_as_many_connections_as_configured(
     async with _bot_keeping(4, postgres_database) as app:
         pool = app.engine.sync_engine.pool
         assert (pool.size(), pool.overflow()) == (4, -4)  # type: ignore[attr-defined]
+
+
+async def test_the_bot_opens_every_connection_it_keeps_as_it_starts(
+    engine: AsyncEngine, database_url: str, bot_api: MockedBotAPI, clock: FakeClock
+) -> None:
+    """Started, before it answers anyone, the process holds all its connections, idle: the
+    first people after a start (a deploy) find them open, and nobody's update opens one."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the fixed pool is PostgreSQL's")
+    async with _bot_keeping(4, database_url) as app:
+        app.bot.session = bot_api
+        pool = app.engine.sync_engine.pool
+        opened: list[int] = []
+        event.listen(pool, "connect", lambda *_args: opened.append(1))
+        already = connection_counts(app.engine)
+        assert already is not None
+        dispatcher = app.dispatcher
+        await dispatcher.emit_startup(bot=app.bot, **dispatcher.workflow_data)
+        try:
+            async with app.session_pool() as session:  # the index, loaded as it starts
+                await dispatcher["search_index"].fresh(Repo(session))
+            assert connection_counts(app.engine) == ConnectionCounts(in_use=0, idle=4, kept=4)
+            assert len(opened) == 4 - already.idle
+            people = [make_user(language_code="nl") for _ in range(4)]
+            await asyncio.gather(
+                *(dispatcher.feed_update(app.bot, message_update(p, "/menu")) for p in people)
+            )
+            assert len(opened) == 4 - already.idle
+        finally:
+            await dispatcher.emit_shutdown(bot=app.bot, **dispatcher.workflow_data)
+            calls = bot_api.take_all()  # the commands set as it started, and the menus
+        menus = [call for call in calls if isinstance(call, SendMessage)]
+        assert sorted(call.chat_id for call in menus) == sorted(p.id for p in people)
 
 
 async def test_a_process_whose_connections_are_all_held_is_not_ready(
