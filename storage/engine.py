@@ -30,9 +30,12 @@ READ_WITHOUT_TRANSACTION = {"isolation_level": "AUTOCOMMIT"}
 # so on PostgreSQL it too runs without BEGIN and COMMIT. That one write is let through.
 ONE_WRITE_WITHOUT_TRANSACTION = {"isolation_level": "AUTOCOMMIT", "samenspel_one_write": True}
 _WRITES_LEFT = "samenspel_writes_left"
-# What such a read may not do: write, or lock rows (a lock would end with its statement).
+# What such a read may not do: write (also in a part of a WITH), or lock rows (a lock would end
+# with its statement).
 _WRITES_OR_LOCKS = re.compile(
-    r"^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b|\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b",
+    r"^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b"
+    r"|\bAS\s*\(\s*(INSERT|UPDATE|DELETE)\b"
+    r"|\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b",
     re.IGNORECASE,
 )
 _LOCKS = re.compile(r"\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b", re.IGNORECASE)

@@ -131,6 +131,9 @@ def test_whether_a_statement_writes_is_looked_at_once_and_remembered_within_boun
     assert [writes_or_locks(select), writes_or_locks(select)] == [False, False]
     assert writes_or_locks("select id from initiatives where id = 1 for no key update")
     assert not writes_or_locks("SELECT id FROM updates_seen WHERE deleted = false")
+    # A part of a WITH that writes makes the statement one that writes.
+    assert writes_or_locks("WITH new_rows AS (INSERT INTO outbox (key) VALUES ($1)) SELECT 1")
+    assert not writes_or_locks("WITH recent AS (SELECT id FROM outbox) SELECT id FROM recent")
     for n in range(10_000):
         writes_or_locks(f"SELECT {n}")
     assert len(engine._LOOKED_AT) <= engine._LOOKED_AT_MOST

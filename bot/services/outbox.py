@@ -60,7 +60,12 @@ class Message:
 async def schedule_all(repo: Repo, messages: list[Message], *, now: datetime) -> int:
     """Schedule several messages in one statement (a sign-up's reminders); as `schedule` for
     each, keys already used are left out. Returns how many were new."""
-    rows = [
+    return await repo.outbox.add_many(rows_of(messages), now=now)
+
+
+def rows_of(messages: list[Message]) -> list[dict[str, object]]:
+    """The messages as the outbox stores them (see `OutboxRepository.add_many`)."""
+    return [
         {
             "key": m.key,
             "recipient_id": m.recipient_id,
@@ -72,7 +77,6 @@ async def schedule_all(repo: Repo, messages: list[Message], *, now: datetime) ->
         }
         for m in messages
     ]
-    return await repo.outbox.add_many(rows, now=now)
 
 
 async def schedule_again(repo: Repo, messages: list[Message], *, now: datetime) -> int:

@@ -40,6 +40,11 @@ def _row(
     }
 
 
+def stored_rows(rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """Messages to schedule (as for `OutboxRepository.add`, without `now`) as rows to store."""
+    return [_row(now=now, **row) for row in rows]
+
+
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -62,8 +67,7 @@ class OutboxRepository:
 
     async def add_many(self, rows: list[dict[str, Any]], *, now: datetime) -> int:
         """Several messages in one INSERT (each as for `add`, without `now`); how many were new."""
-        complete = [_row(now=now, **row) for row in rows]
-        return await insert_many_or_ignore(self._session, OutboxMessage, complete)
+        return await insert_many_or_ignore(self._session, OutboxMessage, stored_rows(rows, now))
 
     async def revive_cancelled(self, rows: list[dict[str, Any]], *, now: datetime) -> int:
         """Schedule again, under the same key, messages that were cancelled before they were

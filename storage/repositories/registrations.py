@@ -6,7 +6,7 @@ transaction that holds the event's lock (`EventRepository.lock` after `Repo.writ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,11 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.expressions import one_of
-from storage.models import Event, EventStatus, Registration, RegistrationStatus, User
+from storage.models import (
+    Event,
+    EventStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    User,
+)
 from storage.models.events import SEAT_STATUSES
 from storage.repositories.event_counts import SEATS_OF_EVENT, WAITING_FOR_EVENT
 from storage.repositories.events import LOCK_EVENT
-from storage.upsert import insert_new
+from storage.repositories.outbox import stored_rows
+from storage.upsert import insert_new, insert_new_with_rows
 
 # The statements of every sign-up and every event card, built once: composing a statement costs
 # more than SQLAlchemy's cached compilation of it. Values go in as parameters.
@@ -169,6 +177,25 @@ class RegistrationRepository:
     async def add(self, registration: Registration) -> Registration:
         """A new registration, stored at once (one INSERT, its id filled in)."""
         return await insert_new(self._session, registration)
+
+    async def add_with_messages(
+        self,
+        registration: Registration,
+        messages_for: Callable[[Registration], list[dict[str, Any]]],
+        *,
+        now: datetime,
+    ) -> Registration:
+        """A new registration and the outbox messages it brings (`messages_for` gets it with its
+        id; as for `OutboxRepository.add_many`), stored together: one statement on
+        PostgreSQL."""
+
+        def rows_for(stored: Registration) -> list[dict[str, Any]]:
+            return stored_rows(messages_for(stored), now)
+
+        stored, _added = await insert_new_with_rows(
+            self._session, registration, OutboxMessage, rows_for
+        )
+        return stored
 
     async def seats_taken(self, event_id: int) -> int:
         """Seats taken: the people every seat-holding registration brings."""

@@ -47,6 +47,15 @@ async def schedule_seat_messages(
     tz: tzinfo = PROVINCE_TIME,
 ) -> None:
     """Reminders at the event's offsets and, for a table, "Kom je nog?" 48 hours before."""
+    # One INSERT for them all; a reminder cancelled when the reminder moments changed and
+    # wanted again comes back under its own key.
+    await outbox.schedule_again(repo, seat_messages(event, registration, now=now, tz=tz), now=now)
+
+
+def seat_messages(
+    event: Event, registration: Registration, *, now: datetime, tz: tzinfo = PROVINCE_TIME
+) -> list[outbox.Message]:
+    """What a seat brings (see `schedule_seat_messages`): those still to come after `now`."""
     subject = registration_subject(event.id, registration.id)
     stamp = _stamp(registration)
     person = registration.user_id
@@ -82,9 +91,7 @@ async def schedule_seat_messages(
                 subject=subject,
             )
         )
-    # One INSERT for them all; a reminder cancelled when the reminder moments changed and
-    # wanted again comes back under its own key.
-    await outbox.schedule_again(repo, messages, now=now)
+    return messages
 
 
 async def drop_seat_messages(
