@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     CursorResult,
     Engine,
+    Integer,
     Result,
     RowMapping,
     Table,
@@ -101,7 +102,9 @@ async def insert_new_with_rows(
         stored = await insert_new(session, instance)
         return stored, await insert_many_or_ignore(session, model, rows_for(stored))
     table = _table_of(type(instance))
-    set_committed_value(instance, "id", await _new_id(session, table))
+    key = _serial_key(table)
+    if getattr(instance, key) is None:
+        set_committed_value(instance, key, await _new_id(session, table, key))
     rows = rows_for(instance)
     if not rows:
         return await insert_new(session, instance), 0
@@ -231,11 +234,19 @@ def _inserting_with_rows(
 _ID_BLOCK = 20
 _IDS: weakref.WeakKeyDictionary[Engine, dict[str, list[int]]] = weakref.WeakKeyDictionary()
 _NEXT_IDS = text(
-    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+    "SELECT nextval(pg_get_serial_sequence(:table, :column)) FROM generate_series(1, :count)"
 )
 
 
-async def _new_id(session: AsyncSession, table: Table) -> int:
+def _serial_key(table: Table) -> str:
+    """The name of the table's one primary-key column, numbered by a sequence."""
+    keys = list(table.primary_key.columns)
+    if len(keys) != 1 or keys[0].autoincrement is False or not isinstance(keys[0].type, Integer):
+        raise TypeError(f"{table.name}: not one numbered key")
+    return keys[0].key
+
+
+async def _new_id(session: AsyncSession, table: Table, key: str) -> int:
     """An id for a new row of `table` from its sequence, as its default would take one (a
     block is taken at a time; a sequence never hands out a number twice, whatever happens to
     the transaction that took it)."""
@@ -244,7 +255,9 @@ async def _new_id(session: AsyncSession, table: Table) -> int:
     engine: Engine = bind.sync_engine if hasattr(bind, "sync_engine") else bind  # type: ignore[assignment]
     ids = _IDS.setdefault(engine, {}).setdefault(table.name, [])
     if not ids:
-        taken = await session.execute(_NEXT_IDS, {"table": table.name, "count": _ID_BLOCK})
+        taken = await session.execute(
+            _NEXT_IDS, {"table": table.name, "column": key, "count": _ID_BLOCK}
+        )
         ids.extend(reversed(taken.scalars().all()))
     return ids.pop()
 
