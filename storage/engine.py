@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool, QueuePool
 
 from storage import sqlite_driver
+
+logger = logging.getLogger(__name__)
 
 SessionPool = async_sessionmaker[AsyncSession]
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -110,11 +113,13 @@ def connection_counts(engine: AsyncEngine) -> ConnectionCounts | None:
 
 async def open_connections(engine: AsyncEngine) -> int:
     """Opens every connection the pool keeps, now, and leaves them idle in the pool; how many
-    it keeps (0 for SQLite, which opens a file, not a connection to a server).
+    are open (0 for SQLite, which opens a file, not a connection to a server).
 
     Called as the process starts, before it says it is ready: otherwise the first updates
     after a start (a deploy, with people already waiting) each open one, about 2 ms of the
-    bot's CPU and a new server process each, while they are being answered."""
+    bot's CPU and a new server process each, while they are being answered. Those the server
+    refuses now (its `max_connections` reached, say) are left to open when they are needed,
+    as before, with a warning: a start never fails for them."""
     pool = engine.sync_engine.pool
     if engine.dialect.name == "sqlite" or not isinstance(pool, QueuePool):
         return 0
@@ -129,10 +134,24 @@ async def open_connections(engine: AsyncEngine) -> int:
     for connection, outcome in zip(connections, outcomes, strict=True):
         if not isinstance(outcome, BaseException):
             await connection.close()
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
+    refused = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    for outcome in refused:
+        if not isinstance(outcome, Exception):  # cancelled: the start is being stopped
             raise outcome
-    return pool.size()
+    if refused:
+        logger.warning(
+            "%d of the %d database connections could not be opened at start (%s); they open "
+            "when they are needed",
+            len(refused), pool.size(), _driver_error_name(refused[0]),
+        )  # fmt: skip
+    return pool.checkedin() + pool.checkedout()
+
+
+def _driver_error_name(error: BaseException) -> str:
+    """The name of the driver's own error under SQLAlchemy's (no message: it may name the
+    server or the user)."""
+    cause = getattr(error, "orig", None) or error
+    return type(cause.__cause__ or cause).__name__
 
 
 def _refuse_writes_in_reads(engine: AsyncEngine) -> None:

@@ -5,7 +5,9 @@ Telegram while it holds one, which the suite's Bot API checks on every call."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,7 +16,7 @@ import pytest
 from aiogram import Bot, Dispatcher, Router
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import Message
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, make_url, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Application, close_application, create_application
@@ -23,7 +25,14 @@ from bot.config import Settings
 from bot.keyboards.callbacks import EventAction, EventCallback
 from bot.middlewares.database import DatabaseMiddleware
 from bot.runner import READY_WITHIN_SECONDS, metrics_text, readiness_problems
-from storage.engine import POOL_SIZE, SessionPool, connection_counts
+from storage.engine import (
+    POOL_SIZE,
+    ConnectionCounts,
+    SessionPool,
+    connection_counts,
+    create_engine,
+    open_connections,
+)
 from storage.models import Registration
 from storage.repositories import Repo
 from tests.event_helpers import make_event
@@ -145,6 +154,36 @@ async def test_the_bot_opens_every_connection_it_keeps_as_it_starts(
             calls = bot_api.take_all()  # the commands set as it started, and the menus
         menus = [call for call in calls if isinstance(call, SendMessage)]
         assert sorted(call.chat_id for call in menus) == sorted(p.id for p in people)
+
+
+async def test_a_start_opens_what_the_server_allows_and_leaves_the_rest_for_later(
+    postgres_database: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server that takes fewer connections than the pool keeps (its `max_connections`, or a
+    limit on the role) does not stop the bot from starting: it opens what it may, says so in
+    the log, and the rest open when they are needed."""
+    if postgres_database is None:
+        pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
+    role = f"samenspel_limited_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_database)
+    async with admin.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 2"))
+    limited = create_engine(make_url(postgres_database).set(username=role), pool_size=4)
+    try:
+        with caplog.at_level(logging.WARNING, logger="storage.engine"):
+            assert await open_connections(limited) == 2
+        assert connection_counts(limited) == ConnectionCounts(in_use=0, idle=2, kept=4)
+        assert [r.getMessage() for r in caplog.records if r.name == "storage.engine"] == [
+            "2 of the 4 database connections could not be opened at start "
+            "(TooManyConnectionsError); they open when they are needed"
+        ]
+    finally:
+        await limited.dispose()
+        async with admin.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(f"DROP ROLE {role}"))
+        await admin.dispose()
 
 
 async def test_a_process_whose_connections_are_all_held_is_not_ready(
