@@ -16,7 +16,7 @@ model is also the attribute's name (`_table_of` checks it).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
@@ -28,7 +28,6 @@ from sqlalchemy import (
     RowMapping,
     Table,
     bindparam,
-    func,
     select,
     text,
     union_all,
@@ -90,35 +89,35 @@ async def insert_new_with_rows(
     instance: _Model,
     model: type[DeclarativeBase],
     rows_for: Callable[[_Model], list[dict[str, Any]]],
-) -> tuple[_Model, int]:
+) -> _Model:
     """Store a new object (as `insert_new`) and rows of `model` that name it, leaving out rows
     whose unique key exists already (as `insert_many_or_ignore`); `rows_for` gets the object
-    once its id is known. The object, kept as read, and how many rows were new.
+    once its id is known. The object, kept as read.
 
     On PostgreSQL this is one statement (the object's id is taken from its sequence
     beforehand, see `_new_id`): a seat and its reminders were two round trips, a tenth of a
     sign-up. Elsewhere it is two statements, as before."""
     if _dialect(session) != "postgresql":
         stored = await insert_new(session, instance)
-        return stored, await insert_many_or_ignore(session, model, rows_for(stored))
+        await insert_many_or_ignore(session, model, rows_for(stored))
+        return stored
     table = _table_of(type(instance))
     key = _serial_key(table)
     if getattr(instance, key) is None:
         set_committed_value(instance, key, await _new_id(session, table, key))
     rows = rows_for(instance)
     if not rows:
-        return await insert_new(session, instance), 0
+        return await insert_new(session, instance)
     given = _given(instance, table)
     columns = tuple(rows[0])
     if any(tuple(row) != columns for row in rows):
         raise TypeError(f"{model.__name__}: rows of different columns")
     statement = _inserting_with_rows(type(instance), tuple(given), model, columns, len(rows))
-    parameters = {f"new_{key}": value for key, value in given.items()}
-    for number, row in enumerate(rows):
-        parameters.update({f"row{number}_{key}": value for key, value in row.items()})
-    found = dict((await session.execute(statement, parameters)).mappings().one())
-    added = found.pop(_ROWS_ADDED)
-    return _kept_as_read(session, instance, found), int(added)
+    parameters = {f"new_{column}": value for column, value in given.items()}
+    for number, values in enumerate(rows):
+        parameters.update({f"row{number}_{column}": value for column, value in values.items()})
+    found = (await session.execute(statement, parameters)).mappings().one()
+    return _kept_as_read(session, instance, found)
 
 
 async def insert_or_refresh(
@@ -146,7 +145,7 @@ def _as_read(session: AsyncSession, model: type[_Model], row: RowMapping) -> _Mo
     return held
 
 
-def _kept_as_read(session: AsyncSession, instance: _Model, row: Mapping[Any, Any]) -> _Model:
+def _kept_as_read(session: AsyncSession, instance: _Model, row: RowMapping) -> _Model:
     """The object holding the row it was stored as, in the session as if it had been read:
     nothing of it is left to write."""
     for key, value in row.items():
@@ -190,9 +189,6 @@ def _ignoring_returning_key(insert: Callable[..., Any], model: type[DeclarativeB
     return insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
 
 
-_ROWS_ADDED = "rows_added"
-
-
 @cache
 def _inserting_with_rows(
     model: type[DeclarativeBase],
@@ -203,8 +199,8 @@ def _inserting_with_rows(
 ) -> Any:
     """PostgreSQL: one statement that stores a new row of `model` (its `given` columns) and
     `count` rows of `other` (their `columns`, those whose unique key exists left out), and
-    returns the new row with how many of the others were new. Data-modifying parts of a WITH
-    always run to their end, whether the rest reads them or not."""
+    returns the new row. A part of a WITH that writes always runs to its end, whether the rest
+    reads it or not."""
     table, other_table = _table_of(model), _table_of(other)
     new_row = (
         postgresql.insert(table)
@@ -222,11 +218,9 @@ def _inserting_with_rows(
         postgresql.insert(other_table)
         .from_select(list(columns), rows[0] if count == 1 else union_all(*rows))
         .on_conflict_do_nothing()
-        .returning(*other_table.primary_key.columns)
         .cte(f"new_{other_table.name}")
     )
-    added = select(func.count()).select_from(new_rows).scalar_subquery().label(_ROWS_ADDED)
-    return select(*new_row.c, added)
+    return select(*new_row.c).add_cte(new_rows)
 
 
 # Ids handed out ahead, per database and table (PostgreSQL): taken from the table's sequence
@@ -250,10 +244,8 @@ async def _new_id(session: AsyncSession, table: Table, key: str) -> int:
     """An id for a new row of `table` from its sequence, as its default would take one (a
     block is taken at a time; a sequence never hands out a number twice, whatever happens to
     the transaction that took it)."""
-    bind = session.bind
-    assert bind is not None
-    engine: Engine = bind.sync_engine if hasattr(bind, "sync_engine") else bind  # type: ignore[assignment]
-    ids = _IDS.setdefault(engine, {}).setdefault(table.name, [])
+    assert session.bind is not None
+    ids = _IDS.setdefault(session.bind.sync_engine, {}).setdefault(table.name, [])
     if not ids:
         taken = await session.execute(
             _NEXT_IDS, {"table": table.name, "column": key, "count": _ID_BLOCK}

@@ -56,6 +56,17 @@ async def _bot_keeping(connections: int, database_url: str) -> AsyncIterator[App
         await close_application(app)
 
 
+async def _as_admin(database_url: str, statement: str) -> None:
+    """One statement of its own (a role is the server's, not the database's)."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
 async def test_a_crowd_of_new_people_opens_no_more_connections_than_the_pool_keeps(
     engine: AsyncEngine,
     dispatcher: Dispatcher,
@@ -165,10 +176,7 @@ async def test_a_start_opens_what_the_server_allows_and_leaves_the_rest_for_late
     if postgres_database is None:
         pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
     role = f"samenspel_limited_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_database)
-    async with admin.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 2"))
+    await _as_admin(postgres_database, f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 2")
     limited = create_engine(make_url(postgres_database).set(username=role), pool_size=4)
     try:
         with caplog.at_level(logging.WARNING, logger="storage.engine"):
@@ -180,10 +188,7 @@ async def test_a_start_opens_what_the_server_allows_and_leaves_the_rest_for_late
         ]
     finally:
         await limited.dispose()
-        async with admin.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(f"DROP ROLE {role}"))
-        await admin.dispose()
+        await _as_admin(postgres_database, f"DROP ROLE {role}")
 
 
 async def test_a_process_whose_connections_are_all_held_is_not_ready(

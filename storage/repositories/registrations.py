@@ -192,10 +192,7 @@ class RegistrationRepository:
         def rows_for(stored: Registration) -> list[dict[str, Any]]:
             return stored_rows(messages_for(stored), now)
 
-        stored, _added = await insert_new_with_rows(
-            self._session, registration, OutboxMessage, rows_for
-        )
-        return stored
+        return await insert_new_with_rows(self._session, registration, OutboxMessage, rows_for)
 
     async def seats_taken(self, event_id: int) -> int:
         """Seats taken: the people every seat-holding registration brings."""
