@@ -19,12 +19,16 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool, QueuePool
 
-from storage import sqlite_driver
+from storage import postgres_driver, sqlite_driver
 
 logger = logging.getLogger(__name__)
 
 SessionPool = async_sessionmaker[AsyncSession]
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+# A write about one row that nobody else in the process is writing to at that moment locks the
+# row as its transaction begins (`Repo.write`): the option names the row as (table, id). With
+# asyncpg the lock travels in the BEGIN's round trip (`storage.postgres_driver`).
+LOCK_AT_BEGIN_OPTION = "samenspel_lock_at_begin"
 # A read block on PostgreSQL runs its statements without a transaction around them: BEGIN and
 # COMMIT were two of a card's three round trips. Under READ COMMITTED each statement of a
 # transaction sees what was committed when it began, so reads see the same either way.
@@ -80,6 +84,8 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = POOL_S
         if parsed.database in (None, "", ":memory:"):
             kwargs["poolclass"] = NullPool
     else:
+        if parsed.get_driver_name() == "asyncpg":
+            url = parsed.set(drivername=f"postgresql+{postgres_driver.DRIVER}")
         # No ping before every checkout (three round trips each time): connections are renewed
         # after half an hour instead, and one that the server dropped is noticed on use, which
         # makes SQLAlchemy replace every pooled connection of that moment. A fixed number of
@@ -90,6 +96,7 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = POOL_S
         _configure_sqlite(engine)
     else:
         _refuse_writes_in_reads(engine)
+        _lock_at_begin(engine)
     return engine
 
 
@@ -224,6 +231,22 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             driver_connection.begin_with_next_statement(f"BEGIN {mode}")
         else:
             connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _lock_at_begin(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        row = connection.get_execution_options().get(LOCK_AT_BEGIN_OPTION)
+        if row is None:
+            return
+        table, row_id = row
+        quoted = connection.dialect.identifier_preparer.quote(table)
+        lock = f"SELECT 1 FROM {quoted} WHERE id = {int(row_id)} FOR UPDATE"
+        driver_connection = connection.connection.dbapi_connection
+        if isinstance(driver_connection, postgres_driver.LockFirstConnection):
+            driver_connection.lock_at_begin(lock)
+        else:
+            connection.exec_driver_sql(lock)
 
 
 def create_session_pool(engine: AsyncEngine) -> SessionPool:

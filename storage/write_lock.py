@@ -20,7 +20,11 @@ the writers that name a row are counted all the same, so a crowd is known there 
 
 While writers crowd at a row, what they all need and may read before holding it (the other
 tables to suggest to a crowd landing on a waitlist) is read once and shared among them
-(`RowTurns.shared`); it goes when the crowd does.
+(`RowTurns.shared`); it goes when the crowd does. A writer alone at its row on PostgreSQL has
+nothing to read first: it locks the row as its transaction begins (`begin_options`), in the
+BEGIN's round trip, and what it reads afterwards is read with the row held.
+
+A busy row is named by its table and id: `("events", 12)`.
 """
 
 from __future__ import annotations
@@ -35,7 +39,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
+from storage.engine import LOCK_AT_BEGIN_OPTION, SQLITE_BEGIN_OPTION
+
 ROW_TURNS = 2
+BusyRow = tuple[str, int]
 
 
 class RowTurns:
@@ -95,6 +102,7 @@ _ROWS: weakref.WeakKeyDictionary[Engine, weakref.WeakValueDictionary[Hashable, R
     weakref.WeakKeyDictionary()
 )
 _HOLDS = "samenspel_holds_write_lock"
+_LOCKED_AT_BEGIN = "samenspel_locked_at_begin"
 
 
 async def acquire(session: AsyncSession, row: Hashable | None = None) -> RowTurns | None:
@@ -127,6 +135,24 @@ async def acquire(session: AsyncSession, row: Hashable | None = None) -> RowTurn
     return turns if crowded else None
 
 
+def begin_options(session: AsyncSession, row: BusyRow | None, *, crowded: bool) -> dict[str, Any]:
+    """The execution options of a write's transaction, about to begin: SQLite's BEGIN
+    IMMEDIATE, and on other databases the lock of `row` as it begins, when the writer is alone
+    at it (`crowded` False: with others at the row it does its reads that need no lock first).
+    `locked_at_begin` then says so until the transaction ends."""
+    options: dict[str, Any] = {SQLITE_BEGIN_OPTION: "IMMEDIATE"}
+    bind = session.bind
+    if row is not None and not crowded and bind is not None and bind.dialect.name != "sqlite":
+        options[LOCK_AT_BEGIN_OPTION] = row
+        session.sync_session.info[_LOCKED_AT_BEGIN] = row
+    return options
+
+
+def locked_at_begin(session: AsyncSession, row: BusyRow) -> bool:
+    """Whether the transaction under way locked `row` as it began (`begin_options`)."""
+    return bool(session.sync_session.info.get(_LOCKED_AT_BEGIN) == row)
+
+
 def _turns_of(engine: Engine, row: Hashable) -> RowTurns:
     rows = _ROWS.get(engine)
     if rows is None:
@@ -149,6 +175,7 @@ def _release(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _release_held(session: Session) -> None:
+    session.info.pop(_LOCKED_AT_BEGIN, None)
     turn: Any = session.info.pop(_HOLDS, None)
     if turn is not None:
         turn.release()

@@ -177,13 +177,46 @@ async def test_a_sign_up_writes_its_reminders_in_one_statement(
     assert (len(inserts), rows) == (1, 3)  # two reminders and the re-confirmation, at once
 
 
-async def test_a_sign_up_reads_the_event_and_its_numbers_in_one_statement_on_sqlite(
-    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any
+@contextmanager
+def _server_round_trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """What asyncpg sends PostgreSQL, one entry per round trip: a simple query as its text (a
+    transaction's BEGIN, COMMIT), a prepared statement as its first word ("PREPARE" when it
+    is prepared first)."""
+    import asyncpg
+    from asyncpg.prepared_stmt import PreparedStatement
+
+    trips: list[str] = []
+    execute, prepare, fetch = (
+        asyncpg.Connection.execute, asyncpg.Connection.prepare, PreparedStatement.fetch,
+    )  # fmt: skip
+
+    async def sent_execute(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+        trips.append(" ".join(query.split()))
+        return await execute(self, query, *args, **kwargs)
+
+    async def sent_prepare(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+        trips.append("PREPARE")
+        return await prepare(self, query, *args, **kwargs)
+
+    async def sent_fetch(self: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(self.get_query().split()[0])
+        return await fetch(self, *args, **kwargs)
+
+    monkeypatch.setattr(asyncpg.Connection, "execute", sent_execute)
+    monkeypatch.setattr(asyncpg.Connection, "prepare", sent_prepare)
+    monkeypatch.setattr(PreparedStatement, "fetch", sent_fetch)
+    yield trips
+
+
+async def test_a_sign_up_reads_the_event_and_its_numbers_in_one_statement(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A sign-up holds the event's row while it counts. On SQLite its transaction holds the
-    database's write lock from the start, so the event, the person's place and the numbers are
-    one read. On PostgreSQL the row is locked first and the rest read once it is held (a
-    statement sees what was committed as it began: before any wait for the row)."""
+    """A sign-up holds the event's row while it counts, and reads the event, the person's place
+    and the numbers in one statement once it holds it. On SQLite its transaction holds the
+    database's write lock from the start. On PostgreSQL the row is locked by the transaction's
+    BEGIN, in the same round trip (a statement sees what was committed as it began: the read
+    must begin after any wait for the row): four round trips in all, with the seat and its
+    reminders in one statement and the COMMIT."""
     from sqlalchemy import event
 
     from bot.keyboards.callbacks import EventAction, EventCallback
@@ -212,7 +245,8 @@ async def test_a_sign_up_reads_the_event_and_its_numbers_in_one_statement_on_sql
     try:
         await feed(callback_update(anna, data))
         first, sent[:] = list(sent), []
-        await feed(callback_update(bram, data))
+        with _server_round_trips(monkeypatch) as trips:
+            await feed(callback_update(bram, data))
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", seen)
     assert [c.text for c in bot_api.take_all() if isinstance(c, AnswerCallbackQuery)] == [
@@ -221,12 +255,19 @@ async def test_a_sign_up_reads_the_event_and_its_numbers_in_one_statement_on_sql
     ]
     if engine.dialect.name == "sqlite":
         assert first == sent == ["SELECT", "INSERT INTO registrations", "INSERT INTO outbox"]
-    else:  # the registration and its reminders in one statement, its id taken beforehand
-        expected = ["SELECT FOR UPDATE", "SELECT", "INSERT INTO outbox + INSERT INTO registrations"]
-        assert sent == expected
-        # New ids are taken from the table's sequence twenty at a time: the first sign-up
-        # of the process takes them.
-        assert first == [*expected[:2], "SELECT nextval", expected[2]]
+        return
+    # The registration and its reminders in one statement, its id taken beforehand: new ids
+    # are taken from the table's sequence twenty at a time, the first sign-up of the process
+    # takes them.
+    assert sent == ["SELECT", "INSERT INTO outbox + INSERT INTO registrations"]
+    assert first == ["SELECT", "SELECT nextval", *sent[1:]]
+    assert trips == [
+        "BEGIN ISOLATION LEVEL READ COMMITTED; "
+        f"SELECT 1 FROM events WHERE id = {table_id} FOR UPDATE",
+        "SELECT",
+        "WITH",
+        "COMMIT",
+    ]
 
 
 async def test_a_sign_up_stores_its_registration_without_the_unit_of_work(

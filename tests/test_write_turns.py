@@ -30,7 +30,7 @@ async def test_writes_for_one_busy_row_take_turns_and_others_go_ahead(
     async def write(name: str, user_id: int, hold: bool = False) -> None:
         async with session_pool() as session:
             repo = Repo(session)
-            async with repo.write(busy_row=("user", user_id)):
+            async with repo.write(busy_row=("users", user_id)):
                 turned.append(name)
                 await session.execute(text(lock_row), {"id": user_id})
                 locked.append(name)

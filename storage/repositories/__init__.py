@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
 
@@ -13,7 +13,6 @@ from storage import write_lock
 from storage.engine import (
     ONE_WRITE_WITHOUT_TRANSACTION,
     READ_WITHOUT_TRANSACTION,
-    SQLITE_BEGIN_OPTION,
     allow_one_write,
     end_one_write,
 )
@@ -139,7 +138,7 @@ class Repo:
         return PlannerRepository(self.session)
 
     @asynccontextmanager
-    async def write(self, *, busy_row: Hashable | None = None) -> AsyncIterator[Repo]:
+    async def write(self, *, busy_row: write_lock.BusyRow | None = None) -> AsyncIterator[Repo]:
         """One transaction that writes: the unit of work of a use-case.
 
         Commits when the block ends normally and rolls back when it raises, so a use-case commits
@@ -154,12 +153,15 @@ class Repo:
         waiting hold no pooled connection (see `storage.write_lock`). `crowd` then says
         whether others were writing to it as this block began (on any database): reads that
         need no lock are best done before taking the row, while the others hold it, and what
-        all of them need may be shared among them (`crowd.shared`).
+        all of them need may be shared among them (`crowd.shared`). A writer alone at the row
+        has nothing to read first: on PostgreSQL its transaction locks the row as it begins,
+        in the same round trip (`write_lock.locked_at_begin` says so).
         """
         await self._end_read()
         self.crowd = await write_lock.acquire(self.session, busy_row)
+        options = write_lock.begin_options(self.session, busy_row, crowded=self.crowd is not None)
         try:
-            await self.session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+            await self.session.connection(execution_options=options)
         except BaseException:
             write_lock.release(self.session)
             raise

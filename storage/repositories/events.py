@@ -21,6 +21,7 @@ from storage.models import (
 )
 from storage.repositories.event_counts import SEATS_OF_EVENT
 from storage.upsert import insert_or_ignore, rows_touched
+from storage.write_lock import BusyRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ class EventRepository:
         return result.scalars().first()
 
     @staticmethod
-    def row(event_id: int) -> tuple[str, int]:
+    def row(event_id: int) -> BusyRow:
         """The event's row as a write that will `lock` it names it, when a crowd may do so at
         the same moment (`Repo.write`'s `busy_row`)."""
         return ("events", event_id)

@@ -15,6 +15,7 @@ from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage import write_lock
 from storage.expressions import one_of
 from storage.models import (
     Event,
@@ -26,7 +27,7 @@ from storage.models import (
 )
 from storage.models.events import SEAT_STATUSES
 from storage.repositories.event_counts import SEATS_OF_EVENT, WAITING_FOR_EVENT
-from storage.repositories.events import LOCK_EVENT
+from storage.repositories.events import LOCK_EVENT, EventRepository
 from storage.repositories.outbox import stored_rows
 from storage.upsert import insert_new, insert_new_with_rows
 
@@ -98,7 +99,7 @@ _FACTS = (
     _latest(_answered, "neighbourhood"),
 )
 _SIGN_UP_FACTS = _with_own_registration(*_FACTS)
-# The event and the facts together, where reading the event is all its lock takes (SQLite).
+# The event and the facts together, where the transaction held the lock from its start.
 _EVENT_AND_SIGN_UP_FACTS = _with_own_registration(Event, *_FACTS)
 
 
@@ -157,14 +158,18 @@ class RegistrationRepository:
         self, event_id: int, user_id: int
     ) -> tuple[Event | None, SignUpFacts]:
         """The event, locked as `EventRepository.lock` does (None when there is none), and the
-        facts of a sign-up read after it (`sign_up_facts`). On PostgreSQL two statements: one
-        statement sees what was committed as it began, which may be before it waited for the
-        row, so the facts are read once the row is held. On SQLite the transaction holds the
-        database's write lock from its start (`Repo.write`): nobody else can write in between,
-        and one statement reads both."""
+        facts of a sign-up read after it (`sign_up_facts`). One statement reads both when the
+        transaction held the lock from its start: on SQLite the database's write lock
+        (`Repo.write`), on PostgreSQL the event's row, locked as the transaction began
+        (`write_lock.locked_at_begin`). Otherwise two statements: one statement sees what was
+        committed as it began, which may be before it waited for the row, so the facts are
+        read once the row is held."""
         params = {"event_id": event_id, "user_id": user_id}
         bind = self._session.bind
-        if bind is None or bind.dialect.name != "sqlite":
+        held_from_start = (bind is not None and bind.dialect.name == "sqlite") or (
+            write_lock.locked_at_begin(self._session, EventRepository.row(event_id))
+        )
+        if not held_from_start:
             event = (await self._session.execute(LOCK_EVENT, params)).scalars().first()
             if event is None:
                 return None, SignUpFacts.of_row(None)
