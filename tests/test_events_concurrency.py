@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.keyboards.callbacks import EventAction, EventCallback
+from storage import write_lock
 from storage.models import Registration
 from storage.repositories import Repo
 from storage.repositories.events import EventRepository
@@ -238,10 +239,12 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
             state.session.info["holds_event_row"] = True
 
     event.listen(Session, "do_orm_execute", noted_lock)
-    _on_each_read_of_tables_to_suggest(
-        monkeypatch,
-        lambda reader: holding_row.append(reader._session.info.get("holds_event_row", False)),
-    )
+
+    def note_read(reader: EventRepository) -> None:  # the row locked by a statement or a BEGIN
+        locked = write_lock.locked_at_begin(reader._session, EventRepository.row(table))
+        holding_row.append(reader._session.info.get("holds_event_row", False) or locked)
+
+    _on_each_read_of_tables_to_suggest(monkeypatch, note_read)
     join = EventCallback(action=EventAction.JOIN, event_id=table).pack()
     try:
         async with _tapping_while_the_first_is_held(dispatcher, bot, monkeypatch, people, join):
