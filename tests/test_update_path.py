@@ -270,6 +270,46 @@ async def test_a_sign_up_reads_the_event_and_its_numbers_in_one_statement(
     ]
 
 
+async def test_a_cancellation_reads_the_event_and_the_persons_place_in_one_statement(
+    feed: Feeder, bot_api: MockedBotAPI, engine: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Giving up a seat holds the event's row while it reads the event and the person's place,
+    in one statement once the row is held (on PostgreSQL the row is locked by the BEGIN, in
+    the same round trip); then the seat is given up."""
+    from sqlalchemy import event
+
+    from bot.keyboards.callbacks import EventAction, EventCallback
+    from tests.event_helpers import make_event
+
+    table_id = (await make_event(feed.repo, clock, capacity=20)).id
+    anna = make_user(language_code="nl")
+    await feed(
+        callback_update(anna, EventCallback(action=EventAction.JOIN, event_id=table_id).pack())
+    )
+    bot_api.take_all()
+    sent: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement.split()[0] + (" FOR UPDATE" if "FOR UPDATE" in statement else ""))
+
+    leave = EventCallback(action=EventAction.LEAVE_CONFIRMED, event_id=table_id).pack()
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        with _server_round_trips(monkeypatch) as trips:
+            await feed(callback_update(anna, leave))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    answers = [c.text for c in bot_api.take_all() if isinstance(c, AnswerCallbackQuery)]
+    assert answers == ["Je bent afgemeld. Dank je wel dat je het laat weten!"]
+    assert sent[:2] == ["SELECT", "UPDATE"]  # the read, then the seat given up
+    if engine.dialect.name == "postgresql":
+        assert trips[:2] == [
+            "BEGIN ISOLATION LEVEL READ COMMITTED; "
+            f"SELECT 1 FROM events WHERE id = {table_id} FOR UPDATE",
+            "SELECT",
+        ]
+
+
 async def test_a_sign_up_stores_its_registration_without_the_unit_of_work(
     feed: Feeder, bot_api: MockedBotAPI, clock: Any
 ) -> None:

@@ -141,10 +141,6 @@ def visible_event(event: Event | None, event_id: int, *, drafts: bool = False) -
     return event
 
 
-async def _open_event(repo: Repo, event_id: int, now: datetime) -> Event:
-    return _still_open(await repo.events.lock(event_id), event_id, now)
-
-
 async def _open_event_with_facts(
     repo: Repo, event_id: int, user_id: int, now: datetime
 ) -> tuple[Event, SignUpFacts]:
@@ -427,8 +423,8 @@ async def _store_new(repo: Repo, event: Event, new: Registration, now: datetime)
 async def cancel(repo: Repo, event_id: int, user_id: int, *, now: datetime) -> CancelResult:
     """Give up a seat or a waitlist place; a freed seat goes to the first on the waitlist."""
     async with repo.write(busy_row=repo.events.row(event_id)):
-        event = await _open_event(repo, event_id, now)
-        registration = await repo.registrations.of(event_id, user_id)
+        event, facts = await _open_event_with_facts(repo, event_id, user_id, now)
+        registration = facts.registration
         if registration is None or registration.status not in (
             RegistrationStatus.CONFIRMED,
             RegistrationStatus.WAITLISTED,
