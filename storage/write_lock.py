@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Hashable
 from typing import Any
 
 from sqlalchemy import event
@@ -98,14 +97,14 @@ class _SqliteTurn:
 
 _LOCKS: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
 # A row's turns live while someone holds or awaits one: an idle row keeps nothing.
-_ROWS: weakref.WeakKeyDictionary[Engine, weakref.WeakValueDictionary[Hashable, RowTurns]] = (
+_ROWS: weakref.WeakKeyDictionary[Engine, weakref.WeakValueDictionary[BusyRow, RowTurns]] = (
     weakref.WeakKeyDictionary()
 )
 _HOLDS = "samenspel_holds_write_lock"
 _LOCKED_AT_BEGIN = "samenspel_locked_at_begin"
 
 
-async def acquire(session: AsyncSession, row: Hashable | None = None) -> RowTurns | None:
+async def acquire(session: AsyncSession, row: BusyRow | None = None) -> RowTurns | None:
     """Wait for this database's write turn (SQLite), or for one of the turns of `row` (a key the
     writer names for a row it will lock, on other databases); given back when the session's
     transaction ends. The row's turns when others in this process held or awaited one as this
@@ -139,7 +138,7 @@ def begin_options(session: AsyncSession, row: BusyRow | None, *, crowded: bool) 
     """The execution options of a write's transaction, about to begin: SQLite's BEGIN
     IMMEDIATE, and on other databases the lock of `row` as it begins, when the writer is alone
     at it (`crowded` False: with others at the row it does its reads that need no lock first).
-    `locked_at_begin` then says so until the transaction ends."""
+    `held_from_start` then says so until the transaction ends."""
     options: dict[str, Any] = {SQLITE_BEGIN_OPTION: "IMMEDIATE"}
     bind = session.bind
     if row is not None and not crowded and bind is not None and bind.dialect.name != "sqlite":
@@ -148,12 +147,15 @@ def begin_options(session: AsyncSession, row: BusyRow | None, *, crowded: bool) 
     return options
 
 
-def locked_at_begin(session: AsyncSession, row: BusyRow) -> bool:
-    """Whether the transaction under way locked `row` as it began (`begin_options`)."""
-    return bool(session.sync_session.info.get(_LOCKED_AT_BEGIN) == row)
+def held_from_start(session: AsyncSession, row: BusyRow) -> bool:
+    """Whether the write under way has held `row` since its transaction began: on SQLite every
+    write does (the database's write turn and BEGIN IMMEDIATE), elsewhere a write that locked
+    the row as it began (`begin_options`). What it reads then needs no lock of its own first."""
+    info = session.sync_session.info
+    return isinstance(info.get(_HOLDS), _SqliteTurn) or info.get(_LOCKED_AT_BEGIN) == row
 
 
-def _turns_of(engine: Engine, row: Hashable) -> RowTurns:
+def _turns_of(engine: Engine, row: BusyRow) -> RowTurns:
     rows = _ROWS.get(engine)
     if rows is None:
         rows = _ROWS[engine] = weakref.WeakValueDictionary()

@@ -67,6 +67,19 @@ def postgres_database() -> Iterator[str | None]:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture
+async def postgres_tables(postgres_database: str | None) -> AsyncIterator[str]:
+    """The run's PostgreSQL database with every table made anew, for tests that open engines
+    of their own (as several processes would); its URL."""
+    assert postgres_database is not None
+    engine = create_engine(postgres_database)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.run_sync(Base.metadata.create_all)
+    await engine.dispose()
+    yield postgres_database
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path: Any, postgres_database: str | None

@@ -241,7 +241,7 @@ async def test_in_a_crowd_the_tables_to_suggest_are_read_before_taking_the_row(
     event.listen(Session, "do_orm_execute", noted_lock)
 
     def note_read(reader: EventRepository) -> None:  # the row locked by a statement or a BEGIN
-        locked = write_lock.locked_at_begin(reader._session, EventRepository.row(table))
+        locked = write_lock.held_from_start(reader._session, EventRepository.row(table))
         holding_row.append(reader._session.info.get("holds_event_row", False) or locked)
 
     _on_each_read_of_tables_to_suggest(monkeypatch, note_read)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,7 +18,6 @@ from bot.app import Application, close_application, create_application
 from bot.config import Settings
 from bot.keyboards.callbacks import RegisterCallback
 from bot.runner import WEBHOOK_PATH, webhook_app
-from storage.base import Base
 from storage.engine import create_engine, create_session_pool
 from storage.models import Initiative, InitiativeMember
 from tests.conftest import POSTGRES_URL, REDIS_URL
@@ -86,17 +85,6 @@ def registration(user_id: int, name: str, title: str) -> list[dict[str, Any]]:
     return steps
 
 
-@pytest.fixture
-async def database(postgres_database: str | None) -> AsyncIterator[str]:
-    assert postgres_database is not None
-    engine = create_engine(postgres_database)
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.drop_all)
-        await connection.run_sync(Base.metadata.create_all)
-    await engine.dispose()
-    yield postgres_database
-
-
 async def _instance(settings: Settings) -> tuple[Application, TestClient[Any, Any]]:
     app = create_application(settings)
     client: TestClient[Any, Any] = TestClient(TestServer(webhook_app(app)))
@@ -112,13 +100,13 @@ async def _until(condition: Callable[[], bool], seconds: float = 15) -> None:
 
 
 async def test_two_instances_complete_a_conversation_whose_steps_alternate(
-    database: str,
+    postgres_tables: str,
 ) -> None:
     async with FakeTelegram() as api:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             bot_token=TOKEN,
-            database_url=database,
+            database_url=postgres_tables,
             redis_url=REDIS_URL,
             telegram_api_url=api.url,
             webhook_url="https://bot.example.org",
@@ -175,7 +163,7 @@ async def test_two_instances_complete_a_conversation_whose_steps_alternate(
         assert per_step == [2] + [1] * 12
     published = messages_to(anna)[-1]["text"]
     assert published.startswith("🎉 Published! People can now find <b>Language Café Anna</b>")
-    engine = create_engine(database)
+    engine = create_engine(postgres_tables)
     async with create_session_pool(engine)() as session:
         rows = await session.execute(
             select(Initiative.name, Initiative.status, InitiativeMember.user_id)

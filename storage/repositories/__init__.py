@@ -155,7 +155,7 @@ class Repo:
         need no lock are best done before taking the row, while the others hold it, and what
         all of them need may be shared among them (`crowd.shared`). A writer alone at the row
         has nothing to read first: on PostgreSQL its transaction locks the row as it begins,
-        in the same round trip (`write_lock.locked_at_begin` says so).
+        in the same round trip (`write_lock.held_from_start` says so).
         """
         await self._end_read()
         self.crowd = await write_lock.acquire(self.session, busy_row)

@@ -159,17 +159,12 @@ class RegistrationRepository:
     ) -> tuple[Event | None, SignUpFacts]:
         """The event, locked as `EventRepository.lock` does (None when there is none), and the
         facts of a sign-up read after it (`sign_up_facts`). One statement reads both when the
-        transaction held the lock from its start: on SQLite the database's write lock
-        (`Repo.write`), on PostgreSQL the event's row, locked as the transaction began
-        (`write_lock.locked_at_begin`). Otherwise two statements: one statement sees what was
-        committed as it began, which may be before it waited for the row, so the facts are
-        read once the row is held."""
+        write has held the event's row from its start (`write_lock.held_from_start`: on SQLite
+        the database's write lock, on PostgreSQL a row locked as the transaction began).
+        Otherwise two statements: one statement sees what was committed as it began, which may
+        be before it waited for the row, so the facts are read once the row is held."""
         params = {"event_id": event_id, "user_id": user_id}
-        bind = self._session.bind
-        held_from_start = (bind is not None and bind.dialect.name == "sqlite") or (
-            write_lock.locked_at_begin(self._session, EventRepository.row(event_id))
-        )
-        if not held_from_start:
+        if not write_lock.held_from_start(self._session, EventRepository.row(event_id)):
             event = (await self._session.execute(LOCK_EVENT, params)).scalars().first()
             if event is None:
                 return None, SignUpFacts.of_row(None)
