@@ -29,13 +29,38 @@ SQLITE_BEGIN_OPTION = "sqlite_begin"
 # row as its transaction begins (`Repo.write`): the option names the row as (table, id). With
 # asyncpg the lock travels in the BEGIN's round trip (`storage.postgres_driver`).
 LOCK_AT_BEGIN_OPTION = "samenspel_lock_at_begin"
-# A read block on PostgreSQL runs its statements without a transaction around them: BEGIN and
-# COMMIT were two of a card's three round trips. Under READ COMMITTED each statement of a
-# transaction sees what was committed when it began, so reads see the same either way.
-READ_WITHOUT_TRANSACTION = {"isolation_level": "AUTOCOMMIT"}
+# Statements sent on a connection with this option run without a transaction around them (no
+# BEGIN, no COMMIT): each is atomic on its own. A statement that writes or locks is refused there
+# (`WriteInReadBlockError`), except the one a `Repo.write_one` block allows.
+WITHOUT_TRANSACTION = "samenspel_without_transaction"
+# A read block runs its statements without a transaction around them: on PostgreSQL BEGIN and
+# COMMIT were two of a card's three round trips, on SQLite the COMMIT was a trip to the
+# database's thread of its own. Under PostgreSQL's READ COMMITTED each statement of a
+# transaction sees what was committed when it began, so reads see the same either way; on SQLite
+# each statement sees what was committed when it began too (the code reads as it does on
+# PostgreSQL, never counting on one snapshot for several statements).
+_READ_WITHOUT_TRANSACTION: dict[str, dict[str, Any]] = {
+    "postgresql": {"isolation_level": "AUTOCOMMIT", WITHOUT_TRANSACTION: True},
+    # sqlite3 already runs without a transaction until the dialect sends BEGIN (see
+    # `_configure_sqlite`), so no BEGIN is sent.
+    "sqlite": {WITHOUT_TRANSACTION: True},
+}
 # A block whose writing is one statement (`Repo.write_one`): a statement is atomic on its own,
-# so on PostgreSQL it too runs without BEGIN and COMMIT. That one write is let through.
-ONE_WRITE_WITHOUT_TRANSACTION = {"isolation_level": "AUTOCOMMIT", "samenspel_one_write": True}
+# so on PostgreSQL it too runs without BEGIN and COMMIT. That one write is let through. (On
+# SQLite a write takes its turn at the database's write lock first: `Repo.write`.)
+ONE_WRITE_WITHOUT_TRANSACTION = {
+    "isolation_level": "AUTOCOMMIT",
+    WITHOUT_TRANSACTION: True,
+    "samenspel_one_write": True,
+}
+
+
+def read_without_transaction(dialect_name: str | None) -> dict[str, Any] | None:
+    """The execution options of a read block without a transaction on this database; None
+    where reads keep their transaction."""
+    return _READ_WITHOUT_TRANSACTION.get(dialect_name or "")
+
+
 _WRITES_LEFT = "samenspel_writes_left"
 # What such a read may not do: write (also in a part of a WITH), or lock rows (a lock would end
 # with its statement).
@@ -92,10 +117,10 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = POOL_S
         # connections (see `POOL_SIZE`), none opened beyond it.
         kwargs.update(pool_recycle=1800, pool_size=pool_size, max_overflow=0)
     engine = create_async_engine(url, **kwargs)
+    _refuse_writes_in_reads(engine)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
     else:
-        _refuse_writes_in_reads(engine)
         _lock_at_begin(engine)
     return engine
 
@@ -165,7 +190,7 @@ def _refuse_writes_in_reads(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _check(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         options = connection.get_execution_options()
-        if options.get("isolation_level") != "AUTOCOMMIT" or not writes_or_locks(statement):
+        if not options.get(WITHOUT_TRANSACTION) or not writes_or_locks(statement):
             return
         if connection.info.get(_WRITES_LEFT) and not _LOCKS.search(statement):
             connection.info[_WRITES_LEFT] -= 1
@@ -225,7 +250,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Reads begin DEFERRED (WAL readers never block); a use-case that writes asks for
         # IMMEDIATE through `Repo.write`, so SQLite queues writers (busy_timeout) instead
         # of failing a read-then-write transaction with "database is locked".
-        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        options = connection.get_execution_options()
+        if options.get(WITHOUT_TRANSACTION):
+            return  # each statement on its own (a read block)
+        mode = options.get(SQLITE_BEGIN_OPTION, "DEFERRED")
         driver_connection = connection.connection.dbapi_connection
         if isinstance(driver_connection, sqlite_driver.OneTripConnection):
             driver_connection.begin_with_next_statement(f"BEGIN {mode}")

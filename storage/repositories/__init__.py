@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import write_lock
 from storage.engine import (
     ONE_WRITE_WITHOUT_TRANSACTION,
-    READ_WITHOUT_TRANSACTION,
     allow_one_write,
     end_one_write,
+    read_without_transaction,
 )
 from storage.repositories.audit import AuditRepository
 from storage.repositories.broadcasts import BroadcastRepository
@@ -183,7 +183,7 @@ class Repo:
         block runs without BEGIN and COMMIT, as a read block does (they were two of its three
         round trips); a second statement that writes, or a lock, is refused there. On SQLite,
         or inside another block, it is a `write`."""
-        if not self._reads_without_transaction():
+        if self._outermost_dialect() != "postgresql":
             async with self.write():
                 yield self
             return
@@ -206,12 +206,13 @@ class Repo:
         """A block that only reads; its transaction is ended afterwards, so no snapshot lingers.
         Within another block (a read or a write) it is part of that block's transaction: the
         reads of one use-case share one transaction, and a write is never ended halfway.
-        On PostgreSQL an outermost read block runs without BEGIN and COMMIT (see
-        `storage.engine.READ_WITHOUT_TRANSACTION`); a write or lock in it is refused."""
+        An outermost read block runs without BEGIN and COMMIT (see
+        `storage.engine.read_without_transaction`); a write or lock in it is refused."""
         depth = self._enter_block()
         try:
-            if depth == 0 and self._reads_without_transaction():
-                await self.session.connection(execution_options=READ_WITHOUT_TRANSACTION)
+            options = read_without_transaction(self._outermost_dialect()) if depth == 0 else None
+            if options is not None:
+                await self.session.connection(execution_options=options)
             yield self
         except BaseException:
             self._leave_block(depth)
@@ -222,13 +223,13 @@ class Repo:
         if depth == 0:
             await self._end_read()
 
-    def _reads_without_transaction(self) -> bool:
+    def _outermost_dialect(self) -> str | None:
+        """The database's name when no transaction is open in the session (a block opened now
+        is the outermost one); None inside a transaction."""
         bind = self.session.bind
-        return (
-            bind is not None
-            and bind.dialect.name == "postgresql"
-            and not self.session.in_transaction()
-        )
+        if bind is None or self.session.in_transaction():
+            return None
+        return bind.dialect.name
 
     def _enter_block(self) -> int:
         info = self.session.sync_session.info
