@@ -11,7 +11,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Chat
 from aiogram.types import User as TelegramUser
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -36,7 +35,6 @@ class HandlerData(TypedDict, total=False):
     scheduler: AsyncIOScheduler
     search_index: SearchIndexHolder
     # per update, from the middlewares (database → user → locale)
-    session: AsyncSession
     repo: Repo
     user: User
     locale: str

@@ -28,7 +28,7 @@ from storage.base import Base
 from storage.engine import SessionPool, create_engine, create_session_pool
 from storage.repositories import Repo
 from tests.fake_pdok import FakePDOK
-from tests.mocked_bot import UPDATE_SESSION, MockedBotAPI
+from tests.mocked_bot import UPDATE_REPO, MockedBotAPI
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -152,19 +152,20 @@ def bot_api() -> Iterator[MockedBotAPI]:
 
 @pytest.fixture(autouse=True)
 def watching_update_sessions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every update's database session is known to the mocked Bot API while the update is
-    handled (`tests.mocked_bot.UPDATE_SESSION`), in every Dispatcher a test builds."""
+    """Every update's repositories (and so its database session, once open) are known to the
+    mocked Bot API while the update is handled (`tests.mocked_bot.UPDATE_REPO`), in every
+    Dispatcher a test builds."""
     handle = DatabaseMiddleware.__call__
 
     async def watched(
         self: DatabaseMiddleware, handler: Any, event: Any, data: dict[str, Any]
     ) -> Any:
         async def with_session(event: Any, data: dict[str, Any]) -> Any:
-            token = UPDATE_SESSION.set(data["session"])
+            token = UPDATE_REPO.set(data["repo"])
             try:
                 return await handler(event, data)
             finally:
-                UPDATE_SESSION.reset(token)
+                UPDATE_REPO.reset(token)
 
         return await handle(self, with_session, event, data)
 

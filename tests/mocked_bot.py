@@ -26,18 +26,18 @@ from aiogram.methods import (
 )
 from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, PhotoSize, User
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 from bot.paging import method_problems
+from storage.repositories import Repo
 
 BOT_USER = User(id=42, is_bot=True, first_name="Samenspel", username="samenspel_test_bot")
 M = TypeVar("M", bound=TelegramMethod[Any])
 
-# The database session of the update being handled (see `watching_update_sessions` in
-# conftest): nothing may ask Telegram while it holds a connection, since a process has a fixed
+# The repositories of the update being handled (see `watching_update_sessions` in conftest):
+# nothing may ask Telegram while their session holds a connection, since a process has a fixed
 # number of them (`storage.engine.POOL_SIZE`) and Telegram may take seconds to answer.
-UPDATE_SESSION: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+UPDATE_REPO: ContextVar[Repo | None] = ContextVar("update_repo", default=None)
 _HOLDS_CONNECTION = "tests_holds_connection"
 
 
@@ -54,7 +54,8 @@ def _connection_given_back(session: Session, transaction: SessionTransaction) ->
 
 def update_holds_connection() -> bool:
     """Whether the session of the update being handled holds a database connection now."""
-    session = UPDATE_SESSION.get()
+    repo = UPDATE_REPO.get()
+    session = repo.opened_session if repo is not None else None
     return session is not None and bool(session.sync_session.info.get(_HOLDS_CONNECTION))
 
 

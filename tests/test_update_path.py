@@ -16,6 +16,7 @@ from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from bot.filters.on_the_loop import filters_of
+from bot.keyboards.callbacks import EventListCallback
 from tests.conftest import Feeder
 from tests.factories import block_update, callback_update, make_user, message_update
 from tests.mocked_bot import MockedBotAPI
@@ -374,6 +375,32 @@ async def test_someone_seen_a_moment_ago_costs_no_database_read(
     ]
     assert reads == []
     assert dispatcher["known_users"].hits == 1
+
+
+async def test_an_update_that_asks_the_database_nothing_opens_no_session(
+    feed: Feeder, bot_api: MockedBotAPI, dispatcher: Dispatcher
+) -> None:
+    """The update's session is opened when something first asks the database, and closed when
+    the update ends: someone the process remembers opening the menu costs none."""
+    pool = dispatcher["session_pool"]
+    opened: list[Any] = []
+
+    def counted() -> Any:
+        opened.append(pool())
+        return opened[-1]
+
+    dispatcher.workflow_data["session_pool"] = counted
+    anna = make_user(language_code="nl")
+    await feed(message_update(anna, "/menu"))  # someone new: stored
+    assert len(opened) == 1
+    first = opened[0]
+    assert not first.in_transaction() and len(first.identity_map) == 0  # closed
+    await feed(message_update(anna, "/menu"))  # seen a moment ago: nothing to ask
+    assert len(opened) == 1
+    await feed(callback_update(anna, EventListCallback().pack()))  # the agenda reads it
+    assert len(opened) == 2 and not opened[1].in_transaction()
+    texts = [c.text for c in bot_api.take_all() if isinstance(c, SendMessage)]
+    assert texts[:2] == ["Wat wil je doen?", "Wat wil je doen?"]
 
 
 async def test_someone_new_or_not_seen_for_a_while_is_one_statement_in_one_transaction(

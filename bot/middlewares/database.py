@@ -1,4 +1,4 @@
-"""One database session per update, handed to handlers as `session` and `repo`."""
+"""The repositories of one update, handed to handlers as `repo`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from storage.repositories import Repo
 
 
 class DatabaseMiddleware(BaseMiddleware):
-    """Opens a session from the `session_pool` in the workflow data; closes it afterwards."""
+    """Gives the update its `repo`, whose session is opened from the `session_pool` in the
+    workflow data when it is first used, and closed afterwards."""
 
     async def __call__(
         self,
@@ -22,7 +23,6 @@ class DatabaseMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         pool: SessionPool = data["session_pool"]
-        async with pool() as session:
-            data["session"] = session
-            data["repo"] = Repo(session)
+        async with Repo.opened_when_used(pool) as repo:
+            data["repo"] = repo
             return await handler(event, data)

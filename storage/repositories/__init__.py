@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cached_property
 
@@ -48,10 +48,40 @@ class Repo:
     """All repositories over one session. Services commit through it, exactly once per use-case."""
 
     def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+        self._session: AsyncSession | None = session
+        self._opens: Callable[[], AsyncSession] | None = None
         # The others in this process writing to the busy row named for the write block now
         # open, as it began; None when there were none (see `write`).
         self.crowd: write_lock.RowTurns | None = None
+
+    @classmethod
+    @asynccontextmanager
+    async def opened_when_used(cls, pool: Callable[[], AsyncSession]) -> AsyncIterator[Repo]:
+        """Repositories whose session is taken from `pool` only when one of them is first used,
+        and closed when the block ends: an update that asks the database nothing (a menu, a
+        question answered from memory) makes and closes no session."""
+        repo = cls.__new__(cls)
+        repo._session, repo._opens, repo.crowd = None, pool, None
+        try:
+            yield repo
+        finally:
+            session = repo._session
+            if session is not None:
+                # As `async with pool()` ends: closed even when the update is being cancelled.
+                await session.__aexit__(None, None, None)
+
+    @property
+    def opened_session(self) -> AsyncSession | None:
+        """The session, once it is open (see `opened_when_used`)."""
+        return self._session
+
+    @property
+    def session(self) -> AsyncSession:
+        session = self._session
+        if session is None:
+            assert self._opens is not None  # a Repo is made with a session or a pool
+            session = self._session = self._opens()
+        return session
 
     @cached_property
     def users(self) -> UserRepository:
