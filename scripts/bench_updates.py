@@ -128,7 +128,7 @@ def _count_redis(counters: Counters) -> Callable[[], None]:
     from redis.asyncio.client import Pipeline, Redis
 
     original, original_pipe = Redis.execute_command, Pipeline.execute
-    original_line = RedisLine._call
+    original_line = RedisLine._write
 
     async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
         counters.redis += 1
@@ -138,18 +138,18 @@ def _count_redis(counters: Counters) -> Callable[[], None]:
         counters.redis += len(self.command_stack)
         return await original_pipe(self, *args, **kwargs)
 
-    async def counted_line(self: Any, command: bytes) -> Any:  # the update gate's connection
+    def counted_line(protocol: Any, command: bytes) -> Any:  # the update gate's connection
         counters.redis += 1
-        return await original_line(self, command)
+        return original_line(protocol, command)
 
     Redis.execute_command = counted  # type: ignore[method-assign]
     Pipeline.execute = counted_pipe  # type: ignore[method-assign]
-    RedisLine._call = counted_line  # type: ignore[method-assign]
+    RedisLine._write = staticmethod(counted_line)  # type: ignore[method-assign]
 
     def restore() -> None:
         Redis.execute_command = original  # type: ignore[method-assign]
         Pipeline.execute = original_pipe  # type: ignore[method-assign]
-        RedisLine._call = original_line  # type: ignore[method-assign]
+        RedisLine._write = staticmethod(original_line)  # type: ignore[method-assign]
 
     return restore
 

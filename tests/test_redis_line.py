@@ -1,6 +1,7 @@
 """The update gate's own connection to Redis: replies reach the call that asked, also when many
 updates share the connection at once; a script Redis forgot is sent again; a lost connection
-fails what was under way with redis-py's error and the next call connects again."""
+fails what was under way with redis-py's error and the next call connects again; a call sent
+without waiting runs in order, its answer looked at when it comes (sent again whole, or logged)."""
 
 from __future__ import annotations
 
@@ -129,6 +130,72 @@ async def test_a_lost_connection_fails_what_was_under_way_and_the_next_call_conn
         assert await line.script(COUNT, ["teller"], [1]) == 2
     finally:
         line.close()
+
+
+@needs_redis
+async def test_a_call_sent_without_waiting_runs_in_order_and_its_answer_is_awaited_later(
+    redis: Redis,
+) -> None:
+    line = RedisLine(redis)
+    try:
+        await line.send_script(COUNT, ["teller"], [2])  # before the line had a connection
+        for _ in range(20):
+            await line.send_script(COUNT, ["teller"], [1])
+        # A call that waits, written after them, finds them run.
+        assert await line.script(COUNT, ["teller"], [0]) == 22
+        await line.answered()
+        assert not line._unanswered
+    finally:
+        line.close()
+
+
+@needs_redis
+async def test_a_script_redis_forgot_sent_without_waiting_is_sent_again_whole(
+    redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    line = RedisLine(redis)
+    try:
+        assert await line.script(COUNT, ["teller"], [1]) == 1
+        await redis.script_flush()
+        await line.send_script(COUNT, ["teller"], [5])
+        await line.answered()
+        assert await redis.get("teller") == b"6"  # run once, not twice, not lost
+        assert not caplog.records
+    finally:
+        line.close()
+
+
+@needs_redis
+async def test_a_call_sent_without_waiting_that_fails_is_logged_and_the_line_goes_on(
+    redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    line = RedisLine(redis)
+    failing = _script("return redis.call('INCRBY', KEYS[1], 'x')")
+    try:
+        await line.send_script(failing, ["teller"], [])
+        await line.answered()
+        assert [r.getMessage() for r in caplog.records] == [
+            "a call to Redis sent without waiting failed: ResponseError"
+        ]
+        assert await line.script(COUNT, ["teller"], [3]) == 3
+    finally:
+        line.close()
+
+
+@needs_redis
+async def test_finishing_the_line_waits_for_the_answers_of_what_was_sent(
+    redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    line = RedisLine(redis)
+    await line.script(COUNT, ["teller"], [1])
+    for _ in range(50):
+        await line.send_script(COUNT, ["teller"], [1])
+    await line.finish()
+    assert await redis.get("teller") == b"51"
+    assert not line._unanswered and not caplog.records
+    assert line._protocol is None  # closed; a later call connects again
+    assert await line.script(COUNT, ["teller"], [1]) == 52
+    line.close()
 
 
 async def test_an_unreachable_redis_is_redis_pys_connection_error() -> None:

@@ -45,7 +45,7 @@ def redis_commands(monkeypatch: pytest.MonkeyPatch) -> CommandCount:
     count = CommandCount()
     original: Any = Redis.execute_command
     original_pipe: Any = Pipeline.execute
-    original_line: Any = RedisLine._call
+    original_line: Any = RedisLine._write
 
     async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
         count.commands.append(str(args[0]))
@@ -55,12 +55,12 @@ def redis_commands(monkeypatch: pytest.MonkeyPatch) -> CommandCount:
         count.commands += [str(command[0][0]) for command in self.command_stack]
         return await original_pipe(self, *args, **kwargs)
 
-    async def counted_line(self: Any, command: bytes) -> Any:
+    def counted_line(protocol: Any, command: bytes) -> Any:
         count.commands.append("line " + command.split(b"\r\n")[2].decode())
-        return await original_line(self, command)
+        return original_line(protocol, command)
 
     monkeypatch.setattr(Redis, "execute_command", counted)
-    monkeypatch.setattr(RedisLine, "_call", counted_line)
+    monkeypatch.setattr(RedisLine, "_write", staticmethod(counted_line))
     monkeypatch.setattr(Pipeline, "execute", counted_pipe)
     return count
 
@@ -102,8 +102,12 @@ async def test_an_update_costs_two_round_trips_and_a_repeat_one(
 ) -> None:
     first, second = processes(), processes()
     person = make_user()
-    await first.feed_update(bot, message_update(person, "/menu"))  # the scripts get loaded
+    await first.storage.redis.script_flush()  # type: ignore[attr-defined]  # as after a restart
+    redis_commands.commands.clear()
+    # The scripts get loaded: Redis knew neither, so the way out goes whole at once.
+    await first.feed_update(bot, message_update(person, "/menu"))
     bot_api.take_all()
+    assert redis_commands.commands == ["line EVALSHA", "line EVAL", "line EVAL"]
     redis_commands.commands.clear()
 
     update = message_update(person, "/menu")
@@ -138,6 +142,7 @@ async def test_a_conversation_goes_on_in_the_other_process_with_two_round_trips_
     await first.feed_update(bot, message_update(person, "/verwijder"))
     question = bot_api.take(SendMessage)
     assert len(redis_commands.commands) == 2
+    await first.fsm.gate.settled()  # type: ignore[attr-defined]  # the way out has run
     assert await second.storage.get_state(key) == "PrivacyStates:confirm_erase"
     code = (await second.storage.get_data(key))["erase_code"]
     buttons = [b for row in question.reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
@@ -146,6 +151,7 @@ async def test_a_conversation_goes_on_in_the_other_process_with_two_round_trips_
     redis_commands.commands.clear()
     await second.feed_update(bot, callback_update(person, yes))
     assert len(redis_commands.commands) == 2
+    await second.fsm.gate.settled()  # type: ignore[attr-defined]
     bot_api.take(AnswerCallbackQuery)
     assert bot_api.take(EditMessageText).text.startswith("Klaar: alles over jou is verwijderd.")
     await repo.session.commit()
@@ -172,4 +178,41 @@ async def test_a_persons_update_waits_while_another_of_theirs_is_handled(
     await redis.delete(lock_key)
     await asyncio.wait_for(waiting, 5)
     assert bot_api.take(SendMessage).text == MENU_TEXT
+    await first.fsm.gate.settled()  # type: ignore[attr-defined]
     assert await redis.get(lock_key) is None  # given back afterwards
+
+
+async def test_an_update_is_done_without_waiting_for_redis_to_answer_its_way_out(
+    processes: Callable[[], Dispatcher],
+    bot: Bot,
+    bot_api: MockedBotAPI,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The way out (the state written, the lock given back) is written to Redis as the update
+    ends, and the update does not wait for the answer; the person's next update, in this
+    process or another, finds the lock free and the state as the first one left it."""
+    first, second = processes(), processes()
+    person = make_user()
+    key = StorageKey(bot_id=bot.id, chat_id=person.id, user_id=person.id)
+    lock_key = DefaultKeyBuilder().build(key, "lock")
+    redis: Redis = second.storage.redis  # type: ignore[attr-defined]
+    await first.feed_update(bot, message_update(person, "/menu"))
+    bot_api.take_all()
+    sent: list[asyncio.Future[Any]] = []
+    await_answer: Any = RedisLine._await_answer
+
+    def kept(self: Any, protocol: Any, waiter: asyncio.Future[Any], *rest: Any) -> None:
+        sent.append(waiter)
+        await_answer(self, protocol, waiter, *rest)
+
+    monkeypatch.setattr(RedisLine, "_await_answer", kept)
+    await first.feed_update(bot, message_update(person, "/verwijder"))
+    assert bot_api.take(SendMessage).text.startswith("<b>Alles over jou verwijderen?</b>")
+    assert len(sent) == 1 and not sent[0].done()  # written; Redis has not answered yet
+    # The same person at once in the other process: in after the way out has run.
+    await second.feed_update(bot, message_update(person, "/menu"))
+    assert bot_api.take(SendMessage).text == MENU_TEXT
+    await first.fsm.gate.settled()  # type: ignore[attr-defined]
+    await second.fsm.gate.settled()  # type: ignore[attr-defined]
+    assert sent[0].done() and sent[0].result() == 1
+    assert await redis.get(lock_key) is None

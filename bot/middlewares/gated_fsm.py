@@ -1,6 +1,6 @@
 """aiogram's conversation-state middleware, through the Redis gate: a repeat is dropped, the lock
 taken and the state read in one round trip, and the changes written with the unlock in one more
-(see `update_gate`)."""
+call that the update does not wait for (see `update_gate`)."""
 
 from __future__ import annotations
 

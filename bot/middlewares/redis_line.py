@@ -14,12 +14,19 @@ then find its own update "seen" and drop it), and the next call connects again; 
 Redis closed while idle (a restart) is noticed before anything is sent on it. The client's
 `socket_timeout` and `socket_connect_timeout` hold here too. Only a plain TCP connection goes
 this way (`usable`); TLS or a Unix socket stay with redis-py.
+
+A call whose answer nobody needs at once (the gate's way out) can be sent without waiting for
+it (`send_script`): the caller goes on as soon as it is written, and calls written after it run
+after it in Redis. Its answer is looked at when it comes in: a script Redis forgot is sent
+again whole, an error is logged. `answered` waits for those answers, and `finish` does so before
+it closes the line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import deque
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +39,8 @@ from redis.exceptions import NoScriptError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 Reply = Any
+
+logger = logging.getLogger(__name__)
 
 
 def _pack(parts: Sequence[str | bytes | memoryview | int]) -> bytes:
@@ -86,6 +95,8 @@ class _LineProtocol(asyncio.Protocol):
         self.waiting: deque[asyncio.Future[Reply]] = deque()
         self.buffer = bytearray()
         self.closed = False
+        # Scripts Redis ran on this connection, so known to it by their SHA1.
+        self.known_scripts: set[str] = set()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -144,6 +155,8 @@ class RedisLine:
         self._protocol: _LineProtocol | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connecting: asyncio.Lock | None = None
+        # Calls sent without waiting whose answer has not come in yet.
+        self._unanswered: set[asyncio.Future[Reply]] = set()
 
     @staticmethod
     def usable(redis: Redis) -> bool:
@@ -157,15 +170,85 @@ class RedisLine:
         with the whole source only when Redis does not know it, as redis-py's call would."""
         tail = [len(keys), *keys, *args]
         try:
-            return await self._call(_pack(["EVALSHA", script.sha, *tail]))
+            reply = await self._call(_pack(["EVALSHA", script.sha, *tail]))
         except NoScriptError:
-            return await self._call(_pack(["EVAL", script.script, *tail]))
+            reply = await self._call(_pack(["EVAL", script.script, *tail]))
+        if self._protocol is not None:
+            self._protocol.known_scripts.add(script.sha)
+        return reply
 
-    async def _call(self, command: bytes) -> Reply:
+    async def send_script(
+        self, script: AsyncScript, keys: Sequence[str], args: Sequence[str | int]
+    ) -> None:
+        """Sends a script call without waiting for its answer: returns once it is written (or,
+        when the line has no connection, once it has one and it is written). Calls written after
+        it on this line run after it in Redis. A script not yet run on this connection goes
+        whole, so that it is known to Redis before anything comes after it; when the answer comes
+        in, a script Redis forgot meanwhile (`SCRIPT FLUSH`) is sent again whole, and an error is
+        logged."""
+        tail = [len(keys), *keys, *args]
+        protocol = await self._connected()
+        whole = _pack(["EVAL", script.script, *tail])
+        if script.sha in protocol.known_scripts:
+            waiter = self._write(protocol, _pack(["EVALSHA", script.sha, *tail]))
+            self._await_answer(protocol, waiter, script.sha, whole)
+        else:
+            self._await_answer(protocol, self._write(protocol, whole), script.sha, None)
+
+    def _await_answer(
+        self,
+        protocol: _LineProtocol,
+        waiter: asyncio.Future[Reply],
+        sha: str,
+        again: bytes | None,
+    ) -> None:
+        self._unanswered.add(waiter)
+
+        def answered(done: asyncio.Future[Reply]) -> None:
+            self._unanswered.discard(done)
+            if done.cancelled():
+                return
+            reply = done.exception() or done.result()
+            if not isinstance(reply, Exception):
+                protocol.known_scripts.add(sha)
+                return
+            if isinstance(reply, NoScriptError) and again is not None:
+                protocol.known_scripts.discard(sha)
+                self._await_answer(protocol, self._write(protocol, again), sha, None)
+                return
+            logger.warning("a call to Redis sent without waiting failed: %s", type(reply).__name__)
+
+        waiter.add_done_callback(answered)
+
+    async def answered(self, timeout: float | None = None) -> None:
+        """Waits (at most `timeout` s) until Redis has answered every call sent without
+        waiting (`send_script`), a script sent again included."""
+        deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
+        while self._unanswered:
+            left = None if deadline is None else deadline - asyncio.get_running_loop().time()
+            if left is not None and left <= 0:
+                return
+            await asyncio.wait(set(self._unanswered), timeout=left)
+
+    async def finish(self, timeout: float = 2.0) -> None:
+        """Closes the line once the calls sent without waiting are answered (at most `timeout`
+        s): nothing written is cut off, and no answer arrives to a closed line."""
+        await self.answered(timeout)
+        self.close()
+
+    async def _connected(self) -> _LineProtocol:
         protocol = self._protocol
         if protocol is None or protocol.closed or self._loop is not asyncio.get_running_loop():
             protocol = await self._connect()
-        waiter = _send(protocol, command)
+        return protocol
+
+    @staticmethod
+    def _write(protocol: _LineProtocol, command: bytes) -> asyncio.Future[Reply]:
+        """Every command of the line is written here (its future gets the answer)."""
+        return _send(protocol, command)
+
+    async def _call(self, command: bytes) -> Reply:
+        waiter = self._write(await self._connected(), command)
         if self._timeout is None:
             return _raised(await waiter)
         try:

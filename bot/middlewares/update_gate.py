@@ -1,11 +1,19 @@
 """With several processes, an update passes one gate in Redis on the way in and one on the way
-out: two round trips in all.
+out: two scripts, and the update waits for the answer of the first only.
 
 On the way in, one script marks the update as seen (a repeat stops there), takes the person's
 lock and reads their conversation state and data. On the way out, a second script writes what the
 handlers changed in that state and data and gives the lock back. In between, the handlers read
 and change the state through `GatedStorage`, which answers from what the first script read and
 keeps the changes for the second; other people's state goes to Redis directly, as before.
+
+The way out is sent without waiting for Redis's answer (over the gate's own connection,
+`RedisLine.send_script`): the update is done once the script is written. Nothing needs that
+answer: whoever comes in after it was run finds the person's state written and the lock free,
+and whoever comes in before finds the lock taken and waits for it, as for an update still being
+handled. The person's next update in this process is written after it on the same connection,
+so Redis runs it after it. A way out that fails is logged (the lock then frees itself after
+`LOCK_MILLISECONDS`, as it did when the update waited for the failure).
 
 The lock, the keys and the stored values are those of aiogram's `RedisStorage` and
 `RedisEventIsolation`, so a process without the gate (and the state already stored) still fits.
@@ -115,9 +123,15 @@ class RedisUpdateGate:
         return await script(keys=keys, args=args)
 
     async def close(self) -> None:
-        """Closes the gate's own connection (the storage's client closes with the storage)."""
+        """Closes the gate's own connection once the ways out sent on it are answered (the
+        storage's client closes with the storage)."""
         if self._line is not None:
-            self._line.close()
+            await self._line.finish()
+
+    async def settled(self) -> None:
+        """Waits until Redis has run every way out sent so far."""
+        if self._line is not None:
+            await self._line.answered()
 
     def _keys(self, key: StorageKey) -> list[str]:
         build = self.storage.key_builder.build
@@ -156,14 +170,19 @@ class RedisUpdateGate:
         passage.data = await self.storage.get_data(passage.key)
 
     async def leave(self, passage: Pass) -> None:
-        """Writes the state and data the handlers changed and gives the lock back."""
+        """Writes the state and data the handlers changed and gives the lock back; over the
+        gate's own connection without waiting for Redis's answer."""
         data = self.storage.json_dumps(passage.data) if passage.data else None
-        args = [
+        args: list[Any] = [
             passage.token,
             *_write(passage.changed_state, passage.state, self.storage.state_ttl),
             *_write(passage.changed_data, data, self.storage.data_ttl),
         ]
-        await self._run(self._leave, self._keys(passage.key), args)
+        keys = self._keys(passage.key)
+        if self._line is not None:
+            await self._line.send_script(self._leave, keys, args)
+        else:
+            await self._leave(keys=keys, args=args)
 
 
 class GatedStorage(BaseStorage):
