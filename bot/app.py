@@ -56,7 +56,7 @@ from bot.services.known_users import SHARED_TTL, TTL, KnownUsers
 from bot.services.known_users import register as register_known_users
 from bot.services.search.index_sync import SearchIndexHolder
 from bot.telegram_models import build_everyday_models
-from handlers import create_root_router
+from handlers import feature_routers
 from scheduler.context import JobContext
 from scheduler.jobs import register_jobs, run_jobs_that_came_due
 from scheduler.setup import build_scheduler
@@ -192,7 +192,7 @@ def build_dispatcher(
     dispatcher.callback_query.outer_middleware(CallbackGuardMiddleware())
     dispatcher.message.outer_middleware(StaleReplyButtonMiddleware())
     dispatcher.callback_query.outer_middleware(StaleReplyButtonMiddleware())
-    dispatcher.include_router(create_root_router())
+    dispatcher.include_routers(*feature_routers())
     run_filters_on_the_loop(dispatcher)
     check_cheap_parts_first(dispatcher)
     skip_routers_nothing_fits(dispatcher)

@@ -20,9 +20,10 @@ from handlers import (
 )
 
 
-def create_root_router() -> Router:
-    root = Router(name="root")
-    root.include_routers(
+def feature_routers() -> list[Router]:
+    """The routers of every feature, each included in the dispatcher itself in this order (one
+    router above them all would be one more level every update passes through)."""
+    return [
         errors.create_router(),
         chat_member.create_router(),
         start.create_router(),
@@ -37,5 +38,4 @@ def create_root_router() -> Router:
         search.create_router(),
         fallback.create_router(),
         errors.create_last_resort_router(),
-    )
-    return root
+    ]

@@ -36,7 +36,7 @@ from bot.keyboards.callbacks import (
     RotaCallback,
     StatsCallback,
 )
-from handlers import create_root_router
+from handlers import feature_routers
 from storage.base import Base
 from storage.models import Broadcast
 from storage.repositories import Repo
@@ -110,6 +110,10 @@ def _handlers(router: Router, guarded_above: bool = False) -> list[HandlerInfo]:
     return found
 
 
+def _all_handlers() -> list[HandlerInfo]:
+    return [found for router in feature_routers() for found in _handlers(router)]
+
+
 def _callback_classes() -> dict[str, type[CallbackData]]:
     return {
         cls.__prefix__: cls
@@ -119,7 +123,7 @@ def _callback_classes() -> dict[str, type[CallbackData]]:
 
 
 def test_every_command_and_button_is_classified_as_admin_or_public() -> None:
-    handlers = _handlers(create_root_router())
+    handlers = _all_handlers()
     commands = set().union(*(h.commands for h in handlers))
     prefixes = set().union(*(h.prefixes for h in handlers)) | set(_callback_classes())
     classified = ADMIN_PREFIXES | MIXED_PREFIXES | PUBLIC_PREFIXES
@@ -134,7 +138,7 @@ def test_every_command_and_button_is_classified_as_admin_or_public() -> None:
 def test_every_handler_of_an_admin_command_or_button_carries_the_guard() -> None:
     unguarded = [
         h.where
-        for h in _handlers(create_root_router())
+        for h in _all_handlers()
         if (h.commands & ADMIN_COMMANDS or h.prefixes & ADMIN_PREFIXES) and not h.guarded
     ]
     assert unguarded == []
@@ -142,7 +146,7 @@ def test_every_handler_of_an_admin_command_or_button_carries_the_guard() -> None
 
 def test_every_guarded_command_and_button_is_in_the_admin_lists() -> None:
     """So the refusal tests below feed every one of them."""
-    for h in _handlers(create_root_router()):
+    for h in _all_handlers():
         if h.guarded:
             assert h.commands <= ADMIN_COMMANDS, h.where
             assert h.prefixes <= ADMIN_PREFIXES | MIXED_PREFIXES, h.where

@@ -896,7 +896,7 @@ async def test_a_tap_enters_only_the_routers_where_a_button_of_its_kind_is_handl
     await feed(callback_update(anna, card))
     texts = [getattr(call, "text", None) or "" for call in bot_api.take_all()]
     assert texts[-1].startswith("🗣 <b>Samen aan tafel</b>"), texts
-    assert entered == ["root", "events", "events_browse"]
+    assert entered == ["events", "events_browse"]
 
     entered.clear()
     await feed(callback_update(anna, "zz:42"))
@@ -904,7 +904,7 @@ async def test_a_tap_enters_only_the_routers_where_a_button_of_its_kind_is_handl
     assert [answer.text for answer in answers] == [
         "Deze knop hoort bij een eerdere stap. Er is niets veranderd."
     ]
-    assert entered == ["root", "fallback"]
+    assert entered == ["fallback"]
 
 
 async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
@@ -940,7 +940,7 @@ async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
     await feed(message_update(anna, "/zoek moestuin"))
     texts = [getattr(call, "text", "") for call in bot_api.take_all()]
     assert texts[-1].startswith("🔎 Niets gevonden voor “moestuin”."), texts
-    assert entered == ["root", "search", "search"]
+    assert entered == ["search", "search"]
 
     entered.clear()
     await feed(message_update(anna, "/zoek"))  # search mode: the next text is the query
@@ -949,7 +949,7 @@ async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
     await feed(message_update(anna, "moestuin"))
     texts = [getattr(call, "text", "") for call in bot_api.take_all()]
     assert texts[-1].startswith("🔎 Niets gevonden voor “moestuin”."), texts
-    assert entered == ["root", "search", "search"]
+    assert entered == ["search", "search"]
 
     entered.clear()
     await feed(message_update(anna, "/stop"))
@@ -960,7 +960,7 @@ async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
     assert texts == ["Die opdracht ken ik niet. Kies uit het menu of typ /help."]
     # No command handler takes it: it enters the routers for messages without a state that
     # are not typed text (a location) and the fallback.
-    assert entered == ["root", "search", "nearby", "fallback"]
+    assert entered == ["search", "nearby", "fallback"]
 
     # A reply to one of the bot's messages may answer a facilitation request, a relayed
     # introduction or a peer question: those routers are entered for it.
@@ -968,7 +968,7 @@ async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
     await feed(reply_update(anna, "Dank je!", to_message_id=77))
     bot_api.take_all()
     replies = ["facilitation", "facilitation_replies", "connections", "introductions"]
-    assert entered[: len(replies) + 1] == ["root", *replies], entered
+    assert entered[: len(replies)] == replies, entered
     assert "peer_answers" in entered
 
     # A facilitator's plain "ja" may answer an open request: only then is that router entered.
@@ -977,7 +977,7 @@ async def test_a_message_enters_only_the_routers_where_a_handler_could_take_it(
     entered.clear()
     await feed(message_update(piet, "ja"))
     bot_api.take_all()
-    assert entered[:3] == ["root", "facilitation", "facilitation_replies"], entered
+    assert entered[:2] == ["facilitation", "facilitation_replies"], entered
     entered.clear()
     await feed(message_update(anna, "ja"))
     bot_api.take_all()
