@@ -247,7 +247,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Reads begin DEFERRED (WAL readers never block); a use-case that writes asks for
+        # A read block sends no BEGIN at all (`read_without_transaction`); other reads begin
+        # DEFERRED (WAL readers never block); a use-case that writes asks for
         # IMMEDIATE through `Repo.write`, so SQLite queues writers (busy_timeout) instead
         # of failing a read-then-write transaction with "database is locked".
         options = connection.get_execution_options()

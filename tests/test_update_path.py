@@ -403,6 +403,20 @@ async def test_an_update_that_asks_the_database_nothing_opens_no_session(
     assert texts[:2] == ["Wat wil je doen?", "Wat wil je doen?"]
 
 
+def test_repositories_are_made_over_a_session_or_with_a_pool_not_both_nor_neither(
+    session_pool: Any,
+) -> None:
+    from storage.repositories import Repo
+
+    with pytest.raises(TypeError):
+        Repo()
+    with pytest.raises(TypeError):
+        Repo(session_pool(), opens=session_pool)
+    later = Repo(opens=session_pool)
+    assert later.opened_session is None
+    assert later.session is later.opened_session is not None
+
+
 async def test_someone_new_or_not_seen_for_a_while_is_one_statement_in_one_transaction(
     feed: Feeder, bot_api: MockedBotAPI, engine: Any, dispatcher: Dispatcher, clock: Any
 ) -> None:

@@ -47,9 +47,18 @@ _BLOCK_DEPTH = "samenspel_block_depth"
 class Repo:
     """All repositories over one session. Services commit through it, exactly once per use-case."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session: AsyncSession | None = session
-        self._opens: Callable[[], AsyncSession] | None = None
+    def __init__(
+        self,
+        session: AsyncSession | None = None,
+        *,
+        opens: Callable[[], AsyncSession] | None = None,
+    ) -> None:
+        """Over `session`, or over a session taken from `opens` when one of the repositories is
+        first used (see `opened_when_used`, which also closes it)."""
+        if (session is None) == (opens is None):
+            raise TypeError("a Repo is made over a session or with a pool to open one from")
+        self._session = session
+        self._opens = opens
         # The others in this process writing to the busy row named for the write block now
         # open, as it began; None when there were none (see `write`).
         self.crowd: write_lock.RowTurns | None = None
@@ -60,8 +69,7 @@ class Repo:
         """Repositories whose session is taken from `pool` only when one of them is first used,
         and closed when the block ends: an update that asks the database nothing (a menu, a
         question answered from memory) makes and closes no session."""
-        repo = cls.__new__(cls)
-        repo._session, repo._opens, repo.crowd = None, pool, None
+        repo = cls(opens=pool)
         try:
             yield repo
         finally:
@@ -79,7 +87,7 @@ class Repo:
     def session(self) -> AsyncSession:
         session = self._session
         if session is None:
-            assert self._opens is not None  # a Repo is made with a session or a pool
+            assert self._opens is not None  # see __init__
             session = self._session = self._opens()
         return session
 
