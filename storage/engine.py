@@ -48,10 +48,12 @@ _READ_WITHOUT_TRANSACTION: dict[str, dict[str, Any]] = {
 # A block whose writing is one statement (`Repo.write_one`): a statement is atomic on its own,
 # so on PostgreSQL it too runs without BEGIN and COMMIT. That one write is let through. (On
 # SQLite a write takes its turn at the database's write lock first: `Repo.write`.)
-ONE_WRITE_WITHOUT_TRANSACTION = {
-    "isolation_level": "AUTOCOMMIT",
-    WITHOUT_TRANSACTION: True,
-    "samenspel_one_write": True,
+_ONE_WRITE_WITHOUT_TRANSACTION: dict[str, dict[str, Any]] = {
+    "postgresql": {
+        "isolation_level": "AUTOCOMMIT",
+        WITHOUT_TRANSACTION: True,
+        "samenspel_one_write": True,
+    },
 }
 
 
@@ -59,6 +61,12 @@ def read_without_transaction(dialect_name: str | None) -> dict[str, Any] | None:
     """The execution options of a read block without a transaction on this database; None
     where reads keep their transaction."""
     return _READ_WITHOUT_TRANSACTION.get(dialect_name or "")
+
+
+def one_write_without_transaction(dialect_name: str | None) -> dict[str, Any] | None:
+    """The execution options of a block of one write without a transaction on this database;
+    None where such a block is an ordinary write."""
+    return _ONE_WRITE_WITHOUT_TRANSACTION.get(dialect_name or "")
 
 
 _WRITES_LEFT = "samenspel_writes_left"

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -75,118 +75,99 @@ async def redis() -> AsyncIterator[Redis]:
     await client.aclose()
 
 
+@pytest.fixture
+def line(redis: Redis) -> Iterator[RedisLine]:
+    """A line to the test's Redis database, closed afterwards."""
+    made = RedisLine(redis)
+    yield made
+    made.close()
+
+
 @needs_redis
-async def test_many_calls_at_once_each_get_their_own_reply(redis: Redis) -> None:
-    line = RedisLine(redis)
-    try:
-        replies = await asyncio.gather(
-            *(line.script(ECHO, [f"sleutel-{n}"], [f"waarde-{n}", n]) for n in range(300))
-        )
-        assert replies == [
-            [f"sleutel-{n}".encode(), f"waarde-{n}".encode(), 2 * n] for n in range(300)
-        ]
-        # The same database as the client it came from (REDIS_URL may name another than 0).
-        await asyncio.gather(*(line.script(COUNT, ["teller"], [1]) for _ in range(50)))
-        assert await redis.get("teller") == b"50"
-    finally:
-        line.close()
+async def test_many_calls_at_once_each_get_their_own_reply(redis: Redis, line: RedisLine) -> None:
+    replies = await asyncio.gather(
+        *(line.script(ECHO, [f"sleutel-{n}"], [f"waarde-{n}", n]) for n in range(300))
+    )
+    assert replies == [[f"sleutel-{n}".encode(), f"waarde-{n}".encode(), 2 * n] for n in range(300)]
+    # The same database as the client it came from (REDIS_URL may name another than 0).
+    await asyncio.gather(*(line.script(COUNT, ["teller"], [1]) for _ in range(50)))
+    assert await redis.get("teller") == b"50"
 
 
 @needs_redis
 async def test_a_script_redis_forgot_is_sent_again_and_an_error_is_raised_to_its_caller(
-    redis: Redis,
+    redis: Redis, line: RedisLine
 ) -> None:
-    line = RedisLine(redis)
-    try:
-        assert await line.script(COUNT, ["teller"], [2]) == 2
-        await redis.script_flush()
-        assert await line.script(COUNT, ["teller"], [3]) == 5
-        with pytest.raises(ResponseError):
-            await line.script(_script("return redis.call('INCRBY', KEYS[1], 'x')"), ["teller"], [])
-        assert await line.script(COUNT, ["teller"], [1]) == 6  # the line goes on
-    finally:
-        line.close()
+    assert await line.script(COUNT, ["teller"], [2]) == 2
+    await redis.script_flush()
+    assert await line.script(COUNT, ["teller"], [3]) == 5
+    with pytest.raises(ResponseError):
+        await line.script(_script("return redis.call('INCRBY', KEYS[1], 'x')"), ["teller"], [])
+    assert await line.script(COUNT, ["teller"], [1]) == 6  # the line goes on
 
 
 @needs_redis
 async def test_a_lost_connection_fails_what_was_under_way_and_the_next_call_connects_again(
-    redis: Redis,
+    redis: Redis, line: RedisLine
 ) -> None:
-    line = RedisLine(redis)
-    try:
-        assert await line.script(COUNT, ["teller"], [1]) == 1
-        # A command that waits in Redis until something arrives (nothing will).
-        waiting = asyncio.create_task(line._call(_pack(["BLPOP", "leeg", 10])))
-        blocked: list[int] = []
-        for _ in range(100):
-            await asyncio.sleep(0.01)
-            clients = await redis.client_list()
-            blocked = [int(client["id"]) for client in clients if client["cmd"] == "blpop"]
-            if blocked:
-                break
-        await redis.client_kill_filter(_id=blocked[0])  # as Redis does when it restarts
-        with pytest.raises(RedisConnectionError):
-            await waiting
-        assert await line.script(COUNT, ["teller"], [1]) == 2
-    finally:
-        line.close()
+    assert await line.script(COUNT, ["teller"], [1]) == 1
+    # A command that waits in Redis until something arrives (nothing will).
+    waiting = asyncio.create_task(line._call(_pack(["BLPOP", "leeg", 10])))
+    blocked: list[int] = []
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        clients = await redis.client_list()
+        blocked = [int(client["id"]) for client in clients if client["cmd"] == "blpop"]
+        if blocked:
+            break
+    await redis.client_kill_filter(_id=blocked[0])  # as Redis does when it restarts
+    with pytest.raises(RedisConnectionError):
+        await waiting
+    assert await line.script(COUNT, ["teller"], [1]) == 2
 
 
 @needs_redis
 async def test_a_call_sent_without_waiting_runs_in_order_and_its_answer_is_awaited_later(
-    redis: Redis,
+    line: RedisLine,
 ) -> None:
-    line = RedisLine(redis)
-    try:
-        await line.send_script(COUNT, ["teller"], [2])  # before the line had a connection
-        for _ in range(20):
-            await line.send_script(COUNT, ["teller"], [1])
-        # A call that waits, written after them, finds them run.
-        assert await line.script(COUNT, ["teller"], [0]) == 22
-        await line.answered()
-        assert not line._unanswered
-    finally:
-        line.close()
+    await line.send_script(COUNT, ["teller"], [2])  # before the line had a connection
+    for _ in range(20):
+        await line.send_script(COUNT, ["teller"], [1])
+    # A call that waits, written after them, finds them run.
+    assert await line.script(COUNT, ["teller"], [0]) == 22
+    await line.answered()
+    assert not line._unanswered
 
 
 @needs_redis
 async def test_a_script_redis_forgot_sent_without_waiting_is_sent_again_whole(
-    redis: Redis, caplog: pytest.LogCaptureFixture
+    redis: Redis, line: RedisLine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    line = RedisLine(redis)
-    try:
-        assert await line.script(COUNT, ["teller"], [1]) == 1
-        await redis.script_flush()
-        await line.send_script(COUNT, ["teller"], [5])
-        await line.answered()
-        assert await redis.get("teller") == b"6"  # run once, not twice, not lost
-        assert not caplog.records
-    finally:
-        line.close()
+    assert await line.script(COUNT, ["teller"], [1]) == 1
+    await redis.script_flush()
+    await line.send_script(COUNT, ["teller"], [5])
+    await line.answered()
+    assert await redis.get("teller") == b"6"  # run once, not twice, not lost
+    assert not caplog.records
 
 
 @needs_redis
 async def test_a_call_sent_without_waiting_that_fails_is_logged_and_the_line_goes_on(
-    redis: Redis, caplog: pytest.LogCaptureFixture
+    line: RedisLine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    line = RedisLine(redis)
     failing = _script("return redis.call('INCRBY', KEYS[1], 'x')")
-    try:
-        await line.send_script(failing, ["teller"], [])
-        await line.answered()
-        assert [r.getMessage() for r in caplog.records] == [
-            "a call to Redis sent without waiting failed: ResponseError"
-        ]
-        assert await line.script(COUNT, ["teller"], [3]) == 3
-    finally:
-        line.close()
+    await line.send_script(failing, ["teller"], [])
+    await line.answered()
+    assert [r.getMessage() for r in caplog.records] == [
+        "a call to Redis sent without waiting failed: ResponseError"
+    ]
+    assert await line.script(COUNT, ["teller"], [3]) == 3
 
 
 @needs_redis
 async def test_finishing_the_line_waits_for_the_answers_of_what_was_sent(
-    redis: Redis, caplog: pytest.LogCaptureFixture
+    redis: Redis, line: RedisLine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    line = RedisLine(redis)
     await line.script(COUNT, ["teller"], [1])
     for _ in range(50):
         await line.send_script(COUNT, ["teller"], [1])
@@ -195,7 +176,6 @@ async def test_finishing_the_line_waits_for_the_answers_of_what_was_sent(
     assert not line._unanswered and not caplog.records
     assert line._protocol is None  # closed; a later call connects again
     assert await line.script(COUNT, ["teller"], [1]) == 52
-    line.close()
 
 
 async def test_an_unreachable_redis_is_redis_pys_connection_error() -> None:
@@ -220,21 +200,17 @@ async def test_no_answer_within_the_clients_socket_timeout_is_redis_pys_timeout_
 
 
 @needs_redis
-async def test_a_line_used_on_another_event_loop_connects_there(redis: Redis) -> None:
-    line = RedisLine(redis)
-    try:
-        assert await line.script(COUNT, ["teller"], [1]) == 1
+async def test_a_line_used_on_another_event_loop_connects_there(line: RedisLine) -> None:
+    assert await line.script(COUNT, ["teller"], [1]) == 1
 
-        async def elsewhere() -> int:
-            try:
-                return int(await line.script(COUNT, ["teller"], [1]))
-            finally:
-                line.close()  # before that loop ends
+    async def elsewhere() -> int:
+        try:
+            return int(await line.script(COUNT, ["teller"], [1]))
+        finally:
+            line.close()  # before that loop ends
 
-        assert await asyncio.to_thread(asyncio.run, elsewhere()) == 2
-        assert await line.script(COUNT, ["teller"], [1]) == 3
-    finally:
-        line.close()
+    assert await asyncio.to_thread(asyncio.run, elsewhere()) == 2
+    assert await line.script(COUNT, ["teller"], [1]) == 3
 
 
 @pytest.fixture

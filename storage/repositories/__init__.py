@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import write_lock
 from storage.engine import (
-    ONE_WRITE_WITHOUT_TRANSACTION,
     allow_one_write,
     end_one_write,
+    one_write_without_transaction,
     read_without_transaction,
 )
 from storage.repositories.audit import AuditRepository
@@ -221,12 +221,13 @@ class Repo:
         block runs without BEGIN and COMMIT, as a read block does (they were two of its three
         round trips); a second statement that writes, or a lock, is refused there. On SQLite,
         or inside another block, it is a `write`."""
-        if self._outermost_dialect() != "postgresql":
+        options = one_write_without_transaction(self._outermost_dialect())
+        if options is None:
             async with self.write():
                 yield self
             return
         depth = self._enter_block()
-        connection = await self.session.connection(execution_options=ONE_WRITE_WITHOUT_TRANSACTION)
+        connection = await self.session.connection(execution_options=options)
         allow_one_write(connection)
         try:
             yield self
