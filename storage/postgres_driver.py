@@ -16,6 +16,7 @@ told to lock at its BEGIN behaves as asyncpg does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.dialects import registry
@@ -70,6 +71,14 @@ class LockFirstConnection(AsyncAdapt_asyncpg_connection):
             await connection.execute(f"{begin}; {lock}")
         except Exception as error:
             self._handle_exception(error)
+
+    async def fetch_rows(self, operation: str, parameters: Sequence[Any]) -> tuple[Any, list[Any]]:
+        """A statement's description and rows, sent as a cursor sends it (in the transaction,
+        begun first if it is still to be: `storage.plain_reads`), its errors those of the
+        cursor."""
+        cursor: Any = self.cursor()
+        await cursor._prepare_and_execute(operation, parameters)
+        return cursor.description, list(cursor._rows)
 
     def rollback(self) -> None:
         self._lock_at_begin = None

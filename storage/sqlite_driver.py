@@ -97,13 +97,8 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
     async def _trip(self, operation: Any, parameters: Any, many: bool) -> None:
-        async with self._adapt_connection._execute_mutex:
-            aio = self._connection
-            raw = aio._conn  # raises as aiosqlite does when the connection is closed
-            begin = cast("OneTripConnection", self._adapt_connection).take_begin()
-            outcome: _Outcome = await aio._execute(
-                _run_statement, raw, begin, operation, parameters, many
-            )
+        connection = cast("OneTripConnection", self._adapt_connection)
+        outcome = await connection.trip(operation, parameters, many)
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows or ())
 
@@ -135,6 +130,27 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     def take_begin(self) -> str | None:
         begin, self._begin = self._begin, None
         return begin
+
+    async def trip(self, operation: Any, parameters: Any, many: bool) -> _Outcome:
+        """One statement in one trip to the database's thread, with the transaction's BEGIN
+        when it is still to be sent."""
+        async with self._execute_mutex:
+            aio = self._connection
+            raw = aio._conn  # raises as aiosqlite does when the connection is closed
+            begin = self.take_begin()
+            outcome: _Outcome = await aio._execute(
+                _run_statement, raw, begin, operation, parameters, many
+            )
+        return outcome
+
+    async def fetch_rows(self, operation: str, parameters: Sequence[Any]) -> tuple[Any, list[Any]]:
+        """A statement's description and rows, sent as a cursor sends it
+        (`storage.plain_reads`), its errors those of the cursor."""
+        try:
+            description, rows, _count, _last = await self.trip(operation, parameters, False)
+        except Exception as error:
+            self._handle_exception(error)
+        return description, rows or []
 
     def _no_transaction(self) -> bool:
         raw = self._connection._connection

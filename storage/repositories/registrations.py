@@ -26,6 +26,7 @@ from storage.models import (
     User,
 )
 from storage.models.events import SEAT_STATUSES
+from storage.plain_reads import PlainSelect
 from storage.repositories.event_counts import SEATS_OF_EVENT, WAITING_FOR_EVENT
 from storage.repositories.events import LOCK_EVENT, EventRepository
 from storage.repositories.outbox import stored_rows
@@ -70,8 +71,11 @@ def _with_own_registration(*columns: Any) -> Any:
     )
 
 
-# A card in one statement: the event, the person's own registration (if any) and how full it is.
-_EVENT_WITH_OWN = _with_own_registration(Event, Registration, SEATS_OF_EVENT, WAITING_FOR_EVENT)
+# A card in one statement: the event, the person's own registration (if any) and how full it is,
+# read as detached snapshots (the read every card makes, and nothing in it is changed).
+_EVENT_WITH_OWN = PlainSelect(
+    Event, Registration, SEATS_OF_EVENT, WAITING_FOR_EVENT, build=_with_own_registration
+)
 
 
 def _latest(registrations: Any, answer: str) -> Any:
@@ -136,11 +140,9 @@ class RegistrationRepository:
         self, event_id: int, user_id: int
     ) -> tuple[Event, Registration | None, int, int] | None:
         """An event, the person's own registration and (seats taken, waitlist places), read
-        together; None when there is no such event."""
-        result = await self._session.execute(
-            _EVENT_WITH_OWN, {"event_id": event_id, "user_id": user_id}
-        )
-        row = result.first()
+        together as snapshots to show (`storage.plain_reads`: detached, a change to them is not
+        written); None when there is no such event."""
+        row = await _EVENT_WITH_OWN.first(self._session, {"event_id": event_id, "user_id": user_id})
         if row is None:
             return None
         event, registration, seats, waiting = row

@@ -1,0 +1,192 @@
+"""Reads whose rows go from the driver straight into detached model objects, for the reads the
+bot makes most (the card of an event).
+
+Through the session, one statement passes the ORM's loading (built again at every execution),
+an execution context, a result object and, on asyncio, a greenlet: for the card's one row by
+primary key that was several times the database's own work. A `PlainSelect` is compiled once
+for each database, sent on the session's own connection by the project's drivers
+(`storage.sqlite_driver`, `storage.postgres_driver`: in the session's transaction when one is
+open, without one in a read block), and its values are converted by the same type processors
+SQLAlchemy uses, so they are what the session would have given.
+
+The model objects it makes are detached snapshots: read them; a change to one is not written,
+and a column left out of the statement raises when read instead of being loaded. Listeners of
+`before_cursor_execute` and `after_cursor_execute` see each statement as they see any other.
+With another driver the statement runs through the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import Select, inspect
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Mapper, make_transient_to_detached
+
+Processor = Callable[[Any], Any] | None
+
+
+class _PlainDriver(Protocol):
+    async def fetch_rows(
+        self, operation: str, parameters: Sequence[Any]
+    ) -> tuple[Any, list[Any]]: ...
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What one part of a row becomes: a model object of `mapper` from `keys` (None when its
+    primary key is NULL, as an outer join that found nothing), or the one value."""
+
+    start: int
+    mapper: Mapper[Any] | None
+    keys: tuple[str, ...]
+    primary_key: tuple[int, ...]
+
+
+class _Compiled:
+    """The statement for one database: its text, its parameters in order (those written in it
+    already converted), and the converters of its columns, known from the first result."""
+
+    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if compiled.positiontup is None:
+            raise ValueError("a plain read needs a driver with positional parameters")
+        self.sql = compiled.string
+        self.types = [column.type for column in statement.selected_columns]
+        self.dialect = dialect
+        self.slots: list[tuple[str | None, Any, Processor]] = []
+        for name in compiled.positiontup:
+            bind = compiled.binds[name]
+            if bind.expanding:
+                raise ValueError("a plain read takes no expanding parameter")
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if bind.required:
+                self.slots.append((bind.key, None, process))
+            else:  # a value written in the statement
+                value = bind.effective_value
+                self.slots.append((None, process(value) if process else value, None))
+        self.results: list[Processor] | None = None
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            (process(values[key]) if process else values[key]) if key is not None else constant
+            for key, constant, process in self.slots
+        )
+
+    def converters(self, description: Sequence[Sequence[Any]]) -> list[Processor]:
+        if self.results is None:
+            self.results = [
+                type_.dialect_impl(self.dialect).result_processor(self.dialect, column[1])
+                for type_, column in zip(self.types, description, strict=True)
+            ]
+        return self.results
+
+
+class PlainSelect:
+    """A SELECT of `parts` (model classes, whose mapped columns are read, and single column
+    expressions) put together by `build(*columns)`; each row comes back as a tuple with one
+    detached object or value per part."""
+
+    def __init__(self, *parts: Any, build: Callable[..., Select[Any]]) -> None:
+        columns: list[Any] = []
+        self._parts: list[_Part] = []
+        for part in parts:
+            if isinstance(part, type):
+                mapper: Mapper[Any] = inspect(part)
+                attributes = list(mapper.column_attrs)
+                keys = tuple(attribute.key for attribute in attributes)
+                primary = {column.key for column in mapper.primary_key}
+                self._parts.append(
+                    _Part(
+                        len(columns), mapper, keys,
+                        tuple(i for i, a in enumerate(attributes) if a.columns[0].key in primary),
+                    )
+                )  # fmt: skip
+                columns.extend(attribute.columns[0] for attribute in attributes)
+            else:
+                self._parts.append(_Part(len(columns), None, (), ()))
+                columns.append(part)
+        self.statement = build(*columns)
+        self._compiled: dict[str, _Compiled] = {}
+
+    async def first(
+        self, session: AsyncSession, values: Mapping[str, Any]
+    ) -> tuple[Any, ...] | None:
+        rows = await self.rows(session, values)
+        return rows[0] if rows else None
+
+    async def rows(self, session: AsyncSession, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        connection = await session.connection()
+        sync = connection.sync_connection
+        driver: Any = None if sync is None or sync.invalidated else sync.connection.dbapi_connection
+        if driver is None or not hasattr(driver, "fetch_rows"):
+            result = await session.execute(self.statement, dict(values))
+            return [self._shaped(tuple(row)) for row in result]
+        assert sync is not None
+        compiled = self._for(sync.dialect)
+        parameters = compiled.parameters(values)
+        description, rows = await _fetch(connection, sync, driver, compiled.sql, parameters)
+        converters = compiled.converters(description)
+        return [
+            self._shaped(
+                tuple(
+                    convert(value) if convert else value
+                    for convert, value in zip(converters, row, strict=True)
+                )
+            )
+            for row in rows
+        ]
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
+        return found
+
+    def _shaped(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        shaped: list[Any] = []
+        for part in self._parts:
+            if part.mapper is None:
+                shaped.append(values[part.start])
+                continue
+            own = values[part.start : part.start + len(part.keys)]
+            if all(own[i] is None for i in part.primary_key):
+                shaped.append(None)
+                continue
+            instance = part.mapper.class_manager.new_instance()
+            instance.__dict__.update(zip(part.keys, own, strict=True))
+            make_transient_to_detached(instance)
+            shaped.append(instance)
+        return tuple(shaped)
+
+
+async def _fetch(
+    connection: AsyncConnection,
+    sync: Connection,
+    driver: _PlainDriver,
+    sql: str,
+    parameters: tuple[Any, ...],
+) -> tuple[Any, list[Any]]:
+    """The statement sent by the driver, with the connection's statement listeners around it
+    and its errors as SQLAlchemy raises them (a lost connection invalidated)."""
+    dialect = sync.dialect
+    listened = sync._has_events or sync.engine._has_events
+    if listened:
+        sync.dispatch.before_cursor_execute(sync, None, sql, parameters, None, False)
+    try:
+        description, rows = await driver.fetch_rows(sql, parameters)
+    except dialect.loaded_dbapi.Error as error:
+        lost = dialect.is_disconnect(error, driver, None)  # type: ignore[arg-type]
+        if lost:
+            await connection.invalidate(error)
+        raise DBAPIError.instance(
+            sql, parameters, error, dialect.loaded_dbapi.Error,
+            connection_invalidated=lost, dialect=dialect,
+        ) from error  # fmt: skip
+    if listened:
+        sync.dispatch.after_cursor_execute(sync, None, sql, parameters, None, False)
+    return description, rows

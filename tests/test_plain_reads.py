@@ -1,0 +1,194 @@
+"""Plain reads (`storage.plain_reads`): the card's read goes from the driver straight into
+detached snapshots, with the values the session would have given, on both databases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, inspect, literal_column, select, table, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+from bot.clock import FakeClock
+from bot.services.events import browse, registrations
+from storage.base import Base
+from storage.engine import create_session_pool
+from storage.models import Event, Registration
+from storage.plain_reads import PlainSelect
+from storage.repositories import Repo
+from tests.event_helpers import at, make_event, make_people
+from tests.test_read_blocks import _in_transaction
+
+
+def _columns(instance: Any) -> dict[str, Any]:
+    return {attribute.key: getattr(instance, attribute.key) for attribute in
+            inspect(type(instance)).column_attrs}  # fmt: skip
+
+
+def _same(plain: Any, loaded: Any) -> None:
+    """Every column equal and of the same type (an enum as the enum, a time with its zone)."""
+    assert type(plain) is type(loaded)
+    expected = _columns(loaded)
+    assert _columns(plain) == expected
+    for key, value in _columns(plain).items():
+        assert type(value) is type(expected[key]), key
+        if hasattr(value, "tzinfo"):
+            assert value.utcoffset() == expected[key].utcoffset() == timedelta(0)
+
+
+async def _loaded(repo: Repo, event_id: int, user_id: int) -> tuple[Event, Registration | None]:
+    """The event and the registration as the session loads them."""
+    async with repo.read():
+        found = await repo.session.get(Event, event_id, populate_existing=True)
+        own = (
+            await repo.session.execute(
+                select(Registration)
+                .where(Registration.event_id == event_id, Registration.user_id == user_id)
+                .execution_options(populate_existing=True)
+            )
+        ).scalar_one_or_none()
+    assert found is not None
+    return found, own
+
+
+async def test_the_card_read_gives_what_the_session_gives(repo: Repo, clock: FakeClock) -> None:
+    """Every column of the event and of the person's own registration as the session loads
+    them: texts, numbers, a list, enums, times in UTC, NULLs; no registration as None; the seats
+    and the waitlist counted; no event as None."""
+    found = await make_event(
+        repo, clock, kind="training", level="basis", capacity=2, contribution="€ 5",
+        description="Oefenen met <b>vragen</b>", registration_deadline=at(clock, days=3),
+        reminder_offsets=[60, 24 * 60], latitude=52.09, longitude=5.12,
+    )  # fmt: skip
+    first, second, third, outsider = await make_people(repo, clock, 4, 600)
+    await registrations.sign_up(repo, found.id, first, now=clock.now())
+    await registrations.sign_up(repo, found.id, second, now=clock.now())
+    await registrations.sign_up(repo, found.id, third, now=clock.now())  # waitlisted
+    for user_id in (first, third, outsider):
+        async with repo.read():
+            row = await repo.registrations.event_with_own(found.id, user_id)
+        assert row is not None
+        event_row, own, seats, waiting = row
+        loaded_event, loaded_own = await _loaded(repo, found.id, user_id)
+        _same(event_row, loaded_event)
+        if loaded_own is None:
+            assert own is None
+        else:
+            _same(own, loaded_own)
+        assert (seats, waiting) == (2, 1)
+    async with repo.read():
+        assert await repo.registrations.event_with_own(found.id + 1000, first) is None
+
+
+async def test_a_snapshot_is_detached_and_a_change_to_it_is_not_written(
+    repo: Repo, clock: FakeClock
+) -> None:
+    found = await make_event(repo, clock)
+    (user_id,) = await make_people(repo, clock, 1, 700)
+    await registrations.sign_up(repo, found.id, user_id, now=clock.now())
+    view, own = await browse.view_for(repo, found.id, user_id)
+    assert own is not None
+    assert inspect(view.event).detached and inspect(own).detached
+    view.event.title = "Iets anders"
+    async with repo.write():
+        pass
+    again, _ = await browse.view_for(repo, found.id, user_id)
+    assert again.event.title == "Samen aan tafel"
+
+
+async def test_the_card_read_goes_past_the_orm_and_listeners_still_see_it(
+    repo: Repo, clock: FakeClock
+) -> None:
+    """No ORM execution for a card (the cost it saves), one statement that statement listeners
+    see, and in a read block no transaction around it."""
+    found = await make_event(repo, clock)
+    orm: list[Any] = []
+    statements: list[str] = []
+    sync_engine = repo.session.bind.sync_engine if repo.session.bind else None
+    assert sync_engine is not None
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    def executed(orm_execute: Any) -> None:
+        orm.append(orm_execute.statement)
+
+    event.listen(repo.session.sync_session, "do_orm_execute", executed)
+    event.listen(sync_engine, "before_cursor_execute", seen)
+    try:
+        async with repo.read():
+            row = await repo.registrations.event_with_own(found.id, 1)
+            assert not await _in_transaction(repo)
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", seen)
+        event.remove(repo.session.sync_session, "do_orm_execute", executed)
+    assert row is not None and row[0].title == "Samen aan tafel"
+    assert orm == []
+    assert len(statements) == 1 and "FROM events" in statements[0]
+
+
+async def test_a_plain_read_in_a_write_block_sees_what_the_block_wrote(
+    repo: Repo, clock: FakeClock
+) -> None:
+    event_id = (await make_event(repo, clock)).id
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo):
+        async with repo.write():
+            await repo.session.execute(
+                text("UPDATE events SET title = 'Nieuw' WHERE id = :id"), {"id": event_id}
+            )
+            row = await repo.registrations.event_with_own(event_id, 1)
+            assert await _in_transaction(repo)
+            assert row is not None and row[0].title == "Nieuw"
+            raise Undo
+    async with repo.read():
+        row = await repo.registrations.event_with_own(event_id, 1)
+    assert row is not None and row[0].title == "Samen aan tafel"
+
+
+async def test_a_failing_plain_read_raises_as_sqlalchemy_does_and_the_session_goes_on(
+    repo: Repo, clock: FakeClock
+) -> None:
+    found = await make_event(repo, clock)
+    missing = PlainSelect(
+        literal_column("1"), build=lambda *columns: select(*columns).select_from(table("nowhere"))
+    )
+    with pytest.raises(DBAPIError):
+        async with repo.read():
+            await missing.first(repo.session, {})
+    async with repo.read():
+        row = await repo.registrations.event_with_own(found.id, 1)
+    assert row is not None
+
+
+async def test_with_another_driver_the_statement_runs_through_the_session(
+    tmp_path: Any, clock: FakeClock, repo: Repo
+) -> None:
+    """SQLAlchemy's own aiosqlite driver knows no plain reads: the same rows come back."""
+    if repo.session.bind.dialect.name != "sqlite":
+        pytest.skip("one other driver is enough")
+    other = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'other.db'}")
+    try:
+        async with other.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+        async with create_session_pool(other)() as session:
+            plain_repo = Repo(session)
+            found = await make_event(plain_repo, clock, capacity=3)
+            (user_id,) = await make_people(plain_repo, clock, 1, 800)
+            await registrations.sign_up(plain_repo, found.id, user_id, now=clock.now())
+            async with plain_repo.read():
+                row = await plain_repo.registrations.event_with_own(found.id, user_id)
+            assert row is not None
+            event_row, own, seats, waiting = row
+            loaded_event, loaded_own = await _loaded(plain_repo, found.id, user_id)
+            _same(event_row, loaded_event)
+            _same(own, loaded_own)
+            assert (seats, waiting) == (1, 0)
+            assert isinstance(session, AsyncSession)
+    finally:
+        await other.dispose()
