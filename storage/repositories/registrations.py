@@ -6,6 +6,7 @@ transaction that holds the event's lock (`EventRepository.lock` after `Repo.writ
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,9 +103,9 @@ _FACTS = (
     _latest(_answered, "age_group"),
     _latest(_answered, "neighbourhood"),
 )
-_SIGN_UP_FACTS = _with_own_registration(*_FACTS)
+_SIGN_UP_FACTS = PlainSelect(*_FACTS, build=_with_own_registration)
 # The event and the facts together, where the transaction held the lock from its start.
-_EVENT_AND_SIGN_UP_FACTS = _with_own_registration(Event, *_FACTS)
+_EVENT_AND_SIGN_UP_FACTS = PlainSelect(Event, *_FACTS, build=_with_own_registration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +152,16 @@ class RegistrationRepository:
     async def sign_up_facts(self, event_id: int, user_id: int) -> SignUpFacts:
         """The person's own registration, how full the event is and their latest answers,
         read together (call with the event locked)."""
-        result = await self._session.execute(
-            _SIGN_UP_FACTS, {"event_id": event_id, "user_id": user_id}
-        )
-        return SignUpFacts.of_row(result.first())
+        row = await _SIGN_UP_FACTS.first(self._session, {"event_id": event_id, "user_id": user_id})
+        return await self._kept(SignUpFacts.of_row(row))
+
+    async def _kept(self, facts: SignUpFacts) -> SignUpFacts:
+        """The facts with the person's registration kept by the session, as the sign-up
+        changes it (read as a snapshot, `storage.plain_reads`)."""
+        if facts.registration is None:
+            return facts
+        kept = await self._session.merge(facts.registration, load=False)
+        return dataclasses.replace(facts, registration=kept)
 
     async def lock_with_facts(
         self, event_id: int, user_id: int
@@ -162,7 +169,9 @@ class RegistrationRepository:
         """The event, locked as `EventRepository.lock` does (None when there is none), and the
         facts of a sign-up read after it (`sign_up_facts`). One statement reads both when the
         write has held the event's row from its start (`write_lock.held_from_start`: on SQLite
-        the database's write lock, on PostgreSQL a row locked as the transaction began).
+        the database's write lock, on PostgreSQL a row locked as the transaction began); the
+        event is then a snapshot to read (`storage.plain_reads`). The registration is always
+        kept by the session.
         Otherwise two statements: one statement sees what was committed as it began, which may
         be before it waited for the row, so the facts are read once the row is held."""
         params = {"event_id": event_id, "user_id": user_id}
@@ -171,10 +180,10 @@ class RegistrationRepository:
             if event is None:
                 return None, SignUpFacts.of_row(None)
             return event, await self.sign_up_facts(event_id, user_id)
-        row = (await self._session.execute(_EVENT_AND_SIGN_UP_FACTS, params)).first()
+        row = await _EVENT_AND_SIGN_UP_FACTS.first(self._session, params)
         if row is None:
             return None, SignUpFacts.of_row(None)
-        return row[0], SignUpFacts.of_row(row[1:])
+        return row[0], await self._kept(SignUpFacts.of_row(row[1:]))
 
     async def add(self, registration: Registration) -> Registration:
         """A new registration, stored at once (one INSERT, its id filled in)."""
