@@ -21,11 +21,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Select, inspect
+from sqlalchemy import Executable, Select, inspect
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
+from sqlalchemy.sql.expression import ReturnsRows
 
 Processor = Callable[[Any], Any] | None
 
@@ -49,20 +50,26 @@ class _Part:
 
 class _Compiled:
     """The statement for one database: its text, its parameters in order (those written in it
-    already converted), and the converters of its columns, known from the first result."""
+    already converted), and the converters of its columns, known from the first result. A
+    statement for which SQLAlchemy would work out values at execution (an INSERT that leaves
+    a column with a Python default to it) has no text: it runs through the session."""
 
-    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
-        if compiled.positiontup is None:
-            raise ValueError("a plain read needs a driver with positional parameters")
-        self.sql = compiled.string
-        self.types = [column.type for column in statement.selected_columns]
+    def __init__(
+        self, statement: ReturnsRows, dialect: Dialect, columns: Sequence[str] | None
+    ) -> None:
+        compiled: Any = statement.compile(
+            dialect=dialect, column_keys=list(columns) if columns is not None else None
+        )
+        self.sql: str | None = compiled.string
+        if compiled.positiontup is None or compiled.insert_prefetch or compiled.update_prefetch:
+            self.sql = None
+        self.types = [column.type for column in statement.exported_columns]
         self.dialect = dialect
         self.slots: list[tuple[str | None, Any, Processor]] = []
-        for name in compiled.positiontup:
+        for name in compiled.positiontup or ():
             bind = compiled.binds[name]
             if bind.expanding:
-                raise ValueError("a plain read takes no expanding parameter")
+                raise ValueError("a plain statement takes no expanding parameter")
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if bind.required:
                 self.slots.append((bind.key, None, process))
@@ -84,6 +91,57 @@ class _Compiled:
                 for type_, column in zip(self.types, description, strict=True)
             ]
         return self.results
+
+
+class PlainStatement:
+    """A statement that returns rows (a SELECT, or a write with RETURNING), its rows as tuples
+    of converted values. Made once, where the statement is built: it keeps the statement's
+    compiled forms (per database, and for an INSERT per set of columns given)."""
+
+    def __init__(self, statement: ReturnsRows) -> None:
+        if not isinstance(statement, Executable):
+            raise TypeError("a plain statement is one that runs")
+        self.statement = statement
+        self.keys: tuple[str, ...] = tuple(column.key for column in statement.exported_columns)
+        self._compiled: dict[tuple[str, tuple[str, ...] | None], _Compiled] = {}
+
+    async def rows(
+        self,
+        session: AsyncSession,
+        values: Mapping[str, Any],
+        *,
+        columns: tuple[str, ...] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """The rows for `values`; `columns`: the columns an INSERT is given (the keys of
+        `values`), which its text depends on."""
+        connection = await session.connection()
+        sync = connection.sync_connection
+        driver: Any = None if sync is None or sync.invalidated else sync.connection.dbapi_connection
+        compiled = None
+        if driver is not None and hasattr(driver, "fetch_rows"):
+            assert sync is not None
+            compiled = self._for(sync.dialect, columns)
+        if compiled is None or compiled.sql is None:
+            result = await session.execute(self.statement, dict(values))
+            return [tuple(row) for row in result]
+        assert sync is not None
+        parameters = compiled.parameters(values)
+        description, rows = await _fetch(connection, sync, driver, compiled.sql, parameters)
+        converters = compiled.converters(description)
+        return [
+            tuple(
+                convert(value) if convert else value
+                for convert, value in zip(converters, row, strict=True)
+            )
+            for row in rows
+        ]
+
+    def _for(self, dialect: Dialect, columns: tuple[str, ...] | None) -> _Compiled:
+        key = (dialect.name, columns)
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = _Compiled(self.statement, dialect, columns)
+        return found
 
 
 class PlainSelect:
@@ -111,7 +169,7 @@ class PlainSelect:
                 self._parts.append(_Part(len(columns), None, (), ()))
                 columns.append(part)
         self.statement = build(*columns)
-        self._compiled: dict[str, _Compiled] = {}
+        self._plain = PlainStatement(self.statement)
 
     async def first(
         self, session: AsyncSession, values: Mapping[str, Any]
@@ -120,32 +178,7 @@ class PlainSelect:
         return rows[0] if rows else None
 
     async def rows(self, session: AsyncSession, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        connection = await session.connection()
-        sync = connection.sync_connection
-        driver: Any = None if sync is None or sync.invalidated else sync.connection.dbapi_connection
-        if driver is None or not hasattr(driver, "fetch_rows"):
-            result = await session.execute(self.statement, dict(values))
-            return [self._shaped(tuple(row)) for row in result]
-        assert sync is not None
-        compiled = self._for(sync.dialect)
-        parameters = compiled.parameters(values)
-        description, rows = await _fetch(connection, sync, driver, compiled.sql, parameters)
-        converters = compiled.converters(description)
-        return [
-            self._shaped(
-                tuple(
-                    convert(value) if convert else value
-                    for convert, value in zip(converters, row, strict=True)
-                )
-            )
-            for row in rows
-        ]
-
-    def _for(self, dialect: Dialect) -> _Compiled:
-        found = self._compiled.get(dialect.name)
-        if found is None:
-            found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
-        return found
+        return [self._shaped(row) for row in await self._plain.rows(session, values)]
 
     def _shaped(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         shaped: list[Any] = []

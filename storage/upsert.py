@@ -16,7 +16,7 @@ model is also the attribute's name (`_table_of` checks it).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -37,6 +37,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+
+from storage.plain_reads import PlainStatement
 
 _Model = TypeVar("_Model", bound=DeclarativeBase)
 
@@ -71,8 +73,8 @@ async def insert_new(session: AsyncSession, instance: _Model) -> _Model:
     model = type(instance)
     given = _given(instance, _table_of(model))
     statement = _returning_row(_insert_of(session), model)
-    row = (await session.execute(statement, given)).mappings().one()
-    return _kept_as_read(session, instance, row)
+    (row,) = await statement.rows(session, given, columns=tuple(sorted(given)))
+    return _kept_as_read(session, instance, dict(zip(statement.keys, row, strict=True)))
 
 
 def _given(instance: DeclarativeBase, table: Table) -> dict[str, Any]:
@@ -116,8 +118,8 @@ async def insert_new_with_rows(
     parameters = {f"new_{column}": value for column, value in given.items()}
     for number, values in enumerate(rows):
         parameters.update({f"row{number}_{column}": value for column, value in values.items()})
-    found = (await session.execute(statement, parameters)).mappings().one()
-    return _kept_as_read(session, instance, found)
+    (found,) = await statement.rows(session, parameters)
+    return _kept_as_read(session, instance, dict(zip(statement.keys, found, strict=True)))
 
 
 async def insert_or_refresh(
@@ -145,7 +147,7 @@ def _as_read(session: AsyncSession, model: type[_Model], row: RowMapping) -> _Mo
     return held
 
 
-def _kept_as_read(session: AsyncSession, instance: _Model, row: RowMapping) -> _Model:
+def _kept_as_read(session: AsyncSession, instance: _Model, row: Mapping[Any, Any]) -> _Model:
     """The object holding the row it was stored as, in the session as if it had been read:
     nothing of it is left to write."""
     for key, value in row.items():
@@ -172,9 +174,9 @@ async def insert_many_or_ignore(
 
 
 @cache
-def _returning_row(insert: Callable[..., Any], model: type[DeclarativeBase]) -> Any:
+def _returning_row(insert: Callable[..., Any], model: type[DeclarativeBase]) -> PlainStatement:
     table = _table_of(model)
-    return insert(table).returning(*table.columns)
+    return PlainStatement(insert(table).returning(*table.columns))
 
 
 @cache
@@ -196,7 +198,7 @@ def _inserting_with_rows(
     other: type[DeclarativeBase],
     columns: tuple[str, ...],
     count: int,
-) -> Any:
+) -> PlainStatement:
     """PostgreSQL: one statement that stores a new row of `model` (its `given` columns) and
     `count` rows of `other` (their `columns`, those whose unique key exists left out), and
     returns the new row. A part of a WITH that writes always runs to its end, whether the rest
@@ -220,7 +222,7 @@ def _inserting_with_rows(
         .on_conflict_do_nothing()
         .cte(f"new_{other_table.name}")
     )
-    return select(*new_row.c).add_cte(new_rows)
+    return PlainStatement(select(*new_row.c).add_cte(new_rows))
 
 
 # Ids handed out ahead, per database and table (PostgreSQL): taken from the table's sequence

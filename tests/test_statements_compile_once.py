@@ -12,10 +12,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from storage.repositories import events, registrations
 
 STATEMENTS = {
-    "card": registrations._EVENT_WITH_OWN,
-    "sign-up facts": registrations._SIGN_UP_FACTS,
+    "card": registrations._EVENT_WITH_OWN.statement,
+    "sign-up facts": registrations._SIGN_UP_FACTS.statement,
     "sign-up lock": events.LOCK_EVENT,
-    "sign-up on SQLite": registrations._EVENT_AND_SIGN_UP_FACTS,
+    "sign-up on SQLite": registrations._EVENT_AND_SIGN_UP_FACTS.statement,
 }
 
 
