@@ -3,13 +3,14 @@ detached snapshots, with the values the session would have given, on both databa
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event, inspect, literal_column, select, table, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from bot.clock import FakeClock
 from bot.services.events import browse, registrations
@@ -274,3 +275,35 @@ async def test_a_registration_found_by_a_sign_up_is_changed_in_the_database(
             )
         ).one()
     assert tuple(row) == ("confirmed", 2)
+
+
+async def test_sign_ups_at_once_take_the_row_before_reading_and_vol_is_vol(
+    engine: AsyncEngine, session_pool: Any, repo: Repo, clock: FakeClock
+) -> None:
+    """Five people in the process at once for two seats: those that wait for the table read
+    the event with its row taken (`FOR UPDATE` on PostgreSQL, sent as a plain statement) and
+    their facts after it; two seats, three waitlist places 1..3."""
+    event_id = (await make_event(repo, clock, capacity=2)).id
+    people = await make_people(repo, clock, 5, 1_100)
+    await repo.session.commit()
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    async def one(user_id: int) -> Any:
+        async with session_pool() as session:
+            return await registrations.sign_up(Repo(session), event_id, user_id, now=clock.now())
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        results = await asyncio.gather(*(one(user_id) for user_id in people))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    outcomes = sorted(result.outcome.value for result in results)
+    assert outcomes == ["confirmed"] * 2 + ["waitlisted"] * 3
+    positions = sorted(r.registration.waitlist_position or 0 for r in results)
+    assert positions == [0, 0, 1, 2, 3]
+    if engine.dialect.name == "postgresql":
+        taken = [s for s in statements if "FOR UPDATE" in s and "FROM events" in s]
+        assert taken and all("registrations" not in s.split("FROM events")[0] for s in taken)

@@ -29,7 +29,7 @@ from storage.models import (
 from storage.models.events import SEAT_STATUSES
 from storage.plain_reads import PlainSelect
 from storage.repositories.event_counts import SEATS_OF_EVENT, WAITING_FOR_EVENT
-from storage.repositories.events import LOCK_EVENT, EventRepository
+from storage.repositories.events import EventRepository
 from storage.repositories.outbox import stored_rows
 from storage.upsert import insert_new, insert_new_with_rows
 
@@ -106,6 +106,13 @@ _FACTS = (
 _SIGN_UP_FACTS = PlainSelect(*_FACTS, build=_with_own_registration)
 # The event and the facts together, where the transaction held the lock from its start.
 _EVENT_AND_SIGN_UP_FACTS = PlainSelect(Event, *_FACTS, build=_with_own_registration)
+# Otherwise the event's row is taken first (as `LOCK_EVENT`), the event read as a snapshot.
+_LOCKED_EVENT = PlainSelect(
+    Event,
+    build=lambda *columns: (
+        select(*columns).where(Event.id == bindparam("event_id")).with_for_update()
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,17 +176,17 @@ class RegistrationRepository:
         """The event, locked as `EventRepository.lock` does (None when there is none), and the
         facts of a sign-up read after it (`sign_up_facts`). One statement reads both when the
         write has held the event's row from its start (`write_lock.held_from_start`: on SQLite
-        the database's write lock, on PostgreSQL a row locked as the transaction began); the
-        event is then a snapshot to read (`storage.plain_reads`). The registration is always
-        kept by the session.
+        the database's write lock, on PostgreSQL a row locked as the transaction began). The
+        event is a snapshot to read (`storage.plain_reads`); the registration is kept by the
+        session.
         Otherwise two statements: one statement sees what was committed as it began, which may
         be before it waited for the row, so the facts are read once the row is held."""
         params = {"event_id": event_id, "user_id": user_id}
         if not write_lock.held_from_start(self._session, EventRepository.row(event_id)):
-            event = (await self._session.execute(LOCK_EVENT, params)).scalars().first()
-            if event is None:
+            locked = await _LOCKED_EVENT.first(self._session, params)
+            if locked is None:
                 return None, SignUpFacts.of_row(None)
-            return event, await self.sign_up_facts(event_id, user_id)
+            return locked[0], await self.sign_up_facts(event_id, user_id)
         row = await _EVENT_AND_SIGN_UP_FACTS.first(self._session, params)
         if row is None:
             return None, SignUpFacts.of_row(None)
