@@ -136,6 +136,10 @@ class PlainStatement:
             for row in rows
         ]
 
+    def mapping(self, row: Sequence[Any]) -> dict[str, Any]:
+        """A row by the names of its columns."""
+        return dict(zip(self.keys, row, strict=True))
+
     def _for(self, dialect: Dialect, columns: tuple[str, ...] | None) -> _Compiled:
         key = (dialect.name, columns)
         found = self._compiled.get(key)

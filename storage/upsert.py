@@ -25,7 +25,6 @@ from sqlalchemy import (
     Engine,
     Integer,
     Result,
-    RowMapping,
     Table,
     bindparam,
     select,
@@ -50,7 +49,7 @@ async def insert_or_ignore(
     # Counted by the key it returns: the row count of an INSERT with its values as parameters
     # is not known on every database.
     statement = _ignoring_returning_key(_insert_of(session), model)
-    return (await session.execute(statement, values)).first() is not None
+    return bool(await statement.rows(session, values, columns=tuple(sorted(values))))
 
 
 async def insert_or_get_nothing(
@@ -59,8 +58,8 @@ async def insert_or_get_nothing(
     """Insert a row unless one with the same unique key exists, in one statement; the new row
     as it was stored (defaults filled in), or None when it existed already."""
     statement = _ignoring_returning_row(_insert_of(session), model)
-    row = (await session.execute(statement, values)).mappings().first()
-    return None if row is None else _as_read(session, model, row)
+    rows = await statement.rows(session, values, columns=tuple(sorted(values)))
+    return _as_read(session, model, statement.mapping(rows[0])) if rows else None
 
 
 async def insert_new(session: AsyncSession, instance: _Model) -> _Model:
@@ -74,7 +73,7 @@ async def insert_new(session: AsyncSession, instance: _Model) -> _Model:
     given = _given(instance, _table_of(model))
     statement = _returning_row(_insert_of(session), model)
     (row,) = await statement.rows(session, given, columns=tuple(sorted(given)))
-    return _kept_as_read(session, instance, dict(zip(statement.keys, row, strict=True)))
+    return _kept_as_read(session, instance, statement.mapping(row))
 
 
 def _given(instance: DeclarativeBase, table: Table) -> dict[str, Any]:
@@ -119,21 +118,22 @@ async def insert_new_with_rows(
     for number, values in enumerate(rows):
         parameters.update({f"row{number}_{column}": value for column, value in values.items()})
     (found,) = await statement.rows(session, parameters)
-    return _kept_as_read(session, instance, dict(zip(statement.keys, found, strict=True)))
+    return _kept_as_read(session, instance, statement.mapping(found))
 
 
 async def insert_or_refresh(
-    session: AsyncSession, statement_for: Callable[[Any], Any], model: type[_Model],
+    session: AsyncSession, statement_for: Callable[[Any], PlainStatement], model: type[_Model],
     values: dict[str, Any],
 ) -> _Model | None:  # fmt: skip
     """Run the upsert that `statement_for` builds (once per database) from the dialect's INSERT
     with `values` as parameters; the row it stored or refreshed, as if read, or None when it
     left an existing row as it was."""
-    row = (await session.execute(statement_for(_insert_of(session)), values)).mappings().first()
-    return None if row is None else _as_read(session, model, row)
+    statement = statement_for(_insert_of(session))
+    rows = await statement.rows(session, values, columns=tuple(sorted(values)))
+    return _as_read(session, model, statement.mapping(rows[0])) if rows else None
 
 
-def _as_read(session: AsyncSession, model: type[_Model], row: RowMapping) -> _Model:
+def _as_read(session: AsyncSession, model: type[_Model], row: Mapping[Any, Any]) -> _Model:
     """The row as the model's object in the session: the object the session holds already for
     that key, brought up to date, or a new one."""
     key = sa_inspect(model).identity_key_from_primary_key(
@@ -169,7 +169,8 @@ async def insert_many_or_ignore(
     keys it returns, the same on every database."""
     if not rows:
         return 0
-    result = await session.execute(_ignoring_returning_key(_insert_of(session), model), rows)
+    statement = _ignoring_returning_key(_insert_of(session), model).statement
+    result = await session.execute(statement, rows)
     return len(result.all())
 
 
@@ -180,15 +181,21 @@ def _returning_row(insert: Callable[..., Any], model: type[DeclarativeBase]) -> 
 
 
 @cache
-def _ignoring_returning_row(insert: Callable[..., Any], model: type[DeclarativeBase]) -> Any:
+def _ignoring_returning_row(
+    insert: Callable[..., Any], model: type[DeclarativeBase]
+) -> PlainStatement:
     table = _table_of(model)
-    return insert(table).on_conflict_do_nothing().returning(*table.columns)
+    return PlainStatement(insert(table).on_conflict_do_nothing().returning(*table.columns))
 
 
 @cache
-def _ignoring_returning_key(insert: Callable[..., Any], model: type[DeclarativeBase]) -> Any:
+def _ignoring_returning_key(
+    insert: Callable[..., Any], model: type[DeclarativeBase]
+) -> PlainStatement:
     table = _table_of(model)
-    return insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return PlainStatement(
+        insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    )
 
 
 @cache

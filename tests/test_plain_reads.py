@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.services.events import browse, registrations
 from storage.base import Base
 from storage.engine import create_session_pool
-from storage.models import Event, Registration
+from storage.models import Event, Registration, Role
 from storage.plain_reads import PlainSelect
 from storage.repositories import Repo
 from tests.event_helpers import at, make_event, make_people
@@ -307,3 +307,38 @@ async def test_sign_ups_at_once_take_the_row_before_reading_and_vol_is_vol(
     if engine.dialect.name == "postgresql":
         taken = [s for s in statements if "FOR UPDATE" in s and "FROM events" in s]
         assert taken and all("registrations" not in s.split("FROM events")[0] for s in taken)
+
+
+async def test_someone_new_is_stored_and_refreshed_by_plain_statements(
+    repo: Repo, clock: FakeClock
+) -> None:
+    """Storing someone new, and writing what changed of someone known, are one plain statement
+    each (no execution through the session); the row comes back as the session's object."""
+    executed: list[Any] = []
+
+    def seen(orm_execute: Any) -> None:
+        executed.append(orm_execute.statement)
+
+    sight = {
+        "first_name": "Anna", "last_name": None, "username": "anna", "telegram_language": "nl",
+        "now": clock.now(), "seen_before": clock.now(), "coordinator": False,
+    }  # fmt: skip
+    event.listen(repo.session.sync_session, "do_orm_execute", seen)
+    try:
+        async with repo.write_one():
+            new = await repo.users.record_sight(1_200, **sight)
+        async with repo.write_one():
+            renamed = await repo.users.record_sight(1_200, **(sight | {"first_name": "Ans"}))
+    finally:
+        event.remove(repo.session.sync_session, "do_orm_execute", seen)
+    assert executed == []
+    assert new is renamed and new in repo.session
+    assert (new.first_name, new.username, new.role, new.is_reachable) == (
+        "Ans", "anna", Role.RESIDENT, True
+    )  # fmt: skip
+    assert new.created_at == clock.now()
+    async with repo.read():
+        stored = (
+            await repo.session.execute(text("SELECT first_name, role FROM users WHERE id = 1200"))
+        ).one()
+    assert tuple(stored) == ("Ans", "resident")

@@ -11,6 +11,7 @@ from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Role, User
+from storage.plain_reads import PlainStatement
 from storage.upsert import insert_or_get_nothing, insert_or_refresh
 
 # What Telegram tells about a person on every update, kept as it was last seen.
@@ -18,7 +19,7 @@ _FROM_TELEGRAM = ("first_name", "last_name", "username", "telegram_language")
 
 
 @cache
-def _sight(insert: Any) -> Any:
+def _sight(insert: Any) -> PlainStatement:
     """Someone new stored, or someone known refreshed when what Telegram says of them changed,
     they were last seen before `seen_before`, or they became a coordinator; the row comes back
     when it was written (one statement either way)."""
@@ -32,9 +33,11 @@ def _sight(insert: Any) -> Any:
     )
     refreshed = {name: new[name] for name in (*_FROM_TELEGRAM, "last_seen_at")}
     refreshed["role"] = case((new.role == Role.COORDINATOR, new.role), else_=users.c.role)
-    return statement.on_conflict_do_update(
-        index_elements=[users.c.id], set_=refreshed, where=changed
-    ).returning(*users.columns)
+    return PlainStatement(
+        statement.on_conflict_do_update(
+            index_elements=[users.c.id], set_=refreshed, where=changed
+        ).returning(*users.columns)
+    )
 
 
 def _new_row(
