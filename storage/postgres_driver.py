@@ -74,7 +74,7 @@ class LockFirstConnection(AsyncAdapt_asyncpg_connection):
 
     async def fetch_rows(self, operation: str, parameters: Sequence[Any]) -> tuple[Any, list[Any]]:
         """A statement's description and rows, sent as a cursor sends it (in the transaction,
-        begun first if it is still to be: `storage.plain_reads`), its errors those of the
+        begun first if it is still to be: `storage.plain_statements`), its errors those of the
         cursor."""
         cursor: Any = self.cursor()
         await cursor._prepare_and_execute(operation, parameters)

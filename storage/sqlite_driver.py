@@ -145,7 +145,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     async def fetch_rows(self, operation: str, parameters: Sequence[Any]) -> tuple[Any, list[Any]]:
         """A statement's description and rows, sent as a cursor sends it
-        (`storage.plain_reads`), its errors those of the cursor."""
+        (`storage.plain_statements`), its errors those of the cursor."""
         try:
             description, rows, _count, _last = await self.trip(operation, parameters, False)
         except Exception as error:

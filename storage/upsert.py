@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from storage.plain_reads import PlainStatement
+from storage.plain_statements import PlainStatement
 
 _Model = TypeVar("_Model", bound=DeclarativeBase)
 

@@ -27,7 +27,7 @@ from storage.models import (
     User,
 )
 from storage.models.events import SEAT_STATUSES
-from storage.plain_reads import PlainSelect
+from storage.plain_statements import PlainSelect
 from storage.repositories.event_counts import SEATS_OF_EVENT, WAITING_FOR_EVENT
 from storage.repositories.events import EventRepository
 from storage.repositories.outbox import stored_rows
@@ -148,7 +148,7 @@ class RegistrationRepository:
         self, event_id: int, user_id: int
     ) -> tuple[Event, Registration | None, int, int] | None:
         """An event, the person's own registration and (seats taken, waitlist places), read
-        together as snapshots to show (`storage.plain_reads`: detached, a change to them is not
+        together as snapshots to show (`storage.plain_statements`: detached, a change to them is not
         written); None when there is no such event."""
         row = await _EVENT_WITH_OWN.first(self._session, {"event_id": event_id, "user_id": user_id})
         if row is None:
@@ -164,7 +164,7 @@ class RegistrationRepository:
 
     async def _kept(self, facts: SignUpFacts) -> SignUpFacts:
         """The facts with the person's registration kept by the session, as the sign-up
-        changes it (read as a snapshot, `storage.plain_reads`)."""
+        changes it (read as a snapshot, `storage.plain_statements`)."""
         if facts.registration is None:
             return facts
         kept = await self._session.merge(facts.registration, load=False)
@@ -177,7 +177,7 @@ class RegistrationRepository:
         facts of a sign-up read after it (`sign_up_facts`). One statement reads both when the
         write has held the event's row from its start (`write_lock.held_from_start`: on SQLite
         the database's write lock, on PostgreSQL a row locked as the transaction began). The
-        event is a snapshot to read (`storage.plain_reads`); the registration is kept by the
+        event is a snapshot to read (`storage.plain_statements`); the registration is kept by the
         session.
         Otherwise two statements: one statement sees what was committed as it began, which may
         be before it waited for the row, so the facts are read once the row is held."""

@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Role, User
-from storage.plain_reads import PlainStatement
+from storage.plain_statements import PlainStatement
 from storage.upsert import insert_or_get_nothing, insert_or_refresh
 
 # What Telegram tells about a person on every update, kept as it was last seen.

@@ -1,5 +1,6 @@
-"""Plain reads (`storage.plain_reads`): the card's read goes from the driver straight into
-detached snapshots, with the values the session would have given, on both databases."""
+"""Plain statements (`storage.plain_statements`): the card's and a sign-up's reads go from the
+driver straight into detached snapshots, and new rows are stored without the session's
+execution, with the values the session would have given, on both databases."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from bot.services.events import browse, registrations
 from storage.base import Base
 from storage.engine import create_session_pool
 from storage.models import Event, Registration, Role
-from storage.plain_reads import PlainSelect
+from storage.plain_statements import PlainSelect
 from storage.repositories import Repo
 from tests.event_helpers import at, make_event, make_people
 from tests.test_read_blocks import _in_transaction

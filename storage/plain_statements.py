@@ -1,18 +1,21 @@
-"""Reads whose rows go from the driver straight into detached model objects, for the reads the
-bot makes most (the card of an event).
+"""Statements sent by the project's drivers without SQLAlchemy's execution machinery, for what
+the bot does most: the card of an event, a sign-up's reads, a new row stored with RETURNING.
 
 Through the session, one statement passes the ORM's loading (built again at every execution),
 an execution context, a result object and, on asyncio, a greenlet: for the card's one row by
-primary key that was several times the database's own work. A `PlainSelect` is compiled once
-for each database, sent on the session's own connection by the project's drivers
+primary key that was several times the database's own work. A `PlainStatement` (a SELECT, or a
+write that returns rows) is compiled once for each database (and, for an INSERT, each set of
+columns it is given), sent on the session's own connection by the project's drivers
 (`storage.sqlite_driver`, `storage.postgres_driver`: in the session's transaction when one is
 open, without one in a read block), and its values are converted by the same type processors
-SQLAlchemy uses, so they are what the session would have given.
+SQLAlchemy uses, so they are what the session would have given. An INSERT that leaves a column
+with a Python default to SQLAlchemy, or a driver without plain statements, goes through the
+session as before.
 
-The model objects it makes are detached snapshots: read them; a change to one is not written,
-and a column left out of the statement raises when read instead of being loaded. Listeners of
-`before_cursor_execute` and `after_cursor_execute` see each statement as they see any other.
-With another driver the statement runs through the session.
+A `PlainSelect` turns the rows into detached model objects: snapshots to read. A change to one
+is not written, and a column left out of the statement raises when read instead of being
+loaded. Listeners of `before_cursor_execute` and `after_cursor_execute` see each statement as
+they see any other.
 """
 
 from __future__ import annotations
