@@ -225,7 +225,8 @@ async def _fetch(
             await connection.invalidate(error)
         raise DBAPIError.instance(
             sql, parameters, error, dialect.loaded_dbapi.Error,
-            connection_invalidated=lost, dialect=dialect,
+            hide_parameters=sync.engine.hide_parameters, connection_invalidated=lost,
+            dialect=dialect,
         ) from error  # fmt: skip
     if listened:
         sync.dispatch.after_cursor_execute(sync, None, sql, parameters, None, False)

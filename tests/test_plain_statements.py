@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, inspect, literal_column, select, table, text
+from sqlalchemy import bindparam, event, inspect, literal_column, select, table, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
@@ -156,13 +156,21 @@ async def test_a_plain_read_in_a_write_block_sees_what_the_block_wrote(
 async def test_a_failing_plain_read_raises_as_sqlalchemy_does_and_the_session_goes_on(
     repo: Repo, clock: FakeClock
 ) -> None:
+    """SQLAlchemy's error, with the values sent kept out of its text (they may be someone's
+    name), and the next read of the session works."""
     found = await make_event(repo, clock)
     missing = PlainSelect(
-        literal_column("1"), build=lambda *columns: select(*columns).select_from(table("nowhere"))
+        literal_column("1"),
+        build=lambda *columns: (
+            select(*columns)
+            .select_from(table("nowhere"))
+            .where(literal_column("name") == bindparam("name"))
+        ),
     )
-    with pytest.raises(DBAPIError):
+    with pytest.raises(DBAPIError) as raised:
         async with repo.read():
-            await missing.first(repo.session, {})
+            await missing.first(repo.session, {"name": "Anna de Vries"})
+    assert "nowhere" in str(raised.value) and "Anna" not in str(raised.value)
     async with repo.read():
         row = await repo.registrations.event_with_own(found.id, 1)
     assert row is not None
