@@ -166,12 +166,50 @@ async def insert_many_or_ignore(
     The rows go as parameters of one cached statement, which SQLAlchemy sends as one multi-row
     INSERT (its "insertmanyvalues"): rows written into the statement itself (`.values(rows)`)
     would make a new statement to compile on every call. What was inserted is counted by the
-    keys it returns, the same on every database."""
+    keys it returns, the same on every database.
+
+    A few rows of the same columns (a seat's reminders) go as one plain statement instead,
+    compiled once for each number of rows up to `_FEW_ROWS` (`storage.plain_statements`)."""
     if not rows:
         return 0
+    columns = tuple(rows[0])
+    if len(rows) <= _FEW_ROWS and all(tuple(row) == columns for row in rows):
+        few = _ignoring_rows_returning_key(_insert_of(session), model, columns, len(rows))
+        values = {
+            f"row{number}_{column}": value
+            for number, row in enumerate(rows)
+            for column, value in row.items()
+        }
+        return len(await few.rows(session, values))
     statement = _ignoring_returning_key(_insert_of(session), model).statement
     result = await session.execute(statement, rows)
     return len(result.all())
+
+
+# The most rows stored as one plain statement of their own (one compiled form per number).
+_FEW_ROWS = 8
+
+
+@cache
+def _ignoring_rows_returning_key(
+    insert: Callable[..., Any],
+    model: type[DeclarativeBase],
+    columns: tuple[str, ...],
+    count: int,
+) -> PlainStatement:
+    """`count` rows of `columns` as parameters (`row<n>_<column>`), those whose unique key
+    exists left out; the keys of those stored come back."""
+    table = _table_of(model)
+    rows = [
+        {
+            column: bindparam(f"row{number}_{column}", type_=table.c[column].type)
+            for column in columns
+        }
+        for number in range(count)
+    ]
+    return PlainStatement(
+        insert(table).values(rows).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    )
 
 
 @cache

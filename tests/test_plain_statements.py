@@ -5,6 +5,7 @@ execution, with the values the session would have given, on both databases."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -204,12 +205,11 @@ async def test_with_another_driver_the_statement_runs_through_the_session(
         await other.dispose()
 
 
-async def test_a_new_seat_and_its_reminders_go_past_the_session_on_postgresql(
+async def test_a_new_seat_and_its_reminders_go_past_the_session(
     repo: Repo, clock: FakeClock
 ) -> None:
-    """The INSERT of a new seat (with its reminders in the same statement on PostgreSQL) is a
-    plain statement: no INSERT through the session there; on SQLite only the reminders
-    (several rows at once) go through it."""
+    """A new seat and its reminders are stored by plain statements (one on PostgreSQL, two on
+    SQLite): no INSERT goes through the session."""
     event_id = (await make_event(repo, clock)).id
     (user_id,) = await make_people(repo, clock, 1, 900)
     executed: list[Any] = []
@@ -224,7 +224,7 @@ async def test_a_new_seat_and_its_reminders_go_past_the_session_on_postgresql(
         event.remove(repo.session.sync_session, "do_orm_execute", seen)
     postgres = repo.session.bind.dialect.name == "postgresql"
     inserts = [s for s in executed if getattr(s, "is_insert", False)]
-    assert len(inserts) == (0 if postgres else 1)
+    assert inserts == []
     # Besides, at most the block of ids a new seat's id is taken from ahead (PostgreSQL).
     others = [str(s) for s in executed if not getattr(s, "is_insert", False)]
     assert all("nextval" in statement for statement in others) and len(others) <= int(postgres)
@@ -351,3 +351,43 @@ async def test_someone_new_is_stored_and_refreshed_by_plain_statements(
             await repo.session.execute(text("SELECT first_name, role FROM users WHERE id = 1200"))
         ).one()
     assert tuple(stored) == ("Ans", "resident")
+
+
+async def test_a_few_messages_are_one_plain_statement_and_many_go_through_the_session(
+    repo: Repo, clock: FakeClock
+) -> None:
+    """Three messages (one whose key exists) are one plain statement that counts the two
+    stored; twelve go as SQLAlchemy's multi-row INSERT through the session."""
+    (user_id,) = await make_people(repo, clock, 1, 1_300)
+
+    def message(key: str) -> dict[str, Any]:
+        return {
+            "key": key, "recipient_id": user_id, "kind": "event.reminder", "params": {"n": 1},
+            "due_at": clock.now(), "subject": None, "urgent": False,
+        }  # fmt: skip
+
+    executed: list[Any] = []
+
+    def seen(orm_execute: Any) -> None:
+        executed.append(orm_execute.statement)
+
+    event.listen(repo.session.sync_session, "do_orm_execute", seen)
+    try:
+        async with repo.write():
+            assert await repo.outbox.add_many([message("a")], now=clock.now()) == 1
+            few = await repo.outbox.add_many(
+                [message("a"), message("b"), message("c")], now=clock.now()
+            )
+        assert (few, executed) == (2, [])
+        async with repo.write():
+            many = await repo.outbox.add_many(
+                [message(f"m{n}") for n in range(12)], now=clock.now()
+            )
+        assert many == 12 and len(executed) == 1
+    finally:
+        event.remove(repo.session.sync_session, "do_orm_execute", seen)
+    async with repo.read():
+        keys = (await repo.session.execute(text("SELECT key, params FROM outbox"))).all()
+    assert sorted(key for key, _ in keys) == sorted(["a", "b", "c", *(f"m{n}" for n in range(12))])
+    stored = [json.loads(params) if isinstance(params, str) else params for _, params in keys]
+    assert stored == [{"n": 1}] * 15  # as JSON
