@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from sqlalchemy import Executable, Select, inspect
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
 from sqlalchemy.sql.expression import ReturnsRows
 
@@ -117,8 +117,9 @@ class PlainStatement:
     ) -> list[tuple[Any, ...]]:
         """The rows for `values`; `columns`: the columns an INSERT is given (the keys of
         `values`), which its text depends on."""
-        connection = await session.connection()
-        sync = connection.sync_connection
+        sync = _held_connection(session)
+        if sync is None:
+            sync = (await session.connection()).sync_connection
         driver: Any = None if sync is None or sync.invalidated else sync.connection.dbapi_connection
         compiled = None
         if driver is not None and hasattr(driver, "fetch_rows"):
@@ -129,7 +130,7 @@ class PlainStatement:
             return [tuple(row) for row in result]
         assert sync is not None
         parameters = compiled.parameters(values)
-        description, rows = await _fetch(connection, sync, driver, compiled.sql, parameters)
+        description, rows = await _fetch(session, sync, driver, compiled.sql, parameters)
         converters = compiled.converters(description)
         return [
             tuple(
@@ -204,8 +205,18 @@ class PlainSelect:
         return tuple(shaped)
 
 
+def _held_connection(session: AsyncSession) -> Connection | None:
+    """The connection the session's transaction holds already (a block of `Repo` takes it as
+    it begins), found without a trip through a greenlet; None when it holds none (or several)."""
+    transaction = session.sync_session.get_transaction()
+    if transaction is None or not transaction.is_active:
+        return None
+    held = transaction.connections
+    return next(iter(held)) if len(held) == 1 else None
+
+
 async def _fetch(
-    connection: AsyncConnection,
+    session: AsyncSession,
     sync: Connection,
     driver: _PlainDriver,
     sql: str,
@@ -222,7 +233,7 @@ async def _fetch(
     except dialect.loaded_dbapi.Error as error:
         lost = dialect.is_disconnect(error, driver, None)  # type: ignore[arg-type]
         if lost:
-            await connection.invalidate(error)
+            await (await session.connection()).invalidate(error)
         raise DBAPIError.instance(
             sql, parameters, error, dialect.loaded_dbapi.Error,
             hide_parameters=sync.engine.hide_parameters, connection_invalidated=lost,
