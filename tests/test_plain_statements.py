@@ -391,3 +391,14 @@ async def test_a_few_messages_are_one_plain_statement_and_many_go_through_the_se
     assert sorted(key for key, _ in keys) == sorted(["a", "b", "c", *(f"m{n}" for n in range(12))])
     stored = [json.loads(params) if isinstance(params, str) else params for _, params in keys]
     assert stored == [{"n": 1}] * 15  # as JSON
+
+
+async def test_a_plain_read_outside_a_block_takes_a_connection_of_its_own(
+    repo: Repo, clock: FakeClock
+) -> None:
+    """Without a block the session has no connection yet: the plain read asks it for one."""
+    event_id = (await make_event(repo, clock)).id
+    assert repo.session.sync_session.get_transaction() is None
+    row = await repo.registrations.event_with_own(event_id, 1)
+    assert row is not None and row[0].id == event_id
+    await repo.session.rollback()
