@@ -99,36 +99,25 @@ class _Compiled:
 class PlainStatement:
     """A statement that returns rows (a SELECT, or a write with RETURNING), its rows as tuples
     of converted values. Made once, where the statement is built: it keeps the statement's
-    compiled forms (per database, and for an INSERT per set of columns given)."""
+    compiled forms, per database, and with `columns_from_values` (an INSERT whose columns are
+    those its values give) per set of columns."""
 
-    def __init__(self, statement: ReturnsRows) -> None:
+    def __init__(self, statement: ReturnsRows, *, columns_from_values: bool = False) -> None:
         if not isinstance(statement, Executable):
             raise TypeError("a plain statement is one that runs")
         self.statement = statement
         self.keys: tuple[str, ...] = tuple(column.key for column in statement.exported_columns)
+        self._columns_from_values = columns_from_values
         self._compiled: dict[tuple[str, tuple[str, ...] | None], _Compiled] = {}
 
-    async def rows(
-        self,
-        session: AsyncSession,
-        values: Mapping[str, Any],
-        *,
-        columns: tuple[str, ...] | None = None,
-    ) -> list[tuple[Any, ...]]:
-        """The rows for `values`; `columns`: the columns an INSERT is given (the keys of
-        `values`), which its text depends on."""
-        sync = _held_connection(session)
-        if sync is None:
-            sync = (await session.connection()).sync_connection
-        driver: Any = None if sync is None or sync.invalidated else sync.connection.dbapi_connection
-        compiled = None
-        if driver is not None and hasattr(driver, "fetch_rows"):
-            assert sync is not None
-            compiled = self._for(sync.dialect, columns)
-        if compiled is None or compiled.sql is None:
+    async def rows(self, session: AsyncSession, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        sync = _held_connection(session) or await _asked_connection(session)
+        driver = _plain_driver(sync)
+        columns = tuple(sorted(values)) if self._columns_from_values else None
+        compiled = self._for(sync.dialect, columns) if driver is not None else None
+        if driver is None or compiled is None or compiled.sql is None:
             result = await session.execute(self.statement, dict(values))
             return [tuple(row) for row in result]
-        assert sync is not None
         parameters = compiled.parameters(values)
         description, rows = await _fetch(session, sync, driver, compiled.sql, parameters)
         converters = compiled.converters(description)
@@ -203,6 +192,21 @@ class PlainSelect:
             make_transient_to_detached(instance)
             shaped.append(instance)
         return tuple(shaped)
+
+
+async def _asked_connection(session: AsyncSession) -> Connection:
+    """The session's connection, taken now (a statement outside any block of `Repo`)."""
+    connection = (await session.connection()).sync_connection
+    assert connection is not None
+    return connection
+
+
+def _plain_driver(connection: Connection) -> _PlainDriver | None:
+    """The driver's connection when it sends plain statements (the project's drivers do)."""
+    if connection.invalidated:
+        return None
+    driver = connection.connection.dbapi_connection
+    return driver if hasattr(driver, "fetch_rows") else None  # type: ignore[return-value]
 
 
 def _held_connection(session: AsyncSession) -> Connection | None:

@@ -49,7 +49,7 @@ async def insert_or_ignore(
     # Counted by the key it returns: the row count of an INSERT with its values as parameters
     # is not known on every database.
     statement = _ignoring_returning_key(_insert_of(session), model)
-    return bool(await statement.rows(session, values, columns=tuple(sorted(values))))
+    return bool(await statement.rows(session, values))
 
 
 async def insert_or_get_nothing(
@@ -58,7 +58,7 @@ async def insert_or_get_nothing(
     """Insert a row unless one with the same unique key exists, in one statement; the new row
     as it was stored (defaults filled in), or None when it existed already."""
     statement = _ignoring_returning_row(_insert_of(session), model)
-    rows = await statement.rows(session, values, columns=tuple(sorted(values)))
+    rows = await statement.rows(session, values)
     return _as_read(session, model, statement.mapping(rows[0])) if rows else None
 
 
@@ -72,7 +72,7 @@ async def insert_new(session: AsyncSession, instance: _Model) -> _Model:
     model = type(instance)
     given = _given(instance, _table_of(model))
     statement = _returning_row(_insert_of(session), model)
-    (row,) = await statement.rows(session, given, columns=tuple(sorted(given)))
+    (row,) = await statement.rows(session, given)
     return _kept_as_read(session, instance, statement.mapping(row))
 
 
@@ -129,7 +129,7 @@ async def insert_or_refresh(
     with `values` as parameters; the row it stored or refreshed, as if read, or None when it
     left an existing row as it was."""
     statement = statement_for(_insert_of(session))
-    rows = await statement.rows(session, values, columns=tuple(sorted(values)))
+    rows = await statement.rows(session, values)
     return _as_read(session, model, statement.mapping(rows[0])) if rows else None
 
 
@@ -215,7 +215,7 @@ def _ignoring_rows_returning_key(
 @cache
 def _returning_row(insert: Callable[..., Any], model: type[DeclarativeBase]) -> PlainStatement:
     table = _table_of(model)
-    return PlainStatement(insert(table).returning(*table.columns))
+    return PlainStatement(insert(table).returning(*table.columns), columns_from_values=True)
 
 
 @cache
@@ -223,7 +223,9 @@ def _ignoring_returning_row(
     insert: Callable[..., Any], model: type[DeclarativeBase]
 ) -> PlainStatement:
     table = _table_of(model)
-    return PlainStatement(insert(table).on_conflict_do_nothing().returning(*table.columns))
+    return PlainStatement(
+        insert(table).on_conflict_do_nothing().returning(*table.columns), columns_from_values=True
+    )
 
 
 @cache
@@ -232,7 +234,8 @@ def _ignoring_returning_key(
 ) -> PlainStatement:
     table = _table_of(model)
     return PlainStatement(
-        insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
+        insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns),
+        columns_from_values=True,
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -54,6 +56,27 @@ async def _loaded(repo: Repo, event_id: int, user_id: int) -> tuple[Event, Regis
         ).scalar_one_or_none()
     assert found is not None
     return found, own
+
+
+@contextmanager
+def _executed_by_the_session(repo: Repo) -> Iterator[list[Any]]:
+    """The statements run through the session (its ORM execution) while the block runs."""
+    executed: list[Any] = []
+
+    def seen(orm_execute: Any) -> None:
+        executed.append(orm_execute.statement)
+
+    event.listen(repo.session.sync_session, "do_orm_execute", seen)
+    try:
+        yield executed
+    finally:
+        event.remove(repo.session.sync_session, "do_orm_execute", seen)
+
+
+async def _stored(repo: Repo, sql: str, **values: Any) -> tuple[Any, ...]:
+    """One row as the database holds it, read with plain SQL."""
+    async with repo.read():
+        return tuple((await repo.session.execute(text(sql), values)).one())
 
 
 async def test_the_card_read_gives_what_the_session_gives(repo: Repo, clock: FakeClock) -> None:
@@ -107,7 +130,6 @@ async def test_the_card_read_goes_past_the_orm_and_listeners_still_see_it(
     """No ORM execution for a card (the cost it saves), one statement that statement listeners
     see, and in a read block no transaction around it."""
     found = await make_event(repo, clock)
-    orm: list[Any] = []
     statements: list[str] = []
     sync_engine = repo.session.bind.sync_engine if repo.session.bind else None
     assert sync_engine is not None
@@ -115,18 +137,14 @@ async def test_the_card_read_goes_past_the_orm_and_listeners_still_see_it(
     def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    def executed(orm_execute: Any) -> None:
-        orm.append(orm_execute.statement)
-
-    event.listen(repo.session.sync_session, "do_orm_execute", executed)
     event.listen(sync_engine, "before_cursor_execute", seen)
     try:
-        async with repo.read():
-            row = await repo.registrations.event_with_own(found.id, 1)
-            assert not await _in_transaction(repo)
+        with _executed_by_the_session(repo) as orm:
+            async with repo.read():
+                row = await repo.registrations.event_with_own(found.id, 1)
+                assert not await _in_transaction(repo)
     finally:
         event.remove(sync_engine, "before_cursor_execute", seen)
-        event.remove(repo.session.sync_session, "do_orm_execute", executed)
     assert row is not None and row[0].title == "Samen aan tafel"
     assert orm == []
     assert len(statements) == 1 and "FROM events" in statements[0]
@@ -212,16 +230,8 @@ async def test_a_new_seat_and_its_reminders_go_past_the_session(
     SQLite): no INSERT goes through the session."""
     event_id = (await make_event(repo, clock)).id
     (user_id,) = await make_people(repo, clock, 1, 900)
-    executed: list[Any] = []
-
-    def seen(orm_execute: Any) -> None:
-        executed.append(orm_execute.statement)
-
-    event.listen(repo.session.sync_session, "do_orm_execute", seen)
-    try:
+    with _executed_by_the_session(repo) as executed:
         result = await registrations.sign_up(repo, event_id, user_id, now=clock.now())
-    finally:
-        event.remove(repo.session.sync_session, "do_orm_execute", seen)
     postgres = repo.session.bind.dialect.name == "postgresql"
     inserts = [s for s in executed if getattr(s, "is_insert", False)]
     assert inserts == []
@@ -229,19 +239,14 @@ async def test_a_new_seat_and_its_reminders_go_past_the_session(
     others = [str(s) for s in executed if not getattr(s, "is_insert", False)]
     assert all("nextval" in statement for statement in others) and len(others) <= int(postgres)
     assert result.registration in repo.session
-    async with repo.read():
-        stored = (
-            await repo.session.execute(
-                text("SELECT status, seat_count, party_size FROM registrations WHERE id = :id"),
-                {"id": result.registration.id},
-            )
-        ).one()
-        reminders = (
-            await repo.session.execute(
-                text("SELECT count(*) FROM outbox WHERE recipient_id = :id"), {"id": user_id}
-            )
-        ).scalar_one()
-    assert tuple(stored) == ("confirmed", 1, 1)
+    stored = await _stored(
+        repo, "SELECT status, seat_count, party_size FROM registrations WHERE id = :id",
+        id=result.registration.id,
+    )  # fmt: skip
+    (reminders,) = await _stored(
+        repo, "SELECT count(*) FROM outbox WHERE recipient_id = :id", id=user_id
+    )
+    assert stored == ("confirmed", 1, 1)
     assert reminders >= 1
 
 
@@ -276,14 +281,11 @@ async def test_a_registration_found_by_a_sign_up_is_changed_in_the_database(
     again = await registrations.sign_up(repo, event_id, user_id, now=clock.now())
     assert again.registration.id == first.registration.id
     assert again.registration in repo.session
-    async with repo.read():
-        row = (
-            await repo.session.execute(
-                text("SELECT status, seat_count FROM registrations WHERE id = :id"),
-                {"id": first.registration.id},
-            )
-        ).one()
-    assert tuple(row) == ("confirmed", 2)
+    row = await _stored(
+        repo, "SELECT status, seat_count FROM registrations WHERE id = :id",
+        id=first.registration.id,
+    )  # fmt: skip
+    assert row == ("confirmed", 2)
 
 
 async def test_sign_ups_at_once_take_the_row_before_reading_and_vol_is_vol(
@@ -323,34 +325,23 @@ async def test_someone_new_is_stored_and_refreshed_by_plain_statements(
 ) -> None:
     """Storing someone new, and writing what changed of someone known, are one plain statement
     each (no execution through the session); the row comes back as the session's object."""
-    executed: list[Any] = []
-
-    def seen(orm_execute: Any) -> None:
-        executed.append(orm_execute.statement)
-
     sight = {
         "first_name": "Anna", "last_name": None, "username": "anna", "telegram_language": "nl",
         "now": clock.now(), "seen_before": clock.now(), "coordinator": False,
     }  # fmt: skip
-    event.listen(repo.session.sync_session, "do_orm_execute", seen)
-    try:
+    with _executed_by_the_session(repo) as executed:
         async with repo.write_one():
             new = await repo.users.record_sight(1_200, **sight)
         async with repo.write_one():
             renamed = await repo.users.record_sight(1_200, **(sight | {"first_name": "Ans"}))
-    finally:
-        event.remove(repo.session.sync_session, "do_orm_execute", seen)
     assert executed == []
     assert new is renamed and new in repo.session
     assert (new.first_name, new.username, new.role, new.is_reachable) == (
         "Ans", "anna", Role.RESIDENT, True
     )  # fmt: skip
     assert new.created_at == clock.now()
-    async with repo.read():
-        stored = (
-            await repo.session.execute(text("SELECT first_name, role FROM users WHERE id = 1200"))
-        ).one()
-    assert tuple(stored) == ("Ans", "resident")
+    stored = await _stored(repo, "SELECT first_name, role FROM users WHERE id = :id", id=1_200)
+    assert stored == ("Ans", "resident")
 
 
 async def test_a_few_messages_are_one_plain_statement_and_many_go_through_the_session(
@@ -366,13 +357,7 @@ async def test_a_few_messages_are_one_plain_statement_and_many_go_through_the_se
             "due_at": clock.now(), "subject": None, "urgent": False,
         }  # fmt: skip
 
-    executed: list[Any] = []
-
-    def seen(orm_execute: Any) -> None:
-        executed.append(orm_execute.statement)
-
-    event.listen(repo.session.sync_session, "do_orm_execute", seen)
-    try:
+    with _executed_by_the_session(repo) as executed:
         async with repo.write():
             assert await repo.outbox.add_many([message("a")], now=clock.now()) == 1
             few = await repo.outbox.add_many(
@@ -384,8 +369,6 @@ async def test_a_few_messages_are_one_plain_statement_and_many_go_through_the_se
                 [message(f"m{n}") for n in range(12)], now=clock.now()
             )
         assert many == 12 and len(executed) == 1
-    finally:
-        event.remove(repo.session.sync_session, "do_orm_execute", seen)
     async with repo.read():
         keys = (await repo.session.execute(text("SELECT key, params FROM outbox"))).all()
     assert sorted(key for key, _ in keys) == sorted(["a", "b", "c", *(f"m{n}" for n in range(12))])

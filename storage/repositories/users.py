@@ -36,7 +36,8 @@ def _sight(insert: Any) -> PlainStatement:
     return PlainStatement(
         statement.on_conflict_do_update(
             index_elements=[users.c.id], set_=refreshed, where=changed
-        ).returning(*users.columns)
+        ).returning(*users.columns),
+        columns_from_values=True,
     )
 
 
