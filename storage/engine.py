@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -171,20 +172,53 @@ async def open_connections(engine: AsyncEngine) -> int:
     outcomes = await asyncio.gather(
         *(connection.start() for connection in connections), return_exceptions=True
     )
-    for connection, outcome in zip(connections, outcomes, strict=True):
-        if not isinstance(outcome, BaseException):
+    held = [
+        connection
+        for connection, outcome in zip(connections, outcomes, strict=True)
+        if not isinstance(outcome, BaseException)
+    ]
+    try:
+        refused = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        for outcome in refused:
+            if not isinstance(outcome, Exception):  # cancelled: the start is being stopped
+                raise outcome
+        if refused and _too_many_connections(refused[0]):
+            # Connections started at the same moment can refuse each other: a limit on the
+            # role counts every connection being started, also those it then refuses.
+            await _open_one_at_a_time(engine, held, free)
+    finally:
+        for connection in held:
             await connection.close()
-    refused = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
-    for outcome in refused:
-        if not isinstance(outcome, Exception):  # cancelled: the start is being stopped
-            raise outcome
-    if refused:
+    if len(held) < free:
         logger.warning(
             "%d of the %d database connections could not be opened at start (%s); they open "
             "when they are needed",
-            len(refused), pool.size(), _driver_error_name(refused[0]),
+            free - len(held), pool.size(), _driver_error_name(refused[0]),
         )  # fmt: skip
     return pool.checkedin() + pool.checkedout()
+
+
+async def _open_one_at_a_time(
+    engine: AsyncEngine, held: list[AsyncConnection], wanted: int
+) -> None:
+    """Opens connections one after another into `held` until it has `wanted` or the server
+    refuses one."""
+    while len(held) < wanted:
+        connection = engine.connect()
+        try:
+            await connection.start()
+        except Exception:
+            return
+        held.append(connection)
+
+
+def _too_many_connections(error: BaseException) -> bool:
+    """Whether the server refused a connection because it has too many (SQLSTATE 53300: its
+    `max_connections`, or the role's connection limit)."""
+    for cause in (error, getattr(error, "orig", None), error.__cause__):
+        if getattr(cause, "sqlstate", None) == "53300":
+            return True
+    return False
 
 
 def _driver_error_name(error: BaseException) -> str:

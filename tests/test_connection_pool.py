@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 import pytest
 from aiogram import Bot, Dispatcher, Router
 from aiogram.methods import AnswerCallbackQuery, SendMessage
@@ -182,6 +183,42 @@ async def test_a_start_opens_what_the_server_allows_and_leaves_the_rest_for_late
         with caplog.at_level(logging.WARNING, logger="storage.engine"):
             assert await open_connections(limited) == 2
         assert connection_counts(limited) == ConnectionCounts(in_use=0, idle=2, kept=4)
+        assert [r.getMessage() for r in caplog.records if r.name == "storage.engine"] == [
+            "2 of the 4 database connections could not be opened at start "
+            "(TooManyConnectionsError); they open when they are needed"
+        ]
+    finally:
+        await limited.dispose()
+        await _as_admin(postgres_database, f"DROP ROLE {role}")
+
+
+async def test_connections_refused_while_others_were_being_opened_are_tried_again(
+    postgres_database: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A role's connection limit counts every connection being started, also those it then
+    refuses: four started at the same moment under a limit of two can leave only one open. The
+    server here refuses three of the four started together, as it may under that limit; those
+    are tried again one at a time, and the start ends with the two the role may have."""
+    if postgres_database is None:
+        pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
+    role = f"samenspel_limited_{uuid.uuid4().hex[:8]}"
+    await _as_admin(postgres_database, f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 2")
+    limited = create_engine(make_url(postgres_database).set(username=role), pool_size=4)
+    attempts: list[int] = []
+
+    @event.listens_for(limited.sync_engine, "do_connect")
+    def _refused_together(*_args: Any) -> None:
+        attempts.append(len(attempts) + 1)
+        if len(attempts) in (2, 3, 4):
+            raise asyncpg.exceptions.TooManyConnectionsError(
+                f'too many connections for role "{role}"'
+            )
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="storage.engine"):
+            assert await open_connections(limited) == 2
+        assert connection_counts(limited) == ConnectionCounts(in_use=0, idle=2, kept=4)
+        assert len(attempts) == 6  # four at once, then one at a time until one is refused
         assert [r.getMessage() for r in caplog.records if r.name == "storage.engine"] == [
             "2 of the 4 database connections could not be opened at start "
             "(TooManyConnectionsError); they open when they are needed"
