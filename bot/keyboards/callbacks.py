@@ -3,8 +3,53 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import cast
 
-from aiogram.filters.callback_data import CallbackData
+from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
+
+
+class QuickPack:
+    """Put before `CallbackData` in the bases of every callback here: packed as aiogram packs
+    it, without making a dict of the model first (aiogram's `pack` cost more than the button it
+    is for). An `int` or `str` value is written as it is; everything else (enums, booleans,
+    None) as aiogram writes it."""
+
+    __slots__ = ()
+
+    def pack(self) -> str:
+        callback = cast(CallbackData, self)
+        separator = callback.__separator__
+        parts = [callback.__prefix__]
+        for name in _field_names(type(callback)):
+            value = getattr(callback, name)
+            kind = type(value)
+            encoded = (
+                value if kind is str else str(value) if kind is int
+                else callback._encode_value(name, value)
+            )  # fmt: skip
+            if separator in encoded:
+                raise ValueError(
+                    f"Separator symbol {separator!r} can not be used in value {name}={encoded!r}"
+                )
+            parts.append(encoded)
+        packed = separator.join(parts)
+        if len(packed.encode()) > MAX_CALLBACK_LENGTH:
+            raise ValueError(
+                f"Resulted callback data is too long! len({packed!r}.encode()) > "
+                f"{MAX_CALLBACK_LENGTH}"
+            )
+        return packed
+
+
+_FIELD_NAMES: dict[type[CallbackData], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[CallbackData]) -> tuple[str, ...]:
+    """A callback's fields, in the order aiogram packs them."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
+    return names
 
 
 class MenuAction(StrEnum):
@@ -23,12 +68,12 @@ class MenuAction(StrEnum):
     MY_INITIATIVES_PAGE = "my_initiatives_page"
 
 
-class MenuCallback(CallbackData, prefix="menu"):
+class MenuCallback(QuickPack, CallbackData, prefix="menu"):
     action: MenuAction
     page: int = 0
 
 
-class LanguageCallback(CallbackData, prefix="lang"):
+class LanguageCallback(QuickPack, CallbackData, prefix="lang"):
     code: str
 
 
@@ -43,21 +88,21 @@ class EventAction(StrEnum):
     GROUP = "group"  # sign up (or change) with more people
 
 
-class EventCallback(CallbackData, prefix="ev"):
+class EventCallback(QuickPack, CallbackData, prefix="ev"):
     """An action on one event: open, join, leave, ics."""
 
     action: EventAction
     event_id: int
 
 
-class EventPartyCallback(CallbackData, prefix="evp"):
+class EventPartyCallback(QuickPack, CallbackData, prefix="evp"):
     """How many people a sign-up brings, the signer included."""
 
     event_id: int
     people: int
 
 
-class EventListCallback(CallbackData, prefix="evl"):
+class EventListCallback(QuickPack, CallbackData, prefix="evl"):
     """A page of the agenda with its filters: `when` is a period ("w1" this week, "w2" next
     week, "2703" a month, "270328" a day); `pick` opens the theme ("t"), place ("p") or month
     ("m") picker. Short codes keep the longest theme and place within 64 bytes."""
@@ -70,7 +115,7 @@ class EventListCallback(CallbackData, prefix="evl"):
     pick: str = ""
 
 
-class ReconfirmCallback(CallbackData, prefix="evr"):
+class ReconfirmCallback(QuickPack, CallbackData, prefix="evr"):
     """The answer to "Kom je nog?"; "no" gives the seat away, so it is confirmed (`sure`)."""
 
     registration_id: int
@@ -78,7 +123,7 @@ class ReconfirmCallback(CallbackData, prefix="evr"):
     sure: bool = False
 
 
-class AttendanceCallback(CallbackData, prefix="eva"):
+class AttendanceCallback(QuickPack, CallbackData, prefix="eva"):
     """A coordinator marks one participant as present or absent."""
 
     registration_id: int
@@ -99,7 +144,7 @@ class EventAdminAction(StrEnum):
     ATTENDANCE_PAGE = "attendance_page"
 
 
-class EventAdminCallback(CallbackData, prefix="evm"):
+class EventAdminCallback(QuickPack, CallbackData, prefix="evm"):
     """A coordinator's action on an event: participants, attendance, qr, cancel, confirm;
     `page` of the participant and attendance lists."""
 
@@ -118,7 +163,7 @@ class DigestAction(StrEnum):
     PLACE = "place"
 
 
-class DigestCallback(CallbackData, prefix="dg"):
+class DigestCallback(QuickPack, CallbackData, prefix="dg"):
     """Settings of the weekly digest: on/off, a theme or a municipality to toggle."""
 
     action: DigestAction
@@ -141,7 +186,7 @@ class RegisterAction(StrEnum):
     DUP_NO = "dup_no"
 
 
-class RegisterCallback(CallbackData, prefix="rg"):
+class RegisterCallback(QuickPack, CallbackData, prefix="rg"):
     """A button in the registration of a new initiative: back, skip, cancel, a theme to tick,
     a municipality, continue/restart a draft, publish, later, and the duplicate hint."""
 
@@ -167,7 +212,7 @@ class InitiativeAction(StrEnum):
     LEAVE_CONFIRMED = "leaveyes"
 
 
-class InitiativeCallback(CallbackData, prefix="ini"):
+class InitiativeCallback(QuickPack, CallbackData, prefix="ini"):
     """A member's action on an initiative; `value` carries a field name or a member id where
     the action needs one."""
 
@@ -176,7 +221,7 @@ class InitiativeCallback(CallbackData, prefix="ini"):
     value: str = ""
 
 
-class JoinRequestCallback(CallbackData, prefix="ijr"):
+class JoinRequestCallback(QuickPack, CallbackData, prefix="ijr"):
     """An owner's (or coordinator's) answer to a request to join an initiative; declining is
     confirmed first (`sure`)."""
 
@@ -185,14 +230,14 @@ class JoinRequestCallback(CallbackData, prefix="ijr"):
     sure: bool = False
 
 
-class EventFormCallback(CallbackData, prefix="evf"):
+class EventFormCallback(QuickPack, CallbackData, prefix="evf"):
     """A choice while a coordinator creates or edits an event (level, theme, publish, field)."""
 
     field: str
     value: str = ""
 
 
-class BroadcastComposeCallback(CallbackData, prefix="bcc"):
+class BroadcastComposeCallback(QuickPack, CallbackData, prefix="bcc"):
     """A step while a coordinator composes a broadcast: the button choice, an audience
     segment to toggle (with its value), a picker to open, the preview."""
 
@@ -206,7 +251,7 @@ class BroadcastAction(StrEnum):
     CANCEL = "cancel"
 
 
-class BroadcastCallback(CallbackData, prefix="bc"):
+class BroadcastCallback(QuickPack, CallbackData, prefix="bc"):
     """A coordinator's answer to a broadcast's preview: send, later (after quiet hours),
     cancel."""
 
@@ -214,13 +259,13 @@ class BroadcastCallback(CallbackData, prefix="bc"):
     id: int
 
 
-class StatsCallback(CallbackData, prefix="st"):
+class StatsCallback(QuickPack, CallbackData, prefix="st"):
     """The figures for another period (month, lastmonth, year, lastyear, all)."""
 
     period: str
 
 
-class ExportCallback(CallbackData, prefix="ex"):
+class ExportCallback(QuickPack, CallbackData, prefix="ex"):
     """A CSV export: initiatives, events, registrations, debriefs or audit."""
 
     what: str
@@ -240,7 +285,7 @@ class IntroAction(StrEnum):
     PASS_ON = "passon"
 
 
-class IntroCallback(CallbackData, prefix="itr"):
+class IntroCallback(QuickPack, CallbackData, prefix="itr"):
     """Introductions with consent: `start` (from an initiative's card, `id` = initiative),
     or an action in a relayed conversation (`id` = thread): reply, share, decline, report,
     block; `cancel` stops typing; `ban` is a coordinator's block after a report. Reporting
@@ -264,7 +309,7 @@ class PeerAction(StrEnum):
     OFFERS_DONE = "offdone"
 
 
-class PeerCallback(CallbackData, prefix="pq"):
+class PeerCallback(QuickPack, CallbackData, prefix="pq"):
     """Questions to peers: a theme picked for a question, answer / skip a question, mark an
     answer helpful, consent to the knowledge base, and the help-offer settings."""
 
@@ -284,7 +329,7 @@ class KnowledgeAction(StrEnum):
     LIST = "list"  # a page of the list of subjects (`value` = the page)
 
 
-class KnowledgeCallback(CallbackData, prefix="kb"):
+class KnowledgeCallback(QuickPack, CallbackData, prefix="kb"):
     """The knowledge base: open an article; coordinators edit a field, remove, confirm."""
 
     action: KnowledgeAction
@@ -299,14 +344,14 @@ class MeetupProposalAction(StrEnum):
     DISMISS = "dismiss"
 
 
-class MeetupProposalCallback(CallbackData, prefix="mtp"):
+class MeetupProposalCallback(QuickPack, CallbackData, prefix="mtp"):
     """A coordinator's answer to a themed-meetup proposal: create the draft, or not now."""
 
     action: MeetupProposalAction
     id: int
 
 
-class SearchCallback(CallbackData, prefix="sr"):
+class SearchCallback(QuickPack, CallbackData, prefix="sr"):
     """A page or filter of a search. `q` names the search kept in the conversation; `pick`
     opens the theme or municipality picker."""
 
@@ -323,14 +368,14 @@ class SearchItemAction(StrEnum):
     CONTACT = "contact"
 
 
-class SearchItemCallback(CallbackData, prefix="si"):
+class SearchItemCallback(QuickPack, CallbackData, prefix="si"):
     """A found initiative: open its card, its similar initiatives, or its contact details."""
 
     action: SearchItemAction
     id: int
 
 
-class NearbyCallback(CallbackData, prefix="nb"):
+class NearbyCallback(QuickPack, CallbackData, prefix="nb"):
     """Another page of the initiatives near a shared location (`q` names the location)."""
 
     q: int
@@ -342,7 +387,7 @@ class PrivacyAction(StrEnum):
     KEEP = "keep"
 
 
-class PrivacyCallback(CallbackData, prefix="pv"):
+class PrivacyCallback(QuickPack, CallbackData, prefix="pv"):
     """The answer to "erase everything?": `erase` or `keep`, with the one-time code the
     question carried (a forged or old button erases nothing)."""
 
@@ -350,7 +395,7 @@ class PrivacyCallback(CallbackData, prefix="pv"):
     code: str = ""
 
 
-class FacAnswerCallback(CallbackData, prefix="fq"):
+class FacAnswerCallback(QuickPack, CallbackData, prefix="fq"):
     """A facilitator's [Ja] / [Nee] to a request to lead a table."""
 
     request_id: int
@@ -363,7 +408,7 @@ class FacDutyAction(StrEnum):
     STILL_ON = "still"  # the table moved, and they can still lead it
 
 
-class FacDutyCallback(CallbackData, prefix="fd"):
+class FacDutyCallback(QuickPack, CallbackData, prefix="fd"):
     """A facilitator's own table: "I can't after all" (`withdraw`) and its confirmation."""
 
     action: FacDutyAction
@@ -378,7 +423,7 @@ class FacAdminAction(StrEnum):
     LEVEL = "level"
 
 
-class FacAdminCallback(CallbackData, prefix="fa"):
+class FacAdminCallback(QuickPack, CallbackData, prefix="fa"):
     """A coordinator's facilitation action on a table: the overview (`panel`), ask someone
     (`ask`, value = user id), an open call (`call`), the certificate (`level`), how many
     (`need`, value = +1 / -1)."""
@@ -393,7 +438,7 @@ class FacSettingsAction(StrEnum):
     MAX = "max"
 
 
-class FacSettingsCallback(CallbackData, prefix="fs"):
+class FacSettingsCallback(QuickPack, CallbackData, prefix="fs"):
     """A facilitator's own settings: remove an unavailable period (`del`), a monthly maximum
     (`max`, 0 = none)."""
 
@@ -418,13 +463,13 @@ ADMIN_PREFIXES: frozenset[str] = frozenset(
 )
 
 
-class ConfirmCallback(CallbackData, prefix="cf"):
+class ConfirmCallback(QuickPack, CallbackData, prefix="cf"):
     """[No, never mind] under a one-tap confirmation row (`bot.keyboards.confirm`)."""
 
     action: str = "no"
 
 
-class FeedbackCallback(CallbackData, prefix="fb"):
+class FeedbackCallback(QuickPack, CallbackData, prefix="fb"):
     """ "Hoe was het gesprek?": `rating` 1–5 stars; 0 is [Klaar] (no sentence); `share` after
     a sentence: 1 it may be shared, 0 only the stars."""
 
@@ -438,14 +483,14 @@ class WishAction(StrEnum):
     DROP = "drop"  # remove a wish (in /mijnagenda)
 
 
-class WishCallback(CallbackData, prefix="wl"):
+class WishCallback(QuickPack, CallbackData, prefix="wl"):
     """The flexible waitlist: `id` is the event (add) or the wish (drop)."""
 
     action: WishAction
     id: int
 
 
-class PollCallback(CallbackData, prefix="ap"):
+class PollCallback(QuickPack, CallbackData, prefix="ap"):
     """A day of the monthly availability poll ("270112") ticked on or off; no day: done."""
 
     month: str
@@ -453,14 +498,14 @@ class PollCallback(CallbackData, prefix="ap"):
     on: bool = False
 
 
-class RotaCallback(CallbackData, prefix="ro"):
+class RotaCallback(QuickPack, CallbackData, prefix="ro"):
     """The coordinators' rota proposal of a month: send the requests, or not now."""
 
     month: str
     send: bool
 
 
-class MixCallback(CallbackData, prefix="mx"):
+class MixCallback(QuickPack, CallbackData, prefix="mx"):
     """An answer to one of the two optional sign-up questions: `q` the question ("a" age,
     "p" place), `v` the answer's code ("-" skipped); `join` > 0 signs up that many people
     with it (when only reserved seats were left)."""
