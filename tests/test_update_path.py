@@ -403,6 +403,45 @@ async def test_an_update_that_asks_the_database_nothing_opens_no_session(
     assert texts[:2] == ["Wat wil je doen?", "Wat wil je doen?"]
 
 
+async def test_an_updates_session_is_closed_in_a_task_of_its_own_only_while_it_holds_a_connection(
+    engine: Any, session_pool: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLAlchemy closes a session at the end of `async with` in a task of its own, so that a
+    cancellation can't stop it halfway (two turns of the event loop). A session whose blocks
+    all ended holds no connection and closes without awaiting anything: it is closed directly.
+    One still in a transaction is closed the careful way, and its connection goes back."""
+    import sqlalchemy.ext.asyncio.session as async_session
+    from sqlalchemy import select
+
+    from storage.engine import connection_counts
+    from storage.repositories import Repo
+
+    careful: list[Any] = []
+    original = async_session._run_to_completion
+
+    async def recorded(closing: Any) -> Any:
+        careful.append(closing)
+        return await original(closing)
+
+    monkeypatch.setattr(async_session, "_run_to_completion", recorded)
+    async with Repo.opened_when_used(session_pool) as repo:
+        async with repo.read():
+            await repo.search.version()
+        async with repo.write():
+            await repo.search.version()
+        after_blocks = repo.session
+    assert careful == []
+    assert not after_blocks.in_transaction() and len(after_blocks.identity_map) == 0
+    async with Repo.opened_when_used(session_pool) as repo:
+        await repo.session.execute(select(1))  # outside any block: its transaction stays open
+        left_open = repo.session
+        assert left_open.in_transaction()
+    assert len(careful) == 1
+    assert not left_open.in_transaction()
+    counts = connection_counts(engine)
+    assert counts is None or counts.in_use == 0
+
+
 def test_repositories_are_made_over_a_session_or_with_a_pool_not_both_nor_neither(
     session_pool: Any,
 ) -> None:

@@ -75,8 +75,7 @@ class Repo:
         finally:
             session = repo._session
             if session is not None:
-                # As `async with pool()` ends: closed even when the update is being cancelled.
-                await session.__aexit__(None, None, None)
+                await _close(session)
 
     @property
     def opened_session(self) -> AsyncSession | None:
@@ -296,3 +295,14 @@ class Repo:
         # not expire on commit, but a rollback would expire everything it holds.
         if self.session.in_transaction():
             await self.session.commit()
+
+
+async def _close(session: AsyncSession) -> None:
+    """Closes the session as `async with pool()` does, whole even when the update is being
+    cancelled meanwhile: SQLAlchemy closes it in a task of its own for that (two turns of the
+    event loop more). A session that holds no connection (every block ended) closes without
+    awaiting anything, so nothing can stop it halfway: that one is closed here directly."""
+    if session.in_transaction():
+        await session.__aexit__(None, None, None)
+    else:
+        await session.close()
