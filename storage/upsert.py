@@ -110,13 +110,12 @@ async def insert_new_with_rows(
     if not rows:
         return await insert_new(session, instance)
     given = _given(instance, table)
-    columns = tuple(rows[0])
-    if any(tuple(row) != columns for row in rows):
+    columns = _columns_of(rows)
+    if columns is None:
         raise TypeError(f"{model.__name__}: rows of different columns")
     statement = _inserting_with_rows(type(instance), tuple(given), model, columns, len(rows))
     parameters = {f"new_{column}": value for column, value in given.items()}
-    for number, values in enumerate(rows):
-        parameters.update({f"row{number}_{column}": value for column, value in values.items()})
+    parameters.update(_numbered_values(rows))
     (found,) = await statement.rows(session, parameters)
     return _kept_as_read(session, instance, statement.mapping(found))
 
@@ -172,15 +171,10 @@ async def insert_many_or_ignore(
     compiled once for each number of rows up to `_FEW_ROWS` (`storage.plain_statements`)."""
     if not rows:
         return 0
-    columns = tuple(rows[0])
-    if len(rows) <= _FEW_ROWS and all(tuple(row) == columns for row in rows):
+    columns = _columns_of(rows)
+    if columns is not None and len(rows) <= _FEW_ROWS:
         few = _ignoring_rows_returning_key(_insert_of(session), model, columns, len(rows))
-        values = {
-            f"row{number}_{column}": value
-            for number, row in enumerate(rows)
-            for column, value in row.items()
-        }
-        return len(await few.rows(session, values))
+        return len(await few.rows(session, _numbered_values(rows)))
     statement = _ignoring_returning_key(_insert_of(session), model).statement
     result = await session.execute(statement, rows)
     return len(result.all())
@@ -188,6 +182,26 @@ async def insert_many_or_ignore(
 
 # The most rows stored as one plain statement of their own (one compiled form per number).
 _FEW_ROWS = 8
+
+
+def _columns_of(rows: list[dict[str, Any]]) -> tuple[str, ...] | None:
+    """The columns every one of `rows` gives, in their order; None when the rows differ."""
+    columns = tuple(rows[0])
+    return columns if all(tuple(row) == columns for row in rows) else None
+
+
+def _row_key(number: int, column: str) -> str:
+    """The parameter of `column` in row `number` of a statement that stores several rows."""
+    return f"row{number}_{column}"
+
+
+def _numbered_values(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The values of `rows` as the parameters of one statement (`_row_key`)."""
+    return {
+        _row_key(number, column): value
+        for number, row in enumerate(rows)
+        for column, value in row.items()
+    }
 
 
 @cache
@@ -202,7 +216,7 @@ def _ignoring_rows_returning_key(
     table = _table_of(model)
     rows = [
         {
-            column: bindparam(f"row{number}_{column}", type_=table.c[column].type)
+            column: bindparam(_row_key(number, column), type_=table.c[column].type)
             for column in columns
         }
         for number in range(count)
@@ -261,7 +275,9 @@ def _inserting_with_rows(
     # The rows as a SELECT of parameters each: a multi-row VALUES would be compiled anew on
     # every call (SQLAlchemy keeps no such statement in its cache).
     rows = [
-        select(*(bindparam(f"row{number}_{key}", type_=other_table.c[key].type) for key in columns))
+        select(
+            *(bindparam(_row_key(number, key), type_=other_table.c[key].type) for key in columns)
+        )
         for number in range(count)
     ]
     new_rows = (

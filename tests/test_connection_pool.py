@@ -168,6 +168,32 @@ async def test_the_bot_opens_every_connection_it_keeps_as_it_starts(
         assert sorted(call.chat_id for call in menus) == sorted(p.id for p in people)
 
 
+@asynccontextmanager
+async def _pool_of_four_for_a_role_limited_to_two(
+    database_url: str,
+) -> AsyncIterator[tuple[AsyncEngine, str]]:
+    """An engine keeping four connections, for a new role the server lets open two; the role
+    goes again afterwards."""
+    role = f"samenspel_limited_{uuid.uuid4().hex[:8]}"
+    await _as_admin(database_url, f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 2")
+    limited = create_engine(make_url(database_url).set(username=role), pool_size=4)
+    try:
+        yield limited, role
+    finally:
+        await limited.dispose()
+        await _as_admin(database_url, f"DROP ROLE {role}")
+
+
+_TWO_OF_FOUR_NOT_OPENED = (
+    "2 of the 4 database connections could not be opened at start "
+    "(TooManyConnectionsError); they open when they are needed"
+)
+
+
+def _start_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "storage.engine"]
+
+
 async def test_a_start_opens_what_the_server_allows_and_leaves_the_rest_for_later(
     postgres_database: str | None, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -176,20 +202,11 @@ async def test_a_start_opens_what_the_server_allows_and_leaves_the_rest_for_late
     the log, and the rest open when they are needed."""
     if postgres_database is None:
         pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
-    role = f"samenspel_limited_{uuid.uuid4().hex[:8]}"
-    await _as_admin(postgres_database, f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 2")
-    limited = create_engine(make_url(postgres_database).set(username=role), pool_size=4)
-    try:
+    async with _pool_of_four_for_a_role_limited_to_two(postgres_database) as (limited, _role):
         with caplog.at_level(logging.WARNING, logger="storage.engine"):
             assert await open_connections(limited) == 2
         assert connection_counts(limited) == ConnectionCounts(in_use=0, idle=2, kept=4)
-        assert [r.getMessage() for r in caplog.records if r.name == "storage.engine"] == [
-            "2 of the 4 database connections could not be opened at start "
-            "(TooManyConnectionsError); they open when they are needed"
-        ]
-    finally:
-        await limited.dispose()
-        await _as_admin(postgres_database, f"DROP ROLE {role}")
+        assert _start_warnings(caplog) == [_TWO_OF_FOUR_NOT_OPENED]
 
 
 async def test_connections_refused_while_others_were_being_opened_are_tried_again(
@@ -201,31 +218,22 @@ async def test_connections_refused_while_others_were_being_opened_are_tried_agai
     are tried again one at a time, and the start ends with the two the role may have."""
     if postgres_database is None:
         pytest.skip("needs PostgreSQL (TEST_POSTGRES_URL)")
-    role = f"samenspel_limited_{uuid.uuid4().hex[:8]}"
-    await _as_admin(postgres_database, f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 2")
-    limited = create_engine(make_url(postgres_database).set(username=role), pool_size=4)
-    attempts: list[int] = []
+    async with _pool_of_four_for_a_role_limited_to_two(postgres_database) as (limited, role):
+        attempts: list[int] = []
 
-    @event.listens_for(limited.sync_engine, "do_connect")
-    def _refused_together(*_args: Any) -> None:
-        attempts.append(len(attempts) + 1)
-        if len(attempts) in (2, 3, 4):
-            raise asyncpg.exceptions.TooManyConnectionsError(
-                f'too many connections for role "{role}"'
-            )
+        @event.listens_for(limited.sync_engine, "do_connect")
+        def _refused_together(*_args: Any) -> None:
+            attempts.append(len(attempts) + 1)
+            if len(attempts) in (2, 3, 4):
+                raise asyncpg.exceptions.TooManyConnectionsError(
+                    f'too many connections for role "{role}"'
+                )
 
-    try:
         with caplog.at_level(logging.WARNING, logger="storage.engine"):
             assert await open_connections(limited) == 2
         assert connection_counts(limited) == ConnectionCounts(in_use=0, idle=2, kept=4)
         assert len(attempts) == 6  # four at once, then one at a time until one is refused
-        assert [r.getMessage() for r in caplog.records if r.name == "storage.engine"] == [
-            "2 of the 4 database connections could not be opened at start "
-            "(TooManyConnectionsError); they open when they are needed"
-        ]
-    finally:
-        await limited.dispose()
-        await _as_admin(postgres_database, f"DROP ROLE {role}")
+        assert _start_warnings(caplog) == [_TWO_OF_FOUR_NOT_OPENED]
 
 
 async def test_a_process_whose_connections_are_all_held_is_not_ready(

@@ -58,6 +58,20 @@ async def _loaded(repo: Repo, event_id: int, user_id: int) -> tuple[Event, Regis
     return found, own
 
 
+async def _card_beside_loaded(
+    repo: Repo, event_id: int, user_id: int
+) -> tuple[Registration | None, Registration | None, int, int]:
+    """The card's read for someone, its event checked against the event as the session loads
+    it: (the card's registration, the loaded one, seats taken, waitlist places)."""
+    async with repo.read():
+        row = await repo.registrations.event_with_own(event_id, user_id)
+    assert row is not None
+    event_row, own, seats, waiting = row
+    loaded_event, loaded_own = await _loaded(repo, event_id, user_id)
+    _same(event_row, loaded_event)
+    return own, loaded_own, seats, waiting
+
+
 @contextmanager
 def _executed_by_the_session(repo: Repo) -> Iterator[list[Any]]:
     """The statements run through the session (its ORM execution) while the block runs."""
@@ -93,12 +107,7 @@ async def test_the_card_read_gives_what_the_session_gives(repo: Repo, clock: Fak
     await registrations.sign_up(repo, found.id, second, now=clock.now())
     await registrations.sign_up(repo, found.id, third, now=clock.now())  # waitlisted
     for user_id in (first, third, outsider):
-        async with repo.read():
-            row = await repo.registrations.event_with_own(found.id, user_id)
-        assert row is not None
-        event_row, own, seats, waiting = row
-        loaded_event, loaded_own = await _loaded(repo, found.id, user_id)
-        _same(event_row, loaded_event)
+        own, loaded_own, seats, waiting = await _card_beside_loaded(repo, found.id, user_id)
         if loaded_own is None:
             assert own is None
         else:
@@ -210,12 +219,9 @@ async def test_with_another_driver_the_statement_runs_through_the_session(
             found = await make_event(plain_repo, clock, capacity=3)
             (user_id,) = await make_people(plain_repo, clock, 1, 800)
             await registrations.sign_up(plain_repo, found.id, user_id, now=clock.now())
-            async with plain_repo.read():
-                row = await plain_repo.registrations.event_with_own(found.id, user_id)
-            assert row is not None
-            event_row, own, seats, waiting = row
-            loaded_event, loaded_own = await _loaded(plain_repo, found.id, user_id)
-            _same(event_row, loaded_event)
+            own, loaded_own, seats, waiting = await _card_beside_loaded(
+                plain_repo, found.id, user_id
+            )
             _same(own, loaded_own)
             assert (seats, waiting) == (1, 0)
             assert isinstance(session, AsyncSession)
