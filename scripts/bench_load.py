@@ -6,8 +6,9 @@ updates one after the other and waits for the bot's answer, as a person would. T
 PostgreSQL database and a Redis database of its own (`BENCH_POSTGRES_URL`, `BENCH_REDIS_URL`
 name the servers). The last line sums it up: `load ups_1proc=<x> ups_2proc=<x> p95_ms=<x>
 errors=<n> rss_mb=<x> cpu_ms_per_update=<x> max_ups_1proc=<x> max_ups_2proc=<x>
-busy_cores_1proc=<x> busy_cores_2proc=<x> cores=<n>` (`cpu_ms_per_update`: the bot processes'
-CPU time during the burst, divided by the updates answered).
+busy_cores_1proc=<x> busy_cores_2proc=<x> cores=<n> scaling=<x> scaling_per_core=<x>`
+(`cpu_ms_per_update`: the bot processes' CPU time during the burst, divided by the updates
+answered).
 
 The burst can't ask for more than about 250 updates/s: its 1,000 people arrive over ten seconds
 and read 0.7 s after every answer, so its `ups_*` say how fast that burst was answered, not how
@@ -16,7 +17,10 @@ next update once the last is answered, and at most one a second (each step answe
 exactly one message): `max_ups_*` is the most they answered per second. The load, PostgreSQL
 and Redis share the machine's cores with the bot processes: `busy_cores_*` says how many of
 the machine's `cores` were busy meanwhile. With all of them busy, the machine set the most, not
-the bot.
+the bot. `scaling` is the most of two processes over the most of one; `scaling_per_core` the
+same per busy core (updates per second over `busy_cores_*`): 1.0 when two processes answer as
+many updates per core of the machine as one, so that a second process adds all a free core can
+give, wherever the cores run out.
 """
 
 from __future__ import annotations
@@ -276,6 +280,11 @@ async def _saturate(ports: list[int], replies: Replies) -> dict[str, float]:
     return {"max_ups": answered / elapsed, "max_errors": errors}
 
 
+def _per_core(figures: dict[str, float]) -> float:
+    """The most updates per second answered, per core of the machine busy meanwhile."""
+    return figures["max_ups"] / max(figures["busy_cores"], 0.01)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=1000)
@@ -307,7 +316,8 @@ def main() -> int:
         f"cpu_ms_per_update={one['cpu_ms_per_update']:.2f} "
         f"max_ups_1proc={one['max_ups']:.1f} max_ups_2proc={two['max_ups']:.1f} "
         f"busy_cores_1proc={one['busy_cores']:.2f} busy_cores_2proc={two['busy_cores']:.2f} "
-        f"cores={os.cpu_count()}"
+        f"cores={os.cpu_count()} scaling={two['max_ups'] / one['max_ups']:.2f} "
+        f"scaling_per_core={_per_core(two) / _per_core(one):.2f}"
     )
     return 0
 

@@ -10,6 +10,12 @@ bursts, each on a new database, and the median burst is reported. The last line 
 machine-readable:
 
     signup sqlite_ups=… postgres_ups=… bare_ups=… sqlite_ratio=… postgres_ratio=… p95_ms=… bursts=…
+        sqlite_busy=… postgres_busy=…
+
+`*_busy` is the share of the median burst's wall time the process spent on the CPU. Near 1, the
+CPU set the pace. Well below it, the table's row did: sign-ups for one table are written one
+after the other, each holding the row for its last few round trips to the database, and once
+most of the crowd waits for the row, the process waits with them.
 
 Everything runs on the event loop the bot runs on (`bot.event_loop`).
 Run with `make bench-signup`. Not a test: the numbers depend on the machine.
@@ -200,9 +206,11 @@ async def bench_real(
     user_middleware.see_user = timed("user lookup/upsert incl. queueing", see_user, spent)  # type: ignore[assignment]
     signup_handlers.registrations.sign_up = timed("sign-up use-case", sign_up, spent)  # type: ignore[assignment]
     try:
+        cpu_before = time.process_time()
         wall, latencies = await feed_all(
             dispatcher, bot, updates(event_id, count, 10_000_000), concurrency
         )
+        cpu = time.process_time() - cpu_before
     finally:
         user_middleware.see_user = see_user  # type: ignore[assignment]
         signup_handlers.registrations.sign_up = sign_up  # type: ignore[assignment]
@@ -212,7 +220,14 @@ async def bench_real(
         waiting = await Repo(session).registrations.waitlist_length(event_id)
     await engine.dispose()
     assert seats == min(capacity, count) and seats + waiting == count, "capacity rule broken"
-    return {"ups": count / wall, "latencies": latencies, "wall": wall, "spent": dict(spent)}
+    return {
+        "ups": count / wall,
+        "latencies": latencies,
+        "wall": wall,
+        "spent": dict(spent),
+        "busy": cpu / wall,
+        "cpu_ms": cpu * 1000 / count,
+    }
 
 
 async def _start(dispatcher: Dispatcher, bot: Bot, pool: SessionPool) -> None:
@@ -281,7 +296,8 @@ def report(name: str, result: dict[str, Any], bursts: list[dict[str, Any]]) -> N
     print(
         f"{name}: {result['ups']:.0f} updates/s (median of {len(bursts)}: {every}), "
         f"p50 {statistics.median(lat) * 1000:.1f} ms, p95 {p95(lat):.1f} ms, "
-        f"wall {result['wall']:.2f} s"
+        f"wall {result['wall']:.2f} s, busy {result['busy']:.2f} of it, "
+        f"{result['cpu_ms']:.2f} ms CPU per sign-up"
     )
     # The first database call of an update also waits for a pooled connection, and a writer
     # for the write lock (SQLite) or the event row (PostgreSQL): queueing shows up there.
@@ -333,10 +349,11 @@ async def main() -> None:
     p95_ms = max(p95(sqlite["latencies"]), p95(postgres["latencies"]) if postgres else 0.0)
     pg_ups = f"{postgres['ups']:.0f}" if postgres else "n/a"
     pg_ratio = f"{postgres['ups'] / bare:.3f}" if postgres else "n/a"
+    pg_busy = f"{postgres['busy']:.2f}" if postgres else "n/a"
     print(
         f"signup sqlite_ups={sqlite['ups']:.0f} postgres_ups={pg_ups} bare_ups={bare:.0f} "
         f"sqlite_ratio={sqlite['ups'] / bare:.3f} postgres_ratio={pg_ratio} p95_ms={p95_ms:.1f} "
-        f"bursts={args.bursts}"
+        f"bursts={args.bursts} sqlite_busy={sqlite['busy']:.2f} postgres_busy={pg_busy}"
     )
 
 
